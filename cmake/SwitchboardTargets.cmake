@@ -1,0 +1,30 @@
+# Per-target build settings (R10): warnings and sanitizers are applied to our own targets
+# only, after probing that the compiler accepts them. CMAKE_CXX_FLAGS is never touched.
+include(CheckCXXCompilerFlag)
+include(CheckLinkerFlag)
+
+function(switchboard_target_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                                             -Wnon-virtual-dtor -Wno-missing-field-initializers)
+    if(SWITCHBOARD_WERROR)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()
+
+# SWITCHBOARD_SANITIZE is a comma list such as "address,undefined".
+function(switchboard_target_sanitizers target)
+  if(NOT SWITCHBOARD_SANITIZE)
+    return()
+  endif()
+  set(flag "-fsanitize=${SWITCHBOARD_SANITIZE}")
+  set(CMAKE_REQUIRED_LINK_OPTIONS "${flag}")
+  check_cxx_compiler_flag("${flag}" SWITCHBOARD_HAVE_SANITIZE_FLAG)
+  unset(CMAKE_REQUIRED_LINK_OPTIONS)
+  if(NOT SWITCHBOARD_HAVE_SANITIZE_FLAG)
+    message(FATAL_ERROR "compiler does not accept ${flag}")
+  endif()
+  target_compile_options(${target} PRIVATE ${flag} -fno-omit-frame-pointer)
+  target_link_options(${target} PRIVATE ${flag})
+endfunction()

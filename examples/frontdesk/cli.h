@@ -1,0 +1,56 @@
+// frontdesk internals: the shared context of all subcommands and small output helpers.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "switchboard/switchboard.h"
+
+namespace frontdesk {
+
+/// Exit codes (documented in --help).
+enum Exit : int { kOk = 0, kFailed = 1, kUsage = 2, kNoData = 3 };
+
+/// Options every subcommand shares, and the store opened from them.
+struct Context {
+  std::string db = "frontdesk.sqlite";
+  bool quiet = false;
+  /// Opens (creating and migrating) the SQLite file named by --db; cached.
+  switchboard::Store& store();
+  std::shared_ptr<switchboard::Store> store_ptr();
+  /// Prints unless --quiet.
+  void say(const std::string& line) const;
+
+ private:
+  std::shared_ptr<switchboard::Store> store_;
+};
+
+/// A one-line progress bar on stderr (only when it is a terminal, or when forced).
+class ProgressBar {
+ public:
+  ProgressBar(std::string label, std::int64_t total, bool enabled);
+  ~ProgressBar();
+  void tick(std::int64_t n = 1);
+  void finish();
+
+ private:
+  void draw(bool final_draw);
+  std::string label_;
+  std::int64_t total_, done_ = 0;
+  bool enabled_, finished_ = false;
+  std::int64_t last_percent_ = -1;
+};
+
+/// Prints the document count of every doctype (non-empty ones unless `all`).
+void print_stats(Context& ctx, bool all);
+
+/// Each area registers its subcommands here; `run` is set to the command's body.
+using Runner = std::function<int()>;
+void add_store_commands(CLI::App& app, Context& ctx, Runner& run);
+void add_demo_command(CLI::App& app, Context& ctx, Runner& run);
+
+}  // namespace frontdesk

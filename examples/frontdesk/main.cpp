@@ -1,0 +1,42 @@
+// frontdesk — switchboard's front-desk services on an SQLite file.
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  using namespace frontdesk;
+  CLI::App app{"frontdesk: route email and calls, merge duplicates and move conversations "
+               "between Frappe CRM and Helpdesk, on an SQLite file."};
+  app.set_version_flag("--version", std::string("frontdesk (switchboard ") + switchboard::kVersion + ")");
+  app.footer(
+      "Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad command "
+      "line, 3 nothing to do / not found.\nThe database defaults to $FRONTDESK_DB, else "
+      "./frontdesk.sqlite.");
+  app.require_subcommand(1);
+  Context ctx;
+  if (const char* env = std::getenv("FRONTDESK_DB")) ctx.db = env;
+  app.add_option("--db", ctx.db, "SQLite file to work on (created when missing)");
+  app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
+
+  Runner run;
+  add_store_commands(app, ctx, run);
+  add_demo_command(app, ctx, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  try {
+    return run ? run() : kUsage;
+  } catch (const switchboard::Error& e) {
+    std::cerr << "frontdesk: " << e.what() << " [" << switchboard::error_code_name(e.code())
+              << "]\n";
+    return kFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "frontdesk: unexpected error: " << e.what() << "\n";
+    return kFailed;
+  }
+}

@@ -1,0 +1,102 @@
+// switchboard: the one error model. Every public function reports failure by throwing
+// switchboard::Error (or a subclass) carrying a machine-readable ErrorCode.
+// Thread-safe: error objects are immutable values.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "switchboard/export.h"
+
+namespace switchboard {
+
+/// Machine-readable error codes. `error_code_name()` gives the stable snake_case string
+/// that Python exposes as `exc.code`.
+enum class ErrorCode {
+  kInvalidArgument,  ///< "invalid_argument": a caller passed something malformed
+  kValidation,       ///< "validation": a business rule rejected the data
+  kNotFound,         ///< "not_found": a named document or resource does not exist
+  kUnknownDoctype,   ///< "unknown_doctype": the schema has no such doctype
+  kDuplicate,        ///< "duplicate": a name or unique field is already taken
+  kConflict,         ///< "conflict": concurrent modification detected
+  kNotSupported,     ///< "not_supported": the backend lacks an optional capability
+  kTransaction,      ///< "transaction": begin/commit/rollback used out of order
+  kBusy,             ///< "busy": the database stayed locked past the busy timeout
+  kIo,               ///< "io": the file system failed
+  kCorrupt,          ///< "corrupt": the database file is damaged or not a database
+  kSchema,           ///< "schema": schema creation or migration failed
+  kBackend,          ///< "backend": a storage backend raised a foreign error
+  kInjectedFault,    ///< "injected_fault": raised on purpose by FaultyStore
+  kParse,            ///< "parse": malformed input text (JSON, MIME, ...)
+  kHttp,             ///< "http": an HTTP exchange failed
+  kTimeout,          ///< "timeout": an operation ran out of time
+  kAuth,             ///< "auth": authentication or signature check failed
+  kInternal,         ///< "internal": a bug in switchboard
+};
+
+/// The stable snake_case name of a code ("not_found", ...). Never throws.
+SWITCHBOARD_EXPORT const char* error_code_name(ErrorCode code) noexcept;
+
+/// Base of every exception switchboard throws.
+class SWITCHBOARD_EXPORT Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message);
+  ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+/// A business rule or input check failed; the message is meant for a person.
+class SWITCHBOARD_EXPORT ValidationError : public Error {
+ public:
+  explicit ValidationError(const std::string& message, ErrorCode code = ErrorCode::kValidation);
+};
+
+/// A document, doctype or resource that must exist does not.
+class SWITCHBOARD_EXPORT NotFound : public Error {
+ public:
+  explicit NotFound(const std::string& message, ErrorCode code = ErrorCode::kNotFound);
+};
+
+/// The storage backend failed (duplicate name, busy, I/O, corrupt file, foreign exception).
+class SWITCHBOARD_EXPORT StoreError : public Error {
+ public:
+  StoreError(ErrorCode code, const std::string& message);
+};
+
+/// An optional capability is not implemented by this backend.
+class SWITCHBOARD_EXPORT NotSupported : public Error {
+ public:
+  explicit NotSupported(const std::string& message);
+};
+
+/// Malformed input; `position()` is the byte offset where parsing stopped (npos if unknown).
+class SWITCHBOARD_EXPORT ParseError : public Error {
+ public:
+  explicit ParseError(const std::string& message, std::size_t position = npos);
+  std::size_t position() const noexcept { return position_; }
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+ private:
+  std::size_t position_;
+};
+
+/// An HTTP exchange failed in a way the caller asked to be raised.
+class SWITCHBOARD_EXPORT HttpError : public Error {
+ public:
+  HttpError(const std::string& message, int status = 0, ErrorCode code = ErrorCode::kHttp);
+  int status() const noexcept { return status_; }
+
+ private:
+  int status_;
+};
+
+/// Credentials, tokens or signatures were missing or wrong.
+class SWITCHBOARD_EXPORT AuthError : public Error {
+ public:
+  explicit AuthError(const std::string& message);
+};
+
+}  // namespace switchboard

@@ -1,0 +1,107 @@
+// switchboard: the doctypes the library knows (Frappe's names, fields and naming rules).
+// A Schema is immutable once handed to a store: thread-safe for concurrent reads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "switchboard/document.h"
+#include "switchboard/export.h"
+
+namespace switchboard {
+
+/// Storage class of a field (Frappe fieldtypes map onto these, as in Frappe's SQLite map).
+enum class FieldType {
+  kText,      ///< Data, Link, Select, Small/Long Text, Text Editor, Code, Password, ...
+  kInt,       ///< Int, Check: NOT NULL, default 0
+  kReal,      ///< Float, Currency, Percent, Duration: NOT NULL, default 0.0
+  kDate,      ///< "YYYY-MM-DD" text
+  kDatetime,  ///< "YYYY-MM-DD HH:MM:SS[.ffffff]" text, naive system time
+};
+
+struct SWITCHBOARD_EXPORT FieldDef {
+  std::string name;
+  FieldType type = FieldType::kText;
+  Value default_value;  ///< applied on insert when the field is absent; Int/Real default to 0
+  bool indexed = false;
+  bool unique = false;  ///< enforced by every backend (nulls and "" exempt)
+};
+
+/// A Table field: rows of `child_doctype` with parentfield = `fieldname`.
+struct ChildTableDef {
+  std::string fieldname;
+  std::string child_doctype;
+};
+
+/// How a document gets its `name` when the caller gives none.
+enum class NamingRule {
+  kHash,    ///< 10 lowercase base32hex characters (Communication, File, child rows)
+  kSeries,  ///< naming series pattern, e.g. "CRM-LEAD-.YYYY.-.#####" -> CRM-LEAD-2026-00001
+  kField,   ///< the value of a field (`naming_arg`); falls back to a hash when it is empty
+  kSingle,  ///< the doctype name itself (Frappe single doctypes)
+};
+
+struct SWITCHBOARD_EXPORT DocTypeDef {
+  std::string name;
+  bool is_child = false;
+  NamingRule naming = NamingRule::kHash;
+  std::string naming_arg;  ///< series pattern or field name
+  /// kField only: when the field value is taken, append separator + 1, 2, ... (Frappe's
+  /// append_number_if_name_exists); empty = a taken name is a duplicate error.
+  std::string dedupe_separator;
+  std::vector<FieldDef> fields;
+  std::vector<std::vector<std::string>> indexes;  ///< extra (composite) indexes
+  std::vector<ChildTableDef> tables;
+
+  /// The definition of a declared field (standard columns included), or nullptr.
+  const FieldDef* field(std::string_view name) const noexcept;
+  /// Every declared column: standard ones first, then `fields`.
+  const std::vector<FieldDef>& columns() const noexcept { return columns_; }
+  /// Fills `columns_` and the lookup index; called by Schema::add.
+  void finalize();
+
+ private:
+  std::vector<FieldDef> columns_;
+  std::map<std::string, std::size_t, std::less<>> by_name_;
+};
+
+/// The standard columns every Frappe table has, in order.
+SWITCHBOARD_EXPORT const std::vector<FieldDef>& standard_columns(bool is_child);
+
+/// A set of doctype definitions. `Schema::standard()` holds every doctype of
+/// `../shared/reference/frappe-schema.md` the library touches; copy it and `add` your own.
+class SWITCHBOARD_EXPORT Schema {
+ public:
+  Schema() = default;
+  /// The built-in schema (a shared immutable instance).
+  static std::shared_ptr<const Schema> standard();
+
+  /// Adds or replaces a doctype; validates names and finalizes it. Throws ValidationError.
+  void add(DocTypeDef def);
+  /// Adds a field to an existing doctype (a site's custom field). Throws on unknown doctype.
+  void add_field(std::string_view doctype, FieldDef field);
+  /// The doctype or nullptr.
+  const DocTypeDef* find(std::string_view doctype) const noexcept;
+  /// The doctype; throws NotFound (code unknown_doctype) when missing.
+  const DocTypeDef& get(std::string_view doctype) const;
+  /// All doctypes in the order they were added.
+  const std::vector<std::unique_ptr<DocTypeDef>>& doctypes() const noexcept { return order_; }
+  /// A stable fingerprint of every table, column, type and index (drives SQLite migration).
+  std::string fingerprint() const;
+
+  Schema(const Schema& other);
+  Schema& operator=(const Schema& other);
+  Schema(Schema&&) noexcept = default;
+  Schema& operator=(Schema&&) noexcept = default;
+
+ private:
+  std::vector<std::unique_ptr<DocTypeDef>> order_;
+  std::map<std::string, DocTypeDef*, std::less<>> by_name_;
+};
+
+}  // namespace switchboard

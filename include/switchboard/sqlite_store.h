@@ -1,0 +1,44 @@
+// switchboard: SqliteStore — the embedded default backend on one SQLite file.
+//
+// Tables are named `tab<DocType>` with Frappe's standard columns; the schema is versioned and
+// migrated in place when a store opens the file. WAL mode and a busy timeout let several
+// processes share one file: writers queue (BEGIN IMMEDIATE) instead of failing with
+// SQLITE_BUSY. Fields the schema does not know are added as untyped columns on first write,
+// inside the writing transaction, so a site's custom fields are kept and stay filterable.
+// Thread-safe (through the Store facade): one connection serialized by the facade mutex.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "switchboard/export.h"
+#include "switchboard/store.h"
+
+namespace switchboard {
+
+struct SqliteOptions {
+  /// File path, or ":memory:" for a private in-memory database.
+  std::string path = ":memory:";
+  /// Schema to create and migrate to (the standard schema when null).
+  std::shared_ptr<const Schema> schema;
+  /// How long a writer waits for another process's write lock before StoreError(busy).
+  int busy_timeout_ms = 30000;
+  /// Create the file when missing (otherwise NotFound).
+  bool create = true;
+  /// PRAGMA synchronous: "NORMAL" (default; durable in WAL except on power loss) or "FULL".
+  std::string synchronous = "NORMAL";
+  /// Prepared statements kept for reuse.
+  std::size_t statement_cache_size = 256;
+};
+
+/// The schema version this build writes (bumped by data migrations; see README).
+SWITCHBOARD_EXPORT int sqlite_schema_version() noexcept;
+
+/// Opens (creating and migrating as needed) a SQLite-backed store. Throws StoreError with
+/// code io / corrupt / schema / busy when the file cannot be opened or migrated.
+SWITCHBOARD_EXPORT std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options);
+/// Shorthand for make_sqlite_store with only a path.
+SWITCHBOARD_EXPORT std::unique_ptr<Store> make_sqlite_store(const std::string& path);
+
+}  // namespace switchboard

@@ -1,0 +1,210 @@
+// switchboard: the Store — Frappe-shaped documents, filters and nestable transactions.
+//
+// Thread-safe. The public methods below are a non-virtual facade (validation, naming,
+// defaults, timestamps, child-row cascades, error mapping) over a small protected SPI that
+// backends implement. One recursive mutex serializes calls; begin() holds it until the
+// matching commit()/rollback(), so a transaction belongs to the thread that opened it and
+// other threads wait. A backend may call back into its own facade on the same thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "switchboard/document.h"
+#include "switchboard/error.h"
+#include "switchboard/export.h"
+#include "switchboard/query.h"
+#include "switchboard/schema.h"
+
+namespace switchboard {
+
+/// Optional capabilities a backend may have (R3). `Store::capabilities()` returns a bitmask.
+struct Capability {
+  static constexpr std::uint32_t kSavepoints = 1u << 0;   ///< nested begin() is real
+  static constexpr std::uint32_t kLock = 1u << 1;         ///< lock(key) works across processes
+  static constexpr std::uint32_t kSelfManaged = 1u << 2;  ///< backend names docs, fills defaults
+  static constexpr std::uint32_t kCount = 1u << 3;        ///< native count()
+};
+
+/// Child rows to insert with a parent, grouped by the parent's Table field (`parentfield`).
+using ChildRows = std::vector<std::pair<std::string, std::vector<Document>>>;
+
+/// The time source of a store; everything timestamped through a store uses it.
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+/// Formats a time point as Frappe does: "YYYY-MM-DD HH:MM:SS.ffffff", naive local time.
+SWITCHBOARD_EXPORT std::string format_datetime(std::chrono::system_clock::time_point t);
+
+class SWITCHBOARD_EXPORT Store {
+ public:
+  virtual ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // ---- reads -------------------------------------------------------------------------------
+  /// One document with every schema field (null when unset) plus the custom fields it has;
+  /// nullopt when absent. Throws NotFound (unknown_doctype) for a doctype the schema lacks.
+  std::optional<Document> get(std::string_view doctype, std::string_view name);
+  /// Whether a document of that name exists.
+  bool exists(std::string_view doctype, std::string_view name);
+  /// Documents matching every filter; see Op for the semantics. Without `order_by` the order
+  /// is unspecified. `fields` limits the returned fields (unknown ones come back null).
+  std::vector<Document> find(std::string_view doctype, const Query& query = {});
+  /// The first match of `query` (its limit is forced to 1), or nullopt.
+  std::optional<Document> find_one(std::string_view doctype, Query query);
+  /// Number of documents matching `filters`.
+  std::int64_t count(std::string_view doctype, const Filters& filters = {});
+
+  // ---- writes (each one is atomic; at depth 0 each runs in its own transaction) -------------
+  /// Stores a new document and returns its name. Names it as Frappe would (series, hash,
+  /// field) unless `name` is given; fills standard columns and defaults; coerces values to
+  /// the field types; keeps fields the schema does not know (custom fields). Throws
+  /// StoreError(duplicate) when the name or a unique field is taken, ValidationError on bad
+  /// field names or values.
+  std::string insert(std::string_view doctype, Document doc);
+  /// Inserts a parent and its child rows in one transaction; stamps parent, parenttype,
+  /// parentfield and idx on each row. Throws ValidationError for a parentfield that is not a
+  /// Table field of `doctype`.
+  std::string insert(std::string_view doctype, Document doc, const ChildRows& children);
+  /// Sets fields on one document; bumps `modified` unless told not to. Throws NotFound.
+  void update(std::string_view doctype, std::string_view name, const Document& changes,
+              bool update_modified = true);
+  /// Sets fields on every matching document; returns how many matched.
+  std::int64_t update_where(std::string_view doctype, const Filters& filters,
+                            const Document& changes, bool update_modified = true);
+  /// Deletes one document and its child rows. Throws NotFound when absent.
+  void remove(std::string_view doctype, std::string_view name);
+  /// Deletes every matching document (and their child rows); returns how many.
+  std::int64_t remove_where(std::string_view doctype, const Filters& filters);
+  /// Bumps and returns the naming-series counter for `prefix` (Frappe's tabSeries).
+  std::int64_t next_series(std::string_view prefix);
+
+  // ---- transactions ------------------------------------------------------------------------
+  /// Opens a transaction, or a savepoint inside one. Blocks while another thread holds one.
+  void begin();
+  /// Commits the innermost level. Throws StoreError(transaction) outside a transaction; if the
+  /// backend fails to commit, the level is rolled back before the error propagates.
+  void commit();
+  /// Rolls back the innermost level: the store is exactly as it was at the matching begin().
+  void rollback();
+  /// Nesting depth on the calling thread's transaction (0 = none).
+  int transaction_depth() const noexcept;
+
+  // ---- optional capabilities ---------------------------------------------------------------
+  std::uint32_t capabilities() const;
+  /// Takes a cross-process lock on `key` until the outermost transaction ends. Must be called
+  /// inside a transaction. Throws NotSupported when the backend lacks Capability::kLock.
+  void lock(std::string_view key);
+
+  // ---- schema and time ---------------------------------------------------------------------
+  const Schema& schema() const noexcept { return *schema_; }
+  std::shared_ptr<const Schema> schema_ptr() const noexcept { return schema_; }
+  /// The store's current time formatted as Frappe does (see format_datetime).
+  std::string now();
+  std::chrono::system_clock::time_point now_time_point();
+  /// Replaces the time source (tests freeze time); an empty function restores the system clock.
+  void set_clock(Clock clock);
+
+ protected:
+  explicit Store(std::shared_ptr<const Schema> schema);
+
+  // ---- SPI: what a backend implements. Called with the facade mutex held; arguments are
+  // already validated and normalized (known doctype, valid field names, coerced values,
+  // parsed operators). Throw switchboard errors; anything else becomes StoreError(backend).
+  virtual std::optional<Document> do_get(std::string_view doctype, std::string_view name) = 0;
+  virtual std::vector<Document> do_find(std::string_view doctype, const Query& query) = 0;
+  /// `doc` is complete (name, standard columns, defaults) unless the backend is kSelfManaged.
+  /// Must throw StoreError(duplicate) for a taken name or unique value and write nothing then.
+  virtual std::string do_insert(std::string_view doctype, const Document& doc) = 0;
+  /// Must throw NotFound when the document does not exist.
+  virtual void do_update(std::string_view doctype, std::string_view name,
+                         const Document& changes) = 0;
+  virtual std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
+                                       const Document& changes) = 0;
+  /// Deletes exactly one row (the facade cascades to children). Must throw NotFound if absent.
+  virtual void do_remove(std::string_view doctype, std::string_view name) = 0;
+  /// Transactions nest: each do_begin is matched by one do_commit or do_rollback.
+  virtual void do_begin() = 0;
+  virtual void do_commit() = 0;
+  virtual void do_rollback() = 0;
+
+  // Optional SPI with portable defaults.
+  virtual std::uint32_t do_capabilities() const { return 0; }
+  /// Default: size of do_find with fields = {name}.
+  virtual std::int64_t do_count(std::string_view doctype, const Filters& filters);
+  /// Default: do_find names, then do_remove each (children are handled by the facade).
+  virtual std::int64_t do_remove_where(std::string_view doctype, const Filters& filters);
+  /// Default: a "Series" document per prefix read and written through do_get/do_insert/do_update.
+  virtual std::int64_t do_next_series(std::string_view prefix);
+  /// Default: throws NotSupported.
+  virtual void do_lock(std::string_view key);
+  /// True when do_get/do_find already return every schema field (or exactly the requested
+  /// `fields`); otherwise the facade completes and projects results. C++ backends say true.
+  virtual bool do_returns_complete_documents() const;
+
+ private:
+  struct WriteScope;
+  const DocTypeDef& doctype_def(std::string_view doctype) const;
+  void prepare_insert(const DocTypeDef& def, Document& doc);
+  std::string insert_prepared(const DocTypeDef& def, Document& doc);
+  Document prepare_changes(const DocTypeDef& def, const Document& changes, bool update_modified);
+  Query normalize_query(const DocTypeDef& def, const Query& query) const;
+  void remove_children(const DocTypeDef& def, std::string_view name);
+  void complete_document(const DocTypeDef& def, Document& doc) const;
+
+  std::shared_ptr<const Schema> schema_;
+  mutable std::recursive_mutex mutex_;
+  int depth_ = 0;                            // guarded by mutex_
+  std::atomic<std::thread::id> owner_{};     // thread holding the open transaction
+  Clock clock_;                              // guarded by mutex_
+};
+
+/// RAII transaction: begins on construction, rolls back on destruction unless committed.
+/// One thread at a time (it must be used on the thread that created it).
+class SWITCHBOARD_EXPORT Transaction {
+ public:
+  explicit Transaction(Store& store);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  /// Commits; afterwards the destructor does nothing.
+  void commit();
+  /// Rolls back now; afterwards the destructor does nothing.
+  void rollback();
+  bool active() const noexcept { return active_; }
+
+ private:
+  Store& store_;
+  bool active_ = true;
+};
+
+/// Inserts Frappe's default records (CRM Lead/Deal statuses, HD Ticket statuses) that are
+/// missing. Idempotent; one transaction. The SQLite and memory factories call it.
+SWITCHBOARD_EXPORT void seed_standard_records(Store& store);
+
+/// Runs `fn()` inside a transaction: commits when it returns, rolls back when it throws.
+template <typename Fn>
+auto in_transaction(Store& store, Fn&& fn) -> decltype(fn()) {
+  Transaction tx(store);
+  if constexpr (std::is_void_v<decltype(fn())>) {
+    fn();
+    tx.commit();
+  } else {
+    auto result = fn();
+    tx.commit();
+    return result;
+  }
+}
+
+}  // namespace switchboard

@@ -1,0 +1,178 @@
+#include "switchboard/document.h"
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "switchboard/error.h"
+
+namespace switchboard {
+namespace {
+
+const char* type_name(Value::Type t) {
+  switch (t) {
+    case Value::Type::kNull: return "null";
+    case Value::Type::kInt: return "integer";
+    case Value::Type::kReal: return "real";
+    case Value::Type::kText: return "text";
+  }
+  return "?";
+}
+
+std::string real_to_text(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Inf" : "-Inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d);
+  std::string out(buf, res.ptr);
+  // Like SQLite and Python, a real always shows it is one.
+  if (out.find_first_of(".e") == std::string::npos) out += ".0";
+  return out;
+}
+
+const Value& null_value() {
+  static const Value kNull;
+  return kNull;
+}
+
+}  // namespace
+
+std::int64_t Value::as_int() const {
+  if (!is_int()) throw ValidationError(std::string("expected an integer, got ") + type_name(type()));
+  return std::get<1>(v_);
+}
+
+double Value::as_real() const {
+  if (is_int()) return static_cast<double>(std::get<1>(v_));
+  if (is_real()) return std::get<2>(v_);
+  throw ValidationError(std::string("expected a number, got ") + type_name(type()));
+}
+
+const std::string& Value::as_text() const {
+  if (!is_text()) throw ValidationError(std::string("expected text, got ") + type_name(type()));
+  return std::get<3>(v_);
+}
+
+std::string Value::to_text() const {
+  switch (type()) {
+    case Type::kNull: return std::string();
+    case Type::kInt: return std::to_string(std::get<1>(v_));
+    case Type::kReal: return real_to_text(std::get<2>(v_));
+    case Type::kText: return std::get<3>(v_);
+  }
+  return std::string();
+}
+
+int compare_values(const Value& a, const Value& b) noexcept {
+  auto rank = [](const Value& v) {
+    switch (v.type()) {
+      case Value::Type::kNull: return 0;
+      case Value::Type::kInt:
+      case Value::Type::kReal: return 1;
+      case Value::Type::kText: return 2;
+    }
+    return 0;
+  };
+  int ra = rank(a), rb = rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  if (ra == 0) return 0;
+  if (ra == 1) {
+    if (a.is_int() && b.is_int()) {
+      auto x = a.as_int(), y = b.as_int();
+      return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    double x = a.as_real(), y = b.as_real();
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  const std::string& x = a.as_text();
+  const std::string& y = b.as_text();
+  int c = std::memcmp(x.data(), y.data(), std::min(x.size(), y.size()));
+  if (c != 0) return c < 0 ? -1 : 1;
+  return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+}
+
+Document::Document(std::initializer_list<Field> fields) {
+  fields_.reserve(fields.size());
+  for (const auto& f : fields) set(f.first, f.second);
+}
+
+std::vector<Document::Field>::iterator Document::lower_bound(std::string_view field) noexcept {
+  return std::lower_bound(fields_.begin(), fields_.end(), field,
+                          [](const Field& f, std::string_view k) { return f.first < k; });
+}
+
+std::vector<Document::Field>::const_iterator Document::lower_bound(
+    std::string_view field) const noexcept {
+  return std::lower_bound(fields_.begin(), fields_.end(), field,
+                          [](const Field& f, std::string_view k) { return f.first < k; });
+}
+
+const Value* Document::find(std::string_view field) const noexcept {
+  auto it = lower_bound(field);
+  if (it != fields_.end() && it->first == field) return &it->second;
+  return nullptr;
+}
+
+const Value& Document::get(std::string_view field) const noexcept {
+  const Value* v = find(field);
+  return v ? *v : null_value();
+}
+
+bool Document::has(std::string_view field) const noexcept {
+  const Value* v = find(field);
+  return v && !v->is_empty();
+}
+
+std::string Document::text(std::string_view field) const {
+  const Value* v = find(field);
+  return v ? v->to_text() : std::string();
+}
+
+std::int64_t Document::integer(std::string_view field, std::int64_t fallback) const noexcept {
+  const Value* v = find(field);
+  if (!v) return fallback;
+  if (v->is_int()) return v->as_int();
+  if (v->is_real()) return static_cast<std::int64_t>(v->as_real());
+  if (v->is_text()) {
+    const std::string& s = v->as_text();
+    std::int64_t out = 0;
+    auto res = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (res.ec == std::errc() && res.ptr == s.data() + s.size()) return out;
+  }
+  return fallback;
+}
+
+void Document::set(std::string_view field, Value value) {
+  auto it = lower_bound(field);
+  if (it != fields_.end() && it->first == field) {
+    it->second = std::move(value);
+  } else {
+    fields_.emplace(it, std::string(field), std::move(value));
+  }
+}
+
+Value& Document::operator[](std::string_view field) {
+  auto it = lower_bound(field);
+  if (it == fields_.end() || it->first != field) it = fields_.emplace(it, std::string(field), Value());
+  return it->second;
+}
+
+bool Document::erase(std::string_view field) {
+  auto it = lower_bound(field);
+  if (it == fields_.end() || it->first != field) return false;
+  fields_.erase(it);
+  return true;
+}
+
+void Document::merge(const Document& other) {
+  for (const auto& [k, v] : other) set(k, v);
+}
+
+void Document::append_sorted(std::string field, Value value) {
+  assert(fields_.empty() || fields_.back().first < field);
+  fields_.emplace_back(std::move(field), std::move(value));
+}
+
+}  // namespace switchboard

@@ -1,0 +1,229 @@
+#include "switchboard/query.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "switchboard/error.h"
+
+namespace switchboard {
+namespace {
+
+std::string lower_trimmed(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  std::string out;
+  out.reserve(e - b);
+  bool prev_space = false;
+  for (std::size_t i = b; i < e; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (std::isspace(c)) {
+      if (!prev_space) out += ' ';
+      prev_space = true;
+    } else {
+      out += static_cast<char>(std::tolower(c));
+      prev_space = false;
+    }
+  }
+  return out;
+}
+
+// Length in bytes of the UTF-8 sequence starting with `c` (1 for invalid lead bytes).
+std::size_t utf8_length(unsigned char c) noexcept {
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) return 2;
+  if ((c & 0xF0) == 0xE0) return 3;
+  if ((c & 0xF8) == 0xF0) return 4;
+  return 1;
+}
+
+unsigned char ascii_fold(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c;
+}
+
+Value null_as_empty(const Value& v) { return v.is_null() ? Value(std::string()) : v; }
+
+}  // namespace
+
+Op parse_op(std::string_view op) {
+  std::string o = lower_trimmed(op);
+  if (o == "=" || o == "==") return Op::kEq;
+  if (o == "!=" || o == "<>") return Op::kNe;
+  if (o == "<") return Op::kLt;
+  if (o == "<=") return Op::kLe;
+  if (o == ">") return Op::kGt;
+  if (o == ">=") return Op::kGe;
+  if (o == "in") return Op::kIn;
+  if (o == "not in") return Op::kNotIn;
+  if (o == "like") return Op::kLike;
+  if (o == "not like") return Op::kNotLike;
+  if (o == "between") return Op::kBetween;
+  if (o == "is" || o == "is set") return Op::kIsSet;
+  if (o == "is not set") return Op::kIsNotSet;
+  throw ValidationError("unknown filter operator '" + std::string(op) + "'",
+                        ErrorCode::kInvalidArgument);
+}
+
+const char* op_name(Op op) noexcept {
+  switch (op) {
+    case Op::kEq: return "=";
+    case Op::kNe: return "!=";
+    case Op::kLt: return "<";
+    case Op::kLe: return "<=";
+    case Op::kGt: return ">";
+    case Op::kGe: return ">=";
+    case Op::kIn: return "in";
+    case Op::kNotIn: return "not in";
+    case Op::kLike: return "like";
+    case Op::kNotLike: return "not like";
+    case Op::kIsSet:
+    case Op::kIsNotSet: return "is";
+    case Op::kBetween: return "between";
+  }
+  return "=";
+}
+
+Filter Filter::make(std::string field, std::string_view op, Value value) {
+  Op o = parse_op(op);
+  if (o == Op::kIsSet && lower_trimmed(op) == "is") {
+    std::string v = lower_trimmed(value.to_text());
+    if (v == "set") return Filter(std::move(field), Op::kIsSet, Value());
+    if (v == "not set") return Filter(std::move(field), Op::kIsNotSet, Value());
+    throw ValidationError("filter '" + field + " is ...' needs \"set\" or \"not set\"",
+                          ErrorCode::kInvalidArgument);
+  }
+  if (o == Op::kIn || o == Op::kNotIn || o == Op::kBetween) {
+    return Filter(std::move(field), o, std::vector<Value>{std::move(value)});
+  }
+  return Filter(std::move(field), o, std::move(value));
+}
+
+Filter Filter::make(std::string field, std::string_view op, std::vector<Value> values) {
+  Op o = parse_op(op);
+  if (o != Op::kIn && o != Op::kNotIn && o != Op::kBetween) {
+    throw ValidationError("operator '" + std::string(op) + "' on field '" + field +
+                              "' takes one value, not a list",
+                          ErrorCode::kInvalidArgument);
+  }
+  return Filter(std::move(field), o, std::move(values));
+}
+
+std::vector<OrderTerm> parse_order_by(std::string_view order_by) {
+  std::vector<OrderTerm> terms;
+  if (lower_trimmed(order_by).empty()) return terms;
+  auto bad = [&](const std::string& why) {
+    return ValidationError("bad order_by '" + std::string(order_by) + "': " + why,
+                           ErrorCode::kInvalidArgument);
+  };
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t comma = std::min(order_by.find(',', pos), order_by.size());
+    std::string_view term = order_by.substr(pos, comma - pos);
+    std::vector<std::string_view> words;
+    std::size_t i = 0;
+    while (i < term.size()) {
+      while (i < term.size() && std::isspace(static_cast<unsigned char>(term[i]))) ++i;
+      std::size_t start = i;
+      while (i < term.size() && !std::isspace(static_cast<unsigned char>(term[i]))) ++i;
+      if (i > start) words.push_back(term.substr(start, i - start));
+    }
+    if (words.empty() || words.size() > 2) throw bad("expected 'field [asc|desc]' terms");
+    OrderTerm t;
+    t.field = std::string(words[0]);
+    if (!is_valid_field_name(t.field)) throw bad("'" + t.field + "' is not a field name");
+    if (words.size() == 2) {
+      std::string dir = lower_trimmed(words[1]);
+      if (dir == "desc") t.descending = true;
+      else if (dir != "asc") throw bad("direction must be asc or desc");
+    }
+    terms.push_back(std::move(t));
+    if (comma == order_by.size()) break;
+    pos = comma + 1;
+  }
+  return terms;
+}
+
+bool is_valid_field_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 64) return false;
+  auto c0 = static_cast<unsigned char>(name[0]);
+  if (!(std::isalpha(c0) || c0 == '_')) return false;
+  for (char ch : name) {
+    auto c = static_cast<unsigned char>(ch);
+    if (!(std::isalnum(c) || c == '_')) return false;
+  }
+  return true;
+}
+
+bool like_matches(std::string_view text, std::string_view pattern) noexcept {
+  // Iterative wildcard match with one backtrack point for the last '%'.
+  std::size_t t = 0, p = 0;
+  std::size_t star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '%') {
+      while (p < pattern.size() && pattern[p] == '%') ++p;
+      if (p == pattern.size()) return true;
+      star_p = p;
+      star_t = t;
+      continue;
+    }
+    if (p < pattern.size() && pattern[p] == '_') {
+      t += utf8_length(static_cast<unsigned char>(text[t]));
+      ++p;
+      continue;
+    }
+    if (p < pattern.size() && ascii_fold(static_cast<unsigned char>(pattern[p])) ==
+                                  ascii_fold(static_cast<unsigned char>(text[t]))) {
+      ++t;
+      ++p;
+      continue;
+    }
+    if (star_p == std::string_view::npos) return false;
+    // Backtrack: let the last '%' swallow one more character.
+    star_t += utf8_length(static_cast<unsigned char>(text[star_t]));
+    t = star_t;
+    p = star_p;
+  }
+  while (p < pattern.size() && pattern[p] == '%') ++p;
+  return p == pattern.size();
+}
+
+bool filter_matches(const Filter& f, const Document& doc) {
+  const Value& v = doc.get(f.field);
+  switch (f.op) {
+    case Op::kEq:
+      if (f.value.is_null()) return v.is_null();
+      return !v.is_null() && compare_values(v, f.value) == 0;
+    case Op::kNe:
+      if (f.value.is_null()) return !v.is_null();
+      return compare_values(null_as_empty(v), f.value) != 0;
+    case Op::kLt: return !v.is_null() && compare_values(v, f.value) < 0;
+    case Op::kLe: return !v.is_null() && compare_values(v, f.value) <= 0;
+    case Op::kGt: return !v.is_null() && compare_values(v, f.value) > 0;
+    case Op::kGe: return !v.is_null() && compare_values(v, f.value) >= 0;
+    case Op::kIn:
+      if (v.is_null()) return false;
+      return std::any_of(f.values.begin(), f.values.end(),
+                         [&](const Value& x) { return compare_values(v, x) == 0; });
+    case Op::kNotIn: {
+      Value w = null_as_empty(v);
+      return std::none_of(f.values.begin(), f.values.end(),
+                          [&](const Value& x) { return compare_values(w, x) == 0; });
+    }
+    case Op::kLike: return !v.is_null() && like_matches(v.to_text(), f.value.to_text());
+    case Op::kNotLike: return !like_matches(v.to_text(), f.value.to_text());
+    case Op::kIsSet: return !v.is_empty();
+    case Op::kIsNotSet: return v.is_empty();
+    case Op::kBetween:
+      if (v.is_null() || f.values.size() != 2) return false;
+      return compare_values(v, f.values[0]) >= 0 && compare_values(v, f.values[1]) <= 0;
+  }
+  return false;
+}
+
+bool filters_match(const Filters& filters, const Document& doc) {
+  for (const auto& f : filters)
+    if (!filter_matches(f, doc)) return false;
+  return true;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,153 @@
+#include "switchboard/schema.h"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "switchboard/error.h"
+#include "switchboard/query.h"
+
+namespace switchboard {
+namespace {
+
+FieldDef column(const char* name, FieldType type, bool indexed = false) {
+  FieldDef f;
+  f.name = name;
+  f.type = type;
+  f.indexed = indexed;
+  if (type == FieldType::kInt) f.default_value = Value(0);
+  return f;
+}
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  h ^= 0xff;  // field separator
+  h *= 1099511628211ull;
+  return h;
+}
+
+}  // namespace
+
+const std::vector<FieldDef>& standard_columns(bool is_child) {
+  static const std::vector<FieldDef> kParent = {
+      column("name", FieldType::kText),          column("creation", FieldType::kDatetime, true),
+      column("modified", FieldType::kDatetime),  column("modified_by", FieldType::kText),
+      column("owner", FieldType::kText),         column("docstatus", FieldType::kInt),
+      column("idx", FieldType::kInt),
+  };
+  static const std::vector<FieldDef> kChild = {
+      column("name", FieldType::kText),         column("creation", FieldType::kDatetime),
+      column("modified", FieldType::kDatetime), column("modified_by", FieldType::kText),
+      column("owner", FieldType::kText),        column("docstatus", FieldType::kInt),
+      column("idx", FieldType::kInt),           column("parent", FieldType::kText, true),
+      column("parentfield", FieldType::kText),  column("parenttype", FieldType::kText),
+  };
+  return is_child ? kChild : kParent;
+}
+
+const FieldDef* DocTypeDef::field(std::string_view field_name) const noexcept {
+  auto it = by_name_.find(field_name);
+  return it == by_name_.end() ? nullptr : &columns_[it->second];
+}
+
+void DocTypeDef::finalize() {
+  columns_ = standard_columns(is_child);
+  for (const auto& f : fields) {
+    if (!is_valid_field_name(f.name))
+      throw ValidationError("doctype '" + name + "': bad field name '" + f.name + "'");
+    FieldDef copy = f;
+    if (copy.default_value.is_null()) {
+      if (copy.type == FieldType::kInt) copy.default_value = Value(0);
+      if (copy.type == FieldType::kReal) copy.default_value = Value(0.0);
+    }
+    bool replaced = false;
+    for (auto& c : columns_) {
+      if (c.name == copy.name) {  // a doctype may refine a standard column (e.g. an index)
+        c = copy;
+        replaced = true;
+      }
+    }
+    if (!replaced) columns_.push_back(std::move(copy));
+  }
+  by_name_.clear();
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (!by_name_.emplace(columns_[i].name, i).second)
+      throw ValidationError("doctype '" + name + "': field '" + columns_[i].name + "' twice");
+  }
+  for (const auto& index : indexes)
+    for (const auto& col : index)
+      if (!field(col))
+        throw ValidationError("doctype '" + name + "': index on unknown field '" + col + "'");
+  if (naming == NamingRule::kField && !field(naming_arg))
+    throw ValidationError("doctype '" + name + "': naming field '" + naming_arg + "' missing");
+}
+
+Schema::Schema(const Schema& other) { *this = other; }
+
+Schema& Schema::operator=(const Schema& other) {
+  if (this == &other) return *this;
+  order_.clear();
+  by_name_.clear();
+  for (const auto& d : other.order_) add(*d);
+  return *this;
+}
+
+void Schema::add(DocTypeDef def) {
+  if (def.name.empty() || def.name.size() > 61 ||
+      def.name.find_first_of("\"`'\\\n\r\t") != std::string::npos)
+    throw ValidationError("bad doctype name '" + def.name + "'");
+  def.finalize();
+  auto it = by_name_.find(def.name);
+  if (it != by_name_.end()) {
+    *it->second = std::move(def);
+    return;
+  }
+  order_.push_back(std::make_unique<DocTypeDef>(std::move(def)));
+  by_name_.emplace(order_.back()->name, order_.back().get());
+}
+
+void Schema::add_field(std::string_view doctype, FieldDef field) {
+  auto it = by_name_.find(doctype);
+  if (it == by_name_.end())
+    throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
+  DocTypeDef copy = *it->second;
+  copy.fields.push_back(std::move(field));
+  copy.finalize();
+  *it->second = std::move(copy);
+}
+
+const DocTypeDef* Schema::find(std::string_view doctype) const noexcept {
+  auto it = by_name_.find(doctype);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+const DocTypeDef& Schema::get(std::string_view doctype) const {
+  const DocTypeDef* d = find(doctype);
+  if (!d)
+    throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
+  return *d;
+}
+
+std::string Schema::fingerprint() const {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const auto& d : order_) {
+    h = fnv1a(h, d->name);
+    h = fnv1a(h, d->is_child ? "child" : "parent");
+    for (const auto& c : d->columns()) {
+      h = fnv1a(h, c.name);
+      h = fnv1a(h, std::to_string(static_cast<int>(c.type)));
+      h = fnv1a(h, c.default_value.to_text());
+      h = fnv1a(h, c.indexed ? "i" : "-");
+      h = fnv1a(h, c.unique ? "u" : "-");
+    }
+    for (const auto& index : d->indexes)
+      for (const auto& col : index) h = fnv1a(h, "ix:" + col);
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,641 @@
+// The Store facade: validation, naming, defaults, timestamps, cascades, transactions and
+// error mapping shared by every backend (R2, R6).
+#include "switchboard/store.h"
+
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <exception>
+
+#include "naming.h"
+#include "schema_standard.h"
+
+namespace switchboard {
+namespace {
+
+constexpr const char* kDefaultUser = "Administrator";
+constexpr std::size_t kMaxNameLength = 140;
+constexpr int kHashRetries = 8;
+
+// Runs a backend call, turning foreign exceptions into StoreError(backend) with context (R6).
+template <typename Fn>
+auto guarded(const char* op, std::string_view doctype, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw StoreError(ErrorCode::kBackend,
+                     std::string(op) + " " + std::string(doctype) + ": " + e.what());
+  } catch (...) {
+    throw StoreError(ErrorCode::kBackend,
+                     std::string(op) + " " + std::string(doctype) + ": unknown exception");
+  }
+}
+
+std::string trim(std::string_view s) {
+  std::size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  std::size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+[[noreturn]] void bad_value(const DocTypeDef& def, const FieldDef& f, const Value& v,
+                            const char* expected) {
+  throw ValidationError("field '" + f.name + "' of " + def.name + " expects " + expected +
+                        ", got '" + v.to_text() + "'");
+}
+
+// Converts a value to the storage class of its field, as Frappe's cint/flt/cstr would, but
+// refusing text that is not a number instead of silently storing 0.
+Value coerce(const DocTypeDef& def, const FieldDef& f, const Value& v) {
+  switch (f.type) {
+    case FieldType::kInt: {
+      if (v.is_int()) return v;
+      if (v.is_null()) return f.default_value.is_null() ? Value(0) : f.default_value;
+      if (v.is_real()) {
+        double d = v.as_real();
+        if (std::trunc(d) == d && std::abs(d) < 9.2e18) return Value(static_cast<std::int64_t>(d));
+        bad_value(def, f, v, "an integer");
+      }
+      std::string s = trim(v.as_text());
+      if (s.empty()) return Value(0);
+      std::int64_t i = 0;
+      auto r = std::from_chars(s.data(), s.data() + s.size(), i);
+      if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return Value(i);
+      bad_value(def, f, v, "an integer");
+    }
+    case FieldType::kReal: {
+      if (v.is_real()) return v;
+      if (v.is_int()) return Value(static_cast<double>(v.as_int()));
+      if (v.is_null()) return f.default_value.is_null() ? Value(0.0) : f.default_value;
+      std::string s = trim(v.as_text());
+      if (s.empty()) return Value(0.0);
+      double d = 0;
+      auto r = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return Value(d);
+      bad_value(def, f, v, "a number");
+    }
+    case FieldType::kText:
+    case FieldType::kDate:
+    case FieldType::kDatetime:
+      if (v.is_null() || v.is_text()) return v;
+      return Value(v.to_text());
+  }
+  return v;
+}
+
+void check_field_name(const DocTypeDef& def, std::string_view field) {
+  if (!is_valid_field_name(field))
+    throw ValidationError("'" + std::string(field) + "' is not a valid field name (" + def.name +
+                              ")",
+                          ErrorCode::kInvalidArgument);
+}
+
+// Coerces every known field of `doc` in place; validates every field name.
+void coerce_document(const DocTypeDef& def, Document& doc) {
+  Document out;
+  out.reserve(doc.size());
+  for (const auto& [field, value] : doc) {
+    const FieldDef* f = def.field(field);
+    if (!f) check_field_name(def, field);
+    out.append_sorted(field, f ? coerce(def, *f, value) : value);
+  }
+  doc = std::move(out);
+}
+
+bool is_write_free(const Document& changes) { return changes.empty(); }
+
+}  // namespace
+
+std::string format_datetime(std::chrono::system_clock::time_point t) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
+  long frac = static_cast<long>(micros % 1000000);
+  if (frac < 0) {
+    frac += 1000000;
+    --secs;
+  }
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  return buf;
+}
+
+// Opens a transaction level for one facade operation when needed and closes it: commit on
+// done(), rollback when destroyed without done(). `always` = also when already nested
+// (multi-write operations need a savepoint to stay atomic inside an outer transaction).
+struct Store::WriteScope {
+  WriteScope(Store& s, bool always) : store(s), owns(always || s.depth_ == 0) {
+    if (owns) store.begin();
+  }
+  void done() {
+    if (owns) {
+      owns = false;
+      store.commit();
+    }
+  }
+  ~WriteScope() {
+    if (owns) {
+      try {
+        store.rollback();
+      } catch (...) {  // the original error is what matters
+      }
+    }
+  }
+  Store& store;
+  bool owns;
+};
+
+Store::Store(std::shared_ptr<const Schema> schema)
+    : schema_(schema ? std::move(schema) : Schema::standard()) {}
+
+Store::~Store() = default;
+
+const DocTypeDef& Store::doctype_def(std::string_view doctype) const {
+  return schema_->get(doctype);
+}
+
+std::string Store::now() { return format_datetime(now_time_point()); }
+
+std::chrono::system_clock::time_point Store::now_time_point() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return clock_ ? clock_() : std::chrono::system_clock::now();
+}
+
+void Store::set_clock(Clock clock) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  clock_ = std::move(clock);
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+std::optional<Document> Store::get(std::string_view doctype, std::string_view name) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  auto doc = guarded("get", doctype, [&] { return do_get(doctype, name); });
+  if (doc) complete_document(def, *doc);
+  return doc;
+}
+
+bool Store::exists(std::string_view doctype, std::string_view name) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  doctype_def(doctype);
+  return guarded("get", doctype, [&] { return do_get(doctype, name); }).has_value();
+}
+
+Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
+  Query q;
+  q.fields.reserve(query.fields.size());
+  for (const auto& f : query.fields) {
+    check_field_name(def, f);
+    q.fields.push_back(f);
+  }
+  auto terms = parse_order_by(query.order_by);
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (i) q.order_by += ", ";
+    q.order_by += terms[i].field;
+    q.order_by += terms[i].descending ? " desc" : " asc";
+  }
+  if (query.limit && *query.limit < 0)
+    throw ValidationError("limit must not be negative", ErrorCode::kInvalidArgument);
+  if (query.offset < 0)
+    throw ValidationError("offset must not be negative", ErrorCode::kInvalidArgument);
+  q.limit = query.limit;
+  q.offset = query.offset;
+  q.filters.reserve(query.filters.size());
+  for (const auto& in : query.filters) {
+    check_field_name(def, in.field);
+    Filter f = in;
+    const FieldDef* fd = def.field(f.field);
+    auto fix = [&](const Value& v) { return fd ? coerce(def, *fd, v) : v; };
+    switch (f.op) {
+      case Op::kIn:
+      case Op::kNotIn:
+        for (auto& v : f.values) {
+          if (v.is_null())
+            throw ValidationError("filter '" + f.field + " " + op_name(f.op) +
+                                      "' lists a null; use 'is not set'",
+                                  ErrorCode::kInvalidArgument);
+          v = fix(v);
+        }
+        break;
+      case Op::kBetween:
+        if (f.values.size() != 2 || f.values[0].is_null() || f.values[1].is_null())
+          throw ValidationError("filter '" + f.field + " between' needs two values",
+                                ErrorCode::kInvalidArgument);
+        for (auto& v : f.values) v = fix(v);
+        break;
+      case Op::kLike:
+      case Op::kNotLike:
+        f.value = Value(f.value.to_text());
+        break;
+      case Op::kIsSet:
+      case Op::kIsNotSet:
+        f.value = Value();
+        break;
+      case Op::kEq:
+      case Op::kNe:
+        // `= null` / `!= null` keep their null meaning (is null / is not null).
+        if (!f.value.is_null()) f.value = fix(f.value);
+        break;
+      default:
+        if (f.value.is_null())
+          throw ValidationError("filter '" + f.field + " " + op_name(f.op) + "' needs a value",
+                                ErrorCode::kInvalidArgument);
+        f.value = fix(f.value);
+    }
+    q.filters.push_back(std::move(f));
+  }
+  return q;
+}
+
+void Store::complete_document(const DocTypeDef& def, Document& doc) const {
+  if (do_returns_complete_documents()) return;
+  for (const auto& c : def.columns())
+    if (!doc.contains(c.name)) doc.set(c.name, Value());
+}
+
+std::vector<Document> Store::find(std::string_view doctype, const Query& query) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  Query q = normalize_query(def, query);
+  auto rows = guarded("find", doctype, [&] { return do_find(doctype, q); });
+  if (!do_returns_complete_documents()) {
+    for (auto& row : rows) {
+      if (q.fields.empty()) {
+        complete_document(def, row);
+      } else {  // exactly the requested fields
+        Document projected;
+        for (const auto& f : q.fields) projected.set(f, row.get(f));
+        row = std::move(projected);
+      }
+    }
+  }
+  return rows;
+}
+
+std::optional<Document> Store::find_one(std::string_view doctype, Query query) {
+  query.limit = 1;
+  auto rows = find(doctype, query);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  Query q = normalize_query(def, Query(filters));
+  return guarded("count", doctype, [&] { return do_count(doctype, q.filters); });
+}
+
+// ---- writes --------------------------------------------------------------------------------
+
+void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
+  coerce_document(def, doc);
+  if (capabilities() & Capability::kSelfManaged) return;
+  std::string stamp;
+  auto timestamp = [&]() -> const std::string& {
+    if (stamp.empty()) stamp = now();
+    return stamp;
+  };
+  for (const char* f : {"creation", "modified"})
+    if (doc.get(f).is_null()) doc.set(f, Value(timestamp()));
+  for (const char* f : {"owner", "modified_by"})
+    if (doc.get(f).is_empty()) doc.set(f, Value(kDefaultUser));
+  for (const auto& c : def.columns())
+    if (!c.default_value.is_null() && doc.get(c.name).is_null()) doc.set(c.name, c.default_value);
+  if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
+    throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
+}
+
+std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
+  if (capabilities() & Capability::kSelfManaged)
+    return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+
+  std::string given = trim(doc.text("name"));
+  if (!given.empty()) {
+    if (given.size() > kMaxNameLength)
+      throw ValidationError("name of " + def.name + " is longer than 140 characters");
+    doc.set("name", Value(given));
+    return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+  }
+
+  std::size_t hash_length = 10;
+  switch (def.naming) {
+    case NamingRule::kSingle:
+      doc.set("name", Value(def.name));
+      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+    case NamingRule::kSeries: {
+      auto parts = naming::resolve_series(def.naming_arg, now_time_point(), doc);
+      std::int64_t n = guarded("series", def.name, [&] { return do_next_series(parts.prefix); });
+      doc.set("name", Value(naming::series_name(parts, n)));
+      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+    }
+    case NamingRule::kField: {
+      std::string base = trim(doc.text(def.naming_arg));
+      if (!base.empty()) {
+        if (base.size() > kMaxNameLength) base.resize(kMaxNameLength);
+        std::string candidate = base;
+        if (!def.dedupe_separator.empty()) {
+          for (int i = 1; guarded("get", def.name, [&] { return do_get(def.name, candidate); });
+               ++i)
+            candidate = base + def.dedupe_separator + std::to_string(i);
+        }
+        doc.set("name", Value(candidate));
+        return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+      }
+      hash_length = 12;  // Frappe CRM's fallback for call logs without an id
+      break;
+    }
+    case NamingRule::kHash:
+      break;
+  }
+  for (int attempt = 1;; ++attempt) {
+    doc.set("name", Value(naming::random_hash(hash_length)));
+    try {
+      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+    } catch (const StoreError& e) {
+      // A hash collision: the row was not written (SPI contract), so draw again.
+      if (e.code() != ErrorCode::kDuplicate || attempt >= kHashRetries) throw;
+      if (!guarded("get", def.name, [&] { return do_get(def.name, doc.text("name")); })) throw;
+    }
+  }
+}
+
+std::string Store::insert(std::string_view doctype, Document doc) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  prepare_insert(def, doc);
+  if (def.is_child && doc.integer("idx") == 0 && !(capabilities() & Capability::kSelfManaged)) {
+    Query q{Filter("parent", doc.get("parent")), Filter("parenttype", doc.get("parenttype")),
+            Filter("parentfield", doc.get("parentfield"))};
+    q.fields = {"idx"};
+    q.order_by = "idx desc";
+    q.limit = 1;
+    auto last = guarded("find", doctype, [&] { return do_find(doctype, q); });
+    doc.set("idx", Value(last.empty() ? 1 : last.front().integer("idx") + 1));
+  }
+  // A series bump and the row are two writes: at depth 0 they share one transaction.
+  WriteScope scope(*this, false);
+  std::string name = insert_prepared(def, doc);
+  scope.done();
+  return name;
+}
+
+std::string Store::insert(std::string_view doctype, Document doc, const ChildRows& children) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  // Validate the whole request before writing anything.
+  std::vector<std::pair<const DocTypeDef*, std::vector<Document>>> rows;
+  for (const auto& [parentfield, list] : children) {
+    const ChildTableDef* table = nullptr;
+    for (const auto& t : def.tables)
+      if (t.fieldname == parentfield) table = &t;
+    if (!table)
+      throw ValidationError("'" + parentfield + "' is not a table field of " + def.name);
+    rows.emplace_back(&doctype_def(table->child_doctype), list);
+  }
+  WriteScope scope(*this, true);
+  prepare_insert(def, doc);
+  std::string name = insert_prepared(def, doc);
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    const DocTypeDef& cdef = *rows[t].first;
+    std::int64_t idx = 0;
+    for (Document& row : rows[t].second) {
+      row.set("parent", Value(name));
+      row.set("parenttype", Value(def.name));
+      row.set("parentfield", Value(children[t].first));
+      ++idx;
+      if (row.integer("idx") == 0) row.set("idx", Value(idx));
+      prepare_insert(cdef, row);
+      insert_prepared(cdef, row);
+    }
+  }
+  scope.done();
+  return name;
+}
+
+Document Store::prepare_changes(const DocTypeDef& def, const Document& changes,
+                                bool update_modified) {
+  Document c = changes;
+  coerce_document(def, c);
+  if (c.contains("name"))
+    throw ValidationError("cannot change the name of a " + def.name + " with update()",
+                          ErrorCode::kInvalidArgument);
+  if (update_modified && !(capabilities() & Capability::kSelfManaged) && !c.contains("modified"))
+    c.set("modified", Value(now()));
+  return c;
+}
+
+void Store::update(std::string_view doctype, std::string_view name, const Document& changes,
+                   bool update_modified) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  Document c = prepare_changes(def, changes, update_modified);
+  if (is_write_free(c)) {
+    if (!guarded("get", doctype, [&] { return do_get(doctype, name); }))
+      throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
+    return;
+  }
+  WriteScope scope(*this, false);
+  guarded("update", doctype, [&] { do_update(doctype, name, c); });
+  scope.done();
+}
+
+std::int64_t Store::update_where(std::string_view doctype, const Filters& filters,
+                                 const Document& changes, bool update_modified) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  Query q = normalize_query(def, Query(filters));
+  Document c = prepare_changes(def, changes, update_modified);
+  if (is_write_free(c)) return guarded("count", doctype, [&] { return do_count(doctype, q.filters); });
+  WriteScope scope(*this, false);
+  auto n = guarded("update_where", doctype, [&] { return do_update_where(doctype, q.filters, c); });
+  scope.done();
+  return n;
+}
+
+void Store::remove_children(const DocTypeDef& def, std::string_view name) {
+  for (const auto& table : def.tables) {
+    Filters f{Filter("parent", Value(std::string(name))), Filter("parenttype", Value(def.name)),
+              Filter("parentfield", Value(table.fieldname))};
+    guarded("remove_where", table.child_doctype,
+            [&] { return do_remove_where(table.child_doctype, f); });
+  }
+}
+
+void Store::remove(std::string_view doctype, std::string_view name) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  WriteScope scope(*this, !def.tables.empty());
+  guarded("remove", doctype, [&] { do_remove(doctype, name); });
+  remove_children(def, name);
+  scope.done();
+}
+
+std::int64_t Store::remove_where(std::string_view doctype, const Filters& filters) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const DocTypeDef& def = doctype_def(doctype);
+  Query q = normalize_query(def, Query(filters));
+  WriteScope scope(*this, !def.tables.empty());
+  std::int64_t n = 0;
+  if (def.tables.empty()) {
+    n = guarded("remove_where", doctype, [&] { return do_remove_where(doctype, q.filters); });
+  } else {
+    Query names = q;
+    names.fields = {"name"};
+    for (const auto& row : guarded("find", doctype, [&] { return do_find(doctype, names); })) {
+      std::string name = row.text("name");
+      guarded("remove", doctype, [&] { do_remove(doctype, name); });
+      remove_children(def, name);
+      ++n;
+    }
+  }
+  scope.done();
+  return n;
+}
+
+std::int64_t Store::next_series(std::string_view prefix) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  WriteScope scope(*this, false);
+  auto n = guarded("series", "Series", [&] { return do_next_series(prefix); });
+  scope.done();
+  return n;
+}
+
+// ---- transactions --------------------------------------------------------------------------
+
+void Store::begin() {
+  mutex_.lock();
+  try {
+    guarded("begin", "transaction", [&] { do_begin(); });
+  } catch (...) {
+    mutex_.unlock();
+    throw;
+  }
+  if (depth_++ == 0) owner_.store(std::this_thread::get_id());
+}
+
+void Store::commit() {
+  if (owner_.load() != std::this_thread::get_id() || depth_ == 0)
+    throw StoreError(ErrorCode::kTransaction, "commit() without a matching begin()");
+  auto pop = [this] {
+    if (--depth_ == 0) owner_.store(std::thread::id());
+    mutex_.unlock();
+  };
+  try {
+    guarded("commit", "transaction", [&] { do_commit(); });
+  } catch (...) {
+    try {
+      do_rollback();
+    } catch (...) {  // keep the commit error
+    }
+    pop();
+    throw;
+  }
+  pop();
+}
+
+void Store::rollback() {
+  if (owner_.load() != std::this_thread::get_id() || depth_ == 0)
+    throw StoreError(ErrorCode::kTransaction, "rollback() without a matching begin()");
+  auto pop = [this] {
+    if (--depth_ == 0) owner_.store(std::thread::id());
+    mutex_.unlock();
+  };
+  try {
+    guarded("rollback", "transaction", [&] { do_rollback(); });
+  } catch (...) {
+    pop();
+    throw;
+  }
+  pop();
+}
+
+int Store::transaction_depth() const noexcept {
+  return owner_.load() == std::this_thread::get_id() ? depth_ : 0;
+}
+
+std::uint32_t Store::capabilities() const { return do_capabilities(); }
+
+void Store::lock(std::string_view key) {
+  if (transaction_depth() == 0)
+    throw StoreError(ErrorCode::kTransaction, "lock() must be called inside a transaction");
+  std::lock_guard<std::recursive_mutex> guard(mutex_);
+  if (!(capabilities() & Capability::kLock))
+    throw NotSupported("this store does not support lock()");
+  guarded("lock", key, [&] { do_lock(key); });
+}
+
+// ---- SPI defaults --------------------------------------------------------------------------
+
+std::int64_t Store::do_count(std::string_view doctype, const Filters& filters) {
+  Query q(filters);
+  q.fields = {"name"};
+  return static_cast<std::int64_t>(do_find(doctype, q).size());
+}
+
+std::int64_t Store::do_remove_where(std::string_view doctype, const Filters& filters) {
+  Query q(filters);
+  q.fields = {"name"};
+  auto rows = do_find(doctype, q);
+  for (const auto& row : rows) do_remove(doctype, row.text("name"));
+  return static_cast<std::int64_t>(rows.size());
+}
+
+std::int64_t Store::do_next_series(std::string_view prefix) {
+  const DocTypeDef& def = doctype_def("Series");
+  auto current = do_get("Series", prefix);
+  if (!current) {
+    Document d{{"name", std::string(prefix)}, {"current", 1}};
+    prepare_insert(def, d);
+    do_insert("Series", d);
+    return 1;
+  }
+  std::int64_t n = current->integer("current") + 1;
+  do_update("Series", prefix, Document{{"current", n}});
+  return n;
+}
+
+void Store::do_lock(std::string_view) { throw NotSupported("this store does not support lock()"); }
+
+bool Store::do_returns_complete_documents() const { return false; }
+
+// ---- helpers -------------------------------------------------------------------------------
+
+void seed_standard_records(Store& store) {
+  Transaction tx(store);
+  for (const auto& [doctype, doc] : standard_records()) {
+    const DocTypeDef* def = store.schema().find(doctype);
+    if (def && !store.exists(doctype, doc.text(def->naming_arg))) store.insert(doctype, doc);
+  }
+  tx.commit();
+}
+
+Transaction::Transaction(Store& store) : store_(store) { store_.begin(); }
+
+Transaction::~Transaction() {
+  if (active_) {
+    try {
+      store_.rollback();
+    } catch (...) {  // destructors never throw
+    }
+  }
+}
+
+void Transaction::commit() {
+  if (!active_) throw StoreError(ErrorCode::kTransaction, "transaction already finished");
+  active_ = false;
+  store_.commit();
+}
+
+void Transaction::rollback() {
+  if (!active_) throw StoreError(ErrorCode::kTransaction, "transaction already finished");
+  active_ = false;
+  store_.rollback();
+}
+
+}  // namespace switchboard

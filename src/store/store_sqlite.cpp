@@ -1,0 +1,570 @@
+// SqliteStore: Frappe tables in one SQLite file through SQLiteCpp, with a prepared-statement
+// cache, WAL, BEGIN IMMEDIATE writers, savepoints and in-place schema migration.
+#include "switchboard/sqlite_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <list>
+#include <map>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "sqlite_sql.h"
+
+namespace switchboard {
+namespace {
+
+// Bumped when a release needs a data migration (not for added tables, columns or indexes:
+// those follow the schema fingerprint automatically).
+constexpr int kSchemaVersion = 1;
+constexpr const char* kMetaTable = "__switchboard_meta";
+
+[[noreturn]] void throw_mapped(const SQLite::Exception& e, const std::string& context) {
+  int code = e.getErrorCode();
+  int ext = e.getExtendedErrorCode();
+  std::string msg = context + ": " + e.what();
+  switch (code) {
+    case SQLITE_CONSTRAINT:
+      if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+        throw StoreError(ErrorCode::kDuplicate, msg);
+      throw ValidationError(msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: throw StoreError(ErrorCode::kBusy, msg);
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM: throw StoreError(ErrorCode::kIo, msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: throw StoreError(ErrorCode::kCorrupt, msg);
+    default: throw StoreError(ErrorCode::kBackend, msg);
+  }
+}
+
+// A table's actual columns (schema fields plus custom ones found in the file).
+struct TableInfo {
+  const DocTypeDef* def = nullptr;
+  std::string sql_name;                  // "tabX", quoted
+  std::set<std::string, std::less<>> columns;
+  std::vector<std::string> sorted;       // all columns, sorted: SELECT order == Document order
+  std::vector<bool> is_custom;           // parallel to `sorted`
+  std::string select_all;                // quoted list in `sorted` order
+  bool has(std::string_view c) const { return columns.count(c) > 0; }
+  void rebuild() {
+    sorted.assign(columns.begin(), columns.end());
+    is_custom.clear();
+    select_all.clear();
+    for (const auto& c : sorted) {
+      is_custom.push_back(def->field(c) == nullptr);
+      if (!select_all.empty()) select_all += ", ";
+      select_all += sqlite::quote(c);
+    }
+  }
+};
+
+// LRU cache of prepared statements keyed by SQL text.
+class StatementCache {
+ public:
+  StatementCache(SQLite::Database& db, std::size_t capacity) : db_(db), capacity_(capacity) {}
+  SQLite::Statement& get(const std::string& sql) {
+    auto it = map_.find(sql);
+    if (it != map_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second);
+      return *it->second->second;
+    }
+    lru_.emplace_front(sql, std::make_unique<SQLite::Statement>(db_, sql));
+    map_.emplace(sql, lru_.begin());
+    if (map_.size() > capacity_) {
+      map_.erase(lru_.back().first);
+      lru_.pop_back();
+    }
+    return *lru_.front().second;
+  }
+  void clear() {
+    map_.clear();
+    lru_.clear();
+  }
+
+ private:
+  using Entry = std::pair<std::string, std::unique_ptr<SQLite::Statement>>;
+  SQLite::Database& db_;
+  std::size_t capacity_;
+  std::list<Entry> lru_;
+  std::unordered_map<std::string, std::list<Entry>::iterator> map_;
+};
+
+// Resets a statement when a use ends, so no read cursor outlives the call.
+struct Use {
+  explicit Use(SQLite::Statement& s) : stmt(s) {}
+  ~Use() { stmt.tryReset(); }
+  SQLite::Statement& stmt;
+};
+
+void bind(SQLite::Statement& stmt, int index, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull: stmt.bind(index); break;
+    case Value::Type::kInt: stmt.bind(index, static_cast<int64_t>(v.as_int())); break;
+    case Value::Type::kReal: stmt.bind(index, v.as_real()); break;
+    case Value::Type::kText: stmt.bindNoCopy(index, v.as_text()); break;
+  }
+}
+
+Value column_value(SQLite::Column c) {
+  switch (c.getType()) {
+    case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(c.getInt64()));
+    case SQLITE_FLOAT: return Value(c.getDouble());
+    case SQLITE_NULL: return Value();
+    default: {
+      const char* data = static_cast<const char*>(c.getBlob());  // before getBytes (SQLite rule)
+      int size = c.getBytes();
+      return Value(std::string(data, static_cast<std::size_t>(size)));
+    }
+  }
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& opt)
+      : Store(opt.schema ? opt.schema : Schema::standard()),
+        options_(opt),
+        db_(open(opt)),
+        cache_(db_, opt.statement_cache_size ? opt.statement_cache_size : 1) {
+    try {
+      db_.setBusyTimeout(opt.busy_timeout_ms);
+      if (opt.path != ":memory:" && !opt.path.empty()) {
+        retry_busy([&] { db_.exec("PRAGMA journal_mode=WAL"); });
+      }
+      db_.exec("PRAGMA synchronous=" + (opt.synchronous == "FULL" ? std::string("FULL")
+                                                                   : std::string("NORMAL")));
+      db_.exec("PRAGMA foreign_keys=OFF");
+      db_.exec("PRAGMA temp_store=MEMORY");
+      migrate();
+      load_tables();
+    } catch (const SQLite::Exception& e) {
+      throw_mapped(e, "opening " + opt.path);
+    }
+  }
+
+ protected:
+  std::optional<Document> do_get(std::string_view doctype, std::string_view name) override {
+    const TableInfo& t = info(doctype);
+    return run("get", [&]() -> std::optional<Document> {
+      auto& stmt = cache_.get("SELECT " + t.select_all + " FROM " + t.sql_name +
+                              " WHERE \"name\" = ?");
+      Use use(stmt);
+      std::string key(name);
+      stmt.bindNoCopy(1, key);
+      if (!step(stmt)) return std::nullopt;
+      return read_all(t, stmt);
+    });
+  }
+
+  std::vector<Document> do_find(std::string_view doctype, const Query& q) override {
+    const TableInfo& t = info(doctype);
+    auto has = [&](std::string_view c) { return t.has(c); };
+    auto where = sqlite::where_sql(q.filters, has);
+    std::string sql = "SELECT ";
+    std::vector<std::string> fields;  // projection, deduplicated, in request order
+    if (q.fields.empty()) {
+      sql += t.select_all;
+    } else {
+      for (const auto& f : q.fields) {
+        if (std::find(fields.begin(), fields.end(), f) != fields.end()) continue;
+        if (!fields.empty()) sql += ", ";
+        sql += t.has(f) ? sqlite::quote(f) : std::string("NULL");
+        fields.push_back(f);
+      }
+    }
+    sql += " FROM " + t.sql_name + where.sql + sqlite::order_sql(q.order_by, has);
+    if (q.limit || q.offset) sql += " LIMIT ? OFFSET ?";
+    return run("find", [&] {
+      auto& stmt = cache_.get(sql);
+      Use use(stmt);
+      int i = 0;
+      for (const auto& p : where.params) bind(stmt, ++i, p);
+      if (q.limit || q.offset) {
+        stmt.bind(++i, static_cast<int64_t>(q.limit ? *q.limit : -1));
+        stmt.bind(++i, static_cast<int64_t>(q.offset));
+      }
+      std::vector<Document> out;
+      while (step(stmt)) {
+        if (fields.empty()) {
+          out.push_back(read_all(t, stmt));
+        } else {
+          Document d;
+          for (std::size_t c = 0; c < fields.size(); ++c)
+            d.set(fields[c], column_value(stmt.getColumn(static_cast<int>(c))));
+          out.push_back(std::move(d));
+        }
+      }
+      return out;
+    });
+  }
+
+  std::int64_t do_count(std::string_view doctype, const Filters& filters) override {
+    const TableInfo& t = info(doctype);
+    auto where = sqlite::where_sql(filters, [&](std::string_view c) { return t.has(c); });
+    return run("count", [&] {
+      auto& stmt = cache_.get("SELECT COUNT(*) FROM " + t.sql_name + where.sql);
+      Use use(stmt);
+      int i = 0;
+      for (const auto& p : where.params) bind(stmt, ++i, p);
+      step(stmt);
+      return static_cast<std::int64_t>(stmt.getColumn(0).getInt64());
+    });
+  }
+
+  std::string do_insert(std::string_view doctype, const Document& doc) override {
+    TableInfo& t = info(doctype);
+    ensure_columns(t, doc);
+    std::string cols, marks;
+    for (const auto& [k, v] : doc) {
+      if (v.is_null()) continue;
+      if (!cols.empty()) {
+        cols += ", ";
+        marks += ", ";
+      }
+      cols += sqlite::quote(k);
+      marks += '?';
+    }
+    return run("insert into " + std::string(doctype), [&] {
+      auto& stmt = cache_.get("INSERT INTO " + t.sql_name + " (" + cols + ") VALUES (" + marks + ")");
+      Use use(stmt);
+      int i = 0;
+      for (const auto& [k, v] : doc)
+        if (!v.is_null()) bind(stmt, ++i, v);
+      stmt.exec();
+      return doc.text("name");
+    });
+  }
+
+  void do_update(std::string_view doctype, std::string_view name, const Document& changes) override {
+    Filters by_name{Filter("name", Value(std::string(name)))};
+    if (update(doctype, by_name, changes) == 0)
+      throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
+  }
+
+  std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
+                               const Document& changes) override {
+    return update(doctype, filters, changes);
+  }
+
+  void do_remove(std::string_view doctype, std::string_view name) override {
+    Filters by_name{Filter("name", Value(std::string(name)))};
+    if (do_remove_where(doctype, by_name) == 0)
+      throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
+  }
+
+  std::int64_t do_remove_where(std::string_view doctype, const Filters& filters) override {
+    const TableInfo& t = info(doctype);
+    auto where = sqlite::where_sql(filters, [&](std::string_view c) { return t.has(c); });
+    return run("delete from " + std::string(doctype), [&] {
+      auto& stmt = cache_.get("DELETE FROM " + t.sql_name + where.sql);
+      Use use(stmt);
+      int i = 0;
+      for (const auto& p : where.params) bind(stmt, ++i, p);
+      return static_cast<std::int64_t>(stmt.exec());
+    });
+  }
+
+  std::int64_t do_next_series(std::string_view prefix) override {
+    return run("series", [&] {
+      auto& stmt = cache_.get(
+          "INSERT INTO \"tabSeries\" (\"name\", \"current\", \"creation\", \"modified\") "
+          "VALUES (?, 1, ?, ?) ON CONFLICT(\"name\") DO UPDATE SET \"current\" = \"current\" + 1 "
+          "RETURNING \"current\"");
+      Use use(stmt);
+      std::string ts = now();
+      std::string key(prefix);
+      stmt.bindNoCopy(1, key);
+      stmt.bindNoCopy(2, ts);
+      stmt.bindNoCopy(3, ts);
+      step(stmt);
+      return static_cast<std::int64_t>(stmt.getColumn(0).getInt64());
+    });
+  }
+
+  void do_begin() override {
+    if (depth_ == 0) {
+      run("begin", [&] {
+        retry_busy([&] { exec_cached("BEGIN IMMEDIATE"); });
+        refresh_if_schema_changed();
+      });
+    } else {
+      run("savepoint", [&] { exec_cached("SAVEPOINT sb_" + std::to_string(depth_)); });
+    }
+    ++depth_;
+  }
+
+  void do_commit() override {
+    if (sqlite3_get_autocommit(db_.getHandle())) {
+      depth_ = 0;  // SQLite already rolled the whole transaction back after an error
+      throw StoreError(ErrorCode::kBackend,
+                       "commit: SQLite had already rolled this transaction back after an error");
+    }
+    if (depth_ == 1) run("commit", [&] { retry_busy([&] { exec_cached("COMMIT"); }); });
+    else run("release", [&] { exec_cached("RELEASE sb_" + std::to_string(depth_ - 1)); });
+    if (--depth_ == 0) columns_added_ = false;
+  }
+
+  void do_rollback() override {
+    if (sqlite3_get_autocommit(db_.getHandle())) {
+      depth_ = depth_ > 0 ? depth_ - 1 : 0;  // nothing left to undo
+      return;
+    }
+    if (depth_ == 1) {
+      run("rollback", [&] { exec_cached("ROLLBACK"); });
+    } else {
+      std::string sp = "sb_" + std::to_string(depth_ - 1);
+      run("rollback to", [&] {
+        exec_cached("ROLLBACK TO " + sp);
+        exec_cached("RELEASE " + sp);
+      });
+    }
+    --depth_;
+    if (columns_added_) load_tables();  // custom columns added by the undone work are gone
+    if (depth_ == 0) columns_added_ = false;
+  }
+
+  std::uint32_t do_capabilities() const override {
+    return Capability::kSavepoints | Capability::kLock | Capability::kCount;
+  }
+  // BEGIN IMMEDIATE already holds the database's single write lock across processes.
+  void do_lock(std::string_view) override {}
+  bool do_returns_complete_documents() const override { return true; }
+
+ private:
+  static SQLite::Database open(const SqliteOptions& opt) {
+    int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
+    if (opt.create) flags |= SQLite::OPEN_CREATE;
+    try {
+      return SQLite::Database(opt.path, flags, opt.busy_timeout_ms);
+    } catch (const SQLite::Exception& e) {
+      if (!opt.create && e.getErrorCode() == SQLITE_CANTOPEN)
+        throw NotFound("no SQLite database at '" + opt.path + "'");
+      throw_mapped(e, "opening " + opt.path);
+    }
+  }
+
+  template <typename Fn>
+  auto run(const std::string& what, Fn&& fn) -> decltype(fn()) {
+    try {
+      return fn();
+    } catch (const SQLite::Exception& e) {
+      throw_mapped(e, what);
+    }
+  }
+
+  // Retries an operation that failed with SQLITE_BUSY (beyond what the busy handler covers,
+  // e.g. WAL recovery) until the busy timeout has passed.
+  template <typename Fn>
+  void retry_busy(Fn&& fn) {
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(options_.busy_timeout_ms);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        fn();
+        return;
+      } catch (const SQLite::Exception& e) {
+        if ((e.getErrorCode() != SQLITE_BUSY && e.getErrorCode() != SQLITE_LOCKED) ||
+            std::chrono::steady_clock::now() > deadline)
+          throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, 1 + attempt)));
+      }
+    }
+  }
+
+  bool step(SQLite::Statement& stmt) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return stmt.executeStep();
+      } catch (const SQLite::Exception& e) {
+        // Outside a transaction a read can meet a lock during WAL recovery: wait, then retry.
+        if (e.getErrorCode() != SQLITE_BUSY || depth_ > 0 || attempt > 1000) throw;
+        stmt.tryReset();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+  }
+
+  void exec_cached(const std::string& sql) {
+    auto& stmt = cache_.get(sql);
+    Use use(stmt);
+    stmt.exec();
+  }
+
+  Document read_all(const TableInfo& t, SQLite::Statement& stmt) {
+    Document d;
+    d.reserve(t.sorted.size());
+    for (std::size_t c = 0; c < t.sorted.size(); ++c) {
+      Value v = column_value(stmt.getColumn(static_cast<int>(c)));
+      if (v.is_null() && t.is_custom[c]) continue;  // unset custom fields are absent
+      d.append_sorted(t.sorted[c], std::move(v));
+    }
+    return d;
+  }
+
+  std::int64_t update(std::string_view doctype, const Filters& filters, const Document& changes) {
+    TableInfo& t = info(doctype);
+    ensure_columns(t, changes);
+    auto where = sqlite::where_sql(filters, [&](std::string_view c) { return t.has(c); });
+    std::string sets;
+    for (const auto& [k, v] : changes) sets += (sets.empty() ? "" : ", ") + sqlite::quote(k) + " = ?";
+    return run("update " + std::string(doctype), [&] {
+      auto& stmt = cache_.get("UPDATE " + t.sql_name + " SET " + sets + where.sql);
+      Use use(stmt);
+      int i = 0;
+      for (const auto& [k, v] : changes) bind(stmt, ++i, v);
+      for (const auto& p : where.params) bind(stmt, ++i, p);
+      return static_cast<std::int64_t>(stmt.exec());
+    });
+  }
+
+  TableInfo& info(std::string_view doctype) {
+    auto it = tables_.find(doctype);
+    if (it == tables_.end())
+      throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
+    return it->second;
+  }
+
+  // Adds columns for custom fields (untyped, so values keep their type), inside the caller's
+  // transaction: a rollback removes them again.
+  void ensure_columns(TableInfo& t, const Document& doc) {
+    bool added = false;
+    for (const auto& [k, v] : doc) {
+      if (t.has(k) || v.is_null()) continue;
+      run("adding custom field " + k, [&] {
+        try {
+          db_.exec("ALTER TABLE " + t.sql_name + " ADD COLUMN " + sqlite::quote(k));
+        } catch (const SQLite::Exception& e) {
+          // Another process added it first.
+          if (std::string(e.what()).find("duplicate column") == std::string::npos) throw;
+        }
+      });
+      t.columns.insert(k);
+      added = true;
+      columns_added_ = true;
+    }
+    if (added) t.rebuild();
+  }
+
+  int schema_version_pragma() {
+    auto& s = cache_.get("PRAGMA schema_version");
+    Use use(s);
+    s.executeStep();
+    return s.getColumn(0).getInt();
+  }
+
+  void refresh_if_schema_changed() {
+    int v = schema_version_pragma();
+    if (v != known_schema_version_) load_tables();
+  }
+
+  void load_tables() {
+    tables_.clear();
+    for (const auto& def : schema().doctypes()) {
+      TableInfo t;
+      t.def = def.get();
+      t.sql_name = sqlite::table_name(def->name);
+      SQLite::Statement s(db_, "PRAGMA table_info(" + t.sql_name + ")");
+      while (s.executeStep()) t.columns.insert(s.getColumn(1).getString());
+      t.rebuild();
+      tables_.emplace(def->name, std::move(t));
+    }
+    known_schema_version_ = schema_version_pragma();
+  }
+
+  // Creates or upgrades every table, column and index in one BEGIN IMMEDIATE transaction, so
+  // processes opening a fresh file at once migrate it exactly once.
+  void migrate() {
+    const std::string fingerprint = schema().fingerprint();
+    retry_busy([&] { db_.exec("BEGIN IMMEDIATE"); });
+    try {
+      db_.exec(std::string("CREATE TABLE IF NOT EXISTS ") + sqlite::quote(kMetaTable) +
+               " (\"key\" TEXT PRIMARY KEY NOT NULL, \"value\")");
+      int version = 0;
+      std::string stored_fingerprint;
+      {
+        SQLite::Statement s(db_, std::string("SELECT \"key\", \"value\" FROM ") +
+                                     sqlite::quote(kMetaTable));
+        while (s.executeStep()) {
+          std::string key = s.getColumn(0).getString();
+          if (key == "schema_version") version = s.getColumn(1).getInt();
+          if (key == "schema_fingerprint") stored_fingerprint = s.getColumn(1).getString();
+        }
+      }
+      if (version > kSchemaVersion)
+        throw StoreError(ErrorCode::kSchema,
+                         "'" + options_.path + "' has schema version " + std::to_string(version) +
+                             ", newer than this switchboard (" + std::to_string(kSchemaVersion) +
+                             "); upgrade switchboard");
+      if (version != kSchemaVersion || stored_fingerprint != fingerprint) {
+        for (const auto& def : schema().doctypes()) upgrade_table(*def);
+        // Data migrations for versions (version, kSchemaVersion] go here, oldest first.
+        SQLite::Statement put(db_, std::string("INSERT OR REPLACE INTO ") +
+                                       sqlite::quote(kMetaTable) + " VALUES (?, ?)");
+        put.bind(1, "schema_version");
+        put.bind(2, kSchemaVersion);
+        put.exec();
+        put.reset();
+        put.bind(1, "schema_fingerprint");
+        put.bind(2, fingerprint);
+        put.exec();
+      }
+      db_.exec("COMMIT");
+    } catch (...) {
+      try {
+        db_.exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  void upgrade_table(const DocTypeDef& def) {
+    const std::string table = sqlite::table_name(def.name);
+    std::set<std::string> existing;
+    {
+      SQLite::Statement s(db_, "PRAGMA table_info(" + table + ")");
+      while (s.executeStep()) existing.insert(s.getColumn(1).getString());
+    }
+    if (existing.empty()) {
+      db_.exec(sqlite::create_table_sql(def));
+    } else {
+      for (const auto& c : def.columns())
+        if (!existing.count(c.name))
+          db_.exec("ALTER TABLE " + table + " ADD COLUMN " + sqlite::column_sql(c));
+    }
+    for (const auto& sql : sqlite::create_index_sql(def)) db_.exec(sql);
+  }
+
+  SqliteOptions options_;
+  SQLite::Database db_;
+  StatementCache cache_;
+  std::map<std::string, TableInfo, std::less<>> tables_;
+  int depth_ = 0;
+  int known_schema_version_ = -1;
+  bool columns_added_ = false;  // custom columns added in the open transaction
+};
+
+}  // namespace
+
+int sqlite_schema_version() noexcept { return kSchemaVersion; }
+
+std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>(options);
+  seed_standard_records(*store);
+  return store;
+}
+
+std::unique_ptr<Store> make_sqlite_store(const std::string& path) {
+  SqliteOptions options;
+  options.path = path;
+  return make_sqlite_store(options);
+}
+
+}  // namespace switchboard

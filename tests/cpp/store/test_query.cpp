@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+
+#include "store/naming.h"
+#include "switchboard/switchboard.h"
+
+using namespace switchboard;
+
+TEST_CASE("like_matches follows SQLite LIKE") {
+  CHECK(like_matches("Hello", "hello"));
+  CHECK(like_matches("Hello", "h%"));
+  CHECK(like_matches("Hello", "%LLO"));
+  CHECK(like_matches("Hello", "%"));
+  CHECK(like_matches("", "%"));
+  CHECK_FALSE(like_matches("", "_"));
+  CHECK(like_matches("Hello", "H_llo"));
+  CHECK(like_matches("Héllo", "H_llo"));  // one code point
+  CHECK_FALSE(like_matches("Héllo", "H__llo"));
+  CHECK_FALSE(like_matches("ÉCOLE", "école"));  // only ASCII folds
+  CHECK(like_matches("a%b", "a%b"));
+  CHECK(like_matches("support+orders@example.com", "support%@example.com"));
+  CHECK(like_matches("aaab", "%a%b"));
+  CHECK_FALSE(like_matches("aaac", "%a%b"));
+  CHECK(like_matches("abcabd", "%abd"));
+}
+
+TEST_CASE("parse_op and Filter::make speak Frappe") {
+  CHECK(parse_op("=") == Op::kEq);
+  CHECK(parse_op("<>") == Op::kNe);
+  CHECK(parse_op(" NOT  IN ") == Op::kNotIn);
+  CHECK(parse_op("Like") == Op::kLike);
+  CHECK_THROWS_AS(parse_op("~"), ValidationError);
+  CHECK(Filter::make("x", "is", "set").op == Op::kIsSet);
+  CHECK(Filter::make("x", "is", "not set").op == Op::kIsNotSet);
+  CHECK_THROWS_AS(Filter::make("x", "is", "maybe"), ValidationError);
+  CHECK(Filter::make("x", "in", std::vector<Value>{1, 2}).values.size() == 2);
+  CHECK_THROWS_AS(Filter::make("x", "=", std::vector<Value>{1}), ValidationError);
+}
+
+TEST_CASE("parse_order_by accepts field [asc|desc] lists only") {
+  auto t = parse_order_by("creation desc, name");
+  REQUIRE(t.size() == 2);
+  CHECK(t[0].field == "creation");
+  CHECK(t[0].descending);
+  CHECK(t[1].field == "name");
+  CHECK_FALSE(t[1].descending);
+  CHECK(parse_order_by("  ").empty());
+  CHECK(parse_order_by("Modified DESC")[0].field == "Modified");
+  CHECK_THROWS_AS(parse_order_by("a,,b"), ValidationError);
+  CHECK_THROWS_AS(parse_order_by("a desc extra"), ValidationError);
+  CHECK_THROWS_AS(parse_order_by("`tabX`.a"), ValidationError);
+  CHECK_THROWS_AS(parse_order_by("a; drop table x"), ValidationError);
+}
+
+TEST_CASE("filter_matches treats null the way Frappe does") {
+  Document d{{"a", Value()}, {"b", ""}, {"c", 5}};
+  CHECK(filter_matches(Filter("a", Op::kNe, "x"), d));
+  CHECK_FALSE(filter_matches(Filter("b", Op::kNe, ""), d));
+  CHECK_FALSE(filter_matches(Filter("a", Op::kLt, "x"), d));
+  CHECK(filter_matches(Filter("missing", Op::kIsNotSet, Value()), d));
+  CHECK(filter_matches(Filter("c", Op::kIn, std::vector<Value>{5.0}), d));
+  CHECK(filter_matches(Filter("c", Op::kLike, "5"), d));
+  CHECK(filters_match({Filter("c", 5), Filter("a", Value())}, d));
+}
+
+TEST_CASE("naming series patterns resolve like Frappe's") {
+  auto t = std::chrono::system_clock::from_time_t(1767268800);  // 2026-01-01 12:00 UTC
+  Document doc{{"company", "ACME"}};
+  auto p = naming::resolve_series("CRM-LEAD-.YYYY.-.#####", t, doc);
+  CHECK(p.prefix.rfind("CRM-LEAD-202", 0) == 0);
+  CHECK(p.digits == 5);
+  CHECK(naming::series_name(p, 1).size() == std::string("CRM-LEAD-2026-00001").size());
+  auto hd = naming::resolve_series(".####", t, doc);
+  CHECK(hd.prefix.empty());
+  CHECK(naming::series_name(hd, 1) == "0001");
+  CHECK(naming::series_name(hd, 12345) == "12345");
+  auto f = naming::resolve_series("INV-.{company}.-.###.-X", t, doc);
+  CHECK(f.prefix == "INV-ACME-");
+  CHECK(naming::series_name(f, 7) == "INV-ACME-007-X");
+  CHECK_THROWS_AS(naming::resolve_series("NO-COUNTER", t, doc), ValidationError);
+  auto h = naming::random_hash();
+  CHECK(h.size() == 10);
+  CHECK(h != naming::random_hash());
+}
+
+TEST_CASE("Schema rejects bad definitions and can be extended") {
+  Schema s = *Schema::standard();
+  CHECK(s.find("CRM Lead") != nullptr);
+  CHECK(s.find("Nope") == nullptr);
+  CHECK_THROWS_AS(s.get("Nope"), NotFound);
+  DocTypeDef bad;
+  bad.name = "Bad";
+  bad.fields = {FieldDef{"not valid", FieldType::kText, {}, false, false}};
+  CHECK_THROWS_AS(s.add(bad), ValidationError);
+  std::string before = s.fingerprint();
+  s.add_field("CRM Lead", FieldDef{"custom_tier", FieldType::kText, Value("Gold"), true, false});
+  CHECK(s.fingerprint() != before);
+  CHECK(s.get("CRM Lead").field("custom_tier")->default_value == Value("Gold"));
+  auto store = make_memory_store(std::make_shared<Schema>(s));
+  auto name = store->insert("CRM Lead", {{"first_name", "A"}});
+  CHECK(store->get("CRM Lead", name)->text("custom_tier") == "Gold");
+}

@@ -1,0 +1,218 @@
+// SqliteStore beyond the contract: files, WAL, migration, several processes on one file.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+
+#include "switchboard/switchboard.h"
+#include "test_support.h"
+
+using namespace switchboard;
+using test_support::TempDir;
+
+namespace {
+
+std::string pragma(const std::string& path, const std::string& sql) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement s(db, sql);
+  s.executeStep();
+  return s.getColumn(0).getString();
+}
+
+std::set<std::string> indexes_of(const std::string& path, const std::string& table) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement s(db, "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name=?");
+  s.bind(1, table);
+  std::set<std::string> out;
+  while (s.executeStep()) out.insert(s.getColumn(0).getString());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sqlite: data persists and the file is in WAL mode") {
+  TempDir dir;
+  std::string path = dir.file("crm.sqlite");
+  std::string name;
+  {
+    auto s = make_sqlite_store(path);
+    name = s->insert("CRM Lead", {{"first_name", "Ann"}, {"custom_flag", 1}});
+  }
+  CHECK(pragma(path, "PRAGMA journal_mode") == "wal");
+  auto s = make_sqlite_store(path);
+  auto lead = s->get("CRM Lead", name);
+  REQUIRE(lead);
+  CHECK(lead->text("first_name") == "Ann");
+  CHECK(lead->get("custom_flag") == Value(1));
+  CHECK(s->count("CRM Lead Status") == 6);  // seeding is idempotent
+  CHECK(pragma(path, "SELECT value FROM __switchboard_meta WHERE key='schema_version'") ==
+        std::to_string(sqlite_schema_version()));
+}
+
+TEST_CASE("sqlite: every looked-up field has an index") {
+  TempDir dir;
+  std::string path = dir.file("idx.sqlite");
+  make_sqlite_store(path);
+  auto lead = indexes_of(path, "tabCRM Lead");
+  CHECK(lead.count("idx_CRM Lead_email"));
+  CHECK(lead.count("idx_CRM Lead_mobile_no"));
+  auto comm = indexes_of(path, "tabCommunication");
+  CHECK(comm.count("idx_Communication_message_id"));
+  CHECK(comm.count("idx_Communication_reference_doctype_reference_name"));
+  CHECK(indexes_of(path, "tabHelpdesk Call Log").count("uniq_Helpdesk Call Log_call_id"));
+  CHECK(indexes_of(path, "tabDynamic Link").count("idx_Dynamic Link_link_doctype_link_name"));
+  CHECK(indexes_of(path, "tabContact Phone").count("idx_Contact Phone_parent"));
+}
+
+TEST_CASE("sqlite: an older file is migrated in place without losing data") {
+  TempDir dir;
+  std::string path = dir.file("old.sqlite");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE \"tabCRM Lead\" (name TEXT PRIMARY KEY, creation TEXT, first_name TEXT,"
+            " legacy_note TEXT)");
+    db.exec("INSERT INTO \"tabCRM Lead\" VALUES ('OLD-1', '2020-01-01 00:00:00.000000', 'Old', 'kept')");
+    db.exec("CREATE TABLE __switchboard_meta (key TEXT PRIMARY KEY NOT NULL, value)");
+    db.exec("INSERT INTO __switchboard_meta VALUES ('schema_version', 0)");
+  }
+  auto s = make_sqlite_store(path);
+  auto old = s->get("CRM Lead", "OLD-1");
+  REQUIRE(old);
+  CHECK(old->text("first_name") == "Old");
+  CHECK(old->text("legacy_note") == "kept");  // a site's own column survives
+  CHECK(old->text("status") == "New");        // new column with its default
+  CHECK(old->get("converted") == Value(0));
+  CHECK(s->find("CRM Lead", {Filter("email", Op::kIsNotSet, Value())}).size() == 1);
+  CHECK(indexes_of(path, "tabCRM Lead").count("idx_CRM Lead_email"));
+  std::string name = s->insert("CRM Lead", {{"first_name", "New"}, {"email", "n@x.com"}});
+  CHECK(s->get("CRM Lead", name)->text("email") == "n@x.com");
+
+  // A schema with an extra field migrates the same file again, in place.
+  auto extended = std::make_shared<Schema>(*Schema::standard());
+  extended->add_field("CRM Lead", FieldDef{"custom_tier", FieldType::kText, Value("Gold"), true, false});
+  SqliteOptions opt;
+  opt.path = path;
+  opt.schema = extended;
+  s.reset();
+  auto s2 = make_sqlite_store(opt);
+  CHECK(s2->get("CRM Lead", "OLD-1")->text("custom_tier") == "Gold");
+  CHECK(indexes_of(path, "tabCRM Lead").count("idx_CRM Lead_custom_tier"));
+}
+
+TEST_CASE("sqlite: a file from a newer switchboard is refused, not damaged") {
+  TempDir dir;
+  std::string path = dir.file("new.sqlite");
+  make_sqlite_store(path);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE __switchboard_meta SET value = 999 WHERE key = 'schema_version'");
+  }
+  try {
+    make_sqlite_store(path);
+    FAIL("expected StoreError");
+  } catch (const StoreError& e) {
+    CHECK(e.code() == ErrorCode::kSchema);
+    CHECK(std::string(e.what()).find("999") != std::string::npos);
+  }
+}
+
+TEST_CASE("sqlite: clear errors for files that cannot be used") {
+  TempDir dir;
+  std::string junk = dir.file("junk.sqlite");
+  std::ofstream(junk) << "this is not a database, just some text that is long enough to matter";
+  try {
+    make_sqlite_store(junk);
+    FAIL("expected StoreError");
+  } catch (const StoreError& e) {
+    CHECK((e.code() == ErrorCode::kCorrupt));
+  }
+  try {
+    make_sqlite_store(dir.file("no/such/dir/x.sqlite"));
+    FAIL("expected StoreError");
+  } catch (const StoreError& e) {
+    CHECK(e.code() == ErrorCode::kIo);
+  }
+  SqliteOptions opt;
+  opt.path = dir.file("absent.sqlite");
+  opt.create = false;
+  CHECK_THROWS_AS(make_sqlite_store(opt), NotFound);
+}
+
+TEST_CASE("sqlite: two processes writing one file lose nothing and never see SQLITE_BUSY") {
+  TempDir dir;
+  std::string path = dir.file("shared.sqlite");
+  make_sqlite_store(path);  // created up front; the children race on everything else
+  constexpr int kChildren = 3, kEach = 150;
+  std::vector<pid_t> pids;
+  for (int c = 0; c < kChildren; ++c) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int code = 0;
+      try {
+        auto s = make_sqlite_store(path);
+        for (int i = 0; i < kEach; ++i) {
+          Transaction tx(*s);
+          std::string lead = s->insert("CRM Lead", {{"first_name", "child" + std::to_string(c)}});
+          s->insert("Communication", {{"subject", "hello"}, {"reference_doctype", "CRM Lead"},
+                                      {"reference_name", lead}, {"custom_child", c}});
+          s->update_where("CRM Lead", {Filter("name", lead)}, {{"source", "Race"}});
+          tx.commit();
+          if (i % 10 == 0) s->count("Communication");  // reads interleave with writes
+        }
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "child %d: %s\n", c, e.what());
+        code = 1;
+      }
+      _exit(code);
+    }
+    pids.push_back(pid);
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  auto s = make_sqlite_store(path);
+  CHECK(s->count("CRM Lead") == kChildren * kEach);
+  CHECK(s->count("Communication") == kChildren * kEach);
+  CHECK(s->count("CRM Lead", {Filter("source", "Race")}) == kChildren * kEach);
+  // Series numbers were handed out exactly once each: 1..N with no gaps or repeats.
+  std::set<std::string> names;
+  for (const auto& d : s->find("CRM Lead", Query().select({"name"}))) names.insert(d.name());
+  CHECK(names.size() == static_cast<std::size_t>(kChildren * kEach));
+  const std::string& last = *names.rbegin();
+  CHECK(last.substr(last.size() - 5) == "00450");
+  CHECK(s->next_series(last.substr(0, last.size() - 5)) == kChildren * kEach + 1);
+}
+
+TEST_CASE("sqlite: a custom column added by another connection becomes visible") {
+  TempDir dir;
+  std::string path = dir.file("custom.sqlite");
+  auto a = make_sqlite_store(path);
+  auto b = make_sqlite_store(path);
+  std::string name = b->insert("HD Ticket", {{"subject", "x"}, {"custom_sla", "gold"}});
+  {
+    Transaction tx(*a);  // a transaction refreshes the column list
+    tx.commit();
+  }
+  CHECK(a->get("HD Ticket", name)->text("custom_sla") == "gold");
+  CHECK(a->find("HD Ticket", {Filter("custom_sla", "gold")}).size() == 1);
+}
+
+TEST_CASE("sqlite: more distinct statements than the cache holds") {
+  SqliteOptions opt;
+  opt.path = ":memory:";
+  opt.statement_cache_size = 4;
+  auto s = make_sqlite_store(opt);
+  for (int i = 0; i < 50; ++i) {
+    std::vector<Value> list;
+    for (int j = 0; j <= i; ++j) list.emplace_back("n" + std::to_string(j));
+    s->insert("CRM Lead", {{"name", "n" + std::to_string(i)}});
+    CHECK(s->count("CRM Lead", {Filter("name", Op::kIn, list)}) == i + 1);
+  }
+}
