@@ -52,5 +52,15 @@ void print_stats(Context& ctx, bool all);
 using Runner = std::function<int()>;
 void add_store_commands(CLI::App& app, Context& ctx, Runner& run);
 void add_demo_command(CLI::App& app, Context& ctx, Runner& run);
+void add_phone_commands(CLI::App& app, Context& ctx, Runner& run);         // cmd_phone.cpp
+void add_routing_commands(CLI::App& app, Context& ctx, Runner& run);       // cmd_route.cpp
+void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run);  // cmd_conversations.cpp
+void add_call_commands(CLI::App& app, Context& ctx, Runner& run);          // cmd_calls.cpp
+
+/// Sections of `frontdesk demo`, in order, each printing what it did.
+void demo_phones(Context& ctx);
+void demo_routing(Context& ctx);
+void demo_conversations(Context& ctx);
+void demo_calls(Context& ctx);
 
 }  // namespace frontdesk

@@ -49,6 +49,10 @@ void add_demo_command(CLI::App& app, Context& ctx, Runner& run) {
     run = [&ctx] {
       int code = run_demo(ctx);
       if (code != kOk) return code;
+      demo_phones(ctx);
+      demo_routing(ctx);
+      demo_conversations(ctx);
+      demo_calls(ctx);
       ctx.say("== what the database holds now (frontdesk stats)");
       print_stats(ctx, false);
       return static_cast<int>(kOk);

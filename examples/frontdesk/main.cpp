@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   Runner run;
   add_store_commands(app, ctx, run);
   add_demo_command(app, ctx, run);
+  add_phone_commands(app, ctx, run);
+  add_routing_commands(app, ctx, run);
+  add_conversation_commands(app, ctx, run);
+  add_call_commands(app, ctx, run);
 
   try {
     app.parse(argc, argv);

@@ -100,6 +100,15 @@ class SWITCHBOARD_EXPORT Document {
   const_iterator begin() const noexcept { return fields_.begin(); }
   const_iterator end() const noexcept { return fields_.end(); }
 
+  /// Calls fn(name, value&) on every field, in order; fn may change values, not names.
+  template <typename Fn>
+  void for_each_value(Fn&& fn) {
+    for (auto& f : fields_) fn(static_cast<const std::string&>(f.first), f.second);
+  }
+  /// Sets every field of `defaults` (sorted by name, unique) that is absent or null here,
+  /// in one merge pass.
+  void fill_missing(const std::vector<Field>& defaults);
+
   /// Appends a field known to sort after every present field (bulk building); no check in
   /// release builds beyond an ordering assertion.
   void append_sorted(std::string field, Value value);

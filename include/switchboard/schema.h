@@ -62,11 +62,14 @@ struct SWITCHBOARD_EXPORT DocTypeDef {
   const FieldDef* field(std::string_view name) const noexcept;
   /// Every declared column: standard ones first, then `fields`.
   const std::vector<FieldDef>& columns() const noexcept { return columns_; }
+  /// (column, default) for every column with a non-null default, sorted by column name.
+  const std::vector<Document::Field>& defaults() const noexcept { return defaults_; }
   /// Fills `columns_` and the lookup index; called by Schema::add.
   void finalize();
 
  private:
   std::vector<FieldDef> columns_;
+  std::vector<Document::Field> defaults_;
   std::map<std::string, std::size_t, std::less<>> by_name_;
 };
 

@@ -30,6 +30,8 @@ struct SqliteOptions {
   std::string synchronous = "NORMAL";
   /// Prepared statements kept for reuse.
   std::size_t statement_cache_size = 256;
+  /// SQLite page cache per connection, in KiB (PRAGMA cache_size = -N).
+  int page_cache_kib = 16384;
 };
 
 /// The schema version this build writes (bumped by data migrations; see README).

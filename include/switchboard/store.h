@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,10 @@
 #include "switchboard/schema.h"
 
 namespace switchboard {
+
+namespace naming {
+struct SeriesParts;
+}
 
 /// Optional capabilities a backend may have (R3). `Store::capabilities()` returns a bitmask.
 struct Capability {
@@ -162,8 +167,14 @@ class SWITCHBOARD_EXPORT Store {
   Query normalize_query(const DocTypeDef& def, const Query& query) const;
   void remove_children(const DocTypeDef& def, std::string_view name);
   void complete_document(const DocTypeDef& def, Document& doc) const;
+  naming::SeriesParts series_parts(const DocTypeDef& def, const Document& doc);
+
+  struct SeriesCacheEntry;
+  static constexpr std::uint32_t kCapsUnknown = 0xffffffffu;
 
   std::shared_ptr<const Schema> schema_;
+  mutable std::atomic<std::uint32_t> caps_{kCapsUnknown};
+  std::map<const DocTypeDef*, std::unique_ptr<SeriesCacheEntry>> series_cache_;  // by mutex_
   mutable std::recursive_mutex mutex_;
   int depth_ = 0;                            // guarded by mutex_
   std::atomic<std::thread::id> owner_{};     // thread holding the open transaction

@@ -170,6 +170,25 @@ void Document::merge(const Document& other) {
   for (const auto& [k, v] : other) set(k, v);
 }
 
+void Document::fill_missing(const std::vector<Field>& defaults) {
+  std::vector<Field> out;
+  out.reserve(fields_.size() + defaults.size());
+  auto a = fields_.begin();
+  auto b = defaults.begin();
+  while (a != fields_.end() || b != defaults.end()) {
+    if (b == defaults.end() || (a != fields_.end() && a->first < b->first)) {
+      out.push_back(std::move(*a++));
+    } else if (a == fields_.end() || b->first < a->first) {
+      out.push_back(*b++);
+    } else {  // same field: keep ours unless null
+      if (a->second.is_null()) a->second = b->second;
+      out.push_back(std::move(*a++));
+      ++b;
+    }
+  }
+  fields_ = std::move(out);
+}
+
 void Document::append_sorted(std::string field, Value value) {
   assert(fields_.empty() || fields_.back().first < field);
   fields_.emplace_back(std::move(field), std::move(value));

@@ -145,12 +145,10 @@ std::vector<OrderTerm> parse_order_by(std::string_view order_by) {
 
 bool is_valid_field_name(std::string_view name) noexcept {
   if (name.empty() || name.size() > 64) return false;
-  auto c0 = static_cast<unsigned char>(name[0]);
-  if (!(std::isalpha(c0) || c0 == '_')) return false;
-  for (char ch : name) {
-    auto c = static_cast<unsigned char>(ch);
-    if (!(std::isalnum(c) || c == '_')) return false;
-  }
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!letter(name[0])) return false;
+  for (char c : name)
+    if (!letter(c) && !(c >= '0' && c <= '9')) return false;
   return true;
 }
 

@@ -1,5 +1,6 @@
 #include "switchboard/schema.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -18,6 +19,12 @@ FieldDef column(const char* name, FieldType type, bool indexed = false) {
   return f;
 }
 
+FieldDef user_column(const char* name) {  // Frappe stamps the session user; ours is Administrator
+  FieldDef f = column(name, FieldType::kText);
+  f.default_value = Value("Administrator");
+  return f;
+}
+
 std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
   for (unsigned char c : s) {
     h ^= c;
@@ -33,14 +40,14 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
 const std::vector<FieldDef>& standard_columns(bool is_child) {
   static const std::vector<FieldDef> kParent = {
       column("name", FieldType::kText),          column("creation", FieldType::kDatetime, true),
-      column("modified", FieldType::kDatetime),  column("modified_by", FieldType::kText),
-      column("owner", FieldType::kText),         column("docstatus", FieldType::kInt),
+      column("modified", FieldType::kDatetime),  user_column("modified_by"),
+      user_column("owner"),                      column("docstatus", FieldType::kInt),
       column("idx", FieldType::kInt),
   };
   static const std::vector<FieldDef> kChild = {
       column("name", FieldType::kText),         column("creation", FieldType::kDatetime),
-      column("modified", FieldType::kDatetime), column("modified_by", FieldType::kText),
-      column("owner", FieldType::kText),        column("docstatus", FieldType::kInt),
+      column("modified", FieldType::kDatetime), user_column("modified_by"),
+      user_column("owner"),                     column("docstatus", FieldType::kInt),
       column("idx", FieldType::kInt),           column("parent", FieldType::kText, true),
       column("parentfield", FieldType::kText),  column("parenttype", FieldType::kText),
   };
@@ -71,6 +78,11 @@ void DocTypeDef::finalize() {
     }
     if (!replaced) columns_.push_back(std::move(copy));
   }
+  defaults_.clear();
+  for (const auto& c : columns_)
+    if (!c.default_value.is_null()) defaults_.emplace_back(c.name, c.default_value);
+  std::sort(defaults_.begin(), defaults_.end(),
+            [](const Document::Field& a, const Document::Field& b) { return a.first < b.first; });
   by_name_.clear();
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     if (!by_name_.emplace(columns_[i].name, i).second)

@@ -256,6 +256,11 @@ Schema build_standard() {
        text("custom_qa_status"), text("custom_ops_status"), datetime("planned_start_date"),
        text("company")});
   s.add(wo);
+
+  add_merge_schema(s);
+  add_routing_schema(s);
+  add_conversation_schema(s);
+  add_telephony_schema(s);
   return s;
 }
 

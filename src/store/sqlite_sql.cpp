@@ -25,12 +25,9 @@ nlohmann::json to_json(const Value& v) {
 }  // namespace
 
 std::string quote(std::string_view identifier) {
-  std::string out = "\"";
-  for (char c : identifier) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
+  std::string out;
+  out.reserve(identifier.size() + 2);
+  append_quoted(out, identifier);
   return out;
 }
 
@@ -100,79 +97,130 @@ std::vector<std::string> create_index_sql(const DocTypeDef& def) {
   return out;
 }
 
-WhereClause where_sql(const Filters& filters,
-                      const std::function<bool(std::string_view)>& has_column) {
-  WhereClause w;
+void append_quoted(std::string& out, std::string_view identifier) {
+  out += '"';
+  for (char c : identifier) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void append_where(std::string& sql, std::vector<const Value*>& params, std::vector<Value>& owned,
+                  const Filters& filters, const HasColumn& has_column) {
+  // `owned` must not reallocate while `params` points into it.
+  std::size_t json_lists = 0;
+  for (const auto& f : filters)
+    if ((f.op == Op::kIn || f.op == Op::kNotIn) && f.values.size() > kMaxInlineList) ++json_lists;
+  if (json_lists) owned.reserve(owned.size() + json_lists);
+  bool first = true;
   for (const auto& f : filters) {
-    w.sql += w.sql.empty() ? " WHERE " : " AND ";
-    const std::string col = has_column(f.field) ? quote(f.field) : std::string("NULL");
-    const std::string nullsafe = "IFNULL(" + col + ", '')";
-    auto list = [&](const std::string& lhs, bool negate) {
+    sql += first ? " WHERE " : " AND ";
+    first = false;
+    const bool present = has_column(f.field);
+    auto col = [&] {
+      if (present) append_quoted(sql, f.field);
+      else sql += "NULL";
+    };
+    auto nullsafe = [&] {  // Frappe's ifnull(field, '')
+      sql += "IFNULL(";
+      col();
+      sql += ", '')";
+    };
+    auto bind = [&](const Value& v) { params.push_back(&v); };
+    auto list = [&](bool negate) {
       if (f.values.empty()) {
-        w.sql += negate ? "1" : "0";
+        sql += negate ? "1" : "0";
         return;
       }
-      w.sql += lhs + (negate ? " NOT IN " : " IN ");
+      if (negate) nullsafe();
+      else col();
+      sql += negate ? " NOT IN " : " IN ";
       if (f.values.size() > kMaxInlineList) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& v : f.values) arr.push_back(to_json(v));
-        w.sql += "(SELECT value FROM json_each(?))";
-        w.params.emplace_back(arr.dump());
+        sql += "(SELECT value FROM json_each(?))";
+        owned.emplace_back(arr.dump());
+        params.push_back(&owned.back());
         return;
       }
-      w.sql += "(";
+      sql += '(';
       for (std::size_t i = 0; i < f.values.size(); ++i) {
-        w.sql += i ? ", ?" : "?";
-        w.params.push_back(f.values[i]);
+        sql += i ? ", ?" : "?";
+        bind(f.values[i]);
       }
-      w.sql += ")";
+      sql += ')';
+    };
+    auto binary = [&](const char* op) {
+      col();
+      sql += op;
+      bind(f.value);
     };
     switch (f.op) {
       case Op::kEq:
         if (f.value.is_null()) {
-          w.sql += col + " IS NULL";
+          col();
+          sql += " IS NULL";
         } else {
-          w.sql += col + " = ?";
-          w.params.push_back(f.value);
+          binary(" = ?");
         }
         break;
       case Op::kNe:
         if (f.value.is_null()) {
-          w.sql += col + " IS NOT NULL";
+          col();
+          sql += " IS NOT NULL";
         } else {
-          w.sql += nullsafe + " != ?";
-          w.params.push_back(f.value);
+          nullsafe();
+          sql += " != ?";
+          bind(f.value);
         }
         break;
-      case Op::kLt: w.sql += col + " < ?"; w.params.push_back(f.value); break;
-      case Op::kLe: w.sql += col + " <= ?"; w.params.push_back(f.value); break;
-      case Op::kGt: w.sql += col + " > ?"; w.params.push_back(f.value); break;
-      case Op::kGe: w.sql += col + " >= ?"; w.params.push_back(f.value); break;
-      case Op::kIn: list(col, false); break;
-      case Op::kNotIn: list(nullsafe, true); break;
-      case Op::kLike: w.sql += col + " LIKE ?"; w.params.push_back(f.value); break;
-      case Op::kNotLike: w.sql += nullsafe + " NOT LIKE ?"; w.params.push_back(f.value); break;
-      case Op::kIsSet: w.sql += "(" + col + " IS NOT NULL AND " + col + " != '')"; break;
-      case Op::kIsNotSet: w.sql += "(" + col + " IS NULL OR " + col + " = '')"; break;
+      case Op::kLt: binary(" < ?"); break;
+      case Op::kLe: binary(" <= ?"); break;
+      case Op::kGt: binary(" > ?"); break;
+      case Op::kGe: binary(" >= ?"); break;
+      case Op::kIn: list(false); break;
+      case Op::kNotIn: list(true); break;
+      case Op::kLike: binary(" LIKE ?"); break;
+      case Op::kNotLike:
+        nullsafe();
+        sql += " NOT LIKE ?";
+        bind(f.value);
+        break;
+      case Op::kIsSet:
+        sql += '(';
+        col();
+        sql += " IS NOT NULL AND ";
+        col();
+        sql += " != '')";
+        break;
+      case Op::kIsNotSet:
+        sql += '(';
+        col();
+        sql += " IS NULL OR ";
+        col();
+        sql += " = '')";
+        break;
       case Op::kBetween:
-        w.sql += col + " BETWEEN ? AND ?";
-        w.params.push_back(f.values.at(0));
-        w.params.push_back(f.values.at(1));
+        col();
+        sql += " BETWEEN ? AND ?";
+        bind(f.values.at(0));
+        bind(f.values.at(1));
         break;
     }
   }
-  return w;
 }
 
-std::string order_sql(std::string_view order_by,
-                      const std::function<bool(std::string_view)>& has_column) {
-  std::string sql;
+void append_order(std::string& sql, std::string_view order_by, const HasColumn& has_column) {
+  if (order_by.empty()) return;
+  bool first = true;
   for (const auto& t : parse_order_by(order_by)) {
     if (!has_column(t.field)) continue;  // an all-null column does not order anything
-    sql += sql.empty() ? " ORDER BY " : ", ";
-    sql += quote(t.field) + (t.descending ? " DESC" : " ASC");
+    sql += first ? " ORDER BY " : ", ";
+    first = false;
+    append_quoted(sql, t.field);
+    sql += t.descending ? " DESC" : " ASC";
   }
-  return sql;
 }
 
 }  // namespace switchboard::sqlite

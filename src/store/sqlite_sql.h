@@ -26,16 +26,20 @@ std::string column_sql(const FieldDef& f);
 /// CREATE [UNIQUE] INDEX IF NOT EXISTS statements for every indexed field and composite index.
 std::vector<std::string> create_index_sql(const DocTypeDef& def);
 
-/// Lists where the SQL text depends only on the filter shape; values go to `params`.
-/// `has_column(field)` tells whether the table has that column (missing ones read as NULL).
-struct WhereClause {
-  std::string sql;            // "" or " WHERE ..."
-  std::vector<Value> params;  // in placeholder order
-};
-WhereClause where_sql(const Filters& filters, const std::function<bool(std::string_view)>& has_column);
+/// Appends a double-quoted identifier to `out`.
+void append_quoted(std::string& out, std::string_view identifier);
 
-/// " ORDER BY ..." for parsed terms (terms on missing columns are dropped).
-std::string order_sql(std::string_view order_by, const std::function<bool(std::string_view)>& has_column);
+/// Tells whether the table has a column (missing ones read as NULL).
+using HasColumn = std::function<bool(std::string_view)>;
+
+/// Appends " WHERE ..." (nothing for no filters) to `sql`; the SQL text depends only on the
+/// filters' shape, values go to `params` in placeholder order (pointers into `filters`, or
+/// into `owned` for JSON-encoded long lists).
+void append_where(std::string& sql, std::vector<const Value*>& params, std::vector<Value>& owned,
+                  const Filters& filters, const HasColumn& has_column);
+
+/// Appends " ORDER BY ..." (terms on missing columns are dropped).
+void append_order(std::string& sql, std::string_view order_by, const HasColumn& has_column);
 
 /// Lists longer than this are bound as one JSON array through json_each().
 constexpr std::size_t kMaxInlineList = 64;

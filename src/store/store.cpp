@@ -2,6 +2,7 @@
 // error mapping shared by every backend (R2, R6).
 #include "switchboard/store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -46,43 +47,56 @@ std::string trim(std::string_view s) {
                         ", got '" + v.to_text() + "'");
 }
 
-// Converts a value to the storage class of its field, as Frappe's cint/flt/cstr would, but
-// refusing text that is not a number instead of silently storing 0.
-Value coerce(const DocTypeDef& def, const FieldDef& f, const Value& v) {
+// Converts a value in place to the storage class of its field, as Frappe's cint/flt/cstr
+// would, but refusing text that is not a number instead of silently storing 0.
+void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
   switch (f.type) {
     case FieldType::kInt: {
-      if (v.is_int()) return v;
-      if (v.is_null()) return f.default_value.is_null() ? Value(0) : f.default_value;
+      if (v.is_int()) return;
+      if (v.is_null()) {
+        v = f.default_value.is_null() ? Value(0) : f.default_value;
+        return;
+      }
       if (v.is_real()) {
         double d = v.as_real();
-        if (std::trunc(d) == d && std::abs(d) < 9.2e18) return Value(static_cast<std::int64_t>(d));
+        if (std::trunc(d) == d && std::abs(d) < 9.2e18) {
+          v = Value(static_cast<std::int64_t>(d));
+          return;
+        }
         bad_value(def, f, v, "an integer");
       }
       std::string s = trim(v.as_text());
-      if (s.empty()) return Value(0);
       std::int64_t i = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), i);
-      if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return Value(i);
-      bad_value(def, f, v, "an integer");
+      if (s.empty()) v = Value(0);
+      else if (r.ec == std::errc() && r.ptr == s.data() + s.size()) v = Value(i);
+      else bad_value(def, f, v, "an integer");
+      return;
     }
     case FieldType::kReal: {
-      if (v.is_real()) return v;
-      if (v.is_int()) return Value(static_cast<double>(v.as_int()));
-      if (v.is_null()) return f.default_value.is_null() ? Value(0.0) : f.default_value;
+      if (v.is_real()) return;
+      if (v.is_int()) {
+        v = Value(static_cast<double>(v.as_int()));
+        return;
+      }
+      if (v.is_null()) {
+        v = f.default_value.is_null() ? Value(0.0) : f.default_value;
+        return;
+      }
       std::string s = trim(v.as_text());
-      if (s.empty()) return Value(0.0);
       double d = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), d);
-      if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return Value(d);
-      bad_value(def, f, v, "a number");
+      if (s.empty()) v = Value(0.0);
+      else if (r.ec == std::errc() && r.ptr == s.data() + s.size()) v = Value(d);
+      else bad_value(def, f, v, "a number");
+      return;
     }
     case FieldType::kText:
     case FieldType::kDate:
     case FieldType::kDatetime:
-      if (v.is_null() || v.is_text()) return v;
-      return Value(v.to_text());
+      if (!v.is_null() && !v.is_text()) v = Value(v.to_text());
+      return;
   }
-  return v;
 }
 
 void check_field_name(const DocTypeDef& def, std::string_view field) {
@@ -92,16 +106,12 @@ void check_field_name(const DocTypeDef& def, std::string_view field) {
                           ErrorCode::kInvalidArgument);
 }
 
-// Coerces every known field of `doc` in place; validates every field name.
+// Coerces every known field of `doc` in place; validates every other field name.
 void coerce_document(const DocTypeDef& def, Document& doc) {
-  Document out;
-  out.reserve(doc.size());
-  for (const auto& [field, value] : doc) {
-    const FieldDef* f = def.field(field);
-    if (!f) check_field_name(def, field);
-    out.append_sorted(field, f ? coerce(def, *f, value) : value);
-  }
-  doc = std::move(out);
+  doc.for_each_value([&](const std::string& field, Value& value) {
+    if (const FieldDef* f = def.field(field)) coerce(def, *f, value);
+    else check_field_name(def, field);
+  });
 }
 
 bool is_write_free(const Document& changes) { return changes.empty(); }
@@ -149,6 +159,11 @@ struct Store::WriteScope {
   bool owns;
 };
 
+struct Store::SeriesCacheEntry {
+  naming::SeriesParts parts;
+  std::chrono::system_clock::time_point valid_from, valid_until;
+};
+
 Store::Store(std::shared_ptr<const Schema> schema)
     : schema_(schema ? std::move(schema) : Schema::standard()) {}
 
@@ -191,13 +206,15 @@ Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
   q.fields.reserve(query.fields.size());
   for (const auto& f : query.fields) {
     check_field_name(def, f);
-    q.fields.push_back(f);
+    if (std::find(q.fields.begin(), q.fields.end(), f) == q.fields.end()) q.fields.push_back(f);
   }
-  auto terms = parse_order_by(query.order_by);
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (i) q.order_by += ", ";
-    q.order_by += terms[i].field;
-    q.order_by += terms[i].descending ? " desc" : " asc";
+  if (!query.order_by.empty()) {
+    auto terms = parse_order_by(query.order_by);
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      if (i) q.order_by += ", ";
+      q.order_by += terms[i].field;
+      q.order_by += terms[i].descending ? " desc" : " asc";
+    }
   }
   if (query.limit && *query.limit < 0)
     throw ValidationError("limit must not be negative", ErrorCode::kInvalidArgument);
@@ -205,12 +222,13 @@ Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
     throw ValidationError("offset must not be negative", ErrorCode::kInvalidArgument);
   q.limit = query.limit;
   q.offset = query.offset;
-  q.filters.reserve(query.filters.size());
-  for (const auto& in : query.filters) {
-    check_field_name(def, in.field);
-    Filter f = in;
+  q.filters = query.filters;
+  for (auto& f : q.filters) {
+    check_field_name(def, f.field);
     const FieldDef* fd = def.field(f.field);
-    auto fix = [&](const Value& v) { return fd ? coerce(def, *fd, v) : v; };
+    auto fix = [&](Value& v) {
+      if (fd) coerce(def, *fd, v);
+    };
     switch (f.op) {
       case Op::kIn:
       case Op::kNotIn:
@@ -219,18 +237,18 @@ Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
             throw ValidationError("filter '" + f.field + " " + op_name(f.op) +
                                       "' lists a null; use 'is not set'",
                                   ErrorCode::kInvalidArgument);
-          v = fix(v);
+          fix(v);
         }
         break;
       case Op::kBetween:
         if (f.values.size() != 2 || f.values[0].is_null() || f.values[1].is_null())
           throw ValidationError("filter '" + f.field + " between' needs two values",
                                 ErrorCode::kInvalidArgument);
-        for (auto& v : f.values) v = fix(v);
+        for (auto& v : f.values) fix(v);
         break;
       case Op::kLike:
       case Op::kNotLike:
-        f.value = Value(f.value.to_text());
+        if (!f.value.is_text()) f.value = Value(f.value.to_text());
         break;
       case Op::kIsSet:
       case Op::kIsNotSet:
@@ -239,23 +257,26 @@ Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
       case Op::kEq:
       case Op::kNe:
         // `= null` / `!= null` keep their null meaning (is null / is not null).
-        if (!f.value.is_null()) f.value = fix(f.value);
+        if (!f.value.is_null()) fix(f.value);
         break;
       default:
         if (f.value.is_null())
           throw ValidationError("filter '" + f.field + " " + op_name(f.op) + "' needs a value",
                                 ErrorCode::kInvalidArgument);
-        f.value = fix(f.value);
+        fix(f.value);
     }
-    q.filters.push_back(std::move(f));
   }
   return q;
 }
 
 void Store::complete_document(const DocTypeDef& def, Document& doc) const {
   if (do_returns_complete_documents()) return;
-  for (const auto& c : def.columns())
-    if (!doc.contains(c.name)) doc.set(c.name, Value());
+  Document out;
+  out.reserve(def.columns().size() + 4);
+  for (const auto& c : def.columns()) out.set(c.name, doc.get(c.name));
+  for (const auto& [field, value] : doc)  // custom fields: present only when set
+    if (!def.field(field) && !value.is_null()) out.set(field, value);
+  doc = std::move(out);
 }
 
 std::vector<Document> Store::find(std::string_view doctype, const Query& query) {
@@ -296,17 +317,14 @@ std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
 void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
   coerce_document(def, doc);
   if (capabilities() & Capability::kSelfManaged) return;
-  std::string stamp;
-  auto timestamp = [&]() -> const std::string& {
-    if (stamp.empty()) stamp = now();
-    return stamp;
-  };
-  for (const char* f : {"creation", "modified"})
-    if (doc.get(f).is_null()) doc.set(f, Value(timestamp()));
-  for (const char* f : {"owner", "modified_by"})
-    if (doc.get(f).is_empty()) doc.set(f, Value(kDefaultUser));
-  for (const auto& c : def.columns())
-    if (!c.default_value.is_null() && doc.get(c.name).is_null()) doc.set(c.name, c.default_value);
+  doc.fill_missing(def.defaults());
+  const Value* creation = doc.find("creation");
+  const Value* modified = doc.find("modified");
+  if (!creation || creation->is_null() || !modified || modified->is_null()) {
+    Value stamp(now());
+    if (!creation || creation->is_null()) doc.set("creation", stamp);
+    if (!modified || modified->is_null()) doc.set("modified", stamp);
+  }
   if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
     throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
 }
@@ -315,12 +333,14 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
   if (capabilities() & Capability::kSelfManaged)
     return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
 
-  std::string given = trim(doc.text("name"));
-  if (!given.empty()) {
+  if (doc.has("name")) {
+    std::string given = trim(doc.text("name"));
     if (given.size() > kMaxNameLength)
       throw ValidationError("name of " + def.name + " is longer than 140 characters");
-    doc.set("name", Value(given));
-    return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+    if (!given.empty()) {
+      if (given.size() != doc.get("name").to_text().size()) doc.set("name", Value(given));
+      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+    }
   }
 
   std::size_t hash_length = 10;
@@ -329,7 +349,7 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
       doc.set("name", Value(def.name));
       return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
     case NamingRule::kSeries: {
-      auto parts = naming::resolve_series(def.naming_arg, now_time_point(), doc);
+      naming::SeriesParts parts = series_parts(def, doc);
       std::int64_t n = guarded("series", def.name, [&] { return do_next_series(parts.prefix); });
       doc.set("name", Value(naming::series_name(parts, n)));
       return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
@@ -559,7 +579,32 @@ int Store::transaction_depth() const noexcept {
   return owner_.load() == std::this_thread::get_id() ? depth_ : 0;
 }
 
-std::uint32_t Store::capabilities() const { return do_capabilities(); }
+std::uint32_t Store::capabilities() const {
+  // A backend's capabilities never change: ask once (for Python stores that saves the GIL).
+  std::uint32_t caps = caps_.load(std::memory_order_relaxed);
+  if (caps == kCapsUnknown) {
+    caps = do_capabilities();
+    caps_.store(caps, std::memory_order_relaxed);
+  }
+  return caps;
+}
+
+naming::SeriesParts Store::series_parts(const DocTypeDef& def, const Document& doc) {
+  // Patterns without {field} depend only on the date: resolve once per doctype and day.
+  auto now = now_time_point();
+  auto& slot = series_cache_[&def];
+  if (slot && now >= slot->valid_from && now < slot->valid_until) return slot->parts;
+  auto parts = naming::resolve_series(def.naming_arg, now, doc);
+  if (def.naming_arg.find('{') != std::string::npos) return parts;
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  auto since_midnight = std::chrono::seconds(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+  auto midnight = std::chrono::system_clock::from_time_t(t) - since_midnight;
+  slot = std::make_unique<SeriesCacheEntry>(
+      SeriesCacheEntry{std::move(parts), midnight, midnight + std::chrono::hours(23)});
+  return slot->parts;
+}
 
 void Store::lock(std::string_view key) {
   if (transaction_depth() == 0)

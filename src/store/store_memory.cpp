@@ -1,6 +1,6 @@
 // MemoryStore: documents in hash maps, an undo log for nested transactions, and the
 // reference filter semantics of query.h.
-#include "switchboard/memory_store.h"
+#include "backends.h"
 
 #include <algorithm>
 #include <map>
@@ -29,19 +29,23 @@ struct UndoEntry {
   Document before;  // kUpdated / kRemoved: the row as it was
 };
 
-class MemoryStore final : public Store {
- public:
-  explicit MemoryStore(std::shared_ptr<const Schema> schema) : Store(std::move(schema)) {}
+}  // namespace
 
- protected:
-  std::optional<Document> do_get(std::string_view doctype, std::string_view name) override {
+namespace detail {
+
+class MemoryStore::Impl {
+ public:
+  explicit Impl(Store& owner) : owner_(owner) {}
+  const Schema& schema() const { return owner_.schema(); }
+
+  std::optional<Document> do_get(std::string_view doctype, std::string_view name) {
     Table& t = table(doctype);
     auto it = t.by_name.find(std::string(name));
     if (it == t.by_name.end()) return std::nullopt;
     return t.rows.at(it->second);
   }
 
-  std::vector<Document> do_find(std::string_view doctype, const Query& q) override {
+  std::vector<Document> do_find(std::string_view doctype, const Query& q) {
     Table& t = table(doctype);
     std::vector<const Document*> hits = matches(t, q.filters);
     auto terms = parse_order_by(q.order_by);
@@ -71,11 +75,11 @@ class MemoryStore final : public Store {
     return out;
   }
 
-  std::int64_t do_count(std::string_view doctype, const Filters& filters) override {
+  std::int64_t do_count(std::string_view doctype, const Filters& filters) {
     return static_cast<std::int64_t>(matches(table(doctype), filters).size());
   }
 
-  std::string do_insert(std::string_view doctype, const Document& doc) override {
+  std::string do_insert(std::string_view doctype, const Document& doc) {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     std::string name = doc.text("name");
@@ -97,7 +101,7 @@ class MemoryStore final : public Store {
   }
 
   void do_update(std::string_view doctype, std::string_view name,
-                 const Document& changes) override {
+                 const Document& changes) {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     auto it = t.by_name.find(std::string(name));
@@ -107,7 +111,7 @@ class MemoryStore final : public Store {
   }
 
   std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
-                               const Document& changes) override {
+                               const Document& changes) {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     std::vector<std::uint64_t> seqs;
@@ -127,7 +131,7 @@ class MemoryStore final : public Store {
     return static_cast<std::int64_t>(seqs.size());
   }
 
-  void do_remove(std::string_view doctype, std::string_view name) override {
+  void do_remove(std::string_view doctype, std::string_view name) {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     auto it = t.by_name.find(std::string(name));
@@ -141,14 +145,14 @@ class MemoryStore final : public Store {
     log({UndoEntry::Kind::kRemoved, &def, seq, std::move(before)});
   }
 
-  void do_begin() override { marks_.push_back(undo_.size()); }
+  void do_begin() { marks_.push_back(undo_.size()); }
 
-  void do_commit() override {
+  void do_commit() {
     marks_.pop_back();
     if (marks_.empty()) undo_.clear();
   }
 
-  void do_rollback() override {
+  void do_rollback() {
     std::size_t mark = marks_.back();
     while (undo_.size() > mark) {
       undo(undo_.back());
@@ -157,11 +161,6 @@ class MemoryStore final : public Store {
     marks_.pop_back();
   }
 
-  std::uint32_t do_capabilities() const override {
-    return Capability::kSavepoints | Capability::kLock | Capability::kCount;
-  }
-  void do_lock(std::string_view) override {}  // one process: the facade mutex already serializes
-  bool do_returns_complete_documents() const override { return true; }
 
  private:
   Table& table(std::string_view doctype) {
@@ -260,14 +259,54 @@ class MemoryStore final : public Store {
   std::vector<UndoEntry> undo_;
   std::vector<std::size_t> marks_;
   std::uint64_t next_seq_ = 1;
+  Store& owner_;
 };
 
-}  // namespace
+MemoryStore::MemoryStore(std::shared_ptr<const Schema> schema)
+    : Store(std::move(schema)), impl_(std::make_unique<Impl>(*this)) {}
+MemoryStore::~MemoryStore() = default;
 
-std::unique_ptr<Store> make_memory_store(std::shared_ptr<const Schema> schema) {
+std::optional<Document> MemoryStore::do_get(std::string_view doctype, std::string_view name) {
+  return impl_->do_get(doctype, name);
+}
+std::vector<Document> MemoryStore::do_find(std::string_view doctype, const Query& query) {
+  return impl_->do_find(doctype, query);
+}
+std::string MemoryStore::do_insert(std::string_view doctype, const Document& doc) {
+  return impl_->do_insert(doctype, doc);
+}
+void MemoryStore::do_update(std::string_view doctype, std::string_view name,
+                            const Document& changes) {
+  impl_->do_update(doctype, name, changes);
+}
+std::int64_t MemoryStore::do_update_where(std::string_view doctype, const Filters& filters,
+                                          const Document& changes) {
+  return impl_->do_update_where(doctype, filters, changes);
+}
+void MemoryStore::do_remove(std::string_view doctype, std::string_view name) {
+  impl_->do_remove(doctype, name);
+}
+void MemoryStore::do_begin() { impl_->do_begin(); }
+void MemoryStore::do_commit() { impl_->do_commit(); }
+void MemoryStore::do_rollback() { impl_->do_rollback(); }
+std::uint32_t MemoryStore::do_capabilities() const {
+  return Capability::kSavepoints | Capability::kLock | Capability::kCount;
+}
+std::int64_t MemoryStore::do_count(std::string_view doctype, const Filters& filters) {
+  return impl_->do_count(doctype, filters);
+}
+void MemoryStore::do_lock(std::string_view) {}  // one process: the facade mutex serializes
+
+std::unique_ptr<MemoryStore> open_memory_store(std::shared_ptr<const Schema> schema) {
   auto store = std::make_unique<MemoryStore>(std::move(schema));
   seed_standard_records(*store);
   return store;
+}
+
+}  // namespace detail
+
+std::unique_ptr<Store> make_memory_store(std::shared_ptr<const Schema> schema) {
+  return detail::open_memory_store(std::move(schema));
 }
 
 }  // namespace switchboard

@@ -1,6 +1,6 @@
 // SqliteStore: Frappe tables in one SQLite file through SQLiteCpp, with a prepared-statement
 // cache, WAL, BEGIN IMMEDIATE writers, savepoints and in-place schema migration.
-#include "switchboard/sqlite_store.h"
+#include "backends.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sqlite_sql.h"
 
@@ -46,23 +47,34 @@ constexpr const char* kMetaTable = "__switchboard_meta";
 }
 
 // A table's actual columns (schema fields plus custom ones found in the file).
+// A table's actual columns (schema fields plus custom ones found in the file), and the SQL
+// and statements that depend only on them.
 struct TableInfo {
   const DocTypeDef* def = nullptr;
   std::string sql_name;                  // "tabX", quoted
   std::set<std::string, std::less<>> columns;
+  std::unordered_set<std::string_view> lookup;  // views into `columns`, for has()
   std::vector<std::string> sorted;       // all columns, sorted: SELECT order == Document order
   std::vector<bool> is_custom;           // parallel to `sorted`
   std::string select_all;                // quoted list in `sorted` order
-  bool has(std::string_view c) const { return columns.count(c) > 0; }
+  std::string get_sql;                   // SELECT every column WHERE name = ?
+  // INSERT statements by the list of fields they write (one per document shape).
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> inserts;
+
+  bool has(std::string_view c) const { return lookup.count(c) > 0; }
   void rebuild() {
+    lookup.clear();
+    for (const auto& c : columns) lookup.insert(c);
     sorted.assign(columns.begin(), columns.end());
     is_custom.clear();
     select_all.clear();
     for (const auto& c : sorted) {
       is_custom.push_back(def->field(c) == nullptr);
       if (!select_all.empty()) select_all += ", ";
-      select_all += sqlite::quote(c);
+      sqlite::append_quoted(select_all, c);
     }
+    get_sql = "SELECT " + select_all + " FROM " + sql_name + " WHERE \"name\" = ?";
+    inserts.clear();
   }
 };
 
@@ -73,7 +85,7 @@ class StatementCache {
   SQLite::Statement& get(const std::string& sql) {
     auto it = map_.find(sql);
     if (it != map_.end()) {
-      lru_.splice(lru_.begin(), lru_, it->second);
+      if (it->second != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second);
       return *it->second->second;
     }
     lru_.emplace_front(sql, std::make_unique<SQLite::Statement>(db_, sql));
@@ -83,10 +95,6 @@ class StatementCache {
       lru_.pop_back();
     }
     return *lru_.front().second;
-  }
-  void clear() {
-    map_.clear();
-    lru_.clear();
   }
 
  private:
@@ -113,7 +121,7 @@ void bind(SQLite::Statement& stmt, int index, const Value& v) {
   }
 }
 
-Value column_value(SQLite::Column c) {
+Value column_value(const SQLite::Column& c) {
   switch (c.getType()) {
     case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(c.getInt64()));
     case SQLITE_FLOAT: return Value(c.getDouble());
@@ -126,10 +134,14 @@ Value column_value(SQLite::Column c) {
   }
 }
 
-class SqliteStore final : public Store {
+}  // namespace
+
+namespace detail {
+
+class SqliteStore::Impl {
  public:
-  explicit SqliteStore(const SqliteOptions& opt)
-      : Store(opt.schema ? opt.schema : Schema::standard()),
+  Impl(Store& owner, const SqliteOptions& opt)
+      : owner_(owner),
         options_(opt),
         db_(open(opt)),
         cache_(db_, opt.statement_cache_size ? opt.statement_cache_size : 1) {
@@ -141,20 +153,29 @@ class SqliteStore final : public Store {
       db_.exec("PRAGMA synchronous=" + (opt.synchronous == "FULL" ? std::string("FULL")
                                                                    : std::string("NORMAL")));
       db_.exec("PRAGMA foreign_keys=OFF");
+      db_.exec("PRAGMA cache_size=-" + std::to_string(std::max(opt.page_cache_kib, 64)));
       db_.exec("PRAGMA temp_store=MEMORY");
       migrate();
+      begin_ = prepare("BEGIN IMMEDIATE");
+      commit_ = prepare("COMMIT");
+      rollback_ = prepare("ROLLBACK");
+      schema_version_ = prepare("PRAGMA schema_version");
+      series_ = prepare(
+          "INSERT INTO \"tabSeries\" (\"name\", \"current\") VALUES (?, 1) ON CONFLICT(\"name\") "
+          "DO UPDATE SET \"current\" = \"current\" + 1 RETURNING \"current\"");
       load_tables();
     } catch (const SQLite::Exception& e) {
       throw_mapped(e, "opening " + opt.path);
     }
   }
 
- protected:
-  std::optional<Document> do_get(std::string_view doctype, std::string_view name) override {
+  const Schema& schema() const { return owner_.schema(); }
+  const std::string& path() const { return options_.path; }
+
+  std::optional<Document> do_get(std::string_view doctype, std::string_view name) {
     const TableInfo& t = info(doctype);
-    return run("get", [&]() -> std::optional<Document> {
-      auto& stmt = cache_.get("SELECT " + t.select_all + " FROM " + t.sql_name +
-                              " WHERE \"name\" = ?");
+    return run("get", doctype, [&]() -> std::optional<Document> {
+      auto& stmt = cache_.get(t.get_sql);
       Use use(stmt);
       std::string key(name);
       stmt.bindNoCopy(1, key);
@@ -163,29 +184,34 @@ class SqliteStore final : public Store {
     });
   }
 
-  std::vector<Document> do_find(std::string_view doctype, const Query& q) override {
+  std::vector<Document> do_find(std::string_view doctype, const Query& q) {
     const TableInfo& t = info(doctype);
     auto has = [&](std::string_view c) { return t.has(c); };
-    auto where = sqlite::where_sql(q.filters, has);
-    std::string sql = "SELECT ";
-    std::vector<std::string> fields;  // projection, deduplicated, in request order
-    if (q.fields.empty()) {
+    std::string sql;
+    sql.reserve(160);
+    sql += "SELECT ";
+    const std::vector<std::string>& fields = q.fields;  // the facade removed duplicates
+    if (fields.empty()) {
       sql += t.select_all;
     } else {
-      for (const auto& f : q.fields) {
-        if (std::find(fields.begin(), fields.end(), f) != fields.end()) continue;
-        if (!fields.empty()) sql += ", ";
-        sql += t.has(f) ? sqlite::quote(f) : std::string("NULL");
-        fields.push_back(f);
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i) sql += ", ";
+        if (t.has(fields[i])) sqlite::append_quoted(sql, fields[i]);
+        else sql += "NULL";
       }
     }
-    sql += " FROM " + t.sql_name + where.sql + sqlite::order_sql(q.order_by, has);
+    sql += " FROM ";
+    sql += t.sql_name;
+    std::vector<const Value*> params;
+    std::vector<Value> owned;
+    sqlite::append_where(sql, params, owned, q.filters, has);
+    sqlite::append_order(sql, q.order_by, has);
     if (q.limit || q.offset) sql += " LIMIT ? OFFSET ?";
-    return run("find", [&] {
+    return run("find", doctype, [&] {
       auto& stmt = cache_.get(sql);
       Use use(stmt);
       int i = 0;
-      for (const auto& p : where.params) bind(stmt, ++i, p);
+      for (const Value* p : params) bind(stmt, ++i, *p);
       if (q.limit || q.offset) {
         stmt.bind(++i, static_cast<int64_t>(q.limit ? *q.limit : -1));
         stmt.bind(++i, static_cast<int64_t>(q.offset));
@@ -196,6 +222,7 @@ class SqliteStore final : public Store {
           out.push_back(read_all(t, stmt));
         } else {
           Document d;
+          d.reserve(fields.size());
           for (std::size_t c = 0; c < fields.size(); ++c)
             d.set(fields[c], column_value(stmt.getColumn(static_cast<int>(c))));
           out.push_back(std::move(d));
@@ -205,34 +232,54 @@ class SqliteStore final : public Store {
     });
   }
 
-  std::int64_t do_count(std::string_view doctype, const Filters& filters) override {
+  std::int64_t do_count(std::string_view doctype, const Filters& filters) {
     const TableInfo& t = info(doctype);
-    auto where = sqlite::where_sql(filters, [&](std::string_view c) { return t.has(c); });
-    return run("count", [&] {
-      auto& stmt = cache_.get("SELECT COUNT(*) FROM " + t.sql_name + where.sql);
+    std::string sql = "SELECT COUNT(*) FROM " + t.sql_name;
+    std::vector<const Value*> params;
+    std::vector<Value> owned;
+    sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
+    return run("count", doctype, [&] {
+      auto& stmt = cache_.get(sql);
       Use use(stmt);
       int i = 0;
-      for (const auto& p : where.params) bind(stmt, ++i, p);
+      for (const Value* p : params) bind(stmt, ++i, *p);
       step(stmt);
       return static_cast<std::int64_t>(stmt.getColumn(0).getInt64());
     });
   }
 
-  std::string do_insert(std::string_view doctype, const Document& doc) override {
+  std::string do_insert(std::string_view doctype, const Document& doc) {
     TableInfo& t = info(doctype);
-    ensure_columns(t, doc);
-    std::string cols, marks;
+    // The statement depends only on which fields are set: key the cache on their names.
+    std::string shape;
+    shape.reserve(doc.size() * 12);
     for (const auto& [k, v] : doc) {
       if (v.is_null()) continue;
-      if (!cols.empty()) {
-        cols += ", ";
-        marks += ", ";
-      }
-      cols += sqlite::quote(k);
-      marks += '?';
+      shape += k;
+      shape += '\x1f';
     }
-    return run("insert into " + std::string(doctype), [&] {
-      auto& stmt = cache_.get("INSERT INTO " + t.sql_name + " (" + cols + ") VALUES (" + marks + ")");
+    auto it = t.inserts.find(shape);
+    if (it == t.inserts.end()) {
+      if (ensure_columns(t, doc)) return do_insert(doctype, doc);  // table info was rebuilt
+      std::string sql = "INSERT INTO " + t.sql_name + " (";
+      std::string marks;
+      for (const auto& [k, v] : doc) {
+        if (v.is_null()) continue;
+        if (!marks.empty()) {
+          sql += ", ";
+          marks += ", ";
+        }
+        sqlite::append_quoted(sql, k);
+        marks += '?';
+      }
+      sql += ") VALUES (" + marks + ")";
+      if (t.inserts.size() >= 64) t.inserts.clear();
+      auto stmt = run("prepare insert into", doctype,
+                      [&] { return std::make_unique<SQLite::Statement>(db_, sql); });
+      it = t.inserts.emplace(std::move(shape), std::move(stmt)).first;
+    }
+    return run("insert into", doctype, [&] {
+      SQLite::Statement& stmt = *it->second;
       Use use(stmt);
       int i = 0;
       for (const auto& [k, v] : doc)
@@ -242,100 +289,94 @@ class SqliteStore final : public Store {
     });
   }
 
-  void do_update(std::string_view doctype, std::string_view name, const Document& changes) override {
+  void do_update(std::string_view doctype, std::string_view name, const Document& changes) {
     Filters by_name{Filter("name", Value(std::string(name)))};
     if (update(doctype, by_name, changes) == 0)
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
   }
 
   std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
-                               const Document& changes) override {
+                               const Document& changes) {
     return update(doctype, filters, changes);
   }
 
-  void do_remove(std::string_view doctype, std::string_view name) override {
+  void do_remove(std::string_view doctype, std::string_view name) {
     Filters by_name{Filter("name", Value(std::string(name)))};
     if (do_remove_where(doctype, by_name) == 0)
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
   }
 
-  std::int64_t do_remove_where(std::string_view doctype, const Filters& filters) override {
+  std::int64_t do_remove_where(std::string_view doctype, const Filters& filters) {
     const TableInfo& t = info(doctype);
-    auto where = sqlite::where_sql(filters, [&](std::string_view c) { return t.has(c); });
-    return run("delete from " + std::string(doctype), [&] {
-      auto& stmt = cache_.get("DELETE FROM " + t.sql_name + where.sql);
+    std::string sql = "DELETE FROM " + t.sql_name;
+    std::vector<const Value*> params;
+    std::vector<Value> owned;
+    sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
+    return run("delete from", doctype, [&] {
+      auto& stmt = cache_.get(sql);
       Use use(stmt);
       int i = 0;
-      for (const auto& p : where.params) bind(stmt, ++i, p);
+      for (const Value* p : params) bind(stmt, ++i, *p);
       return static_cast<std::int64_t>(stmt.exec());
     });
   }
 
-  std::int64_t do_next_series(std::string_view prefix) override {
-    return run("series", [&] {
-      auto& stmt = cache_.get(
-          "INSERT INTO \"tabSeries\" (\"name\", \"current\", \"creation\", \"modified\") "
-          "VALUES (?, 1, ?, ?) ON CONFLICT(\"name\") DO UPDATE SET \"current\" = \"current\" + 1 "
-          "RETURNING \"current\"");
-      Use use(stmt);
-      std::string ts = now();
+  std::int64_t do_next_series(std::string_view prefix) {
+    return run("naming series", prefix, [&] {
+      Use use(*series_);
       std::string key(prefix);
-      stmt.bindNoCopy(1, key);
-      stmt.bindNoCopy(2, ts);
-      stmt.bindNoCopy(3, ts);
-      step(stmt);
-      return static_cast<std::int64_t>(stmt.getColumn(0).getInt64());
+      series_->bindNoCopy(1, key);
+      step(*series_);
+      return static_cast<std::int64_t>(series_->getColumn(0).getInt64());
     });
   }
 
-  void do_begin() override {
+  void do_begin() {
     if (depth_ == 0) {
-      run("begin", [&] {
-        retry_busy([&] { exec_cached("BEGIN IMMEDIATE"); });
+      run("begin", "transaction", [&] {
+        retry_busy([&] { exec(*begin_); });
         refresh_if_schema_changed();
       });
     } else {
-      run("savepoint", [&] { exec_cached("SAVEPOINT sb_" + std::to_string(depth_)); });
+      run("savepoint", "transaction",
+          [&] { exec(cache_.get("SAVEPOINT sb_" + std::to_string(depth_))); });
     }
     ++depth_;
   }
 
-  void do_commit() override {
+  void do_commit() {
     if (sqlite3_get_autocommit(db_.getHandle())) {
       depth_ = 0;  // SQLite already rolled the whole transaction back after an error
       throw StoreError(ErrorCode::kBackend,
                        "commit: SQLite had already rolled this transaction back after an error");
     }
-    if (depth_ == 1) run("commit", [&] { retry_busy([&] { exec_cached("COMMIT"); }); });
-    else run("release", [&] { exec_cached("RELEASE sb_" + std::to_string(depth_ - 1)); });
+    if (depth_ == 1) {
+      run("commit", "transaction", [&] { retry_busy([&] { exec(*commit_); }); });
+    } else {
+      run("release", "transaction",
+          [&] { exec(cache_.get("RELEASE sb_" + std::to_string(depth_ - 1))); });
+    }
     if (--depth_ == 0) columns_added_ = false;
   }
 
-  void do_rollback() override {
+  void do_rollback() {
     if (sqlite3_get_autocommit(db_.getHandle())) {
       depth_ = depth_ > 0 ? depth_ - 1 : 0;  // nothing left to undo
       return;
     }
     if (depth_ == 1) {
-      run("rollback", [&] { exec_cached("ROLLBACK"); });
+      run("rollback", "transaction", [&] { exec(*rollback_); });
     } else {
       std::string sp = "sb_" + std::to_string(depth_ - 1);
-      run("rollback to", [&] {
-        exec_cached("ROLLBACK TO " + sp);
-        exec_cached("RELEASE " + sp);
+      run("rollback to", "transaction", [&] {
+        exec(cache_.get("ROLLBACK TO " + sp));
+        exec(cache_.get("RELEASE " + sp));
       });
     }
     --depth_;
     if (columns_added_) load_tables();  // custom columns added by the undone work are gone
     if (depth_ == 0) columns_added_ = false;
   }
-
-  std::uint32_t do_capabilities() const override {
-    return Capability::kSavepoints | Capability::kLock | Capability::kCount;
-  }
-  // BEGIN IMMEDIATE already holds the database's single write lock across processes.
-  void do_lock(std::string_view) override {}
-  bool do_returns_complete_documents() const override { return true; }
 
  private:
   static SQLite::Database open(const SqliteOptions& opt) {
@@ -350,12 +391,17 @@ class SqliteStore final : public Store {
     }
   }
 
+  std::unique_ptr<SQLite::Statement> prepare(const char* sql) {
+    return std::make_unique<SQLite::Statement>(db_, sql);
+  }
+
+  // Runs SQLite work; maps its exceptions (with `what subject` as context) to ours.
   template <typename Fn>
-  auto run(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  auto run(const char* what, std::string_view subject, Fn&& fn) -> decltype(fn()) {
     try {
       return fn();
     } catch (const SQLite::Exception& e) {
-      throw_mapped(e, what);
+      throw_mapped(e, std::string(what) + " " + std::string(subject));
     }
   }
 
@@ -391,8 +437,7 @@ class SqliteStore final : public Store {
     }
   }
 
-  void exec_cached(const std::string& sql) {
-    auto& stmt = cache_.get(sql);
+  static void exec(SQLite::Statement& stmt) {
     Use use(stmt);
     stmt.exec();
   }
@@ -411,15 +456,23 @@ class SqliteStore final : public Store {
   std::int64_t update(std::string_view doctype, const Filters& filters, const Document& changes) {
     TableInfo& t = info(doctype);
     ensure_columns(t, changes);
-    auto where = sqlite::where_sql(filters, [&](std::string_view c) { return t.has(c); });
-    std::string sets;
-    for (const auto& [k, v] : changes) sets += (sets.empty() ? "" : ", ") + sqlite::quote(k) + " = ?";
-    return run("update " + std::string(doctype), [&] {
-      auto& stmt = cache_.get("UPDATE " + t.sql_name + " SET " + sets + where.sql);
+    std::string sql = "UPDATE " + t.sql_name + " SET ";
+    bool first = true;
+    for (const auto& [k, v] : changes) {
+      if (!first) sql += ", ";
+      first = false;
+      sqlite::append_quoted(sql, k);
+      sql += " = ?";
+    }
+    std::vector<const Value*> params;
+    std::vector<Value> owned;
+    sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
+    return run("update", doctype, [&] {
+      auto& stmt = cache_.get(sql);
       Use use(stmt);
       int i = 0;
       for (const auto& [k, v] : changes) bind(stmt, ++i, v);
-      for (const auto& p : where.params) bind(stmt, ++i, p);
+      for (const Value* p : params) bind(stmt, ++i, *p);
       return static_cast<std::int64_t>(stmt.exec());
     });
   }
@@ -432,12 +485,12 @@ class SqliteStore final : public Store {
   }
 
   // Adds columns for custom fields (untyped, so values keep their type), inside the caller's
-  // transaction: a rollback removes them again.
-  void ensure_columns(TableInfo& t, const Document& doc) {
+  // transaction: a rollback removes them again. Returns whether any was added.
+  bool ensure_columns(TableInfo& t, const Document& doc) {
     bool added = false;
     for (const auto& [k, v] : doc) {
       if (t.has(k) || v.is_null()) continue;
-      run("adding custom field " + k, [&] {
+      run("adding custom field", k, [&] {
         try {
           db_.exec("ALTER TABLE " + t.sql_name + " ADD COLUMN " + sqlite::quote(k));
         } catch (const SQLite::Exception& e) {
@@ -450,18 +503,17 @@ class SqliteStore final : public Store {
       columns_added_ = true;
     }
     if (added) t.rebuild();
+    return added;
   }
 
   int schema_version_pragma() {
-    auto& s = cache_.get("PRAGMA schema_version");
-    Use use(s);
-    s.executeStep();
-    return s.getColumn(0).getInt();
+    Use use(*schema_version_);
+    schema_version_->executeStep();
+    return schema_version_->getColumn(0).getInt();
   }
 
   void refresh_if_schema_changed() {
-    int v = schema_version_pragma();
-    if (v != known_schema_version_) load_tables();
+    if (schema_version_pragma() != known_schema_version_) load_tables();
   }
 
   void load_tables() {
@@ -477,7 +529,6 @@ class SqliteStore final : public Store {
     }
     known_schema_version_ = schema_version_pragma();
   }
-
   // Creates or upgrades every table, column and index in one BEGIN IMMEDIATE transaction, so
   // processes opening a fresh file at once migrate it exactly once.
   void migrate() {
@@ -542,23 +593,72 @@ class SqliteStore final : public Store {
     for (const auto& sql : sqlite::create_index_sql(def)) db_.exec(sql);
   }
 
+  Store& owner_;
   SqliteOptions options_;
   SQLite::Database db_;
   StatementCache cache_;
+  std::unique_ptr<SQLite::Statement> begin_, commit_, rollback_, schema_version_, series_;
   std::map<std::string, TableInfo, std::less<>> tables_;
   int depth_ = 0;
   int known_schema_version_ = -1;
   bool columns_added_ = false;  // custom columns added in the open transaction
 };
 
-}  // namespace
+SqliteStore::SqliteStore(const SqliteOptions& options)
+    : Store(options.schema), impl_(std::make_unique<Impl>(*this, options)) {}
+SqliteStore::~SqliteStore() = default;
+const std::string& SqliteStore::path() const noexcept { return impl_->path(); }
+
+std::optional<Document> SqliteStore::do_get(std::string_view doctype, std::string_view name) {
+  return impl_->do_get(doctype, name);
+}
+std::vector<Document> SqliteStore::do_find(std::string_view doctype, const Query& query) {
+  return impl_->do_find(doctype, query);
+}
+std::string SqliteStore::do_insert(std::string_view doctype, const Document& doc) {
+  return impl_->do_insert(doctype, doc);
+}
+void SqliteStore::do_update(std::string_view doctype, std::string_view name,
+                            const Document& changes) {
+  impl_->do_update(doctype, name, changes);
+}
+std::int64_t SqliteStore::do_update_where(std::string_view doctype, const Filters& filters,
+                                          const Document& changes) {
+  return impl_->do_update_where(doctype, filters, changes);
+}
+void SqliteStore::do_remove(std::string_view doctype, std::string_view name) {
+  impl_->do_remove(doctype, name);
+}
+std::int64_t SqliteStore::do_remove_where(std::string_view doctype, const Filters& filters) {
+  return impl_->do_remove_where(doctype, filters);
+}
+std::int64_t SqliteStore::do_next_series(std::string_view prefix) {
+  return impl_->do_next_series(prefix);
+}
+void SqliteStore::do_begin() { impl_->do_begin(); }
+void SqliteStore::do_commit() { impl_->do_commit(); }
+void SqliteStore::do_rollback() { impl_->do_rollback(); }
+std::uint32_t SqliteStore::do_capabilities() const {
+  return Capability::kSavepoints | Capability::kLock | Capability::kCount;
+}
+std::int64_t SqliteStore::do_count(std::string_view doctype, const Filters& filters) {
+  return impl_->do_count(doctype, filters);
+}
+// BEGIN IMMEDIATE already holds the database's single write lock across processes.
+void SqliteStore::do_lock(std::string_view) {}
+
+std::unique_ptr<SqliteStore> open_sqlite_store(const SqliteOptions& options) {
+  auto store = std::make_unique<SqliteStore>(options);
+  seed_standard_records(*store);
+  return store;
+}
+
+}  // namespace detail
 
 int sqlite_schema_version() noexcept { return kSchemaVersion; }
 
 std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options) {
-  auto store = std::make_unique<SqliteStore>(options);
-  seed_standard_records(*store);
-  return store;
+  return detail::open_sqlite_store(options);
 }
 
 std::unique_ptr<Store> make_sqlite_store(const std::string& path) {

@@ -1,0 +1,89 @@
+// Python <-> C++ conversions for switchboard's value types. Casters run while the GIL is held
+// (before a bound call releases it and after it takes it back), so C++ work never needs it.
+//   Value     <-> None | bool | int | float | str  (datetime/date/time/Decimal accepted in)
+//   Document  <-> dict[str, Value]
+//   Filters   <-  dict {field: value | [op, value]} or list of [field, op, value]
+//                 ([doctype, field, op, value] too, as Frappe allows);  -> list of tuples
+//   NewDocument <- dict whose list values are child rows ({"email_ids": [{...}, ...]})
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "switchboard/document.h"
+#include "switchboard/error.h"
+#include "switchboard/query.h"
+#include "switchboard/store.h"
+
+namespace switchboard::python {
+
+/// A parent document and its child rows, as one Python dict.
+struct NewDocument {
+  Document doc;
+  ChildRows children;
+};
+
+/// Converts one Python value; throws ValidationError (-> sb.ValidationError) naming `what`.
+Value to_value(pybind11::handle src, const std::string& what);
+pybind11::object from_value(const Value& v);
+Document to_document(pybind11::handle src, const std::string& what);
+pybind11::dict from_document(const Document& d);
+Filters to_filters(pybind11::handle src);
+pybind11::list from_filters(const Filters& filters);
+NewDocument to_new_document(pybind11::handle src);
+
+}  // namespace switchboard::python
+
+namespace pybind11::detail {
+
+template <>
+struct type_caster<switchboard::Value> {
+  PYBIND11_TYPE_CASTER(switchboard::Value, const_name("None | int | float | str"));
+  bool load(handle src, bool) {
+    value = switchboard::python::to_value(src, "value");
+    return true;
+  }
+  static handle cast(const switchboard::Value& v, return_value_policy, handle) {
+    return switchboard::python::from_value(v).release();
+  }
+};
+
+template <>
+struct type_caster<switchboard::Document> {
+  PYBIND11_TYPE_CASTER(switchboard::Document, const_name("dict[str, None | int | float | str]"));
+  bool load(handle src, bool) {
+    if (!isinstance<dict>(src)) return false;
+    value = switchboard::python::to_document(src, "document");
+    return true;
+  }
+  static handle cast(const switchboard::Document& d, return_value_policy, handle) {
+    return switchboard::python::from_document(d).release();
+  }
+};
+
+template <>
+struct type_caster<switchboard::Filters> {
+  PYBIND11_TYPE_CASTER(switchboard::Filters, const_name("dict | list | None"));
+  bool load(handle src, bool) {
+    value = switchboard::python::to_filters(src);
+    return true;
+  }
+  static handle cast(const switchboard::Filters& f, return_value_policy, handle) {
+    return switchboard::python::from_filters(f).release();
+  }
+};
+
+template <>
+struct type_caster<switchboard::python::NewDocument> {
+  PYBIND11_TYPE_CASTER(switchboard::python::NewDocument, const_name("dict[str, Any]"));
+  bool load(handle src, bool) {
+    if (!isinstance<dict>(src)) return false;
+    value = switchboard::python::to_new_document(src);
+    return true;
+  }
+};
+
+}  // namespace pybind11::detail

@@ -1,0 +1,44 @@
+"""switchboard: the front-desk logic of a Frappe CRM + Helpdesk + ERPNext site.
+
+Routes incoming email and calls to the right ticket or lead, merges duplicates by phone,
+moves conversations between CRM and Helpdesk and shows order production status — one C++
+core used from Frappe hooks, C++ services, or on its own on an SQLite file.
+
+    import switchboard as sb
+    store = sb.SqliteStore("crm.sqlite")
+    name = store.insert("CRM Lead", {"first_name": "Ann", "mobile_no": "+1 555 123 4567"})
+"""
+from __future__ import annotations
+
+import enum
+
+from . import _core
+from ._core import *  # noqa: F401,F403  (every public name of the C++ core; see _core.pyi)
+from ._errors import (  # noqa: F401
+    AuthError,
+    Error,
+    HttpError,
+    NotFound,
+    NotSupported,
+    ParseError,
+    StoreError,
+    ValidationError,
+)
+
+__version__: str = _core.__version__
+
+
+class Capability(enum.IntFlag):
+    """Optional backend capabilities, as returned by ``Store.capabilities``."""
+
+    SAVEPOINTS = 1
+    LOCK = 2
+    SELF_MANAGED = 4
+    COUNT = 8
+
+
+__all__ = sorted(set(
+    [name for name in dir(_core) if not name.startswith("_")] + ["Capability", "Error",
+     "ValidationError", "NotFound", "StoreError", "NotSupported", "ParseError", "HttpError",
+     "AuthError"]
+))

@@ -1,0 +1,42 @@
+import os
+import sys
+import tempfile
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+import switchboard as sb  # noqa: E402
+from dict_store import DictStore  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("SWITCHBOARD_BUILD_DIR", os.path.join(ROOT, "build"))
+
+
+def _sqlite_factory():
+    tmp = tempfile.mkdtemp(prefix="switchboard-py-")
+    counter = iter(range(1_000_000))
+    return lambda: sb.SqliteStore(os.path.join(tmp, f"s{next(counter)}.sqlite"))
+
+
+BACKENDS = {
+    "memory": lambda: sb.MemoryStore,
+    "sqlite": _sqlite_factory,
+    "python": lambda: DictStore,
+    "faulty": lambda: (lambda: sb.FaultyStore(sb.MemoryStore())),
+    "faulty-python": lambda: (lambda: sb.FaultyStore(DictStore())),
+}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def make_store(request):
+    """A factory of fresh stores, once per backend."""
+    return BACKENDS[request.param]()
+
+
+@pytest.fixture
+def frontdesk_bin():
+    path = os.path.join(BUILD, "examples", "frontdesk", "frontdesk")
+    if not os.path.exists(path):
+        pytest.fail(f"{path} is missing: run `make build` first")
+    return path

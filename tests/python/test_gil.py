@@ -1,0 +1,75 @@
+"""The GIL is released while C++ works and retaken by trampolines (pitfalls 3 and 4).
+
+Each case would deadlock if a binding held the GIL while waiting on the store's mutex, so it
+runs in a subprocess with a timeout instead of hanging the suite."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent("""
+    import sys, threading, time
+    import switchboard as sb
+    sys.path.insert(0, {tests!r})
+    from dict_store import DictStore
+    store = {factory}
+    store.insert("CRM Lead", {{"name": "L1", "first_name": "Ann"}})
+    inside = threading.Event()
+
+    def holder():
+        with store.transaction():
+            store.insert("CRM Lead", {{"first_name": "held"}})
+            inside.set()
+            time.sleep(0.3)            # Python code that needs the GIL while main waits
+            store.update("CRM Lead", "L1", {{"status": "Nurture"}})
+
+    t = threading.Thread(target=holder)
+    t.start()
+    inside.wait()
+    result = {call}                    # blocks on the store mutex until holder commits
+    t.join()
+    print("ok", result)
+""")
+
+CALLS = {
+    "get": 'store.get("CRM Lead", "L1")["status"]',
+    "find": 'len(store.find("CRM Lead"))',
+    "count": 'store.count("CRM Lead")',
+    "insert": 'store.insert("CRM Lead", {"first_name": "x"})',
+    "update": 'store.update("CRM Lead", "L1", {"source": "x"})',
+    "update_where": 'store.update_where("CRM Lead", {}, {"source": "y"})',
+    "remove_where": 'store.remove_where("Comment", {})',
+    "transaction": '__import__("contextlib").ExitStack().enter_context(store.transaction())',
+}
+FACTORIES = {"sqlite": "sb.SqliteStore()", "memory": "sb.MemoryStore()", "python": "DictStore()"}
+
+
+@pytest.mark.parametrize("factory", sorted(FACTORIES))
+@pytest.mark.parametrize("call", sorted(CALLS))
+def test_bound_calls_release_the_gil(call, factory):
+    import os
+    code = SCRIPT.format(tests=os.path.dirname(__file__), factory=FACTORIES[factory], call=CALLS[call])
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20,
+                          env={**os.environ})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok")
+
+
+def test_cpp_can_hold_a_transaction_while_python_threads_run():
+    import threading
+    import switchboard as sb
+    store = sb.SqliteStore()
+    ticks = []
+    stop = threading.Event()
+
+    def counter():
+        while not stop.is_set():
+            ticks.append(1)
+
+    t = threading.Thread(target=counter)
+    t.start()
+    sb._core._hold_transaction(store, 0.2)  # sleeps in C++ without the GIL
+    stop.set()
+    t.join()
+    assert len(ticks) > 100
