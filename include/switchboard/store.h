@@ -38,7 +38,9 @@ struct SeriesParts;
 struct Capability {
   static constexpr std::uint32_t kSavepoints = 1u << 0;   ///< nested begin() is real
   static constexpr std::uint32_t kLock = 1u << 1;         ///< lock(key) works across processes
-  static constexpr std::uint32_t kSelfManaged = 1u << 2;  ///< backend names docs, fills defaults
+  /// The backend names documents and fills standard columns and defaults itself (Frappe);
+  /// the facade still validates, coerces and sets `modified` on updates.
+  static constexpr std::uint32_t kSelfManaged = 1u << 2;
   static constexpr std::uint32_t kCount = 1u << 3;        ///< native count()
 };
 

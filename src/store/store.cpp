@@ -316,6 +316,8 @@ std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
 
 void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
   coerce_document(def, doc);
+  if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
+    throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
   if (capabilities() & Capability::kSelfManaged) return;
   doc.fill_missing(def.defaults());
   const Value* creation = doc.find("creation");
@@ -325,8 +327,6 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
     if (!creation || creation->is_null()) doc.set("creation", stamp);
     if (!modified || modified->is_null()) doc.set("modified", stamp);
   }
-  if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
-    throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
 }
 
 std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
@@ -445,7 +445,9 @@ Document Store::prepare_changes(const DocTypeDef& def, const Document& changes,
   if (c.contains("name"))
     throw ValidationError("cannot change the name of a " + def.name + " with update()",
                           ErrorCode::kInvalidArgument);
-  if (update_modified && !(capabilities() & Capability::kSelfManaged) && !c.contains("modified"))
+  // Even self-managed backends get `modified` from here: the facade alone decides whether an
+  // update bumps it (they must write changes as given, without stamping on their own).
+  if (update_modified && !c.contains("modified"))
     c.set("modified", Value(now()));
   return c;
 }

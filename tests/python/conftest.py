@@ -8,6 +8,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 import switchboard as sb  # noqa: E402
 from dict_store import DictStore  # noqa: E402
+from fake_frappe import FakeFrappe  # noqa: E402
+from switchboard.frappe import FrappeStore  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("SWITCHBOARD_BUILD_DIR", os.path.join(ROOT, "build"))
@@ -25,6 +27,7 @@ BACKENDS = {
     "python": lambda: DictStore,
     "faulty": lambda: (lambda: sb.FaultyStore(sb.MemoryStore())),
     "faulty-python": lambda: (lambda: sb.FaultyStore(DictStore())),
+    "frappe": lambda: (lambda: FrappeStore(FakeFrappe())),
 }
 
 

@@ -77,7 +77,9 @@ def test_insert_fills_standard_columns_and_defaults(make_store):
     assert lead["status"] == "New"
     assert lead["converted"] == 0 and lead["annual_revenue"] == 0.0
     assert lead["owner"] == "Administrator" and lead["docstatus"] == 0
-    assert lead["creation"] == lead["modified"] == "2026-01-01 09:30:00.000000" == s.now()
+    assert lead["creation"] == lead["modified"]
+    if not s.capabilities & sb.Capability.SELF_MANAGED:  # else the backend stamps it (Frappe)
+        assert lead["creation"] == "2026-01-01 09:30:00.000000" == s.now()
     assert "last_name" in lead and lead["last_name"] is None
     assert s.get("CRM Lead", "nope") is None
     assert not s.exists("CRM Lead", "nope") and s.exists("CRM Lead", name)
@@ -130,7 +132,9 @@ def test_every_filter_operator(make_store):
     n = lambda f: names(s, "CRM Lead", f)  # noqa: E731
     assert n({"first_name": "Ann"}) == {"L1"}
     assert n({"first_name": "ann"}) == set()
-    assert n({"email": None}) == {"L3"}
+    # `= None` is "is null"; on Frappe it is Frappe's ifnull(field, '') = '' (null or empty).
+    exact_null = not s.capabilities & sb.Capability.SELF_MANAGED
+    assert n({"email": None}) == ({"L3"} if exact_null else {"L2", "L3"})
     assert n({"email": ["!=", "ann@example.com"]}) == {"L2", "L3"}
     assert n({"email": ["!=", ""]}) == {"L1"}
     assert n({"annual_revenue": ["<", 30]}) == {"L1"}
