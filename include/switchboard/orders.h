@@ -27,8 +27,8 @@ SWITCHBOARD_EXPORT void validate_deal(Store& store, const Document& deal,
 /// One production status over several Work Orders: "N/A" when no status is known; else the
 /// highest blocker (CANCELLED > BLOCKED FACTORY > BLOCKED OPS > QA REWORK, spelled with a
 /// space); else "DONE" when all are DONE/COMPLETED, "NEW" when any is NEW, "WIP" when any is
-/// WIP/IN PROGRESS; else the first known value as written (trimmed). Matching ignores case,
-/// surrounding whitespace and "_" vs " "; null and blank values are unknown. Never throws.
+/// WIP/IN PROGRESS; else the first value not DONE/COMPLETED, as written (trimmed). Matching
+/// ignores case, surrounding whitespace and "_" vs " "; null and blank values are unknown.
 SWITCHBOARD_EXPORT std::string aggregate_production_status(
     const std::vector<std::optional<std::string>>& statuses);
 

@@ -117,7 +117,7 @@ OrderHistoryResult sync_order_history(Store& store, std::string_view doctype, st
     const auto& wos = work_orders_of[so_name];
     std::vector<const Document*> all;
     for (const auto& wo : wos) all.push_back(&wo);
-    Value aggregate = status_over(all, "custom_production_status");
+    Value aggregate = all.empty() ? Value("N/A") : status_over(all, "custom_production_status");
     for (const auto& item : items_of[so_name]) {
       std::vector<const Document*> mine;
       for (const auto& wo : wos) {

@@ -50,12 +50,14 @@ std::string aggregate_production_status(const std::vector<std::optional<std::str
       return std::any_of(words.begin(), words.end(), [&](const char* w) { return k.second == w; });
     });
   };
-  bool all_done = std::all_of(known.begin(), known.end(), [](const auto& k) {
-    return k.second == "DONE" || k.second == "COMPLETED";
-  });
+  auto done = [](const std::string& key) { return key == "DONE" || key == "COMPLETED"; };
+  bool all_done = std::all_of(known.begin(), known.end(), [&](const auto& k) { return done(k.second); });
   if (all_done) return "DONE";
   if (any({"NEW"})) return "NEW";
   if (any({"WIP", "IN PROGRESS"})) return "WIP";
+  // Not everything is done, so a DONE would say too much: the first value still open.
+  for (const auto& [written, key] : known)
+    if (!done(key)) return written;
   return known.front().first;
 }
 
