@@ -105,8 +105,8 @@ void init_conversations(py::module_& m) {
       "extract_customer_email",
       [](const std::vector<std::string>& candidates,
          std::optional<std::vector<std::string>> internal_domains) {
-        return extract_customer_email(candidates,
-                                      internal_domains ? *internal_domains : default_internal_domains());
+        const auto& domains = internal_domains ? *internal_domains : default_internal_domains();
+        return extract_customer_email(candidates, domains);
       },
       py::arg("candidates"), py::arg("internal_domains") = py::none(),
       "The first address outside the internal domains among address lists, lower-cased; '' "

@@ -1,4 +1,5 @@
-// switchboard: communications and transfers between CRM and Helpdesk (issue: conversations and orders).
+// switchboard: communications and transfers between CRM and Helpdesk (issue: conversations
+// and orders).
 // Thread-safe: free functions over a thread-safe Store; every multi-write call is one
 // transaction (all or nothing).
 #pragma once

@@ -69,9 +69,8 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
     if (parent != copy_of.end()) doc.set("in_reply_to", Value(parent->second));
 
     std::vector<Document> links;
-    for (Document& link :
-         store.find("Communication Link",
-                    Query(children_of(from, kCommunication, "timeline_links")).order("idx, name"))) {
+    Query link_query(children_of(from, kCommunication, "timeline_links"));
+    for (Document& link : store.find("Communication Link", link_query.order("idx, name"))) {
       bool to_source = link.text("link_doctype") == target.source_doctype &&
                        link.text("link_name") == target.source_name;
       bool to_target = link.text("link_doctype") == target.doctype &&

@@ -30,8 +30,8 @@ std::optional<std::string> first_parent(Store& store, const char* child, const c
 std::optional<std::string> by_email(Store& store, const std::string& email) {
   auto same = [&](const std::string& v) { return text::lower(text::trim(v)) == email; };
   // The exact spelling first (indexed), then any case (a scan narrowed by LIKE).
-  for (Filter f : {Filter("email_id", Value(email)),
-                   Filter("email_id", Op::kLike, Value("%" + text::like_candidates(email) + "%"))}) {
+  const std::string any_case = "%" + text::like_candidates(email) + "%";
+  for (Filter f : {Filter("email_id", Value(email)), Filter("email_id", Op::kLike, any_case)}) {
     if (auto p = first_parent(store, "Contact Email", "email_ids", "email_id", f, same)) return p;
     Query q{f};
     q.select({"name", "email_id"}).order("creation, name");
@@ -118,12 +118,10 @@ void complete_contact(Store& store, const std::string& name, const Customer& cus
 std::string ensure_contact(Store& store, const Customer& customer, const std::string& region) {
   std::optional<std::string> key =
       customer.phone.empty() ? std::nullopt : text::phone_key(customer.phone, region);
-  if (customer.email.empty() && !key) {
-    if (!customer.contact.empty() && store.exists(kContact, customer.contact)) return customer.contact;
-    return {};
-  }
+  bool linked = !customer.contact.empty() && store.exists(kContact, customer.contact);
+  if (customer.email.empty() && !key) return linked ? customer.contact : std::string();
   std::optional<std::string> found;
-  if (!customer.contact.empty() && store.exists(kContact, customer.contact)) found = customer.contact;
+  if (linked) found = customer.contact;
   if (!found && !customer.email.empty()) found = by_email(store, customer.email);
   if (!found && key) found = by_phone(store, customer.phone, *key, region);
   if (found) {

@@ -23,7 +23,8 @@ bool one_of(std::string_view token, const std::array<const char*, N>& words) {
   return std::any_of(words.begin(), words.end(), [&](const char* w) { return k == w; });
 }
 
-constexpr std::array<const char*, 9> kSuffixes = {"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "dds"};
+constexpr std::array<const char*, 9> kSuffixes = {"jr", "sr",  "ii",  "iii", "iv",
+                                                  "phd", "md", "esq", "dds"};
 constexpr std::array<const char*, 11> kSalutations = {"mr",   "mrs", "ms",  "miss", "mx",  "dr",
                                                       "prof", "sir", "mme", "mlle", "madam"};
 constexpr std::array<const char*, 23> kParticles = {

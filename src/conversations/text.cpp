@@ -5,6 +5,7 @@
 #include <gmime/gmime.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -12,6 +13,15 @@
 
 namespace switchboard::text {
 namespace {
+
+// Bytes in the UTF-8 sequence that starts with `lead` (1 for stray continuation bytes).
+std::size_t utf8_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xe) return 3;
+  if ((lead >> 3) == 0x1e) return 4;
+  return 1;
+}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -55,8 +65,9 @@ void collect(InternetAddressList* list, std::vector<std::string>& out) {
 std::optional<std::pair<std::time_t, long>> parse_datetime(std::string_view s) {
   std::string t = trim(s);
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
-  if (std::sscanf(t.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6)
-    return std::nullopt;
+  int fields =
+      std::sscanf(t.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed);
+  if (fields != 6) return std::nullopt;
   long micro = 0;
   std::size_t pos = static_cast<std::size_t>(consumed);
   if (pos < t.size()) {
@@ -109,11 +120,8 @@ std::string upper(std::string_view s) { return map_case(s, g_utf8_strup, ::toupp
 std::string truncate_chars(std::string_view s, std::size_t max_chars) {
   std::size_t chars = 0, i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
     if (chars == max_chars) break;
-    if (i + len > s.size()) len = s.size() - i;
-    i += len;
+    i += std::min(utf8_length(static_cast<unsigned char>(s[i])), s.size() - i);
     ++chars;
   }
   return std::string(s.substr(0, i));
@@ -141,8 +149,8 @@ bool in_domains(std::string_view email, const std::vector<std::string>& domains)
     if (!want.empty() && want.front() == '@') want.erase(0, 1);
     if (want.empty()) continue;
     if (domain == want) return true;
-    if (domain.size() > want.size() && domain.compare(domain.size() - want.size(), want.size(), want) == 0 &&
-        domain[domain.size() - want.size() - 1] == '.')
+    std::size_t cut = domain.size() > want.size() ? domain.size() - want.size() : 0;
+    if (cut > 0 && domain[cut - 1] == '.' && domain.compare(cut, want.size(), want) == 0)
       return true;
   }
   return false;
@@ -205,9 +213,8 @@ std::string like_candidates(std::string_view s) {
       ++i;
       continue;
     }
-    std::size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
     out += '_';
-    i += std::min(len, s.size() - i);
+    i += std::min(utf8_length(c), s.size() - i);
   }
   return out;
 }

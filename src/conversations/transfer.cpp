@@ -107,9 +107,10 @@ void delete_source(Store& store, const std::string& doctype, const std::string& 
                    {{"in_reply_to", copy_of.at(reply.text("in_reply_to"))}}, false);
     }
   }
-  store.update_where(kCommunication,
-                     {Filter("reference_doctype", Value(doctype)), Filter("reference_name", Value(name))},
-                     {{"reference_doctype", Value()}, {"reference_name", Value()}}, false);
+  store.update_where(
+      kCommunication,
+      {Filter("reference_doctype", Value(doctype)), Filter("reference_name", Value(name))},
+      {{"reference_doctype", Value()}, {"reference_name", Value()}}, false);
   store.remove_where("Communication Link",
                      {Filter("link_doctype", Value(doctype)), Filter("link_name", Value(name))});
   store.remove_where("Comment", {Filter("reference_doctype", Value(doctype)),
@@ -167,14 +168,16 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
 
   Customer customer;
   customer.full_name = join_name(lead->text("first_name"), lead->text("last_name"));
-  if (customer.full_name.empty()) customer.full_name = text::collapse_spaces(lead->text("lead_name"));
+  if (customer.full_name.empty())
+    customer.full_name = text::collapse_spaces(lead->text("lead_name"));
   customer.email = extract_customer_email(email_candidates({lead->text("email")}, comms),
                                           opt.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
   customer.phone = lead->has("mobile_no") ? lead->text("mobile_no") : lead->text("phone");
   std::string contact = conversations::ensure_contact(store, customer, opt.region);
 
-  std::string subject = comms.empty() ? std::string() : text::collapse_spaces(comms.back().text("subject"));
+  std::string subject =
+      comms.empty() ? std::string() : text::collapse_spaces(comms.back().text("subject"));
   if (subject.empty()) subject = "Transferred from CRM Lead " + source;
   Document ticket{{"subject", text::truncate_chars(subject, kSubjectChars)},
                   {"raised_by", customer.email.empty() ? Value() : Value(customer.email)},
@@ -208,10 +211,12 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
   std::vector<std::string> first_emails{ticket->text("raised_by")};
   if (contact_doc) {
     customer.full_name = join_name(contact_doc->text("first_name"), contact_doc->text("last_name"));
-    if (customer.full_name.empty()) customer.full_name = text::collapse_spaces(contact_doc->text("full_name"));
+    if (customer.full_name.empty())
+      customer.full_name = text::collapse_spaces(contact_doc->text("full_name"));
     first_emails.push_back(contact_doc->text("email_id"));
   }
-  customer.email = extract_customer_email(email_candidates(first_emails, comms), opt.internal_domains);
+  customer.email =
+      extract_customer_email(email_candidates(first_emails, comms), opt.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
   for (const char* f : {"contact_number", "contact_mobile"})
     if (customer.phone.empty()) customer.phone = ticket->text(f);

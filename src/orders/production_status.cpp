@@ -51,7 +51,8 @@ std::string aggregate_production_status(const std::vector<std::optional<std::str
     });
   };
   auto done = [](const std::string& key) { return key == "DONE" || key == "COMPLETED"; };
-  bool all_done = std::all_of(known.begin(), known.end(), [&](const auto& k) { return done(k.second); });
+  bool all_done =
+      std::all_of(known.begin(), known.end(), [&](const auto& k) { return done(k.second); });
   if (all_done) return "DONE";
   if (any({"NEW"})) return "NEW";
   if (any({"WIP", "IN PROGRESS"})) return "WIP";
