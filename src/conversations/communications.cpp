@@ -12,11 +12,6 @@ namespace {
 
 constexpr const char* kCommunication = "Communication";
 
-Filters children_of(std::string_view parent, const char* parenttype, const char* parentfield) {
-  return {Filter("parent", Value(parent)), Filter("parenttype", Value(parenttype)),
-          Filter("parentfield", Value(parentfield))};
-}
-
 // A child row ready to be inserted under another parent (the facade re-stamps parent fields).
 Document detached_row(Document row) {
   for (const char* f : {"name", "parent", "parenttype", "parentfield", "creation", "modified"})
@@ -49,6 +44,21 @@ CopyTarget target_of(Store& store, std::string_view doctype, std::string_view na
 std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
                                                           const std::vector<Document>& originals,
                                                           const CopyTarget& target) {
+  // Links and attachments of every original in two reads, not two per original.
+  std::vector<Value> names;
+  for (const Document& original : originals) names.emplace_back(original.name());
+  std::map<std::string, std::vector<Document>> links_of, files_of;
+  if (!names.empty()) {
+    Query links{Filter("parent", Op::kIn, names), Filter("parenttype", kCommunication),
+                Filter("parentfield", "timeline_links")};
+    for (Document& link : store.find("Communication Link", links.order("parent, idx, name")))
+      links_of[link.text("parent")].push_back(std::move(link));
+    Query files{Filter("attached_to_doctype", kCommunication),
+                Filter("attached_to_name", Op::kIn, names)};
+    for (Document& file : store.find("File", files.order("creation, name")))
+      files_of[file.text("attached_to_name")].push_back(std::move(file));
+  }
+
   std::vector<std::pair<std::string, std::string>> pairs;
   std::map<std::string, std::string> copy_of;
   std::string previous;
@@ -69,8 +79,7 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
     if (parent != copy_of.end()) doc.set("in_reply_to", Value(parent->second));
 
     std::vector<Document> links;
-    Query link_query(children_of(from, kCommunication, "timeline_links"));
-    for (Document& link : store.find("Communication Link", link_query.order("idx, name"))) {
+    for (Document& link : links_of[from]) {
       bool to_source = link.text("link_doctype") == target.source_doctype &&
                        link.text("link_name") == target.source_name;
       bool to_target = link.text("link_doctype") == target.doctype &&
@@ -82,9 +91,7 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
                            : store.insert(kCommunication, std::move(doc),
                                           ChildRows{{"timeline_links", std::move(links)}});
 
-    for (Document file : store.find("File", Query{Filter("attached_to_doctype", kCommunication),
-                                                  Filter("attached_to_name", Value(from))}
-                                                .order("creation, name"))) {
+    for (Document& file : files_of[from]) {
       file.erase("name");
       file.set("creation", Value(created));
       file.set("modified", Value(created));

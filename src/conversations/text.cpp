@@ -28,16 +28,19 @@ bool is_space(char c) {
 }
 
 template <typename Fn>
-std::string map_case(std::string_view s, Fn&& glib_fn, int (*ascii_fn)(int)) {
-  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) {
+std::string map_case(std::string_view s, Fn&& glib_fn, bool to_upper) {
+  bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
+  if (!ascii && g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) {
     gchar* out = glib_fn(s.data(), static_cast<gssize>(s.size()));
     std::string r(out);
     g_free(out);
     return r;
   }
-  std::string r(s);
-  for (char& c : r)
-    if (static_cast<unsigned char>(c) < 0x80) c = static_cast<char>(ascii_fn(c));
+  std::string r(s);  // ASCII (or invalid UTF-8): only A-Z / a-z change, whatever the locale
+  for (char& c : r) {
+    if (to_upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (!to_upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return r;
 }
 
@@ -114,8 +117,8 @@ std::string collapse_spaces(std::string_view s) {
   return out;
 }
 
-std::string lower(std::string_view s) { return map_case(s, g_utf8_strdown, ::tolower); }
-std::string upper(std::string_view s) { return map_case(s, g_utf8_strup, ::toupper); }
+std::string lower(std::string_view s) { return map_case(s, g_utf8_strdown, false); }
+std::string upper(std::string_view s) { return map_case(s, g_utf8_strup, true); }
 
 std::string truncate_chars(std::string_view s, std::size_t max_chars) {
   std::size_t chars = 0, i = 0;

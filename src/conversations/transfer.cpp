@@ -35,17 +35,19 @@ std::vector<Document> selected_communications(Store& store, std::string_view doc
                             Filter("communication_medium", "Email")}
                           .order("creation, name"));
   }
-  std::vector<Document> out;
-  std::set<std::string> seen;
-  for (const auto& id : *opt.communication_ids) {
-    if (!seen.insert(id).second) continue;
-    auto doc = store.get(kCommunication, id);
-    if (!doc) throw NotFound("Communication '" + id + "' not found");
-    if (doc->text("reference_doctype") != doctype || doc->text("reference_name") != name)
-      throw ValidationError("Communication '" + id + "' is not filed on " + std::string(doctype) +
-                            " '" + std::string(name) + "'");
-    out.push_back(std::move(*doc));
+  std::vector<Value> ids(opt.communication_ids->begin(), opt.communication_ids->end());
+  std::vector<Document> out =
+      ids.empty() ? std::vector<Document>{}
+                  : store.find(kCommunication, Query{Filter("name", Op::kIn, ids)});
+  std::set<std::string> found;
+  for (const auto& doc : out) {
+    found.insert(doc.name());
+    if (doc.text("reference_doctype") != doctype || doc.text("reference_name") != name)
+      throw ValidationError("Communication '" + doc.name() + "' is not filed on " +
+                            std::string(doctype) + " '" + std::string(name) + "'");
   }
+  for (const auto& id : *opt.communication_ids)
+    if (!found.count(id)) throw NotFound("Communication '" + id + "' not found");
   std::sort(out.begin(), out.end(), [](const Document& a, const Document& b) {
     int c = text::compare_datetimes(a.text("creation"), b.text("creation"));
     return c != 0 ? c < 0 : a.name() < b.name();
