@@ -31,7 +31,7 @@ constexpr int kOrders = 500;
 constexpr int kItemsPerOrder = 5;
 constexpr int kEmails = 200;
 constexpr int kFilesPerEmail = 2;
-constexpr int kRounds = 5;
+constexpr int kRounds = 9;
 
 double seconds(const std::function<void()>& fn) {
   auto t0 = Clock::now();
