@@ -78,25 +78,35 @@ std::string build_shop(Store& s) {
   static const char* kStatuses[] = {"DONE", "WIP", "NEW", "BLOCKED_OPS", "QA REWORK", "Completed"};
   Transaction tx(s);
   s.insert("Customer", {{"customer_name", "John Doe"}});
-  for (int o = 0; o < 40; ++o) s.insert("Customer", {{"customer_name", "Other " + std::to_string(o)}});
+  for (int o = 0; o < 40; ++o)
+    s.insert("Customer", {{"customer_name", "Other " + std::to_string(o)}});
   for (int o = 0; o < kOrders; ++o) {
     std::vector<Document> items;
     for (int i = 0; i < kItemsPerOrder; ++i)
-      items.push_back({{"item_code", "ITEM-" + std::to_string(i)}, {"item_name", "Item"},
-                       {"qty", 1 + i}, {"rate", 10.0 * (i + 1)}});
+      items.push_back({{"item_code", "ITEM-" + std::to_string(i)},
+                       {"item_name", "Item"},
+                       {"qty", 1 + i},
+                       {"rate", 10.0 * (i + 1)}});
     char date[16];
     std::snprintf(date, sizeof date, "2025-%02d-%02d", 1 + o % 12, 1 + o % 28);
     std::string so = s.insert("Sales Order",
-                              {{"customer", "John Doe"}, {"transaction_date", date},
-                               {"docstatus", 1}, {"status", "To Deliver"}, {"net_total", 150.0}},
+                              {{"customer", "John Doe"},
+                               {"transaction_date", date},
+                               {"docstatus", 1},
+                               {"status", "To Deliver"},
+                               {"net_total", 150.0}},
                               {{"items", items}});
     int i = 0;
-    for (const auto& row : s.find("Sales Order Item", Query{Filter("parent", Value(so))}.order("idx"))) {
-      s.insert("Work Order", {{"sales_order", so}, {"sales_order_item", row.name()},
-                              {"production_item", row.text("item_code")}, {"docstatus", 1},
+    for (const auto& row :
+         s.find("Sales Order Item", Query{Filter("parent", Value(so))}.order("idx"))) {
+      s.insert("Work Order", {{"sales_order", so},
+                              {"sales_order_item", row.name()},
+                              {"production_item", row.text("item_code")},
+                              {"docstatus", 1},
                               {"custom_production_status", kStatuses[(o + i) % 6]},
                               {"custom_ingredients_status", "Available"},
-                              {"custom_qa_status", "Passed"}, {"custom_ops_status", "Scheduled"}});
+                              {"custom_qa_status", "Passed"},
+                              {"custom_ops_status", "Scheduled"}});
       ++i;
     }
   }
@@ -118,17 +128,21 @@ std::optional<std::string> opt_text(const Document& d, const char* f) {
 void seed_style_sync(Store& s, const std::string& ticket) {
   Transaction tx(s);
   s.remove_where("Order History", history_of(ticket));
-  auto customers = s.find("Customer", Query{Filter("customer_name", Op::kLike, "john doe")}.select({"name"}));
+  auto customers =
+      s.find("Customer", Query{Filter("customer_name", Op::kLike, "john doe")}.select({"name"}));
   std::int64_t idx = 0;
   for (const auto& c : customers) {
-    auto orders = s.find("Sales Order", Query{Filter("customer", c.get("name")), Filter("docstatus", Op::kNe, 2)}
-                                            .order("transaction_date desc, name desc"));
+    auto orders =
+        s.find("Sales Order",
+               Query{Filter("customer", c.get("name")), Filter("docstatus", Op::kNe, 2)}.order(
+                   "transaction_date desc, name desc"));
     for (const auto& so : orders) {
       std::vector<std::optional<std::string>> all;
       for (const auto& wo : s.find("Work Order", Query{Filter("sales_order", so.get("name"))}))
         all.push_back(opt_text(wo, "custom_production_status"));
       std::string aggregate = aggregate_production_status(all);
-      for (const auto& item : s.find("Sales Order Item", Query{Filter("parent", so.get("name"))}.order("idx"))) {
+      for (const auto& item :
+           s.find("Sales Order Item", Query{Filter("parent", so.get("name"))}.order("idx"))) {
         auto wos = s.find("Work Order", Query{Filter("sales_order", so.get("name")),
                                               Filter("sales_order_item", item.get("name"))});
         auto status = [&](const char* f) {
@@ -137,16 +151,26 @@ void seed_style_sync(Store& s, const std::string& ticket) {
           return wos.empty() ? Value() : Value(aggregate_production_status(v));
         };
         s.insert("Order History",
-                 {{"parent", ticket}, {"parenttype", "HD Ticket"}, {"parentfield", "custom_order_history"},
-                  {"idx", ++idx}, {"sales_order", so.get("name")}, {"sales_order_item", item.get("name")},
-                  {"order_date", so.get("transaction_date")}, {"item_code", item.get("item_code")},
-                  {"item_name", item.get("item_name")}, {"qty", item.get("qty")}, {"rate", item.get("rate")},
-                  {"amount", item.get("amount")}, {"delivery_status", "Not Delivered"},
-                  {"delivery_date", so.get("delivery_date")}, {"order_status", so.get("status")},
+                 {{"parent", ticket},
+                  {"parenttype", "HD Ticket"},
+                  {"parentfield", "custom_order_history"},
+                  {"idx", ++idx},
+                  {"sales_order", so.get("name")},
+                  {"sales_order_item", item.get("name")},
+                  {"order_date", so.get("transaction_date")},
+                  {"item_code", item.get("item_code")},
+                  {"item_name", item.get("item_name")},
+                  {"qty", item.get("qty")},
+                  {"rate", item.get("rate")},
+                  {"amount", item.get("amount")},
+                  {"delivery_status", "Not Delivered"},
+                  {"delivery_date", so.get("delivery_date")},
+                  {"order_status", so.get("status")},
                   {"ops_status", status("custom_ops_status")},
                   {"custom_ingredients_status", status("custom_ingredients_status")},
                   {"pro_status", status("custom_production_status")},
-                  {"qa_status", status("custom_qa_status")}, {"aggregate_production_status", aggregate}});
+                  {"qa_status", status("custom_qa_status")},
+                  {"aggregate_production_status", aggregate}});
       }
     }
   }
@@ -165,8 +189,10 @@ void raw_writes(Store& s, const std::string& ticket, const std::vector<Document>
 void build_lead(const fs::path& path) {
   auto s = make_sqlite_store(path.string());
   Transaction tx(*s);
-  std::string lead = s->insert("CRM Lead", {{"first_name", "Jane"}, {"last_name", "Doe"},
-                                            {"email", "jane@example.com"}, {"mobile_no", "+1 555 123 4567"}});
+  std::string lead = s->insert("CRM Lead", {{"first_name", "Jane"},
+                                            {"last_name", "Doe"},
+                                            {"email", "jane@example.com"},
+                                            {"mobile_no", "+1 555 123 4567"}});
   std::string previous;
   for (int i = 0; i < kEmails; ++i) {
     Document c{{"subject", "Re: order " + std::to_string(i)},
@@ -176,20 +202,25 @@ void build_lead(const fs::path& path) {
                {"recipients", i % 2 ? "jane@example.com" : "sales@zipcushions.com"},
                {"message_id", "m" + std::to_string(i) + "@example.com"},
                {"sent_or_received", i % 2 ? "Sent" : "Received"},
-               {"reference_doctype", "CRM Lead"}, {"reference_name", lead},
+               {"reference_doctype", "CRM Lead"},
+               {"reference_name", lead},
                {"has_attachment", 1}};
     if (!previous.empty()) c.set("in_reply_to", Value(previous));
     previous = s->insert("Communication", c);
     for (int f = 0; f < kFilesPerEmail; ++f)
       s->insert("File", {{"file_name", "f" + std::to_string(i) + "-" + std::to_string(f) + ".pdf"},
                          {"file_url", "/private/files/f" + std::to_string(i) + ".pdf"},
-                         {"content_hash", "h" + std::to_string(i)}, {"file_size", 123456},
-                         {"attached_to_doctype", "Communication"}, {"attached_to_name", previous}});
+                         {"content_hash", "h" + std::to_string(i)},
+                         {"file_size", 123456},
+                         {"attached_to_doctype", "Communication"},
+                         {"attached_to_name", previous}});
   }
   tx.commit();
 }
 
-std::string the_lead(Store& s) { return s.find("CRM Lead", Query().select({"name"})).front().name(); }
+std::string the_lead(Store& s) {
+  return s.find("CRM Lead", Query().select({"name"})).front().name();
+}
 
 // The seed's transfer_to_helpdesk (Contact, ticket, then a commit after every copy), doing the
 // work ours does: copy every field and the File rows, then delete the originals and the lead.
@@ -198,9 +229,12 @@ void seed_style_transfer(Store& s) {
   auto lead = *s.get("CRM Lead", lead_name);
   std::string contact = s.insert("Contact", {{"first_name", "Jane"}, {"full_name", "Jane Doe"}},
                                  {{"email_ids", {Document{{"email_id", lead.text("email")}}}}});
-  auto ids = s.find("Communication", Query{Filter("reference_name", Value(lead_name))}.select({"name"}).order("creation"));
-  std::string ticket = s.insert("HD Ticket", {{"subject", "Re: order"}, {"raised_by", lead.text("email")},
-                                              {"contact", contact}});
+  auto ids =
+      s.find("Communication",
+             Query{Filter("reference_name", Value(lead_name))}.select({"name"}).order("creation"));
+  std::string ticket =
+      s.insert("HD Ticket",
+               {{"subject", "Re: order"}, {"raised_by", lead.text("email")}, {"contact", contact}});
   for (const auto& id : ids) {
     Document c = *s.get("Communication", id.name());
     c.erase("name");
@@ -232,7 +266,8 @@ struct Prebuilt {
 Prebuilt prebuild(Store& s) {
   Prebuilt p;
   p.lead = the_lead(s);
-  for (Document c : s.find("Communication", Query{Filter("reference_name", Value(p.lead))}.order("creation"))) {
+  for (Document c :
+       s.find("Communication", Query{Filter("reference_name", Value(p.lead))}.order("creation"))) {
     std::string from = c.name();
     std::vector<Document> files = s.find("File", Query{Filter("attached_to_name", Value(from))});
     for (auto& f : files) f.erase("name");
@@ -249,7 +284,8 @@ void raw_transfer(Store& s, Prebuilt p) {
   Transaction tx(s);
   s.insert("Contact", {{"first_name", "Jane"}, {"full_name", "Jane Doe"}},
            {{"email_ids", {Document{{"email_id", "jane@example.com"}}}}});
-  std::string ticket = s.insert("HD Ticket", {{"subject", "Re: order"}, {"raised_by", "jane@example.com"}});
+  std::string ticket =
+      s.insert("HD Ticket", {{"subject", "Re: order"}, {"raised_by", "jane@example.com"}});
   for (std::size_t i = 0; i < p.comms.size(); ++i) {
     p.comms[i].second.set("reference_name", Value(ticket));
     std::string copy = s.insert("Communication", p.comms[i].second);
@@ -258,7 +294,8 @@ void raw_transfer(Store& s, Prebuilt p) {
       s.insert("File", f);
     }
   }
-  s.insert("Comment", {{"reference_doctype", "HD Ticket"}, {"reference_name", ticket}, {"content", "moved"}});
+  s.insert("Comment",
+           {{"reference_doctype", "HD Ticket"}, {"reference_name", ticket}, {"content", "moved"}});
   std::vector<Value> originals;
   for (const auto& c : p.comms) originals.emplace_back(c.first);
   s.remove_where("File", {Filter("attached_to_doctype", "Communication"),
@@ -343,21 +380,29 @@ int main(int argc, char** argv) {
   }
 
   auto ms = [](const std::vector<double>& v) { return median(v) * 1000.0; };
-  std::printf("| operation | switchboard ms | baseline | baseline ms | switchboard time / baseline time |\n");
+  std::printf(
+      "| operation | switchboard ms | baseline | baseline ms | switchboard time / baseline time "
+      "|\n");
   std::printf("|---|---|---|---|---|\n");
-  std::printf("| sync_order_history (500 orders x 5 items, 2,500 Work Orders) | %.1f | seed's per-step queries | %.1f | %.2f |\n",
-              ms(ours), ms(seed), median(ours) / median(seed));
-  std::printf("| sync_order_history (same) | %.1f | raw store writes only | %.1f | %.2f |\n", ms(ours),
-              ms(raw), median(ours) / median(raw));
-  std::printf("| transfer_lead_to_ticket (200 emails, 400 files) | %.1f | seed's per-step commits | %.1f | %.2f |\n",
-              ms(t_ours), ms(t_seed), median(t_ours) / median(t_seed));
-  std::printf("| transfer_lead_to_ticket (same) | %.1f | raw store writes only | %.1f | %.2f |\n", ms(t_ours),
-              ms(t_raw), median(t_ours) / median(t_raw));
-  std::printf("\nstore reads for one sync_order_history: switchboard %lld, the seed's approach %lld "
-              "(each a round trip on a Frappe backend)\n",
-              static_cast<long long>(reads_ours), static_cast<long long>(reads_seed));
-  std::printf("store reads for one transfer_lead_to_ticket: switchboard %lld, the seed's approach %lld\n",
-              static_cast<long long>(transfer_reads_ours), static_cast<long long>(transfer_reads_seed));
+  std::printf(
+      "| sync_order_history (500 orders x 5 items, 2,500 Work Orders) | %.1f | seed's per-step "
+      "queries | %.1f | %.2f |\n",
+      ms(ours), ms(seed), median(ours) / median(seed));
+  std::printf("| sync_order_history (same) | %.1f | raw store writes only | %.1f | %.2f |\n",
+              ms(ours), ms(raw), median(ours) / median(raw));
+  std::printf(
+      "| transfer_lead_to_ticket (200 emails, 400 files) | %.1f | seed's per-step commits | %.1f | "
+      "%.2f |\n",
+      ms(t_ours), ms(t_seed), median(t_ours) / median(t_seed));
+  std::printf("| transfer_lead_to_ticket (same) | %.1f | raw store writes only | %.1f | %.2f |\n",
+              ms(t_ours), ms(t_raw), median(t_ours) / median(t_raw));
+  std::printf(
+      "\nstore reads for one sync_order_history: switchboard %lld, the seed's approach %lld "
+      "(each a round trip on a Frappe backend)\n",
+      static_cast<long long>(reads_ours), static_cast<long long>(reads_seed));
+  std::printf(
+      "store reads for one transfer_lead_to_ticket: switchboard %lld, the seed's approach %lld\n",
+      static_cast<long long>(transfer_reads_ours), static_cast<long long>(transfer_reads_seed));
   std::printf("median of %d rounds on SqliteStore; files in %s\n", kRounds, dir.string().c_str());
   return 0;
 }

@@ -130,8 +130,8 @@ void init_conversations(py::module_& m) {
         "One status over several Work Orders: 'N/A' when none is known, else the highest "
         "blocker (CANCELLED > BLOCKED FACTORY > BLOCKED OPS > QA REWORK), else DONE / NEW / "
         "WIP, else the first value. None, blanks, case and '_' are handled.");
-  m.def("match_customers", &match_customers, py::arg("store").none(false),
-        py::arg("customer_name"), release_gil(),
+  m.def("match_customers", &match_customers, py::arg("store").none(false), py::arg("customer_name"),
+        release_gil(),
         "Customer names whose customer_name equals customer_name ignoring case and surrounding "
         "whitespace.");
   m.def(

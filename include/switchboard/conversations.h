@@ -58,9 +58,9 @@ struct SWITCHBOARD_EXPORT TransferResult {
   std::string doctype;  ///< "HD Ticket" or "CRM Lead": the record created
   std::string name;     ///< its name (the seed's `ticket_name` / `lead_name`)
   std::int64_t transferred_count = 0;
-  std::string contact;   ///< the Contact created or updated ("" without email and phone)
+  std::string contact;  ///< the Contact created or updated ("" without email and phone)
   std::string customer_email;
-  std::string note;      ///< the Comment left on the new record
+  std::string note;  ///< the Comment left on the new record
   bool source_deleted = false;
   /// (original, copy) Communication names, oldest first.
   std::vector<std::pair<std::string, std::string>> copies;

@@ -32,8 +32,7 @@ std::string creation_after(Store& store, const std::string& floor) {
 CopyTarget target_of(Store& store, std::string_view doctype, std::string_view name) {
   auto row = store.find_one(std::string(doctype),
                             Query{Filter("name", Value(name))}.select({"name", "owner"}));
-  if (!row)
-    throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
+  if (!row) throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
   CopyTarget t;
   t.doctype = std::string(doctype);
   t.name = std::string(name);
@@ -82,8 +81,8 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
     for (Document& link : links_of[from]) {
       bool to_source = link.text("link_doctype") == target.source_doctype &&
                        link.text("link_name") == target.source_name;
-      bool to_target = link.text("link_doctype") == target.doctype &&
-                       link.text("link_name") == target.name;
+      bool to_target =
+          link.text("link_doctype") == target.doctype && link.text("link_name") == target.name;
       if (!to_source && !to_target) links.push_back(detached_row(std::move(link)));
     }
     std::string copy = links.empty()
@@ -122,8 +121,7 @@ std::string copy_communication(Store& store, std::string_view communication,
                                std::string_view target_doctype, std::string_view target_name) {
   Transaction tx(store);
   auto original = store.get("Communication", communication);
-  if (!original)
-    throw NotFound("Communication '" + std::string(communication) + "' not found");
+  if (!original) throw NotFound("Communication '" + std::string(communication) + "' not found");
   conversations::CopyTarget target = conversations::target_of(store, target_doctype, target_name);
   target.source_doctype = original->text("reference_doctype");
   target.source_name = original->text("reference_name");

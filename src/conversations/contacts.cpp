@@ -83,9 +83,9 @@ void complete_contact(Store& store, const std::string& name, const Customer& cus
       return text::lower(text::trim(r.text("email_id"))) == customer.email;
     });
     if (!known)
-      store.insert("Contact Email", child_row(name, "email_ids",
-                                              {{"email_id", customer.email},
-                                               {"is_primary", rows.empty() ? 1 : 0}}));
+      store.insert("Contact Email",
+                   child_row(name, "email_ids",
+                             {{"email_id", customer.email}, {"is_primary", rows.empty() ? 1 : 0}}));
     if (!contact->has("email_id")) changes.set("email_id", Value(customer.email));
   }
   if (key) {
@@ -142,8 +142,9 @@ std::string ensure_contact(Store& store, const Customer& customer, const std::st
   }
   if (key) {
     contact.set("mobile_no", Value(text::trim(customer.phone)));
-    children.push_back({"phone_nos", {Document{{"phone", text::trim(customer.phone)},
-                                               {"is_primary_mobile_no", 1}}}});
+    children.push_back(
+        {"phone_nos",
+         {Document{{"phone", text::trim(customer.phone)}, {"is_primary_mobile_no", 1}}}});
   }
   return store.insert(kContact, std::move(contact), children);
 }

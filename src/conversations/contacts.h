@@ -11,9 +11,9 @@ namespace switchboard::conversations {
 /// Who the customer is, as read from the source record.
 struct Customer {
   std::string full_name;
-  std::string email;   ///< lower-cased, outside the internal domains ("" when unknown)
-  std::string phone;   ///< as written on the source
-  std::string contact; ///< a Contact the source already links to ("" when none)
+  std::string email;    ///< lower-cased, outside the internal domains ("" when unknown)
+  std::string phone;    ///< as written on the source
+  std::string contact;  ///< a Contact the source already links to ("" when none)
 };
 
 /// The Contact of `customer`: the linked one if it exists, else the oldest whose email

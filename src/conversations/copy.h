@@ -16,8 +16,8 @@ namespace switchboard::conversations {
 struct CopyTarget {
   std::string doctype;
   std::string name;
-  std::string owner;          ///< the target's owner (Communication.reference_owner)
-  std::string source_doctype; ///< timeline links to the source are dropped ("" keeps all)
+  std::string owner;           ///< the target's owner (Communication.reference_owner)
+  std::string source_doctype;  ///< timeline links to the source are dropped ("" keeps all)
   std::string source_name;
 };
 

@@ -23,13 +23,13 @@ bool one_of(std::string_view token, const std::array<const char*, N>& words) {
   return std::any_of(words.begin(), words.end(), [&](const char* w) { return k == w; });
 }
 
-constexpr std::array<const char*, 9> kSuffixes = {"jr", "sr",  "ii",  "iii", "iv",
+constexpr std::array<const char*, 9> kSuffixes = {"jr",  "sr", "ii",  "iii", "iv",
                                                   "phd", "md", "esq", "dds"};
-constexpr std::array<const char*, 11> kSalutations = {"mr",   "mrs", "ms",  "miss", "mx",  "dr",
+constexpr std::array<const char*, 11> kSalutations = {"mr",   "mrs", "ms",  "miss", "mx",   "dr",
                                                       "prof", "sir", "mme", "mlle", "madam"};
 constexpr std::array<const char*, 23> kParticles = {
-    "van", "von", "de",  "da",  "del", "della", "der", "den", "di",  "du",  "la", "le",
-    "dos", "das", "do",  "ter", "ten", "bin",   "ibn", "al",  "el",  "st",  "des"};
+    "van", "von", "de", "da",  "del", "della", "der", "den", "di", "du", "la", "le",
+    "dos", "das", "do", "ter", "ten", "bin",   "ibn", "al",  "el", "st", "des"};
 
 std::vector<std::string> tokens_of(std::string_view s) {
   std::vector<std::string> out;
@@ -90,13 +90,12 @@ std::pair<std::string, std::string> split_name(std::string_view full_name) {
   std::size_t start = 0;
   for (;;) {
     std::size_t comma = s.find(',', start);
-    std::string part = text::trim(s.substr(start, comma == std::string::npos ? std::string::npos
-                                                                             : comma - start));
+    std::string part =
+        text::trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (!part.empty()) {
       auto words = tokens_of(part);
-      if (!parts.empty() && std::all_of(words.begin(), words.end(), [](const std::string& w) {
-            return one_of(w, kSuffixes);
-          }))
+      if (!parts.empty() && std::all_of(words.begin(), words.end(),
+                                        [](const std::string& w) { return one_of(w, kSuffixes); }))
         suffixes = append_word(suffixes, part);
       else
         parts.push_back(part);

@@ -1,9 +1,9 @@
 // Lead <-> ticket transfers: one transaction that creates the target, copies the selected
 // Communications with their attachments, leaves a note, and deletes the source when asked.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "conversations/contacts.h"
 #include "conversations/copy.h"
@@ -29,16 +29,15 @@ std::string join_name(const std::string& first, const std::string& last) {
 std::vector<Document> selected_communications(Store& store, std::string_view doctype,
                                               std::string_view name, const TransferOptions& opt) {
   if (!opt.communication_ids) {
-    return store.find(kCommunication,
-                      Query{Filter("reference_doctype", Value(doctype)),
-                            Filter("reference_name", Value(name)),
-                            Filter("communication_medium", "Email")}
-                          .order("creation, name"));
+    return store.find(kCommunication, Query{Filter("reference_doctype", Value(doctype)),
+                                            Filter("reference_name", Value(name)),
+                                            Filter("communication_medium", "Email")}
+                                          .order("creation, name"));
   }
   std::vector<Value> ids(opt.communication_ids->begin(), opt.communication_ids->end());
-  std::vector<Document> out =
-      ids.empty() ? std::vector<Document>{}
-                  : store.find(kCommunication, Query{Filter("name", Op::kIn, ids)});
+  std::vector<Document> out = ids.empty()
+                                  ? std::vector<Document>{}
+                                  : store.find(kCommunication, Query{Filter("name", Op::kIn, ids)});
   std::set<std::string> found;
   for (const auto& doc : out) {
     found.insert(doc.name());
@@ -76,9 +75,7 @@ std::string sender_name_of(const std::vector<Document>& comms, const std::string
   return {};
 }
 
-std::string count_text(std::int64_t n) {
-  return fmt::format("{} email{}", n, n == 1 ? "" : "s");
-}
+std::string count_text(std::int64_t n) { return fmt::format("{} email{}", n, n == 1 ? "" : "s"); }
 
 void add_comment(Store& store, const std::string& doctype, const std::string& name,
                  const std::string& content) {
@@ -102,9 +99,9 @@ void delete_source(Store& store, const std::string& doctype, const std::string& 
                                 Filter("attached_to_name", Op::kIn, originals)});
     store.remove_where(kCommunication, {Filter("name", Op::kIn, originals)});
     std::map<std::string, std::string> copy_of(copies.begin(), copies.end());
-    for (const auto& reply :
-         store.find(kCommunication, Query{Filter("in_reply_to", Op::kIn, originals)}.select(
-                                        {"name", "in_reply_to"}))) {
+    for (const auto& reply : store.find(
+             kCommunication,
+             Query{Filter("in_reply_to", Op::kIn, originals)}.select({"name", "in_reply_to"}))) {
       store.update(kCommunication, reply.name(),
                    {{"in_reply_to", copy_of.at(reply.text("in_reply_to"))}}, false);
     }
@@ -172,8 +169,8 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
   customer.full_name = join_name(lead->text("first_name"), lead->text("last_name"));
   if (customer.full_name.empty())
     customer.full_name = text::collapse_spaces(lead->text("lead_name"));
-  customer.email = extract_customer_email(email_candidates({lead->text("email")}, comms),
-                                          opt.internal_domains);
+  customer.email =
+      extract_customer_email(email_candidates({lead->text("email")}, comms), opt.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
   customer.phone = lead->has("mobile_no") ? lead->text("mobile_no") : lead->text("phone");
   std::string contact = conversations::ensure_contact(store, customer, opt.region);
@@ -192,8 +189,7 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
     ticket.set("email_account", comms.back().get("email_account"));
   std::string name = store.insert(kTicket, std::move(ticket));
 
-  TransferResult r = finish(store, kLead, source, "", comms, kTicket, name,
-                            contact, customer, opt);
+  TransferResult r = finish(store, kLead, source, "", comms, kTicket, name, contact, customer, opt);
   tx.commit();
   return r;
 }
@@ -223,8 +219,8 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
   for (const char* f : {"contact_number", "contact_mobile"})
     if (customer.phone.empty()) customer.phone = ticket->text(f);
   if (customer.phone.empty() && contact_doc)
-    customer.phone = contact_doc->has("mobile_no") ? contact_doc->text("mobile_no")
-                                                   : contact_doc->text("phone");
+    customer.phone =
+        contact_doc->has("mobile_no") ? contact_doc->text("mobile_no") : contact_doc->text("phone");
   std::string contact = conversations::ensure_contact(store, customer, opt.region);
 
   auto [first, last] = split_name(customer.full_name);

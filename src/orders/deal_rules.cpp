@@ -9,8 +9,8 @@ const char* const kDealNeedsSalesOrder =
 void validate_deal(Store& store, const Document& deal, const std::vector<Document>* sales_orders) {
   std::string status = deal.text("status");
   if (status.empty()) return;
-  auto def = store.find_one("CRM Deal Status",
-                            Query{Filter("name", Value(status))}.select({"type"}));
+  auto def =
+      store.find_one("CRM Deal Status", Query{Filter("name", Value(status))}.select({"type"}));
   if (!def || def->text("type") != "Won") return;
 
   std::int64_t rows = 0;
@@ -18,10 +18,10 @@ void validate_deal(Store& store, const Document& deal, const std::vector<Documen
     for (const auto& row : *sales_orders)
       if (row.has("sales_order")) ++rows;
   } else if (deal.has("name")) {
-    rows = store.count("CRM Deal Sales Orders",
-                       {Filter("parent", deal.get("name")), Filter("parenttype", "CRM Deal"),
-                        Filter("parentfield", "sales_orders"),
-                        Filter("sales_order", Op::kIsSet, Value())});
+    rows = store.count(
+        "CRM Deal Sales Orders",
+        {Filter("parent", deal.get("name")), Filter("parenttype", "CRM Deal"),
+         Filter("parentfield", "sales_orders"), Filter("sales_order", Op::kIsSet, Value())});
   }
   if (rows == 0) throw ValidationError(kDealNeedsSalesOrder);
 }

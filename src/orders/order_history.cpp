@@ -58,8 +58,9 @@ OrderHistoryResult sync_order_history(Store& store, std::string_view doctype, st
                                       std::string_view customer_name,
                                       const OrderHistoryOptions& options) {
   if (!has_order_history(doctype))
-    throw ValidationError(std::string(doctype) + " has no order history (HD Ticket, CRM Lead or "
-                                                 "CRM Deal)",
+    throw ValidationError(std::string(doctype) +
+                              " has no order history (HD Ticket, CRM Lead or "
+                              "CRM Deal)",
                           ErrorCode::kInvalidArgument);
   if (text::trim(customer_name).empty())
     throw ValidationError("a customer name is needed to find the order history",
@@ -89,22 +90,21 @@ OrderHistoryResult sync_order_history(Store& store, std::string_view doctype, st
   std::map<std::string, std::vector<Document>> items_of;
   std::map<std::string, std::vector<Document>> work_orders_of;
   if (!orders.empty()) {
-    for (auto& item : store.find("Sales Order Item",
-                                 Query{Filter("parent", Op::kIn, order_names),
-                                       Filter("parenttype", "Sales Order"),
-                                       Filter("parentfield", "items")}
-                                     .select({"name", "parent", "item_code", "item_name", "qty",
-                                              "rate", "amount", "delivery_date"})
-                                     .order("parent, idx, name")))
+    for (auto& item :
+         store.find("Sales Order Item",
+                    Query{Filter("parent", Op::kIn, order_names),
+                          Filter("parenttype", "Sales Order"), Filter("parentfield", "items")}
+                        .select({"name", "parent", "item_code", "item_name", "qty", "rate",
+                                 "amount", "delivery_date"})
+                        .order("parent, idx, name")))
       items_of[item.text("parent")].push_back(std::move(item));
-    for (auto& wo : store.find("Work Order",
-                               Query{Filter("sales_order", Op::kIn, order_names),
-                                     Filter("docstatus", Op::kNe, 2)}
-                                   .select({"name", "sales_order", "sales_order_item",
-                                            "production_item", "custom_production_status",
-                                            "custom_ingredients_status", "custom_qa_status",
-                                            options.ops_status_field})
-                                   .order("creation, name")))
+    for (auto& wo : store.find(
+             "Work Order",
+             Query{Filter("sales_order", Op::kIn, order_names), Filter("docstatus", Op::kNe, 2)}
+                 .select({"name", "sales_order", "sales_order_item", "production_item",
+                          "custom_production_status", "custom_ingredients_status",
+                          "custom_qa_status", options.ops_status_field})
+                 .order("creation, name")))
       work_orders_of[wo.text("sales_order")].push_back(std::move(wo));
   }
 
@@ -141,8 +141,8 @@ OrderHistoryResult sync_order_history(Store& store, std::string_view doctype, st
                    {"qty", qty},
                    {"rate", rate},
                    {"amount", amount != 0.0 ? amount : qty * rate},
-                   {"delivery_status", so.has("delivery_status") ? so.get("delivery_status")
-                                                                 : Value("Not Delivered")},
+                   {"delivery_status",
+                    so.has("delivery_status") ? so.get("delivery_status") : Value("Not Delivered")},
                    {"delivery_date", first_set(so, item, "delivery_date")},
                    {"order_status", so.get("status")},
                    {"ops_status", status_over(mine, options.ops_status_field)},

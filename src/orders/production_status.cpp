@@ -22,8 +22,10 @@ struct Blocker {
 };
 
 constexpr Blocker kBlockers[] = {
-    {"CANCELLED", "CANCELLED", 1},     {"CANCELED", "CANCELLED", 1},
-    {"BLOCKED FACTORY", "BLOCKED FACTORY", 2}, {"BLOCKED OPS", "BLOCKED OPS", 3},
+    {"CANCELLED", "CANCELLED", 1},
+    {"CANCELED", "CANCELLED", 1},
+    {"BLOCKED FACTORY", "BLOCKED FACTORY", 2},
+    {"BLOCKED OPS", "BLOCKED OPS", 3},
     {"QA REWORK", "QA REWORK", 4},
 };
 

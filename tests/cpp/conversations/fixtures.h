@@ -38,26 +38,28 @@ inline std::vector<std::string> add_thread(Store& s, const std::string& doctype,
     bool received = i % 2 == 0;
     char created[40];
     std::snprintf(created, sizeof created, "2025-12-01 10:00:00.%06d", i);
-    Document c{{"subject", i == 0 ? std::string("Order status") : "Re: Order status " + std::to_string(i)},
-               {"content", "<p>mail " + std::to_string(i) + "</p>"},
-               {"text_content", "mail " + std::to_string(i)},
-               {"sender", received ? "Jane Doe <" + customer + ">" : std::string("Sales <sales@zipcushions.com>")},
-               {"sender_full_name", received ? "Jane Doe" : "Sales"},
-               {"recipients", received ? std::string("sales@zipcushions.com") : customer},
-               {"cc", "boss@zipcushions.com"},
-               {"bcc", "archive@zipcushions.com"},
-               {"message_id", "msg-" + std::to_string(i) + "@mail.example.com"},
-               {"email_account", "Sales"},
-               {"communication_type", "Communication"},
-               {"communication_medium", "Email"},
-               {"sent_or_received", received ? "Received" : "Sent"},
-               {"communication_date", created},
-               {"creation", created},
-               {"reference_doctype", doctype},
-               {"reference_name", record},
-               {"status", "Open"},
-               {"has_attachment", attach_every && i % attach_every == 0 ? 1 : 0},
-               {"custom_channel", "web"}};
+    Document c{
+        {"subject", i == 0 ? std::string("Order status") : "Re: Order status " + std::to_string(i)},
+        {"content", "<p>mail " + std::to_string(i) + "</p>"},
+        {"text_content", "mail " + std::to_string(i)},
+        {"sender",
+         received ? "Jane Doe <" + customer + ">" : std::string("Sales <sales@zipcushions.com>")},
+        {"sender_full_name", received ? "Jane Doe" : "Sales"},
+        {"recipients", received ? std::string("sales@zipcushions.com") : customer},
+        {"cc", "boss@zipcushions.com"},
+        {"bcc", "archive@zipcushions.com"},
+        {"message_id", "msg-" + std::to_string(i) + "@mail.example.com"},
+        {"email_account", "Sales"},
+        {"communication_type", "Communication"},
+        {"communication_medium", "Email"},
+        {"sent_or_received", received ? "Received" : "Sent"},
+        {"communication_date", created},
+        {"creation", created},
+        {"reference_doctype", doctype},
+        {"reference_name", record},
+        {"status", "Open"},
+        {"has_attachment", attach_every && i % attach_every == 0 ? 1 : 0},
+        {"custom_channel", "web"}};
     if (!names.empty()) c.set("in_reply_to", Value(names.back()));
     std::string name = s.insert("Communication", c);
     names.push_back(name);
@@ -91,10 +93,13 @@ inline Thread lead_with_thread(Store& s, int n, int attach_every = 2) {
 /// An HD Ticket raised by Jane Doe (with a Contact) with `n` emails.
 inline Thread ticket_with_thread(Store& s, int n, int attach_every = 2) {
   Thread t;
-  std::string contact = s.insert(
-      "Contact", {{"first_name", "Jane"}, {"last_name", "Doe"}, {"full_name", "Jane Doe"},
-                  {"email_id", "jane@example.com"}},
-      {{"email_ids", {Document{{"email_id", "jane@example.com"}, {"is_primary", 1}}}}});
+  std::string contact =
+      s.insert("Contact",
+               {{"first_name", "Jane"},
+                {"last_name", "Doe"},
+                {"full_name", "Jane Doe"},
+                {"email_id", "jane@example.com"}},
+               {{"email_ids", {Document{{"email_id", "jane@example.com"}, {"is_primary", 1}}}}});
   t.record = s.insert("HD Ticket", {{"subject", "Cushion covers faded"},
                                     {"raised_by", "jane@example.com"},
                                     {"contact", contact},

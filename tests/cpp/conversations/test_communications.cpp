@@ -12,9 +12,12 @@ TEST_CASE_TEMPLATE("conversations: list_communications gives a record's emails o
   auto s = F::make();
   freeze(*s);
   Thread t = lead_with_thread(*s, 4, 0);
-  s->insert("Communication", {{"subject", "call"}, {"communication_medium", "Phone"},
-                              {"reference_doctype", "CRM Lead"}, {"reference_name", t.record}});
-  s->insert("Communication", {{"subject", "other"}, {"reference_doctype", "CRM Lead"},
+  s->insert("Communication", {{"subject", "call"},
+                              {"communication_medium", "Phone"},
+                              {"reference_doctype", "CRM Lead"},
+                              {"reference_name", t.record}});
+  s->insert("Communication", {{"subject", "other"},
+                              {"reference_doctype", "CRM Lead"},
                               {"reference_name", "CRM-LEAD-OTHER"}});
   auto list = list_communications(*s, "CRM Lead", t.record);
   REQUIRE(list.size() == 4);
@@ -35,11 +38,15 @@ TEST_CASE_TEMPLATE("conversations: a copy keeps every field, the files and the t
   std::string other_lead = s->insert("CRM Lead", {{"first_name", "Other"}});
   // A timeline link to another record is carried over; one to the source record is not.
   std::string original = t.comms[0];
-  s->insert("Communication Link", {{"parent", original}, {"parenttype", "Communication"},
-                                   {"parentfield", "timeline_links"}, {"link_doctype", "CRM Deal"},
+  s->insert("Communication Link", {{"parent", original},
+                                   {"parenttype", "Communication"},
+                                   {"parentfield", "timeline_links"},
+                                   {"link_doctype", "CRM Deal"},
                                    {"link_name", "CRM-DEAL-X"}});
-  s->insert("Communication Link", {{"parent", original}, {"parenttype", "Communication"},
-                                   {"parentfield", "timeline_links"}, {"link_doctype", "CRM Lead"},
+  s->insert("Communication Link", {{"parent", original},
+                                   {"parenttype", "Communication"},
+                                   {"parentfield", "timeline_links"},
+                                   {"link_doctype", "CRM Lead"},
                                    {"link_name", t.record}});
   // The original was created at the frozen instant itself: the copy must still be newer.
   s->update("Communication", original, {{"creation", s->now()}}, false);
@@ -77,9 +84,9 @@ TEST_CASE_TEMPLATE("conversations: a copy keeps every field, the files and the t
   CHECK(links[0].text("link_doctype") == "CRM Deal");
 
   // The copy owns the Message-ID: the newest Communication carrying it (creation desc, name desc).
-  auto owner = s->find_one("Communication",
-                           Query{Filter("message_id", "msg-0@mail.example.com")}.order(
-                               "creation desc, name desc"));
+  auto owner = s->find_one(
+      "Communication",
+      Query{Filter("message_id", "msg-0@mail.example.com")}.order("creation desc, name desc"));
   REQUIRE(owner);
   CHECK(owner->name() == copy);
 }

@@ -59,8 +59,8 @@ TEST_CASE("conversations: the customer email skips internal domains") {
                                internal) == "jane@example.com");
   CHECK(extract_customer_email({"", "ops@cozycornerpatios.com, \"Doe, John\" <john@doe.org>"},
                                internal) == "john@doe.org");
-  CHECK(extract_customer_email({"a@mail.zipcushions.com", "b@zipcushions.com.evil.org"}, internal) ==
-        "b@zipcushions.com.evil.org");
+  CHECK(extract_customer_email({"a@mail.zipcushions.com", "b@zipcushions.com.evil.org"},
+                               internal) == "b@zipcushions.com.evil.org");
   CHECK(extract_customer_email({"sales@zipcushions.com"}, internal).empty());
   CHECK(extract_customer_email({"not an address", "", "<>"}, internal).empty());
   CHECK(extract_customer_email({"x@example.com"}, {"EXAMPLE.com"}).empty());

@@ -19,8 +19,9 @@ std::vector<Document> comms_on(Store& s, const std::string& doctype, const std::
 
 // The Communication the router will treat as the owner of a Message-ID.
 std::string owner_of(Store& s, const std::string& message_id) {
-  auto row = s.find_one("Communication",
-                        Query{Filter("message_id", Value(message_id))}.order("creation desc, name desc"));
+  auto row =
+      s.find_one("Communication",
+                 Query{Filter("message_id", Value(message_id))}.order("creation desc, name desc"));
   return row ? row->name() : std::string();
 }
 
@@ -71,7 +72,8 @@ TEST_CASE_TEMPLATE("transfer: a lead moves to a new ticket with all its emails",
     CHECK(copies[i].text("message_id") == "msg-" + std::to_string(i) + "@mail.example.com");
     CHECK(copies[i].text("status") == "Linked");
     if (i > 0) CHECK(copies[i].text("in_reply_to") == copies[i - 1].name());
-    CHECK(s->count("File", {Filter("attached_to_name", Value(copies[i].name()))}) == (i % 2 ? 0 : 2));
+    CHECK(s->count("File", {Filter("attached_to_name", Value(copies[i].name()))}) ==
+          (i % 2 ? 0 : 2));
     CHECK(owner_of(*s, copies[i].text("message_id")) == copies[i].name());
   }
   // The source is gone, with the originals and their File rows; each Message-ID exists once.
@@ -148,15 +150,20 @@ TEST_CASE_TEMPLATE("transfer: deleting the source cleans up around it", F,
   freeze(*s);
   Thread t = lead_with_thread(*s, 3, 0);
   // Around the lead: a comment, an attached file, a timeline link from a foreign mail.
-  s->insert("Comment", {{"reference_doctype", "CRM Lead"}, {"reference_name", t.record},
-                        {"content", "called her"}});
-  s->insert("File", {{"file_name", "quote.pdf"}, {"attached_to_doctype", "CRM Lead"},
+  s->insert(
+      "Comment",
+      {{"reference_doctype", "CRM Lead"}, {"reference_name", t.record}, {"content", "called her"}});
+  s->insert("File", {{"file_name", "quote.pdf"},
+                     {"attached_to_doctype", "CRM Lead"},
                      {"attached_to_name", t.record}});
-  std::string foreign = s->insert("Communication", {{"subject", "fwd"}, {"reference_doctype", "CRM Deal"},
+  std::string foreign = s->insert("Communication", {{"subject", "fwd"},
+                                                    {"reference_doctype", "CRM Deal"},
                                                     {"reference_name", "CRM-DEAL-1"},
                                                     {"in_reply_to", t.comms[0]}});
-  s->insert("Communication Link", {{"parent", foreign}, {"parenttype", "Communication"},
-                                   {"parentfield", "timeline_links"}, {"link_doctype", "CRM Lead"},
+  s->insert("Communication Link", {{"parent", foreign},
+                                   {"parenttype", "Communication"},
+                                   {"parentfield", "timeline_links"},
+                                   {"link_doctype", "CRM Lead"},
                                    {"link_name", t.record}});
   TransferResult r = transfer_lead_to_ticket(*s, t.record, TransferOptions{{{t.comms[0]}}});
   REQUIRE(r.copies.size() == 1);
@@ -222,7 +229,8 @@ TEST_CASE_TEMPLATE("transfer: the Contact is found by email in any case, or by p
 TEST_CASE_TEMPLATE("transfer: an internal address on the lead is skipped for the customer's", F,
                    test_support::MemoryFactory, test_support::SqliteFactory) {
   auto s = F::make();
-  std::string lead = s->insert("CRM Lead", {{"first_name", "Jane"}, {"email", "rep@zipcushions.com"}});
+  std::string lead =
+      s->insert("CRM Lead", {{"first_name", "Jane"}, {"email", "rep@zipcushions.com"}});
   add_thread(*s, "CRM Lead", lead, 2, 0, "Jane.Roe@Customer.org");
   TransferResult r = transfer_lead_to_ticket(*s, lead);
   CHECK(r.customer_email == "jane.roe@customer.org");
@@ -238,8 +246,9 @@ TEST_CASE_TEMPLATE("transfer: bad requests write nothing", F, test_support::Memo
   CHECK_THROWS_AS(transfer_lead_to_ticket(*s, "CRM-LEAD-NOPE"), NotFound);
   CHECK_THROWS_AS(transfer_ticket_to_lead(*s, "9999"), NotFound);
   CHECK_THROWS_AS(transfer_lead_to_ticket(*s, t.record, TransferOptions{{{"nope"}}}), NotFound);
-  CHECK_THROWS_AS(transfer_lead_to_ticket(*s, t.record, TransferOptions{{{t.comms[0], other.comms[0]}}}),
-                  ValidationError);
+  CHECK_THROWS_AS(
+      transfer_lead_to_ticket(*s, t.record, TransferOptions{{{t.comms[0], other.comms[0]}}}),
+      ValidationError);
   CHECK(test_support::snapshot(*s) == before);
   CHECK(s->transaction_depth() == 0);
 }
@@ -278,10 +287,14 @@ TEST_CASE_TEMPLATE("transfer: a ticket without a Contact still names its lead", 
                    test_support::MemoryFactory, test_support::SqliteFactory) {
   auto s = F::make();
   SUBCASE("from the customer's own mails, \"Last, First\" included") {
-    std::string ticket = s->insert("HD Ticket", {{"subject", "Hi"}, {"raised_by", "staff@zipcushions.com"}});
-    s->insert("Communication", {{"subject", "Hi"}, {"sender", "\"Roe, Richard\" <rich@roe.net>"},
-                                {"sender_full_name", "Roe, Richard"}, {"recipients", "support@zipcushions.com"},
-                                {"reference_doctype", "HD Ticket"}, {"reference_name", ticket}});
+    std::string ticket =
+        s->insert("HD Ticket", {{"subject", "Hi"}, {"raised_by", "staff@zipcushions.com"}});
+    s->insert("Communication", {{"subject", "Hi"},
+                                {"sender", "\"Roe, Richard\" <rich@roe.net>"},
+                                {"sender_full_name", "Roe, Richard"},
+                                {"recipients", "support@zipcushions.com"},
+                                {"reference_doctype", "HD Ticket"},
+                                {"reference_name", ticket}});
     TransferResult r = transfer_ticket_to_lead(*s, ticket);
     auto lead = *s->get("CRM Lead", r.name);
     CHECK(lead.text("first_name") == "Richard");
@@ -289,7 +302,8 @@ TEST_CASE_TEMPLATE("transfer: a ticket without a Contact still names its lead", 
     CHECK(lead.text("email") == "rich@roe.net");
   }
   SUBCASE("from the address alone") {
-    std::string ticket = s->insert("HD Ticket", {{"subject", "Hi"}, {"raised_by", "zed@example.org"}});
+    std::string ticket =
+        s->insert("HD Ticket", {{"subject", "Hi"}, {"raised_by", "zed@example.org"}});
     TransferResult r = transfer_ticket_to_lead(*s, ticket);
     CHECK(s->get("CRM Lead", r.name)->text("first_name") == "zed");
     CHECK(s->get("CRM Lead", r.name)->text("email") == "zed@example.org");
@@ -350,4 +364,20 @@ TEST_CASE_TEMPLATE("transfer: a fault at every write leaves source and target un
       CHECK(d.fn(*faulty, t.record, o).transferred_count == 3);
     }
   }
+}
+
+TEST_CASE("transfer: a long subject is cut to 140 characters, never inside a character") {
+  auto s = test_support::MemoryFactory::make();
+  std::string lead = s->insert("CRM Lead", {{"first_name", "Zoë"}, {"email", "zoe@example.com"}});
+  std::string subject;
+  for (int i = 0; i < 100; ++i) subject += "é ";  // 200 characters, 300 bytes
+  s->insert("Communication", {{"subject", subject},
+                              {"sender", "zoe@example.com"},
+                              {"reference_doctype", "CRM Lead"},
+                              {"reference_name", lead}});
+  TransferResult r = transfer_lead_to_ticket(*s, lead);
+  std::string got = s->get("HD Ticket", r.name)->text("subject");
+  CHECK(got == subject.substr(0, 210));  // 70 x "é " = 140 characters
+  // The copy keeps the whole subject.
+  CHECK(s->get("Communication", r.copies[0].second)->text("subject") == subject);
 }

@@ -42,17 +42,18 @@ TEST_CASE_TEMPLATE("orders: a Won deal needs a Sales Order", F, test_support::Me
 TEST_CASE_TEMPLATE("orders: several Sales Orders can be added and they persist", F,
                    test_support::MemoryFactory, test_support::SqliteFactory) {
   auto s = F::make();
-  std::string deal = s->insert(
-      "CRM Deal", {{"organization", "Acme"}},
-      {{"sales_orders", {Document{{"sales_order", "SAL-ORD-2026-00001"}},
-                         Document{{"sales_order", "SAL-ORD-2026-00002"}},
-                         Document{{"sales_order", "SAL-ORD-2026-00003"}}}}});
+  std::string deal = s->insert("CRM Deal", {{"organization", "Acme"}},
+                               {{"sales_orders",
+                                 {Document{{"sales_order", "SAL-ORD-2026-00001"}},
+                                  Document{{"sales_order", "SAL-ORD-2026-00002"}},
+                                  Document{{"sales_order", "SAL-ORD-2026-00003"}}}}});
   Document won = *s->get("CRM Deal", deal);
   won.set("status", Value("Won"));
   CHECK_NOTHROW(validate_deal(*s, won));  // the stored rows count
   s->update("CRM Deal", deal, {{"status", "Won"}});
-  auto rows = s->find("CRM Deal Sales Orders",
-                      Query{Filter("parent", Value(deal)), Filter("parenttype", "CRM Deal")}.order("idx"));
+  auto rows =
+      s->find("CRM Deal Sales Orders",
+              Query{Filter("parent", Value(deal)), Filter("parenttype", "CRM Deal")}.order("idx"));
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].text("sales_order") == "SAL-ORD-2026-00001");
   CHECK(rows[2].text("sales_order") == "SAL-ORD-2026-00003");
@@ -69,8 +70,9 @@ TEST_CASE("orders: Sales Order rows survive reopening the SQLite file") {
   std::string deal;
   {
     auto s = make_sqlite_store(path);
-    deal = s->insert("CRM Deal", {{"status", "Won"}},
-                     {{"sales_orders", {Document{{"sales_order", "SO-1"}}, Document{{"sales_order", "SO-2"}}}}});
+    deal = s->insert(
+        "CRM Deal", {{"status", "Won"}},
+        {{"sales_orders", {Document{{"sales_order", "SO-1"}}, Document{{"sales_order", "SO-2"}}}}});
   }
   auto s = make_sqlite_store(path);
   CHECK(s->count("CRM Deal Sales Orders", {Filter("parent", Value(deal))}) == 2);

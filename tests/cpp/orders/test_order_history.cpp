@@ -34,16 +34,24 @@ Shop shop(Store& s) {
   Shop sh;
   for (const char* c : {"John Doe", "  john doe ", "John", "John Smith", "Johnny Doe", "Doe"})
     s.insert("Customer", {{"customer_name", c}});
-  sh.so_a = order(s, "John Doe", "2026-01-10", 1,
-                  {Document{{"item_code", "CUSH-1"}, {"item_name", "Seat cushion"}, {"qty", 2},
-                            {"rate", 50}, {"amount", 100}},
-                   Document{{"item_code", "CUSH-2"}, {"item_name", "Back cushion"}, {"qty", 1},
-                            {"rate", 200}}},
-                  {{"status", "To Deliver and Bill"}, {"delivery_status", "Partly Delivered"},
-                   {"delivery_date", "2026-02-01"}, {"net_total", 300.0}});
+  sh.so_a = order(
+      s, "John Doe", "2026-01-10", 1,
+      {Document{{"item_code", "CUSH-1"},
+                {"item_name", "Seat cushion"},
+                {"qty", 2},
+                {"rate", 50},
+                {"amount", 100}},
+       Document{{"item_code", "CUSH-2"}, {"item_name", "Back cushion"}, {"qty", 1}, {"rate", 200}}},
+      {{"status", "To Deliver and Bill"},
+       {"delivery_status", "Partly Delivered"},
+       {"delivery_date", "2026-02-01"},
+       {"net_total", 300.0}});
   sh.items_a = item_rows(s, sh.so_a);
   sh.so_b = order(s, "John Doe", "2026-02-01", 1,
-                  {Document{{"item_code", "PILLOW"}, {"item_name", "Pillow"}, {"qty", 4}, {"rate", 10},
+                  {Document{{"item_code", "PILLOW"},
+                            {"item_name", "Pillow"},
+                            {"qty", 4},
+                            {"rate", 10},
                             {"delivery_date", "2026-03-01"}}},
                   {{"status", "To Deliver"}});
   order(s, "John Doe", "2026-03-01", 2, {Document{{"item_code", "X"}, {"qty", 1}}});  // cancelled
@@ -60,13 +68,16 @@ Shop shop(Store& s) {
     s.insert("Work Order", d);
   };
   wo(sh.so_a, sh.items_a[0], "CUSH-1", 1,
-     {{"custom_production_status", " done "}, {"custom_ingredients_status", "Available"},
-      {"custom_qa_status", "Passed"}, {"custom_ops_status", "Scheduled"}});
+     {{"custom_production_status", " done "},
+      {"custom_ingredients_status", "Available"},
+      {"custom_qa_status", "Passed"},
+      {"custom_ops_status", "Scheduled"}});
   wo(sh.so_a, sh.items_a[0], "CUSH-1", 1,
      {{"custom_production_status", "WIP"}, {"custom_ingredients_status", "Available"}});
   wo(sh.so_a, sh.items_a[1], "CUSH-2", 1,
      {{"custom_production_status", "blocked_ops"}, {"custom_qa_status", "qa rework"}});
-  wo(sh.so_a, sh.items_a[1], "CUSH-2", 2, {{"custom_production_status", "CANCELLED"}});  // cancelled doc
+  wo(sh.so_a, sh.items_a[1], "CUSH-2", 2,
+     {{"custom_production_status", "CANCELLED"}});                         // cancelled doc
   wo(sh.so_d, "", "MAT", 1, {{"custom_production_status", "Completed"}});  // linked by item code
 
   sh.ticket = s.insert("HD Ticket", {{"subject", "Where are my cushions?"}});
@@ -76,9 +87,10 @@ Shop shop(Store& s) {
 }
 
 std::vector<Document> history(Store& s, const std::string& doctype, const std::string& name) {
-  return s.find("Order History", Query{Filter("parent", Value(name)), Filter("parenttype", Value(doctype)),
-                                       Filter("parentfield", "custom_order_history")}
-                                     .order("idx"));
+  return s.find("Order History",
+                Query{Filter("parent", Value(name)), Filter("parenttype", Value(doctype)),
+                      Filter("parentfield", "custom_order_history")}
+                    .order("idx"));
 }
 
 }  // namespace
@@ -121,7 +133,8 @@ TEST_CASE_TEMPLATE("orders: sync writes one row per item with the seed's fields"
   CHECK(rows[1].text("sales_order") == sh.so_a);
   CHECK(rows[2].text("sales_order") == sh.so_a);
   CHECK(rows[3].text("sales_order") == sh.so_d);
-  for (std::size_t i = 0; i < rows.size(); ++i) CHECK(rows[i].integer("idx") == static_cast<int>(i) + 1);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    CHECK(rows[i].integer("idx") == static_cast<int>(i) + 1);
 
   const Document& pillow = rows[0];
   CHECK(pillow.text("order_date") == "2026-02-01");
@@ -165,8 +178,9 @@ TEST_CASE_TEMPLATE("orders: a re-sync replaces rows instead of appending", F,
   Shop sh = shop(*s);
   for (const char* doctype : {"HD Ticket", "CRM Lead", "CRM Deal"}) {
     CAPTURE(doctype);
-    std::string name = std::string(doctype) == "HD Ticket" ? sh.ticket
-                       : std::string(doctype) == "CRM Lead" ? sh.lead : sh.deal;
+    std::string name = std::string(doctype) == "HD Ticket"  ? sh.ticket
+                       : std::string(doctype) == "CRM Lead" ? sh.lead
+                                                            : sh.deal;
     sync_order_history(*s, doctype, name, "John Doe");
     auto first = history(*s, doctype, name);
     CHECK(first.size() == 4);
@@ -228,7 +242,8 @@ TEST_CASE_TEMPLATE("orders: the ops status field is configurable", F, test_suppo
                    test_support::SqliteFactory) {
   auto s = F::make();
   Shop sh = shop(*s);
-  s->update_where("Work Order", {Filter("sales_order", Value(sh.so_d))}, {{"custom_wo_ops", "Shipped"}});
+  s->update_where("Work Order", {Filter("sales_order", Value(sh.so_d))},
+                  {{"custom_wo_ops", "Shipped"}});
   OrderHistoryOptions o;
   o.ops_status_field = "custom_wo_ops";
   sync_order_history(*s, "HD Ticket", sh.ticket, "John Doe", o);
