@@ -129,7 +129,7 @@ void init_conversations(py::module_& m) {
   m.def("aggregate_production_status", &aggregate_production_status, py::arg("statuses"),
         "One status over several Work Orders: 'N/A' when none is known, else the highest "
         "blocker (CANCELLED > BLOCKED FACTORY > BLOCKED OPS > QA REWORK), else DONE / NEW / "
-        "WIP, else the first value. None, blanks, case and '_' are handled.");
+        "WIP, else the first value not DONE/COMPLETED. None, blanks, case and '_' are handled.");
   m.def("match_customers", &match_customers, py::arg("store").none(false), py::arg("customer_name"),
         release_gil(),
         "Customer names whose customer_name equals customer_name ignoring case and surrounding "
