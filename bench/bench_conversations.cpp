@@ -379,23 +379,19 @@ int main(int argc, char** argv) {
     }
   }
 
-  auto ms = [](const std::vector<double>& v) { return median(v) * 1000.0; };
+  auto row = [](const char* what, const std::vector<double>& mine, const char* baseline,
+                const std::vector<double>& base) {
+    std::printf("| %s | %.1f | %s | %.1f | %.2f |\n", what, median(mine) * 1000.0, baseline,
+                median(base) * 1000.0, median(mine) / median(base));
+  };
   std::printf(
-      "| operation | switchboard ms | baseline | baseline ms | switchboard time / baseline time "
-      "|\n");
-  std::printf("|---|---|---|---|---|\n");
-  std::printf(
-      "| sync_order_history (500 orders x 5 items, 2,500 Work Orders) | %.1f | seed's per-step "
-      "queries | %.1f | %.2f |\n",
-      ms(ours), ms(seed), median(ours) / median(seed));
-  std::printf("| sync_order_history (same) | %.1f | raw store writes only | %.1f | %.2f |\n",
-              ms(ours), ms(raw), median(ours) / median(raw));
-  std::printf(
-      "| transfer_lead_to_ticket (200 emails, 400 files) | %.1f | seed's per-step commits | %.1f | "
-      "%.2f |\n",
-      ms(t_ours), ms(t_seed), median(t_ours) / median(t_seed));
-  std::printf("| transfer_lead_to_ticket (same) | %.1f | raw store writes only | %.1f | %.2f |\n",
-              ms(t_ours), ms(t_raw), median(t_ours) / median(t_raw));
+      "| operation | switchboard ms | baseline | baseline ms | "
+      "switchboard time / baseline time |\n|---|---|---|---|---|\n");
+  row("sync_order_history (500 orders x 5 items, 2,500 Work Orders)", ours,
+      "seed's per-step queries", seed);
+  row("sync_order_history (same)", ours, "raw store writes only", raw);
+  row("transfer_lead_to_ticket (200 emails, 400 files)", t_ours, "seed's per-step commits", t_seed);
+  row("transfer_lead_to_ticket (same)", t_ours, "raw store writes only", t_raw);
   std::printf(
       "\nstore reads for one sync_order_history: switchboard %lld, the seed's approach %lld "
       "(each a round trip on a Frappe backend)\n",

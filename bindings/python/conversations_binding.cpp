@@ -41,18 +41,28 @@ py::dict transfer_dict(const TransferResult& r, const char* name_key) {
   return d;
 }
 
-template <TransferResult (*Fn)(Store&, std::string_view, const TransferOptions&)>
-py::dict transfer(const char* name_key, Store& store, const std::string& name,
-                  std::optional<std::vector<std::string>> ids, bool delete_source,
-                  std::optional<std::vector<std::string>> internal_domains, std::string region) {
-  TransferResult r;
-  {
-    py::gil_scoped_release release;
-    r = Fn(store, name,
-           transfer_options(std::move(ids), delete_source, std::move(internal_domains),
-                            std::move(region)));
-  }
-  return transfer_dict(r, name_key);
+using TransferFn = TransferResult (*)(Store&, std::string_view, const TransferOptions&);
+
+// Binds one transfer direction; `name_key` is the seed's key for the new record's name.
+void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* source_arg,
+                  const char* name_key, const char* doc) {
+  m.def(
+      name,
+      [fn, name_key](Store& store, const std::string& source,
+                     std::optional<std::vector<std::string>> ids, bool delete_source,
+                     std::optional<std::vector<std::string>> internal_domains, std::string region) {
+        TransferOptions o = transfer_options(std::move(ids), delete_source,
+                                             std::move(internal_domains), std::move(region));
+        TransferResult r;
+        {
+          py::gil_scoped_release release;
+          r = fn(store, source, o);
+        }
+        return transfer_dict(r, name_key);
+      },
+      py::arg("store").none(false), py::arg(source_arg), py::arg("communication_ids") = py::none(),
+      py::arg("delete_source") = true, py::arg("internal_domains") = py::none(),
+      py::arg("region") = "US", doc);
 }
 
 }  // namespace
@@ -68,36 +78,15 @@ void init_conversations(py::module_& m) {
         "Copies a Communication (every field, message id kept, status 'Linked', File "
         "attachments too) onto another record, strictly newer than the original; returns the "
         "copy's name. One transaction.");
-  m.def(
-      "transfer_lead_to_ticket",
-      [](Store& store, const std::string& lead, std::optional<std::vector<std::string>> ids,
-         bool delete_source, std::optional<std::vector<std::string>> internal_domains,
-         std::string region) {
-        return transfer<&transfer_lead_to_ticket>("ticket_name", store, lead, std::move(ids),
-                                                  delete_source, std::move(internal_domains),
-                                                  std::move(region));
-      },
-      py::arg("store").none(false), py::arg("lead"), py::arg("communication_ids") = py::none(),
-      py::arg("delete_source") = true, py::arg("internal_domains") = py::none(),
-      py::arg("region") = "US",
-      "Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None "
-      "copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', "
-      "'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.");
-  m.def(
-      "transfer_ticket_to_lead",
-      [](Store& store, const std::string& ticket, std::optional<std::vector<std::string>> ids,
-         bool delete_source, std::optional<std::vector<std::string>> internal_domains,
-         std::string region) {
-        return transfer<&transfer_ticket_to_lead>("lead_name", store, ticket, std::move(ids),
-                                                  delete_source, std::move(internal_domains),
-                                                  std::move(region));
-      },
-      py::arg("store").none(false), py::arg("ticket"), py::arg("communication_ids") = py::none(),
-      py::arg("delete_source") = true, py::arg("internal_domains") = py::none(),
-      py::arg("region") = "US",
-      "Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one "
-      "transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as "
-      "transfer_lead_to_ticket does.");
+  def_transfer(m, "transfer_lead_to_ticket", &transfer_lead_to_ticket, "lead", "ticket_name",
+               "Moves a CRM Lead's emails to a new HD Ticket in one transaction. "
+               "communication_ids=None copies every email, [] none. Returns {'success', "
+               "'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', "
+               "'source_deleted', 'copies': {original: copy}}.");
+  def_transfer(m, "transfer_ticket_to_lead", &transfer_ticket_to_lead, "ticket", "lead_name",
+               "Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one "
+               "transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as "
+               "transfer_lead_to_ticket does.");
   m.def("split_name", &split_name, py::arg("full_name"),
         "(first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay "
         "with the first name; a single name is (name, '').");

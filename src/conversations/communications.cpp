@@ -29,6 +29,12 @@ std::string creation_after(Store& store, const std::string& floor) {
 
 }  // namespace
 
+Document require(Store& store, std::string_view doctype, std::string_view name) {
+  auto doc = store.get(doctype, name);
+  if (!doc) throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
+  return std::move(*doc);
+}
+
 CopyTarget target_of(Store& store, std::string_view doctype, std::string_view name) {
   auto row = store.find_one(std::string(doctype),
                             Query{Filter("name", Value(name))}.select({"name", "owner"}));
@@ -72,7 +78,7 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
     doc.set("modified", Value(created));
     doc.set("reference_doctype", Value(target.doctype));
     doc.set("reference_name", Value(target.name));
-    doc.set("reference_owner", target.owner.empty() ? Value() : Value(target.owner));
+    doc.set("reference_owner", or_null(target.owner));
     doc.set("status", Value("Linked"));
     auto parent = copy_of.find(original.text("in_reply_to"));
     if (parent != copy_of.end()) doc.set("in_reply_to", Value(parent->second));
@@ -120,12 +126,11 @@ std::vector<Document> list_communications(Store& store, std::string_view doctype
 std::string copy_communication(Store& store, std::string_view communication,
                                std::string_view target_doctype, std::string_view target_name) {
   Transaction tx(store);
-  auto original = store.get("Communication", communication);
-  if (!original) throw NotFound("Communication '" + std::string(communication) + "' not found");
+  Document original = conversations::require(store, "Communication", communication);
   conversations::CopyTarget target = conversations::target_of(store, target_doctype, target_name);
-  target.source_doctype = original->text("reference_doctype");
-  target.source_name = original->text("reference_name");
-  auto pairs = conversations::copy_all(store, {*original}, target);
+  target.source_doctype = original.text("reference_doctype");
+  target.source_name = original.text("reference_name");
+  auto pairs = conversations::copy_all(store, {original}, target);
   tx.commit();
   return pairs.front().second;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "conversations/copy.h"
 #include "conversations/text.h"
 #include "switchboard/conversations.h"
 
@@ -133,7 +134,7 @@ std::string ensure_contact(Store& store, const Customer& customer, const std::st
   std::string full_name = customer.full_name.empty() ? customer.email : customer.full_name;
   if (full_name.empty()) full_name = text::trim(customer.phone);
   Document contact{{"first_name", first.empty() ? full_name : first},
-                   {"last_name", last.empty() ? Value() : Value(last)},
+                   {"last_name", or_null(last)},
                    {"full_name", full_name}};
   ChildRows children;
   if (!customer.email.empty()) {

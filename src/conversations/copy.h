@@ -29,6 +29,12 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
                                                           const std::vector<Document>& originals,
                                                           const CopyTarget& target);
 
+/// The document, complete; throws NotFound ("<doctype> '<name>' not found") when absent.
+Document require(Store& store, std::string_view doctype, std::string_view name);
+
+/// Text as a field value: null for "" (Frappe's "not set").
+inline Value or_null(const std::string& s) { return s.empty() ? Value() : Value(s); }
+
 /// The target record; throws NotFound when it does not exist.
 CopyTarget target_of(Store& store, std::string_view doctype, std::string_view name);
 

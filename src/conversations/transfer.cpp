@@ -15,6 +15,7 @@ namespace {
 
 using conversations::CopyTarget;
 using conversations::Customer;
+using conversations::or_null;
 
 constexpr const char* kLead = "CRM Lead";
 constexpr const char* kTicket = "HD Ticket";
@@ -160,27 +161,26 @@ TransferResult finish(Store& store, const std::string& source_doctype, const std
 TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
                                        const TransferOptions& opt) {
   Transaction tx(store);
-  auto lead = store.get(kLead, lead_name);
-  if (!lead) throw NotFound("CRM Lead '" + std::string(lead_name) + "' not found");
+  const Document lead = conversations::require(store, kLead, lead_name);
   const std::string source(lead_name);
   std::vector<Document> comms = selected_communications(store, kLead, source, opt);
 
   Customer customer;
-  customer.full_name = join_name(lead->text("first_name"), lead->text("last_name"));
+  customer.full_name = join_name(lead.text("first_name"), lead.text("last_name"));
   if (customer.full_name.empty())
-    customer.full_name = text::collapse_spaces(lead->text("lead_name"));
+    customer.full_name = text::collapse_spaces(lead.text("lead_name"));
   customer.email =
-      extract_customer_email(email_candidates({lead->text("email")}, comms), opt.internal_domains);
+      extract_customer_email(email_candidates({lead.text("email")}, comms), opt.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
-  customer.phone = lead->has("mobile_no") ? lead->text("mobile_no") : lead->text("phone");
+  customer.phone = lead.has("mobile_no") ? lead.text("mobile_no") : lead.text("phone");
   std::string contact = conversations::ensure_contact(store, customer, opt.region);
 
   std::string subject =
       comms.empty() ? std::string() : text::collapse_spaces(comms.back().text("subject"));
   if (subject.empty()) subject = "Transferred from CRM Lead " + source;
   Document ticket{{"subject", text::truncate_chars(subject, kSubjectChars)},
-                  {"raised_by", customer.email.empty() ? Value() : Value(customer.email)},
-                  {"contact", contact.empty() ? Value() : Value(contact)}};
+                  {"raised_by", or_null(customer.email)},
+                  {"contact", or_null(contact)}};
   if (!customer.phone.empty()) {
     ticket.set("contact_number", Value(text::trim(customer.phone)));
     ticket.set("contact_mobile", Value(text::trim(customer.phone)));
@@ -197,16 +197,15 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
 TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_name,
                                        const TransferOptions& opt) {
   Transaction tx(store);
-  auto ticket = store.get(kTicket, ticket_name);
-  if (!ticket) throw NotFound("HD Ticket '" + std::string(ticket_name) + "' not found");
+  const Document ticket = conversations::require(store, kTicket, ticket_name);
   const std::string source(ticket_name);
   std::vector<Document> comms = selected_communications(store, kTicket, source, opt);
 
   Customer customer;
-  customer.contact = ticket->text("contact");
+  customer.contact = ticket.text("contact");
   std::optional<Document> contact_doc;
   if (!customer.contact.empty()) contact_doc = store.get("Contact", customer.contact);
-  std::vector<std::string> first_emails{ticket->text("raised_by")};
+  std::vector<std::string> first_emails{ticket.text("raised_by")};
   if (contact_doc) {
     customer.full_name = join_name(contact_doc->text("first_name"), contact_doc->text("last_name"));
     if (customer.full_name.empty())
@@ -217,7 +216,7 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
       extract_customer_email(email_candidates(first_emails, comms), opt.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
   for (const char* f : {"contact_number", "contact_mobile"})
-    if (customer.phone.empty()) customer.phone = ticket->text(f);
+    if (customer.phone.empty()) customer.phone = ticket.text(f);
   if (customer.phone.empty() && contact_doc)
     customer.phone =
         contact_doc->has("mobile_no") ? contact_doc->text("mobile_no") : contact_doc->text("phone");
@@ -227,15 +226,15 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
   if (first.empty()) first = text::local_part(customer.email);
   if (first.empty()) first = "Unknown";
   Document lead{{"first_name", first},
-                {"last_name", last.empty() ? Value() : Value(last)},
+                {"last_name", or_null(last)},
                 {"lead_name", join_name(first, last)},
-                {"email", customer.email.empty() ? Value() : Value(customer.email)},
-                {"mobile_no", customer.phone.empty() ? Value() : Value(text::trim(customer.phone))},
+                {"email", or_null(customer.email)},
+                {"mobile_no", or_null(text::trim(customer.phone))},
                 {"status", "New"},
                 {"source", "Support Transfer"}};
   std::string name = store.insert(kLead, std::move(lead));
 
-  TransferResult r = finish(store, kTicket, source, text::collapse_spaces(ticket->text("subject")),
+  TransferResult r = finish(store, kTicket, source, text::collapse_spaces(ticket.text("subject")),
                             comms, kLead, name, contact, customer, opt);
   tx.commit();
   return r;

@@ -216,16 +216,16 @@ def test_internal_domains_and_region_are_options():
     assert sb.transfer_lead_to_ticket(s, lead2, region="GB")["contact"] == r["contact"]
 
 
+# Runs `call` while another thread holds a store transaction and needs the GIL to finish it:
+# the call returns only if the binding released the GIL before waiting on the store. In a
+# subprocess with a timeout, so a binding that holds the GIL fails instead of hanging.
 GIL_SCRIPT = textwrap.dedent("""
     import sys, threading, time
     import switchboard as sb
     sys.path.insert(0, {tests!r})
     from dict_store import DictStore
-    from test_conversations import lead_with_thread
     store = {factory}
-    lead, comms = lead_with_thread(store, 2)
-    store.insert("Customer", {{"customer_name": "Jane Doe"}})
-    ticket = store.insert("HD Ticket", {{"subject": "x"}})
+    {setup}
     inside = threading.Event()
 
     def holder():
@@ -241,6 +241,17 @@ GIL_SCRIPT = textwrap.dedent("""
     print("ok", result)
 """)
 
+
+def assert_releases_gil(factory, setup, call):
+    import os
+    code = GIL_SCRIPT.format(tests=os.path.dirname(__file__), factory=factory, setup=setup, call=call)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok")
+
+
+GIL_SETUP = ("from test_conversations import lead_with_thread; lead, comms = lead_with_thread(store, 2); "
+             "ticket = store.insert('HD Ticket', {'subject': 'x'})")
 GIL_CALLS = {
     "list_communications": "len(sb.list_communications(store, 'CRM Lead', lead))",
     "copy_communication": "sb.copy_communication(store, comms[0], 'HD Ticket', ticket)",
@@ -252,8 +263,4 @@ GIL_CALLS = {
 @pytest.mark.parametrize("factory", ["sb.SqliteStore()", "DictStore()"])
 @pytest.mark.parametrize("call", sorted(GIL_CALLS))
 def test_conversation_calls_release_the_gil(call, factory):
-    import os
-    code = GIL_SCRIPT.format(tests=os.path.dirname(__file__), factory=factory, call=GIL_CALLS[call])
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("ok")
+    assert_releases_gil(factory, GIL_SETUP, GIL_CALLS[call])

@@ -1,11 +1,8 @@
 """The deal rule, production status and order history through the Python API, on every backend."""
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 import switchboard as sb
+from test_conversations import assert_releases_gil
 
 MESSAGE = "Please add at least one Sales Order before marking the deal as Won."
 
@@ -152,31 +149,9 @@ def test_sync_fault_at_every_write():
             assert {d: base.find(d, order_by="name") for d in base.doctypes()} == before
 
 
-GIL_SCRIPT = textwrap.dedent("""
-    import sys, threading, time
-    import switchboard as sb
-    sys.path.insert(0, {tests!r})
-    from dict_store import DictStore
-    from test_orders import shop
-    store = {factory}
-    shop(store)
-    ticket = store.insert("HD Ticket", {{"subject": "x"}})
-    deal = store.insert("CRM Deal", {{"organization": "x"}})
-    inside = threading.Event()
-
-    def holder():
-        with store.transaction():
-            store.insert("CRM Lead", {{"first_name": "held"}})
-            inside.set()
-            time.sleep(0.3)
-    t = threading.Thread(target=holder)
-    t.start()
-    inside.wait()
-    result = {call}
-    t.join()
-    print("ok", result)
-""")
-
+GIL_SETUP = ("from test_orders import shop; shop(store); "
+             "ticket = store.insert('HD Ticket', {'subject': 'x'}); "
+             "deal = store.insert('CRM Deal', {'organization': 'x'})")
 GIL_CALLS = {
     "sync_order_history": "sb.sync_order_history(store, 'HD Ticket', ticket, 'John Doe')['items']",
     "match_customers": "sb.match_customers(store, 'John Doe')",
@@ -187,8 +162,4 @@ GIL_CALLS = {
 @pytest.mark.parametrize("factory", ["sb.SqliteStore()", "DictStore()"])
 @pytest.mark.parametrize("call", sorted(GIL_CALLS))
 def test_order_calls_release_the_gil(call, factory):
-    import os
-    code = GIL_SCRIPT.format(tests=os.path.dirname(__file__), factory=factory, call=GIL_CALLS[call])
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("ok")
+    assert_releases_gil(factory, GIL_SETUP, GIL_CALLS[call])
