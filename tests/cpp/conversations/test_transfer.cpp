@@ -71,6 +71,10 @@ TEST_CASE_TEMPLATE("transfer: a lead moves to a new ticket with all its emails",
     CHECK(r.copies[i].first == t.comms[i]);
     CHECK(copies[i].text("message_id") == "msg-" + std::to_string(i) + "@mail.example.com");
     CHECK(copies[i].text("status") == "Linked");
+    CHECK(copies[i].text("custom_channel") == "web");  // custom fields travel too
+    CHECK(copies[i].text("bcc") == "archive@zipcushions.com");
+    CHECK(copies[i].text("sent_or_received") == (i % 2 ? "Sent" : "Received"));
+    CHECK(copies[i].text("communication_date") == "2025-12-01 10:00:00.00000" + std::to_string(i));
     if (i > 0) CHECK(copies[i].text("in_reply_to") == copies[i - 1].name());
     CHECK(s->count("File", {Filter("attached_to_name", Value(copies[i].name()))}) ==
           (i % 2 ? 0 : 2));
