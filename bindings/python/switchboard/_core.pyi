@@ -12,7 +12,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'Error', 'FaultyStore', 'HttpError', 'MemoryStore', 'NotFound', 'NotSupported', 'ParseError', 'SQLITE_SCHEMA_VERSION', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'merge_pointer_field', 'resolve_survivor', 'seed_standard_records']
+__all__: list[str] = ['AuthError', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'Error', 'FaultyStore', 'HttpError', 'MemoryStore', 'NotFound', 'NotSupported', 'ParseError', 'SQLITE_SCHEMA_VERSION', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'aggregate_production_status', 'copy_communication', 'extract_customer_email', 'list_communications', 'match_customers', 'merge_pointer_field', 'resolve_survivor', 'seed_standard_records', 'split_name', 'sync_order_history', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'validate_deal']
 class Store:
     """
     Frappe-shaped document storage with Frappe's filters and nestable transactions.
@@ -143,6 +143,26 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
     """
+def aggregate_production_status(statuses: collections.abc.Sequence[str | None]) -> str:
+    """
+    One status over several Work Orders: 'N/A' when none is known, else the highest blocker (CANCELLED > BLOCKED FACTORY > BLOCKED OPS > QA REWORK), else DONE / NEW / WIP, else the first value not DONE/COMPLETED. None, blanks, case and '_' are handled.
+    """
+def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
+    """
+    Copies a Communication (every field, message id kept, status 'Linked', File attachments too) onto another record, strictly newer than the original; returns the copy's name. One transaction.
+    """
+def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] | None = None) -> str:
+    """
+    The first address outside the internal domains among address lists, lower-cased; '' when none.
+    """
+def list_communications(store: Store, doctype: str, name: str) -> list[dict[str, None | int | float | str]]:
+    """
+    The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
+    """
+def match_customers(store: Store, customer_name: str) -> list[str]:
+    """
+    Customer names whose customer_name equals customer_name ignoring case and surrounding whitespace.
+    """
 def merge_pointer_field(doctype: str) -> str:
     """
     The field holding a doctype's merge pointer, or ''.
@@ -155,5 +175,27 @@ def seed_standard_records(store: Store) -> None:
     """
     Inserts Frappe's default statuses that are missing (idempotent).
     """
+def split_name(full_name: str) -> tuple[str, str]:
+    """
+    (first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay with the first name; a single name is (name, '').
+    """
+def sync_order_history(store: Store, doctype: str, name: str, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
+    """
+    Rebuilds the 'Order History' rows (parentfield 'custom_order_history') of an HD Ticket, CRM Lead or CRM Deal from the matching customers' Sales Orders and Work Orders, replacing earlier rows, in one transaction. Returns {'success', 'message', 'items', 'orders', 'customers'}.
+    """
+def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+    """
+    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
+    """
+def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+    """
+    Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as transfer_lead_to_ticket does.
+    """
+def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
+    """
+    Raises ValidationError (the seed's message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
+    """
+DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
+DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
 SQLITE_SCHEMA_VERSION: int = 1
 __version__: str = '0.1.0'

@@ -1,0 +1,52 @@
+// Internal text helpers shared by conversations and orders: case folding, trimming, address
+// lists (GMime), phone match keys (libphonenumber) and Frappe datetime arithmetic.
+// Thread-safe: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchboard::text {
+
+/// Strips ASCII whitespace at both ends.
+std::string trim(std::string_view s);
+/// Trims and turns every run of whitespace inside into one space.
+std::string collapse_spaces(std::string_view s);
+/// Unicode lower case (GLib); ASCII lower case when `s` is not valid UTF-8.
+std::string lower(std::string_view s);
+/// Unicode upper case (GLib); ASCII upper case when `s` is not valid UTF-8.
+std::string upper(std::string_view s);
+/// At most `max_chars` UTF-8 code points of `s` (never cuts a character in half).
+std::string truncate_chars(std::string_view s, std::size_t max_chars);
+
+/// The mailbox addresses of an RFC 5322 address list ("A <a@x>, \"Doe, J\" <j@y>, z@w"),
+/// lower-cased and trimmed, in order; groups are flattened. Garbage yields what GMime can read.
+std::vector<std::string> addresses(std::string_view list);
+/// True when the domain of `email` is one of `domains` or a subdomain of one (ignoring case).
+bool in_domains(std::string_view email, const std::vector<std::string>& domains);
+/// The local part of an address ("jane.doe" of "jane.doe@x.com"); "" without "@".
+std::string local_part(std::string_view email);
+
+/// The E.164 form of a possible phone number (extension dropped), read in `region` when it
+/// has no country code; nullopt for text that is not a possible number.
+std::optional<std::string> phone_key(std::string_view raw, std::string_view region);
+
+/// `floor` plus one microsecond, as Frappe datetime text ("YYYY-MM-DD HH:MM:SS.ffffff");
+/// nullopt when `floor` is not datetime text.
+std::optional<std::string> datetime_after(std::string_view floor);
+/// Compares two Frappe datetimes by instant (missing fractions count as zero); text order when
+/// either does not parse. Returns <0, 0 or >0.
+int compare_datetimes(std::string_view a, std::string_view b);
+
+}  // namespace switchboard::text
+
+namespace switchboard::text {
+
+/// A LIKE pattern matching `s` exactly up to case and single characters: ASCII characters are
+/// kept, every other code point and the wildcards themselves become "_". Callers re-check
+/// each candidate it finds (a superset of the exact case-insensitive matches).
+std::string like_candidates(std::string_view s);
+
+}  // namespace switchboard::text
