@@ -163,8 +163,10 @@ class Decider {
     }
     r_.sender = sender_.address;
     variants_ = {Value(sender_.address)};
-    std::string raw = lower_ascii(trim(from_address));
-    if (!raw.empty() && raw != sender_.address && r_.policy.empty()) variants_.emplace_back(trim(from_address));
+    // Also the address as written: rows a site stored without normalizing still match (on
+    // Frappe, MariaDB's case-insensitive collation matches any case anyway).
+    std::string written = trim(from_address);
+    if (!written.empty() && written != sender_.address && r_.policy.empty()) variants_.emplace_back(written);
   }
 
   void generate_name() {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "switchboard/switchboard.h"
+#include "test_support.h"
 
 namespace routing_test {
 
@@ -81,5 +82,45 @@ inline std::shared_ptr<switchboard::Store> sqlite_store(const std::string& path)
 inline void set_time(switchboard::Store& store, std::chrono::system_clock::time_point t) {
   store.set_clock([t] { return t; });
 }
+
+}  // namespace routing_test
+
+namespace routing_test {
+
+/// A store and a router with the default rules, plus builders for existing records.
+struct RouterFixture {
+  std::shared_ptr<switchboard::Store> store = fresh_store();
+  switchboard::Router router{store};
+
+  switchboard::Router with(switchboard::RoutingRules rules) const {
+    return switchboard::Router(store, std::move(rules));
+  }
+  std::string ticket(const std::string& raised_by, const std::string& status = "Open",
+                     const std::string& modified = "", const std::string& subject = "Old problem") {
+    switchboard::Document d{{"subject", subject}, {"raised_by", raised_by}, {"status", status}};
+    if (!modified.empty()) {
+      d.set("modified", modified);
+      d.set("creation", modified);
+    }
+    return store->insert("HD Ticket", d);
+  }
+  std::string lead(const std::string& email) {
+    return store->insert("CRM Lead", {{"first_name", "Lead"}, {"email", email}});
+  }
+  /// A Communication carrying `message_id` filed on a record (our outgoing mail by default).
+  std::string communication(const std::string& message_id, const std::string& doctype,
+                            const std::string& name, const std::string& sent_or_received = "Sent",
+                            const std::string& creation = "") {
+    switchboard::Document d{{"message_id", message_id},   {"reference_doctype", doctype},
+                            {"reference_name", name},     {"sent_or_received", sent_or_received},
+                            {"subject", "Re: something"}, {"communication_medium", "Email"}};
+    if (!creation.empty()) {
+      d.set("creation", creation);
+      d.set("modified", creation);
+    }
+    return store->insert("Communication", d);
+  }
+  std::int64_t count(const std::string& doctype) { return store->count(doctype); }
+};
 
 }  // namespace routing_test
