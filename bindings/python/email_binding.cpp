@@ -46,7 +46,7 @@ std::string to_bytes(const py::handle& src) {
   if (py::isinstance<py::bytes>(src)) return src.cast<std::string>();
   if (py::isinstance<py::str>(src)) return src.cast<std::string>();
   if (py::isinstance<py::bytearray>(src) || py::isinstance<py::memoryview>(src))
-    return py::bytes(py::reinterpret_borrow<py::object>(src)).cast<std::string>();
+    return py::module_::import("builtins").attr("bytes")(src).cast<std::string>();
   throw ValidationError("expected bytes or str", ErrorCode::kInvalidArgument);
 }
 
