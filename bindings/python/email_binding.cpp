@@ -2,7 +2,9 @@
 // RouteResult and the pure text helpers. The GIL is released while C++ parses or routes.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,7 +52,16 @@ std::string to_bytes(const py::handle& src) {
   throw ValidationError("expected bytes or str", ErrorCode::kInvalidArgument);
 }
 
-py::object json_loads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
+using JsonDict = py::typing::Dict<py::str, py::object>;
+JsonDict json_loads(const std::string& text) {
+  return py::module_::import("json").attr("loads")(text).cast<py::dict>();
+}
+
+// Python annotations for the stubs: what the loose arguments accept.
+using Addresses = py::typing::Optional<py::typing::Union<py::str, py::typing::Iterable<py::str>>>;
+using Headers = py::typing::Optional<py::typing::Union<
+    py::typing::Dict<py::str, py::str>, py::typing::Iterable<py::typing::Tuple<py::str, py::str>>>>;
+using Raw = py::typing::Union<py::bytes, py::bytearray, py::memoryview, py::str>;
 
 }  // namespace
 
@@ -74,10 +85,11 @@ address lists as written ("Ann <ann@x.com>, bob@y.com"); ``headers`` takes a dic
 of (name, value) pairs.)doc");
   email
       .def(py::init([](std::string message_id, std::string sender, std::string sender_full_name,
-                       py::object to, py::object cc, std::string subject, std::string in_reply_to,
-                       py::object references, py::object headers, std::string sent_or_received,
-                       std::string email_account, std::string content, std::string text_content,
-                       std::string reply_to, py::object delivered_to, std::string date,
+                       const Addresses& to, const Addresses& cc, std::string subject,
+                       std::string in_reply_to, const Addresses& references, const Headers& headers,
+                       std::string sent_or_received, std::string email_account, std::string content,
+                       std::string text_content, std::string reply_to, const Addresses& delivered_to,
+                       std::string date,
                        bool has_attachment, std::string reference_doctype,
                        std::string reference_name, std::string communication) {
              InboundEmail e;
@@ -113,7 +125,7 @@ of (name, value) pairs.)doc");
            py::arg("reference_name") = "", py::arg("communication") = "")
       .def_static(
           "from_rfc822",
-          [](const py::object& raw, const std::string& email_account) {
+          [](const Raw& raw, const std::string& email_account) {
             std::string bytes = to_bytes(raw);
             py::gil_scoped_release release;
             return InboundEmail::from_rfc822(bytes, email_account);
@@ -126,9 +138,9 @@ of (name, value) pairs.)doc");
       .def("to_json", &InboundEmail::to_json, release_gil())
       .def(
           "header",
-          [](const InboundEmail& e, const std::string& name) -> py::object {
+          [](const InboundEmail& e, const std::string& name) -> py::typing::Optional<py::str> {
             const std::string* v = e.header(name);
-            return v ? py::object(py::str(*v)) : py::object(py::none());
+            return v ? py::typing::Optional<py::str>(py::str(*v)) : py::typing::Optional<py::str>(py::none());
           },
           py::arg("name"), "The first value of a header field (case-insensitive), or None.")
       .def_readwrite("message_id", &InboundEmail::message_id)
@@ -144,7 +156,7 @@ of (name, value) pairs.)doc");
       .def_readwrite("references", &InboundEmail::references)
       .def_property(
           "headers", [](const InboundEmail& e) { return e.headers; },
-          [](InboundEmail& e, const py::object& v) { e.headers = to_headers(v); })
+          [](InboundEmail& e, const Headers& v) { e.headers = to_headers(v); })
       .def_readwrite("sent_or_received", &InboundEmail::sent_or_received)
       .def_readwrite("email_account", &InboundEmail::email_account)
       .def_readwrite("content", &InboundEmail::content)
@@ -161,7 +173,7 @@ of (name, value) pairs.)doc");
 
   m.def(
       "parse_mbox",
-      [](const py::object& raw, const std::string& email_account) {
+      [](const Raw& raw, const std::string& email_account) {
         std::string bytes = to_bytes(raw);
         py::gil_scoped_release release;
         return parse_mbox(bytes, email_account);
@@ -296,9 +308,8 @@ Routes inbound mail into a store. ``plan(email)`` decides and writes nothing; ``
 decides and writes everything for the mail in one transaction (contact, ticket or lead,
 Communication, Error Log rows). Neither raises for a bad mail or a failing store: the result
 is then skip with reason "error". Thread-safe; the GIL is released while routing.)doc")
-      .def(py::init([](std::shared_ptr<Store> store, const py::object& rules) {
-             RoutingRules r = rules.is_none() ? RoutingRules{} : rules.cast<RoutingRules>();
-             return Router(std::move(store), std::move(r));
+      .def(py::init([](std::shared_ptr<Store> store, std::optional<RoutingRules> rules) {
+             return Router(std::move(store), rules ? std::move(*rules) : RoutingRules{});
            }),
            py::arg("store").none(false), py::arg("rules") = py::none())
       .def("plan", &Router::plan, py::arg("email"), release_gil(),
