@@ -255,7 +255,17 @@ class Decider {
     std::vector<Value> open(open_.begin(), open_.end());
     Query q{Filter("raised_by", Op::kIn, variants_), Filter("status", Op::kIn, open)};
     if (!since.empty()) q.where(Filter("modified", Op::kGe, Value(since)));
-    return store_.find(kTicket, q.select({"name", "subject", "status"}).order("modified desc, name desc").take(limit));
+    return store_.find(kTicket, q.select({"name", "subject", "status", "merged_with"})
+                                    .order("modified desc, name desc")
+                                    .take(limit));
+  }
+
+  // The record a row ended up in: only a row whose merge pointer is set costs more lookups.
+  std::string survivor(const std::string& doctype, const Document& row) {
+    if (row.text(merge_pointer_field(doctype)).empty()) return row.name();
+    std::string name = resolve_survivor(store_, doctype, row.name());
+    if (name != row.name()) r_.merged_from = row.name();
+    return name;
   }
 
   // The first ticket of `rows` whose subject matches this mail's, or the first one.
@@ -284,10 +294,15 @@ class Decider {
     t.pointed_at = rows.front().text("reference_name");
     t.communication = rows.front().name();
     t.level = level;
-    t.name = resolve_survivor(store_, t.doctype, t.pointed_at);
-    std::vector<std::string> fields{"name"};
-    if (t.doctype == kTicket) fields = {"name", "status", "modified", "resolution_date", "subject"};
-    auto record = store_.find(t.doctype, Query{Filter("name", Value(t.name))}.select(fields).take(1));
+    std::string pointer(merge_pointer_field(t.doctype));
+    std::vector<std::string> fields{"name", pointer};
+    if (t.doctype == kTicket) fields = {"name", pointer, "status", "modified", "resolution_date", "subject"};
+    auto record = store_.find(t.doctype, Query{Filter("name", Value(t.pointed_at))}.select(fields).take(1));
+    t.name = t.pointed_at;
+    if (!record.empty() && !record.front().text(pointer).empty()) {  // merged: follow to the survivor
+      t.name = resolve_survivor(store_, t.doctype, t.pointed_at);
+      record = store_.find(t.doctype, Query{Filter("name", Value(t.name))}.select(fields).take(1));
+    }
     if (record.empty()) return std::nullopt;  // the record is gone: no thread
     t.record = std::move(record.front());
     return t;
@@ -401,9 +416,7 @@ class Decider {
     if (policy != "always_new") {
       bool same_subject = policy == "link_if_same_subject";
       if (auto ticket = pick(open_tickets("", same_subject ? 50 : 1), same_subject)) {
-        std::string name = resolve_survivor(store_, kTicket, ticket->name());
-        if (name != ticket->name()) r_.merged_from = ticket->name();
-        link(kTicket, name, std::string(reason) == "forwarded" ? "forwarded" : "support_alias_open_ticket",
+        link(kTicket, survivor(kTicket, *ticket), std::string(reason) == "forwarded" ? "forwarded" : "support_alias_open_ticket",
              "sender_open_ticket");
         reopen_if_waiting(ticket->text("status"));
         return;
@@ -422,22 +435,18 @@ class Decider {
     auto ticket = pick(open_tickets(since, same_subject ? 50 : 1), same_subject);
     if (!ticket) return false;
     set_policy("sender_recency_link", policy);
-    std::string name = resolve_survivor(store_, kTicket, ticket->name());
-    if (name != ticket->name()) r_.merged_from = ticket->name();
-    link(kTicket, name, "sender_open_ticket", "sender_open_ticket");
+    link(kTicket, survivor(kTicket, *ticket), "sender_open_ticket", "sender_open_ticket");
     reopen_if_waiting(ticket->text("status"));
     return true;
   }
 
   std::optional<std::string> existing_lead() {
     auto rows = store_.find(kLead, Query{Filter("email", Op::kIn, variants_)}
-                                       .select({"name"})
+                                       .select({"name", "custom_merged_into"})
                                        .order("modified desc, name desc")
                                        .take(1));
     if (rows.empty()) return std::nullopt;
-    std::string name = resolve_survivor(store_, kLead, rows.front().name());
-    if (name != rows.front().name()) r_.merged_from = rows.front().name();
-    return name;
+    return survivor(kLead, rows.front());
   }
 
   void sales(const char* reason) {

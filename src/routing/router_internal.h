@@ -50,6 +50,8 @@ void decide(Store& store, const CompiledRules& rules, const InboundEmail& email,
 void apply(Store& store, const CompiledRules& rules, const InboundEmail& email, Decision& d);
 /// Completes the outcome's log entry (the record name is known now, or "(new)").
 void finish_log(Decision& d);
+/// The `error` text of an Error Log row: the category, a newline, the message.
+std::string log_text(const std::pair<std::string, std::string>& entry);
 /// Inserts the Error Log rows that RoutingRules::error_log asks for.
 void write_log(Store& store, const RoutingRules& rules, const RouteResult& r);
 

@@ -81,6 +81,12 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
 
 }  // namespace
 
+// Error Log rows carry the category as their title (method) and again on the first line of
+// `error`, where the seed's own monitoring looks for it (error like '%Route:%').
+std::string log_text(const std::pair<std::string, std::string>& entry) {
+  return entry.first + "\n" + entry.second;
+}
+
 void apply(Store& store, const CompiledRules& c, const InboundEmail& e, Decision& d) {
   RouteResult& r = d.result;
   if (r.action == "skip") return;
@@ -120,7 +126,7 @@ void write_log(Store& store, const RoutingRules& rules, const RouteResult& r) {
   if (rules.error_log != "all" && rules.error_log != "outcome") return;
   std::size_t first = rules.error_log == "all" || r.log.empty() ? 0 : r.log.size() - 1;
   for (std::size_t i = first; i < r.log.size(); ++i) {
-    Document row{{"method", r.log[i].first}, {"error", r.log[i].second}};
+    Document row{{"method", r.log[i].first}, {"error", log_text(r.log[i])}};
     if (!r.name.empty()) {
       row.set("reference_doctype", r.doctype);
       row.set("reference_name", r.name);
@@ -195,7 +201,7 @@ RouteResult Router::route(const InboundEmail& email) const {
   if (rules_.error_log != "none") {
     try {
       in_transaction(*store_, [&] {
-        store_->insert("Error Log", {{"method", r.log.front().first}, {"error", r.log.front().second}});
+        store_->insert("Error Log", {{"method", r.log.front().first}, {"error", log_text(r.log.front())}});
       });
     } catch (...) {  // never block: the result still says what happened
     }

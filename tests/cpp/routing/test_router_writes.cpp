@@ -109,9 +109,11 @@ TEST_CASE("writes: the seed's log categories go to Error Log, never with the bod
                                                 "Route: Support Created"});
   for (const auto& c : categories) CHECK(logs.count(c) == 1);
   CHECK(logs["Route: Support Created"].text("error") ==
-        "[CREATED] Ticket: " + r.name + " | ann@x.com | support_alias");
+        "Route: Support Created\n[CREATED] Ticket: " + r.name + " | ann@x.com | support_alias");
   CHECK(logs["Route: Support Created"].text("reference_name") == r.name);
-  CHECK(logs["Route: Start"].text("error") == "[START] ann@x.com | Broken");
+  CHECK(logs["Route: Start"].text("error") == "Route: Start\n[START] ann@x.com | Broken");
+  // The seed's monitoring query finds every routing row.
+  CHECK(f.store->count("Error Log", {Filter("error", Op::kLike, Value("%Route:%"))}) == 4);
   f.router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
   f.router.route(mail("m3@x.com", "noreply@y.com", {kSupport}));
   f.router.route(mail("m4@x.com", "bob@y.com", {kSales}));
