@@ -101,8 +101,8 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Throws ValidationError naming the first bad value (unknown policy, negative number).
   void validate() const;
   /// Reads rules from a JSON object whose keys are the field names above; absent keys keep
-  /// their defaults. Throws ParseError for bad JSON, ValidationError for unknown keys, wrong
-  /// types or bad values.
+  /// their defaults. Throws ParseError for bad JSON or a non-object, ValidationError for
+  /// unknown keys, wrong types or bad values.
   static RoutingRules from_json(std::string_view json);
   /// Every field as a JSON object (from_json reads it back).
   std::string to_json() const;

@@ -1,6 +1,8 @@
 // Small text helpers shared by src/email and src/routing (not public API).
 #pragma once
 
+#include <simdjson.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +27,10 @@ std::string valid_utf8(std::string_view s);
 std::string casefold(std::string_view s);
 /// Number of Unicode characters of valid UTF-8 text.
 std::size_t utf8_length(std::string_view s) noexcept;
+
+/// Parses `json` with `parser` (which owns the result) and returns its top-level object.
+/// Throws ParseError naming `what` for bad JSON or anything but an object.
+simdjson::dom::object parse_json_object(simdjson::dom::parser& parser, std::string_view json,
+                                        const char* what);
 
 }  // namespace switchboard::email_detail

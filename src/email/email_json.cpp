@@ -85,16 +85,25 @@ const std::string* InboundEmail::header(std::string_view name) const noexcept {
   return nullptr;
 }
 
-InboundEmail InboundEmail::from_json(std::string_view json) {
-  simdjson::dom::parser parser;
+namespace email_detail {
+
+simdjson::dom::object parse_json_object(simdjson::dom::parser& parser, std::string_view json,
+                                        const char* what) {
   simdjson::padded_string padded(json);
   simdjson::dom::element root;
   if (auto error = parser.parse(padded).get(root))
-    throw ParseError(std::string("InboundEmail JSON: ") + simdjson::error_message(error));
+    throw ParseError(std::string(what) + " JSON: " + simdjson::error_message(error));
   simdjson::dom::object obj;
-  if (root.get(obj) != simdjson::SUCCESS) throw ParseError("InboundEmail JSON must be an object");
+  if (root.get(obj) != simdjson::SUCCESS) throw ParseError(std::string(what) + " JSON must be an object");
+  return obj;
+}
+
+}  // namespace email_detail
+
+InboundEmail InboundEmail::from_json(std::string_view json) {
+  simdjson::dom::parser parser;
   InboundEmail e;
-  for (auto field : obj) {
+  for (auto field : email_detail::parse_json_object(parser, json, "InboundEmail")) {
     std::string_view k = field.key;
     auto v = field.value;
     if (k == "message_id") e.message_id = as_string(v, k);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "email/email_internal.h"
 #include "switchboard/error.h"
 #include "switchboard/routing.h"
 
@@ -113,14 +114,8 @@ void RoutingRules::validate() const {
 
 RoutingRules RoutingRules::from_json(std::string_view json) {
   simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::dom::element root;
-  if (auto error = parser.parse(padded).get(root))
-    throw ParseError(std::string("routing rules JSON: ") + simdjson::error_message(error));
-  simdjson::dom::object obj;
-  if (root.get(obj) != simdjson::SUCCESS) throw ValidationError("routing rules JSON must be an object");
   RoutingRules rules;
-  for (auto field : obj) {
+  for (auto field : email_detail::parse_json_object(parser, json, "routing rules")) {
     bool known = false;
     for_each_field(rules, [&](std::string_view key, auto& member) {
       if (key != field.key) return;

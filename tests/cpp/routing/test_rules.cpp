@@ -51,7 +51,7 @@ TEST_CASE("rules: from_json keeps defaults for absent keys and round-trips") {
 
 TEST_CASE("rules: bad JSON, unknown keys, wrong types and bad values are refused") {
   CHECK_THROWS_AS(RoutingRules::from_json("{"), ParseError);
-  CHECK_THROWS_AS(RoutingRules::from_json("[]"), ValidationError);
+  CHECK_THROWS_AS(RoutingRules::from_json("[]"), ParseError);
   CHECK_THROWS_WITH_AS(RoutingRules::from_json(R"({"support_alias": []})"),
                        "unknown routing rule 'support_alias'", ValidationError);
   CHECK_THROWS_AS(RoutingRules::from_json(R"({"support_aliases": "x@y.z"})"), ValidationError);
