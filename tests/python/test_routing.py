@@ -233,8 +233,10 @@ def test_frontdesk_route_a_folder_prints_each_mail_and_a_summary(frontdesk_bin, 
     assert "by reason: " in out.stdout and "1 duplicate" in out.stdout
     store = sb.SqliteStore(db)
     assert store.count("HD Ticket") == 9
-    again = run(frontdesk_bin, "--db", db, "route", MAILBOX)
-    assert "26 skip" in again.stdout
+    again = run(frontdesk_bin, "--db", db, "--quiet", "route", "--progress", MAILBOX)
+    assert again.returncode == 0 and again.stdout == ""  # --quiet: the progress bar only
+    assert "routing [" in again.stderr and "100% (26/26)" in again.stderr
+    assert sb.SqliteStore(db).count("HD Ticket") == 9  # all duplicates or skips the second time
 
 
 def test_frontdesk_route_mbox_jsonl_dry_run_and_errors(frontdesk_bin, tmp_path):
