@@ -111,7 +111,7 @@ class Decider {
     r_.contact = find_contact();
     if (d_.automated) {
       d_.final_category = r_.kind == std::string("bounce") ? "Route: Bounce" : "Route: Automated";
-      d_.final_message = "[" + lower_to_upper(r_.kind) + "] " + doctype + " {name} | " + r_.sender;
+      d_.final_message = "[" + upper_words(r_.kind) + "] " + doctype + " {name} | " + r_.sender;
     } else {
       d_.final_category = doctype == kTicket ? "Route: Support Linked" : "Route: CRM Linked";
       d_.final_message = std::string("[LINKED] ") + (doctype == kTicket ? "Ticket" : "Lead") +
@@ -133,12 +133,16 @@ class Decider {
                        ": {name} | " + r_.sender + " | " + reason;
   }
 
-  static std::string lower_to_upper(std::string s) {
+  // "out_of_office" -> "OUT OF OFFICE", for log lines.
+  static std::string upper_words(std::string s) {
     for (char& ch : s) ch = ch == '_' ? ' ' : static_cast<char>(g_ascii_toupper(ch));
     return s;
   }
 
-  void set_policy(const char* name, const std::string& value) { r_.policy = std::string(name) + "=" + value; }
+  // Records a policy that decided; several are listed in order ("reply_to=..., closed_ticket=...").
+  void set_policy(const char* name, const std::string& value) {
+    r_.policy += (r_.policy.empty() ? "" : ", ") + std::string(name) + "=" + value;
+  }
 
   void log(std::string category, std::string message) {
     r_.log.emplace_back(std::move(category), std::move(message));
@@ -150,12 +154,14 @@ class Decider {
     std::string from_address = from.empty() ? trim(e_.sender) : from.front().address;
     display_ = trim(e_.sender_full_name).empty() && !from.empty() ? from.front().name : e_.sender_full_name;
     sender_ = parse_email_address(from_address, rules_.plus_delimiter);
+    bool reply_to_used = false;
     if (rules_.reply_to != "use_from" && !trim(e_.reply_to).empty()) {
       auto boxes = mailboxes(e_.reply_to);
       if (!boxes.empty()) {
         EmailAddress rt = parse_email_address(boxes.front().address, rules_.plus_delimiter);
         if (!rt.empty() && !c_.is_alias(rt) && !c_.is_internal(rt) && rt.base() != sender_.base()) {
           sender_ = rt;
+          reply_to_used = true;
           if (rules_.reply_to == "use_reply_to") display_ = boxes.front().name;
           set_policy("reply_to", rules_.reply_to);
         }
@@ -166,7 +172,7 @@ class Decider {
     // Also the address as written: rows a site stored without normalizing still match (on
     // Frappe, MariaDB's case-insensitive collation matches any case anyway).
     std::string written = trim(from_address);
-    if (!written.empty() && written != sender_.address && r_.policy.empty()) variants_.emplace_back(written);
+    if (!written.empty() && written != sender_.address && !reply_to_used) variants_.emplace_back(written);
   }
 
   void generate_name() {
