@@ -1,7 +1,173 @@
-// switchboard: the email router: rules, decisions, writes (issue: email routing).
+// switchboard: the email router — where one inbound mail belongs (an existing HD Ticket or
+// CRM Lead, a new one, or nothing) by the seed's rules in their order, plus what mature
+// helpdesks add (dedupe, automated mail and bounces, loop breaking, threading across tickets
+// and leads, forwards, merge redirects). See docs/routing.md.
+// Thread-safe: RoutingRules and RouteResult are values; a Router is immutable after
+// construction and works on a thread-safe Store.
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "switchboard/email.h"
 #include "switchboard/export.h"
 #include "switchboard/store.h"
 
-namespace switchboard {}  // namespace switchboard
+namespace switchboard {
+
+namespace routing_detail {
+struct CompiledRules;
+}
+
+/// Everything the router decides by. The defaults are the seed's lists and behaviour; each
+/// risky seed rule is an explicit policy whose default is the seed's value. Strings name
+/// policy values exactly as JSON and Python spell them; validate() checks them.
+struct SWITCHBOARD_EXPORT RoutingRules {
+  std::vector<std::string> support_aliases{"support@cozycornerpatios.com",
+                                           "support@zipcushions.com"};
+  std::vector<std::string> sales_aliases{"sales@cozycornerpatios.com", "sales@zipcushions.com"};
+  std::vector<std::string> info_aliases{"info@cozycornerpatios.com", "info@zipcushions.com"};
+  /// Mail from these domains (and their subdomains) is internal and skipped.
+  std::vector<std::string> internal_domains{"cozycornerpatios.com", "zipcushions.com"};
+  /// Exact sender addresses that are never routed.
+  std::vector<std::string> blocked_senders{
+      "admin@example.com",          "administrator@example.com",
+      "admin@cozycornerpatios.com", "administrator@cozycornerpatios.com",
+      "admin@zipcushions.com",      "administrator@zipcushions.com"};
+  /// The seed's system keywords: a sender whose whole local part (tag removed) is one of them
+  /// is a system sender.
+  std::vector<std::string> system_keywords{"mailer-daemon", "noreply",  "no-reply",
+                                           "postmaster",    "bounce",   "donotreply",
+                                           "do-not-reply",  "automated"};
+  /// Also a system sender: a local part containing one of these as a word, i.e. not preceded
+  /// or followed by a letter ("noreply-orders@" and "shop.noreply@" are, "bouncer.smith@" is not).
+  std::vector<std::string> system_prefixes{"noreply",    "no-reply", "mailer-daemon", "postmaster",
+                                           "bounce",     "bounces",  "donotreply",
+                                           "do-not-reply"};
+  /// Generated names (lowercased) that become "Customer".
+  std::vector<std::string> generic_names{"administrator", "admin", "noreply",
+                                         "support",       "sales", "info"};
+  /// Ticket statuses counted as open, besides every HD Ticket Status of category Open or Paused.
+  std::vector<std::string> open_statuses{"Open", "Replied", "Waiting for Customer", "On Hold"};
+
+  /// The level-3 window: the sender's open ticket must have been modified within this many
+  /// days (0: no limit, as the seed's code).
+  int reply_window_days = 7;
+  std::size_t subject_max_length = 140;
+  std::string empty_subject = "(no subject)";
+  /// Subaddress delimiter: support+orders@ is support@ ("" disables).
+  std::string plus_delimiter = "+";
+  /// At most this many References ids are looked at, newest first.
+  int max_references = 32;
+
+  /// Mail to a support alias when the sender has an open ticket (seed rule 8a):
+  /// "link_latest_open" (seed) | "link_if_same_subject" | "always_new".
+  std::string support_alias_existing_ticket = "link_latest_open";
+  /// The level-3 match "the sender's newest open ticket": "any_open" (seed, within
+  /// reply_window_days) | "same_subject" (also the same normalized subject) | "off".
+  std::string sender_recency_link = "any_open";
+  /// A reply threading to a closed ticket: "new_ticket" (seed checklist) | "reopen" |
+  /// "new_ticket_after_days" (reopen when closed at most closed_ticket_days ago).
+  std::string closed_ticket = "new_ticket";
+  int closed_ticket_days = 30;
+  /// Automated mail (auto-replies, out-of-office, lists, bounces): "attach_no_reopen" (linked
+  /// to the thread it answers, status untouched, never creates) | "drop" (always skipped).
+  std::string automated_mail = "attach_no_reopen";
+  /// Whose address is the sender: "use_from" (seed) | "use_reply_to" (Reply-To when it is
+  /// an outside address, with its name) | "reply_to_keep_from_name".
+  std::string reply_to = "use_from";
+
+  /// Loop breaker: a sender for whom more than loop_threshold tickets and leads were created
+  /// in the last loop_window_minutes gets no new one (skip, reason "loop"). 0 disables.
+  int loop_threshold = 20;
+  int loop_window_minutes = 120;
+  /// Senders exempt from the loop breaker: addresses, or "@domain" for a whole domain.
+  std::vector<std::string> loop_allow;
+
+  std::string ticket_status = "Open";
+  std::string ticket_priority = "Medium";
+  std::string lead_status = "New";
+  /// Status a human reply sets on a linked ticket that waits (category Paused, or a closed
+  /// ticket being reopened); "" leaves statuses alone.
+  std::string reopen_status = "Open";
+  /// What goes to Error Log: "all" (seed: every step) | "outcome" (one row per mail) |
+  /// "errors" (Route: Critical Error only) | "none". Never the mail body.
+  std::string error_log = "all";
+
+  /// Throws ValidationError naming the first bad value (unknown policy, negative number).
+  void validate() const;
+  /// Reads rules from a JSON object whose keys are the field names above; absent keys keep
+  /// their defaults. Throws ParseError for bad JSON or a non-object, ValidationError for
+  /// unknown keys, wrong types or bad values.
+  static RoutingRules from_json(std::string_view json);
+  /// Every field as a JSON object (from_json reads it back).
+  std::string to_json() const;
+};
+
+/// The router's decision for one mail (and, after route(), what it wrote).
+struct SWITCHBOARD_EXPORT RouteResult {
+  /// "create_ticket" | "link_ticket" | "create_lead" | "link_lead" | "skip".
+  std::string action;
+  /// Machine-readable cause, e.g. "support_alias", "in_reply_to", "duplicate", "loop",
+  /// "error" (docs/routing.md lists them all).
+  std::string reason;
+  std::string doctype;  ///< "HD Ticket" or "CRM Lead"; "" for skips
+  std::string name;     ///< the record (after merge redirects); "" for skips and planned creations
+  std::string contact;  ///< the sender's Contact, when there is (or route() created) one
+  std::string log_category;  ///< the last Error Log category of the decision ("Route: ...")
+  std::string match;   ///< how the record was found: in_reply_to, references, sender_open_ticket, ...
+  std::string policy;  ///< the policy that decided, as "name=value", or ""
+  std::string kind;    ///< mail_kind_name() of the mail
+  std::string sender;  ///< the normalized sender the decision used
+  std::string sender_name;  ///< the generated name
+  std::string subject;      ///< the subject for a new ticket (truncated)
+  std::string message_id;   ///< the Message-ID used (synthetic when the mail had none)
+  std::string alias;        ///< the routing alias that decided (tag removed), or ""
+  std::string alias_tag;    ///< its subaddress tag ("orders" for support+orders@)
+  std::string merged_from;  ///< the record the thread pointed at before following merges
+  std::string communication;  ///< the Communication written or updated by route()
+  std::string in_reply_to;    ///< the Communication this mail answers, when found
+  bool reopened = false;      ///< the linked ticket's status was set to reopen_status
+  std::string bounce_recipient;  ///< for bounces: the failed address
+  std::string bounce_status;     ///< for bounces: the DSN status code
+  std::string error;             ///< for reason "error": what went wrong
+  /// Every log entry of the decision as (category, message); route() writes them to Error
+  /// Log as RoutingRules::error_log says.
+  std::vector<std::pair<std::string, std::string>> log;
+
+  bool skipped() const noexcept { return action == "skip"; }
+  /// The result as a JSON object.
+  std::string to_json() const;
+};
+
+/// Routes inbound mail into a store. Thread-safe: immutable after construction; each call
+/// works in its own store transaction.
+class SWITCHBOARD_EXPORT Router {
+ public:
+  /// Throws ValidationError for invalid rules (see RoutingRules::validate).
+  explicit Router(std::shared_ptr<Store> store, RoutingRules rules = {});
+
+  /// The decision for `email`, reading the store and writing nothing. Never throws: an error
+  /// becomes action "skip", reason "error".
+  RouteResult plan(const InboundEmail& email) const;
+  /// Decides and writes, all in one transaction: the sender's Contact (with its Contact Email
+  /// row) before a new ticket, the ticket or lead, the status change of a reopened ticket, the
+  /// Communication (message_id without brackets, in_reply_to = the answered Communication's
+  /// name), and the Error Log rows. Never throws: on any error everything is rolled back, the
+  /// result is skip/"error", and "Route: Critical Error" is logged (without the body).
+  RouteResult route(const InboundEmail& email) const;
+
+  const RoutingRules& rules() const noexcept { return rules_; }
+  std::shared_ptr<Store> store() const noexcept { return store_; }
+
+ private:
+  std::shared_ptr<Store> store_;
+  RoutingRules rules_;
+  std::shared_ptr<const routing_detail::CompiledRules> compiled_;
+};
+
+}  // namespace switchboard

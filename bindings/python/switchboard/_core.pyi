@@ -12,7 +12,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'Error', 'FaultyStore', 'HttpError', 'MemoryStore', 'NotFound', 'NotSupported', 'ParseError', 'SQLITE_SCHEMA_VERSION', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'aggregate_production_status', 'copy_communication', 'extract_customer_email', 'list_communications', 'match_customers', 'merge_pointer_field', 'resolve_survivor', 'seed_standard_records', 'split_name', 'sync_order_history', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MemoryStore', 'NotFound', 'NotSupported', 'ParseError', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'copy_communication', 'extract_customer_email', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_subject', 'parse_address_list', 'parse_email_address', 'parse_mbox', 'resolve_survivor', 'seed_standard_records', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
 class Store:
     """
     Frappe-shaped document storage with Frappe's filters and nestable transactions.
@@ -137,6 +137,361 @@ class FaultyStore(Store):
     @property
     def writes(self) -> int:
         ...
+class BounceReport:
+    """
+    What a delivery-status notification (RFC 3464) says about the mail that bounced.
+    """
+    action: str
+    dsn: bool
+    final_recipient: str
+    original_message_id: str
+    status: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def permanent(self) -> bool:
+        """
+        True for a 5.x.x status.
+        """
+class InboundEmail:
+    """
+    One inbound mail as the router sees it: the fields of a Frappe Communication plus the
+    threading headers Frappe does not keep. Build it from keyword arguments, or parse real mail
+    with ``InboundEmail.from_rfc822(raw_bytes)`` (GMime). Address fields take addresses or
+    address lists as written ("Ann <ann@x.com>, bob@y.com"); ``headers`` takes a dict or a list
+    of (name, value) pairs.
+    """
+    bounce: BounceReport
+    communication: str
+    content: str
+    date: str
+    email_account: str
+    has_attachment: bool
+    in_reply_to: str
+    message_id: str
+    reference_doctype: str
+    reference_name: str
+    reply_to: str
+    sender: str
+    sender_full_name: str
+    sent_or_received: str
+    subject: str
+    synthetic_message_id: bool
+    text_content: str
+    @staticmethod
+    def from_json(json: str) -> InboundEmail:
+        """
+        A mail from a JSON object with the field names of InboundEmail.
+        """
+    @staticmethod
+    def from_rfc822(raw: bytes | bytearray | memoryview | str, email_account: str = '') -> InboundEmail:
+        """
+        Parses a raw RFC 5322 message (bytes) with GMime. Raises ParseError when it holds no header field.
+        """
+    def __init__(self, *, message_id: str = '', sender: str = '', sender_full_name: str = '', to: str | collections.abc.Iterable[str] | None = None, cc: str | collections.abc.Iterable[str] | None = None, subject: str = '', in_reply_to: str = '', references: str | collections.abc.Iterable[str] | None = None, headers: dict[str, str] | collections.abc.Iterable[tuple[str, str]] | None = None, sent_or_received: str = 'Received', email_account: str = '', content: str = '', text_content: str = '', reply_to: str = '', delivered_to: str | collections.abc.Iterable[str] | None = None, date: str = '', has_attachment: bool = False, reference_doctype: str = '', reference_name: str = '', communication: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def header(self, name: str) -> str | None:
+        """
+        The first value of a header field (case-insensitive), or None.
+        """
+    def to_json(self) -> str:
+        ...
+    @property
+    def cc(self) -> list[str]:
+        ...
+    @cc.setter
+    def cc(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def delivered_to(self) -> list[str]:
+        ...
+    @delivered_to.setter
+    def delivered_to(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        ...
+    @headers.setter
+    def headers(self, arg1: dict[str, str] | collections.abc.Iterable[tuple[str, str]] | None) -> None:
+        ...
+    @property
+    def references(self) -> list[str]:
+        ...
+    @references.setter
+    def references(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def to(self) -> list[str]:
+        ...
+    @to.setter
+    def to(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class EmailAddress:
+    """
+    A normalized address split into parts.
+    """
+    def __bool__(self) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def address(self) -> str:
+        ...
+    @property
+    def base(self) -> str:
+        """
+        local@domain without the +tag.
+        """
+    @property
+    def domain(self) -> str:
+        ...
+    @property
+    def local(self) -> str:
+        ...
+    @property
+    def tag(self) -> str:
+        ...
+class RoutingRules:
+    """
+    Everything the router decides by. The defaults are the seed's lists and behaviour; risky
+    seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
+    keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
+    ``RoutingRules.from_json(text)``; unknown names and bad values raise ValidationError.
+    """
+    automated_mail: str
+    closed_ticket: str
+    empty_subject: str
+    error_log: str
+    lead_status: str
+    plus_delimiter: str
+    reopen_status: str
+    reply_to: str
+    sender_recency_link: str
+    support_alias_existing_ticket: str
+    ticket_priority: str
+    ticket_status: str
+    @staticmethod
+    def from_json(json: str) -> RoutingRules:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict[str, typing.Any]:
+        ...
+    def to_json(self) -> str:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def blocked_senders(self) -> list[str]:
+        ...
+    @blocked_senders.setter
+    def blocked_senders(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def closed_ticket_days(self) -> int:
+        ...
+    @closed_ticket_days.setter
+    def closed_ticket_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def generic_names(self) -> list[str]:
+        ...
+    @generic_names.setter
+    def generic_names(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def info_aliases(self) -> list[str]:
+        ...
+    @info_aliases.setter
+    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def internal_domains(self) -> list[str]:
+        ...
+    @internal_domains.setter
+    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def loop_allow(self) -> list[str]:
+        ...
+    @loop_allow.setter
+    def loop_allow(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def loop_threshold(self) -> int:
+        ...
+    @loop_threshold.setter
+    def loop_threshold(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def loop_window_minutes(self) -> int:
+        ...
+    @loop_window_minutes.setter
+    def loop_window_minutes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_references(self) -> int:
+        ...
+    @max_references.setter
+    def max_references(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def open_statuses(self) -> list[str]:
+        ...
+    @open_statuses.setter
+    def open_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def reply_window_days(self) -> int:
+        ...
+    @reply_window_days.setter
+    def reply_window_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sales_aliases(self) -> list[str]:
+        ...
+    @sales_aliases.setter
+    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def subject_max_length(self) -> int:
+        ...
+    @subject_max_length.setter
+    def subject_max_length(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def support_aliases(self) -> list[str]:
+        ...
+    @support_aliases.setter
+    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def system_keywords(self) -> list[str]:
+        ...
+    @system_keywords.setter
+    def system_keywords(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def system_prefixes(self) -> list[str]:
+        ...
+    @system_prefixes.setter
+    def system_prefixes(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class RouteResult:
+    """
+    The router's decision for one mail. ``action`` is "create_ticket", "link_ticket",
+    "create_lead", "link_lead" or "skip"; ``reason`` is a machine-readable cause; ``doctype``,
+    ``name`` and ``contact`` name the records; ``log_category`` is the last "Route: ..." entry.
+    """
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict[str, typing.Any]:
+        ...
+    def to_json(self) -> str:
+        ...
+    @property
+    def action(self) -> str:
+        ...
+    @property
+    def alias(self) -> str:
+        ...
+    @property
+    def alias_tag(self) -> str:
+        ...
+    @property
+    def bounce_recipient(self) -> str:
+        ...
+    @property
+    def bounce_status(self) -> str:
+        ...
+    @property
+    def communication(self) -> str:
+        ...
+    @property
+    def contact(self) -> str:
+        ...
+    @property
+    def doctype(self) -> str:
+        ...
+    @property
+    def error(self) -> str:
+        ...
+    @property
+    def in_reply_to(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def log(self) -> list[tuple[str, str]]:
+        ...
+    @property
+    def log_category(self) -> str:
+        ...
+    @property
+    def match(self) -> str:
+        ...
+    @property
+    def merged_from(self) -> str:
+        ...
+    @property
+    def message_id(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def policy(self) -> str:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def reopened(self) -> bool:
+        ...
+    @property
+    def sender(self) -> str:
+        ...
+    @property
+    def sender_name(self) -> str:
+        ...
+    @property
+    def skipped(self) -> bool:
+        ...
+    @property
+    def subject(self) -> str:
+        ...
+class Router:
+    """
+    Routes inbound mail into a store. ``plan(email)`` decides and writes nothing; ``route(email)``
+    decides and writes everything for the mail in one transaction (contact, ticket or lead,
+    Communication, Error Log rows). Neither raises for a bad mail or a failing store: the result
+    is then skip with reason "error". Thread-safe; the GIL is released while routing.
+    """
+    def __init__(self, store: Store, rules: RoutingRules | None = None) -> None:
+        ...
+    def plan(self, email: InboundEmail) -> RouteResult:
+        """
+        The decision for `email`; reads the store, writes nothing.
+        """
+    def route(self, email: InboundEmail) -> RouteResult:
+        """
+        Decides and writes, all in one transaction; never half-writes.
+        """
+    def route_many(self, emails: collections.abc.Sequence[InboundEmail]) -> list[RouteResult]:
+        """
+        route() for each mail in turn (one transaction per mail).
+        """
+    @property
+    def rules(self) -> RoutingRules:
+        ...
+    @property
+    def store(self) -> Store:
+        ...
 def _get_from_cpp_thread(store: Store, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
     ...
 def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.SupportsIndex) -> None:
@@ -146,6 +501,14 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
 def aggregate_production_status(statuses: collections.abc.Sequence[str | None]) -> str:
     """
     One status over several Work Orders: 'N/A' when none is known, else the highest blocker (CANCELLED > BLOCKED FACTORY > BLOCKED OPS > QA REWORK), else DONE / NEW / WIP, else the first value not DONE/COMPLETED. None, blanks, case and '_' are handled.
+    """
+def classify_mail(email: InboundEmail) -> str:
+    """
+    'human', 'auto_reply', 'out_of_office', 'mailing_list' or 'bounce', from the headers.
+    """
+def clean_display_name(name: str, address: str = '') -> str:
+    """
+    Quotes, comments and 'Last, First' handled; '' when the name is unusable.
     """
 def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
     """
@@ -167,6 +530,30 @@ def merge_pointer_field(doctype: str) -> str:
     """
     The field holding a doctype's merge pointer, or ''.
     """
+def name_from_address(address: str) -> str:
+    """
+    The seed's name from an address: 'john.doe@x' -> 'John Doe'.
+    """
+def normalize_email(raw: str) -> str:
+    """
+    The normalized address, or '' when `raw` is not one.
+    """
+def normalize_subject(subject: str) -> str:
+    """
+    The subject without reply/forward prefixes in many languages (for comparisons).
+    """
+def parse_address_list(value: str) -> list[tuple[str, str]]:
+    """
+    (name, address) pairs of an address-list header, parsed by GMime.
+    """
+def parse_email_address(raw: str, plus_delimiter: str = '+') -> EmailAddress:
+    """
+    Normalizes an address (case, IDNA, quotes, brackets) and splits off its +tag.
+    """
+def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = '') -> list[InboundEmail]:
+    """
+    Splits an mbox file into InboundEmails (GMime's mbox parser).
+    """
 def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
@@ -183,6 +570,14 @@ def sync_order_history(store: Store, doctype: str, name: str, customer_name: str
     """
     Rebuilds the 'Order History' rows (parentfield 'custom_order_history') of an HD Ticket, CRM Lead or CRM Deal from the matching customers' Sales Orders and Work Orders, replacing earlier rows, in one transaction. Returns {'success', 'message', 'items', 'orders', 'customers'}.
     """
+def synthetic_message_id(email: InboundEmail) -> str:
+    """
+    The deterministic Message-ID the router gives a mail built from fields that has none.
+    """
+def title_case(text: str) -> str:
+    """
+    Python's str.title() for any Unicode letters.
+    """
 def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
     """
     Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
@@ -190,6 +585,10 @@ def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collecti
 def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
     """
     Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as transfer_lead_to_ticket does.
+    """
+def truncate_subject(subject: str, max_chars: typing.SupportsInt | typing.SupportsIndex = 140, placeholder: str = '(no subject)') -> str:
+    """
+    The subject to store: max_chars Unicode characters at most ('...' ending), placeholder when empty.
     """
 def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     """

@@ -1,0 +1,97 @@
+// Address normalization: one canonical form for every lookup (contact, lead, alias, blocklist).
+// GLib does IDNA (g_hostname_to_ascii) so Unicode and "xn--" domains compare equal.
+#include <glib.h>
+
+#include <string>
+
+#include "email/email_internal.h"
+#include "switchboard/email.h"
+
+namespace switchboard {
+namespace {
+
+bool is_ascii(std::string_view s) noexcept {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+bool has_any(std::string_view s, std::string_view chars) noexcept {
+  return s.find_first_of(chars) != std::string_view::npos;
+}
+
+std::string strip_wrappers(std::string s) {
+  for (bool changed = true; changed && !s.empty();) {
+    changed = false;
+    s = email_detail::trim(s);
+    if (s.size() >= 2 && ((s.front() == '<' && s.back() == '>') || (s.front() == '"' && s.back() == '"') ||
+                          (s.front() == '\'' && s.back() == '\''))) {
+      s = s.substr(1, s.size() - 2);
+      changed = true;
+    }
+    if (s.size() >= 7 && email_detail::iequals(std::string_view(s).substr(0, 7), "mailto:")) {
+      s = s.substr(7);
+      changed = true;
+    }
+    while (!s.empty() && (s.back() == '.' || s.back() == '>' || s.back() == ' ')) {
+      s.pop_back();
+      changed = true;
+    }
+    while (!s.empty() && (s.front() == '<' || s.front() == ' ')) {
+      s.erase(0, 1);
+      changed = true;
+    }
+  }
+  return s;
+}
+
+std::string normalize_domain(std::string_view domain) {
+  if (is_ascii(domain)) return email_detail::lower_ascii(domain);
+  std::string d = email_detail::valid_utf8(domain);
+  if (char* ascii = g_hostname_to_ascii(d.c_str())) {
+    std::string out = email_detail::lower_ascii(ascii);
+    g_free(ascii);
+    return out;
+  }
+  return email_detail::casefold(d);
+}
+
+}  // namespace
+
+EmailAddress parse_email_address(std::string_view raw, std::string_view plus_delimiter) {
+  EmailAddress out;
+  std::string s = email_detail::trim(raw);
+  // "Name <addr>": keep what the last pair of angle brackets holds.
+  auto open = s.rfind('<');
+  auto close = s.rfind('>');
+  if (open != std::string::npos && close != std::string::npos && close > open)
+    s = s.substr(open + 1, close - open - 1);
+  s = strip_wrappers(std::move(s));
+  auto at = s.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == s.size()) return out;
+  std::string local = s.substr(0, at);
+  std::string domain = s.substr(at + 1);
+  if (local.size() >= 2 && local.front() == '"' && local.back() == '"' &&
+      !has_any(std::string_view(local).substr(1, local.size() - 2), "\"\\ @"))
+    local = local.substr(1, local.size() - 2);
+  if (local.empty() || has_any(local, " \t\r\n<>,;@") || has_any(domain, " \t\r\n<>,;@\"()[]"))
+    return out;
+  if (domain.find('.') == 0 || domain.find("..") != std::string::npos) return out;
+  out.domain = normalize_domain(domain);
+  if (out.domain.empty()) return out;
+  if (is_ascii(local)) local = email_detail::lower_ascii(local);
+  out.local = local;
+  if (!plus_delimiter.empty()) {
+    auto tag = local.find(plus_delimiter);
+    if (tag != std::string::npos && tag > 0) {
+      out.local = local.substr(0, tag);
+      out.tag = local.substr(tag + plus_delimiter.size());
+    }
+  }
+  out.address = local + "@" + out.domain;
+  return out;
+}
+
+std::string normalize_email(std::string_view raw) { return parse_email_address(raw).address; }
+
+}  // namespace switchboard

@@ -1,0 +1,118 @@
+// Automated-mail classification by headers: RFC 3834 Auto-Submitted, the de-facto
+// Precedence / X-Autoreply / X-Auto-Response-Suppress / List-* headers, out-of-office
+// markers, and bounces (RFC 3464 reports, mailer-daemon senders, null Return-Path).
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "email/email_internal.h"
+#include "email/gmime_support.h"
+#include "switchboard/email.h"
+
+namespace switchboard {
+namespace {
+
+using email_detail::lower_ascii;
+using email_detail::trim;
+
+// The first token of a structured value: before ';', '(' or whitespace, lowercased.
+std::string first_token(std::string_view value) {
+  std::string v = trim(value);
+  auto end = v.find_first_of(";( \t");
+  return lower_ascii(v.substr(0, end));
+}
+
+bool contains_ci(std::string_view haystack, std::string_view needle) {
+  return lower_ascii(haystack).find(lower_ascii(needle)) != std::string::npos;
+}
+
+bool has_header(const InboundEmail& e, std::string_view name) { return e.header(name) != nullptr; }
+
+// Subjects of automated absence notices ("Automatic reply: ...", "Out of Office: ...").
+bool out_of_office_subject(std::string_view subject) {
+  static const std::array<std::string_view, 11> kPrefixes{
+      "automatic reply:", "out of office:",    "out of office reply:",    "auto-reply:",
+      "autoreply:",       "auto reply:",       "abwesenheitsnotiz:",      "automatische antwort:",
+      "réponse automatique", "respuesta automática:", "risposta automatica:"};
+  std::string s = email_detail::casefold(trim(subject));
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(),
+                     [&](std::string_view p) { return s.compare(0, p.size(), p) == 0; });
+}
+
+bool is_report_content_type(const std::string* value) {
+  if (!value) return false;
+  GMimeContentType* ct = g_mime_content_type_parse(gmime::options(), value->c_str());
+  if (!ct) return false;
+  bool report = g_mime_content_type_is_type(ct, "multipart", "report");
+  const char* type = g_mime_content_type_get_parameter(ct, "report-type");
+  bool dsn = report && type &&
+             (g_ascii_strcasecmp(type, "delivery-status") == 0 ||
+              g_ascii_strcasecmp(type, "global-delivery-status") == 0);
+  g_object_unref(ct);
+  return dsn;
+}
+
+}  // namespace
+
+const char* mail_kind_name(MailKind kind) noexcept {
+  switch (kind) {
+    case MailKind::kHuman: return "human";
+    case MailKind::kAutoReply: return "auto_reply";
+    case MailKind::kOutOfOffice: return "out_of_office";
+    case MailKind::kMailingList: return "mailing_list";
+    case MailKind::kBounce: return "bounce";
+  }
+  return "human";
+}
+
+MailKind classify_mail(const InboundEmail& e) {
+  if (e.bounce.dsn || is_report_content_type(e.header("Content-Type"))) return MailKind::kBounce;
+  EmailAddress from = parse_email_address(e.sender);
+  if (from.local == "mailer-daemon" || from.local == "postmaster") return MailKind::kBounce;
+
+  bool automated = false, out_of_office = false, list = false;
+  if (const std::string* v = e.header("Auto-Submitted")) {
+    std::string token = first_token(*v);
+    if (!token.empty() && token != "no") {
+      automated = true;
+      // Zimbra/Sieve vacation: "auto-replied (zimbra; vacation)"; RFC 5436 owner-email=.
+      out_of_office = contains_ci(*v, "vacation") || contains_ci(*v, "owner-email");
+    }
+  }
+  if (has_header(e, "X-Autoreply") || has_header(e, "X-Autorespond") || has_header(e, "X-Loop"))
+    automated = true;
+  if (const std::string* v = e.header("Precedence")) {
+    std::string token = first_token(*v);
+    if (token == "bulk" || token == "list") list = true;
+    if (token == "junk" || token == "auto_reply") automated = true;
+  }
+  if (const std::string* v = e.header("X-Auto-Response-Suppress")) {
+    std::string s = lower_ascii(*v);
+    for (std::string_view word : {"all", "oof", "autoreply"}) {
+      std::size_t pos = 0;
+      while ((pos = s.find(word, pos)) != std::string::npos) {
+        bool left = pos == 0 || !g_ascii_isalpha(s[pos - 1]);
+        bool right = pos + word.size() == s.size() || !g_ascii_isalpha(s[pos + word.size()]);
+        if (left && right) automated = true;
+        pos += word.size();
+      }
+    }
+    // Exchange out-of-office: suppress header plus the inbox-rules loop marker.
+    if (automated && has_header(e, "X-MS-Exchange-Inbox-Rules-Loop")) out_of_office = true;
+  }
+  if (has_header(e, "List-Id") || has_header(e, "List-Unsubscribe")) list = true;
+  if (out_of_office_subject(e.subject)) out_of_office = true;
+
+  if (out_of_office) return MailKind::kOutOfOffice;
+  if (automated) return MailKind::kAutoReply;
+  if (list) return MailKind::kMailingList;
+  if (const std::string* v = e.header("Return-Path")) {
+    std::string rp = trim(*v);
+    if (rp.empty() || rp == "<>") return MailKind::kBounce;
+  }
+  return MailKind::kHuman;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,37 @@
+// Private GMime/GLib helpers for src/email: one-time initialization, RAII holders, and the
+// parser options every parse uses. Never included from include/ (R1).
+#pragma once
+
+#include <gmime/gmime.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace switchboard::gmime {
+
+/// Calls g_mime_init() once per process (std::call_once) and builds the shared parser
+/// options (loose RFC compliance, UTF-8 then windows-1252 for undeclared 8-bit text).
+/// Thread-safe; every entry point of src/email that touches GMime calls it first.
+GMimeParserOptions* options();
+
+template <typename T>
+struct Unref {
+  void operator()(T* p) const noexcept {
+    if (p) g_object_unref(p);
+  }
+};
+/// Owns one reference of a GObject.
+template <typename T>
+using Ptr = std::unique_ptr<T, Unref<T>>;
+
+/// Takes ownership of a g_malloc'ed string and returns it as std::string ("" for null).
+std::string take(char* s);
+/// A memory stream holding a copy of `bytes`.
+Ptr<GMimeStream> memory_stream(std::string_view bytes);
+/// Parses `bytes` as one message; nullptr when GMime finds none.
+Ptr<GMimeMessage> parse_message(std::string_view bytes);
+/// The decoded content (transfer encoding removed) of a leaf part.
+std::string part_content(GMimePart* part);
+
+}  // namespace switchboard::gmime

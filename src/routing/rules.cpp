@@ -1,0 +1,167 @@
+// RoutingRules: validation and JSON (simdjson reads, nlohmann_json writes). One table of
+// fields drives from_json and to_json, so the two can never disagree.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "email/email_internal.h"
+#include "switchboard/error.h"
+#include "switchboard/routing.h"
+
+namespace switchboard {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+[[noreturn]] void bad_type(std::string_view key, const char* expected) {
+  throw ValidationError("routing rule '" + std::string(key) + "' must be " + expected);
+}
+
+void read(simdjson::dom::element v, std::string_view key, std::string& out) {
+  std::string_view s;
+  if (v.get(s) != simdjson::SUCCESS) bad_type(key, "a string");
+  out = std::string(s);
+}
+
+void read(simdjson::dom::element v, std::string_view key, Strings& out) {
+  simdjson::dom::array arr;
+  if (v.get(arr) != simdjson::SUCCESS) bad_type(key, "a list of strings");
+  out.clear();
+  for (auto item : arr) {
+    std::string_view s;
+    if (item.get(s) != simdjson::SUCCESS) bad_type(key, "a list of strings");
+    out.emplace_back(s);
+  }
+}
+
+template <typename Int>
+void read(simdjson::dom::element v, std::string_view key, Int& out) {
+  int64_t i = 0;
+  if (v.get(i) != simdjson::SUCCESS) bad_type(key, "an integer");
+  if (i < 0) bad_type(key, "a non-negative integer");
+  out = static_cast<Int>(i);
+}
+
+// Calls fn(key, field&) for every field of the rules, in declaration order.
+template <typename Rules, typename Fn>
+void for_each_field(Rules& r, Fn&& fn) {
+  fn("support_aliases", r.support_aliases);
+  fn("sales_aliases", r.sales_aliases);
+  fn("info_aliases", r.info_aliases);
+  fn("internal_domains", r.internal_domains);
+  fn("blocked_senders", r.blocked_senders);
+  fn("system_keywords", r.system_keywords);
+  fn("system_prefixes", r.system_prefixes);
+  fn("generic_names", r.generic_names);
+  fn("open_statuses", r.open_statuses);
+  fn("reply_window_days", r.reply_window_days);
+  fn("subject_max_length", r.subject_max_length);
+  fn("empty_subject", r.empty_subject);
+  fn("plus_delimiter", r.plus_delimiter);
+  fn("max_references", r.max_references);
+  fn("support_alias_existing_ticket", r.support_alias_existing_ticket);
+  fn("sender_recency_link", r.sender_recency_link);
+  fn("closed_ticket", r.closed_ticket);
+  fn("closed_ticket_days", r.closed_ticket_days);
+  fn("automated_mail", r.automated_mail);
+  fn("reply_to", r.reply_to);
+  fn("loop_threshold", r.loop_threshold);
+  fn("loop_window_minutes", r.loop_window_minutes);
+  fn("loop_allow", r.loop_allow);
+  fn("ticket_status", r.ticket_status);
+  fn("ticket_priority", r.ticket_priority);
+  fn("lead_status", r.lead_status);
+  fn("reopen_status", r.reopen_status);
+  fn("error_log", r.error_log);
+}
+
+void check_choice(std::string_view key, const std::string& value,
+                  std::initializer_list<const char*> choices) {
+  for (const char* c : choices)
+    if (value == c) return;
+  std::string list;
+  for (const char* c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+  throw ValidationError("routing rule '" + std::string(key) + "' is '" + value +
+                        "'; expected one of: " + list);
+}
+
+}  // namespace
+
+void RoutingRules::validate() const {
+  check_choice("support_alias_existing_ticket", support_alias_existing_ticket,
+               {"link_latest_open", "link_if_same_subject", "always_new"});
+  check_choice("sender_recency_link", sender_recency_link, {"any_open", "same_subject", "off"});
+  check_choice("closed_ticket", closed_ticket, {"new_ticket", "reopen", "new_ticket_after_days"});
+  check_choice("automated_mail", automated_mail, {"attach_no_reopen", "drop"});
+  check_choice("reply_to", reply_to, {"use_from", "use_reply_to", "reply_to_keep_from_name"});
+  check_choice("error_log", error_log, {"all", "outcome", "errors", "none"});
+  auto non_negative = [](const char* key, long long v) {
+    if (v < 0) throw ValidationError(std::string("routing rule '") + key + "' must not be negative");
+  };
+  non_negative("reply_window_days", reply_window_days);
+  non_negative("closed_ticket_days", closed_ticket_days);
+  non_negative("max_references", max_references);
+  non_negative("loop_threshold", loop_threshold);
+  non_negative("loop_window_minutes", loop_window_minutes);
+  if (subject_max_length < 4) throw ValidationError("routing rule 'subject_max_length' must be at least 4");
+  if (ticket_status.empty() || ticket_priority.empty() || lead_status.empty())
+    throw ValidationError("routing rules 'ticket_status', 'ticket_priority' and 'lead_status' must be set");
+}
+
+RoutingRules RoutingRules::from_json(std::string_view json) {
+  simdjson::dom::parser parser;
+  RoutingRules rules;
+  for (auto field : email_detail::parse_json_object(parser, json, "routing rules")) {
+    bool known = false;
+    for_each_field(rules, [&](std::string_view key, auto& member) {
+      if (key != field.key) return;
+      known = true;
+      read(field.value, key, member);
+    });
+    if (!known) throw ValidationError("unknown routing rule '" + std::string(field.key) + "'");
+  }
+  rules.validate();
+  return rules;
+}
+
+std::string RoutingRules::to_json() const {
+  nlohmann::ordered_json j;
+  for_each_field(*this, [&](std::string_view key, const auto& member) { j[std::string(key)] = member; });
+  return j.dump(2);
+}
+
+std::string RouteResult::to_json() const {
+  nlohmann::ordered_json j;
+  j["action"] = action;
+  j["reason"] = reason;
+  j["doctype"] = doctype;
+  j["name"] = name;
+  j["contact"] = contact;
+  j["log_category"] = log_category;
+  j["match"] = match;
+  j["policy"] = policy;
+  j["kind"] = kind;
+  j["sender"] = sender;
+  j["sender_name"] = sender_name;
+  j["subject"] = subject;
+  j["message_id"] = message_id;
+  j["alias"] = alias;
+  j["alias_tag"] = alias_tag;
+  j["merged_from"] = merged_from;
+  j["communication"] = communication;
+  j["in_reply_to"] = in_reply_to;
+  j["reopened"] = reopened;
+  j["bounce_recipient"] = bounce_recipient;
+  j["bounce_status"] = bounce_status;
+  j["error"] = error;
+  auto log_entries = nlohmann::ordered_json::array();
+  for (const auto& [category, message] : log) log_entries.push_back({category, message});
+  j["log"] = log_entries;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace switchboard

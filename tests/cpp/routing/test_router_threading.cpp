@@ -1,0 +1,227 @@
+// Reply detection across tickets and leads: In-Reply-To, References newest first (at most
+// 32), forwards, shared Message-IDs after a transfer, merge redirects, dedupe.
+#include <doctest/doctest.h>
+
+#include "routing/routing_test_support.h"
+
+using namespace switchboard;
+using routing_test::kSales;
+using routing_test::kSupport;
+using routing_test::mail;
+using routing_test::RouterFixture;
+
+namespace {
+const std::string kElsewhere = "hello@zipcushions.com";  // no routing alias
+}
+
+TEST_CASE("threading: a reply to a lead's mail goes to the lead, not to a ticket") {
+  RouterFixture f;
+  f.ticket("ann@x.com");  // an open ticket the sender rules would pick
+  std::string lead = f.lead("ann@x.com");
+  f.communication("quote-1@cozycornerpatios.com", "CRM Lead", lead);
+  auto reply = mail("m1@x.com", "ann@x.com", {kElsewhere}, "Re: your quote");
+  reply.references = {"quote-1@cozycornerpatios.com"};
+  RouteResult r = f.router.route(reply);
+  CHECK(r.action == "link_lead");
+  CHECK(r.name == lead);
+  CHECK(r.reason == "references");
+}
+
+TEST_CASE("threading: In-Reply-To wins over References; References are read newest first") {
+  RouterFixture f;
+  std::string a = f.ticket("ann@x.com"), b = f.ticket("ann@x.com"), c = f.ticket("ann@x.com");
+  f.communication("a@ours", "HD Ticket", a);
+  f.communication("b@ours", "HD Ticket", b);
+  f.communication("c@ours", "HD Ticket", c);
+  auto m = mail("m1@x.com", "ann@x.com", {kElsewhere}, "Re: x");
+  m.references = {"a@ours", "b@ours", "unknown@x"};
+  CHECK(f.router.plan(m).name == b);  // the rightmost known id
+  m.in_reply_to = "<c@ours>";
+  CHECK(f.router.plan(m).name == c);
+  CHECK(f.router.plan(m).match == "in_reply_to");
+  m.in_reply_to = "not-ours@x";  // unknown parent: fall back on References
+  CHECK(f.router.plan(m).name == b);
+}
+
+TEST_CASE("threading: at most the newest 32 References ids are looked at") {
+  RouterFixture f;
+  std::string old = f.ticket("ann@x.com", "Open", "2025-03-10 11:00:00.000000");
+  f.communication("root@ours", "HD Ticket", old);
+  auto m = mail("m1@x.com", "ann@x.com", {kElsewhere}, "Re: x");
+  m.references.push_back("root@ours");
+  for (int i = 0; i < 32; ++i) m.references.push_back("noise" + std::to_string(i) + "@x");
+  RoutingRules no_l3;
+  no_l3.sender_recency_link = "off";
+  RouteResult r = f.with(no_l3).plan(m);
+  CHECK(r.action == "create_ticket");  // the root is 33rd from the end: ignored
+  CHECK(r.reason == "ticket_history");
+  m.references.erase(m.references.begin() + 1);  // now it is the 32nd
+  CHECK(f.with(no_l3).plan(m).name == old);
+  no_l3.max_references = 40;
+  m.references.insert(m.references.begin() + 1, "noise-x@x");
+  CHECK(f.with(no_l3).plan(m).name == old);
+}
+
+TEST_CASE("threading: a mail's own Message-ID in References is not a thread") {
+  RouterFixture f;
+  std::string t = f.ticket("ann@x.com", "Closed");
+  f.communication("self@x.com", "HD Ticket", t, "Sent");
+  auto m = mail("self@x.com", "ann@x.com", {kElsewhere});
+  m.references = {"self@x.com"};
+  RouteResult r = f.router.plan(m);
+  CHECK(r.action == "create_ticket");  // not linked to the closed ticket through its own id
+  CHECK(r.reason == "ticket_history");
+  CHECK(r.match.empty());
+}
+
+TEST_CASE("threading: forwarded to another routing alias starts a new record; Cc does not") {
+  RouterFixture f;
+  std::string t = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Faded covers")).name;
+  // The customer forwards the support thread to sales@ (support@ in Cc).
+  auto fwd = mail("m2@x.com", "ann@x.com", {kSales}, "Fwd: Faded covers");
+  fwd.cc = {kSupport};
+  fwd.references = {"m1@x.com"};
+  RouteResult r = f.router.route(fwd);
+  CHECK(r.action == "create_lead");
+  CHECK(r.reason == "forwarded");
+  CHECK(r.match == "forwarded");
+  CHECK(r.alias == kSales);
+  // A reply to support@ with sales@ only in Cc stays on the ticket.
+  auto reply = mail("m3@x.com", "ann@x.com", {kSupport}, "Re: Faded covers");
+  reply.cc = {kSales};
+  reply.in_reply_to = "m1@x.com";
+  RouteResult s = f.router.route(reply);
+  CHECK(s.action == "link_ticket");
+  CHECK(s.name == t);
+  CHECK(s.reason == "in_reply_to");
+  // A lead thread forwarded to support@ gets a ticket.
+  std::string lead = f.lead("bob@y.com");
+  f.communication("quote@ours", "CRM Lead", lead);
+  auto to_support = mail("m4@x.com", "bob@y.com", {"support@zipcushions.com"}, "Fwd: quote");
+  to_support.in_reply_to = "quote@ours";
+  RouteResult u = f.router.route(to_support);
+  CHECK(u.action == "create_ticket");
+  CHECK(u.reason == "forwarded");
+}
+
+TEST_CASE("threading: when several Communications share a Message-ID the newest owns the thread") {
+  // A lead -> ticket transfer copied the mail (same message_id) and kept the original.
+  RouterFixture f;
+  std::string lead = f.lead("ann@x.com");
+  std::string ticket = f.ticket("ann@x.com");
+  f.communication("shared@x.com", "CRM Lead", lead, "Received", "2025-03-01 10:00:00.000000");
+  std::string copy =
+      f.communication("shared@x.com", "HD Ticket", ticket, "Received", "2025-03-05 10:00:00.000000");
+  auto reply = mail("m1@x.com", "ann@x.com", {kElsewhere}, "Re: x");
+  reply.in_reply_to = "shared@x.com";
+  RouteResult r = f.router.plan(reply);
+  CHECK(r.doctype == "HD Ticket");
+  CHECK(r.name == ticket);
+  CHECK(r.in_reply_to == copy);
+  // Same creation time: the greater name wins (creation desc, then name desc).
+  RouterFixture g;
+  std::string l2 = g.lead("bob@y.com");
+  std::string t2 = g.ticket("bob@y.com");
+  g.store->insert("Communication", {{"name", "zzzz000001"}, {"message_id", "tie@x.com"},
+                                    {"reference_doctype", "CRM Lead"}, {"reference_name", l2},
+                                    {"creation", "2025-03-01 10:00:00.000000"}});
+  g.store->insert("Communication", {{"name", "aaaa000001"}, {"message_id", "tie@x.com"},
+                                    {"reference_doctype", "HD Ticket"}, {"reference_name", t2},
+                                    {"creation", "2025-03-01 10:00:00.000000"}});
+  auto tie = mail("m2@x.com", "bob@y.com", {kElsewhere});
+  tie.in_reply_to = "tie@x.com";
+  CHECK(g.router.plan(tie).name == l2);
+  // The original deleted after the transfer: the copy alone still threads.
+  g.store->remove("Communication", "zzzz000001");
+  CHECK(g.router.plan(tie).name == t2);
+}
+
+TEST_CASE("threading: the duplicate check counts received mail only, copies included") {
+  RouterFixture f;
+  std::string ticket = f.ticket("ann@x.com");
+  // Our own outgoing mail with this id (e.g. a copy of what we sent) is no reason to skip.
+  f.communication("dup@x.com", "HD Ticket", ticket, "Sent");
+  RouteResult r = f.router.route(mail("dup@x.com", "ann@x.com", {kSupport}));
+  CHECK(r.action == "link_ticket");
+  // Once received it is a duplicate, whether stored once or twice (transfer copies).
+  f.communication("dup@x.com", "CRM Lead", f.lead("ann@x.com"), "Received");
+  auto before = test_support::snapshot(*f.store);
+  RouteResult again = f.router.route(mail("<dup@x.com>", "ann@x.com", {kSupport}));
+  CHECK(again.action == "skip");
+  CHECK(again.reason == "duplicate");
+  CHECK(again.log_category == "Route: Duplicate");
+  auto after = test_support::snapshot(*f.store);
+  after.erase("Error Log");
+  before.erase("Error Log");
+  CHECK(after == before);  // nothing but the log changed
+}
+
+TEST_CASE("threading: a mail without Message-ID dedupes through its synthetic id") {
+  RouterFixture f;
+  auto m = mail("", "ann@x.com", {kSupport}, "No id");
+  RouteResult a = f.router.route(m);
+  RouteResult b = f.router.route(m);
+  CHECK(a.action == "create_ticket");
+  CHECK(a.message_id.rfind("sb-", 0) == 0);
+  CHECK(f.store->get("Communication", a.communication)->text("message_id") == a.message_id);
+  CHECK(b.reason == "duplicate");
+  CHECK(b.message_id == a.message_id);
+}
+
+TEST_CASE("threading: merged tickets and leads redirect to their survivor") {
+  RouterFixture f;
+  std::string a = f.ticket("ann@x.com", "Closed"), b = f.ticket("ann@x.com", "Closed");
+  std::string survivor = f.ticket("ann@x.com", "Open");
+  f.store->update("HD Ticket", a, {{"is_merged", 1}, {"merged_with", b}});
+  f.store->update("HD Ticket", b, {{"is_merged", 1}, {"merged_with", survivor}});
+  f.communication("on-a@ours", "HD Ticket", a);
+  auto reply = mail("m1@x.com", "ann@x.com", {kSupport}, "Re: x");
+  reply.in_reply_to = "on-a@ours";
+  RouteResult r = f.router.route(reply);
+  CHECK(r.action == "link_ticket");
+  CHECK(r.name == survivor);
+  CHECK(r.merged_from == a);
+  CHECK(f.store->get("Communication", r.communication)->text("reference_name") == survivor);
+
+  std::string old_lead = f.lead("bob@y.com");
+  std::string new_lead = f.lead("robert@y.com");
+  f.store->update("CRM Lead", old_lead, {{"custom_merged_into", new_lead}});
+  RouteResult l = f.router.route(mail("m2@x.com", "bob@y.com", {kSales}));
+  CHECK(l.action == "link_lead");
+  CHECK(l.name == new_lead);
+  CHECK(l.merged_from == old_lead);
+  // A pointer cycle does not hang.
+  f.store->update("CRM Lead", new_lead, {{"custom_merged_into", old_lead}});
+  CHECK(f.router.plan(mail("m3@x.com", "bob@y.com", {kSales})).action == "link_lead");
+}
+
+TEST_CASE("threading: a thread whose record is gone is no thread") {
+  RouterFixture f;
+  f.communication("gone@ours", "HD Ticket", "9999");
+  auto reply = mail("m1@x.com", "new@y.com", {kSupport}, "Re: x");
+  reply.in_reply_to = "gone@ours";
+  RouteResult r = f.router.plan(reply);
+  CHECK(r.action == "create_ticket");
+  CHECK(r.reason == "support_alias");
+}
+
+TEST_CASE("threading: a human reply to a waiting ticket reopens it") {
+  RouterFixture f;
+  std::string t = f.ticket("ann@x.com", "Replied");
+  f.communication("agent@ours", "HD Ticket", t);
+  auto reply = mail("m1@x.com", "ann@x.com", {kSupport}, "Re: x");
+  reply.in_reply_to = "agent@ours";
+  RouteResult r = f.router.route(reply);
+  CHECK(r.action == "link_ticket");
+  CHECK(r.reopened);
+  CHECK(f.store->get("HD Ticket", t)->text("status") == "Open");
+  // reopen_status "" leaves statuses alone.
+  RoutingRules keep;
+  keep.reopen_status = "";
+  std::string t2 = f.ticket("bob@y.com", "Replied");
+  f.communication("agent2@ours", "HD Ticket", t2);
+  auto r2 = mail("m2@x.com", "bob@y.com", {kSupport}, "Re: x");
+  r2.in_reply_to = "agent2@ours";
+  CHECK_FALSE(f.with(keep).route(r2).reopened);
+  CHECK(f.store->get("HD Ticket", t2)->text("status") == "Replied");
+}

@@ -1,0 +1,67 @@
+// RoutingRules: the seed's lists as defaults, JSON in and out, validation.
+#include <doctest/doctest.h>
+
+#include "routing/routing_test_support.h"
+
+using namespace switchboard;
+
+TEST_CASE("rules: the defaults are the seed's lists and behaviour") {
+  RoutingRules r;
+  using V = std::vector<std::string>;
+  CHECK(r.support_aliases == V{"support@cozycornerpatios.com", "support@zipcushions.com"});
+  CHECK(r.sales_aliases == V{"sales@cozycornerpatios.com", "sales@zipcushions.com"});
+  CHECK(r.info_aliases == V{"info@cozycornerpatios.com", "info@zipcushions.com"});
+  CHECK(r.internal_domains == V{"cozycornerpatios.com", "zipcushions.com"});
+  CHECK(r.blocked_senders == V{"admin@example.com", "administrator@example.com",
+                               "admin@cozycornerpatios.com", "administrator@cozycornerpatios.com",
+                               "admin@zipcushions.com", "administrator@zipcushions.com"});
+  CHECK(r.system_keywords == V{"mailer-daemon", "noreply", "no-reply", "postmaster", "bounce",
+                               "donotreply", "do-not-reply", "automated"});
+  CHECK(r.generic_names == V{"administrator", "admin", "noreply", "support", "sales", "info"});
+  CHECK(r.open_statuses == V{"Open", "Replied", "Waiting for Customer", "On Hold"});
+  CHECK(r.reply_window_days == 7);
+  CHECK(r.subject_max_length == 140);
+  CHECK(r.support_alias_existing_ticket == "link_latest_open");
+  CHECK(r.sender_recency_link == "any_open");
+  CHECK(r.closed_ticket == "new_ticket");
+  CHECK(r.automated_mail == "attach_no_reopen");
+  CHECK(r.reply_to == "use_from");
+  CHECK(r.loop_threshold == 20);
+  CHECK(r.loop_window_minutes == 120);
+  CHECK(r.ticket_status == "Open");
+  CHECK(r.ticket_priority == "Medium");
+  CHECK(r.lead_status == "New");
+  CHECK(r.error_log == "all");
+  CHECK_NOTHROW(r.validate());
+}
+
+TEST_CASE("rules: from_json keeps defaults for absent keys and round-trips") {
+  RoutingRules r = RoutingRules::from_json(R"({
+    "support_aliases": ["help@shop.example"], "closed_ticket": "new_ticket_after_days",
+    "closed_ticket_days": 14, "loop_allow": ["@partner.example"], "error_log": "outcome"})");
+  CHECK(r.support_aliases == std::vector<std::string>{"help@shop.example"});
+  CHECK(r.sales_aliases.size() == 2);
+  CHECK(r.closed_ticket == "new_ticket_after_days");
+  CHECK(r.closed_ticket_days == 14);
+  CHECK(r.error_log == "outcome");
+  RoutingRules back = RoutingRules::from_json(r.to_json());
+  CHECK(back.to_json() == r.to_json());
+  CHECK(RoutingRules::from_json("{}").to_json() == RoutingRules().to_json());
+}
+
+TEST_CASE("rules: bad JSON, unknown keys, wrong types and bad values are refused") {
+  CHECK_THROWS_AS(RoutingRules::from_json("{"), ParseError);
+  CHECK_THROWS_AS(RoutingRules::from_json("[]"), ParseError);
+  CHECK_THROWS_WITH_AS(RoutingRules::from_json(R"({"support_alias": []})"),
+                       "unknown routing rule 'support_alias'", ValidationError);
+  CHECK_THROWS_AS(RoutingRules::from_json(R"({"support_aliases": "x@y.z"})"), ValidationError);
+  CHECK_THROWS_AS(RoutingRules::from_json(R"({"support_aliases": [1]})"), ValidationError);
+  CHECK_THROWS_AS(RoutingRules::from_json(R"({"reply_window_days": "7"})"), ValidationError);
+  CHECK_THROWS_AS(RoutingRules::from_json(R"({"reply_window_days": -1})"), ValidationError);
+  CHECK_THROWS_AS(RoutingRules::from_json(R"({"closed_ticket": "sometimes"})"), ValidationError);
+  RoutingRules bad;
+  bad.sender_recency_link = "always";
+  CHECK_THROWS_AS(bad.validate(), ValidationError);
+  CHECK_THROWS_AS(Router(make_memory_store(), bad), ValidationError);
+  CHECK_THROWS_AS(Router(nullptr), ValidationError);
+}
