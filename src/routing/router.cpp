@@ -41,6 +41,7 @@ std::vector<Mailbox> mailboxes(std::string_view entry) {
 // A thread found through a Message-ID.
 struct Thread {
   std::string doctype, name, pointed_at, communication, level;
+  std::string recipients;  // To of the matched Communication
   Document record;  // the fields of the record that the decision needs
 };
 
@@ -291,11 +292,12 @@ class Decider {
         Query{Filter("message_id", Value(id)),
               Filter("reference_doctype", Op::kIn, std::vector<Value>{Value(kTicket), Value(kLead)}),
               Filter::make("reference_name", "is", Value("set"))}
-            .select({"name", "reference_doctype", "reference_name"})
+            .select({"name", "reference_doctype", "reference_name", "recipients"})
             .order("creation desc, name desc")
             .take(1));
     if (rows.empty()) return std::nullopt;
     Thread t;
+    t.recipients = rows.front().text("recipients");
     t.doctype = rows.front().text("reference_doctype");
     t.pointed_at = rows.front().text("reference_name");
     t.communication = rows.front().name();
@@ -369,10 +371,21 @@ class Decider {
     return "auto_reply";
   }
 
+  // Whether the thread's matched email was itself addressed to `alias` (then a mail to that
+  // alias is a reply in the same conversation, e.g. after a lead <-> ticket transfer).
+  bool thread_addressed_to(const Thread& t, const std::optional<EmailAddress>& alias) const {
+    if (!alias) return false;
+    for (const auto& box : mailboxes(t.recipients))
+      if (parse_email_address(box.address, rules_.plus_delimiter).base() == alias->base()) return true;
+    return false;
+  }
+
   // A header match. Returns false to let the alias rules decide instead.
   bool follow_thread(const Thread& t) {
     bool is_ticket = t.doctype == kTicket;
-    if ((is_ticket && sales_in_to_ && !support_in_to_) || (!is_ticket && support_in_to_ && !sales_in_to_)) {
+    bool other_alias = (is_ticket && sales_in_to_ && !support_in_to_) ||
+                       (!is_ticket && support_in_to_ && !sales_in_to_);
+    if (other_alias && !thread_addressed_to(t, is_ticket ? sales_ : support_)) {
       // Forwarded to another routing alias: a new record for that alias.
       r_.match = "forwarded";
       if (is_ticket) sales("forwarded");
