@@ -292,7 +292,7 @@ raw numbers given to find_duplicates (default: the site default). Thread-safe.)d
            py::arg("shared_cap") = 20, py::arg("include_converted") = false,
            py::arg("include_closed") = false, py::arg("closed_statuses") = py::none(),
            py::arg("merged_ticket_status") = "Closed", py::arg("fill_blanks") = true,
-           py::arg("batch_size") = 1000, py::arg("extra_relink_rules") = py::none())
+           py::arg("batch_size") = 0, py::arg("extra_relink_rules") = py::none())
       .def("on_phone_changed", &PhoneMerger::on_phone_changed, py::arg("doctype"),
            py::arg("name"), py::arg("dry_run") = false, release_gil(),
            "The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) "

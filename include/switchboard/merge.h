@@ -57,7 +57,9 @@ struct SWITCHBOARD_EXPORT MergeOptions {
   /// Fill the survivor's blank fields (email, names, numbers, contact...) from the merged
   /// records, oldest first; its own non-empty values always win.
   bool fill_blanks = true;
-  std::int64_t batch_size = 1000;  ///< bulk_merge: merges committed per transaction
+  /// bulk_merge: merges committed per transaction; 0 (the default) runs the whole bulk merge
+  /// in one all-or-nothing transaction, the fastest on SQLite (it holds the write lock).
+  std::int64_t batch_size = 0;
   std::vector<RelinkRule> extra_relink_rules;  ///< a site's own references, moved too
 };
 
@@ -155,8 +157,8 @@ class SWITCHBOARD_EXPORT PhoneMerger {
   /// included), oldest first (creation, then name). Empty for input without a key.
   std::vector<std::string> find_duplicates(std::string_view doctype, std::string_view raw_phone);
   /// Groups every unmerged in-scope record by equal keys (records sharing any key join one
-  /// group) and merges each group into its oldest record (creation, then name). Each group is
-  /// one transaction; `options().batch_size` groups are committed together.
+  /// group) and merges each group into its oldest record (creation, then name), in one
+  /// transaction (or one per options().batch_size merges); progress after every 1,000 groups.
   BulkMergeReport bulk_merge(std::string_view doctype, bool dry_run = false,
                              const MergeProgress& progress = {});
   /// Recomputes the stored keys of every row of a keyed doctype (see phone_key_fields) and

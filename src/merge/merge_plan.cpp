@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "merge_internal.h"
@@ -152,6 +153,7 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
   for (const auto& f : kind.state_fields) add_unique(fields, f);
   if (options.fill_blanks)
     for (const auto& f : kind.fill_fields) add_unique(fields, f);
+  std::sort(names.begin(), names.end());  // neighbouring keys: fewer pages to read
   std::unordered_map<std::string, Document> docs;
   for (auto& d : find_in(store, kind.doctype, "name", names, fields)) {
     std::string name = d.text("name");
@@ -200,12 +202,13 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
     auto rows = find_in(store, rule.doctype, rule.name_field, live_sources, row_fields, typed);
     if (rows.empty()) continue;
     // Oldest source first, then by row name: the first link to a parent is the one kept.
-    auto order = [&](const Document& d) {
-      const auto& at = step_of.at(d.text(rule.name_field));
-      return std::make_tuple(at.first, at.second, d.text("name"));
-    };
-    std::sort(rows.begin(), rows.end(),
-              [&](const Document& a, const Document& b) { return order(a) < order(b); });
+    std::vector<std::tuple<std::size_t, std::size_t, std::string, std::size_t>> order;
+    order.reserve(rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const auto& at = step_of.at(rows[r].text(rule.name_field));
+      order.emplace_back(at.first, at.second, rows[r].text("name"), r);
+    }
+    std::sort(order.begin(), order.end());
     std::unordered_map<std::string, std::set<std::string>> linked;  // target -> slots
     if (rule.dedupe)
       for (const auto& d : find_in(store, rule.doctype, rule.name_field, live_targets,
@@ -213,16 +216,16 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
         linked[d.text(rule.name_field)].insert(slot_of(d));
     const std::string moved_as = rule.doctype + "." + rule.name_field;
     std::map<std::size_t, std::vector<std::string>> moves, removals;  // plan -> rows
-    for (const auto& row : rows) {
-      const auto [plan_index, step_index] = step_of.at(row.text(rule.name_field));
+    for (const auto& [plan_index, step_index, row_name, r] : order) {
+      const Document& row = rows[r];
       GroupPlan& plan = plans[plan_index];
       MergeStep& step = plan.report.steps[step_index];
       if (rule.dedupe && !linked[plan.report.target].insert(slot_of(row)).second) {
-        step.removed[rule.doctype].push_back(row.text("name"));
-        removals[plan_index].push_back(row.text("name"));
+        step.removed[rule.doctype].push_back(row_name);
+        removals[plan_index].push_back(row_name);
       } else {
-        step.moved[moved_as].push_back(row.text("name"));
-        moves[plan_index].push_back(row.text("name"));
+        step.moved[moved_as].push_back(row_name);
+        moves[plan_index].push_back(row_name);
       }
     }
     for (auto& [i, rows_moved] : moves) plans[i].moves.emplace_back(rule, std::move(rows_moved));
@@ -263,22 +266,30 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
   const MergeReport& report = plan.report;
   if (report.steps.empty()) return;
   const Value target(report.target);
+  const std::vector<std::string> sources = report.sources();
+  // Rows named by sources or by name: planned in this same transaction, both select exactly
+  // the planned rows; by source, the reference index finds them.
+  auto by = [](const std::string& field, const std::vector<std::string>& values, auto&& fn) {
+    if (values.size() == 1) fn(Filter(field, Value(values.front())));
+    else for_chunks(values, [&](std::vector<Value> chunk) { fn(Filter(field, Op::kIn, std::move(chunk))); });
+  };
   for (const auto& [rule, rows] : plan.moves) {
     Document change;
     change.set(rule.name_field, target);
-    for_chunks(rows, [&](std::vector<Value> chunk) {
-      store.update_where(rule.doctype, {Filter("name", Op::kIn, std::move(chunk))}, change,
-                         /*update_modified=*/false);
-    });
+    auto move = [&](Filter f) {
+      Filters filters{std::move(f)};
+      if (!rule.doctype_field.empty()) filters.emplace_back(rule.doctype_field, Value(kind.doctype));
+      store.update_where(rule.doctype, filters, change, /*update_modified=*/false);
+    };
+    if (rule.dedupe) by("name", rows, move);  // some of the links are removed instead
+    else by(rule.name_field, sources, move);
   }
   for (const auto& [doctype, rows] : plan.removals)
     for_chunks(rows, [&](std::vector<Value> chunk) {
       store.remove_where(doctype, {Filter("name", Op::kIn, std::move(chunk))});
     });
   const Document marks = tombstone(kind, options, report.target);
-  for_chunks(report.sources(), [&](std::vector<Value> chunk) {
-    store.update_where(kind.doctype, {Filter("name", Op::kIn, std::move(chunk))}, marks);
-  });
+  by("name", sources, [&](Filter f) { store.update_where(kind.doctype, {std::move(f)}, marks); });
   if (!plan.fill.empty()) store.update(kind.doctype, report.target, plan.fill);
   const Value now(store.now());
   for (std::size_t i = 0; i < report.steps.size(); ++i) {

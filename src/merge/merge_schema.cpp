@@ -33,7 +33,6 @@ void add_merge_schema(Schema& schema) {
                 text_field("target_name", true), text_field("phone_key"),
                 merged_on, text_field("trigger"), text_field("moved"), text_field("removed"),
                 text_field("filled"), text_field("source_before")};
-  log.indexes = {{"reference_doctype", "target_name"}};
   schema.add(std::move(log));
 }
 

@@ -104,8 +104,8 @@ PhoneMerger::PhoneMerger(std::shared_ptr<Store> store, std::string region, Merge
     : store_(std::move(store)), region_(std::move(region)), options_(std::move(options)) {
   if (!store_) throw ValidationError("PhoneMerger needs a store", ErrorCode::kInvalidArgument);
   if (!region_.empty()) region_ = phone_detail::resolve_region(region_);  // fail early
-  if (options_.shared_cap < 1 || options_.batch_size < 1)
-    throw ValidationError("shared_cap and batch_size must be at least 1",
+  if (options_.shared_cap < 1 || options_.batch_size < 0)
+    throw ValidationError("shared_cap must be at least 1 and batch_size not negative",
                           ErrorCode::kInvalidArgument);
 }
 
@@ -275,11 +275,11 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   };
   std::vector<Row> rows;
   std::vector<std::pair<std::string, std::uint32_t>> entries;
-  Filters unmerged{Filter::make(kind.pointer, "is", Value("not set"))};
-  if (kind.doctype == "HD Ticket") unmerged.emplace_back("is_merged", Value(0));
-  if (kind.keys->size() == 1) unmerged.push_back(Filter::make(kind.keys->front().key, "is", Value("set")));
-  scan(store, kind.doctype, unmerged, merge_detail::record_fields(kind), [&](std::vector<Document>& page) {
+  // Only the name range is filtered in SQL: other conditions could make SQLite prefer another
+  // index and sort the whole table for every page.
+  scan(store, kind.doctype, {}, merge_detail::record_fields(kind), [&](std::vector<Document>& page) {
     for (auto& d : page) {
+      if (merge_detail::is_merged(kind, d)) continue;
       auto ids = merge_detail::identities(kind, d);
       if (ids.empty()) continue;
       const auto index = static_cast<std::uint32_t>(rows.size());
@@ -346,16 +346,24 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
     }
     groups.push_back(std::move(members));
   }
-  std::sort(groups.begin(), groups.end(),
-            [&](const auto& a, const auto& b) { return older(a.front(), b.front()); });
+  // Work in the order of the records merged away (rows are in name order): their rows, call
+  // logs and index entries are the ones rewritten, so neighbours share pages. The report is
+  // ordered by survivor afterwards.
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    return *std::min_element(a.begin() + 1, a.end()) < *std::min_element(b.begin() + 1, b.end());
+  });
   std::sort(report.shared.begin(), report.shared.end(),
             [](const SharedNumber& a, const SharedNumber& b) { return a.key < b.key; });
 
-  // 4. Plan and apply, batch by batch; each batch is one transaction.
+  // 4. Plan and apply in chunks (progress is reported after each); commit every batch_size
+  //    merges, or once at the end (the default: one all-or-nothing transaction, which is also
+  //    what SQLite's write-ahead log handles best).
   auto rules = merge_detail::active_rules(store, kind, options_, true);
   const auto total = static_cast<std::int64_t>(groups.size());
-  for (std::int64_t begin = 0; begin < total; begin += options_.batch_size) {
-    const std::int64_t end = std::min(total, begin + options_.batch_size);
+  const std::int64_t per_commit = options_.batch_size > 0 ? options_.batch_size : std::max<std::int64_t>(total, 1);
+  constexpr std::int64_t kChunk = 1000;
+  std::vector<std::pair<std::uint32_t, MergeReport>> done;  // (survivor row, report)
+  auto run_chunk = [&](std::int64_t begin, std::int64_t end) {
     std::vector<GroupSpec> specs;
     for (std::int64_t g = begin; g < end; ++g) {
       const auto& members = groups[static_cast<std::size_t>(g)];
@@ -369,18 +377,27 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
       }
       specs.push_back(std::move(spec));
     }
+    auto plans = merge_detail::plan_groups(store, kind, options_, rules, specs, dry_run);
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      if (plans[i].report.steps.empty()) continue;  // merged meanwhile by someone else
+      if (!dry_run) merge_detail::apply_plan(store, kind, options_, plans[i], "bulk_merge");
+      done.emplace_back(groups[static_cast<std::size_t>(begin) + static_cast<std::int64_t>(i)].front(),
+                        std::move(plans[i].report));
+    }
+    if (progress) progress(end, total);
+  };
+  for (std::int64_t batch = 0; batch < total; batch += per_commit) {
+    const std::int64_t batch_end = std::min(total, batch + per_commit);
     auto run_batch = [&] {
-      auto plans = merge_detail::plan_groups(store, kind, options_, rules, specs, dry_run);
-      for (auto& plan : plans) {
-        if (plan.report.steps.empty()) continue;  // merged meanwhile by someone else
-        if (!dry_run) merge_detail::apply_plan(store, kind, options_, plan, "bulk_merge");
-        report.merges.push_back(std::move(plan.report));
-      }
+      for (std::int64_t begin = batch; begin < batch_end; begin += kChunk)
+        run_chunk(begin, std::min(batch_end, begin + kChunk));
     };
     if (dry_run) run_batch();
     else in_transaction(store, run_batch);
-    if (progress) progress(end, total);
   }
+  std::sort(done.begin(), done.end(),
+            [&](const auto& a, const auto& b) { return older(a.first, b.first); });
+  for (auto& d : done) report.merges.push_back(std::move(d.second));
   return report;
 }
 
@@ -405,13 +422,11 @@ RekeyReport PhoneMerger::rekey(std::string_view doctype, const MergeProgress& pr
       merge_detail::recompute_derived(def, row, stale);
       if (stale) updates.emplace_back(row.text("name"), merge_detail::derived_sources(def, row));
     }
-    for (std::size_t i = 0; i < updates.size();) {
-      const std::size_t end = std::min(updates.size(), i + static_cast<std::size_t>(options_.batch_size));
+    if (!updates.empty()) {  // one transaction per page read
       in_transaction(store, [&] {
-        for (std::size_t k = i; k < end; ++k)
-          store.update(doctype, updates[k].first, updates[k].second, /*update_modified=*/false);
+        for (const auto& [name, sources] : updates)
+          store.update(doctype, name, sources, /*update_modified=*/false);
       });
-      i = end;
     }
     report.scanned += static_cast<std::int64_t>(page.size());
     report.updated += static_cast<std::int64_t>(updates.size());

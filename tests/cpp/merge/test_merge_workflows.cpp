@@ -246,3 +246,51 @@ TEST_CASE_TEMPLATE("merge: every merge is idempotent", F, Memory, Sqlite) {
     CHECK(test_support::snapshot(*s) == once);
   }
 }
+
+TEST_CASE_TEMPLATE("merge: with batch_size, a failure keeps committed batches and no half merge",
+                   F, Memory, Sqlite) {
+  auto seed = [](Store& s) {
+    for (int g = 0; g < 3; ++g) {
+      std::string number = "555 100 000" + std::to_string(g);
+      for (int k = 0; k < 2; ++k) {
+        std::string t = s.insert("HD Ticket", {{"name", "G" + std::to_string(g) + "-" + std::to_string(k)},
+                                               {"subject", "x"}, {"contact_mobile", number}});
+        ticket_call(s, "call-" + t, t);
+      }
+    }
+  };
+  MergeOptions one_by_one;
+  one_by_one.batch_size = 1;
+  std::int64_t total = 0;
+  {
+    auto inner = F::make();
+    seed(*inner);
+    auto faulty = std::make_shared<FaultyStore>(inner);
+    CHECK(PhoneMerger(faulty, "", one_by_one).bulk_merge("HD Ticket").records_merged() == 3);
+    total = faulty->writes();
+  }
+  for (std::int64_t k = 1; k <= total; ++k) {
+    CAPTURE(k);
+    auto inner = F::make();
+    seed(*inner);
+    auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0});
+    CHECK_THROWS_AS(PhoneMerger(faulty, "", one_by_one).bulk_merge("HD Ticket"), StoreError);
+    int merged = 0;
+    for (int g = 0; g < 3; ++g) {
+      const std::string target = "G" + std::to_string(g) + "-0", source = "G" + std::to_string(g) + "-1";
+      const bool is_merged = inner->get("HD Ticket", source)->integer("is_merged") == 1;
+      const auto on_target = names_where(*inner, "Helpdesk Call Log", "ticket", target).size();
+      const auto logs = inner->count(kMergeLogDoctype, {Filter("source_name", Value(source))});
+      if (is_merged) {
+        ++merged;
+        CHECK(on_target == 2);
+        CHECK(logs == 1);
+      } else {
+        CHECK(on_target == 1);
+        CHECK(logs == 0);
+      }
+    }
+    CHECK(merged < 3);
+    CHECK(inner->transaction_depth() == 0);
+  }
+}
