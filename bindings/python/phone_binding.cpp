@@ -97,8 +97,10 @@ void init_phone(py::module_& m) {
   m.def("resolve_survivor", &resolve_survivor, py::arg("store").none(false), py::arg("doctype"),
         py::arg("name"), py::call_guard<py::gil_scoped_release>(),
         "The record `name` ended up in after merges (follows merge pointers; cycle-safe).");
-  m.def("merge_pointer_field", [](const std::string& doctype) { return std::string(merge_pointer_field(doctype)); },
-        py::arg("doctype"), "The field holding a doctype's merge pointer, or ''.");
+  m.def(
+      "merge_pointer_field",
+      [](const std::string& doctype) { return std::string(merge_pointer_field(doctype)); },
+      py::arg("doctype"), "The field holding a doctype's merge pointer, or ''.");
 
   // ---- phones ---------------------------------------------------------------------------
   py::class_<Phone>(m, "Phone", "A parsed phone number (see normalize_phone).")
@@ -230,7 +232,8 @@ void init_phone(py::module_& m) {
       .def("__repr__", [](const MergeReport& r) {
         return "MergeReport(" + r.doctype + " " + r.target + ": " + std::to_string(r.steps.size()) +
                " merged, " + std::to_string(r.rows_moved()) + " rows moved" +
-               (r.skipped.empty() ? "" : ", skipped: " + r.skipped) + (r.dry_run ? ", dry run)" : ")");
+               (r.skipped.empty() ? "" : ", skipped: " + r.skipped) +
+               (r.dry_run ? ", dry run)" : ")");
       });
   py::class_<BulkMergeReport>(m, "BulkMergeReport", "What bulk_merge did (or would do).")
       .def_readonly("doctype", &BulkMergeReport::doctype)
@@ -285,7 +288,8 @@ raw numbers given to find_duplicates (default: the site default). Thread-safe.)d
              o.fill_blanks = fill_blanks;
              o.batch_size = batch_size;
              if (!extra_relink_rules.is_none())
-               for (py::handle h : extra_relink_rules) o.extra_relink_rules.push_back(relink_rule(h));
+               for (py::handle h : extra_relink_rules)
+                 o.extra_relink_rules.push_back(relink_rule(h));
              return PhoneMerger(std::move(store), region.value_or(std::string()), std::move(o));
            }),
            py::arg("store").none(false), py::arg("region") = py::none(), py::kw_only(),
@@ -308,7 +312,8 @@ raw numbers given to find_duplicates (default: the site default). Thread-safe.)d
            "Unmerged in-scope records holding the key of `raw_phone`, oldest first.")
       .def(
           "bulk_merge",
-          [](PhoneMerger& self, const std::string& doctype, bool dry_run, const py::object& progress) {
+          [](PhoneMerger& self, const std::string& doctype, bool dry_run,
+             const py::object& progress) {
             return with_progress(progress, [&](const MergeProgress& p) {
               return self.bulk_merge(doctype, dry_run, p);
             });
@@ -319,13 +324,15 @@ raw numbers given to find_duplicates (default: the site default). Thread-safe.)d
       .def(
           "rekey",
           [](PhoneMerger& self, const std::string& doctype, const py::object& progress) {
-            return with_progress(progress, [&](const MergeProgress& p) { return self.rekey(doctype, p); });
+            return with_progress(progress,
+                                 [&](const MergeProgress& p) { return self.rekey(doctype, p); });
           },
           py::arg("doctype"), py::arg("progress") = py::none(),
           "Rewrites the stored keys that differ from a fresh computation (older key version, "
           "another default region, rows written outside the library).")
       .def_property_readonly("region", &PhoneMerger::region)
-      .def_property_readonly("shared_cap", [](const PhoneMerger& p) { return p.options().shared_cap; });
+      .def_property_readonly("shared_cap",
+                             [](const PhoneMerger& p) { return p.options().shared_cap; });
 }
 
 }  // namespace switchboard::python

@@ -43,7 +43,8 @@ std::string describe(const std::string& raw, const std::string& region, bool lin
                                  phone->valid ? "valid" : "possible, not valid", phone->region);
   if (links) {
     auto c = switchboard::click_to_call(raw, region);
-    line += fmt::format("\n    desktop {}\n    web     {}\n    tel     {}", c.desktop, c.web, c.tel);
+    line += fmt::format("\n    desktop {}\n    web     {}\n    tel     {}", c.desktop, c.web,
+                        c.tel);
   }
   return line;
 }
@@ -110,7 +111,8 @@ int summarize(Context& ctx, const BulkMergeReport& r, std::size_t shown) {
                       r.doctype, r.scanned, r.merges.size(), r.records_merged(),
                       r.dry_run ? "would be merged" : "merged", r.rows_moved(), r.shared.size()));
   for (std::size_t i = 0; i < r.merges.size() && i < shown; ++i) print_merge(ctx, r.merges[i]);
-  if (r.merges.size() > shown) ctx.say(fmt::format("  ... and {} more groups", r.merges.size() - shown));
+  if (r.merges.size() > shown)
+    ctx.say(fmt::format("  ... and {} more groups", r.merges.size() - shown));
   for (std::size_t i = 0; i < r.shared.size() && i < shown; ++i)
     ctx.say(fmt::format("  shared: {} held by {} records (not merged)", r.shared[i].key,
                         r.shared[i].count));
@@ -144,7 +146,8 @@ int run_merge(Context& ctx, MergeArgs& args) {
       return kNoData;
     }
     ctx.say(fmt::format("{} {}: {} record(s) {}, {} rows moved", r.doctype, r.target,
-                        r.steps.size(), args.dry_run ? "would be merged" : "merged", r.rows_moved()));
+                        r.steps.size(), args.dry_run ? "would be merged" : "merged",
+                        r.rows_moved()));
     print_merge(ctx, r);
     return kOk;
   }
@@ -155,7 +158,8 @@ int run_merge(Context& ctx, MergeArgs& args) {
       LazyBar bar("re-keying " + doctype, bars);
       auto rk = merger.rekey(doctype, bar.callback());
       bar.finish();
-      if (rk.updated) ctx.say(fmt::format("{}: {} stored phone keys refreshed", doctype, rk.updated));
+      if (rk.updated)
+        ctx.say(fmt::format("{}: {} stored phone keys refreshed", doctype, rk.updated));
     }
     LazyBar bar("merging " + doctype, bars);
     BulkMergeReport r = merger.bulk_merge(doctype, args.dry_run, bar.callback());
@@ -196,10 +200,12 @@ void add_phone_commands(CLI::App& app, Context& ctx, Runner& run) {
                     "A number held by more records is a shared number, never merged (default 20)")
       ->check(CLI::PositiveNumber);
   merge->add_flag("--include-closed", merge_args->include_closed, "Also merge closed tickets");
-  merge->add_flag("--include-converted", merge_args->include_converted, "Also merge converted leads");
+  merge->add_flag("--include-converted", merge_args->include_converted,
+                  "Also merge converted leads");
   merge->add_flag("--no-rekey", merge_args->no_rekey,
                   "Skip refreshing stored phone keys before a bulk merge");
-  merge->add_flag("--progress", merge_args->progress, "Show progress bars even when not a terminal");
+  merge->add_flag("--progress", merge_args->progress,
+                  "Show progress bars even when not a terminal");
   merge->callback([&ctx, &run, merge_args] {
     run = [&ctx, merge_args] { return run_merge(ctx, *merge_args); };
   });
@@ -220,7 +226,8 @@ void demo_phones(Context& ctx) {
   std::string new_lead;
   {
     switchboard::Transaction tx(store);
-    new_lead = store.insert("CRM Lead", {{"first_name", "Caller"}, {"mobile_no", "+1 (555) 201-3344"}});
+    new_lead =
+        store.insert("CRM Lead", {{"first_name", "Caller"}, {"mobile_no", "+1 (555) 201-3344"}});
     for (const char* id : {"demo-call-1", "demo-call-2"})
       store.insert("CRM Call Log",
                    {{"id", id}, {"type", "Incoming"}, {"from", "+15552013344"},
@@ -235,7 +242,8 @@ void demo_phones(Context& ctx) {
   auto r = merger.on_phone_changed("CRM Lead", old_lead);
   ctx.say(fmt::format("  set 555.201.3344 on {}: {} merged into it, {} rows moved "
                       "(call logs and their Dynamic Link rows)",
-                      old_lead, r.sources().empty() ? "nothing" : r.sources().front(), r.rows_moved()));
+                      old_lead, r.sources().empty() ? "nothing" : r.sources().front(),
+                      r.rows_moved()));
   ctx.say(fmt::format("  a later call for {} lands on {}", new_lead,
                       switchboard::resolve_survivor(store, "CRM Lead", new_lead)));
 

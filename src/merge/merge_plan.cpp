@@ -271,14 +271,18 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
   // the planned rows; by source, the reference index finds them.
   auto by = [](const std::string& field, const std::vector<std::string>& values, auto&& fn) {
     if (values.size() == 1) fn(Filter(field, Value(values.front())));
-    else for_chunks(values, [&](std::vector<Value> chunk) { fn(Filter(field, Op::kIn, std::move(chunk))); });
+    else
+      for_chunks(values, [&](std::vector<Value> chunk) {
+        fn(Filter(field, Op::kIn, std::move(chunk)));
+      });
   };
   for (const auto& [rule, rows] : plan.moves) {
     Document change;
     change.set(rule.name_field, target);
     auto move = [&](Filter f) {
       Filters filters{std::move(f)};
-      if (!rule.doctype_field.empty()) filters.emplace_back(rule.doctype_field, Value(kind.doctype));
+      if (!rule.doctype_field.empty())
+        filters.emplace_back(rule.doctype_field, Value(kind.doctype));
       store.update_where(rule.doctype, filters, change, /*update_modified=*/false);
     };
     if (rule.dedupe) by("name", rows, move);  // some of the links are removed instead

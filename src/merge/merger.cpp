@@ -41,7 +41,7 @@ void scan(Store& store, std::string_view doctype, const Filters& filters,
   }
 }
 
-// Unmerged records of `kind` holding `id` in any keyed field.
+// Unmerged records of `kind` holding `key` with `extension` in any keyed field, oldest first.
 std::vector<Document> holders(Store& store, const Kind& kind, const std::string& key,
                               const std::string& extension) {
   std::vector<Document> out;
@@ -50,8 +50,8 @@ std::vector<Document> holders(Store& store, const Kind& kind, const std::string&
     for (auto& d : store.find(kind.doctype, Query{Filter(f.key, Value(key))}.select(fields))) {
       if (d.text(f.extension) != extension || merge_detail::is_merged(kind, d)) continue;
       const std::string name = d.text("name");
-      if (std::none_of(out.begin(), out.end(), [&](const Document& o) { return o.text("name") == name; }))
-        out.push_back(std::move(d));
+      auto same = [&](const Document& o) { return o.text("name") == name; };
+      if (std::none_of(out.begin(), out.end(), same)) out.push_back(std::move(d));
     }
   }
   std::sort(out.begin(), out.end(), ByAge());
@@ -224,8 +224,8 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
         throw ValidationError(kind.doctype + " '" + source + "' is already merged into '" +
                               doc->text(kind.pointer) + "'");
       }
-      if (std::none_of(live.begin(), live.end(), [&](const Document& d) { return d.text("name") == source; }))
-        live.push_back(std::move(*doc));
+      auto same = [&](const Document& d) { return d.text("name") == source; };
+      if (std::none_of(live.begin(), live.end(), same)) live.push_back(std::move(*doc));
     }
     std::sort(live.begin(), live.end(), ByAge());
     const auto target_ids = merge_detail::identities(kind, *target_doc);
@@ -277,13 +277,15 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   std::vector<std::pair<std::string, std::uint32_t>> entries;
   // Only the name range is filtered in SQL: other conditions could make SQLite prefer another
   // index and sort the whole table for every page.
-  scan(store, kind.doctype, {}, merge_detail::record_fields(kind), [&](std::vector<Document>& page) {
+  const auto fields = merge_detail::record_fields(kind);
+  scan(store, kind.doctype, {}, fields, [&](std::vector<Document>& page) {
     for (auto& d : page) {
       if (merge_detail::is_merged(kind, d)) continue;
       auto ids = merge_detail::identities(kind, d);
       if (ids.empty()) continue;
       const auto index = static_cast<std::uint32_t>(rows.size());
-      rows.push_back(Row{d.text("name"), d.text("creation"), merge_detail::in_scope(kind, options_, d)});
+      rows.push_back(
+          Row{d.text("name"), d.text("creation"), merge_detail::in_scope(kind, options_, d)});
       for (auto& id : ids) entries.emplace_back(std::move(id), index);
     }
   });
@@ -360,7 +362,8 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   //    what SQLite's write-ahead log handles best).
   auto rules = merge_detail::active_rules(store, kind, options_, true);
   const auto total = static_cast<std::int64_t>(groups.size());
-  const std::int64_t per_commit = options_.batch_size > 0 ? options_.batch_size : std::max<std::int64_t>(total, 1);
+  const std::int64_t per_commit =
+      options_.batch_size > 0 ? options_.batch_size : std::max<std::int64_t>(total, 1);
   constexpr std::int64_t kChunk = 1000;
   std::vector<std::pair<std::uint32_t, MergeReport>> done;  // (survivor row, report)
   auto run_chunk = [&](std::int64_t begin, std::int64_t end) {
@@ -381,8 +384,8 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
     for (std::size_t i = 0; i < plans.size(); ++i) {
       if (plans[i].report.steps.empty()) continue;  // merged meanwhile by someone else
       if (!dry_run) merge_detail::apply_plan(store, kind, options_, plans[i], "bulk_merge");
-      done.emplace_back(groups[static_cast<std::size_t>(begin) + static_cast<std::int64_t>(i)].front(),
-                        std::move(plans[i].report));
+      const auto& group = groups[static_cast<std::size_t>(begin) + i];
+      done.emplace_back(group.front(), std::move(plans[i].report));
     }
     if (progress) progress(end, total);
   };
