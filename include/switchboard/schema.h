@@ -121,6 +121,7 @@ class SWITCHBOARD_EXPORT Schema {
   Schema& operator=(Schema&&) noexcept = default;
 
  private:
+  void change(std::string_view doctype, const std::function<void(DocTypeDef&)>& edit);
   std::vector<std::unique_ptr<DocTypeDef>> order_;
   std::map<std::string, DocTypeDef*, std::less<>> by_name_;
 };

@@ -5,20 +5,11 @@
 #include "switchboard/schema.h"
 
 namespace switchboard {
-namespace {
-
-FieldDef text_field(const char* name, bool indexed = false) {
-  FieldDef f;
-  f.name = name;
-  f.indexed = indexed;
-  return f;
-}
-
-}  // namespace
 
 void add_merge_schema(Schema& schema) {
+  constexpr bool kIndexed = true;
   // HD Ticket already has Helpdesk's own is_merged / merged_with; leads get a custom field.
-  schema.add_field("CRM Lead", text_field("custom_merged_into", true));
+  schema.add_field("CRM Lead", FieldDef{"custom_merged_into", FieldType::kText, {}, kIndexed});
 
   // Stored phone keys on leads, deals, contact phones, tickets and call logs.
   phone_detail::add_phone_key_schema(schema);
@@ -27,12 +18,16 @@ void add_merge_schema(Schema& schema) {
   DocTypeDef log;
   log.name = kMergeLogDoctype;
   log.naming = NamingRule::kHash;
-  FieldDef merged_on = text_field("merged_on");
-  merged_on.type = FieldType::kDatetime;
-  log.fields = {text_field("reference_doctype"), text_field("source_name", true),
-                text_field("target_name", true), text_field("phone_key"),
-                merged_on, text_field("trigger"), text_field("moved"), text_field("removed"),
-                text_field("filled"), text_field("source_before")};
+  log.fields = {{"reference_doctype"},
+                {"source_name", FieldType::kText, {}, kIndexed},
+                {"target_name", FieldType::kText, {}, kIndexed},
+                {"phone_key"},
+                {"merged_on", FieldType::kDatetime},
+                {"trigger"},
+                {"moved"},
+                {"removed"},
+                {"filled"},
+                {"source_before"}};
   schema.add(std::move(log));
 }
 

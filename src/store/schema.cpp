@@ -136,24 +136,22 @@ void Schema::add(DocTypeDef def) {
   by_name_.emplace(order_.back()->name, order_.back().get());
 }
 
-void Schema::add_field(std::string_view doctype, FieldDef field) {
+void Schema::change(std::string_view doctype, const std::function<void(DocTypeDef&)>& edit) {
   auto it = by_name_.find(doctype);
   if (it == by_name_.end())
     throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
-  DocTypeDef copy = *it->second;
-  copy.fields.push_back(std::move(field));
+  DocTypeDef copy = *it->second;  // validated before it replaces the original
+  edit(copy);
   copy.finalize();
   *it->second = std::move(copy);
 }
 
+void Schema::add_field(std::string_view doctype, FieldDef field) {
+  change(doctype, [&](DocTypeDef& d) { d.fields.push_back(std::move(field)); });
+}
+
 void Schema::add_derived(std::string_view doctype, DerivedFields derived) {
-  auto it = by_name_.find(doctype);
-  if (it == by_name_.end())
-    throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
-  DocTypeDef copy = *it->second;
-  copy.derived.push_back(std::move(derived));
-  copy.finalize();
-  *it->second = std::move(copy);
+  change(doctype, [&](DocTypeDef& d) { d.derived.push_back(std::move(derived)); });
 }
 
 const DocTypeDef* Schema::find(std::string_view doctype) const noexcept {

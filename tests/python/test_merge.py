@@ -42,6 +42,14 @@ def test_keys_are_stored_on_every_write(make_store):
     store.update("CRM Lead", lead, {"mobile_no": "+44 7700 900123"})
     assert store.get("CRM Lead", lead)["custom_mobile_no_key"] == "+447700900123"
     assert store.get("CRM Lead", lead)["custom_phone_ext"] == "12"
+    store.update("CRM Lead", lead, {"custom_phone_key": "+19999999999"})  # forged: recomputed
+    assert store.get("CRM Lead", lead)["custom_phone_key"] == "+15559876543"
+    # One of the lead's two numbers changes for many rows: each row keeps its other key.
+    other = store.insert("CRM Lead", {"mobile_no": "555 000 0000", "phone": "555 222 3333"})
+    assert store.update_where("CRM Lead", {"name": ["in", [lead, other]]}, {"mobile_no": "5551112222"}) == 2
+    assert store.get("CRM Lead", lead)["custom_phone_key"] == "+15559876543"
+    assert store.get("CRM Lead", other)["custom_phone_key"] == "+15552223333"
+    assert store.get("CRM Lead", other)["custom_mobile_no_key"] == "+15551112222"
     store.update_where("HD Ticket", {"name": ticket}, {"contact_mobile": "garbage"})
     assert store.get("HD Ticket", ticket)["custom_contact_mobile_key"] is None
     store.update_where("Contact Phone", {"parent": contact}, {"is_primary_phone": 1})

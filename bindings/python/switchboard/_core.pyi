@@ -348,7 +348,7 @@ class PhoneMerger:
     is one transaction, writes an audit row and changes nothing when run again. `region` reads the
     raw numbers given to find_duplicates (default: the site default). Thread-safe.
     """
-    def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 1000, extra_relink_rules: typing.Any = None) -> None:
+    def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
         ...
     def bulk_merge(self, doctype: str, dry_run: bool = False, progress: typing.Any = None) -> BulkMergeReport:
         """
