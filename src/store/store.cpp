@@ -519,8 +519,8 @@ void Store::update(std::string_view doctype, std::string_view name, const Docume
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
     return;
   }
-  derive_changes(def, name, c);
   WriteScope scope(*this, false);
+  derive_changes(def, name, c);  // reads the stored row inside the write's transaction
   guarded("update", doctype, [&] { do_update(doctype, name, c); });
   scope.done();
 }
