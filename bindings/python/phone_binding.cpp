@@ -1,20 +1,338 @@
 // Python bindings for phones, match keys and duplicate merging.
+#include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include "casters.h"
 #include "errors.h"
 #include "switchboard/merge.h"
+#include "switchboard/phone.h"
 
 namespace py = pybind11;
+using release_gil = py::call_guard<py::gil_scoped_release>;
 
 namespace switchboard::python {
+namespace {
+
+py::dict relink_dict(const RelinkRule& r) {
+  py::dict d;
+  d["doctype"] = r.doctype;
+  d["name_field"] = r.name_field;
+  d["doctype_field"] = r.doctype_field;
+  d["dedupe"] = r.dedupe;
+  return d;
+}
+
+RelinkRule relink_rule(py::handle h) {
+  RelinkRule r;
+  if (py::isinstance<py::dict>(h)) {
+    auto d = py::reinterpret_borrow<py::dict>(h);
+    r.doctype = d["doctype"].cast<std::string>();
+    r.name_field = d["name_field"].cast<std::string>();
+    if (d.contains("doctype_field")) r.doctype_field = d["doctype_field"].cast<std::string>();
+    if (d.contains("dedupe")) r.dedupe = d["dedupe"].cast<bool>();
+    return r;
+  }
+  auto t = h.cast<py::sequence>();
+  if (t.size() < 2 || t.size() > 4)
+    throw ValidationError("a relink rule is {doctype, name_field[, doctype_field, dedupe]}",
+                          ErrorCode::kInvalidArgument);
+  r.doctype = t[0].cast<std::string>();
+  r.name_field = t[1].cast<std::string>();
+  if (t.size() > 2) r.doctype_field = t[2].cast<std::string>();
+  if (t.size() > 3) r.dedupe = t[3].cast<bool>();
+  return r;
+}
+
+py::dict step_dict(const MergeStep& s) {
+  py::dict d;
+  d["source"] = s.source;
+  d["keys"] = s.keys;
+  d["moved"] = s.moved;
+  d["removed"] = s.removed;
+  d["filled"] = from_document(s.filled);
+  return d;
+}
+
+py::dict shared_dict(const SharedNumber& s) {
+  py::dict d;
+  d["key"] = s.key;
+  d["count"] = s.count;
+  d["names"] = s.names;
+  return d;
+}
+
+py::dict report_dict(const MergeReport& r) {
+  py::dict d;
+  d["doctype"] = r.doctype;
+  d["target"] = r.target;
+  py::list steps, shared;
+  for (const auto& s : r.steps) steps.append(step_dict(s));
+  for (const auto& s : r.shared) shared.append(shared_dict(s));
+  d["steps"] = steps;
+  d["shared"] = shared;
+  d["skipped"] = r.skipped;
+  d["keys_refreshed"] = r.keys_refreshed;
+  d["dry_run"] = r.dry_run;
+  return d;
+}
+
+// Runs `fn(progress)` without the GIL; the Python callable (if any) is called with it.
+template <typename Fn>
+auto with_progress(const py::object& callback, Fn&& fn) {
+  MergeProgress progress;
+  if (!callback.is_none()) {
+    progress = [&callback](std::int64_t done, std::int64_t total) {
+      py::gil_scoped_acquire gil;
+      callback(done, total);
+    };
+  }
+  py::gil_scoped_release release;
+  return fn(progress);
+}
+
+}  // namespace
 
 void init_phone(py::module_& m) {
   m.def("resolve_survivor", &resolve_survivor, py::arg("store").none(false), py::arg("doctype"),
         py::arg("name"), py::call_guard<py::gil_scoped_release>(),
         "The record `name` ended up in after merges (follows merge pointers; cycle-safe).");
-  m.def("merge_pointer_field", [](const std::string& doctype) { return std::string(merge_pointer_field(doctype)); },
-        py::arg("doctype"), "The field holding a doctype's merge pointer, or ''.");
+  m.def(
+      "merge_pointer_field",
+      [](const std::string& doctype) { return std::string(merge_pointer_field(doctype)); },
+      py::arg("doctype"), "The field holding a doctype's merge pointer, or ''.");
+
+  // ---- phones ---------------------------------------------------------------------------
+  py::class_<Phone>(m, "Phone", "A parsed phone number (see normalize_phone).")
+      .def_readonly("e164", &Phone::e164, "E.164 of the number, extension dropped.")
+      .def_readonly("extension", &Phone::extension, "'89' for '... x 89'; '' when none.")
+      .def_readonly("possible", &Phone::possible, "Possible with its area code.")
+      .def_readonly("valid", &Phone::valid, "Valid under libphonenumber's metadata.")
+      .def_readonly("region", &Phone::region, "Region of the number, e.g. 'US'.")
+      .def_property_readonly("key", [](const Phone& p) -> std::optional<std::string> {
+        if (!p.possible) return std::nullopt;
+        return p.e164;
+      }, "The match key (e164 of a possible number) or None.")
+      .def("__eq__", [](const Phone& a, const Phone& b) {
+        return a.e164 == b.e164 && a.extension == b.extension && a.possible == b.possible &&
+               a.valid == b.valid && a.region == b.region;
+      })
+      .def("__repr__", [](const Phone& p) {
+        return "Phone(e164='" + p.e164 + "', extension='" + p.extension + "', possible=" +
+               (p.possible ? "True" : "False") + ", valid=" + (p.valid ? "True" : "False") +
+               ", region='" + p.region + "')";
+      });
+
+  auto region_arg = [] { return py::arg("region") = py::none(); };
+  auto region_of = [](const std::optional<std::string>& r) { return r.value_or(std::string()); };
+
+  m.def("normalize_phone",
+        [region_of](const std::string& raw, const std::optional<std::string>& region) {
+          return normalize_phone(raw, region_of(region));
+        },
+        py::arg("raw"), region_arg(),
+        "Parses a phone number as libphonenumber does; None when `raw` is not a number. "
+        "`region` (default: the site default) reads numbers without a country code.");
+  m.def("phone_key",
+        [region_of](const std::string& raw, const std::optional<std::string>& region) {
+          return phone_key(raw, region_of(region));
+        },
+        py::arg("raw"), region_arg(),
+        "The match key: E.164 of a possible number without its extension, or None.");
+  m.def("digits_only", &digits_only, py::arg("raw"),
+        "The seed's normalization: the ASCII digits of `raw`.");
+  m.def("default_phone_region", &default_phone_region, "The site default region ('US').");
+  m.def("set_default_phone_region", [](const std::string& r) { set_default_phone_region(r); },
+        py::arg("region"),
+        "Changes the site default region; stored keys need PhoneMerger.rekey afterwards.");
+
+  py::native_enum<PhoneMatch>(m, "PhoneMatch", "enum.Enum",
+                              "How closely two numbers match; only EXACT may merge.")
+      .value("NONE", PhoneMatch::kNone)
+      .value("SHORT_NSN", PhoneMatch::kShortNsn)
+      .value("NSN", PhoneMatch::kNsn)
+      .value("EXACT", PhoneMatch::kExact)
+      .finalize();
+  m.def("phone_match",
+        [region_of](const std::string& a, const std::string& b,
+                    const std::optional<std::string>& region) {
+          return phone_match(a, b, region_of(region));
+        },
+        py::arg("a"), py::arg("b"), region_arg(),
+        "EXACT when both have the same key and extension in `region`, else libphonenumber's "
+        "verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.");
+  m.def("click_to_call",
+        [region_of](const std::string& raw, const std::optional<std::string>& region) {
+          ClickToCall c = click_to_call(raw, region_of(region));
+          py::dict d;
+          d["e164"] = c.e164;
+          d["extension"] = c.extension;
+          d["desktop"] = c.desktop;
+          d["web"] = c.web;
+          d["tel"] = c.tel;
+          return d;
+        },
+        py::arg("raw"), region_arg(),
+        "RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.");
+
+  m.attr("PHONE_KEY_VERSION") = kPhoneKeyVersion;
+  m.attr("PHONE_KEY_VERSION_FIELD") = kPhoneKeyVersionField;
+  m.attr("MERGE_LOG_DOCTYPE") = kMergeLogDoctype;
+  m.def("phone_key_fields",
+        [](const std::string& doctype) {
+          py::list out;
+          for (const auto& f : phone_key_fields(doctype)) {
+            py::dict d;
+            d["source"] = f.source;
+            d["key"] = f.key;
+            d["extension"] = f.extension;
+            out.append(d);
+          }
+          return out;
+        },
+        py::arg("doctype"), "The keyed phone fields of a doctype and their key/extension fields.");
+  m.def("keyed_doctypes", &keyed_doctypes, "Every doctype with stored phone keys.");
+  m.def("default_relink_rules",
+        [](const std::string& doctype) {
+          py::list out;
+          for (const auto& r : default_relink_rules(doctype)) out.append(relink_dict(r));
+          return out;
+        },
+        py::arg("doctype"), "The rows re-pointed when a record of `doctype` is merged.");
+
+  // ---- merging --------------------------------------------------------------------------
+  py::class_<MergeStep>(m, "MergeStep", "One record merged into the target.")
+      .def_readonly("source", &MergeStep::source)
+      .def_readonly("keys", &MergeStep::keys, "Phone keys it shares with the target's group.")
+      .def_readonly("moved", &MergeStep::moved, "Rows re-pointed, by 'Doctype.field'.")
+      .def_readonly("removed", &MergeStep::removed, "Duplicate link rows deleted, by doctype.")
+      .def_readonly("filled", &MergeStep::filled, "Blank target fields filled from it.")
+      .def_property_readonly("rows_moved", &MergeStep::rows_moved)
+      .def("to_dict", &step_dict)
+      .def("__eq__", [](const MergeStep& a, const MergeStep& b) { return a == b; });
+  py::class_<SharedNumber>(m, "SharedNumber", "A key too many records hold to merge on.")
+      .def_readonly("key", &SharedNumber::key)
+      .def_readonly("count", &SharedNumber::count)
+      .def_readonly("names", &SharedNumber::names, "The oldest holders.")
+      .def("to_dict", &shared_dict)
+      .def("__eq__", [](const SharedNumber& a, const SharedNumber& b) { return a == b; });
+  py::class_<MergeReport>(m, "MergeReport", "What one merge did (or would do, in a dry run).")
+      .def_readonly("doctype", &MergeReport::doctype)
+      .def_readonly("target", &MergeReport::target)
+      .def_readonly("steps", &MergeReport::steps, "One per record merged, oldest first.")
+      .def_readonly("shared", &MergeReport::shared, "Keys skipped as shared numbers.")
+      .def_readonly("skipped", &MergeReport::skipped, "Why nothing merged ('' otherwise).")
+      .def_readonly("keys_refreshed", &MergeReport::keys_refreshed)
+      .def_readonly("dry_run", &MergeReport::dry_run)
+      .def_property_readonly("sources", &MergeReport::sources)
+      .def_property_readonly("rows_moved", &MergeReport::rows_moved)
+      .def_property_readonly("merged", &MergeReport::merged)
+      .def("to_dict", &report_dict, "The report as plain dicts and lists (JSON-ready).")
+      .def("__eq__", [](const MergeReport& a, const MergeReport& b) { return a == b; })
+      .def("__repr__", [](const MergeReport& r) {
+        return "MergeReport(" + r.doctype + " " + r.target + ": " + std::to_string(r.steps.size()) +
+               " merged, " + std::to_string(r.rows_moved()) + " rows moved" +
+               (r.skipped.empty() ? "" : ", skipped: " + r.skipped) +
+               (r.dry_run ? ", dry run)" : ")");
+      });
+  py::class_<BulkMergeReport>(m, "BulkMergeReport", "What bulk_merge did (or would do).")
+      .def_readonly("doctype", &BulkMergeReport::doctype)
+      .def_readonly("dry_run", &BulkMergeReport::dry_run)
+      .def_readonly("scanned", &BulkMergeReport::scanned)
+      .def_readonly("merges", &BulkMergeReport::merges, "One per group, oldest survivor first.")
+      .def_readonly("shared", &BulkMergeReport::shared)
+      .def_property_readonly("records_merged", &BulkMergeReport::records_merged)
+      .def_property_readonly("rows_moved", &BulkMergeReport::rows_moved)
+      .def("to_dict",
+           [](const BulkMergeReport& r) {
+             py::dict d;
+             d["doctype"] = r.doctype;
+             d["dry_run"] = r.dry_run;
+             d["scanned"] = r.scanned;
+             py::list merges, shared;
+             for (const auto& x : r.merges) merges.append(report_dict(x));
+             for (const auto& x : r.shared) shared.append(shared_dict(x));
+             d["merges"] = merges;
+             d["shared"] = shared;
+             return d;
+           })
+      .def("__eq__", [](const BulkMergeReport& a, const BulkMergeReport& b) { return a == b; })
+      .def("__repr__", [](const BulkMergeReport& r) {
+        return "BulkMergeReport(" + r.doctype + ": " + std::to_string(r.merges.size()) +
+               " groups, " + std::to_string(r.records_merged()) + " merged, " +
+               std::to_string(r.shared.size()) + " shared" + (r.dry_run ? ", dry run)" : ")");
+      });
+  py::class_<RekeyReport>(m, "RekeyReport", "What rekey did.")
+      .def_readonly("doctype", &RekeyReport::doctype)
+      .def_readonly("scanned", &RekeyReport::scanned)
+      .def_readonly("updated", &RekeyReport::updated);
+
+  py::class_<PhoneMerger>(m, "PhoneMerger", R"doc(
+Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
+
+Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
+is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
+is one transaction, writes an audit row and changes nothing when run again. `region` reads the
+raw numbers given to find_duplicates (default: the site default). Thread-safe.)doc")
+      .def(py::init([](std::shared_ptr<Store> store, const std::optional<std::string>& region,
+                       std::int64_t shared_cap, bool include_converted, bool include_closed,
+                       std::optional<std::vector<std::string>> closed_statuses,
+                       const std::string& merged_ticket_status, bool fill_blanks,
+                       std::int64_t batch_size, const py::object& extra_relink_rules) {
+             MergeOptions o;
+             o.shared_cap = shared_cap;
+             o.include_converted = include_converted;
+             o.include_closed = include_closed;
+             if (closed_statuses) o.closed_statuses = std::move(*closed_statuses);
+             o.merged_ticket_status = merged_ticket_status;
+             o.fill_blanks = fill_blanks;
+             o.batch_size = batch_size;
+             if (!extra_relink_rules.is_none())
+               for (py::handle h : extra_relink_rules)
+                 o.extra_relink_rules.push_back(relink_rule(h));
+             return PhoneMerger(std::move(store), region.value_or(std::string()), std::move(o));
+           }),
+           py::arg("store").none(false), py::arg("region") = py::none(), py::kw_only(),
+           py::arg("shared_cap") = 20, py::arg("include_converted") = false,
+           py::arg("include_closed") = false, py::arg("closed_statuses") = py::none(),
+           py::arg("merged_ticket_status") = "Closed", py::arg("fill_blanks") = true,
+           py::arg("batch_size") = 0, py::arg("extra_relink_rules") = py::none())
+      .def("on_phone_changed", &PhoneMerger::on_phone_changed, py::arg("doctype"),
+           py::arg("name"), py::arg("dry_run") = false, release_gil(),
+           "The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) "
+           "changed: the other records with an equal key are merged into this one.")
+      .def("merge_call_logs", &PhoneMerger::merge_call_logs, py::arg("doctype"), py::arg("name"),
+           py::arg("dry_run") = false, release_gil(),
+           "The manual trigger of the same merge into `name`.")
+      .def("merge", &PhoneMerger::merge, py::arg("doctype"), py::arg("target"),
+           py::arg("sources"), py::arg("dry_run") = false, release_gil(),
+           "Merges the chosen records into `target` (never into itself).")
+      .def("find_duplicates", &PhoneMerger::find_duplicates, py::arg("doctype"),
+           py::arg("raw_phone"), release_gil(),
+           "Unmerged in-scope records holding the key of `raw_phone`, oldest first.")
+      .def(
+          "bulk_merge",
+          [](PhoneMerger& self, const std::string& doctype, bool dry_run,
+             const py::object& progress) {
+            return with_progress(progress, [&](const MergeProgress& p) {
+              return self.bulk_merge(doctype, dry_run, p);
+            });
+          },
+          py::arg("doctype"), py::arg("dry_run") = false, py::arg("progress") = py::none(),
+          "Merges every group of records sharing a key into its oldest record. `progress` is "
+          "called with (done, total) after each batch.")
+      .def(
+          "rekey",
+          [](PhoneMerger& self, const std::string& doctype, const py::object& progress) {
+            return with_progress(progress,
+                                 [&](const MergeProgress& p) { return self.rekey(doctype, p); });
+          },
+          py::arg("doctype"), py::arg("progress") = py::none(),
+          "Rewrites the stored keys that differ from a fresh computation (older key version, "
+          "another default region, rows written outside the library).")
+      .def_property_readonly("region", &PhoneMerger::region)
+      .def_property_readonly("shared_cap",
+                             [](const PhoneMerger& p) { return p.options().shared_cap; });
 }
 
 }  // namespace switchboard::python

@@ -1,15 +1,34 @@
 // Phone keys, merge pointers and the merge audit doctype (issue: phones and merging).
+#include "phone/phone_internal.h"
 #include "store/schema_standard.h"
+#include "switchboard/merge.h"
 #include "switchboard/schema.h"
 
 namespace switchboard {
 
 void add_merge_schema(Schema& schema) {
+  constexpr bool kIndexed = true;
   // HD Ticket already has Helpdesk's own is_merged / merged_with; leads get a custom field.
-  FieldDef merged_into;
-  merged_into.name = "custom_merged_into";
-  merged_into.indexed = true;
-  schema.add_field("CRM Lead", merged_into);
+  schema.add_field("CRM Lead", FieldDef{"custom_merged_into", FieldType::kText, {}, kIndexed});
+
+  // Stored phone keys on leads, deals, contact phones, tickets and call logs.
+  phone_detail::add_phone_key_schema(schema);
+
+  // One row per record merged into another: who, when, by which key, and what moved.
+  DocTypeDef log;
+  log.name = kMergeLogDoctype;
+  log.naming = NamingRule::kHash;
+  log.fields = {{"reference_doctype"},
+                {"source_name", FieldType::kText, {}, kIndexed},
+                {"target_name", FieldType::kText, {}, kIndexed},
+                {"phone_key"},
+                {"merged_on", FieldType::kDatetime},
+                {"trigger"},
+                {"moved"},
+                {"removed"},
+                {"filled"},
+                {"source_before"}};
+  schema.add(std::move(log));
 }
 
 }  // namespace switchboard

@@ -16,7 +16,8 @@ std::string resolve_survivor(Store& store, std::string_view doctype, std::string
   if (field.empty()) return current;
   std::set<std::string> seen{current};
   for (int hop = 0; hop < 64; ++hop) {
-    auto rows = store.find(doctype, Query{Filter("name", Value(current))}.select({std::string(field)}));
+    Query q{Filter("name", Value(current))};
+    auto rows = store.find(doctype, q.select({std::string(field)}));
     if (rows.empty()) return current;
     std::string next = rows.front().text(field);
     if (next.empty() || next == current || !seen.insert(next).second) return current;

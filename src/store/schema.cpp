@@ -92,6 +92,22 @@ void DocTypeDef::finalize() {
     for (const auto& col : index)
       if (!field(col))
         throw ValidationError("doctype '" + name + "': index on unknown field '" + col + "'");
+  std::vector<std::string_view> derived_targets;
+  for (const auto& d : derived) {
+    if (!d.compute || d.targets.empty())
+      throw ValidationError("doctype '" + name + "': derived fields need targets and a compute");
+    for (const auto& src : d.sources)
+      if (!field(src))
+        throw ValidationError("doctype '" + name + "': derived from unknown field '" + src + "'");
+    for (const auto& t : d.targets) {
+      const bool is_source = std::find(d.sources.begin(), d.sources.end(), t) != d.sources.end();
+      const bool taken = std::find(derived_targets.begin(), derived_targets.end(), t) !=
+                         derived_targets.end();
+      if (!field(t) || t == "name" || is_source || taken)
+        throw ValidationError("doctype '" + name + "': bad derived field '" + t + "'");
+      derived_targets.push_back(t);
+    }
+  }
   if (naming == NamingRule::kField && !field(naming_arg))
     throw ValidationError("doctype '" + name + "': naming field '" + naming_arg + "' missing");
 }
@@ -120,14 +136,22 @@ void Schema::add(DocTypeDef def) {
   by_name_.emplace(order_.back()->name, order_.back().get());
 }
 
-void Schema::add_field(std::string_view doctype, FieldDef field) {
+void Schema::change(std::string_view doctype, const std::function<void(DocTypeDef&)>& edit) {
   auto it = by_name_.find(doctype);
   if (it == by_name_.end())
     throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
-  DocTypeDef copy = *it->second;
-  copy.fields.push_back(std::move(field));
+  DocTypeDef copy = *it->second;  // validated before it replaces the original
+  edit(copy);
   copy.finalize();
   *it->second = std::move(copy);
+}
+
+void Schema::add_field(std::string_view doctype, FieldDef field) {
+  change(doctype, [&](DocTypeDef& d) { d.fields.push_back(std::move(field)); });
+}
+
+void Schema::add_derived(std::string_view doctype, DerivedFields derived) {
+  change(doctype, [&](DocTypeDef& d) { d.derived.push_back(std::move(derived)); });
 }
 
 const DocTypeDef* Schema::find(std::string_view doctype) const noexcept {

@@ -3,6 +3,7 @@ switchboard's C++ core (import switchboard instead).
 """
 from __future__ import annotations
 import collections.abc
+import enum
 from switchboard._errors import AuthError
 from switchboard._errors import Error
 from switchboard._errors import HttpError
@@ -12,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MemoryStore', 'NotFound', 'NotSupported', 'ParseError', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'copy_communication', 'extract_customer_email', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_subject', 'parse_address_list', 'parse_email_address', 'parse_mbox', 'resolve_survivor', 'seed_standard_records', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'resolve_survivor', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
 class Store:
     """
     Frappe-shaped document storage with Frappe's filters and nestable transactions.
@@ -136,6 +137,248 @@ class FaultyStore(Store):
         ...
     @property
     def writes(self) -> int:
+        ...
+class Phone:
+    """
+    A parsed phone number (see normalize_phone).
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: Phone) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def e164(self) -> str:
+        """
+        E.164 of the number, extension dropped.
+        """
+    @property
+    def extension(self) -> str:
+        """
+        '89' for '... x 89'; '' when none.
+        """
+    @property
+    def key(self) -> str | None:
+        """
+        The match key (e164 of a possible number) or None.
+        """
+    @property
+    def possible(self) -> bool:
+        """
+        Possible with its area code.
+        """
+    @property
+    def region(self) -> str:
+        """
+        Region of the number, e.g. 'US'.
+        """
+    @property
+    def valid(self) -> bool:
+        """
+        Valid under libphonenumber's metadata.
+        """
+class PhoneMatch(enum.Enum):
+    """
+    How closely two numbers match; only EXACT may merge.
+    """
+    EXACT: typing.ClassVar[PhoneMatch]
+    NONE: typing.ClassVar[PhoneMatch]
+    NSN: typing.ClassVar[PhoneMatch]
+    SHORT_NSN: typing.ClassVar[PhoneMatch]
+    @classmethod
+    def __new__(cls, value):
+        ...
+class MergeStep:
+    """
+    One record merged into the target.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: MergeStep) -> bool:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def filled(self) -> dict[str, None | int | float | str]:
+        """
+        Blank target fields filled from it.
+        """
+    @property
+    def keys(self) -> list[str]:
+        """
+        Phone keys it shares with the target's group.
+        """
+    @property
+    def moved(self) -> dict[str, list[str]]:
+        """
+        Rows re-pointed, by 'Doctype.field'.
+        """
+    @property
+    def removed(self) -> dict[str, list[str]]:
+        """
+        Duplicate link rows deleted, by doctype.
+        """
+    @property
+    def rows_moved(self) -> int:
+        ...
+    @property
+    def source(self) -> str:
+        ...
+class SharedNumber:
+    """
+    A key too many records hold to merge on.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: SharedNumber) -> bool:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def count(self) -> int:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def names(self) -> list[str]:
+        """
+        The oldest holders.
+        """
+class MergeReport:
+    """
+    What one merge did (or would do, in a dry run).
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: MergeReport) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        """
+        The report as plain dicts and lists (JSON-ready).
+        """
+    @property
+    def doctype(self) -> str:
+        ...
+    @property
+    def dry_run(self) -> bool:
+        ...
+    @property
+    def keys_refreshed(self) -> bool:
+        ...
+    @property
+    def merged(self) -> bool:
+        ...
+    @property
+    def rows_moved(self) -> int:
+        ...
+    @property
+    def shared(self) -> list[SharedNumber]:
+        """
+        Keys skipped as shared numbers.
+        """
+    @property
+    def skipped(self) -> str:
+        """
+        Why nothing merged ('' otherwise).
+        """
+    @property
+    def sources(self) -> list[str]:
+        ...
+    @property
+    def steps(self) -> list[MergeStep]:
+        """
+        One per record merged, oldest first.
+        """
+    @property
+    def target(self) -> str:
+        ...
+class BulkMergeReport:
+    """
+    What bulk_merge did (or would do).
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: BulkMergeReport) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def doctype(self) -> str:
+        ...
+    @property
+    def dry_run(self) -> bool:
+        ...
+    @property
+    def merges(self) -> list[MergeReport]:
+        """
+        One per group, oldest survivor first.
+        """
+    @property
+    def records_merged(self) -> int:
+        ...
+    @property
+    def rows_moved(self) -> int:
+        ...
+    @property
+    def scanned(self) -> int:
+        ...
+    @property
+    def shared(self) -> list[SharedNumber]:
+        ...
+class RekeyReport:
+    """
+    What rekey did.
+    """
+    @property
+    def doctype(self) -> str:
+        ...
+    @property
+    def scanned(self) -> int:
+        ...
+    @property
+    def updated(self) -> int:
+        ...
+class PhoneMerger:
+    """
+    Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
+    
+    Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
+    is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
+    is one transaction, writes an audit row and changes nothing when run again. `region` reads the
+    raw numbers given to find_duplicates (default: the site default). Thread-safe.
+    """
+    def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
+        ...
+    def bulk_merge(self, doctype: str, dry_run: bool = False, progress: typing.Any = None) -> BulkMergeReport:
+        """
+        Merges every group of records sharing a key into its oldest record. `progress` is called with (done, total) after each batch.
+        """
+    def find_duplicates(self, doctype: str, raw_phone: str) -> list[str]:
+        """
+        Unmerged in-scope records holding the key of `raw_phone`, oldest first.
+        """
+    def merge(self, doctype: str, target: str, sources: collections.abc.Sequence[str], dry_run: bool = False) -> MergeReport:
+        """
+        Merges the chosen records into `target` (never into itself).
+        """
+    def merge_call_logs(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+        """
+        The manual trigger of the same merge into `name`.
+        """
+    def on_phone_changed(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+        """
+        The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) changed: the other records with an equal key are merged into this one.
+        """
+    def rekey(self, doctype: str, progress: typing.Any = None) -> RekeyReport:
+        """
+        Rewrites the stored keys that differ from a fresh computation (older key version, another default region, rows written outside the library).
+        """
+    @property
+    def region(self) -> str:
+        ...
+    @property
+    def shared_cap(self) -> int:
         ...
 class BounceReport:
     """
@@ -510,13 +753,33 @@ def clean_display_name(name: str, address: str = '') -> str:
     """
     Quotes, comments and 'Last, First' handled; '' when the name is unusable.
     """
+def click_to_call(raw: str, region: str | None = None) -> dict:
+    """
+    RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.
+    """
 def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
     """
     Copies a Communication (every field, message id kept, status 'Linked', File attachments too) onto another record, strictly newer than the original; returns the copy's name. One transaction.
     """
+def default_phone_region() -> str:
+    """
+    The site default region ('US').
+    """
+def default_relink_rules(doctype: str) -> list:
+    """
+    The rows re-pointed when a record of `doctype` is merged.
+    """
+def digits_only(raw: str) -> str:
+    """
+    The seed's normalization: the ASCII digits of `raw`.
+    """
 def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] | None = None) -> str:
     """
     The first address outside the internal domains among address lists, lower-cased; '' when none.
+    """
+def keyed_doctypes() -> list[str]:
+    """
+    Every doctype with stored phone keys.
     """
 def list_communications(store: Store, doctype: str, name: str) -> list[dict[str, None | int | float | str]]:
     """
@@ -538,6 +801,10 @@ def normalize_email(raw: str) -> str:
     """
     The normalized address, or '' when `raw` is not one.
     """
+def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
+    """
+    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` (default: the site default) reads numbers without a country code.
+    """
 def normalize_subject(subject: str) -> str:
     """
     The subject without reply/forward prefixes in many languages (for comparisons).
@@ -554,6 +821,18 @@ def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = 
     """
     Splits an mbox file into InboundEmails (GMime's mbox parser).
     """
+def phone_key(raw: str, region: str | None = None) -> str | None:
+    """
+    The match key: E.164 of a possible number without its extension, or None.
+    """
+def phone_key_fields(doctype: str) -> list:
+    """
+    The keyed phone fields of a doctype and their key/extension fields.
+    """
+def phone_match(a: str, b: str, region: str | None = None) -> PhoneMatch:
+    """
+    EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
+    """
 def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
@@ -561,6 +840,10 @@ def resolve_survivor(store: Store, doctype: str, name: str) -> str:
 def seed_standard_records(store: Store) -> None:
     """
     Inserts Frappe's default statuses that are missing (idempotent).
+    """
+def set_default_phone_region(region: str) -> None:
+    """
+    Changes the site default region; stored keys need PhoneMerger.rekey afterwards.
     """
 def split_name(full_name: str) -> tuple[str, str]:
     """
@@ -596,5 +879,8 @@ def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     """
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
 DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
+MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
+PHONE_KEY_VERSION: int = 1
+PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
 SQLITE_SCHEMA_VERSION: int = 1
 __version__: str = '0.1.0'

@@ -1,0 +1,107 @@
+"""Phone numbers from Python: keys, normalization, matching and click-to-call links."""
+import json
+import os
+
+import pytest
+
+import switchboard as sb
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data", "phone", "reference_cases.jsonl")
+CASES = [json.loads(line) for line in open(DATA, encoding="utf-8") if line.strip()]
+
+
+@pytest.fixture
+def us_default():
+    yield
+    sb.set_default_phone_region("US")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['region']}:{c['raw']!r}" for c in CASES])
+def test_reference_formats(case):
+    key = sb.phone_key(case["raw"], case["region"])
+    phone = sb.normalize_phone(case["raw"], case["region"])
+    assert key == case["key"], case.get("note")
+    if case["key"] is None:
+        assert phone is None or phone.key is None
+        return
+    assert phone.e164 == case["key"]
+    assert phone.extension == case["ext"]
+    assert phone.possible and phone.key == case["key"]
+    if "valid" in case:
+        assert phone.valid is case["valid"]
+
+
+def test_normalize_phone_fields():
+    p = sb.normalize_phone("+1 (555) 123-4567 x 89")
+    assert (p.e164, p.extension, p.possible, p.valid, p.region) == ("+15551234567", "89", True, False, "US")
+    assert p == sb.normalize_phone("555.123.4567 ext. 89", "US")
+    assert "e164='+15551234567'" in repr(p)
+    assert sb.normalize_phone("abc") is None
+    assert sb.normalize_phone("12").key is None  # parsed, not possible
+    assert sb.normalize_phone("253 0000").possible is False  # local only
+
+
+def test_region_default_and_errors(us_default):
+    assert sb.default_phone_region() == "US"
+    assert sb.phone_key("98455 52671") == "+19845552671"
+    sb.set_default_phone_region("in")
+    assert sb.default_phone_region() == "IN"
+    assert sb.phone_key("98455 52671") == "+919845552671"
+    assert sb.phone_key("98455 52671", "US") == "+19845552671"
+    with pytest.raises(sb.ValidationError) as e:
+        sb.phone_key("555 123 4567", "XX")
+    assert e.value.code == "invalid_argument"
+    with pytest.raises(ValueError):
+        sb.set_default_phone_region("ZZ")
+
+
+def test_digits_only_is_the_seeds_rule():
+    assert sb.digits_only("+1 (555) 123-4567") == "15551234567"
+    assert sb.digits_only("555.123.4567") == "5551234567"
+
+
+@pytest.mark.parametrize("a,b,region,level", [
+    ("+1 555-123-4567", "555.123.4567", "US", "EXACT"),
+    ("+1 555-123-4567", "555.123.4567", "GB", "NSN"),
+    ("+44 7700 900123", "07700 900123", "GB", "EXACT"),
+    ("+64 3 331-6005 extn 1234", "+6433316005#1234", "US", "EXACT"),
+    ("+1 650 253 0000", "253 0000", "US", "SHORT_NSN"),
+    ("+1 555 123 4567 x 1", "+1 555 123 4567 x 2", "US", "NONE"),
+    ("+91 9845552671", "+1 9845552671", "US", "NONE"),
+    ("12", "12", "US", "NONE"),
+    ("", "", "US", "NONE"),
+    ("abc", "abc", "US", "NONE"),
+])
+def test_phone_match(a, b, region, level):
+    assert sb.phone_match(a, b, region) is sb.PhoneMatch[level]
+
+
+def test_click_to_call():
+    links = sb.click_to_call("(555) 123-4567")
+    assert links == {
+        "e164": "+15551234567",
+        "extension": "",
+        "desktop": "rcapp://r/call?number=%2B15551234567",
+        "web": "https://app.ringcentral.com/r/call?number=%2B15551234567",
+        "tel": "tel:+15551234567",
+    }
+    assert sb.click_to_call("+44 20 7946 0958 ext. 12")["tel"] == "tel:+442079460958;ext=12"
+    for bad in ["", "abc", "12", "253 0000"]:
+        with pytest.raises(sb.ValidationError):
+            sb.click_to_call(bad)
+    with pytest.raises(sb.ValidationError, match="area code"):
+        sb.click_to_call("253 0000")
+
+
+def test_stored_key_fields_are_documented_names():
+    assert sb.keyed_doctypes() == ["CRM Lead", "CRM Deal", "Contact Phone", "HD Ticket",
+                                   "CRM Call Log", "Helpdesk Call Log"]
+    assert sb.phone_key_fields("HD Ticket") == [
+        {"source": "contact_mobile", "key": "custom_contact_mobile_key",
+         "extension": "custom_contact_mobile_ext"}]
+    assert sb.phone_key_fields("Communication") == []
+    assert sb.PHONE_KEY_VERSION_FIELD == "custom_phone_key_version"
+    assert sb.PHONE_KEY_VERSION >= 1
+    rules = sb.default_relink_rules("HD Ticket")
+    assert {"doctype": "Helpdesk Call Log", "name_field": "ticket", "doctype_field": "",
+            "dedupe": False} in rules
