@@ -177,7 +177,7 @@ Schema build_standard() {
 
   auto crm_call = parent(
       "CRM Call Log", NR::kField, "id",
-      {text("id"), text("type"), text("status"), text("from", true), text("to", true),
+      {text("id", true), text("type"), text("status"), text("from", true), text("to", true),
        real("duration"), datetime("start_time"), datetime("end_time"), text("recording_url"),
        text_default("reference_doctype", "CRM Lead"), text("reference_docname"),
        text("telephony_medium"), text("receiver"), text("caller"), text("note"),
