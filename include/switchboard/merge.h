@@ -1,10 +1,17 @@
-// switchboard: merged records and their survivors.
-// Thread-safe: free functions over a thread-safe Store.
+// switchboard: duplicate leads and tickets found by stored phone keys, merged without losing
+// anything, and the merge pointers that send later calls and mail to the survivor.
+// Thread-safe: PhoneMerger keeps no mutable state; every merge is one store transaction.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "switchboard/document.h"
 #include "switchboard/export.h"
 #include "switchboard/store.h"
 
@@ -21,5 +28,151 @@ SWITCHBOARD_EXPORT std::string_view merge_pointer_field(std::string_view doctype
 /// `name` itself when it was never merged. Never throws for unknown names.
 SWITCHBOARD_EXPORT std::string resolve_survivor(Store& store, std::string_view doctype,
                                                 std::string_view name);
+
+/// The audit doctype: one row per record merged (when, key, source, target, what moved).
+inline constexpr const char* kMergeLogDoctype = "Switchboard Merge Log";
+
+/// Rows that reference a merged record and are re-pointed at the survivor.
+struct SWITCHBOARD_EXPORT RelinkRule {
+  std::string doctype;        ///< doctype holding the reference, e.g. "Communication"
+  std::string name_field;     ///< field holding the merged record's name, e.g. "reference_name"
+  std::string doctype_field;  ///< field naming the merged doctype; "" for a typed link
+  bool dedupe = false;        ///< link rows: a parent keeps one link to the survivor
+};
+
+/// The built-in rules for merging `doctype`: CRM Call Log reference_docname, Communication,
+/// Comment, File attachments, Dynamic Link and Communication Link rows (de-duplicated), plus
+/// Helpdesk Call Log `ticket` for HD Ticket and CRM Deal `lead` for CRM Lead.
+SWITCHBOARD_EXPORT std::vector<RelinkRule> default_relink_rules(std::string_view doctype);
+
+/// Policy of a PhoneMerger. The defaults are the safe ones.
+struct SWITCHBOARD_EXPORT MergeOptions {
+  /// A key held by more records than this (merged records aside) is a shared number (a
+  /// company line, a front desk) and is reported instead of merged.
+  std::int64_t shared_cap = 20;
+  bool include_converted = false;  ///< also merge CRM Leads with converted = 1
+  bool include_closed = false;     ///< also merge HD Tickets whose status is closed
+  std::vector<std::string> closed_statuses = {"Resolved", "Closed"};
+  std::string merged_ticket_status = "Closed";  ///< status of a merged ticket ("" = keep)
+  /// Fill the survivor's blank fields (email, names, numbers, contact...) from the merged
+  /// records, oldest first; its own non-empty values always win.
+  bool fill_blanks = true;
+  std::int64_t batch_size = 1000;  ///< bulk_merge: merges committed per transaction
+  std::vector<RelinkRule> extra_relink_rules;  ///< a site's own references, moved too
+};
+
+/// Called by bulk operations after each batch with (done, total).
+using MergeProgress = std::function<void(std::int64_t done, std::int64_t total)>;
+
+/// One record merged into the target.
+struct SWITCHBOARD_EXPORT MergeStep {
+  std::string source;
+  /// The phone keys it shares with the target's group ("+15551234567", "+1...;ext=89").
+  std::vector<std::string> keys;
+  /// Rows re-pointed at the target, by "Doctype.field", names sorted.
+  std::map<std::string, std::vector<std::string>> moved;
+  /// Duplicate link rows deleted (the parent already linked the target), by doctype.
+  std::map<std::string, std::vector<std::string>> removed;
+  /// Blank target fields filled from this record.
+  Document filled;
+
+  std::int64_t rows_moved() const;
+  friend bool operator==(const MergeStep& a, const MergeStep& b);
+};
+
+/// A phone key too many records hold to merge on.
+struct SWITCHBOARD_EXPORT SharedNumber {
+  std::string key;                 ///< "+15551234567" (";ext=..." when it has one)
+  std::int64_t count = 0;          ///< records holding it
+  std::vector<std::string> names;  ///< the oldest of them (at most shared_cap + 1)
+  friend bool operator==(const SharedNumber& a, const SharedNumber& b);
+};
+
+/// What one merge did (or, with dry_run, would do).
+struct SWITCHBOARD_EXPORT MergeReport {
+  std::string doctype;
+  std::string target;
+  std::vector<MergeStep> steps;      ///< one per record merged, oldest first
+  std::vector<SharedNumber> shared;  ///< keys skipped as shared numbers
+  /// Why nothing was merged: "no_phone_key", "no_duplicates", "target_merged",
+  /// "out_of_scope", "already_merged"; "" when steps is not empty.
+  std::string skipped;
+  bool keys_refreshed = false;  ///< the target's stored keys were stale and were rewritten
+  bool dry_run = false;
+
+  std::vector<std::string> sources() const;
+  std::int64_t rows_moved() const;
+  bool merged() const noexcept { return !steps.empty(); }
+  friend bool operator==(const MergeReport& a, const MergeReport& b);
+};
+
+/// What bulk_merge did (or would do).
+struct SWITCHBOARD_EXPORT BulkMergeReport {
+  std::string doctype;
+  bool dry_run = false;
+  std::int64_t scanned = 0;          ///< unmerged records with a phone key examined
+  std::vector<MergeReport> merges;   ///< one per group, ordered by survivor (oldest first)
+  std::vector<SharedNumber> shared;  ///< shared numbers and oversized groups, not merged
+
+  std::int64_t records_merged() const;
+  std::int64_t rows_moved() const;
+  friend bool operator==(const BulkMergeReport& a, const BulkMergeReport& b);
+};
+
+/// What rekey did.
+struct SWITCHBOARD_EXPORT RekeyReport {
+  std::string doctype;
+  std::int64_t scanned = 0;  ///< rows read
+  std::int64_t updated = 0;  ///< rows whose stored keys or key version were rewritten
+};
+
+/// Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
+/// Thread-safe: it holds no mutable state, and every merge is one transaction on the store.
+/// Only exact key equality (E.164 and extension) merges; a merged record is tombstoned
+/// (HD Ticket: is_merged, merged_with, closed; CRM Lead: custom_merged_into), never deleted,
+/// and an audit row records each merge. Running any merge twice changes nothing.
+class SWITCHBOARD_EXPORT PhoneMerger {
+ public:
+  /// `region` reads the raw numbers given to find_duplicates ("" = the site default); stored
+  /// keys always use the site default (see set_default_phone_region).
+  explicit PhoneMerger(std::shared_ptr<Store> store, std::string region = {},
+                       MergeOptions options = {});
+
+  /// The validate/on_update hook flow, after a CRM Lead's mobile_no/phone or an HD Ticket's
+  /// contact_mobile changed: refreshes the record's stored keys when stale, then merges the
+  /// other in-scope records with an equal key into it. Throws NotFound, ValidationError.
+  MergeReport on_phone_changed(std::string_view doctype, std::string_view name,
+                               bool dry_run = false);
+  /// The manual trigger: the same merge into `name`, recorded as a manual merge.
+  MergeReport merge_call_logs(std::string_view doctype, std::string_view name,
+                              bool dry_run = false);
+  /// Merges the chosen `sources` into `target`, whatever their keys or scope. Throws
+  /// ValidationError for a record merged into itself or a merged target, NotFound for a
+  /// missing record. Sources already merged into `target` are skipped.
+  MergeReport merge(std::string_view doctype, std::string_view target,
+                    const std::vector<std::string>& sources, bool dry_run = false);
+  /// Unmerged, in-scope records of `doctype` holding the key of `raw_phone` (extension
+  /// included), oldest first (creation, then name). Empty for input without a key.
+  std::vector<std::string> find_duplicates(std::string_view doctype, std::string_view raw_phone);
+  /// Groups every unmerged in-scope record by equal keys (records sharing any key join one
+  /// group) and merges each group into its oldest record (creation, then name). Each group is
+  /// one transaction; `options().batch_size` groups are committed together.
+  BulkMergeReport bulk_merge(std::string_view doctype, bool dry_run = false,
+                             const MergeProgress& progress = {});
+  /// Recomputes the stored keys of every row of a keyed doctype (see phone_key_fields) and
+  /// rewrites the rows whose keys or key version differ: rows written by an older version,
+  /// under another default region, or outside the library.
+  RekeyReport rekey(std::string_view doctype, const MergeProgress& progress = {});
+
+  const MergeOptions& options() const noexcept { return options_; }
+  const std::string& region() const noexcept { return region_; }
+
+ private:
+  MergeReport merge_into(std::string_view doctype, std::string_view name, bool dry_run,
+                         const char* trigger);
+  std::shared_ptr<Store> store_;
+  std::string region_;
+  MergeOptions options_;
+};
 
 }  // namespace switchboard

@@ -32,6 +32,19 @@ struct SWITCHBOARD_EXPORT FieldDef {
   bool unique = false;  ///< enforced by every backend (nulls and "" exempt)
 };
 
+/// Fields a store derives from other fields of the same document (e.g. phone match keys).
+/// On insert the store sets `targets` from the document's `sources`; on update and
+/// update_where whose changes name a source or a target, it recomputes the targets from the
+/// sources after the change, reading the stored row for sources the change lacks. Values a
+/// caller gives for targets are always replaced, so stored targets equal compute(sources).
+struct SWITCHBOARD_EXPORT DerivedFields {
+  std::vector<std::string> sources;  ///< declared fields read by `compute`
+  std::vector<std::string> targets;  ///< declared fields written by `compute`
+  /// Gets every source (null when unset) and sets targets in `out` (missing ones become
+  /// null). Must be pure, thread-safe and must not throw.
+  std::function<void(const Document& sources, Document& out)> compute;
+};
+
 /// A Table field: rows of `child_doctype` with parentfield = `fieldname`.
 struct ChildTableDef {
   std::string fieldname;
@@ -57,6 +70,8 @@ struct SWITCHBOARD_EXPORT DocTypeDef {
   std::vector<FieldDef> fields;
   std::vector<std::vector<std::string>> indexes;  ///< extra (composite) indexes
   std::vector<ChildTableDef> tables;
+  /// Derived fields the store maintains (see DerivedFields); a target belongs to one entry.
+  std::vector<DerivedFields> derived;
 
   /// The definition of a declared field (standard columns included), or nullptr.
   const FieldDef* field(std::string_view name) const noexcept;
@@ -88,6 +103,9 @@ class SWITCHBOARD_EXPORT Schema {
   void add(DocTypeDef def);
   /// Adds a field to an existing doctype (a site's custom field). Throws on unknown doctype.
   void add_field(std::string_view doctype, FieldDef field);
+  /// Adds derived fields to an existing doctype. Throws NotFound on an unknown doctype and
+  /// ValidationError when a source or target is not a declared field or a target is taken.
+  void add_derived(std::string_view doctype, DerivedFields derived);
   /// The doctype or nullptr.
   const DocTypeDef* find(std::string_view doctype) const noexcept;
   /// The doctype; throws NotFound (code unknown_doctype) when missing.

@@ -75,19 +75,22 @@ class SWITCHBOARD_EXPORT Store {
 
   // ---- writes (each one is atomic; at depth 0 each runs in its own transaction) -------------
   /// Stores a new document and returns its name. Names it as Frappe would (series, hash,
-  /// field) unless `name` is given; fills standard columns and defaults; coerces values to
-  /// the field types; keeps fields the schema does not know (custom fields). Throws
-  /// StoreError(duplicate) when the name or a unique field is taken, ValidationError on bad
-  /// field names or values.
+  /// field) unless `name` is given; fills standard columns, defaults and derived fields;
+  /// coerces values to the field types; keeps fields the schema does not know (custom fields).
+  /// Throws StoreError(duplicate) when the name or a unique field is taken, ValidationError
+  /// on bad field names or values.
   std::string insert(std::string_view doctype, Document doc);
   /// Inserts a parent and its child rows in one transaction; stamps parent, parenttype,
   /// parentfield and idx on each row. Throws ValidationError for a parentfield that is not a
   /// Table field of `doctype`.
   std::string insert(std::string_view doctype, Document doc, const ChildRows& children);
-  /// Sets fields on one document; bumps `modified` unless told not to. Throws NotFound.
+  /// Sets fields on one document; bumps `modified` unless told not to. Recomputes the derived
+  /// fields (DocTypeDef::derived) the change touches. Throws NotFound.
   void update(std::string_view doctype, std::string_view name, const Document& changes,
               bool update_modified = true);
-  /// Sets fields on every matching document; returns how many matched.
+  /// Sets fields on every matching document; returns how many matched. When the change touches
+  /// derived fields whose sources it does not all give, each row gets the values computed
+  /// from its own stored sources (several writes, still atomic).
   std::int64_t update_where(std::string_view doctype, const Filters& filters,
                             const Document& changes, bool update_modified = true);
   /// Deletes one document and its child rows. Throws NotFound when absent.
@@ -166,6 +169,10 @@ class SWITCHBOARD_EXPORT Store {
   void prepare_insert(const DocTypeDef& def, Document& doc);
   std::string insert_prepared(const DocTypeDef& def, Document& doc);
   Document prepare_changes(const DocTypeDef& def, const Document& changes, bool update_modified);
+  void derive_changes(const DocTypeDef& def, std::string_view name, Document& changes);
+  std::int64_t update_where_derived(const DocTypeDef& def, const Filters& filters,
+                                    const Document& changes,
+                                    const std::vector<const DerivedFields*>& per_row);
   Query normalize_query(const DocTypeDef& def, const Query& query) const;
   void remove_children(const DocTypeDef& def, std::string_view name);
   void complete_document(const DocTypeDef& def, Document& doc) const;

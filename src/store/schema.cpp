@@ -92,6 +92,22 @@ void DocTypeDef::finalize() {
     for (const auto& col : index)
       if (!field(col))
         throw ValidationError("doctype '" + name + "': index on unknown field '" + col + "'");
+  std::vector<std::string_view> derived_targets;
+  for (const auto& d : derived) {
+    if (!d.compute || d.targets.empty())
+      throw ValidationError("doctype '" + name + "': derived fields need targets and a compute");
+    for (const auto& src : d.sources)
+      if (!field(src))
+        throw ValidationError("doctype '" + name + "': derived from unknown field '" + src + "'");
+    for (const auto& t : d.targets) {
+      const bool is_source = std::find(d.sources.begin(), d.sources.end(), t) != d.sources.end();
+      const bool taken = std::find(derived_targets.begin(), derived_targets.end(), t) !=
+                         derived_targets.end();
+      if (!field(t) || t == "name" || is_source || taken)
+        throw ValidationError("doctype '" + name + "': bad derived field '" + t + "'");
+      derived_targets.push_back(t);
+    }
+  }
   if (naming == NamingRule::kField && !field(naming_arg))
     throw ValidationError("doctype '" + name + "': naming field '" + naming_arg + "' missing");
 }
@@ -126,6 +142,16 @@ void Schema::add_field(std::string_view doctype, FieldDef field) {
     throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
   DocTypeDef copy = *it->second;
   copy.fields.push_back(std::move(field));
+  copy.finalize();
+  *it->second = std::move(copy);
+}
+
+void Schema::add_derived(std::string_view doctype, DerivedFields derived) {
+  auto it = by_name_.find(doctype);
+  if (it == by_name_.end())
+    throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
+  DocTypeDef copy = *it->second;
+  copy.derived.push_back(std::move(derived));
   copy.finalize();
   *it->second = std::move(copy);
 }

@@ -116,6 +116,61 @@ void coerce_document(const DocTypeDef& def, Document& doc) {
 
 bool is_write_free(const Document& changes) { return changes.empty(); }
 
+// ---- derived fields (DocTypeDef::derived) ----------------------------------------------------
+
+bool touches(const DerivedFields& d, const Document& changes) {
+  for (const auto& f : d.sources)
+    if (changes.contains(f)) return true;
+  for (const auto& f : d.targets)
+    if (changes.contains(f)) return true;
+  return false;
+}
+
+bool has_all_sources(const DerivedFields& d, const Document& doc) {
+  for (const auto& f : d.sources)
+    if (!doc.contains(f)) return false;
+  return true;
+}
+
+// Sets d's targets in `into`, computed from the sources in `changes`, falling back to
+// `stored` (the row before the change; may be null) for sources `changes` lacks.
+void derive(const DocTypeDef& def, const DerivedFields& d, const Document& changes,
+            const Document* stored, Document& into) {
+  Document sources;
+  sources.reserve(d.sources.size());
+  for (const auto& f : d.sources) {
+    const Value* v = changes.find(f);
+    sources.set(f, v ? *v : stored ? stored->get(f) : Value());
+  }
+  Document out;
+  try {
+    d.compute(sources, out);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::kInternal, "computing derived fields of " + def.name + ": " + e.what());
+  }
+  for (const auto& t : d.targets) {
+    Value v = out.get(t);
+    coerce(def, *def.field(t), v);
+    into.set(t, std::move(v));
+  }
+}
+
+// Identifies a set of target values (groups rows that get the same derived values).
+std::string targets_signature(const std::vector<const DerivedFields*>& defs, const Document& doc) {
+  std::string sig;
+  for (const DerivedFields* d : defs) {
+    for (const auto& t : d->targets) {
+      const Value& v = doc.get(t);
+      sig += static_cast<char>('0' + static_cast<int>(v.type()));
+      sig += v.to_text();
+      sig += '\x1f';
+    }
+  }
+  return sig;
+}
+
+constexpr std::size_t kNamesPerStatement = 500;
+
 }  // namespace
 
 std::string format_datetime(std::chrono::system_clock::time_point t) {
@@ -318,8 +373,12 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
   coerce_document(def, doc);
   if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
     throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
-  if (capabilities() & Capability::kSelfManaged) return;
+  if (capabilities() & Capability::kSelfManaged) {
+    for (const auto& d : def.derived) derive(def, d, doc, nullptr, doc);
+    return;
+  }
   doc.fill_missing(def.defaults());
+  for (const auto& d : def.derived) derive(def, d, doc, nullptr, doc);
   const Value* creation = doc.find("creation");
   const Value* modified = doc.find("modified");
   if (!creation || creation->is_null() || !modified || modified->is_null()) {
@@ -462,6 +521,7 @@ void Store::update(std::string_view doctype, std::string_view name, const Docume
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
     return;
   }
+  derive_changes(def, name, c);
   WriteScope scope(*this, false);
   guarded("update", doctype, [&] { do_update(doctype, name, c); });
   scope.done();
@@ -474,8 +534,71 @@ std::int64_t Store::update_where(std::string_view doctype, const Filters& filter
   Query q = normalize_query(def, Query(filters));
   Document c = prepare_changes(def, changes, update_modified);
   if (is_write_free(c)) return guarded("count", doctype, [&] { return do_count(doctype, q.filters); });
+  std::vector<const DerivedFields*> per_row;
+  for (const auto& d : def.derived) {
+    if (!touches(d, c)) continue;
+    if (has_all_sources(d, c)) derive(def, d, c, nullptr, c);
+    else per_row.push_back(&d);
+  }
+  if (!per_row.empty()) return update_where_derived(def, q.filters, c, per_row);
   WriteScope scope(*this, false);
   auto n = guarded("update_where", doctype, [&] { return do_update_where(doctype, q.filters, c); });
+  scope.done();
+  return n;
+}
+
+void Store::derive_changes(const DocTypeDef& def, std::string_view name, Document& changes) {
+  std::optional<Document> stored;
+  bool loaded = false;
+  for (const auto& d : def.derived) {
+    if (!touches(d, changes)) continue;
+    if (has_all_sources(d, changes)) {
+      derive(def, d, changes, nullptr, changes);
+      continue;
+    }
+    if (!loaded) {
+      stored = guarded("get", def.name, [&] { return do_get(def.name, name); });
+      loaded = true;
+    }
+    if (!stored) return;  // do_update reports NotFound
+    derive(def, d, changes, &*stored, changes);
+  }
+}
+
+std::int64_t Store::update_where_derived(const DocTypeDef& def, const Filters& filters,
+                                         const Document& changes,
+                                         const std::vector<const DerivedFields*>& per_row) {
+  // Targets depend on each row's stored sources: read them, then update rows in groups that
+  // get the same values. Several writes, so always atomic on its own.
+  Query rows_query(filters);
+  rows_query.fields = {"name"};
+  for (const DerivedFields* d : per_row)
+    for (const auto& f : d->sources)
+      if (std::find(rows_query.fields.begin(), rows_query.fields.end(), f) ==
+          rows_query.fields.end())
+        rows_query.fields.push_back(f);
+  WriteScope scope(*this, true);
+  auto rows = guarded("find", def.name, [&] { return do_find(def.name, rows_query); });
+  std::vector<std::pair<Document, std::vector<Value>>> groups;
+  std::map<std::string, std::size_t> group_of;
+  for (const auto& row : rows) {
+    Document c = changes;
+    for (const DerivedFields* d : per_row) derive(def, *d, changes, &row, c);
+    auto [it, fresh] = group_of.emplace(targets_signature(per_row, c), groups.size());
+    if (fresh) groups.emplace_back(std::move(c), std::vector<Value>{});
+    groups[it->second].second.push_back(row.get("name"));
+  }
+  std::int64_t n = 0;
+  for (auto& [c, names] : groups) {
+    for (std::size_t i = 0; i < names.size(); i += kNamesPerStatement) {
+      std::vector<Value> chunk(names.begin() + static_cast<std::ptrdiff_t>(i),
+                               names.begin() + static_cast<std::ptrdiff_t>(
+                                                   std::min(names.size(), i + kNamesPerStatement)));
+      Filters by_name{Filter("name", Op::kIn, std::move(chunk))};
+      n += guarded("update_where", def.name,
+                   [&] { return do_update_where(def.name, by_name, c); });
+    }
+  }
   scope.done();
   return n;
 }

@@ -1,0 +1,98 @@
+// Internal: how mergeable doctypes are read, and the plan/apply halves of a merge. A plan is
+// computed by reads alone, so a dry run returns exactly the plan a real run then applies.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "switchboard/merge.h"
+#include "switchboard/phone.h"
+#include "switchboard/store.h"
+
+namespace switchboard::merge_detail {
+
+/// How one mergeable doctype is read, scoped and tombstoned.
+struct Kind {
+  std::string doctype;
+  std::string pointer;                      // merge pointer field
+  const std::vector<PhoneKeyField>* keys;   // stored phone keys
+  std::vector<std::string> state_fields;    // what decides "merged" and "in scope"
+  std::vector<std::string> fill_fields;     // survivor blanks filled from merged records
+};
+
+/// The Kind of "CRM Lead" or "HD Ticket"; throws ValidationError for any other doctype.
+const Kind& kind_for(std::string_view doctype);
+
+bool is_merged(const Kind& kind, const Document& doc);
+/// Not merged, and not converted / closed unless the options include those.
+bool in_scope(const Kind& kind, const MergeOptions& options, const Document& doc);
+/// The changes that tombstone a record merged into `target`.
+Document tombstone(const Kind& kind, const MergeOptions& options, const std::string& target);
+/// "key" or "key;ext=89": what must be equal for two numbers to merge.
+std::string identity(std::string_view key, std::string_view extension);
+/// The identities of a record's stored keys, unique, in field order.
+std::vector<std::string> identities(const Kind& kind, const Document& doc);
+/// Fields to read for grouping: name, creation, keys, extensions and state.
+std::vector<std::string> record_fields(const Kind& kind);
+
+/// Relink rules in effect: the defaults and the extras, for doctypes the schema has; with
+/// `skip_empty`, rules whose doctype holds no row at all are left out (bulk runs).
+std::vector<RelinkRule> active_rules(Store& store, const Kind& kind, const MergeOptions& options,
+                                     bool skip_empty);
+
+/// Documents of `doctype` whose `field` is one of `values` (queried in chunks).
+std::vector<Document> find_in(Store& store, std::string_view doctype, const std::string& field,
+                              const std::vector<std::string>& values,
+                              const std::vector<std::string>& fields, const Filters& extra = {});
+
+/// One group to merge: a target and its sources, oldest first, with the keys each shares.
+struct GroupSpec {
+  std::string target;
+  std::vector<std::string> sources;
+  std::vector<std::vector<std::string>> keys;  // parallel to sources
+};
+
+/// A planned merge: its report and the writes that perform it.
+struct GroupPlan {
+  MergeReport report;
+  std::vector<std::pair<RelinkRule, std::vector<std::string>>> moves;    // rule, row names
+  std::vector<std::pair<std::string, std::vector<std::string>>> removals;  // doctype, rows
+  Document fill;                        // target blanks filled
+  std::vector<Document> source_before;  // per step: tombstoned fields before the merge
+};
+
+/// Plans the merges of `specs` by reading the store; writes nothing. Sources that are gone,
+/// merged already or equal to their target are dropped; a plan with no step left says why
+/// in report.skipped.
+std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOptions& options,
+                                   const std::vector<RelinkRule>& rules,
+                                   const std::vector<GroupSpec>& specs, bool dry_run);
+
+/// Performs a plan's writes: relinks, duplicate link removals, tombstones, blank fills and
+/// one audit row per merged record. The caller holds the transaction.
+void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
+                const GroupPlan& plan, std::string_view trigger);
+
+/// Values of a doctype's derived fields recomputed from `doc`'s sources; `stale` tells
+/// whether they differ from the stored ones.
+Document recompute_derived(const DocTypeDef& def, const Document& doc, bool& stale);
+/// The source fields of a doctype's derived fields, with their values in `doc`.
+Document derived_sources(const DocTypeDef& def, const Document& doc);
+
+/// Calls fn(chunk) on consecutive slices of `names` small enough for one IN filter.
+template <typename Fn>
+void for_chunks(const std::vector<std::string>& names, Fn&& fn) {
+  constexpr std::size_t kChunk = 500;
+  for (std::size_t i = 0; i < names.size(); i += kChunk) {
+    std::vector<Value> chunk;
+    const std::size_t end = std::min(names.size(), i + kChunk);
+    chunk.reserve(end - i);
+    for (std::size_t j = i; j < end; ++j) chunk.emplace_back(names[j]);
+    fn(std::move(chunk));
+  }
+}
+
+}  // namespace switchboard::merge_detail

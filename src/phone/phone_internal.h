@@ -1,0 +1,49 @@
+// Internal: the phone layer's shared pieces (libphonenumber access, the key computation with
+// and without the fast path, the stored-key schema). Tests and benchmarks include it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace i18n::phonenumbers {
+class PhoneNumberUtil;
+}
+
+namespace switchboard {
+class Schema;
+}
+
+namespace switchboard::phone_detail {
+
+/// The libphonenumber singleton (thread-safe).
+const i18n::phonenumbers::PhoneNumberUtil& util();
+
+/// `region` upper-cased and checked ("" = the site default). Throws ValidationError.
+std::string resolve_region(std::string_view region);
+
+/// The parts of a key: E.164 of a possible number and its extension.
+struct KeyParts {
+  std::string e164;
+  std::string extension;
+};
+
+/// Computes the key of `raw` in a resolved region; false when there is none. `fast` allows
+/// the fast path (when enabled globally). Never throws for any input.
+bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, bool fast = true);
+
+/// The same answer straight from libphonenumber (the definition of a key).
+bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& out);
+
+/// The fast path for region US: true when `raw` has one of the common North American shapes
+/// (ASCII digits and the separators " -.()/", optional leading "+", 10 digits or 1 + 10), in
+/// which case `e164` is the key; false when libphonenumber must decide.
+bool fast_nanp_key(std::string_view raw, std::string& e164);
+
+/// Process-wide switch for the fast path (on by default); for tests and benchmarks.
+void set_fast_path_enabled(bool enabled);
+bool fast_path_enabled();
+
+/// Adds the stored phone-key fields (and their derivation) to the standard schema.
+void add_phone_key_schema(Schema& schema);
+
+}  // namespace switchboard::phone_detail

@@ -1,0 +1,42 @@
+// The reference cases of ../shared/reference/phones-and-merge.md (section 5), shared with the
+// Python tests: tests/data/phone/reference_cases.jsonl.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace phone_cases {
+
+struct Case {
+  std::string region, raw, key, ext, note;
+  int valid = -1;  // -1: not asserted
+};
+
+inline std::string data_dir() {
+  std::string here = __FILE__;  // tests/cpp/phone/phone_cases.h
+  return here.substr(0, here.rfind("/cpp/")) + "/data/phone/";
+}
+
+inline std::vector<Case> load() {
+  std::ifstream in(data_dir() + "reference_cases.jsonl");
+  std::vector<Case> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    Case c;
+    c.region = j.at("region");
+    c.raw = j.at("raw");
+    c.key = j.at("key").is_null() ? "" : j.at("key").get<std::string>();
+    c.ext = j.at("ext");
+    c.note = j.value("note", "");
+    if (j.contains("valid")) c.valid = j.at("valid").get<bool>() ? 1 : 0;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace phone_cases

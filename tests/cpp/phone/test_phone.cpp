@@ -1,0 +1,171 @@
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "phone_cases.h"
+#include "switchboard/switchboard.h"
+
+using namespace switchboard;
+
+TEST_CASE("phone: every reference format gives the expected key") {
+  auto cases = phone_cases::load();
+  REQUIRE(cases.size() >= 40);
+  for (const auto& c : cases) {
+    CAPTURE(c.raw);
+    CAPTURE(c.region);
+    CAPTURE(c.note);
+    auto key = phone_key(c.raw, c.region);
+    auto phone = normalize_phone(c.raw, c.region);
+    if (c.key.empty()) {
+      CHECK_FALSE(key.has_value());
+      if (phone) CHECK(phone->key().empty());
+      continue;
+    }
+    REQUIRE(key.has_value());
+    CHECK(*key == c.key);
+    REQUIRE(phone.has_value());
+    CHECK(phone->e164 == c.key);
+    CHECK(phone->extension == c.ext);
+    CHECK(phone->possible);
+    CHECK(phone->key() == c.key);
+    if (c.valid >= 0) CHECK(phone->valid == (c.valid == 1));
+  }
+}
+
+TEST_CASE("phone: normalize_phone reports possible, valid and region") {
+  auto p = normalize_phone("+1 (555) 123-4567", "US");
+  REQUIRE(p);
+  CHECK(p->e164 == "+15551234567");
+  CHECK(p->possible);
+  CHECK_FALSE(p->valid);    // 555 numbers are fictional, yet they are keyed
+  CHECK(p->region == "US");  // the main region of +1 when the number is not valid
+  auto gb = normalize_phone("020 7946 0958", "GB");
+  REQUIRE(gb);
+  CHECK(gb->valid);
+  CHECK(gb->region == "GB");
+  auto in = normalize_phone("+91 98455 52671", "US");  // a country code wins over the region
+  REQUIRE(in);
+  CHECK(in->region == "IN");
+  // Parsed but not possible: a Phone without a key. Not a number at all: nullopt.
+  auto short_number = normalize_phone("12", "US");
+  REQUIRE(short_number);
+  CHECK_FALSE(short_number->possible);
+  CHECK(short_number->key().empty());
+  auto local = normalize_phone("253 0000", "US");
+  REQUIRE(local);
+  CHECK_FALSE(local->possible);
+  CHECK_FALSE(normalize_phone("abc", "US").has_value());
+  CHECK_FALSE(normalize_phone("", "US").has_value());
+  CHECK_FALSE(normalize_phone("\xff\xfe\x80", "US").has_value());  // bad UTF-8: no crash
+}
+
+TEST_CASE("phone: extensions are split off and never part of the key") {
+  for (const char* raw : {"(555) 123-4567 x 89", "555-123-4567;ext=89", "555.123.4567 ext. 89",
+                          "5551234567#89", "tel:+1-555-123-4567;ext=89"}) {
+    CAPTURE(raw);
+    CHECK(phone_key(raw, "US") == std::optional<std::string>("+15551234567"));
+    auto p = normalize_phone(raw, "US");
+    REQUIRE(p);
+    CHECK(p->extension == "89");
+  }
+}
+
+TEST_CASE("phone: regions and the site default") {
+  struct Restore {
+    ~Restore() { set_default_phone_region("US"); }
+  } restore;
+  CHECK(default_phone_region() == "US");
+  CHECK(phone_key("98455 52671") == std::optional<std::string>("+19845552671"));
+  CHECK(phone_key("98455 52671", "in") == std::optional<std::string>("+919845552671"));
+  set_default_phone_region("in");
+  CHECK(default_phone_region() == "IN");
+  CHECK(phone_key("98455 52671") == std::optional<std::string>("+919845552671"));
+  set_default_phone_region("US");
+  CHECK(phone_key("98455 52671") == std::optional<std::string>("+19845552671"));
+  CHECK_THROWS_AS(phone_key("555 123 4567", "XX"), ValidationError);
+  CHECK_THROWS_AS(phone_key("555 123 4567", "USA"), ValidationError);
+  CHECK_THROWS_AS(set_default_phone_region(""), ValidationError);
+  CHECK_THROWS_AS(set_default_phone_region("ZZ"), ValidationError);
+  CHECK(default_phone_region() == "US");
+  // ZZ: only numbers written with their country code.
+  CHECK_FALSE(phone_key("555 123 4567", "ZZ").has_value());
+  CHECK(phone_key("+44 20 7946 0958", "ZZ") == std::optional<std::string>("+442079460958"));
+}
+
+TEST_CASE("phone: digits_only is the seed's normalization") {
+  CHECK(digits_only("+1 (555) 123-4567") == "15551234567");
+  CHECK(digits_only("555.123.4567") == "5551234567");
+  CHECK(digits_only("abc") == "");
+  CHECK(digits_only("\xef\xbc\x91") == "");  // full-width digits are not ASCII digits
+}
+
+TEST_CASE("phone: phone_match levels") {
+  CHECK(phone_match("+1 555-123-4567", "555.123.4567", "US") == PhoneMatch::kExact);
+  CHECK(phone_match("+1 555-123-4567", "555.123.4567", "GB") == PhoneMatch::kNsn);
+  CHECK(phone_match("+44 7700 900123", "07700 900123", "GB") == PhoneMatch::kExact);
+  CHECK(phone_match("+44 7700 900123", "07700 900123", "US") == PhoneMatch::kNsn);
+  CHECK(phone_match("+64 3 331-6005 extn 1234", "+6433316005#1234", "US") == PhoneMatch::kExact);
+  CHECK(phone_match("+1 650 253 0000", "253 0000", "US") == PhoneMatch::kShortNsn);
+  CHECK(phone_match("+1 555 123 4567 x 1", "+1 555 123 4567", "US") == PhoneMatch::kShortNsn);
+  CHECK(phone_match("+1 555 123 4567 x 1", "+1 555 123 4567 x 2", "US") == PhoneMatch::kNone);
+  CHECK(phone_match("+91 9845552671", "+1 9845552671", "US") == PhoneMatch::kNone);
+  for (const char* garbage : {"", "   ", "abc", "+---", "12", "123"}) {
+    CAPTURE(garbage);
+    CHECK(phone_match(garbage, garbage, "US") == PhoneMatch::kNone);
+    CHECK(phone_match(garbage, "+1 555 123 4567", "US") == PhoneMatch::kNone);
+  }
+  CHECK(std::string(phone_match_name(PhoneMatch::kShortNsn)) == "SHORT_NSN");
+  CHECK(std::string(phone_match_name(PhoneMatch::kExact)) == "EXACT");
+}
+
+TEST_CASE("phone: click_to_call links, URL-encoded; non-dialable input refused") {
+  auto c = click_to_call("(555) 123-4567", "US");
+  CHECK(c.e164 == "+15551234567");
+  CHECK(c.desktop == "rcapp://r/call?number=%2B15551234567");
+  CHECK(c.web == "https://app.ringcentral.com/r/call?number=%2B15551234567");
+  CHECK(c.tel == "tel:+15551234567");
+  CHECK(c.extension.empty());
+  auto x = click_to_call("+44 20 7946 0958 ext. 12", "US");
+  CHECK(x.e164 == "+442079460958");
+  CHECK(x.extension == "12");
+  CHECK(x.tel == "tel:+442079460958;ext=12");
+  CHECK(x.desktop == "rcapp://r/call?number=%2B442079460958");
+  for (const char* bad : {"", "abc", "12", "253 0000", "1 MICROSOFT", "+1 555 123 4567 8901 2345"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(click_to_call(bad, "US"), ValidationError);
+  }
+  try {
+    click_to_call("253 0000", "US");
+  } catch (const ValidationError& e) {
+    CHECK(std::string(e.what()).find("area code") != std::string::npos);
+    CHECK(e.code() == ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("phone: keys are computed safely from many threads") {
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const char* raw = (i + t) % 2 ? "+44 7700 900123" : "(555) 123-4567";
+        auto key = phone_key(raw, (i + t) % 2 ? "GB" : "US");
+        if (!key || key->empty()) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(wrong.load() == 0);
+}
+
+TEST_CASE("phone: the keyed fields of each doctype") {
+  CHECK(keyed_doctypes().size() == 6);
+  const auto& lead = phone_key_fields("CRM Lead");
+  REQUIRE(lead.size() == 2);
+  CHECK(lead[0].source == "mobile_no");
+  CHECK(lead[0].key == "custom_mobile_no_key");
+  CHECK(lead[0].extension == "custom_mobile_no_ext");
+  CHECK(phone_key_fields("HD Ticket").front().key == "custom_contact_mobile_key");
+  CHECK(phone_key_fields("Helpdesk Call Log").size() == 2);
+  CHECK(phone_key_fields("Communication").empty());
+}
