@@ -117,7 +117,7 @@ class Ingest {
       if (stored.has("result") || (ev.sequence && seq >= *ev.sequence)) state_frozen = true;
     }
 
-    Links links = link(r.customer_key, ev, known ? (hd ? *hd : *crm) : Document());
+    Links links = link(r.customer_key, known ? (hd ? *hd : *crm) : Document());
     if (links.create_ticket) {
       create_ticket(ev, r.customer_key, links);
       r.ticket_created = true;
@@ -212,7 +212,7 @@ class Ingest {
     return {};
   }
 
-  Links link(const std::string& key, const CallEvent& ev, const Document& stored) {
+  Links link(const std::string& key, const Document& stored) {
     Links l;
     l.ticket = stored.text("ticket");
     l.contact = stored.text("contact");
@@ -289,7 +289,9 @@ class Ingest {
     std::string to = ev.to.phone_number.empty() ? ev.to.extension_number : ev.to.phone_number;
     put(changes, stored, f.from, Value(from));
     put(changes, stored, f.to, Value(to));
-    put(changes, stored, "start_time", Value(ev.start_time));
+    // A telephony event's time is when the event happened: only the first one starts the call.
+    if (ev.kind != CallEventKind::kTelephonySession || !stored || !stored->has("start_time"))
+      put(changes, stored, "start_time", Value(ev.start_time));
     if (ev.duration) put(changes, stored, "duration", Value(*ev.duration));
     put(changes, stored, "recording_url", Value(ev.recording_url));
     if (!crm) put(changes, stored, "ringcentral_recording_url", Value(ev.recording_url));
@@ -317,7 +319,6 @@ class Ingest {
     if (!stored) {
       if (!changes.has("status")) changes.set("status", Value(ev.direction.empty() ? "Completed" : "Ringing"));
       if (!changes.has("type")) changes.set("type", Value("Incoming"));
-      if (crm && !changes.has("id")) changes.set("id", Value(ev.upsert_key()));
       if (crm && !changes.has(f.from)) changes.set(f.from, Value("Unknown"));
       if (crm && !changes.has(f.to)) changes.set(f.to, Value("Unknown"));
       w.name = store_.insert(f.doctype, changes);
