@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,9 +75,14 @@ class SWITCHBOARD_EXPORT CallLogger {
   /// The call-log status for a RingCentral result or telephony status code.
   std::string status_for(const CallEvent& event) const;
 
+  /// HD Ticket Status names whose category is Open or Paused (read once, then cached).
+  const std::vector<std::string>& open_ticket_statuses();
+
  private:
   std::shared_ptr<Store> store_;
   CallLoggerOptions options_;
+  std::mutex statuses_mutex_;
+  std::vector<std::string> open_statuses_;
 };
 
 /// Outcome of processing one queued "RingCentral CRM Payload".

@@ -57,6 +57,18 @@ CallLogger::CallLogger(std::shared_ptr<Store> store, CallLoggerOptions options)
   if (!store_) throw ValidationError("CallLogger needs a store", ErrorCode::kInvalidArgument);
 }
 
+const std::vector<std::string>& CallLogger::open_ticket_statuses() {
+  std::lock_guard<std::mutex> lock(statuses_mutex_);
+  if (open_statuses_.empty()) {
+    for (const auto& s : store_->find("HD Ticket Status",
+                                      Query{Filter("category", Op::kIn, std::vector<Value>{"Open", "Paused"})}
+                                          .select({"name"})))
+      open_statuses_.push_back(s.text("name"));
+    if (open_statuses_.empty()) open_statuses_ = {"Open", "Replied"};
+  }
+  return open_statuses_;
+}
+
 std::string CallLogger::status_for(const CallEvent& ev) const {
   if (!ev.result.empty()) {
     std::string r = lower(ev.result);
@@ -189,25 +201,23 @@ class Ingest {
     return std::nullopt;
   }
 
-  std::vector<Value> open_ticket_statuses() {
-    std::vector<Value> out;
-    for (const auto& s : store_.find("HD Ticket Status",
-                                     Query{Filter("category", Op::kIn, std::vector<Value>{"Open", "Paused"})}
-                                         .select({"name"})))
-      out.emplace_back(s.text("name"));
-    if (out.empty()) out = {"Open", "Replied"};
-    return out;
-  }
-
   // The newest ticket matching `by` that is (or was merged into) an open ticket.
   std::string open_ticket(Filter by) {
-    if (open_statuses_.empty()) open_statuses_ = open_ticket_statuses();
-    for (const auto& t : store_.find("HD Ticket", Query{std::move(by)}.select({"name"}).order("creation desc").take(20))) {
+    const std::vector<std::string>& open = logger_.open_ticket_statuses();
+    auto is_open = [&](const std::string& status) {
+      return std::find(open.begin(), open.end(), status) != open.end();
+    };
+    for (const auto& t : store_.find("HD Ticket", Query{std::move(by)}
+                                                      .select({"name", "status", "merged_with"})
+                                                      .order("creation desc")
+                                                      .take(20))) {
+      if (!t.has("merged_with")) {  // the common case: no merge to follow
+        if (is_open(t.text("status"))) return t.text("name");
+        continue;
+      }
       std::string survivor = resolve_survivor(store_, "HD Ticket", t.text("name"));
       auto doc = store_.find_one("HD Ticket", Query{Filter("name", Value(survivor))}.select({"status"}));
-      if (!doc) continue;
-      for (const auto& st : open_statuses_)
-        if (st.to_text() == doc->text("status")) return survivor;
+      if (doc && is_open(doc->text("status"))) return survivor;
     }
     return {};
   }
@@ -330,19 +340,19 @@ class Ingest {
         w.changed = true;
       }
     }
-    if (crm) w.changed |= add_links(w.name, l);
+    if (crm) w.changed |= add_links(w.name, l, w.created);
     return w;
   }
 
   // Dynamic Link rows of a CRM Call Log for the lead and contact, without duplicates.
-  bool add_links(const std::string& log, const Links& l) {
+  bool add_links(const std::string& log, const Links& l, bool new_log) {
     bool added = false;
     for (auto [doctype, name] : {std::pair<const char*, const std::string*>{"CRM Lead", &l.lead},
                                  {"Contact", &l.contact}}) {
       if (name->empty()) continue;
       Filters f{Filter("parent", Value(log)), Filter("parenttype", kCrmLog),
                 Filter("link_doctype", doctype), Filter("link_name", Value(*name))};
-      if (store_.count("Dynamic Link", f) > 0) continue;
+      if (!new_log && store_.count("Dynamic Link", f) > 0) continue;
       store_.insert("Dynamic Link", {{"parent", log}, {"parenttype", kCrmLog},
                                      {"parentfield", "links"}, {"link_doctype", doctype},
                                      {"link_name", *name}});
@@ -379,7 +389,6 @@ class Ingest {
   CallLogger& logger_;
   Store& store_;
   const CallLoggerOptions& options_;
-  std::vector<Value> open_statuses_;
   bool contact_created_ = false;
 };
 
