@@ -14,6 +14,7 @@ pkg_check_modules(GMime REQUIRED IMPORTED_TARGET gmime-3.0)
 
 if(SWITCHBOARD_BUILD_TESTS OR SWITCHBOARD_BUILD_EXAMPLES)
   find_package(CLI11 REQUIRED)
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # example servers, mocks
 endif()
 if(SWITCHBOARD_BUILD_TESTS)
   find_package(doctest REQUIRED)

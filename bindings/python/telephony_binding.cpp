@@ -1,13 +1,246 @@
-// Python bindings for calls, webhooks and RingCentral.
+// Python bindings for calls: call events, call logs, webhooks, recordings and transcripts.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include "casters.h"
 #include "errors.h"
+#include "switchboard/call_logger.h"
+#include "switchboard/telephony.h"
 
 namespace py = pybind11;
+using release_gil = py::call_guard<py::gil_scoped_release>;
 
 namespace switchboard::python {
+namespace {
 
-void init_telephony(py::module_& m) { (void)m; }
+// Bytes or str -> std::string (taken while the GIL is held, before a call releases it).
+std::string body_text(const py::object& body) {
+  if (py::isinstance<py::bytes>(body)) return body.cast<std::string>();
+  if (py::isinstance<py::bytearray>(body)) return std::string(py::bytearray(body));
+  if (py::isinstance<py::str>(body)) return body.cast<std::string>();
+  throw ValidationError("the body must be bytes or str", ErrorCode::kInvalidArgument);
+}
+
+py::dict ingest_dict(const IngestResult& r) {
+  py::dict d;
+  d["action"] = r.action;
+  d["reason"] = r.reason;
+  d["call_log"] = r.call_log;
+  d["crm_call_log"] = r.crm_call_log;
+  d["customer_key"] = r.customer_key;
+  d["ticket"] = r.ticket;
+  d["lead"] = r.lead;
+  d["contact"] = r.contact;
+  d["ticket_created"] = r.ticket_created;
+  d["contact_created"] = r.contact_created;
+  return d;
+}
+
+py::dict transcript_dict(const TranscriptResult& r) {
+  py::dict d;
+  d["success"] = r.success;
+  d["transcript"] = r.transcript;
+  d["cached"] = r.cached;
+  if (!r.message.empty()) d["message"] = r.message;
+  return d;
+}
+
+py::dict party_dict(const CallParty& p) {
+  py::dict d;
+  d["phone_number"] = p.phone_number;
+  d["extension_number"] = p.extension_number;
+  d["name"] = p.name;
+  return d;
+}
+
+class PyTranscriptSource : public TranscriptSource, public py::trampoline_self_life_support {
+ public:
+  std::optional<std::string> fetch_insights(const std::string& recording_id,
+                                            const std::string& telephony_session_id) override {
+    py::gil_scoped_acquire gil;
+    py::function f = py::get_override(static_cast<const TranscriptSource*>(this), "fetch_insights");
+    if (!f) throw NotSupported("TranscriptSource subclass does not implement fetch_insights()");
+    try {
+      py::object r = f(recording_id, telephony_session_id);
+      if (r.is_none()) return std::nullopt;
+      return body_text(r);
+    } catch (py::error_already_set& e) {
+      rethrow_as_cpp(e, "fetch_insights()");
+    }
+  }
+};
+
+}  // namespace
+
+void init_telephony(py::module_& m) {
+  py::class_<CallEvent>(m, "CallEvent", "One call payload, normalized (see parse_call_event).")
+      .def_property_readonly("kind", [](const CallEvent& e) { return call_event_kind_name(e.kind); })
+      .def_readonly("call_id", &CallEvent::call_id)
+      .def_readonly("session_id", &CallEvent::session_id)
+      .def_readonly("telephony_session_id", &CallEvent::telephony_session_id)
+      .def_readonly("event_uuid", &CallEvent::event_uuid)
+      .def_readonly("sequence", &CallEvent::sequence)
+      .def_readonly("direction", &CallEvent::direction)
+      .def_property_readonly("from_party", [](const CallEvent& e) { return party_dict(e.from); })
+      .def_property_readonly("to_party", [](const CallEvent& e) { return party_dict(e.to); })
+      .def_readonly("start_time", &CallEvent::start_time)
+      .def_readonly("duration", &CallEvent::duration)
+      .def_readonly("result", &CallEvent::result)
+      .def_readonly("status_code", &CallEvent::status_code)
+      .def_readonly("missed_call", &CallEvent::missed_call)
+      .def_readonly("recording_id", &CallEvent::recording_id)
+      .def_readonly("recording_url", &CallEvent::recording_url)
+      .def_property_readonly("upsert_key", &CallEvent::upsert_key)
+      .def("__repr__", [](const CallEvent& e) {
+        return "<CallEvent " + std::string(call_event_kind_name(e.kind)) + " " + e.upsert_key() + ">";
+      });
+
+  m.def(
+      "parse_call_event",
+      [](const py::object& body) {
+        std::string text = body_text(body);
+        py::gil_scoped_release release;
+        return parse_call_event(text);
+      },
+      py::arg("body"),
+      "Parses a Pabbly relay body, a RingCentral call-log record or a telephony-session "
+      "notification (bytes or str). Raises ParseError (with .position) on bad input.");
+  m.def("recording_url", &recording_url, py::arg("recording_id"), py::arg("account_id") = "~",
+        "The recording's content URL on RingCentral's media host.");
+  m.def("extract_recording_id", &extract_recording_id, py::arg("url"),
+        "The recording id inside any RingCentral recording URL form, or None.");
+  m.def("format_transcript",
+        [](const py::object& insights) {
+          std::string text = body_text(insights);
+          py::gil_scoped_release release;
+          return format_transcript(text);
+        },
+        py::arg("insights_json"),
+        "One '[speaker]: text' line per segment of RingSense insights JSON.");
+
+  py::class_<TranscriptSource, PyTranscriptSource, py::smart_holder>(
+      m, "TranscriptSource",
+      "Where transcripts come from. Subclass it (call TranscriptSource.__init__(self)) and "
+      "implement fetch_insights(recording_id, telephony_session_id) -> str | None.")
+      .def(py::init<>())
+      .def("fetch_insights", &TranscriptSource::fetch_insights, py::arg("recording_id"),
+           py::arg("telephony_session_id"), release_gil());
+  m.def(
+      "get_or_create_transcript",
+      [](Store& store, const std::string& doctype, const std::string& call_log, TranscriptSource& source) {
+        TranscriptResult r;
+        {
+          py::gil_scoped_release release;
+          r = get_or_create_transcript(store, doctype, call_log, source);
+        }
+        return transcript_dict(r);
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("call_log"),
+      py::arg("source").none(false),
+      "The cached transcript ({'success', 'transcript', 'cached'}), fetched and stored when absent.");
+  m.def(
+      "refresh_transcript",
+      [](Store& store, const std::string& doctype, const std::string& call_log, TranscriptSource& source) {
+        TranscriptResult r;
+        {
+          py::gil_scoped_release release;
+          r = refresh_transcript(store, doctype, call_log, source);
+        }
+        return transcript_dict(r);
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("call_log"),
+      py::arg("source").none(false), "Fetches the transcript again and replaces the stored one.");
+
+  py::class_<CallLogger, py::smart_holder>(
+      m, "CallLogger",
+      "Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, "
+      "linked by phone key to the customer's ticket, lead and contact.")
+      .def(py::init([](std::shared_ptr<Store> store, const std::string& region,
+                       std::vector<std::string> company_numbers, bool create_tickets,
+                       bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status) {
+             CallLoggerOptions o;
+             o.region = region;
+             o.company_numbers = std::move(company_numbers);
+             o.create_tickets = create_tickets;
+             o.helpdesk_call_logs = helpdesk_call_logs;
+             o.crm_call_logs = crm_call_logs;
+             o.fallback_status = fallback_status;
+             return std::make_shared<CallLogger>(std::move(store), std::move(o));
+           }),
+           py::arg("store").none(false), py::arg("region") = "",
+           py::arg("company_numbers") = std::vector<std::string>{}, py::arg("create_tickets") = false,
+           py::arg("helpdesk_call_logs") = true, py::arg("crm_call_logs") = true,
+           py::arg("fallback_status") = "Completed")
+      .def(
+          "ingest",
+          [](CallLogger& logger, const py::object& event) {
+            IngestResult r;
+            if (py::isinstance<CallEvent>(event)) {
+              CallEvent ev = event.cast<CallEvent>();
+              py::gil_scoped_release release;
+              r = logger.ingest(ev);
+            } else {
+              std::string text = body_text(event);
+              py::gil_scoped_release release;
+              r = logger.ingest(parse_call_event(text));
+            }
+            return ingest_dict(r);
+          },
+          py::arg("event"),
+          "Upserts the call log(s) of a CallEvent (or of a raw body) in one transaction. "
+          "Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.")
+      .def("create_manual_call_log", &CallLogger::create_manual_call_log, py::arg("phone_number"),
+           py::arg("contact_name") = "", py::arg("ticket_name") = "", release_gil(),
+           "The seed's click-to-call log (Outgoing, Initiated); returns its name.")
+      .def("status_for", &CallLogger::status_for, py::arg("event"))
+      .def_property_readonly("store", &CallLogger::store_ptr);
+
+  m.def(
+      "process_crm_payload",
+      [](CallLogger& logger, const std::string& name) {
+        PayloadOutcome o;
+        {
+          py::gil_scoped_release release;
+          o = process_crm_payload(logger, name);
+        }
+        py::dict d;
+        d["status"] = o.status;
+        d["message"] = o.message;
+        d["result"] = ingest_dict(o.result);
+        return d;
+      },
+      py::arg("logger").none(false), py::arg("name"),
+      "Processes a queued 'RingCentral CRM Payload'; a missing one is a logged no-op.");
+
+  py::class_<WebhookHandler, py::smart_holder>(
+      m, "WebhookHandler",
+      "The call webhook endpoint without a transport: handle(headers, body) -> "
+      "(status, headers, body).")
+      .def(py::init([](std::shared_ptr<CallLogger> logger, const std::string& verification_token,
+                       const std::string& relay_secret, bool store_payloads) {
+             WebhookOptions o;
+             o.verification_token = verification_token;
+             o.relay_secret = relay_secret;
+             o.store_payloads = store_payloads;
+             return std::make_shared<WebhookHandler>(std::move(logger), std::move(o));
+           }),
+           py::arg("logger").none(false), py::arg("verification_token") = "",
+           py::arg("relay_secret") = "", py::arg("store_payloads") = true)
+      .def(
+          "handle",
+          [](WebhookHandler& h, std::map<std::string, std::string> headers, const py::object& body) {
+            std::string text = body_text(body);
+            WebhookResponse r;
+            {
+              py::gil_scoped_release release;
+              r = h.handle(headers, text);
+            }
+            return py::make_tuple(r.status, r.headers, py::bytes(r.body));
+          },
+          py::arg("headers"), py::arg("body"));
+
+  m.def("secret_matches", &secret_matches, py::arg("presented"), py::arg("expected"),
+        "Constant-time comparison of a presented secret with the expected one.");
+}
 
 }  // namespace switchboard::python

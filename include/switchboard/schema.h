@@ -106,6 +106,9 @@ class SWITCHBOARD_EXPORT Schema {
   /// Adds derived fields to an existing doctype. Throws NotFound on an unknown doctype and
   /// ValidationError when a source or target is not a declared field or a target is taken.
   void add_derived(std::string_view doctype, DerivedFields derived);
+  /// Adds a (composite) index on existing fields of a doctype, e.g. {"key", "creation"} so
+  /// "newest with this key" is one index walk. Throws NotFound / ValidationError.
+  void add_index(std::string_view doctype, std::vector<std::string> columns);
   /// The doctype or nullptr.
   const DocTypeDef* find(std::string_view doctype) const noexcept;
   /// The doctype; throws NotFound (code unknown_doctype) when missing.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "switchboard/conversations.h"
+#include "switchboard/call_logger.h"
 #include "switchboard/document.h"
 #include "switchboard/email.h"
 #include "switchboard/error.h"

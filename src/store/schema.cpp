@@ -154,6 +154,17 @@ void Schema::add_derived(std::string_view doctype, DerivedFields derived) {
   change(doctype, [&](DocTypeDef& d) { d.derived.push_back(std::move(derived)); });
 }
 
+void Schema::add_index(std::string_view doctype, std::vector<std::string> columns) {
+  auto it = by_name_.find(doctype);
+  if (it == by_name_.end())
+    throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
+  if (columns.empty()) throw ValidationError("an index needs at least one column");
+  DocTypeDef copy = *it->second;
+  copy.indexes.push_back(std::move(columns));
+  copy.finalize();
+  *it->second = std::move(copy);
+}
+
 const DocTypeDef* Schema::find(std::string_view doctype) const noexcept {
   auto it = by_name_.find(doctype);
   return it == by_name_.end() ? nullptr : it->second;

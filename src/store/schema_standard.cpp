@@ -177,7 +177,7 @@ Schema build_standard() {
 
   auto crm_call = parent(
       "CRM Call Log", NR::kField, "id",
-      {text("id"), text("type"), text("status"), text("from", true), text("to", true),
+      {text("id", true), text("type"), text("status"), text("from"), text("to"),
        real("duration"), datetime("start_time"), datetime("end_time"), text("recording_url"),
        text_default("reference_doctype", "CRM Lead"), text("reference_docname"),
        text("telephony_medium"), text("receiver"), text("caller"), text("note"),
@@ -219,7 +219,7 @@ Schema build_standard() {
   auto hd_call = parent(
       "Helpdesk Call Log", NR::kField, "call_id",
       {unique(text("call_id")), text("session_id", true), text("type"), text("status"),
-       text("from_number", true), text("to_number", true), text("ticket", true),
+       text("from_number"), text("to_number"), text("ticket", true),
        text("contact", true), text("recording_url"), text("ringcentral_recording_url"),
        text("recording_file"), text("transcript"), real("duration"), datetime("start_time"),
        datetime("end_time")});

@@ -80,9 +80,12 @@ std::vector<std::string> create_index_sql(const DocTypeDef& def) {
   std::vector<std::string> out;
   for (const auto& c : def.columns()) {
     if (c.unique) {
-      out.push_back("CREATE UNIQUE INDEX IF NOT EXISTS " + index_name(def, {c.name}, true) + " ON " +
-                    table_name(def.name) + "(" + quote(c.name) + ") WHERE " + quote(c.name) +
-                    " IS NOT NULL AND " + quote(c.name) + " != ''");
+      // Nulls never collide in a SQLite unique index, and the facade stores an empty unique
+      // value as null; a full (not partial) index also serves lookups by value.
+      // Rebuilt on every migration: earlier layouts made it partial.
+      out.push_back("DROP INDEX IF EXISTS " + index_name(def, {c.name}, true));
+      out.push_back("CREATE UNIQUE INDEX " + index_name(def, {c.name}, true) + " ON " +
+                    table_name(def.name) + "(" + quote(c.name) + ")");
     } else if (c.indexed) {
       out.push_back("CREATE INDEX IF NOT EXISTS " + index_name(def, {c.name}, false) + " ON " +
                     table_name(def.name) + "(" + quote(c.name) + ")");

@@ -95,6 +95,7 @@ void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
     case FieldType::kDate:
     case FieldType::kDatetime:
       if (!v.is_null() && !v.is_text()) v = Value(v.to_text());
+      if (f.unique && v.is_text() && v.as_text().empty()) v = Value();  // '' is "no value"
       return;
   }
 }

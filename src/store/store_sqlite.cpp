@@ -532,7 +532,9 @@ class SqliteStore::Impl {
   // Creates or upgrades every table, column and index in one BEGIN IMMEDIATE transaction, so
   // processes opening a fresh file at once migrate it exactly once.
   void migrate() {
-    const std::string fingerprint = schema().fingerprint();
+    // The schema plus this backend's table and index layout (bump the suffix when the DDL
+    // for the same schema changes, so existing files pick the change up).
+    const std::string fingerprint = schema().fingerprint() + ":layout-3";
     retry_busy([&] { db_.exec("BEGIN IMMEDIATE"); });
     try {
       db_.exec(std::string("CREATE TABLE IF NOT EXISTS ") + sqlite::quote(kMetaTable) +

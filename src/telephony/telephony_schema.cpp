@@ -1,9 +1,43 @@
-// Doctypes and fields call logging owns (issue: phone calls).
+// Fields call logging owns on the call-log doctypes and the payload queue.
 #include "store/schema_standard.h"
 #include "switchboard/schema.h"
 
 namespace switchboard {
+namespace {
 
-void add_telephony_schema(Schema& schema) { (void)schema; }
+FieldDef text(const char* name, bool indexed = false) {
+  FieldDef f;
+  f.name = name;
+  f.indexed = indexed;
+  return f;
+}
+
+FieldDef integer(const char* name) {
+  FieldDef f;
+  f.name = name;
+  f.type = FieldType::kInt;
+  return f;
+}
+
+}  // namespace
+
+void add_telephony_schema(Schema& schema) {
+  // Helpdesk Call Log and CRM Call Log: the upsert keys and the telephony state.
+  for (const char* doctype : {"Helpdesk Call Log", "CRM Call Log"}) {
+    schema.add_field(doctype, text("telephony_session_id", true));
+    schema.add_field(doctype, integer("telephony_sequence"));
+    schema.add_field(doctype, text("telephony_status"));
+    schema.add_field(doctype, text("result"));
+    schema.add_field(doctype, text("recording_id"));
+  }
+  schema.add_field("CRM Call Log", text("session_id", true));
+  // "The newest record with this phone key": one index walk instead of a sort per call.
+  // (Call logs are found by their stored keys; their raw from/to need no index.)
+  schema.add_index("HD Ticket", {"custom_contact_mobile_key", "creation"});
+  schema.add_index("Contact Phone", {"custom_phone_key", "creation"});
+  schema.add_index("CRM Lead", {"custom_mobile_no_key", "creation"});
+  schema.add_index("CRM Lead", {"custom_phone_key", "creation"});
+  schema.add_field("RingCentral CRM Payload", text("call_log"));
+}
 
 }  // namespace switchboard

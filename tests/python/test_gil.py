@@ -73,3 +73,33 @@ def test_cpp_can_hold_a_transaction_while_python_threads_run():
     stop.set()
     t.join()
     assert len(ticks) > 100
+
+
+def test_call_ingest_and_webhook_release_the_gil():
+    import os
+    script = textwrap.dedent("""
+        import threading, time
+        import switchboard as sb
+        store = sb.SqliteStore()
+        logger = sb.CallLogger(store)
+        handler = sb.WebhookHandler(logger)
+        inside = threading.Event()
+
+        def holder():
+            with store.transaction():
+                store.insert("HD Ticket", {"subject": "held"})
+                inside.set()
+                time.sleep(0.3)
+
+        t = threading.Thread(target=holder)
+        t.start()
+        inside.wait()
+        logger.ingest('{"call_id": "a", "from_number": "+16505550100"}')   # waits for holder
+        handler.handle({}, b'{"call_id": "b", "from_number": "+16505550101"}')
+        t.join()
+        print("ok", store.count("Helpdesk Call Log"))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=20, env={**os.environ})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok 2"

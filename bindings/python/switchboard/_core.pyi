@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'ValidationError', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'resolve_survivor', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
 class Store:
     """
     Frappe-shaped document storage with Frappe's filters and nestable transactions.
@@ -735,6 +735,98 @@ class Router:
     @property
     def store(self) -> Store:
         ...
+class CallEvent:
+    """
+    One call payload, normalized (see parse_call_event).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def call_id(self) -> str:
+        ...
+    @property
+    def direction(self) -> str:
+        ...
+    @property
+    def duration(self) -> float | None:
+        ...
+    @property
+    def event_uuid(self) -> str:
+        ...
+    @property
+    def from_party(self) -> dict:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def missed_call(self) -> bool | None:
+        ...
+    @property
+    def recording_id(self) -> str:
+        ...
+    @property
+    def recording_url(self) -> str:
+        ...
+    @property
+    def result(self) -> str:
+        ...
+    @property
+    def sequence(self) -> int | None:
+        ...
+    @property
+    def session_id(self) -> str:
+        ...
+    @property
+    def start_time(self) -> str:
+        ...
+    @property
+    def status_code(self) -> str:
+        ...
+    @property
+    def telephony_session_id(self) -> str:
+        ...
+    @property
+    def to_party(self) -> dict:
+        ...
+    @property
+    def upsert_key(self) -> str:
+        ...
+class TranscriptSource:
+    """
+    Where transcripts come from. Subclass it (call TranscriptSource.__init__(self)) and implement fetch_insights(recording_id, telephony_session_id) -> str | None.
+    """
+    def __init__(self) -> None:
+        ...
+    def fetch_insights(self, recording_id: str, telephony_session_id: str) -> str | None:
+        ...
+class CallLogger:
+    """
+    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact.
+    """
+    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
+        ...
+    def create_manual_call_log(self, phone_number: str, contact_name: str = '', ticket_name: str = '') -> str:
+        """
+        The seed's click-to-call log (Outgoing, Initiated); returns its name.
+        """
+    def ingest(self, event: typing.Any) -> dict:
+        """
+        Upserts the call log(s) of a CallEvent (or of a raw body) in one transaction. Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.
+        """
+    def status_for(self, event: CallEvent) -> str:
+        ...
+    @property
+    def store(self) -> Store:
+        ...
+class WebhookHandler:
+    """
+    The call webhook endpoint without a transport: handle(headers, body) -> (status, headers, body).
+    """
+    def __init__(self, logger: CallLogger, verification_token: str = '', relay_secret: str = '', store_payloads: bool = True) -> None:
+        ...
+    def handle(self, headers: collections.abc.Mapping[str, str], body: typing.Any) -> tuple[int, dict[str, str], bytes]:
+        ...
 def _get_from_cpp_thread(store: Store, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
     ...
 def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.SupportsIndex) -> None:
@@ -777,6 +869,18 @@ def extract_customer_email(candidates: collections.abc.Sequence[str], internal_d
     """
     The first address outside the internal domains among address lists, lower-cased; '' when none.
     """
+def extract_recording_id(url: str) -> str | None:
+    """
+    The recording id inside any RingCentral recording URL form, or None.
+    """
+def format_transcript(insights_json: typing.Any) -> str:
+    """
+    One '[speaker]: text' line per segment of RingSense insights JSON.
+    """
+def get_or_create_transcript(store: Store, doctype: str, call_log: str, source: TranscriptSource) -> dict:
+    """
+    The cached transcript ({'success', 'transcript', 'cached'}), fetched and stored when absent.
+    """
 def keyed_doctypes() -> list[str]:
     """
     Every doctype with stored phone keys.
@@ -813,6 +917,10 @@ def parse_address_list(value: str) -> list[tuple[str, str]]:
     """
     (name, address) pairs of an address-list header, parsed by GMime.
     """
+def parse_call_event(body: typing.Any) -> CallEvent:
+    """
+    Parses a Pabbly relay body, a RingCentral call-log record or a telephony-session notification (bytes or str). Raises ParseError (with .position) on bad input.
+    """
 def parse_email_address(raw: str, plus_delimiter: str = '+') -> EmailAddress:
     """
     Normalizes an address (case, IDNA, quotes, brackets) and splits off its +tag.
@@ -833,9 +941,25 @@ def phone_match(a: str, b: str, region: str | None = None) -> PhoneMatch:
     """
     EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
     """
+def process_crm_payload(logger: CallLogger, name: str) -> dict:
+    """
+    Processes a queued 'RingCentral CRM Payload'; a missing one is a logged no-op.
+    """
+def recording_url(recording_id: str, account_id: str = '~') -> str:
+    """
+    The recording's content URL on RingCentral's media host.
+    """
+def refresh_transcript(store: Store, doctype: str, call_log: str, source: TranscriptSource) -> dict:
+    """
+    Fetches the transcript again and replaces the stored one.
+    """
 def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
+    """
+def secret_matches(presented: str, expected: str) -> bool:
+    """
+    Constant-time comparison of a presented secret with the expected one.
     """
 def seed_standard_records(store: Store) -> None:
     """

@@ -63,6 +63,12 @@ TEST_CASE("sqlite: every looked-up field has an index") {
   CHECK(comm.count("idx_Communication_message_id"));
   CHECK(comm.count("idx_Communication_reference_doctype_reference_name"));
   CHECK(indexes_of(path, "tabHelpdesk Call Log").count("uniq_Helpdesk Call Log_call_id"));
+  // Lookups by a unique field use its unique index.
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT name FROM \"tabHelpdesk Call Log\" WHERE \"call_id\" = ?");
+  plan.bind(1, "x");
+  REQUIRE(plan.executeStep());
+  CHECK(plan.getColumn(3).getString().find("USING INDEX") != std::string::npos);
   CHECK(indexes_of(path, "tabDynamic Link").count("idx_Dynamic Link_link_doctype_link_name"));
   CHECK(indexes_of(path, "tabContact Phone").count("idx_Contact Phone_parent"));
 }

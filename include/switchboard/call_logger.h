@@ -1,0 +1,140 @@
+// switchboard: call logs from call events — upserted without duplicates, linked to the
+// customer's ticket, lead and contact by phone key, and a webhook front door for them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/export.h"
+#include "switchboard/store.h"
+#include "switchboard/telephony.h"
+
+namespace switchboard {
+
+struct CallLoggerOptions {
+  /// Region for numbers without a country code ("" = the site default, see phone.h).
+  std::string region;
+  /// The company's own numbers: never taken for a customer, and `from` of manual call logs
+  /// (the first one; else CRM RingCentral Settings.company_phone_number).
+  std::vector<std::string> company_numbers;
+  /// Create a Contact and an HD Ticket when a call matches no ticket and no lead.
+  bool create_tickets = false;
+  /// Which call-log doctypes to write (both by default).
+  bool helpdesk_call_logs = true;
+  bool crm_call_logs = true;
+  /// Status for RingCentral results outside the known set.
+  std::string fallback_status = "Completed";
+};
+
+/// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped"; `reason` is
+/// machine-readable ("new_call", "merged_fields", "same_event", "stale_sequence",
+/// "unknown_call", "no_customer_number", ...).
+struct SWITCHBOARD_EXPORT IngestResult {
+  std::string action;
+  std::string reason;
+  std::string call_log;      ///< Helpdesk Call Log name ("" when not written)
+  std::string crm_call_log;  ///< CRM Call Log name ("" when not written)
+  std::string customer_key;  ///< E.164 key of the customer's number ("" when none)
+  std::string ticket, lead, contact;
+  bool ticket_created = false;
+  bool contact_created = false;
+};
+
+/// Turns call events into call logs. Thread-safe (everything happens in store transactions).
+///
+/// Linking priority, by the phone key of the customer's end (the caller of an inbound call,
+/// the callee of an outbound one; extension-only and company numbers never match): an open
+/// ticket with that contact_mobile key (newest first); else an open ticket of the contact
+/// owning the number; a lead (not converted) with that mobile_no or phone key; the contact
+/// whose Contact Phone row has the key. Merged tickets and leads resolve to their survivor.
+class SWITCHBOARD_EXPORT CallLogger {
+ public:
+  explicit CallLogger(std::shared_ptr<Store> store, CallLoggerOptions options = {});
+
+  /// Upserts the call log(s) of one event in one transaction, keyed on the call id, else the
+  /// telephony session id, else the session id: a redelivered event changes nothing, a
+  /// field missing from an event never erases a stored value, and a telephony event older
+  /// (by `sequence`) than the stored one never overwrites its state.
+  IngestResult ingest(const CallEvent& event);
+
+  /// The seed's click-to-call log: Outgoing, Initiated, from the company number, to `phone`,
+  /// linked to the contact and ticket given (and otherwise found by phone key). Returns the
+  /// Helpdesk Call Log name. Throws ValidationError for a number that is not dialable.
+  std::string create_manual_call_log(std::string_view phone_number, std::string_view contact = {},
+                                     std::string_view ticket = {});
+
+  Store& store() noexcept { return *store_; }
+  std::shared_ptr<Store> store_ptr() const noexcept { return store_; }
+  const CallLoggerOptions& options() const noexcept { return options_; }
+
+  /// The call-log status for a RingCentral result or telephony status code.
+  std::string status_for(const CallEvent& event) const;
+
+  /// HD Ticket Status names whose category is Open or Paused (read once, then cached).
+  const std::vector<std::string>& open_ticket_statuses();
+
+ private:
+  std::shared_ptr<Store> store_;
+  CallLoggerOptions options_;
+  std::mutex statuses_mutex_;
+  std::vector<std::string> open_statuses_;
+};
+
+/// Outcome of processing one queued "RingCentral CRM Payload".
+struct PayloadOutcome {
+  std::string status;   ///< "Processed", "Skipped", "Error" or "Missing"
+  std::string message;
+  IngestResult result;
+};
+
+/// The seed's graceful payload processing: a missing document is a logged no-op ("Missing");
+/// otherwise its payload is parsed and ingested and processing_status set to Processed (or
+/// Skipped); on error processing_status = Error and error_message = the first 500
+/// characters — written only if the document still exists. Never throws for payload errors.
+SWITCHBOARD_EXPORT PayloadOutcome process_crm_payload(CallLogger& logger, std::string_view name);
+
+struct WebhookOptions {
+  /// RingCentral's subscription verificationToken; deliveries must carry it in the
+  /// Verification-Token header. Empty = not required.
+  std::string verification_token;
+  /// Shared secret of the Pabbly relay, sent as X-Webhook-Secret. Empty = not required.
+  std::string relay_secret;
+  /// Keep every accepted body as a "RingCentral CRM Payload" (deduplicates on its uuid).
+  bool store_payloads = true;
+};
+
+/// An HTTP response: status, headers, body.
+struct WebhookResponse {
+  int status = 200;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+/// The webhook endpoint, transport-free: hand it the request headers and body, send back
+/// what it returns. Thread-safe.
+class SWITCHBOARD_EXPORT WebhookHandler {
+ public:
+  WebhookHandler(std::shared_ptr<CallLogger> logger, WebhookOptions options = {});
+
+  /// A Validation-Token request is answered at once (header echoed, JSON content type, under
+  /// 1 KiB) without touching the store. Otherwise the configured secrets are checked in
+  /// constant time (missing or wrong: 401, nothing stored), the body parsed (400 on error),
+  /// duplicates by notification uuid acknowledged without work, and the event ingested.
+  /// Replies are JSON shaped like the seed's: {success, message, call_log_name}.
+  WebhookResponse handle(const std::map<std::string, std::string>& headers, std::string_view body);
+
+ private:
+  std::shared_ptr<CallLogger> logger_;
+  WebhookOptions options_;
+};
+
+/// Constant-time comparison of a presented secret with the expected one (OpenSSL
+/// CRYPTO_memcmp over SHA-256 digests, so neither content nor length leaks).
+SWITCHBOARD_EXPORT bool secret_matches(std::string_view presented, std::string_view expected);
+
+}  // namespace switchboard

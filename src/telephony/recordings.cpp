@@ -1,0 +1,190 @@
+// Recording URLs and ids, and transcripts: formatting RingSense insights and the seed's cache.
+#include <simdjson.h>
+
+#include <cctype>
+#include <map>
+
+#include "switchboard/error.h"
+#include "switchboard/telephony.h"
+
+namespace switchboard {
+namespace {
+
+bool id_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id)
+    if (!id_char(c)) return false;
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string recording_url(std::string_view recording_id, std::string_view account_id) {
+  if (!valid_id(recording_id))
+    throw ValidationError("'" + std::string(recording_id) + "' is not a RingCentral recording id",
+                          ErrorCode::kInvalidArgument);
+  if (account_id != "~" && !valid_id(account_id))
+    throw ValidationError("'" + std::string(account_id) + "' is not a RingCentral account id",
+                          ErrorCode::kInvalidArgument);
+  return "https://media.ringcentral.com/restapi/v1.0/account/" + std::string(account_id) +
+         "/recording/" + std::string(recording_id) + "/content";
+}
+
+std::optional<std::string> extract_recording_id(std::string_view url) {
+  std::string_view s = url;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.empty()) return std::nullopt;
+  if (valid_id(s)) return std::string(s);  // a bare id
+  std::string l = lower(s);
+  // .../recording/<id>[/content][?...][#...]
+  std::size_t at = l.find("/recording/");
+  if (at != std::string::npos) {
+    std::size_t begin = at + 11, end = begin;
+    while (end < s.size() && id_char(s[end])) ++end;
+    std::string_view id = s.substr(begin, end - begin);
+    bool boundary = end == s.size() || s[end] == '/' || s[end] == '?' || s[end] == '#';
+    if (valid_id(id) && boundary) return std::string(id);
+  }
+  // ...?recordingId=<id>
+  for (std::string_view key : {"recordingid=", "recording_id="}) {
+    std::size_t q = l.find(key);
+    if (q != std::string::npos && q > 0 && (l[q - 1] == '?' || l[q - 1] == '&')) {
+      std::size_t begin = q + key.size(), end = begin;
+      while (end < s.size() && id_char(s[end])) ++end;
+      std::string_view id = s.substr(begin, end - begin);
+      if (valid_id(id)) return std::string(id);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string format_transcript(std::string_view insights_json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  auto code = parser.parse(insights_json.data(), insights_json.size(), true).get(root);
+  if (code != simdjson::SUCCESS)
+    throw ParseError(std::string("transcript is not valid JSON: ") + simdjson::error_message(code));
+  simdjson::dom::object o;
+  if (root.get_object().get(o) != simdjson::SUCCESS) throw ParseError("transcript must be an object", 0);
+
+  auto text = [](simdjson::dom::element e) -> std::string {
+    if (e.is_string()) return std::string(e.get_string().value_unsafe());
+    if (e.is_int64()) return std::to_string(e.get_int64().value_unsafe());
+    if (e.is_uint64()) return std::to_string(e.get_uint64().value_unsafe());
+    return {};
+  };
+  auto field = [&](simdjson::dom::object obj, std::string_view key) -> std::string {
+    simdjson::dom::element e;
+    return obj.at_key(key).get(e) == simdjson::SUCCESS ? text(e) : std::string();
+  };
+
+  std::map<std::string, std::string> names;
+  simdjson::dom::array speakers;
+  if (o.at_key("speakerInfo").get(speakers) == simdjson::SUCCESS) {
+    for (simdjson::dom::element s : speakers) {
+      simdjson::dom::object so;
+      if (s.get_object().get(so) != simdjson::SUCCESS) continue;
+      std::string id = field(so, "speakerId"), name = field(so, "name");
+      if (!id.empty() && !name.empty()) names[id] = name;
+    }
+  }
+  simdjson::dom::array segments;
+  simdjson::dom::object insights;
+  bool found = false;
+  if (o.at_key("insights").get(insights) == simdjson::SUCCESS &&
+      insights.at_key("Transcript").get(segments) == simdjson::SUCCESS)
+    found = true;
+  else if (o.at_key("segments").get(segments) == simdjson::SUCCESS)  // the seed's shape
+    found = true;
+  if (!found) return {};
+  std::string out;
+  for (simdjson::dom::element seg : segments) {
+    simdjson::dom::object so;
+    if (seg.get_object().get(so) != simdjson::SUCCESS) continue;
+    std::string line = field(so, "text");
+    if (line.empty()) continue;
+    std::string speaker = field(so, "speakerId");
+    auto named = names.find(speaker);
+    if (named != names.end()) speaker = named->second;
+    if (speaker.empty()) speaker = "Unknown";
+    if (!out.empty()) out += '\n';
+    out += "[" + speaker + "]: " + line;
+  }
+  return out;
+}
+
+TranscriptSource::~TranscriptSource() = default;
+
+namespace {
+
+TranscriptResult fetch_transcript(Store& store, std::string_view doctype, std::string_view call_log,
+                                  TranscriptSource& source, bool use_cache) {
+  if (doctype != "CRM Call Log" && doctype != "Helpdesk Call Log")
+    throw ValidationError("transcripts are kept on CRM Call Log and Helpdesk Call Log, not " +
+                              std::string(doctype),
+                          ErrorCode::kInvalidArgument);
+  auto log = store.get(doctype, call_log);
+  if (!log) throw NotFound(std::string(doctype) + " '" + std::string(call_log) + "' not found");
+  TranscriptResult r;
+  if (use_cache && log->has("transcript")) {
+    r.success = true;
+    r.cached = true;
+    r.transcript = log->text("transcript");
+    return r;
+  }
+  std::string recording;
+  for (const char* f : {"recording_url", "ringcentral_recording_url", "recording_id"}) {
+    if (recording.empty() && log->has(f))
+      if (auto id = extract_recording_id(log->text(f))) recording = *id;
+  }
+  std::string session = log->text("telephony_session_id");
+  if (recording.empty() && session.empty()) {
+    r.message = "This call has no recording to transcribe";
+    return r;
+  }
+  std::optional<std::string> json;
+  try {
+    json = source.fetch_insights(recording, session);
+  } catch (const Error& e) {
+    r.message = e.what();
+    return r;
+  }
+  if (!json) {
+    r.message = "Transcript unavailable for this call";
+    return r;
+  }
+  std::string text = format_transcript(*json);
+  if (text.empty()) {
+    r.message = "The transcript has no speech segments yet";
+    return r;
+  }
+  store.update(doctype, call_log, Document{{"transcript", text}}, /*update_modified=*/false);
+  r.success = true;
+  r.transcript = std::move(text);
+  return r;
+}
+
+}  // namespace
+
+TranscriptResult get_or_create_transcript(Store& store, std::string_view doctype,
+                                          std::string_view call_log, TranscriptSource& source) {
+  return fetch_transcript(store, doctype, call_log, source, true);
+}
+
+TranscriptResult refresh_transcript(Store& store, std::string_view doctype,
+                                    std::string_view call_log, TranscriptSource& source) {
+  return fetch_transcript(store, doctype, call_log, source, false);
+}
+
+}  // namespace switchboard

@@ -1,0 +1,417 @@
+// CallLogger, WebhookHandler, payload processing and transcripts on real stores.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "switchboard/switchboard.h"
+#include "telephony_data.h"
+#include "test_support.h"
+
+using namespace switchboard;
+using test_support::snapshot;
+
+namespace {
+
+std::shared_ptr<Store> fresh_store() { return make_memory_store(); }
+
+CallLoggerOptions company() {
+  CallLoggerOptions o;
+  o.company_numbers = {"+15559876543"};
+  return o;
+}
+
+std::string ticket_with_mobile(Store& s, const std::string& mobile, const std::string& subject = "x") {
+  return s.insert("HD Ticket", {{"subject", subject}, {"contact_mobile", mobile}});
+}
+
+// Fails the test if the store is touched at all.
+class Untouchable : public StoreWrapper {
+ public:
+  using StoreWrapper::StoreWrapper;
+  std::atomic<int> touches{0};
+
+ protected:
+  std::optional<Document> do_get(std::string_view d, std::string_view n) override {
+    ++touches;
+    return StoreWrapper::do_get(d, n);
+  }
+  std::vector<Document> do_find(std::string_view d, const Query& q) override {
+    ++touches;
+    return StoreWrapper::do_find(d, q);
+  }
+  std::string do_insert(std::string_view d, const Document& doc) override {
+    ++touches;
+    return StoreWrapper::do_insert(d, doc);
+  }
+  void do_begin() override {
+    ++touches;
+    StoreWrapper::do_begin();
+  }
+};
+
+class CannedTranscripts : public TranscriptSource {
+ public:
+  int calls = 0;
+  std::optional<std::string> answer = telephony_fixture("insights.json");
+  std::string last_recording;
+  std::optional<std::string> fetch_insights(const std::string& recording, const std::string&) override {
+    ++calls;
+    last_recording = recording;
+    return answer;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the seed's curl payload creates exactly one call log, on the right ticket") {
+  auto s = fresh_store();
+  std::string other = ticket_with_mobile(*s, "+1 555 000 0000", "someone else");
+  std::string ticket = ticket_with_mobile(*s, "(555) 123-4567", "patio set");
+  auto logger = std::make_shared<CallLogger>(s, company());
+  WebhookHandler handler(logger);
+  std::string body = telephony_fixture("seed_curl.json");
+  auto first = handler.handle({{"Content-Type", "application/json"}}, body);
+  CHECK(first.status == 200);
+  CHECK(first.body.find("\"success\":true") != std::string::npos);
+  CHECK(first.body.find("Call log created") != std::string::npos);
+  CHECK(s->count("Helpdesk Call Log") == 1);
+  auto log = s->find_one("Helpdesk Call Log", Query{Filter("call_id", "test-123")});
+  REQUIRE(log);
+  CHECK(log->text("ticket") == ticket);
+  CHECK(log->text("type") == "Incoming");
+  CHECK(log->text("status") == "Completed");
+  CHECK(log->text("from_number") == "+15551234567");
+  CHECK(log->text("recording_url") == "https://example.com/recording.mp3");
+  CHECK(log->text("ringcentral_recording_url") == "https://example.com/recording.mp3");
+  CHECK(first.body.find("\"call_log_name\":\"" + log->text("name") + "\"") != std::string::npos);
+  auto again = handler.handle({}, body);
+  CHECK(again.status == 200);
+  CHECK(again.body.find("Duplicate event ignored") != std::string::npos);
+  CHECK(s->count("Helpdesk Call Log") == 1);
+  CHECK(s->count("CRM Call Log") == 1);
+  CHECK(other != ticket);
+}
+
+TEST_CASE("redelivered and concurrent events never make a second call log") {
+  test_support::TempDir dir;
+  std::string path = dir.file("calls.sqlite");
+  auto s = std::shared_ptr<Store>(make_sqlite_store(path));
+  CallEvent ev = parse_call_event(telephony_fixture("call_log_simple.json"));
+  CallLogger logger(s, company());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      for (int j = 0; j < 10; ++j) logger.ingest(ev);
+    });
+  for (auto& t : threads) t.join();
+  // Another process delivers the same event at the same time.
+  std::vector<pid_t> kids;
+  for (int k = 0; k < 2; ++k) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      int code = 0;
+      try {
+        auto other = std::shared_ptr<Store>(make_sqlite_store(path));
+        CallLogger l(other, company());
+        for (int j = 0; j < 20; ++j) l.ingest(ev);
+      } catch (...) {
+        code = 1;
+      }
+      _exit(code);
+    }
+    kids.push_back(pid);
+  }
+  for (pid_t pid : kids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  CHECK(s->count("Helpdesk Call Log") == 1);
+  CHECK(s->count("CRM Call Log") == 1);
+}
+
+TEST_CASE("telephony events out of order end in the state of the highest sequence") {
+  auto s = fresh_store();
+  CallLogger logger(s, company());
+  auto ingest = [&](int seq) { return logger.ingest(parse_call_event(telephony_fixture("telephony_seq" + std::to_string(seq) + ".json"))); };
+  CHECK(ingest(1).action == "created");
+  CHECK(ingest(4).action == "updated");  // Disconnected
+  auto late = ingest(2);                 // a late Proceeding
+  CHECK(late.action == "duplicate");
+  CHECK(late.reason == "stale_sequence");
+  ingest(3);
+  auto log = s->find_one("Helpdesk Call Log", Query{Filter("telephony_session_id", "s-f00dfeedcafe4a4bb1234567890abcde")});
+  REQUIRE(log);
+  CHECK(log->text("telephony_status") == "Disconnected");
+  CHECK(log->integer("telephony_sequence") == 4);
+  CHECK(log->text("status") == "Completed");
+  CHECK(s->count("Helpdesk Call Log") == 1);
+  // The final call-log record for the same session updates the same log, and from then on
+  // telephony events no longer change its state.
+  CallEvent record = parse_call_event(telephony_fixture("call_log_simple.json"));
+  record.telephony_session_id = "s-f00dfeedcafe4a4bb1234567890abcde";
+  record.result = "Missed";
+  CHECK(logger.ingest(record).action == "updated");
+  CHECK(s->count("Helpdesk Call Log") == 1);
+  log = s->get("Helpdesk Call Log", log->text("name"));
+  CHECK(log->text("call_id") == "BCd7Ee8Ff9Gg0");
+  CHECK(log->text("status") == "No Answer");
+  CallEvent answered = parse_call_event(telephony_fixture("telephony_seq3.json"));
+  answered.sequence = 99;
+  logger.ingest(answered);
+  CHECK(s->get("Helpdesk Call Log", log->text("name"))->text("status") == "No Answer");
+}
+
+TEST_CASE("a field missing from an event never erases a stored value") {
+  auto s = fresh_store();
+  CallLogger logger(s, company());
+  logger.ingest(parse_call_event(telephony_fixture("seed_curl.json")));
+  auto r = logger.ingest(parse_call_event(R"({"call_id": "test-123", "duration": "", "recording": {"id": "null"}, "result": "null"})"));
+  CHECK(r.action == "duplicate");
+  auto log = s->find_one("Helpdesk Call Log", Query{Filter("call_id", "test-123")});
+  CHECK(log->text("recording_url") == "https://example.com/recording.mp3");
+  CHECK(log->get("duration") == Value(120.0));
+  CHECK(log->text("result") == "Call connected");
+  // The recording-ready relay adds the recording to the known call.
+  auto rec = logger.ingest(parse_call_event(R"({"call_log_id": "test-123", "recording_id": "777", "recording_url": ""})"));
+  CHECK(rec.action == "updated");
+  CHECK(s->find_one("Helpdesk Call Log", Query{Filter("call_id", "test-123")})->text("recording_url") ==
+        "https://media.ringcentral.com/restapi/v1.0/account/~/recording/777/content");
+  CHECK(logger.ingest(parse_call_event(R"({"call_log_id": "nobody", "recording_id": "1"})")).action == "skipped");
+}
+
+TEST_CASE("direction picks the customer; extensions and company numbers never match") {
+  auto s = fresh_store();
+  std::string dana = ticket_with_mobile(*s, "650-555-0100");
+  std::string support = ticket_with_mobile(*s, "+1 555 987 6543", "the company's own line");
+  CallLogger logger(s, company());
+  auto out = logger.ingest(parse_call_event(telephony_fixture("call_log_simple.json")));  // outbound
+  CHECK(out.customer_key == "+16505550100");
+  CHECK(out.ticket == dana);
+  auto ext = logger.ingest(parse_call_event(R"({"id": "x1", "direction": "Inbound",
+      "from": {"extensionNumber": "102"}, "to": {"phoneNumber": "+15559876543"}})"));
+  CHECK(ext.customer_key.empty());
+  CHECK(ext.ticket.empty());
+  CHECK(s->find_one("Helpdesk Call Log", Query{Filter("call_id", "x1")})->text("from_number") == "102");
+  auto own = logger.ingest(parse_call_event(R"({"call_id": "x2", "direction": "Inbound",
+      "from_number": "+15559876543", "to_number": "+15559876543"})"));
+  CHECK(own.ticket.empty());  // a company number is never a customer
+  CHECK(support != own.ticket);
+}
+
+TEST_CASE("linking priority, merged tickets and leads, Dynamic Link rows") {
+  auto s = fresh_store();
+  std::string contact = s->insert("Contact", {{"full_name", "Dana Client"}},
+                                  {{"phone_nos", {Document{{"phone", "+1 (650) 555-0100"}}}}});
+  std::string by_contact = s->insert("HD Ticket", {{"subject", "via contact"}, {"contact", contact}});
+  std::string lead = s->insert("CRM Lead", {{"first_name", "Dana"}, {"mobile_no", "16505550100"}});
+  CallLogger logger(s, company());
+  auto r = logger.ingest(parse_call_event(R"({"call_id": "p1", "direction": "Inbound", "from_number": "+16505550100", "to_number": "+15559876543"})"));
+  CHECK(r.contact == contact);
+  CHECK(r.ticket == by_contact);  // no ticket has the number, but the contact's ticket does
+  CHECK(r.lead == lead);
+  auto crm = s->get("CRM Call Log", r.crm_call_log);
+  CHECK(crm->text("reference_doctype") == "CRM Lead");
+  CHECK(crm->text("reference_docname") == lead);
+  CHECK(s->count("Dynamic Link", {Filter("parent", r.crm_call_log)}) == 2);
+  logger.ingest(parse_call_event(R"({"call_id": "p1", "duration": 5})"));
+  CHECK(s->count("Dynamic Link", {Filter("parent", r.crm_call_log)}) == 2);  // no duplicates
+  // A ticket with the number itself wins; a merged one resolves to its survivor.
+  std::string survivor = s->insert("HD Ticket", {{"subject", "survivor"}});
+  ticket_with_mobile(*s, "650 555 0100", "direct");
+  std::string merged = ticket_with_mobile(*s, "(650) 555-0100", "merged");
+  s->update("HD Ticket", merged, {{"is_merged", 1}, {"merged_with", survivor}, {"status", "Closed"}});
+  auto r2 = logger.ingest(parse_call_event(R"({"call_id": "p2", "direction": "Inbound", "from_number": "+16505550100"})"));
+  CHECK(r2.ticket == survivor);
+}
+
+TEST_CASE("a call that matches nothing creates the contact, then the ticket") {
+  auto s = fresh_store();
+  CallLoggerOptions o = company();
+  o.create_tickets = true;
+  CallLogger logger(s, o);
+  auto r = logger.ingest(parse_call_event(telephony_fixture("seed_curl.json")));
+  CHECK(r.ticket_created);
+  CHECK(r.contact_created);
+  auto ticket = s->get("HD Ticket", r.ticket);
+  CHECK(ticket->text("contact") == r.contact);
+  CHECK(ticket->text("contact_mobile") == "+15551234567");
+  CHECK(ticket->integer("via_customer_portal") == 0);
+  auto phones = s->find("Contact Phone", Query{Filter("parent", r.contact)});
+  REQUIRE(phones.size() == 1);
+  CHECK(phones[0].text("phone") == "+15551234567");
+  CHECK(s->get("Contact", r.contact)->text("full_name") == "Test Caller");
+  CHECK(s->get("Contact", r.contact)->get("creation").to_text() <= ticket->get("creation").to_text());
+  // The next call from the number finds them.
+  auto again = logger.ingest(parse_call_event(R"({"call_id": "next", "direction": "Inbound", "from_number": "555-123-4567"})"));
+  CHECK_FALSE(again.ticket_created);
+  CHECK(again.ticket == r.ticket);
+  // With a lead for the number, no support ticket is opened.
+  s->insert("CRM Lead", {{"first_name", "Sam"}, {"mobile_no", "+1 212 555 0199"}});
+  auto sales = logger.ingest(parse_call_event(R"({"call_id": "sales", "direction": "Inbound", "from_number": "+12125550199"})"));
+  CHECK_FALSE(sales.ticket_created);
+  CHECK_FALSE(sales.lead.empty());
+}
+
+TEST_CASE("unknown results map to the fallback status") {
+  auto s = fresh_store();
+  CallLoggerOptions o = company();
+  o.fallback_status = "Completed";
+  CallLogger logger(s, o);
+  auto r = logger.ingest(parse_call_event(telephony_fixture("call_log_detailed.json")));  // "Hold Music Suspended"
+  CHECK(s->get("Helpdesk Call Log", r.call_log)->text("status") == "Completed");
+  CallEvent ev;
+  ev.result = "Busy";
+  CHECK(logger.status_for(ev) == "Busy");
+  ev.result = "Missed";
+  CHECK(logger.status_for(ev) == "No Answer");
+  ev.result = "";
+  ev.status_code = "Proceeding";
+  CHECK(logger.status_for(ev) == "Ringing");
+}
+
+TEST_CASE("manual click-to-call logs") {
+  auto s = fresh_store();
+  s->insert("CRM RingCentral Settings", {{"company_phone_number", "+15559876543"}});
+  std::string contact = s->insert("Contact", {{"full_name", "Dana"}},
+                                  {{"phone_nos", {Document{{"phone", "650-555-0100"}}}}});
+  std::string ticket = s->insert("HD Ticket", {{"subject", "t"}});
+  CallLogger logger(s);
+  std::string name = logger.create_manual_call_log("(650) 555-0100", "", ticket);
+  auto log = s->get("Helpdesk Call Log", name);
+  CHECK(log->text("type") == "Outgoing");
+  CHECK(log->text("status") == "Initiated");
+  CHECK(log->text("from_number") == "+15559876543");
+  CHECK(log->text("to_number") == "(650) 555-0100");
+  CHECK(log->text("ticket") == ticket);
+  CHECK(log->text("contact") == contact);
+  CHECK_THROWS_AS(logger.create_manual_call_log("hello"), ValidationError);
+  CHECK_THROWS_AS(logger.create_manual_call_log("123"), ValidationError);
+}
+
+TEST_CASE("a fault at every write of an ingest leaves the store unchanged") {
+  auto op = [](const std::shared_ptr<Store>& s) {
+    CallLoggerOptions o = company();
+    o.create_tickets = true;
+    CallLogger(s, o).ingest(parse_call_event(telephony_fixture("seed_curl.json")));
+  };
+  auto counting = std::make_shared<FaultyStore>(fresh_store());
+  op(counting);
+  std::int64_t total = counting->writes();
+  REQUIRE(total >= 5);
+  for (std::int64_t k = 1; k <= total; ++k) {
+    CAPTURE(k);
+    auto inner = fresh_store();
+    auto before = snapshot(*inner);
+    CHECK_THROWS_AS(op(std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0})), StoreError);
+    CHECK(snapshot(*inner) == before);
+  }
+}
+
+TEST_CASE("webhook: the Validation-Token handshake never touches the store") {
+  auto watched = std::make_shared<Untouchable>(fresh_store());
+  auto logger = std::make_shared<CallLogger>(watched);
+  WebhookHandler handler(logger, WebhookOptions{"expected-token", "", true});
+  int before = watched->touches;
+  auto r = handler.handle({{"Validation-Token", "abc-123"}}, "");
+  CHECK(r.status == 200);
+  CHECK(r.headers["Validation-Token"] == "abc-123");
+  CHECK(r.headers["Content-Type"] == "application/json");
+  std::size_t size = r.body.size();
+  for (const auto& [k, v] : r.headers) size += k.size() + v.size() + 4;
+  CHECK(size <= 1024);
+  CHECK(watched->touches == before);
+  CHECK(handler.handle({{"validation-token", std::string(600, 'x')}}, "").status == 400);
+}
+
+TEST_CASE("webhook: secrets are required when configured, compared in constant time") {
+  auto s = fresh_store();
+  auto logger = std::make_shared<CallLogger>(s, company());
+  WebhookHandler handler(logger, WebhookOptions{"rc-token", "relay-secret", true});
+  std::string body = telephony_fixture("seed_curl.json");
+  auto before = snapshot(*s);
+  CHECK(handler.handle({}, body).status == 401);
+  CHECK(handler.handle({{"Verification-Token", "wrong"}}, body).status == 401);
+  CHECK(handler.handle({{"X-Webhook-Secret", "relay-secre"}}, body).status == 401);
+  CHECK(handler.handle({{"Verification-Token", "relay-secret"}}, body).status == 401);  // wrong header
+  CHECK(snapshot(*s) == before);
+  CHECK(handler.handle({{"verification-token", "rc-token"}}, body).status == 200);
+  CHECK(handler.handle({{"X-Webhook-Secret", "relay-secret"}}, body).status == 200);
+  CHECK(secret_matches("a", "a"));
+  CHECK_FALSE(secret_matches("a", "b"));
+  CHECK_FALSE(secret_matches("", ""));  // an empty expected secret never matches
+}
+
+TEST_CASE("webhook: bad bodies are 400, duplicates by uuid are acknowledged, payloads kept") {
+  auto s = fresh_store();
+  auto logger = std::make_shared<CallLogger>(s, company());
+  WebhookHandler handler(logger);
+  auto bad = handler.handle({}, "{not json");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("\"success\":false") != std::string::npos);
+  CHECK(s->count("RingCentral CRM Payload") == 0);
+  std::string seq4 = telephony_fixture("telephony_seq4.json");
+  CHECK(handler.handle({}, seq4).status == 200);
+  CHECK(s->count("RingCentral CRM Payload") == 1);
+  auto dup = handler.handle({}, seq4);
+  CHECK(dup.body.find("Duplicate event ignored") != std::string::npos);
+  CHECK(s->count("RingCentral CRM Payload") == 1);
+  CHECK(s->count("Helpdesk Call Log") == 1);
+  CHECK(handler.handle({}, std::string(kMaxCallEventBytes + 10, ' ')).status == 413);
+}
+
+TEST_CASE("process_crm_payload: graceful with missing documents and bad payloads") {
+  auto s = fresh_store();
+  CallLogger logger(s, company());
+  auto missing = process_crm_payload(logger, "gone");
+  CHECK(missing.status == "Missing");
+  CHECK(s->count("Error Log") == 1);
+  std::string good = s->insert("RingCentral CRM Payload", {{"payload", telephony_fixture("seed_curl.json")}});
+  auto ok = process_crm_payload(logger, good);
+  CHECK(ok.status == "Processed");
+  CHECK(s->get("RingCentral CRM Payload", good)->text("processing_status") == "Processed");
+  CHECK(s->get("RingCentral CRM Payload", good)->text("call_log") == ok.result.call_log);
+  std::string bad = s->insert("RingCentral CRM Payload", {{"payload", std::string("{\"call_id\": ") + std::string(800, '[')}});
+  auto err = process_crm_payload(logger, bad);
+  CHECK(err.status == "Error");
+  auto doc = s->get("RingCentral CRM Payload", bad);
+  CHECK(doc->text("processing_status") == "Error");
+  CHECK(!doc->text("error_message").empty());
+  CHECK(doc->text("error_message").size() <= 500 * 4);
+}
+
+TEST_CASE("transcripts: cached, fetched, refreshed, for both call-log doctypes") {
+  auto s = fresh_store();
+  CallLogger logger(s, company());
+  auto r = logger.ingest(parse_call_event(telephony_fixture("call_log_simple.json")));
+  CannedTranscripts source;
+  for (const char* doctype : {"Helpdesk Call Log", "CRM Call Log"}) {
+    CAPTURE(doctype);
+    std::string name = std::string(doctype) == "CRM Call Log" ? r.crm_call_log : r.call_log;
+    int calls = source.calls;
+    auto first = get_or_create_transcript(*s, doctype, name, source);
+    CHECK(first.success);
+    CHECK_FALSE(first.cached);
+    CHECK(first.transcript.rfind("[Alex Agent]: Thanks for calling", 0) == 0);
+    CHECK(source.last_recording == "5550001111");
+    auto second = get_or_create_transcript(*s, doctype, name, source);
+    CHECK(second.cached);
+    CHECK(second.transcript == first.transcript);
+    CHECK(source.calls == calls + 1);
+    source.answer = R"({"segments": [{"speakerId": "x", "text": "new"}]})";
+    auto fresh = refresh_transcript(*s, doctype, name, source);
+    CHECK_FALSE(fresh.cached);
+    CHECK(fresh.transcript == "[x]: new");
+    CHECK(s->get(doctype, name)->text("transcript") == "[x]: new");
+    source.answer = telephony_fixture("insights.json");
+  }
+  source.answer = std::nullopt;
+  auto none = refresh_transcript(*s, "Helpdesk Call Log", r.call_log, source);
+  CHECK_FALSE(none.success);
+  CHECK(s->get("Helpdesk Call Log", r.call_log)->text("transcript") == "[x]: new");  // kept
+  CHECK_THROWS_AS(get_or_create_transcript(*s, "Helpdesk Call Log", "nope", source), NotFound);
+  CHECK_THROWS_AS(get_or_create_transcript(*s, "HD Ticket", "1", source), ValidationError);
+}
