@@ -65,12 +65,14 @@ namespace phone_detail {
 
 void add_phone_key_schema(Schema& schema) {
   for (const auto& [doctype, fields] : key_table()) {
+    // Records are looked up by key, newest first (duplicate searches, callers, "calls from
+    // this number"): one (key, creation) index answers both.
     DerivedFields derived;
     for (const auto& f : fields) {
       FieldDef key;
       key.name = f.key;
-      key.indexed = true;  // looked up by every duplicate search and caller lookup
       schema.add_field(doctype, key);
+      schema.add_index(doctype, {f.key, "creation"});
       FieldDef ext;
       ext.name = f.extension;
       schema.add_field(doctype, ext);

@@ -198,11 +198,10 @@ void append_where(std::string& sql, std::vector<const Value*>& params, std::vect
         sql += " != '')";
         break;
       case Op::kIsNotSet:
-        sql += '(';
-        col();
-        sql += " IS NULL OR ";
-        col();
-        sql += " = '')";
+        // Not "(c IS NULL OR c = '')": that invites a multi-index OR over the (usually many)
+        // unset rows instead of the selective index of another filter.
+        nullsafe();
+        sql += " = ''";
         break;
       case Op::kBetween:
         col();

@@ -169,6 +169,13 @@ class SqliteStore::Impl {
     }
   }
 
+  ~Impl() {
+    try {  // SQLite's advice: keep planner statistics fresh when a connection closes
+      db_.exec("PRAGMA optimize");
+    } catch (...) {
+    }
+  }
+
   const Schema& schema() const { return owner_.schema(); }
   const std::string& path() const { return options_.path; }
 

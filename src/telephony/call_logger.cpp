@@ -194,9 +194,9 @@ class Ingest {
                                                                          &ev.telephony_session_id},
                                 {"session_id", &ev.session_id}}) {
       if (value->empty()) continue;
-      Query q{Filter(field, Value(*value))};
-      if (!ev.call_id.empty()) q.where(Filter(f.call_id, Op::kIsNotSet, Value()));
-      if (auto d = store_.find_one(f.doctype, q.order("creation asc"))) return d;
+      // The session's logs are few: pick the oldest one without a call id here, not in SQL.
+      for (auto& d : store_.find(f.doctype, Query{Filter(field, Value(*value))}.order("creation asc").take(8)))
+        if (ev.call_id.empty() || !d.has(f.call_id)) return std::move(d);
     }
     return std::nullopt;
   }

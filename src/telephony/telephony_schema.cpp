@@ -31,12 +31,7 @@ void add_telephony_schema(Schema& schema) {
     schema.add_field(doctype, text("recording_id"));
   }
   schema.add_field("CRM Call Log", text("session_id", true));
-  // "The newest record with this phone key": one index walk instead of a sort per call.
-  // (Call logs are found by their stored keys; their raw from/to need no index.)
-  schema.add_index("HD Ticket", {"custom_contact_mobile_key", "creation"});
-  schema.add_index("Contact Phone", {"custom_phone_key", "creation"});
-  schema.add_index("CRM Lead", {"custom_mobile_no_key", "creation"});
-  schema.add_index("CRM Lead", {"custom_phone_key", "creation"});
+  // (Callers are found through the (phone key, creation) indexes of the phones schema.)
   schema.add_field("RingCentral CRM Payload", text("call_log"));
 }
 
