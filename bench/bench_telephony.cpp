@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -138,7 +140,10 @@ int main(int argc, char** argv) {
 
   std::printf("| ingest of %d payloads into SqliteStore (%d tickets, %d customers) | events/s | time / raw insert time |\n|---|---|---|\n",
               kEvents, kTickets, kCustomers);
-  for (int batch : {1, 500}) {
+  // Optional second argument: one batch size to run alone (for profiling), e.g. `... dir 500`.
+  std::vector<int> batches = {1, 500};
+  if (argc > 2) batches = {std::max(1, std::atoi(argv[2]))};
+  for (int batch : batches) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       fs::remove(dir / ("ingest" + std::to_string(batch) + ".sqlite" + suffix));
       fs::remove(dir / ("raw" + std::to_string(batch) + ".sqlite" + suffix));
