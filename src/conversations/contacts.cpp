@@ -7,6 +7,7 @@
 #include "conversations/copy.h"
 #include "conversations/text.h"
 #include "switchboard/conversations.h"
+#include "switchboard/phone.h"
 
 namespace switchboard::conversations {
 namespace {
@@ -55,7 +56,7 @@ std::string last_digits_pattern(const std::string& key) {
 
 std::optional<std::string> by_phone(Store& store, const std::string& raw, const std::string& key,
                                     const std::string& region) {
-  auto same = [&](const std::string& v) { return text::phone_key(v, region) == key; };
+  auto same = [&](const std::string& v) { return switchboard::phone_key(v, region) == key; };
   std::vector<Value> spellings{Value(raw), Value(text::trim(raw)), Value(key)};
   if (auto p = first_parent(store, "Contact Phone", "phone_nos", "phone",
                             Filter("phone", Op::kIn, spellings), same))
@@ -94,7 +95,7 @@ void complete_contact(Store& store, const std::string& name, const Customer& cus
                                                 .where(Filter("parent", Value(name)))
                                                 .select({"phone", "is_primary_mobile_no"}));
     bool known = std::any_of(rows.begin(), rows.end(), [&](const Document& r) {
-      return text::phone_key(r.text("phone"), region) == key;
+      return switchboard::phone_key(r.text("phone"), region) == key;
     });
     bool has_primary = std::any_of(rows.begin(), rows.end(), [](const Document& r) {
       return r.integer("is_primary_mobile_no") != 0;
@@ -118,7 +119,7 @@ void complete_contact(Store& store, const std::string& name, const Customer& cus
 
 std::string ensure_contact(Store& store, const Customer& customer, const std::string& region) {
   std::optional<std::string> key =
-      customer.phone.empty() ? std::nullopt : text::phone_key(customer.phone, region);
+      customer.phone.empty() ? std::nullopt : switchboard::phone_key(customer.phone, region);
   bool linked = !customer.contact.empty() && store.exists(kContact, customer.contact);
   if (customer.email.empty() && !key) return linked ? customer.contact : std::string();
   std::optional<std::string> found;

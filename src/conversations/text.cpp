@@ -1,9 +1,7 @@
-// Internal text helpers (see text.h): GLib for Unicode case, GMime for address lists,
-// libphonenumber for phone keys.
+// Internal text helpers (see text.h): GLib for Unicode case, GMime for address lists.
 #include "conversations/text.h"
 
 #include <gmime/gmime.h>
-#include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -162,22 +160,6 @@ bool in_domains(std::string_view email, const std::vector<std::string>& domains)
 std::string local_part(std::string_view email) {
   std::size_t at = email.find('@');
   return at == std::string_view::npos ? std::string() : trim(email.substr(0, at));
-}
-
-std::optional<std::string> phone_key(std::string_view raw, std::string_view region) {
-  using i18n::phonenumbers::PhoneNumber;
-  using i18n::phonenumbers::PhoneNumberUtil;
-  std::string input = trim(raw);
-  if (input.empty()) return std::nullopt;
-  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-  PhoneNumber number;
-  if (util->Parse(input, std::string(region), &number) != PhoneNumberUtil::NO_PARSING_ERROR)
-    return std::nullopt;
-  if (!util->IsPossibleNumber(number)) return std::nullopt;
-  number.clear_extension();
-  std::string out;
-  util->Format(number, PhoneNumberUtil::E164, &out);
-  return out;
 }
 
 std::optional<std::string> datetime_after(std::string_view floor) {

@@ -1,5 +1,5 @@
 // Internal text helpers shared by conversations and orders: case folding, trimming, address
-// lists (GMime), phone match keys (libphonenumber) and Frappe datetime arithmetic.
+// lists (GMime) and Frappe datetime arithmetic. (Phone keys: switchboard/phone.h.)
 // Thread-safe: pure functions.
 #pragma once
 
@@ -28,10 +28,6 @@ std::vector<std::string> addresses(std::string_view list);
 bool in_domains(std::string_view email, const std::vector<std::string>& domains);
 /// The local part of an address ("jane.doe" of "jane.doe@x.com"); "" without "@".
 std::string local_part(std::string_view email);
-
-/// The E.164 form of a possible phone number (extension dropped), read in `region` when it
-/// has no country code; nullopt for text that is not a possible number.
-std::optional<std::string> phone_key(std::string_view raw, std::string_view region);
 
 /// `floor` plus one microsecond, as Frappe datetime text ("YYYY-MM-DD HH:MM:SS.ffffff");
 /// nullopt when `floor` is not datetime text.
