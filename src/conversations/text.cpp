@@ -9,6 +9,8 @@
 #include <mutex>
 #include <tuple>
 
+#include "email/email_internal.h"
+
 namespace switchboard::text {
 namespace {
 
@@ -19,10 +21,6 @@ std::size_t utf8_length(unsigned char lead) {
   if ((lead >> 4) == 0xe) return 3;
   if ((lead >> 3) == 0x1e) return 4;
   return 1;
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 template <typename Fn>
@@ -92,28 +90,9 @@ std::optional<std::pair<std::time_t, long>> parse_datetime(std::string_view s) {
 
 }  // namespace
 
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-std::string collapse_spaces(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool pending = false;
-  for (char c : s) {
-    if (is_space(c)) {
-      pending = !out.empty();
-      continue;
-    }
-    if (pending) out += ' ';
-    pending = false;
-    out += c;
-  }
-  return out;
-}
+// The email area's whitespace rules (ASCII whitespace), so both areas trim alike.
+std::string trim(std::string_view s) { return email_detail::trim(s); }
+std::string collapse_spaces(std::string_view s) { return email_detail::collapse_whitespace(s); }
 
 std::string lower(std::string_view s) { return map_case(s, g_utf8_strdown, false); }
 std::string upper(std::string_view s) { return map_case(s, g_utf8_strup, true); }

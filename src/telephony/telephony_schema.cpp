@@ -4,35 +4,24 @@
 
 namespace switchboard {
 namespace {
-
-FieldDef text(const char* name, bool indexed = false) {
-  FieldDef f;
-  f.name = name;
-  f.indexed = indexed;
-  return f;
+constexpr bool kIndexed = true;
+FieldDef field(const char* name, FieldType type = FieldType::kText, bool indexed = false) {
+  return FieldDef{name, type, {}, indexed};
 }
-
-FieldDef integer(const char* name) {
-  FieldDef f;
-  f.name = name;
-  f.type = FieldType::kInt;
-  return f;
-}
-
 }  // namespace
 
 void add_telephony_schema(Schema& schema) {
   // Helpdesk Call Log and CRM Call Log: the upsert keys and the telephony state.
   for (const char* doctype : {"Helpdesk Call Log", "CRM Call Log"}) {
-    schema.add_field(doctype, text("telephony_session_id", true));
-    schema.add_field(doctype, integer("telephony_sequence"));
-    schema.add_field(doctype, text("telephony_status"));
-    schema.add_field(doctype, text("result"));
-    schema.add_field(doctype, text("recording_id"));
+    schema.add_field(doctype, field("telephony_session_id", FieldType::kText, kIndexed));
+    schema.add_field(doctype, field("telephony_sequence", FieldType::kInt));
+    schema.add_field(doctype, field("telephony_status"));
+    schema.add_field(doctype, field("result"));
+    schema.add_field(doctype, field("recording_id"));
   }
-  schema.add_field("CRM Call Log", text("session_id", true));
+  schema.add_field("CRM Call Log", field("session_id", FieldType::kText, kIndexed));
   // (Callers are found through the (phone key, creation) indexes of the phones schema.)
-  schema.add_field("RingCentral CRM Payload", text("call_log"));
+  schema.add_field("RingCentral CRM Payload", field("call_log"));
 }
 
 }  // namespace switchboard
