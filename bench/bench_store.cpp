@@ -60,12 +60,14 @@ struct Raw {
     prep("INSERT INTO \"tabSeries\" (\"name\", \"current\") VALUES (?, 1) "
          "ON CONFLICT(\"name\") DO UPDATE SET \"current\" = \"current\" + 1 RETURNING \"current\"",
          &series);
-    // The columns the facade writes for these documents: given fields, standard columns and
-    // every non-null default.
+    // The columns the facade writes for these documents: given fields, standard columns,
+    // every non-null default, and the stored phone key with its version (the baseline is given
+    // the key for free: the input is already E.164).
     prep("INSERT INTO \"tabCRM Lead\" (\"annual_revenue\", \"communication_status\", \"converted\", "
          "\"creation\", \"docstatus\", \"email\", \"first_name\", \"idx\", \"last_name\", "
-         "\"mobile_no\", \"modified\", \"modified_by\", \"name\", \"owner\", \"source\", \"status\") "
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         "\"mobile_no\", \"modified\", \"modified_by\", \"name\", \"owner\", \"source\", \"status\", "
+         "\"custom_mobile_no_key\", \"custom_phone_key_version\") "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
          &insert);
     prep("SELECT \"name\", \"status\" FROM \"tabCRM Lead\" WHERE \"email\" = ?", &find);
     // Every column, as get() reads them.
@@ -141,6 +143,8 @@ double raw_insert(Raw& r, int b) {
       sqlite3_bind_text(s, 14, "Administrator", 13, SQLITE_STATIC);
       sqlite3_bind_text(s, 15, "Web", 3, SQLITE_STATIC);
       sqlite3_bind_text(s, 16, "New", 3, SQLITE_STATIC);
+      sqlite3_bind_text(s, 17, mobile.c_str(), int(mobile.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(s, 18, 1);
       check(sqlite3_step(s), r.db, "insert");
       sqlite3_reset(s);
     }

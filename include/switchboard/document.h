@@ -90,8 +90,10 @@ class SWITCHBOARD_EXPORT Document {
   Value& operator[](std::string_view field);
   /// Removes a field; returns whether it was present.
   bool erase(std::string_view field);
-  /// Copies every field of `other` into this document (other's values win).
+  /// Copies every field of `other` into this document (other's values win), in one pass.
   void merge(const Document& other);
+  /// The same, moving other's values.
+  void merge(Document&& other);
 
   std::size_t size() const noexcept { return fields_.size(); }
   bool empty() const noexcept { return fields_.empty(); }

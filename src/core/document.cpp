@@ -166,13 +166,70 @@ bool Document::erase(std::string_view field) {
   return true;
 }
 
+namespace {
+
+// One merge pass of two sorted field lists; `theirs` wins on equal names. `take` copies or
+// moves a field out of `theirs`.
+template <typename Fields, typename Take>
+std::vector<Document::Field> merged(std::vector<Document::Field>& ours, Fields& theirs, Take take) {
+  std::vector<Document::Field> out;
+  out.reserve(ours.size() + theirs.size());
+  auto a = ours.begin();
+  auto b = theirs.begin();
+  while (a != ours.end() || b != theirs.end()) {
+    if (b == theirs.end() || (a != ours.end() && a->first < b->first)) {
+      out.push_back(std::move(*a++));
+    } else {
+      if (a != ours.end() && a->first == b->first) ++a;
+      out.push_back(take(*b++));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void Document::merge(const Document& other) {
-  for (const auto& [k, v] : other) set(k, v);
+  if (other.size() <= 1) {  // a single set() is cheaper than rebuilding
+    for (const auto& [k, v] : other) set(k, v);
+    return;
+  }
+  fields_ = merged(fields_, other.fields_, [](const Field& f) { return f; });
+}
+
+void Document::merge(Document&& other) {
+  // In place, from the back: no new buffer when the capacity suffices.
+  std::size_t added = 0;
+  for (const auto& f : other.fields_) {
+    auto it = lower_bound(f.first);
+    if (it == fields_.end() || it->first != f.first) ++added;
+  }
+  std::size_t i = fields_.size(), j = other.fields_.size(), k = i + added;
+  fields_.resize(k);
+  auto shift = [&] {  // ours[i-1] moves to its final slot k-1 (never onto itself)
+    --i;
+    --k;
+    if (k != i) fields_[k] = std::move(fields_[i]);
+  };
+  while (j > 0) {
+    Field& theirs = other.fields_[j - 1];
+    if (i > 0 && fields_[i - 1].first > theirs.first) {
+      shift();
+    } else if (i > 0 && fields_[i - 1].first == theirs.first) {
+      fields_[i - 1].second = std::move(theirs.second);
+      shift();
+      --j;
+    } else {
+      fields_[--k] = std::move(theirs);
+      --j;
+    }
+  }
 }
 
 void Document::fill_missing(const std::vector<Field>& defaults) {
   std::vector<Field> out;
-  out.reserve(fields_.size() + defaults.size());
+  // Slack for what an insert adds next (derived fields, timestamps, name) without regrowing.
+  out.reserve(fields_.size() + defaults.size() + 12);
   auto a = fields_.begin();
   auto b = defaults.begin();
   while (a != fields_.end() || b != defaults.end()) {

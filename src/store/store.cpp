@@ -149,11 +149,17 @@ void derive(const DocTypeDef& def, const DerivedFields& d, const Document& chang
   } catch (const std::exception& e) {
     throw Error(ErrorCode::kInternal, "computing derived fields of " + def.name + ": " + e.what());
   }
-  for (const auto& t : d.targets) {
-    Value v = out.get(t);
-    coerce(def, *def.field(t), v);
-    into.set(t, std::move(v));
+  // `out` becomes exactly the targets (coerced; missing ones null), then joins `into` in one
+  // merge pass that moves names and values instead of inserting target by target.
+  for (const auto& t : d.targets)
+    if (!out.contains(t)) out.set(t, Value());
+  if (out.size() != d.targets.size()) {  // compute wrote other fields too: drop them
+    Document exact;
+    for (const auto& t : d.targets) exact.set(t, std::move(out[t]));
+    out = std::move(exact);
   }
+  out.for_each_value([&](const std::string& field, Value& v) { coerce(def, *def.field(field), v); });
+  into.merge(std::move(out));
 }
 
 // Identifies a set of target values (groups rows that get the same derived values).
@@ -182,12 +188,24 @@ std::string format_datetime(std::chrono::system_clock::time_point t) {
     frac += 1000000;
     --secs;
   }
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-  return buf;
+  // Writes come in bursts within one second: localtime_r and the date text are reused (for
+  // the same zone: tzset() after a TZ change moves ::timezone).
+  thread_local std::time_t cached_secs = -1;
+  thread_local long cached_zone = 0;
+  thread_local char cached[64];
+  if (secs != cached_secs || ::timezone != cached_zone) {
+    std::tm tm{};
+    localtime_r(&secs, &tm);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02d %02d:%02d:%02d.", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_secs = secs;
+    cached_zone = ::timezone;
+  }
+  std::string out(cached);
+  char digits[6];
+  for (int i = 5; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+  out.append(digits, 6);
+  return out;
 }
 
 // Opens a transaction level for one facade operation when needed and closes it: commit on

@@ -60,8 +60,28 @@ struct TableInfo {
   std::string get_sql;                   // SELECT every column WHERE name = ?
   // INSERT statements by the list of fields they write (one per document shape).
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> inserts;
+  // The INSERT used last and the fields it writes: bulk inserts repeat one shape, so it is
+  // tried first, by comparing names, before building the shape key.
+  SQLite::Statement* last_insert = nullptr;
+  std::vector<std::string> last_insert_fields;
 
   bool has(std::string_view c) const { return lookup.count(c) > 0; }
+  void forget_inserts() {
+    inserts.clear();
+    last_insert = nullptr;
+    last_insert_fields.clear();
+  }
+  // Whether `doc`'s non-null fields are exactly the last INSERT's, in order.
+  bool is_last_insert_shape(const Document& doc) const {
+    if (!last_insert) return false;
+    std::size_t i = 0;
+    for (const auto& [k, v] : doc) {
+      if (v.is_null()) continue;
+      if (i == last_insert_fields.size() || last_insert_fields[i] != k) return false;
+      ++i;
+    }
+    return i == last_insert_fields.size();
+  }
   void rebuild() {
     lookup.clear();
     for (const auto& c : columns) lookup.insert(c);
@@ -74,7 +94,7 @@ struct TableInfo {
       sqlite::append_quoted(select_all, c);
     }
     get_sql = "SELECT " + select_all + " FROM " + sql_name + " WHERE \"name\" = ?";
-    inserts.clear();
+    forget_inserts();
   }
 };
 
@@ -257,41 +277,48 @@ class SqliteStore::Impl {
 
   std::string do_insert(std::string_view doctype, const Document& doc) {
     TableInfo& t = info(doctype);
-    // The statement depends only on which fields are set: key the cache on their names.
-    std::string shape;
-    shape.reserve(doc.size() * 12);
-    for (const auto& [k, v] : doc) {
-      if (v.is_null()) continue;
-      shape += k;
-      shape += '\x1f';
-    }
-    auto it = t.inserts.find(shape);
-    if (it == t.inserts.end()) {
-      if (ensure_columns(t, doc)) return do_insert(doctype, doc);  // table info was rebuilt
-      std::string sql = "INSERT INTO " + t.sql_name + " (";
-      std::string marks;
+    SQLite::Statement* stmt = t.is_last_insert_shape(doc) ? t.last_insert : nullptr;
+    if (!stmt) {
+      // The statement depends only on which fields are set: key the cache on their names.
+      std::string shape;
+      shape.reserve(doc.size() * 12);
       for (const auto& [k, v] : doc) {
         if (v.is_null()) continue;
-        if (!marks.empty()) {
-          sql += ", ";
-          marks += ", ";
-        }
-        sqlite::append_quoted(sql, k);
-        marks += '?';
+        shape += k;
+        shape += '\x1f';
       }
-      sql += ") VALUES (" + marks + ")";
-      if (t.inserts.size() >= 64) t.inserts.clear();
-      auto stmt = run("prepare insert into", doctype,
-                      [&] { return std::make_unique<SQLite::Statement>(db_, sql); });
-      it = t.inserts.emplace(std::move(shape), std::move(stmt)).first;
+      auto it = t.inserts.find(shape);
+      if (it == t.inserts.end()) {
+        if (ensure_columns(t, doc)) return do_insert(doctype, doc);  // table info was rebuilt
+        std::string sql = "INSERT INTO " + t.sql_name + " (";
+        std::string marks;
+        for (const auto& [k, v] : doc) {
+          if (v.is_null()) continue;
+          if (!marks.empty()) {
+            sql += ", ";
+            marks += ", ";
+          }
+          sqlite::append_quoted(sql, k);
+          marks += '?';
+        }
+        sql += ") VALUES (" + marks + ")";
+        if (t.inserts.size() >= 64) t.forget_inserts();
+        auto prepared = run("prepare insert into", doctype,
+                            [&] { return std::make_unique<SQLite::Statement>(db_, sql); });
+        it = t.inserts.emplace(std::move(shape), std::move(prepared)).first;
+      }
+      stmt = it->second.get();
+      t.last_insert = stmt;
+      t.last_insert_fields.clear();
+      for (const auto& [k, v] : doc)
+        if (!v.is_null()) t.last_insert_fields.push_back(k);
     }
     return run("insert into", doctype, [&] {
-      SQLite::Statement& stmt = *it->second;
-      Use use(stmt);
+      Use use(*stmt);
       int i = 0;
       for (const auto& [k, v] : doc)
-        if (!v.is_null()) bind(stmt, ++i, v);
-      stmt.exec();
+        if (!v.is_null()) bind(*stmt, ++i, v);
+      stmt->exec();
       return doc.text("name");
     });
   }

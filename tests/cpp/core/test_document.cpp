@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "switchboard/switchboard.h"
 
 using namespace switchboard;
@@ -62,6 +65,27 @@ TEST_CASE("Document keeps fields sorted and answers typed questions") {
   CHECK(d.integer("zeta") == 2);
   CHECK(Document{{"a", 1}} == Document{{"a", 1}});
   CHECK(Document{{"a", 1}} != Document{{"a", 2}});
+}
+
+TEST_CASE("merge, by copy and by move, equals setting field by field") {
+  std::mt19937 rng(42);
+  const char* names[] = {"a", "b", "custom_mobile_no_key", "d", "email", "f", "name", "zeta"};
+  for (int round = 0; round < 2000; ++round) {
+    Document ours, theirs;
+    for (const char* n : names) {
+      if (rng() % 2) ours.set(n, Value(std::string("ours-") + n));
+      if (rng() % 3 == 0) theirs.set(n, rng() % 4 ? Value(std::string("theirs-") + n) : Value());
+    }
+    Document expected = ours;
+    for (const auto& [k, v] : theirs) expected.set(k, v);
+    Document by_copy = ours, by_move = ours;
+    by_copy.merge(theirs);
+    by_move.merge(Document(theirs));
+    REQUIRE(by_copy == expected);
+    REQUIRE(by_move == expected);
+    REQUIRE(std::is_sorted(by_move.begin(), by_move.end(),
+                           [](const auto& x, const auto& y) { return x.first < y.first; }));
+  }
 }
 
 TEST_CASE("errors carry stable codes") {
