@@ -44,13 +44,8 @@ bool out_of_office_subject(std::string_view subject) {
 bool is_report_content_type(const std::string* value) {
   if (!value) return false;
   GMimeContentType* ct = g_mime_content_type_parse(gmime::options(), value->c_str());
-  if (!ct) return false;
-  bool report = g_mime_content_type_is_type(ct, "multipart", "report");
-  const char* type = g_mime_content_type_get_parameter(ct, "report-type");
-  bool dsn = report && type &&
-             (g_ascii_strcasecmp(type, "delivery-status") == 0 ||
-              g_ascii_strcasecmp(type, "global-delivery-status") == 0);
-  g_object_unref(ct);
+  bool dsn = gmime::is_dsn_report(ct);
+  if (ct) g_object_unref(ct);
   return dsn;
 }
 
@@ -93,9 +88,7 @@ MailKind classify_mail(const InboundEmail& e) {
     for (std::string_view word : {"all", "oof", "autoreply"}) {
       std::size_t pos = 0;
       while ((pos = s.find(word, pos)) != std::string::npos) {
-        bool left = pos == 0 || !g_ascii_isalpha(s[pos - 1]);
-        bool right = pos + word.size() == s.size() || !g_ascii_isalpha(s[pos + word.size()]);
-        if (left && right) automated = true;
+        if (email_detail::word_at(s, pos, word.size())) automated = true;
         pos += word.size();
       }
     }

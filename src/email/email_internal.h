@@ -25,6 +25,8 @@ std::string collapse_whitespace(std::string_view s);
 std::string valid_utf8(std::string_view s);
 /// Lowercased per Unicode (for comparing names and subjects).
 std::string casefold(std::string_view s);
+/// Whether s[pos, pos + len) is a whole word: no ASCII letter right before or after it.
+bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept;
 /// Number of Unicode characters of valid UTF-8 text.
 std::size_t utf8_length(std::string_view s) noexcept;
 

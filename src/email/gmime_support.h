@@ -31,6 +31,9 @@ std::string take(char* s);
 Ptr<GMimeStream> memory_stream(std::string_view bytes);
 /// Parses `bytes` as one message; nullptr when GMime finds none.
 Ptr<GMimeMessage> parse_message(std::string_view bytes);
+/// Whether `ct` is a delivery-status report (multipart/report; report-type=delivery-status
+/// or global-delivery-status, any case).
+bool is_dsn_report(GMimeContentType* ct);
 /// The decoded content (transfer encoding removed) of a leaf part.
 std::string part_content(GMimePart* part);
 

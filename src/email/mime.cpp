@@ -34,6 +34,13 @@ std::string take(char* s) {
   return out;
 }
 
+bool is_dsn_report(GMimeContentType* ct) {
+  if (!ct || !g_mime_content_type_is_type(ct, "multipart", "report")) return false;
+  const char* type = g_mime_content_type_get_parameter(ct, "report-type");
+  return type && (g_ascii_strcasecmp(type, "delivery-status") == 0 ||
+                  g_ascii_strcasecmp(type, "global-delivery-status") == 0);
+}
+
 Ptr<GMimeStream> memory_stream(std::string_view bytes) {
   options();  // g_mime_init() before the first GMime object
   return Ptr<GMimeStream>(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
@@ -252,11 +259,7 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
   e.content = w.html.empty() ? e.text_content : std::move(w.html);
   e.has_attachment = w.attachment;
   GMimeObject* top = g_mime_message_get_mime_part(msg);
-  if (top && is_type(top, "multipart", "report")) {
-    const char* type = g_mime_object_get_content_type_parameter(top, "report-type");
-    e.bounce.dsn = type && (g_ascii_strcasecmp(type, "delivery-status") == 0 ||
-                            g_ascii_strcasecmp(type, "global-delivery-status") == 0);
-  }
+  e.bounce.dsn = top && gmime::is_dsn_report(g_mime_object_get_content_type(top));
   if (e.bounce.dsn || !w.delivery_status.empty()) {
     e.bounce.original_message_id = w.original_message_id;
     read_delivery_status(std::move(w.delivery_status), e.bounce);

@@ -34,6 +34,12 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept {
+  bool left = pos == 0 || !g_ascii_isalpha(s[pos - 1]);
+  bool right = pos + len == s.size() || !g_ascii_isalpha(s[pos + len]);
+  return left && right;
+}
+
 std::string collapse_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());

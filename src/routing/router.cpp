@@ -277,8 +277,9 @@ class Decider {
 
   // The first ticket of `rows` whose subject matches this mail's, or the first one.
   std::optional<Document> pick(std::vector<Document> rows, bool same_subject) {
+    const std::string want = same_subject ? casefold(normalize_subject(e_.subject)) : std::string();
     for (auto& row : rows) {
-      if (!same_subject || casefold(normalize_subject(row.text("subject"))) == casefold(normalize_subject(e_.subject)))
+      if (!same_subject || casefold(normalize_subject(row.text("subject"))) == want)
         return std::move(row);
     }
     return std::nullopt;
@@ -358,17 +359,12 @@ class Decider {
     d_.automated = true;
     std::string message = "[AUTOMATED] " + r_.kind + " | " + r_.sender;
     set_policy("automated_mail", rules_.automated_mail);
-    if (rules_.automated_mail == "drop") return skip(kind_reason(), "Route: Automated", message);
+    // Reached for auto-reply, out-of-office and mailing-list mail: the kind is the reason.
+    if (rules_.automated_mail == "drop") return skip(r_.kind.c_str(), "Route: Automated", message);
     auto t = thread_by_headers({});
-    if (!t) return skip(kind_reason(), "Route: Automated", message);
+    if (!t) return skip(r_.kind.c_str(), "Route: Automated", message);
     note_thread(*t);
-    link(t->doctype, t->name, kind_reason(), t->level);
-  }
-
-  const char* kind_reason() const {
-    if (r_.kind == "out_of_office") return "out_of_office";
-    if (r_.kind == "mailing_list") return "mailing_list";
-    return "auto_reply";
+    link(t->doctype, t->name, r_.kind, t->level);
   }
 
   // Whether the thread's matched email was itself addressed to `alias` (then a mail to that
@@ -523,12 +519,6 @@ class Decider {
   std::vector<std::string> open_, open_category_;
 };
 
-bool word_at(std::string_view s, std::size_t pos, std::size_t len) {
-  bool left = pos == 0 || !g_ascii_isalpha(s[pos - 1]);
-  bool right = pos + len == s.size() || !g_ascii_isalpha(s[pos + len]);
-  return left && right;
-}
-
 }  // namespace
 
 CompiledRules::CompiledRules(RoutingRules r) : rules(std::move(r)) {
@@ -576,7 +566,7 @@ bool CompiledRules::is_system_sender(const EmailAddress& a) const {
   for (const auto& p : prefixes) {
     if (p.empty()) continue;
     for (std::size_t pos = local.find(p); pos != std::string::npos; pos = local.find(p, pos + 1))
-      if (word_at(local, pos, p.size())) return true;
+      if (email_detail::word_at(local, pos, p.size())) return true;
   }
   return false;
 }
