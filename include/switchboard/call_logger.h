@@ -32,8 +32,8 @@ struct CallLoggerOptions {
 };
 
 /// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped"; `reason` is
-/// machine-readable ("new_call", "merged_fields", "same_event", "stale_sequence",
-/// "unknown_call", "no_customer_number", ...).
+/// machine-readable ("new_call", "newer_event", "filled_fields", "same_event",
+/// "stale_sequence"; for recording-ready events "recording_added" or "unknown_call").
 struct SWITCHBOARD_EXPORT IngestResult {
   std::string action;
   std::string reason;

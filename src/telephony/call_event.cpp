@@ -8,6 +8,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "email/email_internal.h"
 #include "switchboard/error.h"
 #include "switchboard/telephony.h"
 #include "telephony/time_text.h"
@@ -19,30 +20,19 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using email_detail::iequals;
+using email_detail::trim;
 
 // A value as text; "" for null, absent, containers, "null"/"undefined" and unfilled
 // Pabbly placeholders ("{{1.id}}") — all of which mean "not given".
 std::string text_of(element e) {
   switch (e.type()) {
     case element_type::STRING: {
-      std::string_view s = trim(std::string_view(e.get_string().value_unsafe()));
+      const std::string s = trim(e.get_string().value_unsafe());
       if (s.empty() || iequals(s, "null") || iequals(s, "undefined") || iequals(s, "none"))
         return {};
-      if (s.size() >= 4 && s.substr(0, 2) == "{{" && s.substr(s.size() - 2) == "}}") return {};
-      return std::string(s);
+      if (s.size() >= 4 && s.compare(0, 2, "{{") == 0 && s.compare(s.size() - 2, 2, "}}") == 0) return {};
+      return s;
     }
     case element_type::INT64: return std::to_string(e.get_int64().value_unsafe());
     case element_type::UINT64: return std::to_string(e.get_uint64().value_unsafe());

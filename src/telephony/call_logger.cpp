@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "email/email_internal.h"
 #include "switchboard/merge.h"
 #include "switchboard/phone.h"
 
@@ -14,17 +15,22 @@ namespace {
 constexpr const char* kHelpdeskLog = "Helpdesk Call Log";
 constexpr const char* kCrmLog = "CRM Call Log";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using email_detail::lower_ascii;
 
 // The key field of a doctype's phone field (e.g. HD Ticket contact_mobile).
 std::string key_field(std::string_view doctype, std::string_view source) {
   for (const auto& f : phone_key_fields(doctype))
     if (f.source == source) return f.key;
   return {};
+}
+
+// The newest Contact with a Contact Phone row of this phone key ("" when none).
+std::string contact_for_phone_key(Store& store, const std::string& key) {
+  auto row = store.find_one("Contact Phone", Query{Filter(key_field("Contact Phone", "phone"), Value(key)),
+                                                   Filter("parenttype", "Contact")}
+                                                 .select({"parent"})
+                                                 .order("creation desc"));
+  return row ? row->text("parent") : std::string();
 }
 
 // Field names of one call-log doctype.
@@ -71,7 +77,7 @@ const std::vector<std::string>& CallLogger::open_ticket_statuses() {
 
 std::string CallLogger::status_for(const CallEvent& ev) const {
   if (!ev.result.empty()) {
-    std::string r = lower(ev.result);
+    std::string r = lower_ascii(ev.result);
     for (const char* s : {"accepted", "call connected", "answered", "completed", "received",
                           "sent", "reply", "call accepted", "answered elsewhere"})
       if (r == s) return "Completed";
@@ -90,7 +96,7 @@ std::string CallLogger::status_for(const CallEvent& ev) const {
     return options_.fallback_status;
   }
   if (!ev.status_code.empty()) {
-    std::string c = lower(ev.status_code);
+    std::string c = lower_ascii(ev.status_code);
     if (c == "setup" || c == "proceeding") return "Ringing";
     if (c == "answered" || c == "hold" || c == "parked" || c == "voicemailscreening")
       return "In Progress";
@@ -228,14 +234,7 @@ class Ingest {
     l.contact = stored.text("contact");
     if (stored.text("reference_doctype") == "CRM Lead") l.lead = stored.text("reference_docname");
     if (key.empty()) return l;
-    if (l.contact.empty()) {
-      std::string f = key_field("Contact Phone", "phone");
-      if (auto row = store_.find_one("Contact Phone", Query{Filter(f, Value(key))}
-                                                         .where(Filter("parenttype", "Contact"))
-                                                         .select({"parent"})
-                                                         .order("creation desc")))
-        l.contact = row->text("parent");
-    }
+    if (l.contact.empty()) l.contact = contact_for_phone_key(store_, key);
     if (l.ticket.empty()) l.ticket = open_ticket(Filter(key_field("HD Ticket", "contact_mobile"), Value(key)));
     if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket(Filter("contact", Value(l.contact)));
     if (l.lead.empty()) {
@@ -416,13 +415,7 @@ std::string CallLogger::create_manual_call_log(std::string_view phone_number,
                {"from_number", from},
                {"to_number", std::string(phone_number)}};
   std::string c(contact), t(ticket);
-  if (c.empty()) {
-    if (auto row = store_->find_one("Contact Phone", Query{Filter(key_field("Contact Phone", "phone"), Value(call.e164)),
-                                                           Filter("parenttype", "Contact")}
-                                                         .select({"parent"})
-                                                         .order("creation desc")))
-      c = row->text("parent");
-  }
+  if (c.empty()) c = contact_for_phone_key(*store_, call.e164);
   if (!c.empty()) log.set("contact", Value(c));
   if (!t.empty()) log.set("ticket", Value(resolve_survivor(*store_, "HD Ticket", t)));
   std::string name = store_->insert(kHelpdeskLog, log);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "email/email_internal.h"
 #include "switchboard/error.h"
 #include "switchboard/telephony.h"
 
@@ -21,11 +22,6 @@ bool valid_id(std::string_view id) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -41,12 +37,10 @@ std::string recording_url(std::string_view recording_id, std::string_view accoun
 }
 
 std::optional<std::string> extract_recording_id(std::string_view url) {
-  std::string_view s = url;
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  const std::string s = email_detail::trim(url);
   if (s.empty()) return std::nullopt;
-  if (valid_id(s)) return std::string(s);  // a bare id
-  std::string l = lower(s);
+  if (valid_id(s)) return s;  // a bare id
+  std::string l = email_detail::lower_ascii(s);
   // .../recording/<id>[/content][?...][#...]
   std::size_t at = l.find("/recording/");
   if (at != std::string::npos) {

@@ -27,6 +27,8 @@ std::string local_datetime_from_iso(std::string_view s) {
     return {};
   std::size_t pos = 10;
   bool has_time = pos < s.size() && (s[pos] == 'T' || s[pos] == ' ');
+  // "2025-01-06 10:30:00" is Frappe's naive local time; "2025-01-06T10:30:00" without a zone
+  // is RingCentral's UTC.
   bool naive_local = pos < s.size() && s[pos] == ' ';
   if (has_time) {
     if (!digits(s, 11, 2, hour) || s.size() < 16 || s[13] != ':' || !digits(s, 14, 2, minute))
@@ -58,8 +60,6 @@ std::string local_datetime_from_iso(std::string_view s) {
       offset = sign * (oh * 3600L + om * 60L);
     }
     naive_local = false;
-  } else if (has_time && !naive_local) {
-    naive_local = false;  // "2025-01-06T10:30:00" without a zone: RingCentral means UTC
   }
   if (pos != s.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
       minute > 59 || second > 60)

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "conversations/text.h"
+#include "email/email_internal.h"
 #include "switchboard/call_logger.h"
 
 namespace switchboard {
@@ -14,22 +16,7 @@ constexpr const char* kPayload = "RingCentral CRM Payload";
 constexpr std::size_t kMaxValidationToken = 512;  // keeps the handshake reply under 1 KiB
 constexpr std::size_t kErrorMessageChars = 500;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// The first `n` characters of UTF-8 text (never cutting a character in half).
-std::string first_chars(const std::string& text, std::size_t n) {
-  std::size_t i = 0, chars = 0;
-  while (i < text.size() && chars < n) {
-    auto c = static_cast<unsigned char>(text[i]);
-    i += c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    ++chars;
-  }
-  return text.substr(0, std::min(i, text.size()));
-}
+using email_detail::lower_ascii;
 
 WebhookResponse json_reply(int status, bool success, const std::string& message,
                            const std::string& call_log = {}) {
@@ -79,7 +66,7 @@ WebhookHandler::WebhookHandler(std::shared_ptr<CallLogger> logger, WebhookOption
 WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>& headers,
                                        std::string_view body) {
   std::map<std::string, std::string> h;
-  for (const auto& [k, v] : headers) h[lower(k)] = v;
+  for (const auto& [k, v] : headers) h[lower_ascii(k)] = v;
   auto header = [&](const char* name) -> const std::string* {
     auto it = h.find(name);
     return it == h.end() ? nullptr : &it->second;
@@ -144,7 +131,7 @@ WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>&
         std::string name = store.insert(
             kPayload, {{"payload", std::string(body)},
                        {"processing_status", "Error"},
-                       {"error_message", first_chars(e.what(), kErrorMessageChars)}});
+                       {"error_message", text::truncate_chars(e.what(), kErrorMessageChars)}});
         log_error(store, "RingCentral webhook: ingest failed", e.what(), name);
         tx.commit();
       } catch (...) {
@@ -184,7 +171,7 @@ PayloadOutcome process_crm_payload(CallLogger& logger, std::string_view name) {
       if (store.exists(kPayload, name))
         store.update(kPayload, name,
                      {{"processing_status", "Error"},
-                      {"error_message", first_chars(e.what(), kErrorMessageChars)}},
+                      {"error_message", text::truncate_chars(e.what(), kErrorMessageChars)}},
                      /*update_modified=*/false);
     } catch (const Error& update_error) {
       log_error(store, "RingCentral Payload: status update failed", update_error.what());
