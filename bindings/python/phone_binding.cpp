@@ -110,8 +110,9 @@ void init_phone(py::module_& m) {
       .def_readonly("valid", &Phone::valid, "Valid under libphonenumber's metadata.")
       .def_readonly("region", &Phone::region, "Region of the number, e.g. 'US'.")
       .def_property_readonly("key", [](const Phone& p) -> std::optional<std::string> {
-        if (!p.possible) return std::nullopt;
-        return p.e164;
+        std::string key = p.key();
+        if (key.empty()) return std::nullopt;
+        return key;
       }, "The match key (e164 of a possible number) or None.")
       .def("__eq__", [](const Phone& a, const Phone& b) {
         return a.e164 == b.e164 && a.extension == b.extension && a.possible == b.possible &&

@@ -12,9 +12,9 @@
 namespace switchboard::merge_detail {
 namespace {
 
-Kind make_kind(const char* doctype, const char* pointer, std::vector<std::string> state,
-               std::vector<std::string> fill) {
-  return Kind{doctype, pointer, &phone_key_fields(doctype), std::move(state), std::move(fill)};
+Kind make_kind(const char* doctype, std::vector<std::string> state, std::vector<std::string> fill) {
+  return Kind{doctype, std::string(merge_pointer_field(doctype)), &phone_key_fields(doctype),
+              std::move(state), std::move(fill)};
 }
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
@@ -45,11 +45,10 @@ std::string slot_of(const Document& link_row) {
 }  // namespace
 
 const Kind& kind_for(std::string_view doctype) {
-  static const Kind kTicket = make_kind("HD Ticket", "merged_with",
-                                        {"is_merged", "merged_with", "status"},
+  static const Kind kTicket = make_kind("HD Ticket", {"is_merged", "merged_with", "status"},
                                         {"raised_by", "contact", "customer", "contact_mobile"});
   static const Kind kLead = make_kind(
-      "CRM Lead", "custom_merged_into", {"custom_merged_into", "converted"},
+      "CRM Lead", {"custom_merged_into", "converted"},
       {"salutation", "first_name", "last_name", "email", "mobile_no", "phone", "organization",
        "website", "job_title", "industry", "territory", "source", "gender"});
   if (doctype == kTicket.doctype) return kTicket;

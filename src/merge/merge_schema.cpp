@@ -9,7 +9,8 @@ namespace switchboard {
 void add_merge_schema(Schema& schema) {
   constexpr bool kIndexed = true;
   // HD Ticket already has Helpdesk's own is_merged / merged_with; leads get a custom field.
-  schema.add_field("CRM Lead", FieldDef{"custom_merged_into", FieldType::kText, {}, kIndexed});
+  schema.add_field("CRM Lead",
+                   FieldDef{std::string(merge_pointer_field("CRM Lead")), FieldType::kText, {}, kIndexed});
 
   // Stored phone keys on leads, deals, contact phones, tickets and call logs.
   phone_detail::add_phone_key_schema(schema);

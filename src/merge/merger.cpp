@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "merge_internal.h"
 #include "phone/phone_internal.h"
@@ -45,13 +46,12 @@ void scan(Store& store, std::string_view doctype, const Filters& filters,
 std::vector<Document> holders(Store& store, const Kind& kind, const std::string& key,
                               const std::string& extension) {
   std::vector<Document> out;
+  std::unordered_set<std::string> seen;  // a record holding the key in two fields counts once
   const auto fields = merge_detail::record_fields(kind);
   for (const auto& f : *kind.keys) {
     for (auto& d : store.find(kind.doctype, Query{Filter(f.key, Value(key))}.select(fields))) {
       if (d.text(f.extension) != extension || merge_detail::is_merged(kind, d)) continue;
-      const std::string name = d.text("name");
-      auto same = [&](const Document& o) { return o.text("name") == name; };
-      if (std::none_of(out.begin(), out.end(), same)) out.push_back(std::move(d));
+      if (seen.insert(d.text("name")).second) out.push_back(std::move(d));
     }
   }
   std::sort(out.begin(), out.end(), ByAge());

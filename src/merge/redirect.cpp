@@ -15,13 +15,14 @@ std::string resolve_survivor(Store& store, std::string_view doctype, std::string
   std::string_view field = merge_pointer_field(doctype);
   if (field.empty()) return current;
   std::set<std::string> seen{current};
-  for (int hop = 0; hop < 64; ++hop) {
-    Query q{Filter("name", Value(current))};
-    auto rows = store.find(doctype, q.select({std::string(field)}));
-    if (rows.empty()) return current;
+  std::string reached = current;  // the last record read: a dangling pointer stays there
+  for (int hop = 0; hop <= 64; ++hop) {
+    auto rows = store.find(doctype, Query{Filter("name", Value(current))}.select({std::string(field)}));
+    if (rows.empty()) return reached;
+    reached = current;
+    if (hop == 64) return current;
     std::string next = rows.front().text(field);
-    if (next.empty() || next == current || !seen.insert(next).second) return current;
-    if (!store.exists(doctype, next)) return current;  // dangling pointer: stay put
+    if (next.empty() || !seen.insert(next).second) return current;
     current = std::move(next);
   }
   return current;
