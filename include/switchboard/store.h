@@ -177,6 +177,9 @@ class SWITCHBOARD_EXPORT Store {
   void remove_children(const DocTypeDef& def, std::string_view name);
   void complete_document(const DocTypeDef& def, Document& doc) const;
   naming::SeriesParts series_parts(const DocTypeDef& def, const Document& doc);
+  // Transaction levels: the caller's thread must own an open one; closing one releases it.
+  void require_open_level(const char* operation) const;
+  void pop_level();
 
   struct SeriesCacheEntry;
   static constexpr std::uint32_t kCapsUnknown = 0xffffffffu;

@@ -155,14 +155,10 @@ void Schema::add_derived(std::string_view doctype, DerivedFields derived) {
 }
 
 void Schema::add_index(std::string_view doctype, std::vector<std::string> columns) {
-  auto it = by_name_.find(doctype);
-  if (it == by_name_.end())
-    throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
-  if (columns.empty()) throw ValidationError("an index needs at least one column");
-  DocTypeDef copy = *it->second;
-  copy.indexes.push_back(std::move(columns));
-  copy.finalize();
-  *it->second = std::move(copy);
+  change(doctype, [&](DocTypeDef& d) {
+    if (columns.empty()) throw ValidationError("an index needs at least one column");
+    d.indexes.push_back(std::move(columns));
+  });
 }
 
 const DocTypeDef* Schema::find(std::string_view doctype) const noexcept {

@@ -392,12 +392,11 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
   coerce_document(def, doc);
   if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
     throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
-  if (capabilities() & Capability::kSelfManaged) {
-    for (const auto& d : def.derived) derive(def, d, doc, nullptr, doc);
-    return;
-  }
-  doc.fill_missing(def.defaults());
+  // A self-managed backend names, defaults and stamps documents itself; derived fields are ours.
+  const bool self_managed = capabilities() & Capability::kSelfManaged;
+  if (!self_managed) doc.fill_missing(def.defaults());
   for (const auto& d : def.derived) derive(def, d, doc, nullptr, doc);
+  if (self_managed) return;
   const Value* creation = doc.find("creation");
   const Value* modified = doc.find("modified");
   if (!creation || creation->is_null() || !modified || modified->is_null()) {
@@ -683,13 +682,18 @@ void Store::begin() {
   if (depth_++ == 0) owner_.store(std::this_thread::get_id());
 }
 
-void Store::commit() {
+void Store::require_open_level(const char* operation) const {
   if (owner_.load() != std::this_thread::get_id() || depth_ == 0)
-    throw StoreError(ErrorCode::kTransaction, "commit() without a matching begin()");
-  auto pop = [this] {
-    if (--depth_ == 0) owner_.store(std::thread::id());
-    mutex_.unlock();
-  };
+    throw StoreError(ErrorCode::kTransaction, std::string(operation) + "() without a matching begin()");
+}
+
+void Store::pop_level() {
+  if (--depth_ == 0) owner_.store(std::thread::id());
+  mutex_.unlock();
+}
+
+void Store::commit() {
+  require_open_level("commit");
   try {
     guarded("commit", "transaction", [&] { do_commit(); });
   } catch (...) {
@@ -697,26 +701,21 @@ void Store::commit() {
       do_rollback();
     } catch (...) {  // keep the commit error
     }
-    pop();
+    pop_level();
     throw;
   }
-  pop();
+  pop_level();
 }
 
 void Store::rollback() {
-  if (owner_.load() != std::this_thread::get_id() || depth_ == 0)
-    throw StoreError(ErrorCode::kTransaction, "rollback() without a matching begin()");
-  auto pop = [this] {
-    if (--depth_ == 0) owner_.store(std::thread::id());
-    mutex_.unlock();
-  };
+  require_open_level("rollback");
   try {
     guarded("rollback", "transaction", [&] { do_rollback(); });
   } catch (...) {
-    pop();
+    pop_level();
     throw;
   }
-  pop();
+  pop_level();
 }
 
 int Store::transaction_depth() const noexcept {
