@@ -37,9 +37,10 @@ std::string recording_url(std::string_view recording_id, std::string_view accoun
 }
 
 std::optional<std::string> extract_recording_id(std::string_view url) {
-  const std::string s = email_detail::trim(url);
+  const std::string trimmed = email_detail::trim(url);
+  const std::string_view s = trimmed;  // ids below are views into it
   if (s.empty()) return std::nullopt;
-  if (valid_id(s)) return s;  // a bare id
+  if (valid_id(s)) return trimmed;  // a bare id
   std::string l = email_detail::lower_ascii(s);
   // .../recording/<id>[/content][?...][#...]
   std::size_t at = l.find("/recording/");
