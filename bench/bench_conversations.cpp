@@ -52,23 +52,22 @@ void require(bool ok, const char* what) {
 }
 
 // Counts the reads that reach the backend (each is a round trip on a Frappe backend).
-class ReadCounter : public StoreWrapper {
+class ReadCounter : public ForwardingBackend {
  public:
-  using StoreWrapper::StoreWrapper;
+  using ForwardingBackend::ForwardingBackend;
   std::int64_t reads = 0;
 
- protected:
-  std::optional<Document> do_get(std::string_view doctype, std::string_view name) override {
+  std::optional<Document> get(std::string_view doctype, std::string_view name) override {
     ++reads;
-    return StoreWrapper::do_get(doctype, name);
+    return ForwardingBackend::get(doctype, name);
   }
-  std::vector<Document> do_find(std::string_view doctype, const Query& query) override {
+  std::vector<Document> find(std::string_view doctype, const Query& query) override {
     ++reads;
-    return StoreWrapper::do_find(doctype, query);
+    return ForwardingBackend::find(doctype, query);
   }
-  std::int64_t do_count(std::string_view doctype, const Filters& filters) override {
+  std::int64_t count(std::string_view doctype, const Filters& filters) override {
     ++reads;
-    return StoreWrapper::do_count(doctype, filters);
+    return ForwardingBackend::count(doctype, filters);
   }
 };
 
@@ -322,12 +321,12 @@ int main(int argc, char** argv) {
   for (auto& r : rows) r.erase("name");
   std::shared_ptr<Store> shared = std::move(store);
   auto counter = std::make_shared<ReadCounter>(shared);
-  sync_order_history(*counter, "HD Ticket", ticket, "John Doe");
+  Store counted(counter, shared->schema_ptr());
+  sync_order_history(counted, "HD Ticket", ticket, "John Doe");
   std::int64_t reads_ours = counter->reads;
   counter->reads = 0;
-  seed_style_sync(*counter, ticket);
+  seed_style_sync(counted, ticket);
   std::int64_t reads_seed = counter->reads;
-  counter.reset();
   std::vector<double> ours, seed, raw;
   for (int round = 0; round < kRounds; ++round) {
     seed.push_back(seconds([&] { seed_style_sync(*shared, ticket); }));
@@ -351,12 +350,16 @@ int main(int argc, char** argv) {
   };
   std::int64_t transfer_reads_ours = 0, transfer_reads_seed = 0;
   {
-    auto counted = std::make_shared<ReadCounter>(std::shared_ptr<Store>(fresh()));
-    transfer_lead_to_ticket(*counted, the_lead(*counted));
+    std::shared_ptr<Store> inner(fresh());
+    auto counted = std::make_shared<ReadCounter>(inner);
+    Store ours(counted, inner->schema_ptr());
+    transfer_lead_to_ticket(ours, the_lead(ours));
     transfer_reads_ours = counted->reads - 1;  // the_lead's own read
-    counted = std::make_shared<ReadCounter>(std::shared_ptr<Store>(fresh()));
-    seed_style_transfer(*counted);
-    transfer_reads_seed = counted->reads;
+    std::shared_ptr<Store> inner_seed(fresh());
+    auto counted_seed = std::make_shared<ReadCounter>(inner_seed);
+    Store theirs(counted_seed, inner_seed->schema_ptr());
+    seed_style_transfer(theirs);
+    transfer_reads_seed = counted_seed->reads;
   }
   std::vector<double> t_ours, t_seed, t_raw;
   for (int round = 0; round < kRounds; ++round) {

@@ -10,7 +10,11 @@
 
 namespace switchboard {
 
-/// A new empty in-memory store over `schema` (the standard schema when null).
+/// A new empty in-memory backend (give it to a Store with a schema).
+SWITCHBOARD_EXPORT std::shared_ptr<StoreBackend> make_memory_backend();
+
+/// A new in-memory store over `schema` (the standard schema when null), with Frappe's default
+/// records and default site facts.
 SWITCHBOARD_EXPORT std::unique_ptr<Store> make_memory_store(
     std::shared_ptr<const Schema> schema = nullptr);
 

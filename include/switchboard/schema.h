@@ -15,6 +15,8 @@
 
 namespace switchboard {
 
+struct SiteConfig;
+
 /// Storage class of a field (Frappe fieldtypes map onto these, as in Frappe's SQLite map).
 enum class FieldType {
   kText,      ///< Data, Link, Select, Small/Long Text, Text Editor, Code, Password, ...
@@ -40,9 +42,9 @@ struct SWITCHBOARD_EXPORT FieldDef {
 struct SWITCHBOARD_EXPORT DerivedFields {
   std::vector<std::string> sources;  ///< declared fields read by `compute`
   std::vector<std::string> targets;  ///< declared fields written by `compute`
-  /// Gets every source (null when unset) and sets targets in `out` (missing ones become
-  /// null). Must be pure, thread-safe and must not throw.
-  std::function<void(const Document& sources, Document& out)> compute;
+  /// Gets the store's site facts and every source (null when unset) and sets targets in `out`
+  /// (missing ones become null). Must be pure, thread-safe and must not throw.
+  std::function<void(const SiteConfig& site, const Document& sources, Document& out)> compute;
 };
 
 /// A Table field: rows of `child_doctype` with parentfield = `fieldname`.
@@ -91,8 +93,9 @@ struct SWITCHBOARD_EXPORT DocTypeDef {
 /// The standard columns every Frappe table has, in order.
 SWITCHBOARD_EXPORT const std::vector<FieldDef>& standard_columns(bool is_child);
 
-/// A set of doctype definitions. `Schema::standard()` holds every doctype of
-/// `../shared/reference/frappe-schema.md` the library touches; copy it and `add` your own.
+/// A set of doctype definitions. `Schema::standard()` holds every doctype of a Frappe CRM +
+/// Helpdesk + ERPNext site the library touches, with every area's fields; copy it and `add`
+/// your own.
 class SWITCHBOARD_EXPORT Schema {
  public:
   Schema() = default;

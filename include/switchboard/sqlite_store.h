@@ -20,7 +20,7 @@ namespace switchboard {
 struct SqliteOptions {
   /// File path, or ":memory:" for a private in-memory database.
   std::string path = ":memory:";
-  /// Schema to create and migrate to (the standard schema when null).
+  /// Schema to create and migrate to (make_sqlite_store: the standard schema when null).
   std::shared_ptr<const Schema> schema;
   /// How long a writer waits for another process's write lock before StoreError(busy).
   int busy_timeout_ms = 30000;
@@ -37,7 +37,13 @@ struct SqliteOptions {
 /// The schema version this build writes (bumped by data migrations; see README).
 SWITCHBOARD_EXPORT int sqlite_schema_version() noexcept;
 
-/// Opens (creating and migrating as needed) a SQLite-backed store. Throws StoreError with
+/// A SQLite backend on `options.path` (opened now; tables created or migrated when a Store
+/// adopts it). `options.schema` is ignored: the Store gives the schema. Throws StoreError
+/// with code io / corrupt / busy when the file cannot be opened.
+SWITCHBOARD_EXPORT std::shared_ptr<StoreBackend> make_sqlite_backend(const SqliteOptions& options);
+
+/// Opens (creating and migrating as needed) a SQLite-backed store with the standard schema
+/// (or `options.schema`), Frappe's default records and the site facts stored in it. Throws StoreError with
 /// code io / corrupt / schema / busy when the file cannot be opened or migrated.
 SWITCHBOARD_EXPORT std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options);
 /// Shorthand for make_sqlite_store with only a path.

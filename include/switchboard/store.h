@@ -1,8 +1,8 @@
 // switchboard: the Store — Frappe-shaped documents, filters and nestable transactions.
 //
-// Thread-safe. The public methods below are a non-virtual facade (validation, naming,
-// defaults, timestamps, child-row cascades, error mapping) over a small protected SPI that
-// backends implement. One recursive mutex serializes calls; begin() holds it until the
+// Thread-safe. `Store` is a final facade (validation, naming, defaults, timestamps, derived
+// fields, child-row cascades, nested transactions, error mapping) over a StoreBackend
+// (store_backend.h). One recursive mutex serializes calls; begin() holds it until the
 // matching commit()/rollback(), so a transaction belongs to the thread that opened it and
 // other threads wait. A backend may call back into its own facade on the same thread.
 #pragma once
@@ -27,22 +27,14 @@
 #include "switchboard/export.h"
 #include "switchboard/query.h"
 #include "switchboard/schema.h"
+#include "switchboard/site.h"
+#include "switchboard/store_backend.h"
 
 namespace switchboard {
 
 namespace naming {
 struct SeriesParts;
 }
-
-/// Optional capabilities a backend may have (R3). `Store::capabilities()` returns a bitmask.
-struct Capability {
-  static constexpr std::uint32_t kSavepoints = 1u << 0;   ///< nested begin() is real
-  static constexpr std::uint32_t kLock = 1u << 1;         ///< lock(key) works across processes
-  /// The backend names documents and fills standard columns and defaults itself (Frappe);
-  /// the facade still validates, coerces and sets `modified` on updates.
-  static constexpr std::uint32_t kSelfManaged = 1u << 2;
-  static constexpr std::uint32_t kCount = 1u << 3;        ///< native count()
-};
 
 /// Child rows to insert with a parent, grouped by the parent's Table field (`parentfield`).
 using ChildRows = std::vector<std::pair<std::string, std::vector<Document>>>;
@@ -53,9 +45,15 @@ using Clock = std::function<std::chrono::system_clock::time_point()>;
 /// Formats a time point as Frappe does: "YYYY-MM-DD HH:MM:SS.ffffff", naive local time.
 SWITCHBOARD_EXPORT std::string format_datetime(std::chrono::system_clock::time_point t);
 
-class SWITCHBOARD_EXPORT Store {
+/// The one facade over every storage backend (store_backend.h): it validates, names, fills
+/// defaults and timestamps, derives fields, cascades to child rows, nests transactions and
+/// maps errors, then calls the backend with normalized arguments.
+class SWITCHBOARD_EXPORT Store final {
  public:
-  virtual ~Store();
+  /// A store over `backend` with `schema` (required). Calls backend->open(schema). Throws
+  /// ValidationError when either is null; whatever open() throws, mapped like every call.
+  Store(std::shared_ptr<StoreBackend> backend, std::shared_ptr<const Schema> schema);
+  ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -112,60 +110,34 @@ class SWITCHBOARD_EXPORT Store {
   int transaction_depth() const noexcept;
 
   // ---- optional capabilities ---------------------------------------------------------------
+  /// The backend's Capability bits (asked once).
   std::uint32_t capabilities() const;
   /// Takes a cross-process lock on `key` until the outermost transaction ends. Must be called
   /// inside a transaction. Throws NotSupported when the backend lacks Capability::kLock.
   void lock(std::string_view key);
 
-  // ---- schema and time ---------------------------------------------------------------------
+  // ---- schema, site and time ---------------------------------------------------------------
   const Schema& schema() const noexcept { return *schema_; }
   std::shared_ptr<const Schema> schema_ptr() const noexcept { return schema_; }
+  /// The backend this store runs on.
+  const std::shared_ptr<StoreBackend>& backend() const noexcept { return backend_; }
+  /// The facts of the site this store holds (region, domains, aliases, statuses, numbers).
+  /// Services read them from here unless their own options override them. A store over a
+  /// ForwardingBackend reads and sets the inner store's.
+  std::shared_ptr<const SiteConfig> site() const;
+  /// Replaces the site facts in memory (model::save_site_config also stores them).
+  /// Throws ValidationError when `site` is invalid.
+  void set_site(SiteConfig site);
   /// The store's current time formatted as Frappe does (see format_datetime).
   std::string now();
   std::chrono::system_clock::time_point now_time_point();
   /// Replaces the time source (tests freeze time); an empty function restores the system clock.
   void set_clock(Clock clock);
 
- protected:
-  explicit Store(std::shared_ptr<const Schema> schema);
-
-  // ---- SPI: what a backend implements. Called with the facade mutex held; arguments are
-  // already validated and normalized (known doctype, valid field names, coerced values,
-  // parsed operators). Throw switchboard errors; anything else becomes StoreError(backend).
-  virtual std::optional<Document> do_get(std::string_view doctype, std::string_view name) = 0;
-  virtual std::vector<Document> do_find(std::string_view doctype, const Query& query) = 0;
-  /// `doc` is complete (name, standard columns, defaults) unless the backend is kSelfManaged.
-  /// Must throw StoreError(duplicate) for a taken name or unique value and write nothing then.
-  virtual std::string do_insert(std::string_view doctype, const Document& doc) = 0;
-  /// Must throw NotFound when the document does not exist.
-  virtual void do_update(std::string_view doctype, std::string_view name,
-                         const Document& changes) = 0;
-  virtual std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
-                                       const Document& changes) = 0;
-  /// Deletes exactly one row (the facade cascades to children). Must throw NotFound if absent.
-  virtual void do_remove(std::string_view doctype, std::string_view name) = 0;
-  /// Transactions nest: each do_begin is matched by one do_commit or do_rollback.
-  virtual void do_begin() = 0;
-  virtual void do_commit() = 0;
-  virtual void do_rollback() = 0;
-
-  // Optional SPI with portable defaults.
-  virtual std::uint32_t do_capabilities() const { return 0; }
-  /// Default: size of do_find with fields = {name}.
-  virtual std::int64_t do_count(std::string_view doctype, const Filters& filters);
-  /// Default: do_find names, then do_remove each (children are handled by the facade).
-  virtual std::int64_t do_remove_where(std::string_view doctype, const Filters& filters);
-  /// Default: a "Series" document per prefix read and written through do_get/do_insert/do_update.
-  virtual std::int64_t do_next_series(std::string_view prefix);
-  /// Default: throws NotSupported.
-  virtual void do_lock(std::string_view key);
-  /// True when do_get/do_find already return every schema field (or exactly the requested
-  /// `fields`); otherwise the facade completes and projects results. C++ backends say true.
-  virtual bool do_returns_complete_documents() const;
-
  private:
   struct WriteScope;
   const DocTypeDef& doctype_def(std::string_view doctype) const;
+  bool has(std::uint32_t capability) const { return (capabilities() & capability) != 0; }
   void prepare_insert(const DocTypeDef& def, Document& doc);
   std::string insert_prepared(const DocTypeDef& def, Document& doc);
   Document prepare_changes(const DocTypeDef& def, const Document& changes, bool update_modified);
@@ -177,6 +149,10 @@ class SWITCHBOARD_EXPORT Store {
   void remove_children(const DocTypeDef& def, std::string_view name);
   void complete_document(const DocTypeDef& def, Document& doc) const;
   naming::SeriesParts series_parts(const DocTypeDef& def, const Document& doc);
+  // The optional operations, natively when the backend has them, else through required ones.
+  std::int64_t backend_count(std::string_view doctype, const Filters& filters);
+  std::int64_t backend_remove_where(std::string_view doctype, const Filters& filters);
+  std::int64_t backend_next_series(std::string_view prefix);
   // Transaction levels: the caller's thread must own an open one; closing one releases it.
   void require_open_level(const char* operation) const;
   void pop_level();
@@ -184,6 +160,7 @@ class SWITCHBOARD_EXPORT Store {
   struct SeriesCacheEntry;
   static constexpr std::uint32_t kCapsUnknown = 0xffffffffu;
 
+  std::shared_ptr<StoreBackend> backend_;
   std::shared_ptr<const Schema> schema_;
   mutable std::atomic<std::uint32_t> caps_{kCapsUnknown};
   std::map<const DocTypeDef*, std::unique_ptr<SeriesCacheEntry>> series_cache_;  // by mutex_
@@ -191,6 +168,8 @@ class SWITCHBOARD_EXPORT Store {
   int depth_ = 0;                            // guarded by mutex_
   std::atomic<std::thread::id> owner_{};     // thread holding the open transaction
   Clock clock_;                              // guarded by mutex_
+  std::shared_ptr<const SiteConfig> site_;   // guarded by mutex_
+  Store* forward_to_ = nullptr;              // the inner store of a ForwardingBackend
 };
 
 /// RAII transaction: begins on construction, rolls back on destruction unless committed.
@@ -211,10 +190,6 @@ class SWITCHBOARD_EXPORT Transaction {
   Store& store_;
   bool active_ = true;
 };
-
-/// Inserts Frappe's default records (CRM Lead/Deal statuses, HD Ticket statuses) that are
-/// missing. Idempotent; one transaction. The SQLite and memory factories call it.
-SWITCHBOARD_EXPORT void seed_standard_records(Store& store);
 
 /// Runs `fn()` inside a transaction: commits when it returns, rolls back when it throws.
 template <typename Fn>

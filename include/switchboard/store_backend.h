@@ -85,9 +85,6 @@ class SWITCHBOARD_EXPORT StoreBackend {
   virtual void lock(std::string_view key);
   /// kInsertMany: inserts complete documents (all named) of one doctype; all or nothing.
   virtual void insert_many(std::string_view doctype, const std::vector<Document>& docs);
-  /// A number that changes whenever another process changes the stored schema (custom fields
-  /// added); the facade re-opens the backend when it changes. 0 = never changes.
-  virtual std::int64_t schema_generation();
 };
 
 /// A backend that forwards every operation to another Store's public methods (naming,

@@ -78,7 +78,8 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
 
 /// Values of a doctype's derived fields recomputed from `doc`'s sources; `stale` tells
 /// whether they differ from the stored ones.
-Document recompute_derived(const DocTypeDef& def, const Document& doc, bool& stale);
+Document recompute_derived(const SiteConfig& site, const DocTypeDef& def, const Document& doc,
+                           bool& stale);
 /// The source fields of a doctype's derived fields, with their values in `doc`.
 Document derived_sources(const DocTypeDef& def, const Document& doc);
 

@@ -312,13 +312,14 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
   }
 }
 
-Document recompute_derived(const DocTypeDef& def, const Document& doc, bool& stale) {
+Document recompute_derived(const SiteConfig& site, const DocTypeDef& def, const Document& doc,
+                           bool& stale) {
   Document out;
   stale = false;
   for (const auto& d : def.derived) {
     Document sources, computed;
     for (const auto& f : d.sources) sources.set(f, doc.get(f));
-    d.compute(sources, computed);
+    d.compute(site, sources, computed);
     for (const auto& t : d.targets) {
       Value v = computed.get(t);
       if (doc.get(t) != v) stale = true;

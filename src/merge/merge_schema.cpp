@@ -1,6 +1,6 @@
-// Phone keys, merge pointers and the merge audit doctype (issue: phones and merging).
-#include "phone/phone_internal.h"
-#include "store/schema_standard.h"
+// Merge pointers and the merge audit doctype.
+#include "merge/merge_schema.h"
+
 #include "switchboard/merge.h"
 #include "switchboard/schema.h"
 
@@ -11,9 +11,6 @@ void add_merge_schema(Schema& schema) {
   // HD Ticket already has Helpdesk's own is_merged / merged_with; leads get a custom field.
   schema.add_field("CRM Lead",
                    FieldDef{std::string(merge_pointer_field("CRM Lead")), FieldType::kText, {}, kIndexed});
-
-  // Stored phone keys on leads, deals, contact phones, tickets and call logs.
-  phone_detail::add_phone_key_schema(schema);
 
   // One row per record merged into another: who, when, by which key, and what moved.
   DocTypeDef log;

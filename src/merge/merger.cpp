@@ -134,7 +134,7 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
     // Keys written outside the library (a Frappe form) may be stale: recompute them.
     const DocTypeDef& def = store.schema().get(doctype);
     bool stale = false;
-    Document fresh = merge_detail::recompute_derived(def, *doc, stale);
+    Document fresh = merge_detail::recompute_derived(*store.site(), def, *doc, stale);
     if (stale) {
       report.keys_refreshed = true;
       if (!dry_run)
@@ -418,11 +418,12 @@ RekeyReport PhoneMerger::rekey(std::string_view doctype, const MergeProgress& pr
     fields.insert(fields.end(), d.targets.begin(), d.targets.end());
   }
   const std::int64_t total = store.count(doctype);
+  auto site = store.site();
   scan(store, doctype, {}, fields, [&](std::vector<Document>& page) {
     std::vector<std::pair<std::string, Document>> updates;
     for (const auto& row : page) {
       bool stale = false;
-      merge_detail::recompute_derived(def, row, stale);
+      merge_detail::recompute_derived(*site, def, row, stale);
       if (stale) updates.emplace_back(row.text("name"), merge_detail::derived_sources(def, row));
     }
     if (!updates.empty()) {  // one transaction per page read

@@ -5,6 +5,7 @@
 #include "phone_internal.h"
 #include "switchboard/phone.h"
 #include "switchboard/schema.h"
+#include "switchboard/site.h"
 
 namespace switchboard {
 namespace {
@@ -26,10 +27,9 @@ const std::vector<std::pair<std::string, std::vector<PhoneKeyField>>>& key_table
   return kTable;
 }
 
-// Sets every key and extension field from the phone fields, in the site default region.
-void compute_keys(const std::vector<PhoneKeyField>& fields, const Document& sources,
-                  Document& out) {
-  const std::string region = default_phone_region();
+// Sets every key and extension field from the phone fields, in the store's site region.
+void compute_keys(const std::vector<PhoneKeyField>& fields, const std::string& region,
+                  const Document& sources, Document& out) {
   phone_detail::KeyParts parts;
   for (const auto& f : fields) {
     const Value& raw = sources.get(f.source);
@@ -85,8 +85,9 @@ void add_phone_key_schema(Schema& schema) {
     version.type = FieldType::kInt;
     schema.add_field(doctype, version);
     derived.targets.push_back(kPhoneKeyVersionField);
-    derived.compute = [fields = fields](const Document& sources, Document& out) {
-      compute_keys(fields, sources, out);
+    derived.compute = [fields = fields](const SiteConfig& site, const Document& sources,
+                                        Document& out) {
+      compute_keys(fields, site.region, sources, out);
     };
     schema.add_derived(doctype, std::move(derived));
   }

@@ -1,9 +1,8 @@
 // The router's decision: the seed's rules in their order, plus dedupe, automated mail,
 // bounces, loop breaking, threading across tickets and leads, forwards and merge redirects.
 // Reads only; router_write.cpp does the writes. docs/routing.md explains every step.
-#include <glib.h>
-
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -136,7 +135,7 @@ class Decider {
 
   // "out_of_office" -> "OUT OF OFFICE", for log lines.
   static std::string upper_words(std::string s) {
-    for (char& ch : s) ch = ch == '_' ? ' ' : static_cast<char>(g_ascii_toupper(ch));
+    for (char& ch : s) ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return s;
   }
 

@@ -9,7 +9,6 @@
 #include <exception>
 
 #include "naming.h"
-#include "schema_standard.h"
 
 namespace switchboard {
 namespace {
@@ -135,8 +134,8 @@ bool has_all_sources(const DerivedFields& d, const Document& doc) {
 
 // Sets d's targets in `into`, computed from the sources in `changes`, falling back to
 // `stored` (the row before the change; may be null) for sources `changes` lacks.
-void derive(const DocTypeDef& def, const DerivedFields& d, const Document& changes,
-            const Document* stored, Document& into) {
+void derive(const SiteConfig& site, const DocTypeDef& def, const DerivedFields& d,
+            const Document& changes, const Document* stored, Document& into) {
   Document sources;
   sources.reserve(d.sources.size());
   for (const auto& f : d.sources) {
@@ -145,7 +144,7 @@ void derive(const DocTypeDef& def, const DerivedFields& d, const Document& chang
   }
   Document out;
   try {
-    d.compute(sources, out);
+    d.compute(site, sources, out);
   } catch (const std::exception& e) {
     throw Error(ErrorCode::kInternal, "computing derived fields of " + def.name + ": " + e.what());
   }
@@ -238,10 +237,31 @@ struct Store::SeriesCacheEntry {
   std::chrono::system_clock::time_point valid_from, valid_until;
 };
 
-Store::Store(std::shared_ptr<const Schema> schema)
-    : schema_(schema ? std::move(schema) : Schema::standard()) {}
+Store::Store(std::shared_ptr<StoreBackend> backend, std::shared_ptr<const Schema> schema)
+    : backend_(std::move(backend)), schema_(std::move(schema)),
+      site_(std::make_shared<const SiteConfig>()) {
+  if (!backend_) throw ValidationError("a Store needs a backend", ErrorCode::kInvalidArgument);
+  if (!schema_) throw ValidationError("a Store needs a schema", ErrorCode::kInvalidArgument);
+  if (auto* forwarding = dynamic_cast<ForwardingBackend*>(backend_.get()))
+    forward_to_ = forwarding->inner_ptr().get();
+  guarded("open", "store", [&] { backend_->open(schema_); });
+}
 
 Store::~Store() = default;
+
+std::shared_ptr<const SiteConfig> Store::site() const {
+  if (forward_to_) return forward_to_->site();  // a decorator's site is the inner store's
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return site_;
+}
+
+void Store::set_site(SiteConfig site) {
+  if (forward_to_) return forward_to_->set_site(std::move(site));
+  site.validate();
+  auto fresh = std::make_shared<const SiteConfig>(std::move(site));
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  site_ = std::move(fresh);
+}
 
 const DocTypeDef& Store::doctype_def(std::string_view doctype) const {
   return schema_->get(doctype);
@@ -264,7 +284,7 @@ void Store::set_clock(Clock clock) {
 std::optional<Document> Store::get(std::string_view doctype, std::string_view name) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
-  auto doc = guarded("get", doctype, [&] { return do_get(doctype, name); });
+  auto doc = guarded("get", doctype, [&] { return backend_->get(doctype, name); });
   if (doc) complete_document(def, *doc);
   return doc;
 }
@@ -272,7 +292,7 @@ std::optional<Document> Store::get(std::string_view doctype, std::string_view na
 bool Store::exists(std::string_view doctype, std::string_view name) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   doctype_def(doctype);
-  return guarded("get", doctype, [&] { return do_get(doctype, name); }).has_value();
+  return guarded("get", doctype, [&] { return backend_->get(doctype, name); }).has_value();
 }
 
 Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
@@ -344,7 +364,7 @@ Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
 }
 
 void Store::complete_document(const DocTypeDef& def, Document& doc) const {
-  if (do_returns_complete_documents()) return;
+  if (has(Capability::kCompleteDocuments)) return;
   Document out;
   out.reserve(def.columns().size() + 4);
   for (const auto& c : def.columns()) out.set(c.name, doc.get(c.name));
@@ -357,8 +377,8 @@ std::vector<Document> Store::find(std::string_view doctype, const Query& query) 
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
   Query q = normalize_query(def, query);
-  auto rows = guarded("find", doctype, [&] { return do_find(doctype, q); });
-  if (!do_returns_complete_documents()) {
+  auto rows = guarded("find", doctype, [&] { return backend_->find(doctype, q); });
+  if (!has(Capability::kCompleteDocuments)) {
     for (auto& row : rows) {
       if (q.fields.empty()) {
         complete_document(def, row);
@@ -383,7 +403,7 @@ std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
   Query q = normalize_query(def, Query(filters));
-  return guarded("count", doctype, [&] { return do_count(doctype, q.filters); });
+  return guarded("count", doctype, [&] { return backend_count(doctype, q.filters); });
 }
 
 // ---- writes --------------------------------------------------------------------------------
@@ -395,7 +415,10 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
   // A self-managed backend names, defaults and stamps documents itself; derived fields are ours.
   const bool self_managed = capabilities() & Capability::kSelfManaged;
   if (!self_managed) doc.fill_missing(def.defaults());
-  for (const auto& d : def.derived) derive(def, d, doc, nullptr, doc);
+  if (!def.derived.empty()) {
+    auto site = this->site();
+    for (const auto& d : def.derived) derive(*site, def, d, doc, nullptr, doc);
+  }
   if (self_managed) return;
   const Value* creation = doc.find("creation");
   const Value* modified = doc.find("modified");
@@ -408,7 +431,7 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
 
 std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
   if (capabilities() & Capability::kSelfManaged)
-    return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+    return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
 
   if (doc.has("name")) {
     std::string given = trim(doc.text("name"));
@@ -416,7 +439,7 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
       throw ValidationError("name of " + def.name + " is longer than 140 characters");
     if (!given.empty()) {
       if (given.size() != doc.get("name").to_text().size()) doc.set("name", Value(given));
-      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+      return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
     }
   }
 
@@ -424,12 +447,12 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
   switch (def.naming) {
     case NamingRule::kSingle:
       doc.set("name", Value(def.name));
-      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+      return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
     case NamingRule::kSeries: {
       naming::SeriesParts parts = series_parts(def, doc);
-      std::int64_t n = guarded("series", def.name, [&] { return do_next_series(parts.prefix); });
+      std::int64_t n = guarded("series", def.name, [&] { return backend_next_series(parts.prefix); });
       doc.set("name", Value(naming::series_name(parts, n)));
-      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+      return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
     }
     case NamingRule::kField: {
       std::string base = trim(doc.text(def.naming_arg));
@@ -437,12 +460,12 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
         if (base.size() > kMaxNameLength) base.resize(kMaxNameLength);
         std::string candidate = base;
         if (!def.dedupe_separator.empty()) {
-          for (int i = 1; guarded("get", def.name, [&] { return do_get(def.name, candidate); });
+          for (int i = 1; guarded("get", def.name, [&] { return backend_->get(def.name, candidate); });
                ++i)
             candidate = base + def.dedupe_separator + std::to_string(i);
         }
         doc.set("name", Value(candidate));
-        return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+        return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
       }
       hash_length = 12;  // Frappe CRM's fallback for call logs without an id
       break;
@@ -453,11 +476,11 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
   for (int attempt = 1;; ++attempt) {
     doc.set("name", Value(naming::random_hash(hash_length)));
     try {
-      return guarded("insert", def.name, [&] { return do_insert(def.name, doc); });
+      return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
     } catch (const StoreError& e) {
       // A hash collision: the row was not written (SPI contract), so draw again.
       if (e.code() != ErrorCode::kDuplicate || attempt >= kHashRetries) throw;
-      if (!guarded("get", def.name, [&] { return do_get(def.name, doc.text("name")); })) throw;
+      if (!guarded("get", def.name, [&] { return backend_->get(def.name, doc.text("name")); })) throw;
     }
   }
 }
@@ -472,7 +495,7 @@ std::string Store::insert(std::string_view doctype, Document doc) {
     q.fields = {"idx"};
     q.order_by = "idx desc";
     q.limit = 1;
-    auto last = guarded("find", doctype, [&] { return do_find(doctype, q); });
+    auto last = guarded("find", doctype, [&] { return backend_->find(doctype, q); });
     doc.set("idx", Value(last.empty() ? 1 : last.front().integer("idx") + 1));
   }
   // A series bump and the row are two writes: at depth 0 they share one transaction.
@@ -535,13 +558,13 @@ void Store::update(std::string_view doctype, std::string_view name, const Docume
   const DocTypeDef& def = doctype_def(doctype);
   Document c = prepare_changes(def, changes, update_modified);
   if (is_write_free(c)) {
-    if (!guarded("get", doctype, [&] { return do_get(doctype, name); }))
+    if (!guarded("get", doctype, [&] { return backend_->get(doctype, name); }))
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
     return;
   }
   WriteScope scope(*this, false);
   derive_changes(def, name, c);  // reads the stored row inside the write's transaction
-  guarded("update", doctype, [&] { do_update(doctype, name, c); });
+  guarded("update", doctype, [&] { backend_->update(doctype, name, c); });
   scope.done();
 }
 
@@ -551,16 +574,16 @@ std::int64_t Store::update_where(std::string_view doctype, const Filters& filter
   const DocTypeDef& def = doctype_def(doctype);
   Query q = normalize_query(def, Query(filters));
   Document c = prepare_changes(def, changes, update_modified);
-  if (is_write_free(c)) return guarded("count", doctype, [&] { return do_count(doctype, q.filters); });
+  if (is_write_free(c)) return guarded("count", doctype, [&] { return backend_count(doctype, q.filters); });
   std::vector<const DerivedFields*> per_row;
   for (const auto& d : def.derived) {
     if (!touches(d, c)) continue;
-    if (has_all_sources(d, c)) derive(def, d, c, nullptr, c);
+    if (has_all_sources(d, c)) derive(*site(), def, d, c, nullptr, c);
     else per_row.push_back(&d);
   }
   if (!per_row.empty()) return update_where_derived(def, q.filters, c, per_row);
   WriteScope scope(*this, false);
-  auto n = guarded("update_where", doctype, [&] { return do_update_where(doctype, q.filters, c); });
+  auto n = guarded("update_where", doctype, [&] { return backend_->update_where(doctype, q.filters, c); });
   scope.done();
   return n;
 }
@@ -571,15 +594,15 @@ void Store::derive_changes(const DocTypeDef& def, std::string_view name, Documen
   for (const auto& d : def.derived) {
     if (!touches(d, changes)) continue;
     if (has_all_sources(d, changes)) {
-      derive(def, d, changes, nullptr, changes);
+      derive(*site(), def, d, changes, nullptr, changes);
       continue;
     }
     if (!loaded) {
-      stored = guarded("get", def.name, [&] { return do_get(def.name, name); });
+      stored = guarded("get", def.name, [&] { return backend_->get(def.name, name); });
       loaded = true;
     }
     if (!stored) return;  // do_update reports NotFound
-    derive(def, d, changes, &*stored, changes);
+    derive(*site(), def, d, changes, &*stored, changes);
   }
 }
 
@@ -596,12 +619,13 @@ std::int64_t Store::update_where_derived(const DocTypeDef& def, const Filters& f
           rows_query.fields.end())
         rows_query.fields.push_back(f);
   WriteScope scope(*this, true);
-  auto rows = guarded("find", def.name, [&] { return do_find(def.name, rows_query); });
+  auto rows = guarded("find", def.name, [&] { return backend_->find(def.name, rows_query); });
   std::vector<std::pair<Document, std::vector<Value>>> groups;
   std::map<std::string, std::size_t> group_of;
+  auto site = this->site();
   for (const auto& row : rows) {
     Document c = changes;
-    for (const DerivedFields* d : per_row) derive(def, *d, changes, &row, c);
+    for (const DerivedFields* d : per_row) derive(*site, def, *d, changes, &row, c);
     auto [it, fresh] = group_of.emplace(targets_signature(per_row, c), groups.size());
     if (fresh) groups.emplace_back(std::move(c), std::vector<Value>{});
     groups[it->second].second.push_back(row.get("name"));
@@ -614,7 +638,7 @@ std::int64_t Store::update_where_derived(const DocTypeDef& def, const Filters& f
                                                    std::min(names.size(), i + kNamesPerStatement)));
       Filters by_name{Filter("name", Op::kIn, std::move(chunk))};
       n += guarded("update_where", def.name,
-                   [&] { return do_update_where(def.name, by_name, c); });
+                   [&] { return backend_->update_where(def.name, by_name, c); });
     }
   }
   scope.done();
@@ -626,7 +650,7 @@ void Store::remove_children(const DocTypeDef& def, std::string_view name) {
     Filters f{Filter("parent", Value(std::string(name))), Filter("parenttype", Value(def.name)),
               Filter("parentfield", Value(table.fieldname))};
     guarded("remove_where", table.child_doctype,
-            [&] { return do_remove_where(table.child_doctype, f); });
+            [&] { return backend_remove_where(table.child_doctype, f); });
   }
 }
 
@@ -634,7 +658,7 @@ void Store::remove(std::string_view doctype, std::string_view name) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
   WriteScope scope(*this, !def.tables.empty());
-  guarded("remove", doctype, [&] { do_remove(doctype, name); });
+  guarded("remove", doctype, [&] { backend_->remove(doctype, name); });
   remove_children(def, name);
   scope.done();
 }
@@ -646,13 +670,13 @@ std::int64_t Store::remove_where(std::string_view doctype, const Filters& filter
   WriteScope scope(*this, !def.tables.empty());
   std::int64_t n = 0;
   if (def.tables.empty()) {
-    n = guarded("remove_where", doctype, [&] { return do_remove_where(doctype, q.filters); });
+    n = guarded("remove_where", doctype, [&] { return backend_remove_where(doctype, q.filters); });
   } else {
     Query names = q;
     names.fields = {"name"};
-    for (const auto& row : guarded("find", doctype, [&] { return do_find(doctype, names); })) {
+    for (const auto& row : guarded("find", doctype, [&] { return backend_->find(doctype, names); })) {
       std::string name = row.text("name");
-      guarded("remove", doctype, [&] { do_remove(doctype, name); });
+      guarded("remove", doctype, [&] { backend_->remove(doctype, name); });
       remove_children(def, name);
       ++n;
     }
@@ -664,7 +688,7 @@ std::int64_t Store::remove_where(std::string_view doctype, const Filters& filter
 std::int64_t Store::next_series(std::string_view prefix) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   WriteScope scope(*this, false);
-  auto n = guarded("series", "Series", [&] { return do_next_series(prefix); });
+  auto n = guarded("series", "Series", [&] { return backend_next_series(prefix); });
   scope.done();
   return n;
 }
@@ -674,7 +698,7 @@ std::int64_t Store::next_series(std::string_view prefix) {
 void Store::begin() {
   mutex_.lock();
   try {
-    guarded("begin", "transaction", [&] { do_begin(); });
+    guarded("begin", "transaction", [&] { backend_->begin(); });
   } catch (...) {
     mutex_.unlock();
     throw;
@@ -695,10 +719,10 @@ void Store::pop_level() {
 void Store::commit() {
   require_open_level("commit");
   try {
-    guarded("commit", "transaction", [&] { do_commit(); });
+    guarded("commit", "transaction", [&] { backend_->commit(); });
   } catch (...) {
     try {
-      do_rollback();
+      backend_->rollback();
     } catch (...) {  // keep the commit error
     }
     pop_level();
@@ -710,7 +734,7 @@ void Store::commit() {
 void Store::rollback() {
   require_open_level("rollback");
   try {
-    guarded("rollback", "transaction", [&] { do_rollback(); });
+    guarded("rollback", "transaction", [&] { backend_->rollback(); });
   } catch (...) {
     pop_level();
     throw;
@@ -726,7 +750,7 @@ std::uint32_t Store::capabilities() const {
   // A backend's capabilities never change: ask once (for Python stores that saves the GIL).
   std::uint32_t caps = caps_.load(std::memory_order_relaxed);
   if (caps == kCapsUnknown) {
-    caps = do_capabilities();
+    caps = backend_->capabilities();
     caps_.store(caps, std::memory_order_relaxed);
   }
   return caps;
@@ -755,53 +779,44 @@ void Store::lock(std::string_view key) {
   std::lock_guard<std::recursive_mutex> guard(mutex_);
   if (!(capabilities() & Capability::kLock))
     throw NotSupported("this store does not support lock()");
-  guarded("lock", key, [&] { do_lock(key); });
+  guarded("lock", key, [&] { backend_->lock(key); });
 }
 
-// ---- SPI defaults --------------------------------------------------------------------------
+// ---- optional operations: native when the backend declares them --------------------------
 
-std::int64_t Store::do_count(std::string_view doctype, const Filters& filters) {
+std::int64_t Store::backend_count(std::string_view doctype, const Filters& filters) {
+  if (has(Capability::kCount)) return backend_->count(doctype, filters);
   Query q(filters);
   q.fields = {"name"};
-  return static_cast<std::int64_t>(do_find(doctype, q).size());
+  return static_cast<std::int64_t>(backend_->find(doctype, q).size());
 }
 
-std::int64_t Store::do_remove_where(std::string_view doctype, const Filters& filters) {
+std::int64_t Store::backend_remove_where(std::string_view doctype, const Filters& filters) {
+  if (has(Capability::kRemoveWhere)) return backend_->remove_where(doctype, filters);
   Query q(filters);
   q.fields = {"name"};
-  auto rows = do_find(doctype, q);
-  for (const auto& row : rows) do_remove(doctype, row.text("name"));
+  auto rows = backend_->find(doctype, q);
+  for (const auto& row : rows) backend_->remove(doctype, row.get("name").to_text());
   return static_cast<std::int64_t>(rows.size());
 }
 
-std::int64_t Store::do_next_series(std::string_view prefix) {
+std::int64_t Store::backend_next_series(std::string_view prefix) {
+  if (has(Capability::kSeries)) return backend_->next_series(prefix);
+  // A "Series" document per prefix, read and written through the required operations.
   const DocTypeDef& def = doctype_def("Series");
-  auto current = do_get("Series", prefix);
+  auto current = backend_->get("Series", prefix);
   if (!current) {
     Document d{{"name", std::string(prefix)}, {"current", 1}};
     prepare_insert(def, d);
-    do_insert("Series", d);
+    backend_->insert("Series", d);
     return 1;
   }
   std::int64_t n = current->integer("current") + 1;
-  do_update("Series", prefix, Document{{"current", n}});
+  backend_->update("Series", prefix, Document{{"current", n}});
   return n;
 }
 
-void Store::do_lock(std::string_view) { throw NotSupported("this store does not support lock()"); }
-
-bool Store::do_returns_complete_documents() const { return false; }
-
 // ---- helpers -------------------------------------------------------------------------------
-
-void seed_standard_records(Store& store) {
-  Transaction tx(store);
-  for (const auto& [doctype, doc] : standard_records()) {
-    const DocTypeDef* def = store.schema().find(doctype);
-    if (def && !store.exists(doctype, doc.text(def->naming_arg))) store.insert(doctype, doc);
-  }
-  tx.commit();
-}
 
 Transaction::Transaction(Store& store) : store_(store) { store_.begin(); }
 

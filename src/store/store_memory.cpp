@@ -1,6 +1,8 @@
 // MemoryStore: documents in hash maps, an undo log for nested transactions, and the
 // reference filter semantics of query.h.
-#include "backends.h"
+#include "switchboard/memory_store.h"
+#include "switchboard/schema.h"
+#include "switchboard/store.h"
 
 #include <algorithm>
 #include <map>
@@ -29,23 +31,27 @@ struct UndoEntry {
   Document before;  // kUpdated / kRemoved: the row as it was
 };
 
-}  // namespace
 
-namespace detail {
-
-class MemoryStore::Impl {
+// Thread-safety: called by one Store facade, one call at a time.
+class MemoryBackend final : public StoreBackend {
  public:
-  explicit Impl(Store& owner) : owner_(owner) {}
-  const Schema& schema() const { return owner_.schema(); }
+  void open(std::shared_ptr<const Schema> schema) override { schema_ = std::move(schema); }
+  std::uint32_t capabilities() const override {
+    // One process: the facade mutex already serializes, so lock() has nothing more to do.
+    return Capability::kSavepoints | Capability::kLock | Capability::kCount |
+           Capability::kCompleteDocuments;
+  }
+  void lock(std::string_view) override {}
+  const Schema& schema() const { return *schema_; }
 
-  std::optional<Document> do_get(std::string_view doctype, std::string_view name) {
+  std::optional<Document> get(std::string_view doctype, std::string_view name) override {
     Table& t = table(doctype);
     auto it = t.by_name.find(std::string(name));
     if (it == t.by_name.end()) return std::nullopt;
     return t.rows.at(it->second);
   }
 
-  std::vector<Document> do_find(std::string_view doctype, const Query& q) {
+  std::vector<Document> find(std::string_view doctype, const Query& q) override {
     Table& t = table(doctype);
     std::vector<const Document*> hits = matches(t, q.filters);
     auto terms = parse_order_by(q.order_by);
@@ -75,11 +81,11 @@ class MemoryStore::Impl {
     return out;
   }
 
-  std::int64_t do_count(std::string_view doctype, const Filters& filters) {
+  std::int64_t count(std::string_view doctype, const Filters& filters) override {
     return static_cast<std::int64_t>(matches(table(doctype), filters).size());
   }
 
-  std::string do_insert(std::string_view doctype, const Document& doc) {
+  std::string insert(std::string_view doctype, const Document& doc) override {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     std::string name = doc.text("name");
@@ -100,8 +106,8 @@ class MemoryStore::Impl {
     return name;
   }
 
-  void do_update(std::string_view doctype, std::string_view name,
-                 const Document& changes) {
+  void update(std::string_view doctype, std::string_view name,
+              const Document& changes) override {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     auto it = t.by_name.find(std::string(name));
@@ -110,8 +116,8 @@ class MemoryStore::Impl {
     apply(def, t, it->second, changes);
   }
 
-  std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
-                               const Document& changes) {
+  std::int64_t update_where(std::string_view doctype, const Filters& filters,
+                            const Document& changes) override {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     std::vector<std::uint64_t> seqs;
@@ -131,7 +137,7 @@ class MemoryStore::Impl {
     return static_cast<std::int64_t>(seqs.size());
   }
 
-  void do_remove(std::string_view doctype, std::string_view name) {
+  void remove(std::string_view doctype, std::string_view name) override {
     const DocTypeDef& def = schema().get(doctype);
     Table& t = table(doctype);
     auto it = t.by_name.find(std::string(name));
@@ -145,14 +151,14 @@ class MemoryStore::Impl {
     log({UndoEntry::Kind::kRemoved, &def, seq, std::move(before)});
   }
 
-  void do_begin() { marks_.push_back(undo_.size()); }
+  void begin() override { marks_.push_back(undo_.size()); }
 
-  void do_commit() {
+  void commit() override {
     marks_.pop_back();
     if (marks_.empty()) undo_.clear();
   }
 
-  void do_rollback() {
+  void rollback() override {
     std::size_t mark = marks_.back();
     while (undo_.size() > mark) {
       undo(undo_.back());
@@ -259,54 +265,11 @@ class MemoryStore::Impl {
   std::vector<UndoEntry> undo_;
   std::vector<std::size_t> marks_;
   std::uint64_t next_seq_ = 1;
-  Store& owner_;
+  std::shared_ptr<const Schema> schema_;
 };
 
-MemoryStore::MemoryStore(std::shared_ptr<const Schema> schema)
-    : Store(std::move(schema)), impl_(std::make_unique<Impl>(*this)) {}
-MemoryStore::~MemoryStore() = default;
+}  // namespace
 
-std::optional<Document> MemoryStore::do_get(std::string_view doctype, std::string_view name) {
-  return impl_->do_get(doctype, name);
-}
-std::vector<Document> MemoryStore::do_find(std::string_view doctype, const Query& query) {
-  return impl_->do_find(doctype, query);
-}
-std::string MemoryStore::do_insert(std::string_view doctype, const Document& doc) {
-  return impl_->do_insert(doctype, doc);
-}
-void MemoryStore::do_update(std::string_view doctype, std::string_view name,
-                            const Document& changes) {
-  impl_->do_update(doctype, name, changes);
-}
-std::int64_t MemoryStore::do_update_where(std::string_view doctype, const Filters& filters,
-                                          const Document& changes) {
-  return impl_->do_update_where(doctype, filters, changes);
-}
-void MemoryStore::do_remove(std::string_view doctype, std::string_view name) {
-  impl_->do_remove(doctype, name);
-}
-void MemoryStore::do_begin() { impl_->do_begin(); }
-void MemoryStore::do_commit() { impl_->do_commit(); }
-void MemoryStore::do_rollback() { impl_->do_rollback(); }
-std::uint32_t MemoryStore::do_capabilities() const {
-  return Capability::kSavepoints | Capability::kLock | Capability::kCount;
-}
-std::int64_t MemoryStore::do_count(std::string_view doctype, const Filters& filters) {
-  return impl_->do_count(doctype, filters);
-}
-void MemoryStore::do_lock(std::string_view) {}  // one process: the facade mutex serializes
-
-std::unique_ptr<MemoryStore> open_memory_store(std::shared_ptr<const Schema> schema) {
-  auto store = std::make_unique<MemoryStore>(std::move(schema));
-  seed_standard_records(*store);
-  return store;
-}
-
-}  // namespace detail
-
-std::unique_ptr<Store> make_memory_store(std::shared_ptr<const Schema> schema) {
-  return detail::open_memory_store(std::move(schema));
-}
+std::shared_ptr<StoreBackend> make_memory_backend() { return std::make_shared<MemoryBackend>(); }
 
 }  // namespace switchboard

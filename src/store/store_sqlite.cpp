@@ -1,6 +1,8 @@
 // SqliteStore: Frappe tables in one SQLite file through SQLiteCpp, with a prepared-statement
 // cache, WAL, BEGIN IMMEDIATE writers, savepoints and in-place schema migration.
-#include "backends.h"
+#include "switchboard/schema.h"
+#include "switchboard/sqlite_store.h"
+#include "switchboard/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
@@ -154,16 +156,12 @@ Value column_value(const SQLite::Column& c) {
   }
 }
 
-}  // namespace
-
-namespace detail {
-
-class SqliteStore::Impl {
+// Thread-safety: called by one Store facade, one call at a time.
+class SqliteBackend final : public StoreBackend {
  public:
-  Impl(Store& owner, const SqliteOptions& opt)
-      : owner_(owner),
-        options_(opt),
-        db_(open(opt)),
+  explicit SqliteBackend(const SqliteOptions& opt)
+      : options_(opt),
+        db_(open_database(opt)),
         cache_(db_, opt.statement_cache_size ? opt.statement_cache_size : 1) {
     try {
       db_.setBusyTimeout(opt.busy_timeout_ms);
@@ -175,6 +173,15 @@ class SqliteStore::Impl {
       db_.exec("PRAGMA foreign_keys=OFF");
       db_.exec("PRAGMA cache_size=-" + std::to_string(std::max(opt.page_cache_kib, 64)));
       db_.exec("PRAGMA temp_store=MEMORY");
+    } catch (const SQLite::Exception& e) {
+      throw_mapped(e, "opening " + opt.path);
+    }
+  }
+
+  void open(std::shared_ptr<const Schema> schema) override {
+    schema_ = std::move(schema);
+    const SqliteOptions& opt = options_;
+    try {
       migrate();
       begin_ = prepare("BEGIN IMMEDIATE");
       commit_ = prepare("COMMIT");
@@ -189,17 +196,24 @@ class SqliteStore::Impl {
     }
   }
 
-  ~Impl() {
+  ~SqliteBackend() override {
     try {  // SQLite's advice: keep planner statistics fresh when a connection closes
       db_.exec("PRAGMA optimize");
     } catch (...) {
     }
   }
 
-  const Schema& schema() const { return owner_.schema(); }
+  const Schema& schema() const { return *schema_; }
   const std::string& path() const { return options_.path; }
 
-  std::optional<Document> do_get(std::string_view doctype, std::string_view name) {
+  std::uint32_t capabilities() const override {
+    return Capability::kSavepoints | Capability::kLock | Capability::kCount |
+           Capability::kRemoveWhere | Capability::kSeries | Capability::kCompleteDocuments;
+  }
+  // BEGIN IMMEDIATE already holds the database's single write lock across processes.
+  void lock(std::string_view) override {}
+
+  std::optional<Document> get(std::string_view doctype, std::string_view name) override {
     const TableInfo& t = info(doctype);
     return run("get", doctype, [&]() -> std::optional<Document> {
       auto& stmt = cache_.get(t.get_sql);
@@ -211,7 +225,7 @@ class SqliteStore::Impl {
     });
   }
 
-  std::vector<Document> do_find(std::string_view doctype, const Query& q) {
+  std::vector<Document> find(std::string_view doctype, const Query& q) override {
     const TableInfo& t = info(doctype);
     auto has = [&](std::string_view c) { return t.has(c); };
     std::string sql;
@@ -259,7 +273,7 @@ class SqliteStore::Impl {
     });
   }
 
-  std::int64_t do_count(std::string_view doctype, const Filters& filters) {
+  std::int64_t count(std::string_view doctype, const Filters& filters) override {
     const TableInfo& t = info(doctype);
     std::string sql = "SELECT COUNT(*) FROM " + t.sql_name;
     std::vector<const Value*> params;
@@ -275,7 +289,7 @@ class SqliteStore::Impl {
     });
   }
 
-  std::string do_insert(std::string_view doctype, const Document& doc) {
+  std::string insert(std::string_view doctype, const Document& doc) override {
     TableInfo& t = info(doctype);
     SQLite::Statement* stmt = t.is_last_insert_shape(doc) ? t.last_insert : nullptr;
     if (!stmt) {
@@ -289,7 +303,7 @@ class SqliteStore::Impl {
       }
       auto it = t.inserts.find(shape);
       if (it == t.inserts.end()) {
-        if (ensure_columns(t, doc)) return do_insert(doctype, doc);  // table info was rebuilt
+        if (ensure_columns(t, doc)) return insert(doctype, doc);  // table info was rebuilt
         std::string sql = "INSERT INTO " + t.sql_name + " (";
         std::string marks;
         for (const auto& [k, v] : doc) {
@@ -323,24 +337,24 @@ class SqliteStore::Impl {
     });
   }
 
-  void do_update(std::string_view doctype, std::string_view name, const Document& changes) {
+  void update(std::string_view doctype, std::string_view name, const Document& changes) override {
     Filters by_name{Filter("name", Value(std::string(name)))};
-    if (update(doctype, by_name, changes) == 0)
+    if (update_rows(doctype, by_name, changes) == 0)
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
   }
 
-  std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
-                               const Document& changes) {
-    return update(doctype, filters, changes);
+  std::int64_t update_where(std::string_view doctype, const Filters& filters,
+                            const Document& changes) override {
+    return update_rows(doctype, filters, changes);
   }
 
-  void do_remove(std::string_view doctype, std::string_view name) {
+  void remove(std::string_view doctype, std::string_view name) override {
     Filters by_name{Filter("name", Value(std::string(name)))};
-    if (do_remove_where(doctype, by_name) == 0)
+    if (remove_where(doctype, by_name) == 0)
       throw NotFound(std::string(doctype) + " '" + std::string(name) + "' not found");
   }
 
-  std::int64_t do_remove_where(std::string_view doctype, const Filters& filters) {
+  std::int64_t remove_where(std::string_view doctype, const Filters& filters) override {
     const TableInfo& t = info(doctype);
     std::string sql = "DELETE FROM " + t.sql_name;
     std::vector<const Value*> params;
@@ -355,7 +369,7 @@ class SqliteStore::Impl {
     });
   }
 
-  std::int64_t do_next_series(std::string_view prefix) {
+  std::int64_t next_series(std::string_view prefix) override {
     return run("naming series", prefix, [&] {
       Use use(*series_);
       std::string key(prefix);
@@ -365,7 +379,7 @@ class SqliteStore::Impl {
     });
   }
 
-  void do_begin() {
+  void begin() override {
     if (depth_ == 0) {
       run("begin", "transaction", [&] {
         retry_busy([&] { exec(*begin_); });
@@ -378,7 +392,7 @@ class SqliteStore::Impl {
     ++depth_;
   }
 
-  void do_commit() {
+  void commit() override {
     if (sqlite3_get_autocommit(db_.getHandle())) {
       depth_ = 0;  // SQLite already rolled the whole transaction back after an error
       throw StoreError(ErrorCode::kBackend,
@@ -393,7 +407,7 @@ class SqliteStore::Impl {
     if (--depth_ == 0) columns_added_ = false;
   }
 
-  void do_rollback() {
+  void rollback() override {
     if (sqlite3_get_autocommit(db_.getHandle())) {
       depth_ = depth_ > 0 ? depth_ - 1 : 0;  // nothing left to undo
       return;
@@ -413,7 +427,7 @@ class SqliteStore::Impl {
   }
 
  private:
-  static SQLite::Database open(const SqliteOptions& opt) {
+  static SQLite::Database open_database(const SqliteOptions& opt) {
     int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
     if (opt.create) flags |= SQLite::OPEN_CREATE;
     try {
@@ -487,7 +501,7 @@ class SqliteStore::Impl {
     return d;
   }
 
-  std::int64_t update(std::string_view doctype, const Filters& filters, const Document& changes) {
+  std::int64_t update_rows(std::string_view doctype, const Filters& filters, const Document& changes) {
     TableInfo& t = info(doctype);
     ensure_columns(t, changes);
     std::string sql = "UPDATE " + t.sql_name + " SET ";
@@ -629,7 +643,7 @@ class SqliteStore::Impl {
     for (const auto& sql : sqlite::create_index_sql(def)) db_.exec(sql);
   }
 
-  Store& owner_;
+  std::shared_ptr<const Schema> schema_;
   SqliteOptions options_;
   SQLite::Database db_;
   StatementCache cache_;
@@ -640,67 +654,12 @@ class SqliteStore::Impl {
   bool columns_added_ = false;  // custom columns added in the open transaction
 };
 
-SqliteStore::SqliteStore(const SqliteOptions& options)
-    : Store(options.schema), impl_(std::make_unique<Impl>(*this, options)) {}
-SqliteStore::~SqliteStore() = default;
-const std::string& SqliteStore::path() const noexcept { return impl_->path(); }
+}  // namespace
 
-std::optional<Document> SqliteStore::do_get(std::string_view doctype, std::string_view name) {
-  return impl_->do_get(doctype, name);
+std::shared_ptr<StoreBackend> make_sqlite_backend(const SqliteOptions& options) {
+  return std::make_shared<SqliteBackend>(options);
 }
-std::vector<Document> SqliteStore::do_find(std::string_view doctype, const Query& query) {
-  return impl_->do_find(doctype, query);
-}
-std::string SqliteStore::do_insert(std::string_view doctype, const Document& doc) {
-  return impl_->do_insert(doctype, doc);
-}
-void SqliteStore::do_update(std::string_view doctype, std::string_view name,
-                            const Document& changes) {
-  impl_->do_update(doctype, name, changes);
-}
-std::int64_t SqliteStore::do_update_where(std::string_view doctype, const Filters& filters,
-                                          const Document& changes) {
-  return impl_->do_update_where(doctype, filters, changes);
-}
-void SqliteStore::do_remove(std::string_view doctype, std::string_view name) {
-  impl_->do_remove(doctype, name);
-}
-std::int64_t SqliteStore::do_remove_where(std::string_view doctype, const Filters& filters) {
-  return impl_->do_remove_where(doctype, filters);
-}
-std::int64_t SqliteStore::do_next_series(std::string_view prefix) {
-  return impl_->do_next_series(prefix);
-}
-void SqliteStore::do_begin() { impl_->do_begin(); }
-void SqliteStore::do_commit() { impl_->do_commit(); }
-void SqliteStore::do_rollback() { impl_->do_rollback(); }
-std::uint32_t SqliteStore::do_capabilities() const {
-  return Capability::kSavepoints | Capability::kLock | Capability::kCount;
-}
-std::int64_t SqliteStore::do_count(std::string_view doctype, const Filters& filters) {
-  return impl_->do_count(doctype, filters);
-}
-// BEGIN IMMEDIATE already holds the database's single write lock across processes.
-void SqliteStore::do_lock(std::string_view) {}
-
-std::unique_ptr<SqliteStore> open_sqlite_store(const SqliteOptions& options) {
-  auto store = std::make_unique<SqliteStore>(options);
-  seed_standard_records(*store);
-  return store;
-}
-
-}  // namespace detail
 
 int sqlite_schema_version() noexcept { return kSchemaVersion; }
-
-std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options) {
-  return detail::open_sqlite_store(options);
-}
-
-std::unique_ptr<Store> make_sqlite_store(const std::string& path) {
-  SqliteOptions options;
-  options.path = path;
-  return make_sqlite_store(options);
-}
 
 }  // namespace switchboard

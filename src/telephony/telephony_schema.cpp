@@ -1,5 +1,6 @@
 // Fields call logging owns on the call-log doctypes and the payload queue.
-#include "store/schema_standard.h"
+#include "telephony/telephony_schema.h"
+
 #include "switchboard/schema.h"
 
 namespace switchboard {

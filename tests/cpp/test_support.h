@@ -59,13 +59,13 @@ struct SqliteFactory {
 
 struct FaultyMemoryFactory {
   static std::shared_ptr<switchboard::Store> make() {
-    return std::make_shared<switchboard::FaultyStore>(MemoryFactory::make());
+    return switchboard::make_faulty_store(MemoryFactory::make());
   }
 };
 
 struct FaultySqliteFactory {
   static std::shared_ptr<switchboard::Store> make() {
-    return std::make_shared<switchboard::FaultyStore>(SqliteFactory::make());
+    return switchboard::make_faulty_store(SqliteFactory::make());
   }
 };
 

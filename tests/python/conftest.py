@@ -7,7 +7,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 import switchboard as sb  # noqa: E402
-from dict_store import DictStore  # noqa: E402
+from dict_store import CountingDecorator, DictStore  # noqa: E402
 from fake_frappe import FakeFrappe  # noqa: E402
 from switchboard.frappe import FrappeStore  # noqa: E402
 
@@ -27,6 +27,7 @@ BACKENDS = {
     "python": lambda: DictStore,
     "faulty": lambda: (lambda: sb.FaultyStore(sb.MemoryStore())),
     "faulty-python": lambda: (lambda: sb.FaultyStore(DictStore())),
+    "python-decorator": lambda: (lambda f=_sqlite_factory(): sb.Store(CountingDecorator(f()))),
     "frappe": lambda: (lambda: FrappeStore(FakeFrappe())),
 }
 

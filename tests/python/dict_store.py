@@ -1,5 +1,5 @@
-"""A pure-Python Store backend: plain dicts, snapshot-based nested transactions, and its own
-implementation of Frappe's filter semantics. It exists to prove that a store written in
+"""A pure-Python StoreBackend: plain dicts, snapshot-based nested transactions, and its own
+implementation of Frappe's filter semantics. It exists to prove that a backend written in
 Python (as the Frappe backend is) passes the same contract as the C++ ones."""
 from __future__ import annotations
 
@@ -71,29 +71,32 @@ def _matches(doc: dict, field: str, op: str, value: Any) -> bool:
     raise sb.ValidationError(f"unknown operator {op}")
 
 
-class DictStore(sb.Store):
+class DictBackend(sb.StoreBackend):
     def __init__(self) -> None:
-        sb.Store.__init__(self)
+        sb.StoreBackend.__init__(self)
         self.data: dict[str, dict[str, dict]] = {}
         self.stack: list[dict] = []
-        sb.seed_standard_records(self)
+        self.schema = None
+
+    def open(self, schema):
+        self.schema = schema
 
     def _table(self, doctype: str) -> dict[str, dict]:
         return self.data.setdefault(doctype, {})
 
     def _check_unique(self, doctype: str, doc: dict) -> None:
-        for f in self.doctype(doctype)["fields"]:
+        for f in self.schema.doctype(doctype)["fields"]:
             value = doc.get(f["name"])
             if f["unique"] and value not in (None, ""):
                 for other in self._table(doctype).values():
                     if other["name"] != doc["name"] and other.get(f["name"]) == value:
                         raise sb.StoreError(f"{f['name']} {value!r} is taken", code="duplicate")
 
-    def do_get(self, doctype, name):
+    def get(self, doctype, name):
         doc = self._table(doctype).get(name)
         return dict(doc) if doc else None
 
-    def do_find(self, doctype, filters, fields, order_by, limit, offset):
+    def find(self, doctype, filters, fields, order_by, limit, offset):
         rows = [d for d in self._table(doctype).values()
                 if all(_matches(d, f, op, v) for f, op, v in filters)]
         for term in reversed([t.split() for t in order_by.split(",") if t.strip()]):
@@ -105,7 +108,7 @@ class DictStore(sb.Store):
             return [{f: r.get(f) for f in fields} for r in rows]
         return [dict(r) for r in rows]
 
-    def do_insert(self, doctype, doc):
+    def insert(self, doctype, doc):
         table = self._table(doctype)
         if doc["name"] in table:
             raise sb.StoreError(f"{doctype} {doc['name']} exists", code="duplicate")
@@ -113,7 +116,7 @@ class DictStore(sb.Store):
         table[doc["name"]] = dict(doc)
         return doc["name"]
 
-    def do_update(self, doctype, name, changes):
+    def update(self, doctype, name, changes):
         table = self._table(doctype)
         if name not in table:
             raise sb.NotFound(f"{doctype} {name} not found")
@@ -121,26 +124,47 @@ class DictStore(sb.Store):
         self._check_unique(doctype, after)
         table[name] = after
 
-    def do_update_where(self, doctype, filters, changes):
-        hits = self.do_find(doctype, filters, ["name"], "", None, 0)
+    def update_where(self, doctype, filters, changes):
+        hits = self.find(doctype, filters, ["name"], "", None, 0)
         for h in hits:  # check every row first: all or nothing
             self._check_unique(doctype, {**self._table(doctype)[h["name"]], **changes})
         for h in hits:
-            self.do_update(doctype, h["name"], changes)
+            self.update(doctype, h["name"], changes)
         return len(hits)
 
-    def do_remove(self, doctype, name):
+    def remove(self, doctype, name):
         if self._table(doctype).pop(name, None) is None:
             raise sb.NotFound(f"{doctype} {name} not found")
 
-    def do_begin(self):
+    def begin(self):
         self.stack.append(copy.deepcopy(self.data))
 
-    def do_commit(self):
+    def commit(self):
         self.stack.pop()
 
-    def do_rollback(self):
+    def rollback(self):
         self.data = self.stack.pop()
 
-    def do_capabilities(self):
+    def capabilities(self):
         return int(sb.Capability.SAVEPOINTS)
+
+
+def DictStore() -> sb.Store:
+    """A store on a fresh DictBackend, with Frappe's default records."""
+    return sb.Store(DictBackend(), seed_defaults=True)
+
+
+class CountingDecorator(sb.ForwardingBackend):
+    """Counts reads and forwards everything: the store behaves exactly like the inner one."""
+
+    def __init__(self, inner):
+        sb.ForwardingBackend.__init__(self, inner)
+        self.reads = 0
+
+    def get(self, doctype, name):
+        self.reads += 1
+        return super().get(doctype, name)
+
+    def find(self, doctype, filters, fields, order_by, limit, offset):
+        self.reads += 1
+        return super().find(doctype, filters, fields, order_by, limit, offset)

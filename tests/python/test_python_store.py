@@ -1,4 +1,5 @@
-"""A Store implemented in Python: the trampoline, lifetime, and errors crossing both ways."""
+"""Backends implemented in Python: the trampoline, lifetime, errors crossing both ways, and
+the guard that keeps Store's own methods Store's."""
 import gc
 import threading
 import weakref
@@ -6,61 +7,62 @@ import weakref
 import pytest
 
 import switchboard as sb
-from dict_store import DictStore
+from dict_store import CountingDecorator, DictBackend, DictStore
 
 
-def test_cpp_keeps_a_python_store_alive():
-    inner = DictStore()
-    inner.insert("CRM Lead", {"name": "L1", "first_name": "Ann"})
-    ref = weakref.ref(inner)
-    wrapper = sb.FaultyStore(inner)  # C++ now co-owns the Python object
-    del inner
+def test_cpp_keeps_a_python_backend_alive():
+    backend = DictBackend()
+    store = sb.Store(backend)
+    store.insert("CRM Lead", {"name": "L1", "first_name": "Ann"})
+    ref = weakref.ref(backend)
+    del backend
     gc.collect()
-    assert ref() is not None
+    assert ref() is not None  # the C++ Store co-owns the Python object
     # Still a working Python backend, not a "pure virtual function" error.
-    assert wrapper.get("CRM Lead", "L1")["first_name"] == "Ann"
-    assert wrapper.inner is ref()
-    del wrapper
+    assert store.get("CRM Lead", "L1")["first_name"] == "Ann"
+    assert store.backend is ref()
+    wrapper = sb.FaultyStore(store)
+    assert wrapper.inner is store
+    del store, wrapper
     gc.collect()
     assert ref() is None
 
 
 def test_python_exceptions_become_store_errors_with_context():
-    class Broken(DictStore):
-        def do_get(self, doctype, name):
+    class Broken(DictBackend):
+        def get(self, doctype, name):
             raise KeyError("disk on fire")
 
     with pytest.raises(sb.StoreError) as err:
-        Broken().get("CRM Lead", "x")
+        sb.Store(Broken()).get("CRM Lead", "x")
     assert err.value.code == "backend"
-    assert "do_get() raised KeyError" in str(err.value) and "disk on fire" in str(err.value)
+    assert "get() raised KeyError" in str(err.value) and "disk on fire" in str(err.value)
 
 
 def test_switchboard_exceptions_keep_their_class_and_code():
-    class Picky(DictStore):
-        def do_update(self, doctype, name, changes):
+    class Picky(DictBackend):
+        def update(self, doctype, name, changes):
             raise sb.ValidationError("no updates on Fridays", code="validation")
 
-    s = Picky()
+    s = sb.Store(Picky())
     name = s.insert("CRM Lead", {"first_name": "A"})
     with pytest.raises(sb.ValidationError, match="Fridays"):
         s.update("CRM Lead", name, {"status": "Junk"})
 
 
 def test_missing_methods_and_bad_results_are_clear():
-    class Half(sb.Store):
-        def __init__(self):
-            sb.Store.__init__(self)
+    class Half(sb.StoreBackend):
+        pass
 
-    with pytest.raises(sb.NotSupported, match="Half does not implement do_get"):
-        Half().get("CRM Lead", "x")
+    with pytest.raises(sb.NotSupported, match="Half does not implement get"):
+        sb.Store(Half()).get("CRM Lead", "x")
 
-    class Wrong(DictStore):
-        def do_find(self, *args):
+    class Wrong(DictBackend):
+        def find(self, *args):
             return [42]
 
-    with pytest.raises(sb.ValidationError, match="do_find\\(\\) row must be a dict"):
-        Wrong().find("CRM Lead")
+    with pytest.raises(sb.ValidationError, match="find\\(\\) row must be a dict"):
+        sb.Store(Wrong()).find("CRM Lead")
 
 
 def test_the_trampoline_takes_the_gil_on_a_cpp_thread():
@@ -87,3 +89,71 @@ def test_python_store_used_from_several_threads():
     for t in threads:
         t.join()
     assert not errors and s.count("CRM Lead") == 80
+
+
+def test_a_store_subclass_that_overrides_a_method_is_refused_clearly():
+    class Sneaky(sb.Store):
+        def get(self, doctype, name):
+            return None
+
+    with pytest.raises(TypeError, match="StoreBackend"):
+        Sneaky(DictBackend())
+
+    class OldStyle(sb.Store):
+        def __init__(self):
+            sb.Store.__init__(self, DictBackend())
+
+        def do_get(self, doctype, name):
+            return None
+
+    with pytest.raises(TypeError, match="overrides Store.do_get"):
+        OldStyle()
+
+
+def test_a_store_subclass_that_adds_behaviour_is_fine():
+    class Named(sb.Store):
+        def __init__(self):
+            sb.Store.__init__(self, DictBackend(), seed_defaults=True)
+            self.label = "mine"
+
+        def leads(self):
+            return self.count("CRM Lead")
+
+    s = Named()
+    s.insert("CRM Lead", {"first_name": "Ann"})
+    assert s.leads() == 1 and s.label == "mine"
+
+
+def test_optional_methods_written_in_python_are_used():
+    calls = []
+
+    class Counting(DictBackend):
+        def count(self, doctype, filters):
+            calls.append(doctype)
+            return len(self.find(doctype, filters, ["name"], "", None, 0))
+
+    s = sb.Store(Counting())
+    assert s.capabilities & sb.Capability.COUNT
+    s.insert("CRM Lead", {"first_name": "Ann"})
+    assert s.count("CRM Lead") == 1 and calls == ["CRM Lead"]
+
+
+def test_a_python_decorator_behaves_like_the_inner_store(tmp_path):
+    inner = sb.SqliteStore(str(tmp_path / "inner.sqlite"))
+    decorator = CountingDecorator(inner)
+    outer = sb.Store(decorator)
+    year = __import__("datetime").date.today().year
+    # Naming happens once: the series of the inner store, not a second one on top.
+    assert outer.insert("HD Ticket", {"subject": "a"}) == "0001"
+    assert inner.insert("HD Ticket", {"subject": "b"}) == "0002"
+    assert outer.insert("HD Ticket", {"subject": "c"}) == "0003"
+    assert outer.insert("CRM Lead", {"first_name": "Ann"}) == f"CRM-LEAD-{year}-00001"
+    assert outer.get("HD Ticket", "0002")["subject"] == "b"
+    assert decorator.reads >= 1
+    with outer.transaction():
+        outer.insert("CRM Lead", {"first_name": "Bob"})
+        with pytest.raises(RuntimeError):
+            with outer.transaction():
+                outer.insert("CRM Lead", {"first_name": "Gone"})
+                raise RuntimeError("undo")
+    assert [d["first_name"] for d in inner.find("CRM Lead", order_by="name")] == ["Ann", "Bob"]

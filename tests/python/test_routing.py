@@ -129,15 +129,15 @@ def test_a_failing_store_gives_skip_error_and_leaves_nothing():
 def test_a_python_store_that_raises_is_contained():
     import sys as _sys
     _sys.path.insert(0, os.path.dirname(__file__))
-    from dict_store import DictStore
+    from dict_store import DictBackend
 
-    class Broken(DictStore):
-        def do_insert(self, doctype, doc):
+    class Broken(DictBackend):
+        def insert(self, doctype, doc):
             if doctype == "HD Ticket":
                 raise RuntimeError("database on fire")
-            return super().do_insert(doctype, doc)
+            return super().insert(doctype, doc)
 
-    store = Broken()
+    store = sb.Store(Broken(), seed_defaults=True)
     r = sb.Router(store).route(mail("b1@x.com", "ann@x.com", ["support@zipcushions.com"]))
     assert r.reason == "error" and "database on fire" in r.error
     assert store.count("Contact") == 0 and store.count("Communication") == 0

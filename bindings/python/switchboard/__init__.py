@@ -14,6 +14,7 @@ import enum
 
 from . import _core
 from ._core import *  # noqa: F401,F403  (every public name of the C++ core; see _core.pyi)
+from ._stores import FaultyStore, MemoryStore, SqliteStore  # noqa: F401
 from ._errors import (  # noqa: F401
     AuthError,
     Error,
@@ -35,10 +36,15 @@ class Capability(enum.IntFlag):
     LOCK = 2
     SELF_MANAGED = 4
     COUNT = 8
+    REMOVE_WHERE = 16
+    SERIES = 32
+    INSERT_MANY = 64
+    COMPLETE_DOCUMENTS = 128
 
 
 __all__ = sorted(set(
-    [name for name in dir(_core) if not name.startswith("_")] + ["Capability", "Error",
+    [name for name in dir(_core) if not name.startswith("_")] + [
+     "MemoryStore", "SqliteStore", "FaultyStore", "Capability", "Error",
      "ValidationError", "NotFound", "StoreError", "NotSupported", "ParseError", "HttpError",
      "AuthError"]
 ))

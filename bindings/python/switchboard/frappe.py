@@ -33,7 +33,7 @@ from typing import Any, Iterable, Optional
 from . import _core
 from ._errors import NotFound
 
-__all__ = ["FrappeStore"]
+__all__ = ["FrappeBackend", "FrappeStore"]
 
 _SAVEPOINT_ALPHABET = string.ascii_lowercase
 
@@ -56,11 +56,11 @@ def _row(values: dict) -> dict:
     return {k: _plain(v) for k, v in values.items() if not isinstance(v, list)}
 
 
-class FrappeStore(_core.Store):
-    """A switchboard Store backed by the current Frappe site. One per request or job."""
+class FrappeBackend(_core.StoreBackend):
+    """The StoreBackend of a Frappe site: Frappe's document API and database."""
 
     def __init__(self, frappe_module: Any = None, ignore_permissions: bool = True) -> None:
-        _core.Store.__init__(self)
+        _core.StoreBackend.__init__(self)
         self.frappe = frappe_module if frappe_module is not None else importlib.import_module("frappe")
         self.ignore_permissions = ignore_permissions
         self._savepoints: list[str] = []
@@ -97,11 +97,11 @@ class FrappeStore(_core.Store):
             return name == doctype
         return bool(self.frappe.db.exists(doctype, name))
 
-    # -- the Store SPI ---------------------------------------------------------------------
-    def do_capabilities(self) -> int:
+    # -- the StoreBackend interface ---------------------------------------------------------------------
+    def capabilities(self) -> int:
         return 1 | 4 | 8  # savepoints, self-managed (Frappe names and defaults), native count
 
-    def do_get(self, doctype: str, name: str) -> Optional[dict]:
+    def get(self, doctype: str, name: str) -> Optional[dict]:
         if self._is_single(doctype):
             if name != doctype:
                 return None
@@ -110,12 +110,12 @@ class FrappeStore(_core.Store):
         row = self.frappe.db.get_value(doctype, name, "*", as_dict=True)
         return _row(dict(row)) if row else None
 
-    def do_find(self, doctype, filters, fields, order_by, limit, offset) -> list:
+    def find(self, doctype, filters, fields, order_by, limit, offset) -> list:
         frappe_filters = self._filters(filters)
         if frappe_filters is None or limit == 0:
             return []
         if self._is_single(doctype):
-            row = self.do_get(doctype, doctype)
+            row = self.get(doctype, doctype)
             return [row] if row else []
         rows = self.frappe.get_all(
             doctype,
@@ -127,13 +127,13 @@ class FrappeStore(_core.Store):
         )
         return [_row(dict(r)) for r in rows]
 
-    def do_count(self, doctype, filters) -> int:
+    def count(self, doctype, filters) -> int:
         frappe_filters = self._filters(filters)
         if frappe_filters is None:
             return 0
         return int(self.frappe.db.count(doctype, frappe_filters))
 
-    def do_insert(self, doctype: str, doc: dict) -> str:
+    def insert(self, doctype: str, doc: dict) -> str:
         if self._is_single(doctype):
             self.frappe.db.set_value(doctype, doctype, doc, update_modified=False)
             return doctype
@@ -149,18 +149,18 @@ class FrappeStore(_core.Store):
         new.insert(ignore_permissions=self.ignore_permissions)
         return new.name
 
-    def do_update(self, doctype: str, name: str, changes: dict) -> None:
+    def update(self, doctype: str, name: str, changes: dict) -> None:
         if not self._exists(doctype, name):
             raise NotFound(f"{doctype} {name!r} not found")
         self.frappe.db.set_value(doctype, name, changes, update_modified=False)
 
-    def do_update_where(self, doctype, filters, changes) -> int:
-        names = self.do_find(doctype, filters, ["name"], "", None, 0)
+    def update_where(self, doctype, filters, changes) -> int:
+        names = self.find(doctype, filters, ["name"], "", None, 0)
         for row in names:
             self.frappe.db.set_value(doctype, row["name"], changes, update_modified=False)
         return len(names)
 
-    def do_remove(self, doctype: str, name: str) -> None:
+    def remove(self, doctype: str, name: str) -> None:
         if not self._exists(doctype, name):
             raise NotFound(f"{doctype} {name!r} not found")
         if self._is_child(doctype):
@@ -169,13 +169,25 @@ class FrappeStore(_core.Store):
             self.frappe.delete_doc(doctype, name, force=True,
                                    ignore_permissions=self.ignore_permissions)
 
-    def do_begin(self) -> None:
+    def begin(self) -> None:
         name = "sb_" + "".join(secrets.choice(_SAVEPOINT_ALPHABET) for _ in range(10))
         self.frappe.db.savepoint(name)
         self._savepoints.append(name)
 
-    def do_commit(self) -> None:
+    def commit(self) -> None:
         self.frappe.db.release_savepoint(self._savepoints.pop())
 
-    def do_rollback(self) -> None:
+    def rollback(self) -> None:
         self.frappe.db.rollback(save_point=self._savepoints.pop())
+
+
+class FrappeStore(_core.Store):
+    """A switchboard Store on the current Frappe site (FrappeBackend). One per request or job."""
+
+    def __init__(self, frappe_module: Any = None, ignore_permissions: bool = True) -> None:
+        self.frappe_backend = FrappeBackend(frappe_module, ignore_permissions)
+        _core.Store.__init__(self, self.frappe_backend)
+
+    @property
+    def frappe(self) -> Any:
+        return self.frappe_backend.frappe

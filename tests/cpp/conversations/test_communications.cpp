@@ -107,19 +107,19 @@ TEST_CASE_TEMPLATE("conversations: copy_communication is all or nothing", F,
   auto inner = F::make();
   Thread t = lead_with_thread(*inner, 1, 1);
   std::string target = inner->insert("CRM Lead", {{"first_name", "T"}});
-  auto faulty = std::make_shared<FaultyStore>(inner);
+  auto faulty = make_faulty_store(inner);
   std::int64_t total = 0;
   {  // count the writes, then undo them
     Transaction outer(*faulty);
     copy_communication(*faulty, t.comms[0], "CRM Lead", target);
-    total = faulty->writes();
+    total = faults(*faulty).writes();
     outer.rollback();
   }
   REQUIRE(total == 3);  // the copy and its two files
   auto before = test_support::snapshot(*inner);
   for (std::int64_t k = 1; k <= total; ++k) {
     CAPTURE(k);
-    faulty->arm(FaultPlan{k, 0, 0});
+    faults(*faulty).arm(FaultPlan{k, 0, 0});
     CHECK_THROWS_AS(copy_communication(*faulty, t.comms[0], "CRM Lead", target), StoreError);
     CHECK(test_support::snapshot(*inner) == before);
     CHECK(inner->transaction_depth() == 0);

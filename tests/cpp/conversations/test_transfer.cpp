@@ -343,28 +343,28 @@ TEST_CASE_TEMPLATE("transfer: a fault at every write leaves source and target un
       TransferOptions o;
       o.delete_source = delete_source;
       o.communication_ids = std::vector<std::string>{t.comms[0], t.comms[1], t.comms[2]};
-      auto faulty = std::make_shared<FaultyStore>(inner);
+      auto faulty = make_faulty_store(inner);
       std::int64_t total = 0;
       {
         Transaction outer(*faulty);
         d.fn(*faulty, t.record, o);
-        total = faulty->writes();
+        total = faults(*faulty).writes();
         outer.rollback();
       }
       REQUIRE(total >= 12);
       auto before = test_support::snapshot(*inner);
       for (std::int64_t k = 1; k <= total; ++k) {
         CAPTURE(k);
-        faulty->arm(FaultPlan{k, 0, 0});
+        faults(*faulty).arm(FaultPlan{k, 0, 0});
         CHECK_THROWS_AS(d.fn(*faulty, t.record, o), StoreError);
         CHECK(test_support::snapshot(*inner) == before);
         CHECK(inner->transaction_depth() == 0);
       }
       // A failed commit too; and with no fault the transfer then succeeds.
-      faulty->arm(FaultPlan{0, 1, 0});
+      faults(*faulty).arm(FaultPlan{0, 1, 0});
       CHECK_THROWS_AS(d.fn(*faulty, t.record, o), StoreError);
       CHECK(test_support::snapshot(*inner) == before);
-      faulty->arm(FaultPlan{});
+      faults(*faulty).arm(FaultPlan{});
       CHECK(d.fn(*faulty, t.record, o).transferred_count == 3);
     }
   }

@@ -182,10 +182,10 @@ void fail_at_every_write(const std::function<std::shared_ptr<Store>()>& make,
   {
     auto inner = make();
     seed_for_faults(*inner);
-    auto faulty = std::make_shared<FaultyStore>(inner);
+    auto faulty = make_faulty_store(inner);
     PhoneMerger merger(faulty);
     REQUIRE(op(merger));  // the operation really merges something
-    total = faulty->writes();
+    total = faults(*faulty).writes();
   }
   REQUIRE(total >= 3);
   for (std::int64_t k = 1; k <= total; ++k) {
@@ -193,7 +193,7 @@ void fail_at_every_write(const std::function<std::shared_ptr<Store>()>& make,
     auto inner = make();
     seed_for_faults(*inner);
     auto before = test_support::snapshot(*inner);
-    auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0});
+    auto faulty = make_faulty_store(inner, FaultPlan{k, 0, 0});
     PhoneMerger merger(faulty);
     CHECK_THROWS_AS(op(merger), StoreError);
     CHECK(test_support::snapshot(*inner) == before);
@@ -203,7 +203,7 @@ void fail_at_every_write(const std::function<std::shared_ptr<Store>()>& make,
   auto inner = make();
   seed_for_faults(*inner);
   auto before = test_support::snapshot(*inner);
-  auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{0, 1, 0});
+  auto faulty = make_faulty_store(inner, FaultPlan{0, 1, 0});
   PhoneMerger merger(faulty);
   CHECK_THROWS_AS(op(merger), StoreError);
   CHECK(test_support::snapshot(*inner) == before);
@@ -265,15 +265,15 @@ TEST_CASE_TEMPLATE("merge: with batch_size, a failure keeps committed batches an
   {
     auto inner = F::make();
     seed(*inner);
-    auto faulty = std::make_shared<FaultyStore>(inner);
+    auto faulty = make_faulty_store(inner);
     CHECK(PhoneMerger(faulty, "", one_by_one).bulk_merge("HD Ticket").records_merged() == 3);
-    total = faulty->writes();
+    total = faults(*faulty).writes();
   }
   for (std::int64_t k = 1; k <= total; ++k) {
     CAPTURE(k);
     auto inner = F::make();
     seed(*inner);
-    auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0});
+    auto faulty = make_faulty_store(inner, FaultPlan{k, 0, 0});
     CHECK_THROWS_AS(PhoneMerger(faulty, "", one_by_one).bulk_merge("HD Ticket"), StoreError);
     int merged = 0;
     for (int g = 0; g < 3; ++g) {

@@ -129,8 +129,10 @@ TEST_CASE("stored keys: rekey rewrites rows keyed by an older version, another r
   CHECK(store->get("CRM Lead", b)->integer(kPhoneKeyVersionField) == kPhoneKeyVersion);
   CHECK(store->get("CRM Lead", c)->text("custom_mobile_no_key") == "+15552223333");
 
-  // The site moves to India: keys read in the new default region.
-  set_default_phone_region("IN");
+  // The site moves to India: keys read in the store's new region.
+  SiteConfig india = *store->site();
+  india.region = "IN";
+  store->set_site(india);
   auto moved = fresh.rekey("CRM Lead");
   CHECK(moved.updated == 2);  // a and b change; c had a country code
   CHECK(store->get("CRM Lead", a)->text("custom_mobile_no_key") == "+919845552671");

@@ -258,19 +258,19 @@ TEST_CASE_TEMPLATE("orders: a fault at every write of a sync leaves the record u
   auto inner = F::make();
   Shop sh = shop(*inner);
   sync_order_history(*inner, "CRM Lead", sh.lead, "John Doe");  // rows to replace
-  auto faulty = std::make_shared<FaultyStore>(inner);
+  auto faulty = make_faulty_store(inner);
   std::int64_t total = 0;
   {
     Transaction outer(*faulty);
     sync_order_history(*faulty, "CRM Lead", sh.lead, "John Doe");
-    total = faulty->writes();
+    total = faults(*faulty).writes();
     outer.rollback();
   }
   REQUIRE(total == 5);  // one removal, four rows
   auto before = test_support::snapshot(*inner);
   for (std::int64_t k = 1; k <= total; ++k) {
     CAPTURE(k);
-    faulty->arm(FaultPlan{k, 0, 0});
+    faults(*faulty).arm(FaultPlan{k, 0, 0});
     CHECK_THROWS_AS(sync_order_history(*faulty, "CRM Lead", sh.lead, "John Doe"), StoreError);
     CHECK(test_support::snapshot(*inner) == before);
     CHECK(inner->transaction_depth() == 0);

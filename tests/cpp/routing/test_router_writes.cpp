@@ -234,10 +234,10 @@ TEST_CASE("writes: a fault at every write position leaves nothing and logs a cri
     {
       RouterFixture f;
       s.setup(f);
-      auto faulty = std::make_shared<FaultyStore>(f.store);
+      auto faulty = make_faulty_store(f.store);
       RouteResult ok = Router(faulty, s.rules).route(s.mail);
       REQUIRE(ok.action != "skip");
-      total = faulty->writes();
+      total = faults(*faulty).writes();
     }
     REQUIRE(total >= 3);
     for (std::int64_t k = 1; k <= total + 1; ++k) {  // total + 1: a failed commit
@@ -247,7 +247,7 @@ TEST_CASE("writes: a fault at every write position leaves nothing and logs a cri
       auto before = data_of(*f.store);
       std::int64_t logs_before = f.count("Error Log");
       FaultPlan plan = k <= total ? FaultPlan{k, 0, 0} : FaultPlan{0, 1, 0};
-      auto faulty = std::make_shared<FaultyStore>(f.store, plan);
+      auto faulty = make_faulty_store(f.store, plan);
       RouteResult r = Router(faulty, s.rules).route(s.mail);
       CHECK(r.action == "skip");
       CHECK(r.reason == "error");
@@ -268,7 +268,7 @@ TEST_CASE("writes: a fault at every write position leaves nothing and logs a cri
 
 TEST_CASE("writes: a store that cannot even log still gets a skip/error result") {
   RouterFixture f;
-  auto faulty = std::make_shared<FaultyStore>(f.store, FaultPlan{1, 0, 0});
+  auto faulty = make_faulty_store(f.store, FaultPlan{1, 0, 0});
   RoutingRules rules;
   rules.error_log = "none";
   RouteResult r = Router(faulty, rules).route(mail("e1@x.com", "ann@x.com", {kSupport}));

@@ -381,9 +381,9 @@ TEST_CASE_TEMPLATE_DEFINE("contract: a fault at every write leaves the store unc
   {
     auto inner = F::make();
     contract::seed_leads(*inner);
-    auto faulty = std::make_shared<FaultyStore>(inner);
+    auto faulty = make_faulty_store(inner);
     operation(*faulty);
-    total = faulty->writes();
+    total = faults(*faulty).writes();
   }
   REQUIRE(total >= 8);
   for (std::int64_t k = 1; k <= total; ++k) {
@@ -391,7 +391,7 @@ TEST_CASE_TEMPLATE_DEFINE("contract: a fault at every write leaves the store unc
     auto inner = F::make();
     contract::seed_leads(*inner);
     auto before = test_support::snapshot(*inner);
-    auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0});
+    auto faulty = make_faulty_store(inner, FaultPlan{k, 0, 0});
     CHECK_THROWS_AS(operation(*faulty), StoreError);
     CHECK(test_support::snapshot(*inner) == before);
     CHECK(inner->transaction_depth() == 0);
@@ -400,7 +400,7 @@ TEST_CASE_TEMPLATE_DEFINE("contract: a fault at every write leaves the store unc
   auto inner = F::make();
   contract::seed_leads(*inner);
   auto before = test_support::snapshot(*inner);
-  auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{0, 1, 0});
+  auto faulty = make_faulty_store(inner, FaultPlan{0, 1, 0});
   CHECK_THROWS_AS(operation(*faulty), StoreError);
   CHECK(test_support::snapshot(*inner) == before);
 }

@@ -35,7 +35,7 @@ std::shared_ptr<const Schema> toy_schema() {
   DerivedFields d;
   d.sources = {"first", "last"};
   d.targets = {"full_key", "letters"};
-  d.compute = [](const Document& src, Document& out) {
+  d.compute = [](const SiteConfig&, const Document& src, Document& out) {
     std::string first = src.text("first"), last = src.text("last");
     if (!first.empty() || !last.empty()) out.set("full_key", Value(lower(first) + "|" + lower(last)));
     out.set("letters", Value(static_cast<std::int64_t>(first.size() + last.size())));
@@ -59,7 +59,7 @@ struct ToySqlite {
   }
 };
 struct ToyFaulty {
-  static std::shared_ptr<Store> make() { return std::make_shared<FaultyStore>(ToySqlite::make()); }
+  static std::shared_ptr<Store> make() { return make_faulty_store(ToySqlite::make()); }
 };
 
 Document row(Store& s, const std::string& name) { return *s.get("Toy", name); }
@@ -131,17 +131,17 @@ TEST_CASE("derived fields: a fault at any write of a per-row update_where change
     auto op = [](Store& s) { return s.update_where("Toy", {}, {{"first", "G"}}); };
     std::int64_t writes = 0;
     {
-      auto faulty = std::make_shared<FaultyStore>(make());
+      auto faulty = make_faulty_store(make());
       CHECK(op(*faulty) == 1600);
-      writes = faulty->writes();
+      writes = faults(*faulty).writes();
       CHECK(writes >= 6);  // 3 distinct values, 1600 rows in chunks of 500
-      CHECK(faulty->inner().get("Toy", "5")->text("full_key") == "g|2");
+      CHECK(faults(*faulty).inner().get("Toy", "5")->text("full_key") == "g|2");
     }
     for (std::int64_t k = 1; k <= writes; ++k) {
       CAPTURE(k);
       auto inner = make();
       auto before = test_support::snapshot(*inner);
-      auto faulty = std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0});
+      auto faulty = make_faulty_store(inner, FaultPlan{k, 0, 0});
       CHECK_THROWS_AS(op(*faulty), StoreError);
       CHECK(test_support::snapshot(*inner) == before);
     }
@@ -150,7 +150,7 @@ TEST_CASE("derived fields: a fault at any write of a per-row update_where change
 
 TEST_CASE("derived fields: the schema refuses bad declarations") {
   Schema s = *Schema::standard();
-  auto compute = [](const Document&, Document&) {};
+  auto compute = [](const SiteConfig&, const Document&, Document&) {};
   CHECK_THROWS_AS(s.add_derived("CRM Lead", DerivedFields{{"no_such_field"}, {"email"}, compute}),
                   ValidationError);
   CHECK_THROWS_AS(s.add_derived("CRM Lead", DerivedFields{{"email"}, {"email"}, compute}),

@@ -28,27 +28,26 @@ std::string ticket_with_mobile(Store& s, const std::string& mobile, const std::s
 }
 
 // Fails the test if the store is touched at all.
-class Untouchable : public StoreWrapper {
+class Untouchable : public ForwardingBackend {
  public:
-  using StoreWrapper::StoreWrapper;
+  using ForwardingBackend::ForwardingBackend;
   std::atomic<int> touches{0};
 
- protected:
-  std::optional<Document> do_get(std::string_view d, std::string_view n) override {
+  std::optional<Document> get(std::string_view d, std::string_view n) override {
     ++touches;
-    return StoreWrapper::do_get(d, n);
+    return ForwardingBackend::get(d, n);
   }
-  std::vector<Document> do_find(std::string_view d, const Query& q) override {
+  std::vector<Document> find(std::string_view d, const Query& q) override {
     ++touches;
-    return StoreWrapper::do_find(d, q);
+    return ForwardingBackend::find(d, q);
   }
-  std::string do_insert(std::string_view d, const Document& doc) override {
+  std::string insert(std::string_view d, const Document& doc) override {
     ++touches;
-    return StoreWrapper::do_insert(d, doc);
+    return ForwardingBackend::insert(d, doc);
   }
-  void do_begin() override {
+  void begin() override {
     ++touches;
-    StoreWrapper::do_begin();
+    ForwardingBackend::begin();
   }
 };
 
@@ -298,22 +297,24 @@ TEST_CASE("a fault at every write of an ingest leaves the store unchanged") {
     o.create_tickets = true;
     CallLogger(s, o).ingest(parse_call_event(telephony_fixture("seed_curl.json")));
   };
-  auto counting = std::make_shared<FaultyStore>(fresh_store());
+  auto counting = make_faulty_store(fresh_store());
   op(counting);
-  std::int64_t total = counting->writes();
+  std::int64_t total = faults(*counting).writes();
   REQUIRE(total >= 5);
   for (std::int64_t k = 1; k <= total; ++k) {
     CAPTURE(k);
     auto inner = fresh_store();
     auto before = snapshot(*inner);
-    CHECK_THROWS_AS(op(std::make_shared<FaultyStore>(inner, FaultPlan{k, 0, 0})), StoreError);
+    CHECK_THROWS_AS(op(make_faulty_store(inner, FaultPlan{k, 0, 0})), StoreError);
     CHECK(snapshot(*inner) == before);
   }
 }
 
 TEST_CASE("webhook: the Validation-Token handshake never touches the store") {
-  auto watched = std::make_shared<Untouchable>(fresh_store());
-  auto logger = std::make_shared<CallLogger>(watched);
+  auto inner = fresh_store();
+  auto watched = std::make_shared<Untouchable>(inner);
+  auto logger =
+      std::make_shared<CallLogger>(std::make_shared<Store>(watched, inner->schema_ptr()));
   WebhookHandler handler(logger, WebhookOptions{"expected-token", "", true});
   int before = watched->touches;
   auto r = handler.handle({{"Validation-Token", "abc-123"}}, "");

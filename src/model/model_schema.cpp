@@ -1,8 +1,11 @@
-// The built-in doctypes: Frappe's names, fields, naming rules and default records for every
-// doctype of ../shared/reference/frappe-schema.md that switchboard reads or writes.
-#include "schema_standard.h"
+// The doctypes of a Frappe CRM + Helpdesk + ERPNext site that switchboard reads or writes:
+// Frappe's names, fields, naming rules and default records. Areas add their own fields on top
+// (src/standard composes them).
+#include "model/model_schema.h"
 
+#include "switchboard/model.h"
 #include "switchboard/schema.h"
+#include "switchboard/store.h"
 
 namespace switchboard {
 namespace {
@@ -67,7 +70,11 @@ DocTypeDef child(const char* name, std::vector<FieldDef> fields) {
   return d;
 }
 
-Schema build_standard() {
+Document status(std::initializer_list<Document::Field> f) { return Document(f); }
+
+}  // namespace
+
+Schema frappe_schema() {
   Schema s;
   using NR = NamingRule;
 
@@ -257,21 +264,15 @@ Schema build_standard() {
        text("company")});
   s.add(wo);
 
-  add_merge_schema(s);
-  add_routing_schema(s);
-  add_conversation_schema(s);
-  add_telephony_schema(s);
+  // ---- switchboard's own ------------------------------------------------------------------
+  // The site's facts (SiteConfig): lists are one entry per line, as a desk user edits them.
+  s.add(parent(kSiteSettingsDoctype, NR::kSingle, "",
+               {text("region"), text("fallback_regions"), text("company_domains"),
+                text("internal_domains"), text("support_aliases"), text("sales_aliases"),
+                text("info_aliases"), text("open_ticket_statuses"),
+                text("closed_ticket_statuses"), text("closed_lead_statuses"),
+                text("company_numbers")}));
   return s;
-}
-
-Document status(std::initializer_list<Document::Field> f) { return Document(f); }
-
-}  // namespace
-
-std::shared_ptr<const Schema> Schema::standard() {
-  static const std::shared_ptr<const Schema> kStandard =
-      std::make_shared<const Schema>(build_standard());
-  return kStandard;
 }
 
 const std::vector<std::pair<std::string, Document>>& standard_records() {
@@ -308,6 +309,15 @@ const std::vector<std::pair<std::string, Document>>& standard_records() {
     return r;
   }();
   return kRecords;
+}
+
+void seed_standard_records(Store& store) {
+  Transaction tx(store);
+  for (const auto& [doctype, doc] : standard_records()) {
+    const DocTypeDef* def = store.schema().find(doctype);
+    if (def && !store.exists(doctype, doc.text(def->naming_arg))) store.insert(doctype, doc);
+  }
+  tx.commit();
 }
 
 }  // namespace switchboard

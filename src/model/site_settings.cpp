@@ -1,0 +1,90 @@
+// SiteConfig <-> the "Switchboard Settings" document: one field per SiteConfig member, lists as
+// one entry per line.
+#include <string>
+#include <vector>
+
+#include "switchboard/error.h"
+#include "switchboard/model.h"
+#include "switchboard/schema.h"
+
+namespace switchboard {
+namespace {
+
+std::vector<std::string> lines_of(const Value& v) {
+  std::vector<std::string> out;
+  if (v.is_null()) return out;
+  std::string text = v.to_text();
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
+    std::size_t b = line.find_first_not_of(" \t");
+    if (b != std::string::npos) out.push_back(line.substr(b));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
+// Every list member of SiteConfig with its field name, for reading and writing alike.
+template <typename Site, typename Fn>
+void for_each_list(Site& site, Fn&& fn) {
+  fn("fallback_regions", site.fallback_regions);
+  fn("company_domains", site.company_domains);
+  fn("internal_domains", site.internal_domains);
+  fn("support_aliases", site.support_aliases);
+  fn("sales_aliases", site.sales_aliases);
+  fn("info_aliases", site.info_aliases);
+  fn("open_ticket_statuses", site.open_ticket_statuses);
+  fn("closed_ticket_statuses", site.closed_ticket_statuses);
+  fn("closed_lead_statuses", site.closed_lead_statuses);
+  fn("company_numbers", site.company_numbers);
+}
+
+}  // namespace
+
+SiteConfig load_site_config(Store& store) {
+  SiteConfig site;
+  if (!store.schema().find(kSiteSettingsDoctype)) return site;
+  auto doc = store.get(kSiteSettingsDoctype, kSiteSettingsDoctype);
+  if (!doc) return site;
+  if (!doc->get("region").is_empty()) site.region = doc->get("region").to_text();
+  // An unset field keeps its default; a field set to "" is an empty list.
+  for_each_list(site, [&](const char* field, std::vector<std::string>& list) {
+    const Value& v = doc->get(field);
+    if (!v.is_null()) list = lines_of(v);
+  });
+  site.validate();
+  return site;
+}
+
+void save_site_config(Store& store, const SiteConfig& site) {
+  site.validate();
+  store.schema().get(kSiteSettingsDoctype);  // NotFound when the schema lacks it
+  Document doc{{"region", site.region}};
+  for_each_list(site, [&](const char* field, const std::vector<std::string>& list) {
+    doc.set(field, Value(joined(list)));
+  });
+  Transaction tx(store);
+  if (store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype)) {
+    store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, doc);
+  } else {
+    doc.set("name", Value(kSiteSettingsDoctype));
+    store.insert(kSiteSettingsDoctype, doc);
+  }
+  tx.commit();
+  store.set_site(site);
+}
+
+}  // namespace switchboard

@@ -1,0 +1,55 @@
+// The standard site: Frappe's doctypes from the model with every area's fields, and the stores
+// that open their own database with it.
+#include "merge/merge_schema.h"
+#include "model/model_schema.h"
+#include "phone/phone_internal.h"
+#include "switchboard/memory_store.h"
+#include "switchboard/model.h"
+#include "switchboard/schema.h"
+#include "switchboard/sqlite_store.h"
+#include "telephony/telephony_schema.h"
+
+namespace switchboard {
+namespace {
+
+Schema build_standard() {
+  Schema s = frappe_schema();
+  phone_detail::add_phone_key_schema(s);  // stored phone keys on every phone field
+  add_merge_schema(s);
+  add_telephony_schema(s);
+  return s;
+}
+
+// A store on its own database: Frappe's default records, and the site facts stored in it.
+std::unique_ptr<Store> open_own_store(std::shared_ptr<StoreBackend> backend,
+                                      std::shared_ptr<const Schema> schema) {
+  auto store = std::make_unique<Store>(std::move(backend),
+                                       schema ? std::move(schema) : Schema::standard());
+  seed_standard_records(*store);
+  store->set_site(load_site_config(*store));
+  return store;
+}
+
+}  // namespace
+
+std::shared_ptr<const Schema> Schema::standard() {
+  static const std::shared_ptr<const Schema> kStandard =
+      std::make_shared<const Schema>(build_standard());
+  return kStandard;
+}
+
+std::unique_ptr<Store> make_memory_store(std::shared_ptr<const Schema> schema) {
+  return open_own_store(make_memory_backend(), std::move(schema));
+}
+
+std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options) {
+  return open_own_store(make_sqlite_backend(options), options.schema);
+}
+
+std::unique_ptr<Store> make_sqlite_store(const std::string& path) {
+  SqliteOptions options;
+  options.path = path;
+  return make_sqlite_store(options);
+}
+
+}  // namespace switchboard
