@@ -158,6 +158,13 @@ TEST_CASE("out-of-range numbers, deep nesting and huge strings are ParseError, n
       FAIL("escaped as another exception: " << e.what());
     }
   }
+  // The other JSON entry point of telephony, transcripts, holds the same way.
+  for (const std::string& insights :
+       {std::string(R"({"insights": {"Transcript": [{"speakerId": "1", "text": "hi", "start": 1e400}]}})"),
+        R"({"insights": {"Transcript": )" + std::string(5000, '[') + std::string(5000, ']') + "}}",
+        std::string("{\"speakerInfo\": \"\xff\"}")}) {
+    CHECK_THROWS_AS(format_transcript(insights), ParseError);
+  }
   try {  // an out-of-range number is located at its last byte
     parse_call_event(R"({"call_id": "x", "duration": 1e400})");
     FAIL("expected ParseError");
