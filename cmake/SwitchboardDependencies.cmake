@@ -16,6 +16,9 @@ if(SWITCHBOARD_BUILD_TESTS OR SWITCHBOARD_BUILD_EXAMPLES)
   find_package(CLI11 REQUIRED)
   pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # example servers, mocks
 endif()
+if(SWITCHBOARD_BUILD_EXAMPLES)
+  find_package(Boost 1.74 REQUIRED)  # header-only Boost.Beast: the webhook server
+endif()
 if(SWITCHBOARD_BUILD_TESTS)
   find_package(doctest REQUIRED)
 endif()

@@ -17,7 +17,7 @@ APT_PACKAGES=(
   libcli11-dev nlohmann-json3-dev
   libphonenumber-dev libprotobuf-dev libicu-dev
   libgmime-3.0-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev libboost-dev
   python3 python3-dev python3-venv python3-pip
 )
 

@@ -1,90 +1,105 @@
-// call_webhook_server — a small HTTP service on the switchboard library: RingCentral and
-// Pabbly call webhooks in, call logs out, on an SQLite file.
+// call_webhook_server — the switchboard webhook as an internet-facing HTTP service:
+// RingCentral and Pabbly call webhooks in, call logs out.
 //
 //   call_webhook_server --db calls.sqlite --port 8080 [--host 127.0.0.1]
 //                       [--verification-token T] [--relay-secret S] [--create-tickets]
 //                       [--company-number +15559876543 ...] [--region US]
+//                       [--max-header-bytes 8192] [--max-body-bytes 1048576]
+//                       [--header-timeout 10] [--request-timeout 30]
+//                       [--max-connections 512] [--max-connections-per-client 64]
+//                       [--io-threads 2] [--workers 4]
 //
 // Every POST path is the webhook (the seed's Frappe path
 // /api/method/helpdesk.api.ringcentral_webhook.pabbly_webhook works as is); GET /health
 // answers "ok". With --port 0 a free port is chosen; the first line printed is
-// "listening on http://HOST:PORT". SIGINT/SIGTERM stop it cleanly.
-#include <httplib.h>
-
+// "listening on http://HOST:PORT". SIGINT/SIGTERM stop it cleanly. The secrets may come from
+// CALL_WEBHOOK_VERIFICATION_TOKEN and CALL_WEBHOOK_RELAY_SECRET instead. The limits are
+// described in README.md here and in docs/security.md.
 #include <CLI/CLI.hpp>
-#include <csignal>
+#include <cmath>
 #include <cstdio>
-#include <map>
+#include <memory>
 
+#include "server.h"
 #include "switchboard/switchboard.h"
 
 namespace {
 
-httplib::Server* g_server = nullptr;
+// The one place the service meets its store: everything store-related starts from `--db`.
+// Today an SQLite file, created and migrated when missing.
+std::shared_ptr<switchboard::Store> open_store(const std::string& db) {
+  return switchboard::make_sqlite_store(db);
+}
 
-void stop(int) {
-  if (g_server) g_server->stop();
+std::chrono::milliseconds seconds(double s) {
+  return std::chrono::milliseconds(static_cast<long long>(std::llround(s * 1000.0)));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"call_webhook_server: RingCentral / Pabbly call webhooks into call logs"};
-  std::string db = "calls.sqlite", host = "127.0.0.1", verification_token, relay_secret, region;
+  std::string db = "calls.sqlite", verification_token, relay_secret, region;
+  webhook_server::ServerOptions server;
+  webhook_server::Limits& limits = server.limits;
   int port = 8080;
   bool create_tickets = false;
   std::vector<std::string> company_numbers;
-  app.add_option("--db", db, "SQLite file (created when missing)");
-  app.add_option("--host", host, "Address to listen on");
-  app.add_option("--port", port, "Port (0 = any free port)");
-  app.add_option("--verification-token", verification_token, "Required Verification-Token");
-  app.add_option("--relay-secret", relay_secret, "Required X-Webhook-Secret (Pabbly)");
+  double header_timeout = 10, request_timeout = 30;
+  app.add_option("--db", db, "The store: an SQLite file (created when missing)");
+  app.add_option("--host", server.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", port, "Port (0 = any free port)")->check(CLI::Range(0, 65535));
+  // Secrets also come from the environment: a command line is visible to every local user.
+  app.add_option("--verification-token", verification_token, "Required Verification-Token")
+      ->envname("CALL_WEBHOOK_VERIFICATION_TOKEN");
+  app.add_option("--relay-secret", relay_secret, "Required X-Webhook-Secret (Pabbly)")
+      ->envname("CALL_WEBHOOK_RELAY_SECRET");
   app.add_flag("--create-tickets", create_tickets, "Create a ticket when a call matches nothing");
   app.add_option("--company-number", company_numbers, "The company's own numbers");
   app.add_option("--region", region, "Region for numbers without a country code");
+  app.add_option("--max-header-bytes", limits.max_header_bytes, "Request line and headers; beyond: 431")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", limits.max_body_bytes, "Request body; beyond: 413")
+      ->check(CLI::Range(std::size_t{1}, switchboard::kMaxCallEventBytes))
+      ->capture_default_str();
+  app.add_option("--header-timeout", header_timeout, "Seconds to receive a request's headers (never restarts)")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  app.add_option("--request-timeout", request_timeout, "Seconds to receive a whole request (never restarts)")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  app.add_option("--max-connections", limits.max_connections, "Open connections in total; beyond: 503")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--max-connections-per-client", limits.max_connections_per_client,
+                 "Open connections per client address; beyond: 429 (0 = no limit)")
+      ->capture_default_str();
+  app.add_option("--io-threads", server.io_threads, "Threads serving sockets")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--workers", server.workers, "Threads doing the store work")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  server.port = static_cast<unsigned short>(port);
+  limits.header_timeout = seconds(header_timeout);
+  limits.request_timeout = seconds(request_timeout);
 
   try {
-    std::shared_ptr<switchboard::Store> store = switchboard::make_sqlite_store(db);
     switchboard::CallLoggerOptions options;
     options.region = region;
     options.company_numbers = company_numbers;
     options.create_tickets = create_tickets;
-    auto logger = std::make_shared<switchboard::CallLogger>(store, options);
+    auto logger = std::make_shared<switchboard::CallLogger>(open_store(db), options);
     switchboard::WebhookOptions hook;
     hook.verification_token = verification_token;
     hook.relay_secret = relay_secret;
     switchboard::WebhookHandler handler(logger, hook);
-
-    httplib::Server server;
-    g_server = &server;
-    server.set_payload_max_length(switchboard::kMaxCallEventBytes + 1);
-    server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("ok", "text/plain");
+    return webhook_server::serve(server, handler, [&](unsigned short bound) {
+      std::printf("listening on http://%s:%u\n", server.host.c_str(), static_cast<unsigned>(bound));
+      std::fflush(stdout);
     });
-    server.Post(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
-      std::map<std::string, std::string> headers;
-      for (const auto& [k, v] : req.headers) headers[k] = v;
-      switchboard::WebhookResponse r = handler.handle(headers, req.body);
-      res.status = r.status;
-      std::string type = "application/json";
-      for (const auto& [k, v] : r.headers) {
-        if (k == "Content-Type") type = v;
-        else res.set_header(k, v);
-      }
-      res.set_content(r.body, type.c_str());
-    });
-    std::signal(SIGINT, stop);
-    std::signal(SIGTERM, stop);
-    int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-    if (bound < 0) {
-      std::fprintf(stderr, "call_webhook_server: cannot listen on %s:%d\n", host.c_str(), port);
-      return 1;
-    }
-    std::printf("listening on http://%s:%d\n", host.c_str(), bound);
-    std::fflush(stdout);
-    server.listen_after_bind();
-    return 0;
   } catch (const switchboard::Error& e) {
     std::fprintf(stderr, "call_webhook_server: %s [%s]\n", e.what(), switchboard::error_code_name(e.code()));
     return 1;

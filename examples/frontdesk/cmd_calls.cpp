@@ -50,7 +50,10 @@ int run_calls(Context& ctx, const CallOptions& o) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       ++events;
       try {
-        auto r = logger.ingest(switchboard::parse_call_event(line));
+        switchboard::CallEvent event = switchboard::parse_call_event(line);
+        switchboard::Transaction item(store);  // this line's savepoint
+        auto r = logger.ingest(event);
+        item.commit();
         ++actions[r.action];
       } catch (const switchboard::Error& e) {
         errors.push_back(fmt::format("line {}: {} [{}]", i + 1, e.what(), switchboard::error_code_name(e.code())));

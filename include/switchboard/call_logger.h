@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -127,6 +128,11 @@ class SWITCHBOARD_EXPORT WebhookHandler {
   /// duplicates by notification uuid acknowledged without work, and the event ingested.
   /// Replies are JSON shaped like the seed's: {success, message, call_log_name}.
   WebhookResponse handle(const std::map<std::string, std::string>& headers, std::string_view body);
+
+  /// The part of handle() that needs only the headers, for servers to call before they read
+  /// the body: the handshake answer, or 401 for a missing or wrong secret; nullopt when the
+  /// request may go on to its body. Never touches the store.
+  std::optional<WebhookResponse> check_headers(const std::map<std::string, std::string>& headers) const;
 
  private:
   std::shared_ptr<CallLogger> logger_;

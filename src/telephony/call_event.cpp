@@ -5,8 +5,11 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "email/email_internal.h"
 #include "switchboard/error.h"
@@ -210,14 +213,32 @@ CallEvent parse_telephony(object envelope, object body) {
   return ev;
 }
 
-[[noreturn]] void malformed(std::string_view body, simdjson::error_code code) {
+// Finds where nlohmann's parser stops, without building a document and without throwing:
+// a number out of range (1e400), like any other syntax error, is only a position.
+struct ErrorLocator {
   std::size_t position = ParseError::npos;
-  try {  // simdjson does not say where; nlohmann's parser reports the byte
-    auto parsed = nlohmann::json::parse(body.begin(), body.end());
-    (void)parsed;
-  } catch (const nlohmann::json::parse_error& e) {
-    position = e.byte > 0 ? e.byte - 1 : 0;
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(std::int64_t) { return true; }
+  bool number_unsigned(std::uint64_t) { return true; }
+  bool number_float(double, const std::string&) { return true; }
+  bool string(std::string&) { return true; }
+  bool binary(std::vector<std::uint8_t>&) { return true; }
+  bool start_object(std::size_t) { return true; }
+  bool key(std::string&) { return true; }
+  bool end_object() { return true; }
+  bool start_array(std::size_t) { return true; }
+  bool end_array() { return true; }
+  bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception&) {
+    position = byte > 0 ? byte - 1 : 0;
+    return false;
   }
+};
+
+[[noreturn]] void malformed(std::string_view body, simdjson::error_code code) {
+  ErrorLocator locator;  // simdjson does not say where; nlohmann's SAX parser reports the byte
+  nlohmann::json::sax_parse(body.begin(), body.end(), &locator);
+  std::size_t position = locator.position;
   std::string where = position == ParseError::npos ? std::string() : " at byte " + std::to_string(position);
   throw ParseError(std::string("call event is not valid JSON") + where + ": " +
                        simdjson::error_message(code),

@@ -63,8 +63,8 @@ WebhookHandler::WebhookHandler(std::shared_ptr<CallLogger> logger, WebhookOption
   if (!logger_) throw ValidationError("WebhookHandler needs a CallLogger", ErrorCode::kInvalidArgument);
 }
 
-WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>& headers,
-                                       std::string_view body) {
+std::optional<WebhookResponse> WebhookHandler::check_headers(
+    const std::map<std::string, std::string>& headers) const {
   std::map<std::string, std::string> h;
   for (const auto& [k, v] : headers) h[lower_ascii(k)] = v;
   auto header = [&](const char* name) -> const std::string* {
@@ -93,6 +93,12 @@ WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>&
       ok = secret_matches(*s, options_.relay_secret);
     if (!ok) return json_reply(401, false, "Missing or invalid webhook secret");
   }
+  return std::nullopt;
+}
+
+WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>& headers,
+                                       std::string_view body) {
+  if (std::optional<WebhookResponse> answered = check_headers(headers)) return std::move(*answered);
 
   if (body.size() > kMaxCallEventBytes)
     return json_reply(413, false, "Payload too large (limit " + std::to_string(kMaxCallEventBytes) + " bytes)");

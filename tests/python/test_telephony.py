@@ -145,6 +145,31 @@ def test_frontdesk_calls_ingests_a_jsonl_file(frontdesk_bin, tmp_path):
     assert store.count("Helpdesk Call Log") == 3
 
 
+def test_out_of_range_numbers_are_parse_errors():
+    for body in ('{"call_id": "x", "from_number": "+14155550100", "duration": 1e400}',
+                 '{"call_id": "x", "legs": ' + "[" * 5000 + "]" * 5000 + "}"):
+        with pytest.raises(sb.ParseError):
+            sb.parse_call_event(body)
+
+
+def test_frontdesk_calls_keeps_the_good_lines_around_a_bad_one(frontdesk_bin, tmp_path):
+    """A line the parser rejects (1e400) is reported with its number and skipped; the lines
+    before and after it in the same batch are kept."""
+    good = [json.dumps({"call_id": f"ok-{i}", "direction": "Inbound", "from_number": f"+1415555010{i}",
+                        "to_number": "+15559876543", "duration": 10}) for i in range(4)]
+    bad = '{"call_id": "bad", "direction": "Inbound", "from_number": "+14155550199", "duration": 1e400}'
+    path = tmp_path / "calls.jsonl"
+    path.write_text("\n".join(good[:2] + [bad] + good[2:]) + "\n")
+    db = str(tmp_path / "calls.sqlite")
+    out = subprocess.run([frontdesk_bin, "--db", db, "calls", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1, out.stderr
+    assert "5 events" in out.stdout and "4 created" in out.stdout and "1 failed" in out.stdout
+    assert "line 3:" in out.stderr and "[parse]" in out.stderr
+    ids = {r["call_id"] for r in sb.SqliteStore(db).find("Helpdesk Call Log", fields=["call_id"])}
+    assert ids == {"ok-0", "ok-1", "ok-2", "ok-3"}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

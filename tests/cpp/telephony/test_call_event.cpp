@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "switchboard/switchboard.h"
 #include "telephony/time_text.h"
@@ -121,6 +124,58 @@ TEST_CASE("malformed, oversized and unrecognised bodies raise ParseError with a 
   } catch (const ParseError& e) {
     CHECK(e.position() == kMaxCallEventBytes);
   }
+}
+
+// Every way a body can be hostile to a JSON parser ends in ParseError, never another error
+// (an out-of-range number used to escape as the JSON library's own out_of_range).
+TEST_CASE("out-of-range numbers, deep nesting and huge strings are ParseError, nothing else") {
+  const std::string deep_arrays = R"({"call_id": "x", "legs": )" + std::string(100000, '[') +
+                                  std::string(100000, ']') + "}";
+  std::string deep_objects = R"({"call_id": "x", "legs": )";
+  for (int i = 0; i < 50000; ++i) deep_objects += R"({"a":)";
+  deep_objects += "1" + std::string(50000, '}') + "}";
+  const std::vector<std::pair<std::string, std::string>> hostile = {
+      {"1e400", R"({"call_id": "x", "from_number": "+14155550100", "duration": 1e400})"},
+      {"-1e400", R"({"call_id": "x", "from_number": "+14155550100", "duration": -1e400})"},
+      {"1e400 as the id", R"({"call_id": 1e400, "from_number": "+14155550100"})"},
+      {"1e400 in a telephony body", R"({"uuid": "u", "body": {"telephonySessionId": "s", "sequence": 1e400}})"},
+      {"huge integer", R"({"call_id": )" + std::string(400, '9') + "}"},
+      {"deep arrays", deep_arrays},
+      {"deep objects", deep_objects},
+      {"unclosed nesting", std::string(kMaxCallEventBytes - 10, '[')},
+      {"unterminated huge string", R"({"call_id": ")" + std::string(kMaxCallEventBytes - 100, 'x')},
+      {"invalid UTF-8", "{\"call_id\": \"\xff\xfe\", \"from_number\": \"+14155550100\"}"},
+      {"NUL bytes", std::string("{\"call_id\": \"a\0b\"\0}", 19)},
+  };
+  for (const auto& [name, body] : hostile) {
+    CAPTURE(name);
+    try {
+      parse_call_event(body);
+      FAIL("expected ParseError");
+    } catch (const ParseError& e) {
+      CHECK(std::string(e.what()).find("not valid JSON") != std::string::npos);
+    } catch (const std::exception& e) {
+      FAIL("escaped as another exception: " << e.what());
+    }
+  }
+  // The other JSON entry point of telephony, transcripts, holds the same way.
+  for (const std::string& insights :
+       {std::string(R"({"insights": {"Transcript": [{"speakerId": "1", "text": "hi", "start": 1e400}]}})"),
+        R"({"insights": {"Transcript": )" + std::string(5000, '[') + std::string(5000, ']') + "}}",
+        std::string("{\"speakerInfo\": \"\xff\"}")}) {
+    CHECK_THROWS_AS(format_transcript(insights), ParseError);
+  }
+  try {  // an out-of-range number is located at its last byte
+    parse_call_event(R"({"call_id": "x", "duration": 1e400})");
+    FAIL("expected ParseError");
+  } catch (const ParseError& e) {
+    CHECK(e.position() == 33);
+  }
+  // A huge but well-formed string is data, not an error; the body limit bounds it.
+  CallEvent ev = parse_call_event(R"({"call_id": "x", "from_name": ")" + std::string(500000, 'n') + R"("})");
+  CHECK(ev.from.name.size() == 500000);
+  // Numbers at the edge of the range are still numbers.
+  CHECK(*parse_call_event(R"({"call_id": "x", "duration": 1e308})").duration == doctest::Approx(1e308));
 }
 
 TEST_CASE("extract_recording_id understands every RingCentral URL form") {

@@ -346,6 +346,40 @@ TEST_CASE("webhook: secrets are required when configured, compared in constant t
   CHECK_FALSE(secret_matches("", ""));  // an empty expected secret never matches
 }
 
+TEST_CASE("webhook: check_headers decides from the headers alone, as handle() does") {
+  auto watched = std::make_shared<Untouchable>(fresh_store());
+  auto logger = std::make_shared<CallLogger>(watched);
+  WebhookHandler handler(logger, WebhookOptions{"rc-token", "relay-secret", true});
+  int before = watched->touches;
+  auto handshake = handler.check_headers({{"Validation-Token", "abc"}});
+  REQUIRE(handshake);
+  CHECK(handshake->status == 200);
+  CHECK(handshake->headers["Validation-Token"] == "abc");
+  for (const std::map<std::string, std::string>& wrong :
+       {std::map<std::string, std::string>{}, {{"Verification-Token", "nope"}}, {{"X-Webhook-Secret", "rc-token"}}}) {
+    auto refused = handler.check_headers(wrong);
+    REQUIRE(refused);
+    CHECK(refused->status == 401);
+    CHECK(handler.handle(wrong, telephony_fixture("seed_curl.json")).status == 401);
+  }
+  CHECK_FALSE(handler.check_headers({{"verification-token", "rc-token"}}));
+  CHECK_FALSE(handler.check_headers({{"X-WEBHOOK-SECRET", "relay-secret"}}));
+  CHECK(watched->touches == before);
+  WebhookHandler open_handler(logger);  // no secret configured: every body may be read
+  CHECK_FALSE(open_handler.check_headers({}));
+}
+
+TEST_CASE("webhook: an out-of-range number is a 400 with nothing stored, not a 500") {
+  auto s = fresh_store();
+  auto logger = std::make_shared<CallLogger>(s, company());
+  WebhookHandler handler(logger);
+  auto before = snapshot(*s);
+  auto r = handler.handle({}, R"({"call_id": "x", "from_number": "+14155550100", "duration": 1e400})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("not valid JSON") != std::string::npos);
+  CHECK(snapshot(*s) == before);
+}
+
 TEST_CASE("webhook: bad bodies are 400, duplicates by uuid are acknowledged, payloads kept") {
   auto s = fresh_store();
   auto logger = std::make_shared<CallLogger>(s, company());
