@@ -11,6 +11,7 @@
 #include "switchboard/orders.h"
 #include "switchboard/phone.h"
 #include "switchboard/query.h"
+#include "switchboard/ringcentral.h"
 #include "switchboard/routing.h"
 #include "switchboard/schema.h"
 #include "switchboard/sqlite_store.h"

@@ -186,15 +186,7 @@ Schema build_standard() {
   crm_call.tables = {{"links", "Dynamic Link"}};
   s.add(crm_call);
 
-  auto settings = parent(
-      "CRM RingCentral Settings", NR::kSingle, "",
-      {text("client_id"), text("client_secret"),
-       text_default("server_url", "https://platform.ringcentral.com"),
-       text_default("environment", "Production"), text("company_phone_number"),
-       text("access_token"), text("refresh_token"), integer("token_expires_at"),
-       integer("token_expires_in"), integer("refresh_token_expires_at"), integer("token_version"),
-       text("verification_token")});
-  s.add(settings);
+  // "CRM RingCentral Settings" (Single) is declared by src/ringcentral.
 
   s.add(parent("RingCentral CRM Payload", NR::kHash, "",
                {text("payload"), text_default("processing_status", "Pending", true),
@@ -261,6 +253,7 @@ Schema build_standard() {
   add_routing_schema(s);
   add_conversation_schema(s);
   add_telephony_schema(s);
+  add_ringcentral_schema(s);
   return s;
 }
 

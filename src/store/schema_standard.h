@@ -17,6 +17,7 @@ void add_merge_schema(Schema& schema);          // src/merge: phone keys, merge 
 void add_routing_schema(Schema& schema);        // src/routing
 void add_conversation_schema(Schema& schema);   // src/conversations and src/orders
 void add_telephony_schema(Schema& schema);      // src/telephony
+void add_ringcentral_schema(Schema& schema);    // src/ringcentral: CRM RingCentral Settings
 
 /// (doctype, document) pairs every fresh store starts with; names come from naming fields.
 const std::vector<std::pair<std::string, Document>>& standard_records();
