@@ -70,6 +70,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status: int, body: bytes = b"", content_type: str = "application/json",
              headers: Optional[dict] = None) -> None:
+        self.entry["status"] = status  # before the client can read the answer
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -79,7 +80,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body and self.command != "HEAD":
             self.wfile.write(body)
-        self.entry["status"] = status
 
     def send_json(self, status: int, obj, headers: Optional[dict] = None) -> None:
         self.send(status, json.dumps(obj).encode(), "application/json", headers)
@@ -428,6 +428,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = self.state.take_fault(self.url.path, "GET", when="body")
         if fault and fault.get("truncate") is not None:
             # Announce the whole body, send part of it, drop the connection.
+            self.entry["status"] = status
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             for k, v in headers.items():
@@ -437,7 +438,6 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data[:int(fault["truncate"])])
             self.wfile.flush()
             self.close_connection = True
-            self.entry["status"] = status
             return
         self.send(status, data, content_type, headers)
 

@@ -328,6 +328,7 @@ class State:
                 "violations": dict(c["violations"]),
                 "group_requests": dict(c["group_requests"]),
                 "revokes": c["revokes"],
+                "cdn": list(c.get("cdn", [])),
                 "generations": self.generations,
                 "faults_left": [f for f in self.faults if f["count"] > 0],
             }
