@@ -131,7 +131,8 @@ class State:
             return None
 
     def _log_secret(self, *values: str) -> None:
-        if self.config.secrets_log:
+        values = tuple(v for v in values if v)
+        if self.config.secrets_log and values:
             with open(self.config.secrets_log, "a") as out:
                 for v in values:
                     out.write(v + "\n")
@@ -183,6 +184,7 @@ class State:
 
     def grant_code(self, client: str, code: str, redirect_uri: str, verifier: str) -> dict:
         with self.lock:
+            self._log_secret(verifier)
             entry = self.codes.pop(code, None)
             if entry is None or entry["client"] != client:
                 raise TokenError(400, "invalid_grant", "OAU-106", "Invalid authorization code")
