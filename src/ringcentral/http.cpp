@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <mutex>
 
 #include "email/email_internal.h"
@@ -104,6 +105,7 @@ std::map<std::string, std::string> query_params(const std::string& url) {
 struct HttpTransport::Pool {
   std::mutex mutex;
   std::vector<CURL*> idle;
+  std::map<std::string, std::string> pins;  // host:port -> the pin in the shared DNS cache
   CURLSH* share = nullptr;
   std::mutex share_locks[CURL_LOCK_DATA_LAST];
 
@@ -139,6 +141,15 @@ struct HttpTransport::Pool {
     CURL* h = curl_easy_init();
     if (!h) throw HttpError("libcurl easy handle could not be created");
     return h;
+  }
+  bool pinned(const std::string& host_port, const std::string& pin_entry) {
+    std::lock_guard<std::mutex> g(mutex);
+    auto it = pins.find(host_port);
+    return it != pins.end() && it->second == pin_entry;
+  }
+  void installed(const std::string& host_port, const std::string& pin_entry) {
+    std::lock_guard<std::mutex> g(mutex);
+    pins[host_port] = pin_entry;
   }
   void release(CURL* h) {
     std::lock_guard<std::mutex> g(mutex);
@@ -257,13 +268,19 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   }
   if (!req.sink) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   if (req.no_proxy) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+  // The pin ("host:port:address") lives in the shared DNS cache as a permanent entry that
+  // libcurl replaces atomically; it is installed again only when the checked address changes
+  // (and is taken as installed only after a transfer installed it).
+  std::string host_port;
+  bool install = false;
   if (!req.resolve.empty()) {
-    // "host:port:address" (host may be [v6]): drop an earlier pin of host:port first
     std::size_t host_end = req.resolve[0] == '[' ? req.resolve.find(']') + 1 : req.resolve.find(':');
-    std::string host_port = req.resolve.substr(0, req.resolve.find(':', host_end + 1));
-    resolve.add("-" + host_port);
-    resolve.add(req.resolve);
-    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.list);
+    host_port = req.resolve.substr(0, req.resolve.find(':', host_end + 1));
+    install = !pool_->pinned(host_port, req.resolve);
+    if (install) {
+      resolve.add(req.resolve);
+      curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.list);
+    }
   }
   for (const auto& line : req.headers) headers.add(line);
   headers.add("Expect:");
@@ -281,6 +298,7 @@ HttpResponse HttpTransport::perform(const HttpRequest& req) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
 
   CURLcode code = curl_easy_perform(h);
+  if (install) pool_->installed(host_port, req.resolve);
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   res.status = static_cast<int>(status);

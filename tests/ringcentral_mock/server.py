@@ -100,7 +100,8 @@ class Handler(BaseHTTPRequestHandler):
         self.entry = {"t": time.time(), "host": self.server.role, "method": method,  # type: ignore[attr-defined]
                       "path": url.path, "auth": "Authorization" in self.headers,
                       "query_token": "access_token" in self.query, "group": None, "status": None,
-                      "range": self.headers.get("Range"), "gen": None}
+                      "range": self.headers.get("Range"), "gen": None,
+                      "peer": self.client_address[1]}  # the client's port: one per connection
         if url.path.startswith("/__mock__/"):
             return self.control(method, url.path[len("/__mock__/"):])
         self.state.record(self.entry)

@@ -1,6 +1,7 @@
 // The call-log API, secrets at rest and configuration, against the mock.
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "ringcentral/rc_fixture.h"
@@ -31,6 +32,24 @@ TEST_CASE("ringcentral api: the connection test reads extension/~") {
   CHECK(json::parse(c.client->get("/restapi/v1.0/account/~/extension/~"))["id"] == info["id"]);
   CHECK_THROWS_AS(c.client->get("https://elsewhere.example/x"), ValidationError);
   CHECK_THROWS_AS(c.client->get("/restapi/v1.0/x?access_token=1"), ValidationError);
+}
+
+TEST_CASE("ringcentral api: one kept-alive connection serves a thread's requests") {
+  Connected c;
+  for (int i = 0; i < 20; ++i) c.client->test_connection();
+  std::set<int> peers;
+  for (const auto& r : requests(c.m, "/extension/")) peers.insert(r["peer"].get<int>());
+  CHECK(peers.size() == 1);
+  // Several threads: each request takes a pooled handle, so no more connections than threads.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) c.client->test_connection();
+    });
+  for (auto& t : threads) t.join();
+  peers.clear();
+  for (const auto& r : requests(c.m, "/extension/")) peers.insert(r["peer"].get<int>());
+  CHECK(peers.size() <= 5);
 }
 
 TEST_CASE("ringcentral api: the call log pages through navigation.nextPage.uri") {
