@@ -185,12 +185,17 @@ struct Call {
   bool allow_403 = false;  // with allow_404: 403 too
 };
 
-/// What a token-endpoint exchange produced (no throw for 4xx: callers decide).
+/// What one token-endpoint request produced (nothing thrown for HTTP failures: callers
+/// decide). `transient`: worth another attempt after `wait` (408, 429, 5xx, transport).
 struct TokenResult {
   bool ok = false;
   TokenState tokens;
-  int status = 0;
-  ApiError error;
+  int status = 0;       // 0 = no response
+  ApiError error;       // for a transport failure, error.message says what happened
+  bool timed_out = false;
+  bool transient = false;
+  Ms wait{0};
+  bool reauthorize = false;  // set by the refresh: the grant is dead
   bool dead() const;  // invalid_grant / OAU-210 / OAU-211 / OAU-213
 };
 
@@ -215,7 +220,12 @@ struct RingCentralClient::Impl {
   std::mutex refresh_mutex;  // single flight within the process
   std::string access_token();
   std::string renew(const std::string& stale, bool rejected);
+  /// One token-endpoint request (waits for the Auth group first).
   rc::TokenResult post_token(std::vector<std::pair<std::string, std::string>> form);
+  /// Runs `attempt` (one locked transaction with its token requests) until it is not
+  /// transient, at most four times, sleeping between attempts outside any lock.
+  rc::TokenResult token_retries(const std::function<rc::TokenResult()>& attempt);
+  [[noreturn]] void token_failure(const rc::TokenResult& r, const std::string& what);
   rc::TokenState load_tokens();
   void persist_tokens(const rc::TokenState& tokens);
   void clear_tokens();

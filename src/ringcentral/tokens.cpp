@@ -4,6 +4,8 @@
 // is used, a rotation by another worker adopted, a dead grant falling back to JWT once.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/call_logger.h"
 
@@ -139,82 +141,87 @@ TokenResult RingCentralClient::Impl::post_token(std::vector<std::pair<std::strin
   if (opt.client_id.empty())
     throw ValidationError("no RingCentral client id is configured", ErrorCode::kInvalidArgument);
   std::string secret = client_secret();
-  std::vector<std::string> headers{"Content-Type: application/x-www-form-urlencoded",
-                                   "Accept: application/json"};
+  rc::HttpRequest r = prepare("POST", platform_url("/restapi/oauth/token"));
+  r.timeout = std::min(opt.timeout, Ms(30000));  // the cross-process lock is held meanwhile
+  r.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
   if (secret.empty()) {
     form.emplace_back("client_id", opt.client_id);  // a public app: no Basic header at all
   } else {
-    headers.push_back("Authorization: Basic " + rc::base64_encode(opt.client_id + ":" + secret));
+    r.headers.push_back("Authorization: Basic " + rc::base64_encode(opt.client_id + ":" + secret));
   }
-  const std::string url = platform_url("/restapi/oauth/token");
-  const std::string body = rc::form_encode(form);
-  for (int attempt = 0;; ++attempt) {
-    gate("Auth");
-    rc::HttpRequest r = prepare("POST", url);
-    r.headers = headers;
-    r.body = body;
-    rc::HttpResponse res = http.perform(r);
-    std::string group = res.status ? limiter->observe("Auth", res.headers) : std::string("Auth");
-    bool transport = res.status == 0 || res.curl_code != 0;
-    rc::Call described;
-    described.method = "POST";
-    described.url = url;
-    if (transport || res.status == 408 || res.status == 500 || res.status == 502 || res.status == 504) {
-      std::string what = transport ? res.error : "HTTP " + std::to_string(res.status);
-      if (attempt < 3) {
-        log(2, "token endpoint: " + what + "; retrying in " + std::to_string(opt.token_retry_delay.count()) + " ms");
-        pause(opt.token_retry_delay);
-        continue;
-      }
-      if (transport)
-        throw HttpError(redact("POST " + url + ": " + what), 0, "", -1,
-                        res.timed_out ? ErrorCode::kTimeout : ErrorCode::kHttp);
-      fail(described, res);
-    }
-    if (res.status == 429 || res.status == 503) {
-      Ms wait = retry_wait(res, res.status == 429 ? opt.default_retry_after : opt.token_retry_delay);
-      if (res.status == 429) limiter->penalize(group, wait);
-      log(2, "token endpoint: HTTP " + std::to_string(res.status) + "; waiting " + std::to_string(wait.count()) + " ms");
-      if (attempt < 3) {
-        if (res.status == 503) pause(wait);
-        continue;  // a 429 penalty is waited out by the gate
-      }
-      fail(described, res);
-    }
-    TokenResult out;
-    out.status = res.status;
-    if (res.status != 200) {
-      out.error = rc::parse_api_error(res.body);
-      return out;
-    }
-    auto j = nlohmann::json::parse(res.body, nullptr, false);
-    auto str = [&](const char* k) {
-      auto it = j.is_object() ? j.find(k) : j.end();
-      if (it == j.end()) return std::string();
-      return it->is_string() ? it->get<std::string>() : it->is_number() ? it->dump() : std::string();
-    };
-    auto num = [&](const char* k) -> std::int64_t {
-      auto it = j.is_object() ? j.find(k) : j.end();
-      if (it == j.end()) return 0;
-      if (it->is_number()) return it->get<std::int64_t>();
-      if (it->is_string()) return std::atoll(it->get<std::string>().c_str());
-      return 0;
-    };
-    out.tokens.access = str("access_token");
-    if (out.tokens.access.empty()) throw ParseError("the token response has no access_token");
-    out.tokens.refresh = str("refresh_token");
-    std::int64_t now_s = now_seconds();
-    std::int64_t expires_in = num("expires_in");
-    out.tokens.expires_at = now_s + (expires_in > 0 ? expires_in : 3600);
-    std::int64_t refresh_in = num("refresh_token_expires_in");
-    out.tokens.refresh_expires_at = out.tokens.refresh.empty() ? 0 : now_s + (refresh_in > 0 ? refresh_in : 604800);
-    out.tokens.owner_id = str("owner_id");
-    out.tokens.scope = str("scope");
-    out.ok = true;
-    remember_secret(out.tokens.access);
-    remember_secret(out.tokens.refresh);
+  r.body = rc::form_encode(form);
+  rc::HttpResponse res = http.perform(r);
+  std::string group = res.status ? limiter->observe("Auth", res.headers) : std::string("Auth");
+  TokenResult out;
+  out.status = res.status;
+  if (res.status == 0 || res.curl_code != 0) {  // RingCentral's policy: 3 retries 10 s apart
+    out.status = 0;
+    out.transient = true;
+    out.wait = opt.token_retry_delay;
+    out.timed_out = res.timed_out;
+    out.error.message = res.error;
     return out;
   }
+  if (res.status != 200) {
+    out.error = rc::parse_api_error(res.body);
+    if (res.status == 408 || res.status == 500 || res.status == 502 || res.status == 504) {
+      out.transient = true;
+      out.wait = opt.token_retry_delay;
+    } else if (res.status == 429) {  // penalize the group; the Auth gate waits it out
+      limiter->penalize(group, retry_wait(res, opt.default_retry_after));
+      out.transient = true;
+    } else if (res.status == 503) {
+      out.transient = true;
+      out.wait = retry_wait(res, opt.token_retry_delay);
+    }
+    return out;
+  }
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  auto str = [&](const char* k) {
+    auto it = j.is_object() ? j.find(k) : j.end();
+    if (it == j.end()) return std::string();
+    return it->is_string() ? it->get<std::string>() : it->is_number() ? it->dump() : std::string();
+  };
+  auto num = [&](const char* k) -> std::int64_t {
+    auto it = j.is_object() ? j.find(k) : j.end();
+    if (it == j.end()) return 0;
+    if (it->is_number()) return it->get<std::int64_t>();
+    if (it->is_string()) return std::atoll(it->get<std::string>().c_str());
+    return 0;
+  };
+  out.tokens.access = str("access_token");
+  if (out.tokens.access.empty()) throw ParseError("the token response has no access_token");
+  out.tokens.refresh = str("refresh_token");
+  std::int64_t now_s = now_seconds();
+  std::int64_t expires_in = num("expires_in");
+  out.tokens.expires_at = now_s + (expires_in > 0 ? expires_in : 3600);
+  std::int64_t refresh_in = num("refresh_token_expires_in");
+  out.tokens.refresh_expires_at = out.tokens.refresh.empty() ? 0 : now_s + (refresh_in > 0 ? refresh_in : 604800);
+  out.tokens.owner_id = str("owner_id");
+  out.tokens.scope = str("scope");
+  out.ok = true;
+  remember_secret(out.tokens.access);
+  remember_secret(out.tokens.refresh);
+  return out;
+}
+
+TokenResult RingCentralClient::Impl::token_retries(const std::function<TokenResult()>& attempt) {
+  for (int i = 0;; ++i) {
+    gate("Auth");  // outside any transaction: a penalty never holds the lock
+    TokenResult r = attempt();
+    if (!r.transient || i >= 3) return r;
+    log(2, "token endpoint: " + (r.status ? "HTTP " + std::to_string(r.status) : r.error.message) +
+               "; trying again in " + std::to_string(r.wait.count()) + " ms");
+    pause(r.wait);
+  }
+}
+
+void RingCentralClient::Impl::token_failure(const TokenResult& r, const std::string& what) {
+  if (r.status == 0)
+    throw HttpError(redact("RingCentral's token endpoint: " + r.error.message), 0, "", -1,
+                    r.timed_out ? ErrorCode::kTimeout : ErrorCode::kHttp);
+  throw HttpError(redact("RingCentral refused to " + what + ": " + error_text(r)), r.status, r.error.code,
+                  -1, r.status == 400 || r.status == 401 ? ErrorCode::kAuth : ErrorCode::kHttp);
 }
 
 // ---- refresh --------------------------------------------------------------------------------
@@ -229,73 +236,80 @@ std::string RingCentralClient::Impl::access_token() {
   return renew(stale, false);
 }
 
-std::string RingCentralClient::Impl::renew(const std::string& stale_in, bool rejected) {
+std::string RingCentralClient::Impl::renew(const std::string& stale, bool rejected) {
   std::lock_guard<std::mutex> single(refresh_mutex);
-  std::string stale = stale_in;
   {
     std::lock_guard<std::mutex> g(cache_mutex);
     if (!cache.access.empty() && cache.access != stale && fresh(cache)) return cache.access;
   }
+  std::string dead_refresh, why;  // a refresh token RingCentral already refused
   bool jwt_tried = false;
-  for (int round = 0; round < 3; ++round) {
+  TokenResult r = token_retries([&]() -> TokenResult {
     Transaction tx(*store);
     lock_oauth(*store);
     TokenState st = load_tokens();
-    if (fresh(st) && !(rejected && st.access == stale)) {
+    TokenResult done;
+    done.ok = true;
+    if (fresh(st) && !(rejected && st.access == stale)) {  // another worker refreshed already
       tx.commit();
       if (st.access != stale && !stale.empty()) log(0, "using the access token another worker stored");
-      set_cache(st);
-      return st.access;
+      done.tokens = st;
+      return done;
     }
-    std::string why = st.has_any() ? "the refresh token has expired" : "RingCentral is not connected";
-    bool refresh_alive = !st.refresh.empty() && (st.refresh_expires_at == 0 || now_seconds() < st.refresh_expires_at);
-    if (refresh_alive) {
-      TokenResult r = post_token({{"grant_type", "refresh_token"}, {"refresh_token", st.refresh}});
-      if (r.ok) {
-        persist_tokens(r.tokens);  // durable before anyone uses the new access token
+    why = st.has_any() ? "the refresh token has expired" : "RingCentral is not connected";
+    for (int spin = 0; spin < 2; ++spin) {
+      bool alive = !st.refresh.empty() && st.refresh != dead_refresh &&
+                   (st.refresh_expires_at == 0 || now_seconds() < st.refresh_expires_at);
+      if (!alive) break;
+      TokenResult t = post_token({{"grant_type", "refresh_token"}, {"refresh_token", st.refresh}});
+      if (t.ok) {
+        persist_tokens(t.tokens);  // durable before anyone uses the new access token
         tx.commit();
-        set_cache(r.tokens);
-        log(1, "refreshed the RingCentral access token (expires at " + std::to_string(r.tokens.expires_at) + ")");
-        return r.tokens.access;
+        log(1, "refreshed the RingCentral access token (expires at " + std::to_string(t.tokens.expires_at) + ")");
+        return t;
       }
-      if (!r.dead()) {
-        throw HttpError(redact("RingCentral refused to refresh the token: " + error_text(r)), r.status,
-                        r.error.code, -1, r.status == 400 || r.status == 401 ? ErrorCode::kAuth : ErrorCode::kHttp);
-      }
+      if (!t.dead()) return t;  // transient: tried again outside the lock; else an error
+      dead_refresh = st.refresh;
       // Someone rotated the pair without waiting for our lock: adopt what is stored now.
       TokenState again = load_tokens();
-      if (!again.refresh.empty() && again.refresh != st.refresh) {
-        tx.commit();
-        log(1, "the refresh token was already rotated by another worker; adopting the stored pair");
-        set_cache(again);
-        if (fresh(again)) return again.access;
-        stale = again.access;
-        rejected = false;
-        continue;  // refresh with the adopted refresh token
+      if (again.refresh.empty() || again.refresh == st.refresh) {
+        why = "RingCentral rejected the stored refresh token (" + error_text(t) + ")";
+        log(2, why);
+        break;
       }
-      why = "RingCentral rejected the stored refresh token (" + error_text(r) + ")";
-      log(2, why);
+      log(1, "the refresh token was already rotated by another worker; adopting the stored pair");
+      if (fresh(again)) {
+        tx.commit();
+        done.tokens = again;
+        return done;
+      }
+      st = again;  // and refresh with the adopted refresh token
     }
     // The grant is dead: one JWT attempt when a JWT is configured, else a new sign-in.
     std::string credential = jwt();
     if (!credential.empty() && !jwt_tried) {
-      jwt_tried = true;
-      TokenResult r = post_token({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
+      TokenResult j = post_token({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
                                   {"assertion", credential}});
-      if (r.ok) {
-        persist_tokens(r.tokens);
+      if (j.transient) return j;
+      jwt_tried = true;
+      if (j.ok) {
+        persist_tokens(j.tokens);
         tx.commit();
-        set_cache(r.tokens);
         log(1, "signed in to RingCentral again with the configured JWT");
-        return r.tokens.access;
+        return j;
       }
-      why += "; the JWT grant failed too (" + error_text(r) + ")";
+      why += "; the JWT grant failed too (" + error_text(j) + ")";
     }
     if (st.has_any()) clear_tokens();  // dead for certain: later calls fail fast, without a POST
     tx.commit();
-    reauthorize(why);
-  }
-  reauthorize("RingCentral kept rotating the refresh token under us");
+    TokenResult dead;
+    dead.reauthorize = true;
+    return dead;
+  });
+  if (r.reauthorize) reauthorize(why);
+  if (!r.ok) token_failure(r, "refresh the token");
+  set_cache(r.tokens);
+  return r.tokens.access;
 }
 
 // ---- authorization --------------------------------------------------------------------------
@@ -326,27 +340,30 @@ void RingCentralClient::exchange_code(const std::string& code, const std::string
   d.remember_secret(code);
   if (code.empty()) throw ValidationError("the authorization code is empty", ErrorCode::kInvalidArgument);
   std::lock_guard<std::mutex> single(d.refresh_mutex);
-  Transaction tx(*d.store);
-  lock_oauth(*d.store);
-  auto doc = d.store->get(kSettings, kSettings);
-  std::string expected = doc ? doc->text("oauth_state") : std::string();
-  if (expected.empty()) throw AuthError("no RingCentral sign-in is pending: get an authorization URL first");
-  if (!secret_matches(state, expected))
-    throw AuthError("the state in the redirect does not match the pending RingCentral sign-in");
-  if (d.now_seconds() - doc->integer("oauth_started_at") > kPendingLoginSeconds)
-    throw AuthError("the pending RingCentral sign-in is older than 10 minutes; start again");
-  std::string verifier = d.open("oauth_code_verifier", doc->text("oauth_code_verifier"));
-  TokenResult r = d.post_token({{"grant_type", "authorization_code"},
-                                {"code", code},
-                                {"redirect_uri", d.opt.redirect_uri},
-                                {"code_verifier", verifier}});
-  if (!r.ok)
-    throw HttpError(d.redact("RingCentral refused the authorization code: " + error_text(r)), r.status,
-                    r.error.code, -1, ErrorCode::kAuth);
-  d.persist_tokens(r.tokens);
-  d.write_settings(Document{{"oauth_state", Value("")}, {"oauth_code_verifier", Value("")},
-                            {"oauth_started_at", Value(std::int64_t(0))}});
-  tx.commit();
+  TokenResult r = d.token_retries([&] {
+    Transaction tx(*d.store);
+    lock_oauth(*d.store);
+    auto doc = d.store->get(kSettings, kSettings);
+    std::string expected = doc ? doc->text("oauth_state") : std::string();
+    if (expected.empty()) throw AuthError("no RingCentral sign-in is pending: get an authorization URL first");
+    if (!secret_matches(state, expected))
+      throw AuthError("the state in the redirect does not match the pending RingCentral sign-in");
+    if (d.now_seconds() - doc->integer("oauth_started_at") > kPendingLoginSeconds)
+      throw AuthError("the pending RingCentral sign-in is older than 10 minutes; start again");
+    std::string verifier = d.open("oauth_code_verifier", doc->text("oauth_code_verifier"));
+    TokenResult t = d.post_token({{"grant_type", "authorization_code"},
+                                  {"code", code},
+                                  {"redirect_uri", d.opt.redirect_uri},
+                                  {"code_verifier", verifier}});
+    if (t.ok) {
+      d.persist_tokens(t.tokens);
+      d.write_settings(Document{{"oauth_state", Value("")}, {"oauth_code_verifier", Value("")},
+                                {"oauth_started_at", Value(std::int64_t(0))}});
+      tx.commit();
+    }
+    return t;
+  });
+  if (!r.ok) d.token_failure(r, "accept the authorization code");
   d.set_cache(r.tokens);
   d.log(1, "signed in to RingCentral (authorization code) as owner " + r.tokens.owner_id);
 }
@@ -365,18 +382,21 @@ void RingCentralClient::login_jwt(const std::string& jwt) {
   Impl& d = *impl_;
   d.remember_secret(jwt);
   std::lock_guard<std::mutex> single(d.refresh_mutex);
-  Transaction tx(*d.store);
-  lock_oauth(*d.store);
   std::string credential = jwt.empty() ? d.jwt() : jwt;
   if (credential.empty()) throw ValidationError("no JWT credential is configured", ErrorCode::kInvalidArgument);
-  TokenResult r = d.post_token({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
-                                {"assertion", credential}});
-  if (!r.ok)
-    throw HttpError(d.redact("RingCentral refused the JWT: " + error_text(r)), r.status, r.error.code, -1,
-                    ErrorCode::kAuth);
-  d.persist_tokens(r.tokens);
-  if (!jwt.empty()) d.write_settings(Document{{"jwt_credential", Value(d.seal("jwt_credential", jwt))}});
-  tx.commit();
+  TokenResult r = d.token_retries([&] {
+    Transaction tx(*d.store);
+    lock_oauth(*d.store);
+    TokenResult t = d.post_token({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
+                                  {"assertion", credential}});
+    if (t.ok) {
+      d.persist_tokens(t.tokens);
+      if (!jwt.empty()) d.write_settings(Document{{"jwt_credential", Value(d.seal("jwt_credential", jwt))}});
+      tx.commit();
+    }
+    return t;
+  });
+  if (!r.ok) d.token_failure(r, "accept the JWT");
   d.set_cache(r.tokens);
   d.log(1, "signed in to RingCentral (JWT) as owner " + r.tokens.owner_id);
 }

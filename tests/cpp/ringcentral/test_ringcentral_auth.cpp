@@ -365,3 +365,24 @@ TEST_CASE("ringcentral auth 10: revoke swallows errors and clears the stored tok
   // RingCentral killed the session too: the old token is refused there.
   CHECK_FALSE(client.status().connected);
 }
+
+TEST_CASE("ringcentral auth: no store lock is held while a token request waits to be retried") {
+  auto& m = mock();
+  test_support::TempDir dir;
+  std::string path = dir.file("shared.sqlite");
+  std::shared_ptr<Store> store = make_sqlite_store(path);
+  auto o = options(m);
+  o.token_retry_delay = Ms(1000);  // real time here
+  RingCentralClient client(store, o);
+  m.fault({{"match", "/restapi/oauth/token"}, {"status", 500}});
+  std::thread t([&] { client.login_jwt(kJwt); });
+  std::this_thread::sleep_for(Ms(400));  // the client is waiting to try again
+  SqliteOptions so;
+  so.path = path;
+  so.busy_timeout_ms = 300;  // far shorter than the retry delay
+  auto other = make_sqlite_store(so);
+  CHECK_NOTHROW(other->insert("CRM Lead", {{"first_name", "Ann"}}));
+  t.join();
+  CHECK(token_posts(m) == 2);
+  CHECK(client.status().connected);
+}
