@@ -153,7 +153,7 @@ TEST_CASE("ringcentral secrets: AES-256-GCM at rest, bound to the field, under a
   auto other = make_aes_gcm_codec(std::string(32, '\x08'));
   CHECK_THROWS_AS(other->open("refresh_token", sealed), AuthError);
   std::string tampered = sealed;
-  tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
+  tampered[7 + 20] = tampered[7 + 20] == 'A' ? 'B' : 'A';  // inside the ciphertext (after "enc:v1:")
   CHECK_THROWS_AS(codec->open("refresh_token", tampered), AuthError);
   CHECK(codec->open("refresh_token", "plain-legacy-token") == "plain-legacy-token");
   CHECK_THROWS_AS(make_aes_gcm_codec("short"), ValidationError);
