@@ -23,9 +23,9 @@ namespace switchboard {
 /// threads start using libcurl; every RingCentralClient calls it too. Thread-safe.
 SWITCHBOARD_EXPORT void init_network();
 
-/// How secrets (client secret, tokens, JWT, PKCE verifier) are kept in the settings document.
-/// Implementations must be thread-safe; a Frappe site can implement it with Password fields
-/// (seal stores the value through Frappe and returns a placeholder, open reads it back).
+/// Thread-safe (implementations must be). How secrets (client secret, tokens, JWT, PKCE
+/// verifier) are kept in the settings document; a Frappe site can implement it with Password
+/// fields (seal stores the value through Frappe and returns a placeholder, open reads it back).
 class SWITCHBOARD_EXPORT SecretCodec {
  public:
   virtual ~SecretCodec();
@@ -134,7 +134,7 @@ struct RecordingDownload {
   int redirects = 0, resumed = 0;
 };
 
-/// The RingCentral REST client. Thread-safe: calls may come from any number of threads and
+/// Thread-safe. The RingCentral REST client: calls may come from any number of threads and
 /// processes sharing one store; one refresh happens per token expiry among all of them.
 /// Failures throw HttpError (status, api_code, retry_after), AuthError (code auth or
 /// reauthorization_required) or ValidationError (a refused URL or bad argument).

@@ -44,7 +44,7 @@ std::string resolve_location(const std::string& base, const std::string& locatio
   return out;
 }
 
-/// The partial file: created private (0600), removed unless committed.
+/// One thread at a time. The partial file: created private (0600), removed unless committed.
 class PartFile {
  public:
   explicit PartFile(std::string path) : path_(std::move(path)) {

@@ -60,8 +60,8 @@ struct HttpResponse {
   bool partial = false;      ///< the connection closed before the announced body ended
 };
 
-/// libcurl easy handles, pooled: a handle is used by one thread at a time and keeps its
-/// connections alive between requests; DNS and TLS sessions are shared. Thread-safe.
+/// Thread-safe. libcurl easy handles, pooled: a handle is used by one thread at a time and
+/// keeps its connections alive between requests; DNS and TLS sessions are shared.
 class HttpTransport {
  public:
   HttpTransport();
@@ -97,7 +97,7 @@ std::string strip_query(const std::string& url);
 /// link-local, CGNAT, documentation, multicast, reserved, unspecified, mapped private ...).
 bool is_global_address(const std::string& address);
 
-/// Decides which URLs may be fetched and pins the address that was checked. Thread-safe.
+/// Thread-safe. Decides which URLs may be fetched and pins the address that was checked.
 class NetPolicy {
  public:
   explicit NetPolicy(std::vector<std::string> allowed_origins);
@@ -120,8 +120,8 @@ std::string canonical_group(std::string_view name);
 /// absent or unparsable. Negative dates count as 0.
 std::optional<Ms> parse_retry_after(std::string_view value, TimePoint now);
 
-/// Per-group state: limits seen in headers, and pauses (penalties after 429, Remaining 0 for a
-/// window). Thread-safe. The clock is the client's.
+/// Thread-safe. Per-group state: limits seen in headers, and pauses (penalties after 429,
+/// Remaining 0 for a window). The clock is the client's.
 class RateLimiter {
  public:
   explicit RateLimiter(Clock clock);
@@ -203,6 +203,7 @@ struct TokenResult {
 
 namespace switchboard {
 
+/// Thread-safe. The client's state; its methods live in client.cpp, tokens.cpp and recordings.cpp.
 struct RingCentralClient::Impl {
   Impl(std::shared_ptr<Store> store, RingCentralOptions options);
 

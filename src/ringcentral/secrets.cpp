@@ -67,8 +67,8 @@ struct Ctx {
   ~Ctx() { EVP_CIPHER_CTX_free(c); }
 };
 
-/// AES-256-GCM; the field name is additional authenticated data, so a value moved to
-/// another field does not decrypt.
+/// Thread-safe. AES-256-GCM; the field name is additional authenticated data, so a value
+/// moved to another field does not decrypt.
 class AesGcmCodec final : public SecretCodec {
  public:
   explicit AesGcmCodec(std::string key) : key_(std::move(key)) {}

@@ -24,7 +24,8 @@ namespace ringcentral_mock {
 
 using json = nlohmann::json;
 
-/// The mock as a child process; it exits when our end of its stdin closes.
+/// One thread at a time. The mock as a child process; it exits when our end of its stdin
+/// closes.
 class MockProcess {
  public:
   MockProcess() {
