@@ -83,7 +83,12 @@ void init_errors(py::module_& m) {
                                                                  : py::object(py::int_(e.position()));
       });
     } catch (const HttpError& e) {
-      raise(k.http, e, [&](py::object& inst) { inst.attr("status") = py::int_(e.status()); });
+      raise(k.http, e, [&](py::object& inst) {
+        inst.attr("status") = py::int_(e.status());
+        inst.attr("api_code") = py::str(e.api_code());
+        inst.attr("retry_after") = e.retry_after() < 0 ? py::object(py::none())
+                                                       : py::object(py::float_(e.retry_after()));
+      });
     } catch (const AuthError& e) {
       raise(k.auth, e);
     } catch (const Error& e) {
@@ -104,7 +109,7 @@ void rethrow_as_cpp(py::error_already_set& e, const std::string& where) {
   if (e.matches(k.not_found)) throw NotFound(message, code_of(ErrorCode::kNotFound));
   if (e.matches(k.not_supported)) throw NotSupported(message);
   if (e.matches(k.parse)) throw ParseError(message);
-  if (e.matches(k.auth)) throw AuthError(message);
+  if (e.matches(k.auth)) throw AuthError(message, code_of(ErrorCode::kAuth));
   if (e.matches(k.http)) throw HttpError(message, 0, code_of(ErrorCode::kHttp));
   if (e.matches(k.store)) throw StoreError(code_of(ErrorCode::kBackend), message);
   if (e.matches(k.error)) throw Error(code_of(ErrorCode::kInternal), message);

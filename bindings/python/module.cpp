@@ -10,6 +10,7 @@ void init_phone(pybind11::module_& m);
 void init_email(pybind11::module_& m);
 void init_conversations(pybind11::module_& m);
 void init_telephony(pybind11::module_& m);
+void init_ringcentral(pybind11::module_& m);
 }  // namespace switchboard::python
 
 PYBIND11_MODULE(_core, m) {
@@ -21,4 +22,5 @@ PYBIND11_MODULE(_core, m) {
   switchboard::python::init_email(m);
   switchboard::python::init_conversations(m);
   switchboard::python::init_telephony(m);
+  switchboard::python::init_ringcentral(m);
 }

@@ -106,6 +106,7 @@ void init_telephony(py::module_& m) {
       "Parses a Pabbly relay body, a RingCentral call-log record or a telephony-session "
       "notification (bytes or str). Raises ParseError (with .position) on bad input.");
   m.def("recording_url", &recording_url, py::arg("recording_id"), py::arg("account_id") = "~",
+        py::arg("media_server") = "https://media.ringcentral.com",
         "The recording's content URL on RingCentral's media host.");
   m.def("extract_recording_id", &extract_recording_id, py::arg("url"),
         "The recording id inside any RingCentral recording URL form, or None.");

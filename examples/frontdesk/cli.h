@@ -56,6 +56,7 @@ void add_phone_commands(CLI::App& app, Context& ctx, Runner& run);         // cm
 void add_routing_commands(CLI::App& app, Context& ctx, Runner& run);       // cmd_route.cpp
 void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run);  // cmd_conversations.cpp
 void add_call_commands(CLI::App& app, Context& ctx, Runner& run);          // cmd_calls.cpp
+void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run);   // cmd_ringcentral.cpp
 
 /// Sections of `frontdesk demo`, in order, each printing what it did.
 void demo_phones(Context& ctx);

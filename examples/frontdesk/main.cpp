@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_routing_commands(app, ctx, run);
   add_conversation_commands(app, ctx, run);
   add_call_commands(app, ctx, run);
+  add_ringcentral_commands(app, ctx, run);
 
   try {
     app.parse(argc, argv);

@@ -32,6 +32,9 @@ enum class ErrorCode {
   kHttp,             ///< "http": an HTTP exchange failed
   kTimeout,          ///< "timeout": an operation ran out of time
   kAuth,             ///< "auth": authentication or signature check failed
+  /// "reauthorization_required": the stored grant is dead (refresh token expired or revoked,
+  /// no JWT to fall back on); a person must sign in again
+  kReauthorizationRequired,
   kInternal,         ///< "internal": a bug in switchboard
 };
 
@@ -83,20 +86,31 @@ class SWITCHBOARD_EXPORT ParseError : public Error {
   std::size_t position_;
 };
 
-/// An HTTP exchange failed in a way the caller asked to be raised.
+/// An HTTP exchange failed in a way the caller asked to be raised. `status` is the HTTP status
+/// (0 when no response arrived: timeout, refused connection, TLS failure).
 class SWITCHBOARD_EXPORT HttpError : public Error {
  public:
   HttpError(const std::string& message, int status = 0, ErrorCode code = ErrorCode::kHttp);
+  /// An error the server reported: `api_code` is its machine-readable code (RingCentral's
+  /// "CMN-301", "OAU-213", or OAuth's "invalid_grant"; "" when none), `retry_after_seconds` how
+  /// long it asked the client to wait (negative when it did not say).
+  HttpError(const std::string& message, int status, std::string api_code,
+            double retry_after_seconds, ErrorCode code = ErrorCode::kHttp);
   int status() const noexcept { return status_; }
+  const std::string& api_code() const noexcept { return api_code_; }
+  double retry_after() const noexcept { return retry_after_; }
 
  private:
   int status_;
+  std::string api_code_;
+  double retry_after_ = -1;
 };
 
-/// Credentials, tokens or signatures were missing or wrong.
+/// Credentials, tokens or signatures were missing or wrong. Code kAuth, or
+/// kReauthorizationRequired when only a new sign-in can help.
 class SWITCHBOARD_EXPORT AuthError : public Error {
  public:
-  explicit AuthError(const std::string& message);
+  explicit AuthError(const std::string& message, ErrorCode code = ErrorCode::kAuth);
 };
 
 }  // namespace switchboard

@@ -13,6 +13,7 @@
 #include "switchboard/orders.h"
 #include "switchboard/phone.h"
 #include "switchboard/query.h"
+#include "switchboard/ringcentral.h"
 #include "switchboard/routing.h"
 #include "switchboard/schema.h"
 #include "switchboard/site.h"

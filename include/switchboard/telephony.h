@@ -69,10 +69,12 @@ SWITCHBOARD_EXPORT CallEvent parse_call_event(std::string_view body);
 // ---- recordings and transcripts ----------------------------------------------------------
 
 /// The recording's content URL on RingCentral's media host:
-/// https://media.ringcentral.com/restapi/v1.0/account/<account>/recording/<id>/content.
-/// Throws ValidationError for an empty id or one with characters other than [A-Za-z0-9_-].
-SWITCHBOARD_EXPORT std::string recording_url(std::string_view recording_id,
-                                             std::string_view account_id = "~");
+/// <media_server>/restapi/v1.0/account/<account>/recording/<id>/content (the sandbox's media
+/// host is https://media.devtest.ringcentral.com). Throws ValidationError for an empty id or
+/// one with characters other than [A-Za-z0-9_-].
+SWITCHBOARD_EXPORT std::string recording_url(
+    std::string_view recording_id, std::string_view account_id = "~",
+    std::string_view media_server = "https://media.ringcentral.com");
 
 /// The recording id inside any RingCentral recording URL form (platform or media host,
 /// with or without /content, port, query or fragment, `recordingId=` query), or nullopt.

@@ -1,5 +1,7 @@
 #include "switchboard/error.h"
 
+#include <utility>
+
 namespace switchboard {
 
 const char* error_code_name(ErrorCode code) noexcept {
@@ -22,6 +24,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::kHttp: return "http";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kAuth: return "auth";
+    case ErrorCode::kReauthorizationRequired: return "reauthorization_required";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";
@@ -46,6 +49,13 @@ ParseError::ParseError(const std::string& message, std::size_t position)
 HttpError::HttpError(const std::string& message, int status, ErrorCode code)
     : Error(code, message), status_(status) {}
 
-AuthError::AuthError(const std::string& message) : Error(ErrorCode::kAuth, message) {}
+HttpError::HttpError(const std::string& message, int status, std::string api_code,
+                     double retry_after_seconds, ErrorCode code)
+    : Error(code, message),
+      status_(status),
+      api_code_(std::move(api_code)),
+      retry_after_(retry_after_seconds) {}
+
+AuthError::AuthError(const std::string& message, ErrorCode code) : Error(code, message) {}
 
 }  // namespace switchboard

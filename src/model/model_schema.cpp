@@ -193,16 +193,6 @@ Schema frappe_schema() {
   crm_call.tables = {{"links", "Dynamic Link"}};
   s.add(crm_call);
 
-  auto settings = parent(
-      "CRM RingCentral Settings", NR::kSingle, "",
-      {text("client_id"), text("client_secret"),
-       text_default("server_url", "https://platform.ringcentral.com"),
-       text_default("environment", "Production"), text("company_phone_number"),
-       text("access_token"), text("refresh_token"), integer("token_expires_at"),
-       integer("token_expires_in"), integer("refresh_token_expires_at"), integer("token_version"),
-       text("verification_token")});
-  s.add(settings);
-
   s.add(parent("RingCentral CRM Payload", NR::kHash, "",
                {text("payload"), text_default("processing_status", "Pending", true),
                 text("error_message"), text("event_id", true)}));

@@ -25,14 +25,16 @@ bool valid_id(std::string_view id) {
 
 }  // namespace
 
-std::string recording_url(std::string_view recording_id, std::string_view account_id) {
+std::string recording_url(std::string_view recording_id, std::string_view account_id,
+                          std::string_view media_server) {
   if (!valid_id(recording_id))
     throw ValidationError("'" + std::string(recording_id) + "' is not a RingCentral recording id",
                           ErrorCode::kInvalidArgument);
   if (account_id != "~" && !valid_id(account_id))
     throw ValidationError("'" + std::string(account_id) + "' is not a RingCentral account id",
                           ErrorCode::kInvalidArgument);
-  return "https://media.ringcentral.com/restapi/v1.0/account/" + std::string(account_id) +
+  while (!media_server.empty() && media_server.back() == '/') media_server.remove_suffix(1);
+  return std::string(media_server) + "/restapi/v1.0/account/" + std::string(account_id) +
          "/recording/" + std::string(recording_id) + "/content";
 }
 

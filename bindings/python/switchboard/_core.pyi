@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SecretCodec', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
 class Store:
     """
     Frappe-shaped document storage with Frappe's filters and nestable transactions.
@@ -827,11 +827,84 @@ class WebhookHandler:
         ...
     def handle(self, headers: collections.abc.Mapping[str, str], body: typing.Any) -> tuple[int, dict[str, str], bytes]:
         ...
+class SecretCodec:
+    """
+    How the RingCentral client keeps secrets (client secret, tokens, JWT) in the settings
+    document. Subclass it (call SecretCodec.__init__(self)) and implement
+    ``seal(field, plaintext) -> str`` (what to store) and ``open(field, stored) -> str``; a Frappe
+    site can keep the values in Password fields this way. Methods may be called from any thread.
+    """
+    def __init__(self) -> None:
+        ...
+    def open(self, field: str, stored: str) -> str:
+        ...
+    def seal(self, field: str, plaintext: str) -> str:
+        ...
+class RingCentralClient(TranscriptSource):
+    """
+    RingCentral's REST API: OAuth (code + PKCE, JWT) with a refresh that never loses the session
+    across threads and processes sharing the store, throttling groups obeyed, the call log,
+    recordings streamed from the media host, ACE transcripts (it is a TranscriptSource).
+    Durations are in seconds. Raises HttpError (status, api_code, retry_after), AuthError (code
+    "auth" or "reauthorization_required") or ValidationError (a refused URL).
+    """
+    def __init__(self, store: Store, *, client_id: str = '', client_secret: str = '', server: str = '', media_server: str = '', redirect_uri: str = '', jwt: str = '', allowed_origins: collections.abc.Sequence[str] = [], codec: SecretCodec = None, key_file: str = '', ca_file: str = '', refresh_margin: typing.SupportsFloat | typing.SupportsIndex = 60.0, connect_timeout: typing.SupportsFloat | typing.SupportsIndex = 10.0, timeout: typing.SupportsFloat | typing.SupportsIndex = 60.0, default_retry_after: typing.SupportsFloat | typing.SupportsIndex = 60.0, max_retry_after: typing.SupportsFloat | typing.SupportsIndex = 600.0, max_wait: typing.SupportsFloat | typing.SupportsIndex = 300.0, max_retries: typing.SupportsInt | typing.SupportsIndex = 5, backoff_base: typing.SupportsFloat | typing.SupportsIndex = 2.0, backoff_cap: typing.SupportsFloat | typing.SupportsIndex = 60.0, token_retry_delay: typing.SupportsFloat | typing.SupportsIndex = 10.0, unavailable_ttl: typing.SupportsFloat | typing.SupportsIndex = 3600.0, clock: typing.Any = None, sleep: typing.Any = None, log: typing.Any = None) -> None:
+        ...
+    def authorization_url(self) -> str:
+        """
+        The URL to send a person to (state and PKCE verifier are stored).
+        """
+    def call_log(self, *, extension: str = '', date_from: str = '', date_to: str = '', view: str = 'Simple', telephony_session_id: str = '', per_page: typing.SupportsInt | typing.SupportsIndex = 250, max_pages: typing.SupportsInt | typing.SupportsIndex = 0, params: collections.abc.Sequence[tuple[str, str]] = []) -> list:
+        """
+        Every call-log record the query matches (dicts), following navigation.nextPage.uri.
+        """
+    def call_log_record(self, id: str, extension: str = '') -> typing.Any:
+        ...
+    def complete_login(self, redirect_url: str) -> None:
+        """
+        exchange_code with the code and state of a pasted redirect URL.
+        """
+    def download_recording(self, id_or_content_uri: str, path: str) -> dict:
+        ...
+    def exchange_code(self, code: str, state: str) -> None:
+        ...
+    def fetch_insights(self, recording_id: str, telephony_session_id: str = '') -> str | None:
+        """
+        ACE insights JSON (str) of a recording or session, or None (403/404).
+        """
+    def find_call_log(self, telephony_session_id: str, date_from: str = '') -> typing.Any:
+        ...
+    def get(self, path: str, query: collections.abc.Sequence[tuple[str, str]] = [], group: str = 'Light') -> typing.Any:
+        ...
+    def login_jwt(self, jwt: str = '') -> None:
+        ...
+    def rate_limits(self) -> list:
+        ...
+    def recording_content_url(self, id_or_content_uri: str) -> str:
+        ...
+    def recording_metadata(self, recording_id: str) -> typing.Any:
+        ...
+    def revoke(self) -> None:
+        """
+        Revokes the session (errors ignored) and clears the stored tokens.
+        """
+    def save_configuration(self) -> None:
+        """
+        Saves client id, secret, JWT, server URLs and redirect URI (secrets sealed).
+        """
+    def status(self) -> dict:
+        ...
+    def test_connection(self) -> typing.Any:
+        ...
 def _get_from_cpp_thread(store: Store, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
     ...
 def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.SupportsIndex) -> None:
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
+    """
+def aes_gcm_codec(key: bytes) -> SecretCodec:
+    """
+    AES-256-GCM under a 32-byte key (bytes).
     """
 def aggregate_production_status(statuses: collections.abc.Sequence[str | None]) -> str:
     """
@@ -880,6 +953,10 @@ def format_transcript(insights_json: typing.Any) -> str:
 def get_or_create_transcript(store: Store, doctype: str, call_log: str, source: TranscriptSource) -> dict:
     """
     The cached transcript ({'success', 'transcript', 'cached'}), fetched and stored when absent.
+    """
+def init_network() -> None:
+    """
+    Initializes libcurl once for the process (the client does it too).
     """
 def keyed_doctypes() -> list[str]:
     """
@@ -945,7 +1022,7 @@ def process_crm_payload(logger: CallLogger, name: str) -> dict:
     """
     Processes a queued 'RingCentral CRM Payload'; a missing one is a logged no-op.
     """
-def recording_url(recording_id: str, account_id: str = '~') -> str:
+def recording_url(recording_id: str, account_id: str = '~', media_server: str = 'https://media.ringcentral.com') -> str:
     """
     The recording's content URL on RingCentral's media host.
     """
@@ -956,6 +1033,10 @@ def refresh_transcript(store: Store, doctype: str, call_log: str, source: Transc
 def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
+    """
+def secret_codec_from_environment(key_file: str = '') -> SecretCodec:
+    """
+    The AES-256-GCM codec keyed from $SWITCHBOARD_SECRET_KEY (base64 of 32 bytes), else the key file (argument or $SWITCHBOARD_SECRET_KEY_FILE); None when none is set.
     """
 def secret_matches(presented: str, expected: str) -> bool:
     """

@@ -54,14 +54,19 @@ class ParseError(Error, ValueError):
 
 
 class HttpError(Error):
-    """An HTTP exchange failed; ``status`` is the HTTP status (0 when none was received)."""
+    """An HTTP exchange failed; ``status`` is the HTTP status (0 when none was received),
+    ``api_code`` the server's error code ("CMN-301", "OAU-213", "invalid_grant"; "" when
+    none), ``retry_after`` the seconds it asked to wait (None when it did not say)."""
 
     code = "http"
     status: int = 0
+    api_code: str = ""
+    retry_after: Optional[float] = None
 
 
 class AuthError(Error):
-    """Credentials, tokens or signatures were missing or wrong."""
+    """Credentials, tokens or signatures were missing or wrong. ``code`` is "auth", or
+    "reauthorization_required" when only a new sign-in can help."""
 
     code = "auth"
 

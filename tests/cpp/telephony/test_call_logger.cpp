@@ -347,8 +347,10 @@ TEST_CASE("webhook: secrets are required when configured, compared in constant t
 }
 
 TEST_CASE("webhook: check_headers decides from the headers alone, as handle() does") {
-  auto watched = std::make_shared<Untouchable>(fresh_store());
-  auto logger = std::make_shared<CallLogger>(watched);
+  auto inner = fresh_store();
+  auto watched = std::make_shared<Untouchable>(inner);
+  auto logger =
+      std::make_shared<CallLogger>(std::make_shared<Store>(watched, inner->schema_ptr()));
   WebhookHandler handler(logger, WebhookOptions{"rc-token", "relay-secret", true});
   int before = watched->touches;
   auto handshake = handler.check_headers({{"Validation-Token", "abc"}});
