@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
 
   // GMime parsing of the sample mailbox, repeated.
   std::vector<std::string> raws;
-  fs::path mailbox = fs::path(__FILE__).parent_path().parent_path() / "tests" / "data" / "routing" / "mailbox";
+  fs::path mailbox = fs::path(SWITCHBOARD_SOURCE_DIR) / "tests" / "data" / "routing" / "mailbox";
   if (fs::is_directory(mailbox))
     for (const auto& entry : fs::directory_iterator(mailbox)) raws.push_back(read_file(entry.path()));
   int parsed = 0;

@@ -16,8 +16,7 @@ struct Case {
 };
 
 inline std::string data_dir() {
-  std::string here = __FILE__;  // tests/cpp/phone/phone_cases.h
-  return here.substr(0, here.rfind("/cpp/")) + "/data/phone/";
+  return std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/data/phone/";
 }
 
 inline std::vector<Case> load() {

@@ -18,7 +18,7 @@ namespace routing_test {
 
 /// tests/data/routing, found from this header's own path (no build-system variable needed).
 inline std::filesystem::path data_dir() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data" / "routing";
+  return std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "tests" / "data" / "routing";
 }
 
 inline std::string read_file(const std::filesystem::path& p) {
