@@ -319,11 +319,13 @@ py::dict doctype_info(const DocTypeDef& def) {
 }
 
 SqliteOptions sqlite_options(const std::string& path, int busy_timeout_ms, bool create,
-                             const std::string& synchronous, std::size_t statement_cache_size) {
+                             const std::string& synchronous, std::size_t statement_cache_size,
+                             bool read_only) {
   SqliteOptions o;
   o.path = path;
   o.busy_timeout_ms = busy_timeout_ms;
   o.create = create;
+  o.read_only = read_only;
   o.synchronous = synchronous;
   o.statement_cache_size = statement_cache_size;
   return o;
@@ -462,13 +464,15 @@ A backend that forwards everything to another store. Subclass it to decorate a s
   m.def(
       "_sqlite_backend",
       [](const std::string& path, int busy_timeout_ms, bool create, const std::string& synchronous,
-         std::size_t statement_cache_size) {
-        return make_sqlite_backend(
-            sqlite_options(path, busy_timeout_ms, create, synchronous, statement_cache_size));
+         std::size_t statement_cache_size, bool read_only) {
+        return make_sqlite_backend(sqlite_options(path, busy_timeout_ms, create, synchronous,
+                                                  statement_cache_size, read_only));
       },
       py::arg("path"), py::arg("busy_timeout_ms") = 30000, py::arg("create") = true,
-      py::arg("synchronous") = "NORMAL", py::arg("statement_cache_size") = 256, release_gil(),
-      "A SQLite backend on `path` (tables are created when a Store adopts it).");
+      py::arg("synchronous") = "NORMAL", py::arg("statement_cache_size") = 256,
+      py::arg("read_only") = false, release_gil(),
+      "A SQLite backend on `path` (tables are created when a Store adopts it; read_only: "
+      "nothing is created, migrated or written).");
 
   py::class_<SiteConfig>(m, "SiteConfig", R"doc(
 The facts of one site: phone region (and fallback regions), the company's mail domains and

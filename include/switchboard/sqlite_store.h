@@ -18,7 +18,7 @@
 namespace switchboard {
 
 struct SqliteOptions {
-  /// File path, or ":memory:" for a private in-memory database.
+  /// File path, ":memory:" for a private in-memory database, or an SQLite URI ("file:...").
   std::string path = ":memory:";
   /// Schema to create and migrate to (make_sqlite_store: the standard schema when null).
   std::shared_ptr<const Schema> schema;
@@ -26,6 +26,10 @@ struct SqliteOptions {
   int busy_timeout_ms = 30000;
   /// Create the file when missing (otherwise NotFound).
   bool create = true;
+  /// Open for reading only: nothing is created, migrated, seeded or written, and every write
+  /// fails (StoreError io). The file must be a switchboard database: NotFound when missing,
+  /// StoreError schema when it is not one or needs a migration first.
+  bool read_only = false;
   /// PRAGMA synchronous: "NORMAL" (default; durable in WAL except on power loss) or "FULL".
   std::string synchronous = "NORMAL";
   /// Prepared statements kept for reuse.

@@ -22,12 +22,13 @@ Schema build_standard() {
   return s;
 }
 
-// A store on its own database: Frappe's default records, and the site facts stored in it.
+// A store on its own database: Frappe's default records (unless it is opened read-only: they
+// were seeded when it was created), and the site facts stored in it.
 std::unique_ptr<Store> open_own_store(std::shared_ptr<StoreBackend> backend,
-                                      std::shared_ptr<const Schema> schema) {
+                                      std::shared_ptr<const Schema> schema, bool seed = true) {
   auto store = std::make_unique<Store>(std::move(backend),
                                        schema ? std::move(schema) : Schema::standard());
-  seed_standard_records(*store);
+  if (seed) seed_standard_records(*store);
   store->set_site(load_site_config(*store));
   return store;
 }
@@ -45,7 +46,7 @@ std::unique_ptr<Store> make_memory_store(std::shared_ptr<const Schema> schema) {
 }
 
 std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options) {
-  return open_own_store(make_sqlite_backend(options), options.schema);
+  return open_own_store(make_sqlite_backend(options), options.schema, !options.read_only);
 }
 
 std::unique_ptr<Store> make_sqlite_store(const std::string& path) {

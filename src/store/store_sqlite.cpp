@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <list>
 #include <map>
 #include <set>
@@ -25,6 +26,22 @@ namespace {
 // those follow the schema fingerprint automatically).
 constexpr int kSchemaVersion = 1;
 constexpr const char* kMetaTable = "__switchboard_meta";
+
+// `path` as an SQLite URI opening the file read-only without locks or a WAL index.
+std::string immutable_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char* hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[(static_cast<unsigned char>(c) >> 4) & 15];
+      uri += hex[static_cast<unsigned char>(c) & 15];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
 
 [[noreturn]] void throw_mapped(const SQLite::Exception& e, const std::string& context) {
   int code = e.getErrorCode();
@@ -165,7 +182,7 @@ class SqliteBackend final : public StoreBackend {
         cache_(db_, opt.statement_cache_size ? opt.statement_cache_size : 1) {
     try {
       db_.setBusyTimeout(opt.busy_timeout_ms);
-      if (opt.path != ":memory:" && !opt.path.empty()) {
+      if (opt.path != ":memory:" && !opt.path.empty() && !opt.read_only) {
         retry_busy([&] { db_.exec("PRAGMA journal_mode=WAL"); });
       }
       db_.exec("PRAGMA synchronous=" + (opt.synchronous == "FULL" ? std::string("FULL")
@@ -182,8 +199,9 @@ class SqliteBackend final : public StoreBackend {
     schema_ = std::move(schema);
     const SqliteOptions& opt = options_;
     try {
-      migrate();
-      begin_ = prepare("BEGIN IMMEDIATE");
+      if (opt.read_only) check_readable();
+      else migrate();
+      begin_ = prepare(opt.read_only ? "BEGIN" : "BEGIN IMMEDIATE");
       commit_ = prepare("COMMIT");
       rollback_ = prepare("ROLLBACK");
       schema_version_ = prepare("PRAGMA schema_version");
@@ -428,12 +446,30 @@ class SqliteBackend final : public StoreBackend {
 
  private:
   static SQLite::Database open_database(const SqliteOptions& opt) {
-    int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
-    if (opt.create) flags |= SQLite::OPEN_CREATE;
+    int flags = SQLite::OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    if (opt.read_only) flags |= SQLite::OPEN_READONLY;
+    else flags |= SQLite::OPEN_READWRITE | (opt.create ? SQLite::OPEN_CREATE : 0);
     try {
-      return SQLite::Database(opt.path, flags, opt.busy_timeout_ms);
+      SQLite::Database db(opt.path, flags, opt.busy_timeout_ms);
+      if (opt.read_only) {
+        try {
+          SQLite::Statement(db, "SELECT count(*) FROM sqlite_master").executeStep();
+        } catch (const SQLite::Exception& e) {
+          // A WAL file in a directory this process cannot write, and no -wal file: no writer
+          // is at work on it, and a reader cannot create the -shm index it needs. Read it as
+          // an immutable file instead.
+          int code = e.getErrorCode();
+          std::error_code ignored;
+          bool wal_exists = std::filesystem::exists(opt.path + "-wal", ignored);
+          if ((code != SQLITE_READONLY && code != SQLITE_CANTOPEN) || wal_exists ||
+              opt.path.rfind("file:", 0) == 0)
+            throw;
+          return SQLite::Database(immutable_uri(opt.path), flags, opt.busy_timeout_ms);
+        }
+      }
+      return db;
     } catch (const SQLite::Exception& e) {
-      if (!opt.create && e.getErrorCode() == SQLITE_CANTOPEN)
+      if ((!opt.create || opt.read_only) && e.getErrorCode() == SQLITE_CANTOPEN)
         throw NotFound("no SQLite database at '" + opt.path + "'");
       throw_mapped(e, "opening " + opt.path);
     }
@@ -577,6 +613,31 @@ class SqliteBackend final : public StoreBackend {
     }
     known_schema_version_ = schema_version_pragma();
   }
+  // A read-only open: the file must already hold switchboard's tables at a version this build
+  // reads. Missing columns are tolerated (reads see what the file has); missing tables are not.
+  void check_readable() {
+    auto table_exists = [&](const std::string& name) {
+      SQLite::Statement s(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+      s.bind(1, name);
+      return s.executeStep();
+    };
+    if (!table_exists(kMetaTable))
+      throw StoreError(ErrorCode::kSchema, "'" + options_.path + "' is not a switchboard database");
+    SQLite::Statement s(db_, std::string("SELECT \"value\" FROM ") + sqlite::quote(kMetaTable) +
+                                 " WHERE \"key\" = 'schema_version'");
+    int version = s.executeStep() ? s.getColumn(0).getInt() : 0;
+    if (version > kSchemaVersion)
+      throw StoreError(ErrorCode::kSchema,
+                       "'" + options_.path + "' has schema version " + std::to_string(version) +
+                           ", newer than this switchboard (" + std::to_string(kSchemaVersion) +
+                           "); upgrade switchboard");
+    for (const auto& def : schema().doctypes())
+      if (!table_exists("tab" + def->name))
+        throw StoreError(ErrorCode::kSchema,
+                         "'" + options_.path + "' has no table for " + def->name +
+                             " yet: open it once for writing to migrate it");
+  }
+
   // Creates or upgrades every table, column and index in one BEGIN IMMEDIATE transaction, so
   // processes opening a fresh file at once migrate it exactly once.
   void migrate() {

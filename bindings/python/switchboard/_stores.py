@@ -55,13 +55,17 @@ class MemoryStore(_core.Store):
 
 class SqliteStore(_core.Store):
     """The embedded default: Frappe tables in one SQLite file (or ':memory:'), created and
-    migrated in place; WAL and a busy timeout let several processes share it."""
+    migrated in place; WAL and a busy timeout let several processes share it.
+
+    ``read_only=True`` opens an existing switchboard database for reading only (a read-only
+    file works): nothing is created, migrated or written, and every write raises StoreError."""
 
     def __init__(self, path: str = ":memory:", busy_timeout_ms: int = 30000, create: bool = True,
-                 synchronous: str = "NORMAL", statement_cache_size: int = 256) -> None:
+                 synchronous: str = "NORMAL", statement_cache_size: int = 256,
+                 read_only: bool = False) -> None:
         backend = _core._sqlite_backend(path, busy_timeout_ms, create, synchronous,
-                                        statement_cache_size)
-        _core.Store.__init__(self, backend, seed_defaults=True)
+                                        statement_cache_size, read_only)
+        _core.Store.__init__(self, backend, seed_defaults=not read_only)
         self._path = path
 
     @property
