@@ -147,6 +147,45 @@ TEST_CASE("sqlite: clear errors for files that cannot be used") {
   CHECK_THROWS_AS(make_sqlite_store(opt), NotFound);
 }
 
+TEST_CASE("sqlite: read_only opens a switchboard database and writes nothing") {
+  TempDir dir;
+  std::string path = dir.file("ro.sqlite");
+  std::string lead;
+  {
+    auto store = make_sqlite_store(path);
+    lead = store->insert("CRM Lead", {{"first_name", "Ann"}});
+  }
+  SqliteOptions opt;
+  opt.path = path;
+  opt.read_only = true;
+  auto store = make_sqlite_store(opt);
+  CHECK(store->get("CRM Lead", lead)->text("first_name") == "Ann");
+  CHECK(store->count("HD Ticket Status") > 0);  // seeded when it was created
+  {
+    Transaction tx(*store);  // a read transaction works
+    CHECK(store->count("CRM Lead") == 1);
+    tx.commit();
+  }
+  CHECK_THROWS_AS(store->insert("CRM Lead", {{"first_name", "Bob"}}), StoreError);
+  CHECK(store->count("CRM Lead") == 1);
+
+  opt.path = dir.file("absent.sqlite");
+  CHECK_THROWS_AS(make_sqlite_store(opt), NotFound);
+  std::ifstream absent(opt.path);
+  CHECK(!absent.good());  // not created
+
+  opt.path = dir.file("other.sqlite");
+  { SQLite::Database(opt.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE).exec("CREATE TABLE t(x)"); }
+  try {
+    make_sqlite_store(opt);
+    FAIL("expected StoreError");
+  } catch (const StoreError& e) {
+    CHECK(e.code() == ErrorCode::kSchema);
+    CHECK(std::string(e.what()).find("not a switchboard database") != std::string::npos);
+  }
+  CHECK(pragma(opt.path, "SELECT count(*) FROM sqlite_master") == "1");  // untouched
+}
+
 TEST_CASE("sqlite: two processes writing one file lose nothing and never see SQLITE_BUSY") {
   TempDir dir;
   std::string path = dir.file("shared.sqlite");
