@@ -1,4 +1,5 @@
-// frontdesk internals: the shared context of all subcommands and small output helpers.
+// frontdesk internals: the shared context of all subcommands, the one place the database is
+// opened, and small output helpers. Each subcommand group lives in its own cmd_<group>.cpp.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -6,36 +7,73 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "switchboard/switchboard.h"
 
 namespace frontdesk {
 
-/// Exit codes (documented in --help).
-enum Exit : int { kOk = 0, kFailed = 1, kUsage = 2, kNoData = 3 };
+using json = nlohmann::json;
+
+/// Exit codes, the same for every subcommand (kExitCodes is printed by --help).
+enum Exit : int {
+  kOk = 0,         // done (including "nothing to do")
+  kFailed = 1,     // some items of a batch failed; the others were done
+  kUsage = 2,      // bad command line
+  kDataError = 3,  // bad data or store error: missing database or record, unreadable input
+  kNoData = kDataError,  // its former name, kept for commands written against it
+};
+extern const char* const kExitCodes;
+
+/// How a subcommand uses the database.
+enum class Access {
+  kNone,    // never opens it
+  kRead,    // read-only; the database must exist
+  kWrite,   // an existing switchboard database, for writing
+  kCreate,  // created when missing (init)
+};
 
 /// Options every subcommand shares, and the store opened from them.
 struct Context {
-  std::string db = "frontdesk.sqlite";
+  std::string db;  // --db, else $FRONTDESK_DB, else ./frontdesk.sqlite
+  bool db_given = false;  // --db was on the command line
   bool quiet = false;
-  /// Opens (creating and migrating) the SQLite file named by --db; cached.
+  bool verbose = false;
+  bool as_json = false;            // --json of the running subcommand
+  Access access = Access::kWrite;  // set by the running subcommand (see on_run)
+  /// The database, opened on first use as `access` says (open_database); cached.
   switchboard::Store& store();
   std::shared_ptr<switchboard::Store> store_ptr();
-  /// Prints unless --quiet.
+  /// Prints a line on stdout unless --quiet or --json (clears a progress bar first).
   void say(const std::string& line) const;
+  /// Prints a JSON result on stdout.
+  void print_json(const json& j) const;
+  /// Whether progress bars are drawn: stdout and stderr are terminals, no --quiet or --json.
+  bool progress() const;
 
  private:
   std::shared_ptr<switchboard::Store> store_;
 };
 
-/// A one-line progress bar on stderr (only when it is a terminal, or when forced).
+/// The one place a --db / $FRONTDESK_DB string becomes a store. kRead opens the file
+/// read-only; kRead and kWrite fail (NotFound) when it does not exist and (StoreError schema)
+/// when it is not a switchboard database; only kCreate creates a file.
+std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access);
+
+/// Whether `path` is an SQLite file holding a switchboard database (read-only check; the file
+/// is not changed).
+bool is_switchboard_database(const std::string& path);
+
+/// A one-line progress bar on stderr, drawn only when `enabled` (see Context::progress).
 class ProgressBar {
  public:
   ProgressBar(std::string label, std::int64_t total, bool enabled);
   ~ProgressBar();
   void tick(std::int64_t n = 1);
   void finish();
+  /// Erases the bar so that a line can be printed; the next tick draws it again.
+  static void clear_active();
 
  private:
   void draw(bool final_draw);
@@ -45,13 +83,30 @@ class ProgressBar {
   std::int64_t last_percent_ = -1;
 };
 
-/// Prints the document count of every doctype (non-empty ones unless `all`).
-void print_stats(Context& ctx, bool all);
-
-/// Each area registers its subcommands here; `run` is set to the command's body.
+/// The runner of the chosen subcommand, set by its callback.
 using Runner = std::function<int()>;
-void add_store_commands(CLI::App& app, Context& ctx, Runner& run);
-void add_demo_command(CLI::App& app, Context& ctx, Runner& run);
+
+/// Makes `body` the action of `cmd`, run with the database access it needs.
+void on_run(CLI::App* cmd, Context& ctx, Runner& run, Access access, std::function<int()> body);
+/// Adds --json (bound to ctx.as_json) to `cmd`.
+void add_json_flag(CLI::App* cmd, Context& ctx);
+/// Sets `cmd`'s help footer: `details` (when not empty), then these example command lines.
+void set_help(CLI::App* cmd, const std::string& details, std::initializer_list<const char*> examples);
+inline void set_examples(CLI::App* cmd, std::initializer_list<const char*> examples) {
+  set_help(cmd, "", examples);
+}
+
+json to_json(const switchboard::Value& v);
+json to_json(const switchboard::Document& d);
+/// `s` on one line, cut to `width` characters.
+std::string one_line(std::string s, std::size_t width);
+
+/// Prints the document count of every doctype (non-empty ones unless `all`).
+int print_stats(Context& ctx, bool all);
+
+/// Each area registers its subcommands here.
+void add_store_commands(CLI::App& app, Context& ctx, Runner& run);         // cmd_store.cpp
+void add_demo_command(CLI::App& app, Context& ctx, Runner& run);           // cmd_demo.cpp
 void add_phone_commands(CLI::App& app, Context& ctx, Runner& run);         // cmd_phone.cpp
 void add_routing_commands(CLI::App& app, Context& ctx, Runner& run);       // cmd_route.cpp
 void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run);  // cmd_conversations.cpp

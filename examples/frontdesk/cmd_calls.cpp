@@ -1,73 +1,197 @@
-// frontdesk calls: ingest a JSONL file of call payloads (Pabbly relay bodies, RingCentral
-// call-log records or telephony notifications) into call logs; and the calls demo.
+// frontdesk calls: ingest call payloads (Pabbly relay bodies, RingCentral call-log records or
+// telephony notifications) into call logs; and the calls part of `frontdesk demo`.
 #include <fmt/format.h>
 
-#include <unistd.h>
-
-#include <fstream>
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "cli.h"
+#include "input.h"
 
 namespace frontdesk {
 namespace {
 
 struct CallOptions {
-  std::string file;
+  std::vector<std::string> paths;
   bool create_tickets = false;
   std::vector<std::string> company_numbers;
   std::string region;
   int batch = 200;
-  bool progress = false;
+  bool dry_run = false;
 };
 
-int run_calls(Context& ctx, const CallOptions& o) {
-  std::ifstream in(o.file);
-  if (!in) {
-    std::fprintf(stderr, "frontdesk: cannot read %s\n", o.file.c_str());
-    return kFailed;
+const std::vector<std::string> kCallFiles = {".json", ".jsonl", ".ndjson"};
+
+json ingest_json(const JsonRecord& rec, const switchboard::IngestResult& r) {
+  json j{{"source", rec.source}, {"action", r.action}, {"reason", r.reason}};
+  auto put = [&](const char* key, const std::string& v) {
+    j[key] = v.empty() ? json(nullptr) : json(v);
+  };
+  put("call_log", r.call_log);
+  put("crm_call_log", r.crm_call_log);
+  put("customer_key", r.customer_key);
+  put("ticket", r.ticket);
+  put("lead", r.lead);
+  put("contact", r.contact);
+  j["ticket_created"] = r.ticket_created;
+  j["contact_created"] = r.contact_created;
+  return j;
+}
+
+// An ACE / RingSense insights document (a call's transcript), not a call event.
+bool is_insights(const std::string& text) {
+  if (text.find("\"insights\"") == std::string::npos) return false;  // the common case, cheaply
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains("insights") &&
+         (j.contains("sourceRecordId") || j.contains("sourceSessionId"));
+}
+
+// Hands the transcript functions the document at hand instead of asking RingCentral.
+class DocumentSource : public switchboard::TranscriptSource {
+ public:
+  explicit DocumentSource(std::string doc) : doc_(std::move(doc)) {}
+  std::optional<std::string> fetch_insights(const std::string&, const std::string&) override {
+    return doc_;
   }
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+
+ private:
+  std::string doc_;
+};
+
+// Stores a transcript on the call logs of its recording (or telephony session).
+switchboard::IngestResult attach_transcript(switchboard::Store& store, const std::string& text) {
+  json j = json::parse(text);
+  auto id = [&](const char* key) {
+    if (!j.contains(key)) return std::string();
+    return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+  };
+  std::string recording = id("sourceRecordId"), session = id("sourceSessionId");
+  DocumentSource source(text);
+  switchboard::IngestResult r;
+  for (const char* doctype : {"Helpdesk Call Log", "CRM Call Log"}) {
+    for (const auto& [field, value] : {std::pair{"recording_id", recording},
+                                       std::pair{"telephony_session_id", session}}) {
+      if (value.empty()) continue;
+      for (const auto& log : store.find(doctype, switchboard::Query{switchboard::Filter(field, value)}
+                                                     .select({"name"}))) {
+        auto t = switchboard::refresh_transcript(store, doctype, log.name(), source);
+        if (!t.success) throw switchboard::ValidationError(t.message);
+        (doctype[0] == 'H' ? r.call_log : r.crm_call_log) = log.name();
+      }
+      if (!(doctype[0] == 'H' ? r.call_log : r.crm_call_log).empty()) break;
+    }
+  }
+  r.action = r.call_log.empty() && r.crm_call_log.empty() ? "skipped" : "transcribed";
+  r.reason = r.action == "skipped" ? "no call log of recording " + recording +
+                                         (session.empty() ? "" : " or session " + session)
+                                   : "transcript";
+  return r;
+}
+
+int run_calls(Context& ctx, const CallOptions& o) {
+  std::vector<JsonRecord> records;
+  for (const auto& path : o.paths) {
+    auto more = read_json_records(path, kCallFiles);
+    records.insert(records.end(), more.begin(), more.end());
+  }
+  if (records.empty()) {
+    std::fprintf(stderr, "frontdesk calls: no call payloads found\n");
+    return kDataError;
+  }
+  // Parse everything first; recording-ready events and transcripts refer to a call, so they
+  // go after the calls (in their own order), wherever they were in the input.
+  struct Item {
+    const JsonRecord* rec;
+    std::optional<switchboard::CallEvent> event;  // a call event
+    bool insights = false;                         // a transcript
+    std::string error, code;                       // unreadable
+  };
+  std::vector<Item> items;
+  items.reserve(records.size());
+  for (const auto& rec : records) {
+    Item item{&rec, std::nullopt, false, rec.error, "parse"};
+    if (item.error.empty()) {
+      try {
+        if (is_insights(rec.text)) item.insights = true;
+        else item.event = switchboard::parse_call_event(rec.text);
+      } catch (const switchboard::Error& e) {
+        item.error = e.what();
+        item.code = switchboard::error_code_name(e.code());
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  std::stable_partition(items.begin(), items.end(), [](const Item& item) {
+    return !item.insights &&
+           !(item.event && item.event->kind == switchboard::CallEventKind::kRecordingReady);
+  });
+
   switchboard::CallLoggerOptions options;
   options.create_tickets = o.create_tickets;
   options.company_numbers = o.company_numbers;
   options.region = o.region;
   switchboard::CallLogger logger(ctx.store_ptr(), options);
-  std::map<std::string, int> actions;
-  std::vector<std::string> errors;
-  int events = 0;
-  ProgressBar bar("ingesting", static_cast<std::int64_t>(lines.size()), o.progress || isatty(2));
   auto& store = ctx.store();
+  std::map<std::string, int> actions;
+  json events = json::array();
+  std::vector<std::string> errors;
+  auto fail = [&](const JsonRecord& rec, const std::string& what, const std::string& code) {
+    errors.push_back(fmt::format("{}: {} [{}]", rec.source, what, code));
+    if (ctx.as_json)
+      events.push_back({{"source", rec.source}, {"action", "failed"}, {"error", what}, {"code", code}});
+  };
+  ProgressBar bar(o.dry_run ? "planning" : "ingesting", static_cast<std::int64_t>(items.size()),
+                  ctx.progress());
+  // --dry-run: everything happens in one transaction that is rolled back at the end, so each
+  // event sees the ones before it exactly as a real run would.
+  std::optional<switchboard::Transaction> scratch;
+  if (o.dry_run) scratch.emplace(store);
   // Each event is its own savepoint inside a batch transaction: a bad event is reported and
   // rolled back alone, the batch goes on.
-  for (std::size_t start = 0; start < lines.size(); start += static_cast<std::size_t>(o.batch)) {
+  const std::size_t batch_size = static_cast<std::size_t>(o.batch);
+  for (std::size_t start = 0; start < items.size(); start += batch_size) {
     switchboard::Transaction batch(store);
-    std::size_t end = std::min(lines.size(), start + static_cast<std::size_t>(o.batch));
+    std::size_t end = std::min(items.size(), start + batch_size);
     for (std::size_t i = start; i < end; ++i) {
       bar.tick();
-      const std::string& line = lines[i];
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      ++events;
+      const Item& item = items[i];
+      if (!item.error.empty()) {
+        fail(*item.rec, item.error, item.code);
+        continue;
+      }
       try {
-        switchboard::CallEvent event = switchboard::parse_call_event(line);
-        switchboard::Transaction item(store);  // this line's savepoint
-        auto r = logger.ingest(event);
-        item.commit();
+        switchboard::Transaction one(store);  // this event's savepoint
+        switchboard::IngestResult r =
+            item.insights ? attach_transcript(store, item.rec->text) : logger.ingest(*item.event);
+        one.commit();
         ++actions[r.action];
+        if (ctx.as_json) events.push_back(ingest_json(*item.rec, r));
       } catch (const switchboard::Error& e) {
-        errors.push_back(fmt::format("line {}: {} [{}]", i + 1, e.what(), switchboard::error_code_name(e.code())));
+        fail(*item.rec, e.what(), switchboard::error_code_name(e.code()));
       }
     }
     batch.commit();
   }
   bar.finish();
-  ctx.say(fmt::format("{}: {} events — {} created, {} updated, {} duplicate, {} skipped, {} failed",
-                      o.file, events, actions["created"], actions["updated"], actions["duplicate"],
-                      actions["skipped"], errors.size()));
-  for (std::size_t i = 0; i < errors.size() && i < 20; ++i) std::fprintf(stderr, "  %s\n", errors[i].c_str());
-  if (errors.size() > 20) std::fprintf(stderr, "  ... and %zu more\n", errors.size() - 20);
-  if (events == 0) return kNoData;
+  std::string what = fmt::format("{} events — {} created, {} updated, {} duplicate, {} skipped, {} failed",
+                                 records.size(), actions["created"], actions["updated"],
+                                 actions["duplicate"], actions["skipped"], errors.size());
+  if (int n = actions["transcribed"]) what += fmt::format("; {} transcript{} stored", n, n == 1 ? "" : "s");
+  if (ctx.as_json) {
+    ctx.print_json({{"dry_run", o.dry_run},
+                    {"events", events},
+                    {"summary",
+                     {{"events", records.size()}, {"created", actions["created"]},
+                      {"updated", actions["updated"]}, {"duplicate", actions["duplicate"]},
+                      {"skipped", actions["skipped"]}, {"transcribed", actions["transcribed"]},
+                      {"failed", errors.size()}}}});
+  } else {
+    ctx.say(o.dry_run ? "planned " + what + " (dry run: nothing written)" : what);
+    for (std::size_t i = 0; i < errors.size() && i < 20; ++i)
+      std::fprintf(stderr, "  %s\n", errors[i].c_str());
+    if (errors.size() > 20) std::fprintf(stderr, "  ... and %zu more\n", errors.size() - 20);
+  }
   return errors.empty() ? kOk : kFailed;
 }
 
@@ -75,15 +199,30 @@ int run_calls(Context& ctx, const CallOptions& o) {
 
 void add_call_commands(CLI::App& app, Context& ctx, Runner& run) {
   static CallOptions o;
-  auto* calls = app.add_subcommand("calls", "Ingest call payloads (one JSON per line) into "
-                                            "call logs, linked to tickets, leads and contacts");
-  calls->add_option("file", o.file, "JSONL file of payloads")->required()->check(CLI::ExistingFile);
+  auto* calls = app.add_subcommand("calls", "Ingest call payloads into call logs");
+  calls->add_option("inputs", o.paths, "Files or folders of payloads, in order")->required();
   calls->add_flag("--create-tickets", o.create_tickets, "Create a ticket when a call matches nothing");
-  calls->add_option("--company-number", o.company_numbers, "The company's own numbers");
+  calls->add_option("--company-number", o.company_numbers, "The company's own numbers (repeatable)");
   calls->add_option("--region", o.region, "Region for numbers without a country code");
   calls->add_option("--batch", o.batch, "Events per transaction")->check(CLI::Range(1, 100000));
-  calls->add_flag("--progress", o.progress, "Show a progress bar even when stderr is not a terminal");
-  calls->callback([&ctx, &run] { run = [&ctx] { return run_calls(ctx, o); }; });
+  calls->add_flag("--dry-run", o.dry_run,
+                  "Ingest everything in one transaction and roll it back: the report of a real "
+                  "run, nothing written");
+  add_json_flag(calls, ctx);
+  set_help(calls,
+           "Each input is a JSON Lines file, a JSON array, one JSON object (pretty-printed or\n"
+           "not), a folder of .json/.jsonl files, or - for stdin. Payloads: Pabbly relay\n"
+           "bodies, RingCentral call-log records, telephony-session notifications, recording-\n"
+           "ready events, and ACE insights (a transcript, stored on the call logs of its\n"
+           "recording). Call logs are linked to tickets, leads and contacts by phone.\n"
+           "Recording-ready events and transcripts refer to a call: they are applied after the\n"
+           "calls of the same run, wherever they are in the input. A bad payload is reported\n"
+           "and skipped (exit 1); the others are kept.",
+           {"frontdesk calls tests/data/telephony/seed_curl.json",
+                       "frontdesk calls calls.jsonl --company-number +15559876543 --create-tickets",
+                       "frontdesk calls exports/ --dry-run --json",
+                       "curl -s ... | frontdesk calls -"});
+  on_run(calls, ctx, run, Access::kWrite, [&ctx] { return run_calls(ctx, o); });
 }
 
 void demo_calls(Context& ctx) {

@@ -17,49 +17,27 @@ using switchboard::Value;
 
 namespace {
 
-using json = nlohmann::json;
-
 // Options of the transfer and orders subcommands (CLI11 binds to these).
 struct Options {
   std::string doctype, name, customer, ops_field = "custom_ops_status", status;
   std::vector<std::string> communications, internal_domains, statuses;
-  bool keep_source = false, no_communications = false, as_json = false;
+  bool keep_source = false, no_communications = false;
   std::string region = "US";
 };
 
-json to_json(const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kNull:
-      return nullptr;
-    case Value::Type::kInt:
-      return v.as_int();
-    case Value::Type::kReal:
-      return v.as_real();
-    case Value::Type::kText:
-      return v.as_text();
-  }
-  return nullptr;
-}
-
-json to_json(const Document& d) {
-  json j = json::object();
-  for (const auto& [field, value] : d) j[field] = to_json(value);
-  return j;
-}
-
-std::string one_line(std::string s, std::size_t width) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  if (s.size() > width) s = s.substr(0, width - 3) + "...";
-  return s;
+// A record the command names must exist (NotFound, exit 3, otherwise).
+void require_record(Context& ctx, const std::string& doctype, const std::string& name) {
+  if (!ctx.store().exists(doctype, name))
+    throw switchboard::NotFound(doctype + " '" + name + "' not found");
 }
 
 int list_communications_cmd(Context& ctx, const Options& o) {
+  require_record(ctx, o.doctype, o.name);
   auto comms = switchboard::list_communications(ctx.store(), o.doctype, o.name);
-  if (o.as_json) {
+  if (ctx.as_json) {
     json j = json::array();
     for (const auto& c : comms) j.push_back(to_json(c));
-    std::cout << j.dump(2) << "\n";
+    ctx.print_json(j);
   } else {
     ctx.say(fmt::format("{} {}: {} email(s), oldest first", o.doctype, o.name, comms.size()));
     for (const auto& c : comms)
@@ -67,7 +45,7 @@ int list_communications_cmd(Context& ctx, const Options& o) {
                           c.text("sent_or_received"), one_line(c.text("sender"), 32),
                           one_line(c.text("subject"), 60)));
   }
-  return comms.empty() ? kNoData : kOk;
+  return kOk;
 }
 
 int transfer_cmd(Context& ctx, const Options& o, bool to_ticket) {
@@ -81,7 +59,7 @@ int transfer_cmd(Context& ctx, const Options& o, bool to_ticket) {
   t.region = o.region;
   auto r = to_ticket ? switchboard::transfer_lead_to_ticket(ctx.store(), o.name, t)
                      : switchboard::transfer_ticket_to_lead(ctx.store(), o.name, t);
-  if (o.as_json) {
+  if (ctx.as_json) {
     json j{{"success", r.success},
            {to_ticket ? "ticket_name" : "lead_name", r.name},
            {"transferred_count", r.transferred_count},
@@ -91,7 +69,7 @@ int transfer_cmd(Context& ctx, const Options& o, bool to_ticket) {
            {"source_deleted", r.source_deleted},
            {"copies", json::object()}};
     for (const auto& [from, to] : r.copies) j["copies"][from] = to;
-    std::cout << j.dump(2) << "\n";
+    ctx.print_json(j);
   } else {
     ctx.say(fmt::format("created {} {} with {} email(s){}", r.doctype, r.name, r.transferred_count,
                         r.contact.empty() ? "" : fmt::format(" (Contact '{}')", r.contact)));
@@ -100,11 +78,15 @@ int transfer_cmd(Context& ctx, const Options& o, bool to_ticket) {
   return kOk;
 }
 
-void print_history(Context& ctx, const std::string& doctype, const std::string& name) {
-  auto rows = ctx.store().find(
+std::vector<Document> history_rows(Context& ctx, const std::string& doctype, const std::string& name) {
+  return ctx.store().find(
       "Order History", Query{Filter("parent", Value(name)), Filter("parenttype", Value(doctype)),
                              Filter("parentfield", "custom_order_history")}
                            .order("idx"));
+}
+
+void print_history(Context& ctx, const std::string& doctype, const std::string& name) {
+  auto rows = history_rows(ctx, doctype, name);
   ctx.say(fmt::format("  {:<20} {:<10} {:<12} {:>5} {:>9}  {:<15} {:<15} {:<15} {}", "sales order",
                       "date", "item", "qty", "amount", "delivery", "item production",
                       "order production", "order status"));
@@ -117,66 +99,74 @@ void print_history(Context& ctx, const std::string& doctype, const std::string& 
         r.text("aggregate_production_status"), r.text("order_status")));
 }
 
+json history_json(Context& ctx, const std::string& doctype, const std::string& name) {
+  json rows = json::array();
+  for (const auto& r : history_rows(ctx, doctype, name)) rows.push_back(to_json(r));
+  return rows;
+}
+
 int orders_sync_cmd(Context& ctx, const Options& o) {
   switchboard::OrderHistoryOptions opts;
   opts.ops_status_field = o.ops_field;
   auto r = switchboard::sync_order_history(ctx.store(), o.doctype, o.name, o.customer, opts);
-  if (o.as_json) {
-    std::cout << json{{"success", r.success},
-                      {"message", r.message},
-                      {"items", r.items},
-                      {"orders", r.orders},
-                      {"customers", r.customers}}
-                     .dump(2)
-              << "\n";
+  if (ctx.as_json) {
+    json j{{"success", r.success}, {"message", r.message}, {"items", r.items},
+           {"orders", r.orders},   {"customers", r.customers}};
+    if (r.success) j["rows"] = history_json(ctx, o.doctype, o.name);
+    ctx.print_json(j);
   } else {
     ctx.say(r.message);
     if (r.success) print_history(ctx, o.doctype, o.name);
   }
-  return r.success ? kOk : kNoData;
+  if (!r.success) std::cerr << "frontdesk orders sync: " << r.message << "\n";
+  return r.success ? kOk : kDataError;
 }
 
 int orders_show_cmd(Context& ctx, const Options& o) {
+  require_record(ctx, o.doctype, o.name);
+  if (ctx.as_json) {
+    ctx.print_json({{"doctype", o.doctype}, {"name", o.name},
+                    {"rows", history_json(ctx, o.doctype, o.name)}});
+    return kOk;
+  }
   std::int64_t n = ctx.store().count(
       "Order History", {Filter("parent", Value(o.name)), Filter("parenttype", Value(o.doctype))});
   ctx.say(fmt::format("{} {}: {} order-history row(s)", o.doctype, o.name, n));
   if (n > 0) print_history(ctx, o.doctype, o.name);
-  return n > 0 ? kOk : kNoData;
+  return kOk;
 }
 
 int orders_status_cmd(Context& ctx, const Options& o) {
   std::vector<std::optional<std::string>> statuses;
   for (const auto& s : o.statuses)
     statuses.push_back(s == "-" ? std::nullopt : std::optional<std::string>(s));
-  std::cout << switchboard::aggregate_production_status(statuses) << "\n";
-  (void)ctx;
+  std::string status = switchboard::aggregate_production_status(statuses);
+  if (ctx.as_json) ctx.print_json({{"status", status}});
+  else if (!ctx.quiet) std::cout << status << "\n";
   return kOk;
 }
 
+// The deal rule's answer: exit 0 when the status is allowed, 1 when it is refused.
 int orders_check_deal_cmd(Context& ctx, const Options& o) {
   auto deal = ctx.store().get("CRM Deal", o.name);
   if (!deal) throw switchboard::NotFound("CRM Deal '" + o.name + "' not found");
   if (!o.status.empty()) deal->set("status", Value(o.status));
-  switchboard::validate_deal(ctx.store(), *deal);
-  ctx.say(fmt::format("CRM Deal {} may have status '{}'", o.name, deal->text("status")));
-  return kOk;
+  std::string refused;
+  try {
+    switchboard::validate_deal(ctx.store(), *deal);
+  } catch (const switchboard::ValidationError& e) {
+    refused = e.what();
+  }
+  if (ctx.as_json)
+    ctx.print_json({{"deal", o.name}, {"status", deal->text("status")}, {"allowed", refused.empty()},
+                    {"reason", refused.empty() ? json(nullptr) : json(refused)}});
+  else if (refused.empty())
+    ctx.say(fmt::format("CRM Deal {} may have status '{}'", o.name, deal->text("status")));
+  if (!refused.empty()) std::cerr << "frontdesk: " << refused << "\n";
+  return refused.empty() ? kOk : kFailed;
 }
 
-// Runs a command body; a record that does not exist is exit code 3, as the footer promises.
-template <typename Fn>
-Runner not_found_is_3(Fn fn) {
-  return [fn] {
-    try {
-      return fn();
-    } catch (const switchboard::NotFound& e) {
-      std::cerr << "frontdesk: " << e.what() << " [" << switchboard::error_code_name(e.code())
-                << "]\n";
-      return static_cast<int>(kNoData);
-    }
-  };
-}
-
-void add_transfer_options(CLI::App* cmd, Options& o, const char* what) {
+void add_transfer_options(CLI::App* cmd, Context& ctx, Options& o, const char* what) {
   cmd->add_option("name", o.name, what)->required();
   cmd->add_option("-c,--communication", o.communications,
                   "A Communication to transfer (repeatable; default: every email)");
@@ -185,41 +175,45 @@ void add_transfer_options(CLI::App* cmd, Options& o, const char* what) {
   cmd->add_option("--internal-domain", o.internal_domains,
                   "A staff mail domain (repeatable; default: the seed's two)");
   cmd->add_option("--region", o.region, "Region for phone numbers without a country code");
-  cmd->add_flag("--json", o.as_json, "Print the result as JSON");
+  add_json_flag(cmd, ctx);
 }
 
 }  // namespace
 
 void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run) {
   static Options o;
-  auto* transfer = app.add_subcommand("transfer",
-                                      "Move email conversations between CRM Leads and "
-                                      "Helpdesk Tickets (one transaction each)");
+  auto* transfer = app.add_subcommand("transfer", "Move conversations between leads and tickets");
   transfer->require_subcommand(1);
-  auto* list = transfer->add_subcommand("list", "List the emails of a record, oldest first");
+  set_help(transfer, "Each transfer is one transaction: all of it happens, or none.", {"frontdesk transfer list 'CRM Lead' CRM-LEAD-2026-00001",
+                          "frontdesk transfer lead-to-ticket CRM-LEAD-2026-00001 --keep-source",
+                          "frontdesk transfer ticket-to-lead 0001 --json"});
+  auto* list = transfer->add_subcommand("list", "List the emails of a record, oldest first (read-only)");
   list->add_option("doctype", o.doctype, "CRM Lead, HD Ticket, CRM Deal, ...")->required();
   list->add_option("name", o.name, "The record's name")->required();
-  list->add_flag("--json", o.as_json, "Print the emails as JSON");
-  list->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return list_communications_cmd(ctx, o); }); });
+  add_json_flag(list, ctx);
+  set_examples(list, {"frontdesk transfer list 'CRM Lead' CRM-LEAD-2026-00001",
+                      "frontdesk transfer list 'HD Ticket' 0001 --json"});
+  on_run(list, ctx, run, Access::kRead, [&ctx] { return list_communications_cmd(ctx, o); });
 
   auto* to_ticket = transfer->add_subcommand("lead-to-ticket",
-                                             "Move a CRM Lead's emails to a new "
-                                             "HD Ticket");
-  add_transfer_options(to_ticket, o, "The CRM Lead");
-  to_ticket->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return transfer_cmd(ctx, o, true); }); });
+                                             "Move a CRM Lead's emails to a new HD Ticket");
+  add_transfer_options(to_ticket, ctx, o, "The CRM Lead");
+  set_examples(to_ticket, {"frontdesk transfer lead-to-ticket CRM-LEAD-2026-00001",
+                           "frontdesk transfer lead-to-ticket CRM-LEAD-2026-00001 -c 8f3k2l9a1b --keep-source"});
+  on_run(to_ticket, ctx, run, Access::kWrite, [&ctx] { return transfer_cmd(ctx, o, true); });
   auto* to_lead = transfer->add_subcommand("ticket-to-lead",
-                                           "Move an HD Ticket's emails to a new "
-                                           "CRM Lead");
-  add_transfer_options(to_lead, o, "The HD Ticket");
-  to_lead->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return transfer_cmd(ctx, o, false); }); });
+                                           "Move an HD Ticket's emails to a new CRM Lead");
+  add_transfer_options(to_lead, ctx, o, "The HD Ticket");
+  set_examples(to_lead, {"frontdesk transfer ticket-to-lead 0001",
+                         "frontdesk transfer ticket-to-lead 0001 --no-communications --json"});
+  on_run(to_lead, ctx, run, Access::kWrite, [&ctx] { return transfer_cmd(ctx, o, false); });
 
-  auto* orders = app.add_subcommand("orders",
-                                    "Order history with production status, and the "
-                                    "Won-deal rule");
+  auto* orders = app.add_subcommand("orders", "Order history, production status, the deal rule");
   orders->require_subcommand(1);
+  set_examples(orders, {"frontdesk orders sync 'HD Ticket' 0001 'Maria Garcia'",
+                        "frontdesk orders show 'HD Ticket' 0001 --json",
+                        "frontdesk orders status done - blocked_ops",
+                        "frontdesk orders check-deal CRM-DEAL-2026-00001 --status Won"});
   auto* sync = orders->add_subcommand("sync",
                                       "Rebuild a record's order history from the "
                                       "customer's Sales Orders (exit 3: no such customer)");
@@ -227,26 +221,35 @@ void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run) {
   sync->add_option("name", o.name, "The record's name")->required();
   sync->add_option("customer", o.customer, "The customer's name as on the Customer")->required();
   sync->add_option("--ops-field", o.ops_field, "Work Order field holding the ops status");
-  sync->add_flag("--json", o.as_json, "Print the result as JSON");
-  sync->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return orders_sync_cmd(ctx, o); }); });
+  add_json_flag(sync, ctx);
+  set_examples(sync, {"frontdesk orders sync 'HD Ticket' 0001 'Maria Garcia'",
+                      "frontdesk orders sync 'CRM Deal' CRM-DEAL-2026-00001 'Garcia Patio' --json"});
+  on_run(sync, ctx, run, Access::kWrite, [&ctx] { return orders_sync_cmd(ctx, o); });
 
-  auto* show = orders->add_subcommand("show", "Print a record's order history");
+  auto* show = orders->add_subcommand("show", "Print a record's order history (read-only)");
   show->add_option("doctype", o.doctype, "HD Ticket, CRM Lead or CRM Deal")->required();
   show->add_option("name", o.name, "The record's name")->required();
-  show->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return orders_show_cmd(ctx, o); }); });
+  add_json_flag(show, ctx);
+  set_examples(show, {"frontdesk orders show 'HD Ticket' 0001",
+                      "frontdesk orders show 'CRM Lead' CRM-LEAD-2026-00001 --json"});
+  on_run(show, ctx, run, Access::kRead, [&ctx] { return orders_show_cmd(ctx, o); });
 
-  auto* status = orders->add_subcommand("status", "Aggregate production statuses ('-' = none)");
+  auto* status = orders->add_subcommand(
+      "status", "Aggregate production statuses ('-' = none); needs no database");
   status->add_option("statuses", o.statuses, "One status per Work Order");
-  status->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return orders_status_cmd(ctx, o); }); });
+  add_json_flag(status, ctx);
+  set_examples(status, {"frontdesk orders status done - blocked_ops",
+                        "frontdesk orders status DONE DONE --json"});
+  on_run(status, ctx, run, Access::kNone, [&ctx] { return orders_status_cmd(ctx, o); });
 
-  auto* check = orders->add_subcommand("check-deal", "Apply the Won-deal rule to a stored deal");
+  auto* check = orders->add_subcommand(
+      "check-deal", "Apply the Won-deal rule to a stored deal (read-only; exit 1 when refused)");
   check->add_option("name", o.name, "The CRM Deal")->required();
   check->add_option("--status", o.status, "Check as if the deal had this status");
-  check->callback(
-      [&ctx, &run] { run = not_found_is_3([&ctx] { return orders_check_deal_cmd(ctx, o); }); });
+  add_json_flag(check, ctx);
+  set_examples(check, {"frontdesk orders check-deal CRM-DEAL-2026-00001",
+                       "frontdesk orders check-deal CRM-DEAL-2026-00001 --status Won --json"});
+  on_run(check, ctx, run, Access::kRead, [&ctx] { return orders_check_deal_cmd(ctx, o); });
 }
 
 void demo_conversations(Context& ctx) {

@@ -1,19 +1,53 @@
-// frontdesk demo: a guided run on a fresh file, showing what each service does.
-#include <cstdio>
-
+// frontdesk demo: a guided run on a new database of its own, showing what each service does.
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 #include "cli.h"
 
 namespace frontdesk {
 namespace {
 
+namespace fs = std::filesystem;
+
+// A new, empty file for the demo in $TMPDIR (the file exists, so no other run picks it).
+std::string temp_database() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/frontdesk-demo-XXXXXX.sqlite";
+  int fd = mkstemps(pattern.data(), 7);
+  if (fd < 0)
+    throw switchboard::Error(switchboard::ErrorCode::kIo, "cannot create a file like " + pattern);
+  close(fd);
+  return pattern;
+}
+
+// Where the demo may write: --db when given (a new file, or with --force an existing
+// switchboard database, replaced), else a new temporary file. Never $FRONTDESK_DB.
+void choose_database(Context& ctx, bool force) {
+  if (!ctx.db_given) {
+    ctx.db = temp_database();
+    return;
+  }
+  if (!fs::exists(ctx.db)) return;
+  if (!is_switchboard_database(ctx.db))
+    throw switchboard::StoreError(
+        switchboard::ErrorCode::kSchema,
+        "'" + ctx.db + "' exists and is not a switchboard database; the demo never touches it "
+        "(choose another --db, or leave --db out for a new temporary file)");
+  if (!force)
+    throw switchboard::StoreError(
+        switchboard::ErrorCode::kDuplicate,
+        "'" + ctx.db + "' already holds a switchboard database; the demo replaces it only with "
+        "--force (or leave --db out for a new temporary file)");
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(ctx.db + suffix);
+}
+
 int run_demo(Context& ctx) {
-  std::remove(ctx.db.c_str());
-  std::remove((ctx.db + "-wal").c_str());
-  std::remove((ctx.db + "-shm").c_str());
   auto& store = ctx.store();
-  ctx.say(fmt::format("== switchboard {} demo on a fresh SQLite file: {}", switchboard::kVersion,
+  ctx.say(fmt::format("== switchboard {} demo on a new SQLite file: {}", switchboard::kVersion,
                       ctx.db));
   ctx.say(fmt::format("schema: {} doctypes, Frappe's default statuses seeded",
                       store.schema().doctypes().size()));
@@ -43,20 +77,28 @@ int run_demo(Context& ctx) {
 }  // namespace
 
 void add_demo_command(CLI::App& app, Context& ctx, Runner& run) {
-  auto* demo = app.add_subcommand("demo", "Run the guided demo on a fresh database (--db is "
-                                          "deleted first)");
-  demo->callback([&ctx, &run] {
-    run = [&ctx] {
-      int code = run_demo(ctx);
-      if (code != kOk) return code;
-      demo_phones(ctx);
-      demo_routing(ctx);
-      demo_conversations(ctx);
-      demo_calls(ctx);
-      ctx.say("== what the database holds now (frontdesk stats)");
-      print_stats(ctx, false);
-      return static_cast<int>(kOk);
-    };
+  static bool force = false;
+  auto* demo = app.add_subcommand("demo", "A guided tour of every service, on a new database");
+  demo->add_flag("--force", force, "Replace the switchboard database --db names");
+  set_help(demo,
+           "Works on a new temporary file unless --db names one. An existing --db is refused\n"
+           "unless it is a switchboard database and --force is given (it is then replaced); a\n"
+           "file that is not a switchboard database is never touched. $FRONTDESK_DB is ignored.",
+           {"frontdesk demo", "frontdesk demo --db demo.sqlite",
+                      "frontdesk demo --db demo.sqlite --force   # run it again on the same file"});
+  on_run(demo, ctx, run, Access::kCreate, [&ctx] {
+    choose_database(ctx, force);
+    int code = run_demo(ctx);
+    if (code != kOk) return code;
+    demo_phones(ctx);
+    demo_routing(ctx);
+    demo_conversations(ctx);
+    demo_calls(ctx);
+    ctx.say("== what the database holds now (frontdesk stats)");
+    print_stats(ctx, false);
+    ctx.say("");
+    ctx.say("Look around yourself: frontdesk stats --db " + ctx.db);
+    return static_cast<int>(kOk);
   });
 }
 

@@ -1,10 +1,9 @@
 // frontdesk normalize, merge: phone keys from the shell, and duplicate merging on the database.
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli.h"
 
@@ -29,7 +28,6 @@ struct MergeArgs {
   bool include_closed = false;
   bool include_converted = false;
   bool no_rekey = false;
-  bool progress = false;
 };
 
 std::string describe(const std::string& raw, const std::string& region, bool links) {
@@ -49,6 +47,24 @@ std::string describe(const std::string& raw, const std::string& region, bool lin
   return line;
 }
 
+json describe_json(const std::string& raw, const std::string& region, bool links) {
+  auto phone = switchboard::normalize_phone(raw, region);
+  json j{{"input", raw}, {"key", nullptr}};
+  if (phone) {
+    j["key"] = phone->key().empty() ? json(nullptr) : json(phone->key());
+    j["e164"] = phone->e164;
+    j["extension"] = phone->extension.empty() ? json(nullptr) : json(phone->extension);
+    j["possible"] = phone->possible;
+    j["valid"] = phone->valid;
+    j["region"] = phone->region;
+  }
+  if (links && phone && phone->possible) {
+    auto c = switchboard::click_to_call(raw, region);
+    j["links"] = {{"desktop", c.desktop}, {"web", c.web}, {"tel", c.tel}};
+  }
+  return j;
+}
+
 int run_normalize(Context& ctx, NormalizeArgs& args) {
   std::vector<std::string> numbers = args.numbers;
   if (numbers.empty()) {
@@ -57,16 +73,19 @@ int run_normalize(Context& ctx, NormalizeArgs& args) {
   }
   if (numbers.empty()) {
     std::cerr << "frontdesk normalize: no numbers given (as arguments or on stdin)\n";
-    return kNoData;
+    return kDataError;
   }
   const std::string region =
       args.region.empty() ? switchboard::default_phone_region() : args.region;
   bool all_keyed = true;
+  json results = json::array();
   for (const auto& raw : numbers) {
-    ctx.say(describe(raw, region, args.links));
+    if (ctx.as_json) results.push_back(describe_json(raw, region, args.links));
+    else ctx.say(describe(raw, region, args.links));
     if (!switchboard::phone_key(raw, region)) all_keyed = false;
   }
-  return all_keyed ? kOk : kNoData;
+  if (ctx.as_json) ctx.print_json(results);
+  return all_keyed ? kOk : kFailed;
 }
 
 // A progress bar created on the first report, when the total is known.
@@ -105,94 +124,132 @@ void print_merge(Context& ctx, const MergeReport& r) {
   ctx.say(fmt::format("  {} <- {}", r.target, joined));
 }
 
-int summarize(Context& ctx, const BulkMergeReport& r, std::size_t shown) {
+json shared_json(const std::vector<switchboard::SharedNumber>& shared) {
+  json out = json::array();
+  for (const auto& s : shared) out.push_back({{"key", s.key}, {"count", s.count}, {"names", s.names}});
+  return out;
+}
+
+json merge_json(const MergeReport& r) {
+  json steps = json::array();
+  for (const auto& step : r.steps)
+    steps.push_back({{"source", step.source}, {"keys", step.keys}, {"moved", step.moved},
+                     {"removed", step.removed}, {"filled", to_json(step.filled)},
+                     {"rows_moved", step.rows_moved()}});
+  return {{"doctype", r.doctype},       {"target", r.target},
+          {"steps", steps},             {"rows_moved", r.rows_moved()},
+          {"skipped", r.skipped.empty() ? json(nullptr) : json(r.skipped)},
+          {"shared", shared_json(r.shared)}};
+}
+
+void summarize(Context& ctx, const BulkMergeReport& r, bool dry_run, std::size_t shown) {
   ctx.say(fmt::format("{}: {} records with a phone key, {} groups, {} records {} into their "
                       "oldest, {} rows moved, {} shared numbers skipped",
                       r.doctype, r.scanned, r.merges.size(), r.records_merged(),
-                      r.dry_run ? "would be merged" : "merged", r.rows_moved(), r.shared.size()));
+                      dry_run ? "would be merged" : "merged", r.rows_moved(), r.shared.size()));
   for (std::size_t i = 0; i < r.merges.size() && i < shown; ++i) print_merge(ctx, r.merges[i]);
   if (r.merges.size() > shown)
     ctx.say(fmt::format("  ... and {} more groups", r.merges.size() - shown));
   for (std::size_t i = 0; i < r.shared.size() && i < shown; ++i)
     ctx.say(fmt::format("  shared: {} held by {} records (not merged)", r.shared[i].key,
                         r.shared[i].count));
-  return r.merges.empty() ? kNoData : kOk;
 }
 
 int run_merge(Context& ctx, MergeArgs& args) {
   std::vector<std::string> doctypes;
   if (args.what == "leads" || args.what == "all") doctypes.push_back("CRM Lead");
   if (args.what == "tickets" || args.what == "all") doctypes.push_back("HD Ticket");
+  if ((!args.record.empty() || !args.find.empty()) && doctypes.size() != 1) {
+    std::cerr << "frontdesk merge: --record and --find need 'leads' or 'tickets'\n";
+    return kUsage;
+  }
   switchboard::MergeOptions options;
   options.shared_cap = args.cap;
   options.include_closed = args.include_closed;
   options.include_converted = args.include_converted;
   switchboard::PhoneMerger merger(ctx.store_ptr(), "", options);
-  const bool bars = args.progress || (!ctx.quiet && isatty(STDERR_FILENO));
 
-  if (!args.record.empty() || !args.find.empty()) {
-    if (doctypes.size() != 1) {
-      std::cerr << "frontdesk merge: --record and --find need 'leads' or 'tickets'\n";
-      return kUsage;
-    }
-    if (!args.find.empty()) {
-      auto names = merger.find_duplicates(doctypes[0], args.find);
-      for (const auto& n : names) ctx.say(n);
-      return names.empty() ? kNoData : kOk;
-    }
-    MergeReport r = merger.merge_call_logs(doctypes[0], args.record, args.dry_run);
-    if (!r.merged()) {
+  if (!args.find.empty()) {
+    auto names = merger.find_duplicates(doctypes[0], args.find);
+    if (ctx.as_json) ctx.print_json({{"doctype", doctypes[0]}, {"phone", args.find}, {"records", names}});
+    for (const auto& n : names) ctx.say(n);
+    return kOk;
+  }
+  // --dry-run: the real merge inside one transaction that is rolled back, so the report is
+  // exactly what a real run does (stored keys refreshed first, leads before tickets).
+  std::optional<switchboard::Transaction> scratch;
+  if (args.dry_run) scratch.emplace(ctx.store());
+  const char* would = args.dry_run ? "would be merged" : "merged";
+  if (!args.record.empty()) {
+    MergeReport r = merger.merge_call_logs(doctypes[0], args.record);
+    if (ctx.as_json) {
+      json j = merge_json(r);
+      j["dry_run"] = args.dry_run;
+      ctx.print_json(j);
+    } else if (!r.merged()) {
       ctx.say(fmt::format("{} {}: nothing to merge ({})", r.doctype, r.target, r.skipped));
-      return kNoData;
+    } else {
+      ctx.say(fmt::format("{} {}: {} record(s) {}, {} rows moved", r.doctype, r.target,
+                          r.steps.size(), would, r.rows_moved()));
+      print_merge(ctx, r);
     }
-    ctx.say(fmt::format("{} {}: {} record(s) {}, {} rows moved", r.doctype, r.target,
-                        r.steps.size(), args.dry_run ? "would be merged" : "merged",
-                        r.rows_moved()));
-    print_merge(ctx, r);
     return kOk;
   }
 
-  int code = kNoData;
+  json reports = json::array();
   for (const auto& doctype : doctypes) {
-    if (!args.no_rekey && !args.dry_run) {
-      LazyBar bar("re-keying " + doctype, bars);
-      auto rk = merger.rekey(doctype, bar.callback());
+    std::int64_t rekeyed = 0;
+    if (!args.no_rekey) {
+      LazyBar bar("re-keying " + doctype, ctx.progress());
+      rekeyed = merger.rekey(doctype, bar.callback()).updated;
       bar.finish();
-      if (rk.updated)
-        ctx.say(fmt::format("{}: {} stored phone keys refreshed", doctype, rk.updated));
+      if (rekeyed) ctx.say(fmt::format("{}: {} stored phone keys refreshed", doctype, rekeyed));
     }
-    LazyBar bar("merging " + doctype, bars);
-    BulkMergeReport r = merger.bulk_merge(doctype, args.dry_run, bar.callback());
+    LazyBar bar("merging " + doctype, ctx.progress());
+    BulkMergeReport r = merger.bulk_merge(doctype, false, bar.callback());
     bar.finish();
-    if (summarize(ctx, r, 10) == kOk) code = kOk;
+    summarize(ctx, r, args.dry_run, 10);
+    if (ctx.as_json) {
+      json merges = json::array();
+      for (const auto& m : r.merges) merges.push_back(merge_json(m));
+      reports.push_back({{"doctype", doctype}, {"keys_refreshed", rekeyed},
+                         {"scanned", r.scanned}, {"records_merged", r.records_merged()},
+                         {"rows_moved", r.rows_moved()}, {"merges", merges},
+                         {"shared", shared_json(r.shared)}});
+    }
   }
+  if (ctx.as_json) ctx.print_json({{"dry_run", args.dry_run}, {"doctypes", reports}});
   if (args.dry_run) ctx.say("(dry run: nothing was written)");
-  return code;
+  return kOk;
 }
 
 }  // namespace
 
 void add_phone_commands(CLI::App& app, Context& ctx, Runner& run) {
   auto normalize_args = std::make_shared<NormalizeArgs>();
-  auto* normalize = app.add_subcommand(
-      "normalize", "Show the E.164 key, extension and validity of phone numbers (exit 3 when "
-                   "some number has no key)");
+  auto* normalize = app.add_subcommand("normalize", "Phone numbers to E.164 keys and links");
   normalize->add_option("numbers", normalize_args->numbers,
                         "Numbers as people type them (default: one per line on stdin)");
   normalize->add_option("--region", normalize_args->region,
                         "Region for numbers without a country code (default: US)");
   normalize->add_flag("--links", normalize_args->links, "Also print the click-to-call links");
-  normalize->callback([&ctx, &run, normalize_args] {
-    run = [&ctx, normalize_args] { return run_normalize(ctx, *normalize_args); };
-  });
+  add_json_flag(normalize, ctx);
+  set_help(normalize,
+           "Shows each number's E.164 key, extension and validity (exit 1 when some number has\n"
+           "no key). Needs no database.",
+           {"frontdesk normalize '+1 (555) 123-4567' '555.123.4567 x 89' --links",
+                           "frontdesk normalize --region IN '98455 52671' --json",
+                           "cut -f3 contacts.tsv | frontdesk normalize"});
+  on_run(normalize, ctx, run, Access::kNone,
+         [&ctx, normalize_args] { return run_normalize(ctx, *normalize_args); });
 
   auto merge_args = std::make_shared<MergeArgs>();
-  auto* merge = app.add_subcommand(
-      "merge", "Merge duplicate leads/tickets sharing a phone number into the oldest record "
-               "(exit 3 when there is nothing to merge)");
+  auto* merge = app.add_subcommand("merge", "Merge duplicate leads and tickets by phone number");
   merge->add_option("what", merge_args->what, "leads, tickets or all (default)")
       ->check(CLI::IsMember({"leads", "tickets", "all"}));
-  merge->add_flag("--dry-run", merge_args->dry_run, "Report what would be merged; write nothing");
+  merge->add_flag("--dry-run", merge_args->dry_run,
+                  "Merge in one transaction and roll it back: the report of a real run, nothing "
+                  "written");
   merge->add_option("--record", merge_args->record,
                     "Merge the duplicates of this one lead/ticket into it instead");
   merge->add_option("--find", merge_args->find, "List the records holding this number");
@@ -204,9 +261,17 @@ void add_phone_commands(CLI::App& app, Context& ctx, Runner& run) {
                   "Also merge converted leads");
   merge->add_flag("--no-rekey", merge_args->no_rekey,
                   "Skip refreshing stored phone keys before a bulk merge");
-  merge->add_flag("--progress", merge_args->progress,
-                  "Show progress bars even when not a terminal");
+  add_json_flag(merge, ctx);
+  set_help(merge,
+           "Merges leads (and tickets) sharing a phone number into the oldest record, with its\n"
+           "call logs. Stored phone keys are refreshed first; shared numbers (held by more than\n"
+           "--cap records) are never merged. --find only reads.",
+           {"frontdesk merge --dry-run", "frontdesk merge tickets --json",
+                       "frontdesk merge leads --find '555.201.3344'",
+                       "frontdesk merge leads --record CRM-LEAD-2026-00001"});
   merge->callback([&ctx, &run, merge_args] {
+    // --find only reads; everything else writes (a dry run too: it rolls its writes back).
+    ctx.access = merge_args->find.empty() ? Access::kWrite : Access::kRead;
     run = [&ctx, merge_args] { return run_merge(ctx, *merge_args); };
   });
 }

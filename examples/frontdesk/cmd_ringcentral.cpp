@@ -15,12 +15,11 @@
 namespace frontdesk {
 namespace {
 
-using json = nlohmann::json;
 
 struct RcOptions {
   std::string client_id, server, media_server, redirect_uri, redirect_url, key_file, out, recording;
   std::vector<std::string> allow_origins;
-  bool use_jwt = false, as_json = false;
+  bool use_jwt = false;
 };
 
 std::string env(const char* name) {
@@ -103,7 +102,7 @@ int run_status(Context& ctx, const RcOptions& o) {
     }
     s = client.status();  // now with the rate-limit headers of that call
   }
-  if (o.as_json) {
+  if (ctx.as_json) {
     json j{{"connected", s.connected && problem.empty()}, {"owner_id", s.owner_id},
            {"client_id", s.client_id}, {"server", s.server}, {"media_server", s.media_server},
            {"scope", s.scope}, {"access_expires_at", s.access_expires_at},
@@ -117,7 +116,7 @@ int run_status(Context& ctx, const RcOptions& o) {
                         {"paused_for", static_cast<double>(g.paused_for.count()) / 1000.0},
                         {"reason", g.reason}});
     j["rate_limits"] = limits;
-    std::cout << j.dump(2) << '\n';
+    ctx.print_json(j);
   } else {
     if (!s.connected) {
       ctx.say("RingCentral: not connected (run `frontdesk ringcentral login`)");
@@ -140,7 +139,7 @@ int run_status(Context& ctx, const RcOptions& o) {
       ctx.say(line);
     }
   }
-  if (!s.connected) return kNoData;
+  if (!s.connected) return kDataError;
   return problem.empty() ? kOk : kFailed;
 }
 
@@ -157,7 +156,7 @@ int run_recording(Context& ctx, const RcOptions& o) {
   if (!d.available) {
     std::fprintf(stderr, "frontdesk: recording %s is not available (RingCentral has none)\n",
                  o.recording.c_str());
-    return kNoData;
+    return kDataError;
   }
   ctx.say(fmt::format("saved {} bytes ({}) to {}", d.bytes, d.content_type, d.path));
   return kOk;
@@ -167,10 +166,16 @@ int run_recording(Context& ctx, const RcOptions& o) {
 
 void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run) {
   static RcOptions o;
-  auto* rc = app.add_subcommand("ringcentral", "Connect to RingCentral and fetch recordings "
-                                               "(secrets from RINGCENTRAL_CLIENT_SECRET, RINGCENTRAL_JWT; "
-                                               "the key from SWITCHBOARD_SECRET_KEY)");
+  auto* rc = app.add_subcommand("ringcentral", "Connect to RingCentral and fetch recordings");
   rc->require_subcommand(1);
+  set_help(rc,
+           "Secrets come from the environment, never the command line: RINGCENTRAL_CLIENT_SECRET,\n"
+           "RINGCENTRAL_JWT, and SWITCHBOARD_SECRET_KEY (or --key-file) for the key that\n"
+           "encrypts them in the database.",
+           {"frontdesk ringcentral login --client-id ID --redirect-uri https://example.com/cb",
+                    "RINGCENTRAL_JWT=... frontdesk ringcentral login --client-id ID --jwt",
+                    "frontdesk ringcentral status --json",
+                    "frontdesk ringcentral recording 4410020011 --out call.mp3"});
   auto common = [&](CLI::App* cmd) {
     cmd->add_option("--allow-origin", o.allow_origins,
                     "Allow this plain-http or local origin (a test server; never needed for RingCentral)");
@@ -185,21 +190,26 @@ void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run) {
   login->add_option("--redirect-url", o.redirect_url, "The URL RingCentral redirected to (else read from stdin)");
   login->add_flag("--jwt", o.use_jwt, "Sign in with the JWT credential in $RINGCENTRAL_JWT");
   common(login);
+  set_examples(login, {"frontdesk ringcentral login --client-id ID --redirect-uri https://example.com/cb",
+                       "RINGCENTRAL_JWT=... frontdesk ringcentral login --client-id ID --jwt"});
   login->callback([&ctx, &run] { run = [&ctx] { return run_login(ctx, o); }; });
 
   auto* status = rc->add_subcommand("status", "Who is connected, token expiry, rate-limit state");
-  status->add_flag("--json", o.as_json, "Print JSON");
+  add_json_flag(status, ctx);
   common(status);
+  set_examples(status, {"frontdesk ringcentral status", "frontdesk ringcentral status --json"});
   status->callback([&ctx, &run] { run = [&ctx] { return run_status(ctx, o); }; });
 
   auto* logout = rc->add_subcommand("logout", "Revoke the session and clear the stored tokens");
   common(logout);
+  set_examples(logout, {"frontdesk ringcentral logout"});
   logout->callback([&ctx, &run] { run = [&ctx] { return run_logout(ctx, o); }; });
 
   auto* recording = rc->add_subcommand("recording", "Download a call recording");
   recording->add_option("id", o.recording, "Recording id or contentUri")->required();
   recording->add_option("--out", o.out, "File to write")->required();
   common(recording);
+  set_examples(recording, {"frontdesk ringcentral recording 4410020011 --out call.mp3"});
   recording->callback([&ctx, &run] { run = [&ctx] { return run_recording(ctx, o); }; });
 }
 

@@ -1,20 +1,20 @@
-// frontdesk route: route a mailbox (.eml files, folders of them, mbox files, JSONL files of
-// InboundEmail fields) into the SQLite store, printing where each mail went and why; and the
+// frontdesk route: route mail (.eml files, folders of them, Maildir folders, mbox files, JSON
+// Lines of InboundEmail fields) into the store, printing where each mail went and why; and the
 // routing part of `frontdesk demo`.
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <iostream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "input.h"
 
 namespace frontdesk {
 namespace {
@@ -31,40 +31,30 @@ struct Item {
   std::string raw;  // kept for --quarantine
 };
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw switchboard::Error(switchboard::ErrorCode::kIo, "cannot read " + p.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+const std::vector<std::string> kJsonFiles = {".jsonl", ".ndjson", ".json"};
+const std::vector<std::string> kMailFiles = {".eml", ".mbox", ".mbx", ".jsonl", ".ndjson", ".json"};
 
-bool has_extension(const fs::path& p, std::initializer_list<const char*> exts) {
-  std::string e = p.extension().string();
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return std::any_of(exts.begin(), exts.end(), [&](const char* x) { return e == x; });
-}
-
-void load_file(const fs::path& p, const std::string& account, std::vector<Item>& out) {
-  std::string bytes = read_all(p);
-  std::string name = p.filename().string();
-  if (has_extension(p, {".jsonl", ".ndjson"})) {
-    std::istringstream lines(bytes);
-    std::string line;
-    for (int n = 1; std::getline(lines, line); ++n) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      Item item{fmt::format("{}:{}", name, n), std::nullopt, {}, line};
+void load_json(const std::string& name, const std::string& bytes, const std::string& account,
+               std::vector<Item>& out) {
+  for (auto& rec : split_json_records(name, bytes)) {
+    Item item{rec.source, std::nullopt, rec.error, rec.text};
+    if (item.error.empty()) {
       try {
-        item.mail = InboundEmail::from_json(line);
+        item.mail = InboundEmail::from_json(rec.text);
         if (item.mail->email_account.empty()) item.mail->email_account = account;
       } catch (const switchboard::Error& e) {
         item.error = e.what();
       }
-      out.push_back(std::move(item));
     }
-    return;
+    out.push_back(std::move(item));
   }
-  if (has_extension(p, {".mbox", ".mbx"}) || bytes.rfind("From ", 0) == 0) {
+}
+
+// One file's mails: JSON records, an mbox, or one raw message.
+void load_bytes(const std::string& name, const std::string& bytes, bool json_file,
+                const std::string& account, std::vector<Item>& out) {
+  if (json_file) return load_json(name, bytes, account, out);
+  if (has_extension(name, {".mbox", ".mbx"}) || bytes.rfind("From ", 0) == 0) {
     try {
       int n = 0;
       for (auto& m : switchboard::parse_mbox(bytes, account))
@@ -83,21 +73,47 @@ void load_file(const fs::path& p, const std::string& account, std::vector<Item>&
   out.push_back(std::move(item));
 }
 
+void load_file(const fs::path& p, const std::string& label, const std::string& account,
+               std::vector<Item>& out) {
+  load_bytes(label, read_file(p.string()), has_extension(p.string(), kJsonFiles), account, out);
+}
+
+bool is_maildir(const fs::path& p) {
+  return fs::is_directory(p / "cur") && fs::is_directory(p / "new");
+}
+
+std::vector<fs::path> sorted_files(const fs::path& dir, const std::vector<std::string>* extensions) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().filename().string()[0] != '.' &&
+        (!extensions || has_extension(entry.path().string(), *extensions)))
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::vector<Item> load(const std::vector<std::string>& paths, const std::string& account) {
   std::vector<Item> items;
   for (const auto& path : paths) {
     fs::path p(path);
-    if (fs::is_directory(p)) {
-      std::vector<fs::path> files;
-      for (const auto& entry : fs::directory_iterator(p))
-        if (entry.is_regular_file() && has_extension(entry.path(), {".eml", ".mbox", ".jsonl", ".ndjson"}))
-          files.push_back(entry.path());
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) load_file(f, account, items);
+    if (path == "-") {
+      std::string bytes((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+      std::size_t first = bytes.find_first_not_of(" \t\r\n");
+      bool json_input = first != std::string::npos && (bytes[first] == '{' || bytes[first] == '[');
+      load_bytes("stdin", bytes, json_input, account, items);
+    } else if (is_maildir(p)) {
+      // Maildir: delivered mail in new/ and cur/; names start with the delivery time.
+      std::string name = p.filename().empty() ? p.parent_path().filename().string() : p.filename().string();
+      for (const char* sub : {"new", "cur"})
+        for (const auto& f : sorted_files(p / sub, nullptr))
+          load_file(f, name + "/" + sub + "/" + f.filename().string(), account, items);
+    } else if (fs::is_directory(p)) {
+      for (const auto& f : sorted_files(p, &kMailFiles))
+        load_file(f, f.filename().string(), account, items);
     } else if (fs::exists(p)) {
-      load_file(p, account, items);
+      load_file(p, p.filename().string(), account, items);
     } else {
-      throw switchboard::Error(switchboard::ErrorCode::kNotFound, "no such file or folder: " + path);
+      throw switchboard::NotFound("no such file or folder: " + path);
     }
   }
   return items;
@@ -121,22 +137,25 @@ struct Options {
   std::string rules_file;
   std::string quarantine_dir;
   bool dry_run = false;
-  bool json = false;
-  bool progress = false;
 };
 
 int run_route(Context& ctx, const Options& o) {
   switchboard::RoutingRules rules;
-  if (!o.rules_file.empty()) rules = switchboard::RoutingRules::from_json(read_all(o.rules_file));
+  if (!o.rules_file.empty()) rules = switchboard::RoutingRules::from_json(read_file(o.rules_file));
   std::vector<Item> items = load(o.paths, o.account);
   if (items.empty()) {
-    ctx.say("no mail found");
-    return kNoData;
+    std::fprintf(stderr, "frontdesk route: no mail found\n");
+    return kDataError;
   }
   switchboard::Router router(ctx.store_ptr(), rules);
   ProgressBar bar(o.dry_run ? "planning" : "routing", static_cast<std::int64_t>(items.size()),
-                  o.progress || (isatty(STDERR_FILENO) && (ctx.quiet || !isatty(STDOUT_FILENO))));
+                  ctx.progress());
+  // --dry-run: every mail is routed inside one transaction that is rolled back at the end, so
+  // each decision sees the records the mails before it created, exactly as a real run would.
+  std::optional<switchboard::Transaction> scratch;
+  if (o.dry_run) scratch.emplace(ctx.store());
   std::map<std::string, int> by_action, by_reason;
+  json mails = json::array();
   int failures = 0;
   std::size_t width = 0;
   for (const auto& item : items) width = std::max(width, item.label.size());
@@ -148,17 +167,19 @@ int run_route(Context& ctx, const Options& o) {
       ++by_action["unreadable"];
       ++by_reason["unparseable"];
       if (!o.quarantine_dir.empty()) quarantine(o.quarantine_dir, item);
-      ctx.say(o.json ? fmt::format("{{\"source\": \"{}\", \"action\": \"unreadable\", \"error\": \"{}\"}}",
-                                   item.label, item.error)
-                     : fmt::format("{:<{}}  unreadable     {}", item.label, width, item.error));
+      if (ctx.as_json)
+        mails.push_back({{"source", item.label}, {"action", "unreadable"}, {"error", item.error}});
+      ctx.say(fmt::format("{:<{}}  unreadable     {}", item.label, width, item.error));
       continue;
     }
-    RouteResult r = o.dry_run ? router.plan(*item.mail) : router.route(*item.mail);
+    RouteResult r = router.route(*item.mail);
     ++by_action[r.action];
     ++by_reason[r.reason];
     if (r.reason == "error") ++failures;
-    if (o.json) {
-      ctx.say(fmt::format("{{\"source\": \"{}\", \"result\": {}}}", item.label, r.to_json()));
+    if (ctx.as_json) {
+      json j = json::parse(r.to_json());
+      j["source"] = item.label;
+      mails.push_back(std::move(j));
       continue;
     }
     std::string line = fmt::format("{:<{}}  {:<13}  {:<28}  {}", item.label, width, r.action, where(r), r.reason);
@@ -169,14 +190,17 @@ int run_route(Context& ctx, const Options& o) {
     ctx.say(line);
   }
   bar.finish();
-  if (!o.json) {
+  if (ctx.as_json) {
+    ctx.print_json({{"dry_run", o.dry_run}, {"mails", mails}, {"by_action", by_action},
+                    {"by_reason", by_reason}, {"failed", failures}});
+  } else {
     auto join = [](const std::map<std::string, int>& m) {
       std::string s;
       for (const auto& [k, n] : m) s += fmt::format("{}{} {}", s.empty() ? "" : ", ", n, k);
       return s;
     };
     ctx.say(fmt::format("{} {} mails{}: {}", o.dry_run ? "planned" : "routed", items.size(),
-                        o.dry_run ? " (nothing written)" : "", join(by_action)));
+                        o.dry_run ? " (dry run: nothing written)" : "", join(by_action)));
     ctx.say("by reason: " + join(by_reason));
   }
   return failures ? kFailed : kOk;
@@ -252,20 +276,27 @@ const DemoStep kDemo[] = {
 
 void add_routing_commands(CLI::App& app, Context& ctx, Runner& run) {
   static Options o;
-  auto* route = app.add_subcommand(
-      "route", "Route mail into the store: .eml files, folders of them, mbox files or JSONL files "
-               "of InboundEmail fields. Prints, for each mail, the action, the record and the reason, "
-               "then a summary by action and by reason. Exit 1 when a mail failed or was unreadable.");
-  route->add_option("paths", o.paths, "Files or folders to route, in order")->required();
+  auto* route = app.add_subcommand("route", "Route mail to tickets and leads");
+  route->add_option("inputs", o.paths, "Files or folders to route, in order")->required();
   route->add_option("--account", o.account, "Email Account the mails arrived through (default Inbox)");
-  route->add_option("--rules", o.rules_file, "RoutingRules as a JSON file (defaults: the seed's rules)")
+  route->add_option("--rules", o.rules_file, "RoutingRules as a JSON file (default: the built-in rules)")
       ->check(CLI::ExistingFile);
-  route->add_flag("--dry-run", o.dry_run, "Decide only (Router.plan); write nothing");
-  route->add_flag("--json", o.json, "One JSON object per mail instead of text lines");
-  route->add_flag("--progress", o.progress, "Show the progress bar even when stdout is a terminal");
+  route->add_flag("--dry-run", o.dry_run,
+                  "Route everything in one transaction and roll it back: the decisions of a real "
+                  "run (later mails see the records earlier ones created), nothing written");
+  add_json_flag(route, ctx);
   route->add_option("--quarantine", o.quarantine_dir,
                     "Copy unreadable mails here (raw bytes plus a .reason file) for replay");
-  route->callback([&ctx, &run] { run = [&ctx] { return run_route(ctx, o); }; });
+  set_help(route,
+           "Inputs: .eml files, folders of them, Maildir folders (new/ and cur/), mbox files,\n"
+           "JSON Lines (or JSON) files of InboundEmail fields, or - for stdin. Prints, for each\n"
+           "mail, the action, the record and the reason, then a summary by action and by reason.\n"
+           "Exit 1 when a mail failed or was unreadable; the others are routed.",
+           {"frontdesk route tests/data/routing/mailbox",
+                       "frontdesk route ~/Maildir --dry-run",
+                       "frontdesk route inbox.mbox --account Support --json",
+                       "frontdesk route mails.jsonl --quarantine rejected/"});
+  on_run(route, ctx, run, Access::kWrite, [&ctx] { return run_route(ctx, o); });
 }
 
 void demo_routing(Context& ctx) {

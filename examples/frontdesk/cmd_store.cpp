@@ -1,20 +1,23 @@
 // frontdesk init / stats: create the database, and show what it holds.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <map>
 
 #include "cli.h"
 
 namespace frontdesk {
 
-void print_stats(Context& ctx, bool all) {
+int print_stats(Context& ctx, bool all) {
   auto& store = ctx.store();
+  json doctypes = json::object();
   ctx.say(fmt::format("{}:", ctx.db));
   for (const auto& def : store.schema().doctypes()) {
     if (def->name == "Series") continue;
     std::int64_t n = store.count(def->name);
     if (n == 0 && !all) continue;
     std::string line = fmt::format("  {:<26} {:>8}", def->name, n);
+    json entry{{"count", n}};
     if (n > 0 && def->field("status") && !def->is_child) {
       std::map<std::string, int> by_status;
       for (const auto& d : store.find(def->name, switchboard::Query().select({"status"})))
@@ -23,32 +26,44 @@ void print_stats(Context& ctx, bool all) {
       for (const auto& [status, count] : by_status)
         parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count, status);
       line += "   (" + parts + ")";
+      entry["by_status"] = by_status;
     }
+    doctypes[def->name] = entry;
     ctx.say(line);
   }
+  if (ctx.as_json) ctx.print_json({{"database", ctx.db}, {"doctypes", doctypes}});
+  return kOk;
 }
 
 void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
-  auto* init = app.add_subcommand("init", "Create the database (or migrate it in place) and seed "
-                                          "Frappe's default statuses");
-  init->callback([&ctx, &run] {
-    run = [&ctx] {
-      auto& store = ctx.store();
-      ctx.say(fmt::format("initialized {} (schema version {}, {} doctypes)", ctx.db,
-                          switchboard::sqlite_schema_version(), store.schema().doctypes().size()));
-      return static_cast<int>(kOk);
-    };
+  auto* init = app.add_subcommand("init", "Create the database, or migrate it in place");
+  add_json_flag(init, ctx);
+  set_help(init,
+           "Creates the SQLite file with every doctype and Frappe's default statuses, or opens\n"
+           "an existing switchboard database and migrates it to this version. The only command\n"
+           "that creates a database; a file that is not a switchboard database is left alone.",
+           {"frontdesk init --db crm.sqlite", "FRONTDESK_DB=crm.sqlite frontdesk init"});
+  on_run(init, ctx, run, Access::kCreate, [&ctx] {
+    bool existed = std::filesystem::exists(ctx.db) && std::filesystem::file_size(ctx.db) > 0;
+    auto& store = ctx.store();
+    if (ctx.as_json)
+      ctx.print_json({{"database", ctx.db},
+                      {"created", !existed},
+                      {"schema_version", switchboard::sqlite_schema_version()},
+                      {"doctypes", store.schema().doctypes().size()}});
+    ctx.say(fmt::format("{} {} (schema version {}, {} doctypes)",
+                        existed ? "opened and migrated" : "created", ctx.db,
+                        switchboard::sqlite_schema_version(), store.schema().doctypes().size()));
+    return static_cast<int>(kOk);
   });
 
-  auto* stats = app.add_subcommand("stats", "Count the documents of every doctype");
+  auto* stats = app.add_subcommand("stats", "Count the documents of every doctype (read-only)");
   static bool all = false;
   stats->add_flag("--all", all, "Also list doctypes with no documents");
-  stats->callback([&ctx, &run] {
-    run = [&ctx] {
-      print_stats(ctx, all);
-      return static_cast<int>(kOk);
-    };
-  });
+  add_json_flag(stats, ctx);
+  set_help(stats, "Prints each doctype's document count, and their statuses where they have one.",
+           {"frontdesk stats --db crm.sqlite", "frontdesk stats --all --json"});
+  on_run(stats, ctx, run, Access::kRead, [&ctx] { return print_stats(ctx, all); });
 }
 
 }  // namespace frontdesk

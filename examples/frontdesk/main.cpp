@@ -4,20 +4,103 @@
 
 #include "cli.h"
 
+namespace {
+
+using namespace frontdesk;
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The deepest subcommand the command line chose (the app itself when none).
+CLI::App* chosen(CLI::App& app) {
+  CLI::App* cur = &app;
+  for (auto subs = cur->get_subcommands(); !subs.empty(); subs = cur->get_subcommands())
+    cur = subs.front();
+  return cur;
+}
+
+std::string command_path(CLI::App* cmd) {
+  std::string path;
+  for (CLI::App* c = cmd; c; c = c->get_parent())
+    path = c->get_parent() ? " " + c->get_name() + path : "frontdesk" + path;
+  return path;
+}
+
+// A usage error a person can act on: an unknown or missing command gets the list of commands
+// (and the nearest name); anything else CLI11's message and where to find help.
+int usage_error(CLI::App& app, const CLI::ParseError& e) {
+  CLI::App* cmd = chosen(app);
+  auto children = cmd->get_subcommands([](CLI::App*) { return true; });
+  if (!children.empty()) {
+    std::string names, nearest;
+    std::size_t best = 3;
+    std::string typed;
+    // The first word left over (an unknown word falls through to the parents).
+    for (CLI::App* c = cmd; c && typed.empty(); c = c->get_parent())
+      for (const auto& arg : c->remaining())
+        if (!arg.empty() && arg[0] != '-') {
+          typed = arg;
+          break;
+        }
+    for (CLI::App* child : children) {
+      names += (names.empty() ? "" : ", ") + child->get_name();
+      std::size_t d = typed.empty() ? 99 : edit_distance(typed, child->get_name());
+      if (d < best) best = d, nearest = child->get_name();
+    }
+    if (!typed.empty())
+      std::cerr << command_path(cmd) << ": unknown command '" << typed << "'"
+                << (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") << "\n";
+    else
+      std::cerr << command_path(cmd) << ": a command is required\n";
+    std::cerr << "Commands: " << names << "\nRun '" << command_path(cmd)
+              << " --help' for more.\n";
+    return kUsage;
+  }
+  std::cerr << command_path(cmd) << ": " << e.what() << "\nRun '" << command_path(cmd)
+            << " --help' for more.\n";
+  return kUsage;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace frontdesk;
-  CLI::App app{"frontdesk: route email and calls, merge duplicates and move conversations "
-               "between Frappe CRM and Helpdesk, on an SQLite file."};
+  CLI::App app{
+      "frontdesk: route email and calls, merge duplicates and move conversations between "
+      "Frappe CRM and Helpdesk, on an SQLite file.\n"
+      "Options may come before or after the command; every command has --help."};
+  app.name("frontdesk");
   app.set_version_flag("--version", std::string("frontdesk (switchboard ") + switchboard::kVersion + ")");
-  app.footer(
-      "Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad command "
-      "line, 3 nothing to do / not found.\nThe database defaults to $FRONTDESK_DB, else "
-      "./frontdesk.sqlite.");
+  app.set_help_all_flag("--help-all", "Print the help of every command");
+  app.footer(std::string(
+                 "The database is --db, else $FRONTDESK_DB, else ./frontdesk.sqlite. Only "
+                 "`init` creates one; commands that only read open it read-only; `demo` "
+                 "works on a new file of its own.\n\n") +
+             kExitCodes +
+             "\n\nExamples:\n"
+             "  frontdesk demo\n"
+             "  frontdesk init --db crm.sqlite\n"
+             "  frontdesk route mailbox/ --db crm.sqlite --dry-run\n"
+             "  FRONTDESK_DB=crm.sqlite frontdesk calls tests/data/telephony/seed_curl.json\n"
+             "  frontdesk stats --json");
   app.require_subcommand(1);
+  app.fallthrough();  // global options after the subcommand reach the app (inherited below)
   Context ctx;
-  if (const char* env = std::getenv("FRONTDESK_DB")) ctx.db = env;
-  app.add_option("--db", ctx.db, "SQLite file to work on (created when missing)");
+  app.add_option("--db", ctx.db, "SQLite file to work on (default $FRONTDESK_DB, else "
+                                 "./frontdesk.sqlite)");
   app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
+  app.add_flag("-v,--verbose", ctx.verbose, "Log what the library does on stderr");
 
   Runner run;
   add_store_commands(app, ctx, run);
@@ -30,18 +113,27 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
+    return usage_error(app, e);
   }
+  ctx.db_given = !ctx.db.empty();
+  if (ctx.db.empty()) {
+    const char* env = std::getenv("FRONTDESK_DB");
+    ctx.db = env && *env ? env : "frontdesk.sqlite";
+  }
+  if (ctx.verbose) setenv("SWITCHBOARD_LOG", "debug", 0);
   try {
     return run ? run() : kUsage;
   } catch (const switchboard::Error& e) {
+    ProgressBar::clear_active();
     std::cerr << "frontdesk: " << e.what() << " [" << switchboard::error_code_name(e.code())
               << "]\n";
-    return kFailed;
+    return kDataError;
   } catch (const std::exception& e) {
+    ProgressBar::clear_active();
     std::cerr << "frontdesk: unexpected error: " << e.what() << "\n";
-    return kFailed;
+    return kDataError;
   }
 }

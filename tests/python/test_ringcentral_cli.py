@@ -27,6 +27,7 @@ def follow_authorize(url: str) -> str:
 
 def test_frontdesk_ringcentral_end_to_end(frontdesk_bin, tmp_path):
     db = str(tmp_path / "fd.sqlite")
+    subprocess.run([frontdesk_bin, "init", "--db", db], check=True, capture_output=True)
     env = {**os.environ, "SWITCHBOARD_SECRET_KEY": KEY_B64, "RINGCENTRAL_CLIENT_SECRET": CLIENT_SECRET}
     env.pop("RINGCENTRAL_JWT", None)
     outputs = []
@@ -74,7 +75,7 @@ def test_frontdesk_ringcentral_end_to_end(frontdesk_bin, tmp_path):
         missing = fd("recording", "7777", "--out", str(tmp_path / "none.mp3"), *allow)
         assert missing.returncode == 3 and "not available" in missing.stderr
         refused = fd("recording", "9007", "--out", str(tmp_path / "x.mp3"), *allow)
-        assert refused.returncode == 1 and "refused" in refused.stderr
+        assert refused.returncode == 3 and "refused" in refused.stderr
 
         assert fd("logout", *allow).returncode == 0
         gone = fd("status", *allow)
@@ -83,7 +84,7 @@ def test_frontdesk_ringcentral_end_to_end(frontdesk_bin, tmp_path):
 
         # JWT sign-in; the secret key is required to store anything
         nokey = fd("login", "--jwt", *allow, extra_env={"RINGCENTRAL_JWT": JWT, "SWITCHBOARD_SECRET_KEY": ""})
-        assert nokey.returncode == 1 and "SWITCHBOARD_SECRET_KEY" in nokey.stderr
+        assert nokey.returncode == 3 and "SWITCHBOARD_SECRET_KEY" in nokey.stderr
         jwt = fd("login", "--jwt", *allow, extra_env={"RINGCENTRAL_JWT": JWT})
         assert jwt.returncode == 0, jwt.stderr
         assert "Front Desk" in jwt.stdout

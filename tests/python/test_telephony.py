@@ -135,12 +135,13 @@ def test_frontdesk_calls_ingests_a_jsonl_file(frontdesk_bin, tmp_path):
     path = tmp_path / "calls.jsonl"
     path.write_text("\n".join(lines) + "\n")
     db = str(tmp_path / "calls.sqlite")
+    subprocess.run([frontdesk_bin, "init", "--db", db], check=True, capture_output=True)
     out = subprocess.run([frontdesk_bin, "--db", db, "calls", str(path), "--company-number", "+15559876543"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 1, out.stderr  # one line was broken
     # seq 2 after seq 4 is stale: a duplicate like the redelivered first line
     assert "6 events" in out.stdout and "2 duplicate" in out.stdout and "1 failed" in out.stdout
-    assert "line 6" in out.stderr
+    assert "calls.jsonl:6:" in out.stderr
     store = sb.SqliteStore(db)
     assert store.count("Helpdesk Call Log") == 3
 
@@ -161,11 +162,12 @@ def test_frontdesk_calls_keeps_the_good_lines_around_a_bad_one(frontdesk_bin, tm
     path = tmp_path / "calls.jsonl"
     path.write_text("\n".join(good[:2] + [bad] + good[2:]) + "\n")
     db = str(tmp_path / "calls.sqlite")
+    subprocess.run([frontdesk_bin, "init", "--db", db], check=True, capture_output=True)
     out = subprocess.run([frontdesk_bin, "--db", db, "calls", str(path)],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 1, out.stderr
     assert "5 events" in out.stdout and "4 created" in out.stdout and "1 failed" in out.stdout
-    assert "line 3:" in out.stderr and "[parse]" in out.stderr
+    assert "calls.jsonl:3:" in out.stderr and "[parse]" in out.stderr
     ids = {r["call_id"] for r in sb.SqliteStore(db).find("Helpdesk Call Log", fields=["call_id"])}
     assert ids == {"ok-0", "ok-1", "ok-2", "ok-3"}
 
