@@ -5,6 +5,7 @@
 #include "switchboard/version.h"
 
 namespace switchboard::python {
+void init_log(pybind11::module_& m);
 void init_store(pybind11::module_& m);
 void init_phone(pybind11::module_& m);
 void init_email(pybind11::module_& m);
@@ -17,6 +18,7 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "switchboard's C++ core (import switchboard instead).";
   m.attr("__version__") = switchboard::kVersion;
   switchboard::python::init_errors(m);
+  switchboard::python::init_log(m);
   switchboard::python::init_store(m);
   switchboard::python::init_phone(m);
   switchboard::python::init_email(m);

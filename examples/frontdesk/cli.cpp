@@ -81,6 +81,9 @@ std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access 
                                   "it alone");
   options.create = access == Access::kCreate;
   options.read_only = access == Access::kRead && file;
+  switchboard::log(switchboard::LogLevel::kInfo, "frontdesk",
+                   "database '" + db + "'" + (options.read_only ? ", read-only" : "") +
+                       (exists ? "" : ", created now"));
   return switchboard::make_sqlite_store(options);
 }
 

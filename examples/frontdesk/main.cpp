@@ -1,4 +1,5 @@
 // frontdesk — switchboard's front-desk services on an SQLite file.
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -123,7 +124,14 @@ int main(int argc, char** argv) {
     const char* env = std::getenv("FRONTDESK_DB");
     ctx.db = env && *env ? env : "frontdesk.sqlite";
   }
-  if (ctx.verbose) setenv("SWITCHBOARD_LOG", "debug", 0);
+  if (ctx.verbose)  // everything the library logs, on stderr (else: $SWITCHBOARD_LOG decides)
+    switchboard::set_log_sink(
+        [](switchboard::LogLevel level, const std::string& category, const std::string& message) {
+          ProgressBar::clear_active();
+          std::fprintf(stderr, "frontdesk [%s] %s: %s\n", category.c_str(),
+                       switchboard::log_level_name(level), message.c_str());
+        },
+        switchboard::LogLevel::kDebug);
   try {
     return run ? run() : kUsage;
   } catch (const switchboard::Error& e) {

@@ -7,6 +7,7 @@
 #include "switchboard/email.h"
 #include "switchboard/error.h"
 #include "switchboard/faulty_store.h"
+#include "switchboard/log.h"
 #include "switchboard/memory_store.h"
 #include "switchboard/merge.h"
 #include "switchboard/model.h"

@@ -11,6 +11,7 @@
 
 #include "email/email_internal.h"
 #include "ringcentral/ringcentral_internal.h"
+#include "switchboard/log.h"
 
 namespace switchboard {
 
@@ -36,16 +37,6 @@ std::string seconds_text(Ms d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
   return buf;
-}
-
-int env_log_level() {
-  static const int level = [] {
-    const char* v = std::getenv("SWITCHBOARD_LOG");
-    if (!v) return 99;
-    std::string s = email_detail::lower_ascii(v);
-    return s == "debug" ? 0 : s == "info" ? 1 : s == "warning" ? 2 : s == "error" ? 3 : 99;
-  }();
-  return level;
 }
 
 }  // namespace
@@ -171,9 +162,8 @@ void RingCentralClient::Impl::log(int level, const std::string& message) {
       opt.log(level, line);
     } catch (...) {
     }
-  } else if (level >= env_log_level()) {
-    static const char* kNames[] = {"debug", "info", "warning", "error"};
-    std::fprintf(stderr, "switchboard ringcentral %s: %s\n", kNames[std::clamp(level, 0, 3)], line.c_str());
+  } else {
+    switchboard::log(static_cast<LogLevel>(std::clamp(level, 0, 3)), "ringcentral", line);
   }
 }
 

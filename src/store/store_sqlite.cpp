@@ -1,5 +1,6 @@
 // SqliteStore: Frappe tables in one SQLite file through SQLiteCpp, with a prepared-statement
 // cache, WAL, BEGIN IMMEDIATE writers, savepoints and in-place schema migration.
+#include "switchboard/log.h"
 #include "switchboard/schema.h"
 #include "switchboard/sqlite_store.h"
 #include "switchboard/store.h"
@@ -201,6 +202,8 @@ class SqliteBackend final : public StoreBackend {
     try {
       if (opt.read_only) check_readable();
       else migrate();
+      switchboard::log(LogLevel::kDebug, "sqlite",
+          "opened '" + opt.path + "'" + (opt.read_only ? " read-only" : ""));
       begin_ = prepare(opt.read_only ? "BEGIN" : "BEGIN IMMEDIATE");
       commit_ = prepare("COMMIT");
       rollback_ = prepare("ROLLBACK");
@@ -464,6 +467,9 @@ class SqliteBackend final : public StoreBackend {
           if ((code != SQLITE_READONLY && code != SQLITE_CANTOPEN) || wal_exists ||
               opt.path.rfind("file:", 0) == 0)
             throw;
+          switchboard::log(LogLevel::kInfo, "sqlite",
+              "'" + opt.path + "' is read as an immutable file (no -wal file, and its folder "
+              "cannot hold the index a reader needs)");
           return SQLite::Database(immutable_uri(opt.path), flags, opt.busy_timeout_ms);
         }
       }
@@ -665,6 +671,9 @@ class SqliteBackend final : public StoreBackend {
                              ", newer than this switchboard (" + std::to_string(kSchemaVersion) +
                              "); upgrade switchboard");
       if (version != kSchemaVersion || stored_fingerprint != fingerprint) {
+        switchboard::log(LogLevel::kInfo, "sqlite",
+            "'" + options_.path + "': " + (version == 0 ? "creating the tables" : "migrating to this schema") +
+                " (schema version " + std::to_string(kSchemaVersion) + ")");
         for (const auto& def : schema().doctypes()) upgrade_table(*def);
         // Data migrations for versions (version, kSchemaVersion] go here, oldest first.
         SQLite::Statement put(db_, std::string("INSERT OR REPLACE INTO ") +

@@ -28,6 +28,10 @@ from ._errors import (  # noqa: F401
 
 __version__: str = _core.__version__
 
+from . import _logging  # noqa: E402
+
+_logging.install()  # the core's diagnostics go to logging.getLogger("switchboard.<category>")
+
 
 class Capability(enum.IntFlag):
     """Optional backend capabilities, as returned by ``Store.capabilities``."""
