@@ -2,21 +2,41 @@
 BUILD   ?= build
 JOBS    ?= 2
 PYTHON  ?= python3
+PREFIX  ?= /usr/local
 CMAKE_FLAGS ?=
+# OFFLINE=1 leaves out the tests that need the package registries (PyPI, deb.debian.org):
+# ctest label `online` (their pytest files carry the marker `online` and run under ctest).
+OFFLINE ?=
+FUZZ_SECONDS ?= 60
 
 PY_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
-.PHONY: all deps configure build test test-cpp test-python demo bench install wheel stubs \
+ifeq ($(OFFLINE),1)
+CTEST_FILTER  := -LE online
+endif
+# ccache, when installed, makes rebuilding the same sources (another build dir, the wheel) cheap.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+ifneq ($(CCACHE),)
+LAUNCHER := -DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_C_COMPILER_LAUNCHER=$(CCACHE)
+endif
+FUZZERS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+
+.PHONY: all deps configure build test test-cpp test-python demo bench fuzz install wheel stubs \
         sanitize clean help
 
 all: build
 
 help:
-	@echo "make demo    install deps, build, run frontdesk's guided demo on a fresh SQLite file"
-	@echo "make test    install deps, build, run the C++ (ctest) and Python (pytest) suites"
-	@echo "make bench   build and run the benchmarks (results: bench/README.md)"
-	@echo "make stubs   regenerate bindings/python/switchboard/_core.pyi"
+	@echo "make demo      install deps, build, run frontdesk's guided demo on a new SQLite file"
+	@echo "make test      install deps, build what the tests need, run ctest and pytest"
+	@echo "               (OFFLINE=1: without the tests that need PyPI / deb.debian.org)"
+	@echo "make install   the library, headers, CMake and pkg-config files and frontdesk"
+	@echo "               into PREFIX (default /usr/local)"
+	@echo "make wheel     a manylinux wheel in dist/ (module + frontdesk), repaired by auditwheel"
+	@echo "make bench     build and run the benchmarks (results: bench/README.md)"
+	@echo "make fuzz      build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
+	@echo "make stubs     regenerate bindings/python/switchboard/_core.pyi"
 	@echo "make sanitize  build and run the C++ tests with ASan+UBSan in build-asan/"
 
 deps:
@@ -24,37 +44,58 @@ deps:
 
 $(BUILD)/build.ninja:
 	@$(MAKE) --no-print-directory deps
-	cmake -S . -B $(BUILD) -G Ninja -DPython_EXECUTABLE="$$($(PYTHON) -c 'import sys; print(sys.executable)')" $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja -DPython_EXECUTABLE="$$($(PYTHON) -c 'import sys; print(sys.executable)')" \
+	  $(LAUNCHER) $(CMAKE_FLAGS)
 
 configure: deps $(BUILD)/build.ninja
 
+# Everything `make test` runs (benchmarks and libFuzzer binaries are left out of `all`).
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 test-cpp: build
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -LE online
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure $(CTEST_FILTER)
 
 test-python: build
 	SWITCHBOARD_BUILD_DIR="$(abspath $(BUILD))" PYTHONPATH="$(abspath $(BUILD))/python" \
-	  $(PYTHON) -m pytest tests/python -q
+	  $(PYTHON) -m pytest tests/python -q -m "not online"
 
 test: test-cpp test-python
 
 demo: build
-	$(BUILD)/examples/frontdesk/frontdesk --db $(BUILD)/demo.sqlite demo
+	$(BUILD)/examples/frontdesk/frontdesk demo --db $(BUILD)/demo.sqlite --force
 
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench
 	$(PYTHON) bench/run.py --build $(BUILD)
+
+# libFuzzer binaries (clang) in build-fuzz/; each runs FUZZ_SECONDS from its corpus, new
+# inputs kept in build-fuzz/corpus/<name>/. Their corpora also replay in `make test`.
+fuzz:
+	@PYTHON="$(PYTHON)" scripts/install-deps.sh fuzz
+	@test -f build-fuzz/build.ninja || CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja \
+	  -DSWITCHBOARD_BUILD_FUZZERS=ON -DSWITCHBOARD_BUILD_PYTHON=OFF -DSWITCHBOARD_BUILD_EXAMPLES=OFF \
+	  -DSWITCHBOARD_BUILD_FRONTDESK=OFF -DSWITCHBOARD_BUILD_BENCH=OFF $(LAUNCHER)
+	cmake --build build-fuzz -j $(JOBS) --target $(addprefix fuzzer_,$(FUZZERS))
+	@for f in $(FUZZERS); do mkdir -p build-fuzz/corpus/$$f; echo "== fuzzer_$$f"; \
+	  build-fuzz/tests/fuzz/fuzzer_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/corpus/$$f tests/fuzz/corpora/$$f || exit 1; done
+
+# The library, headers, CMake package, pkg-config file and frontdesk into PREFIX.
+install: configure
+	cmake --build $(BUILD) -j $(JOBS) --target switchboard frontdesk
+	cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# A wheel for pip users: built by scikit-build-core, repaired by auditwheel (system libraries
+# bundled, the lowest manylinux tag this machine allows) into dist/.
+wheel: deps
+	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" scripts/build-wheel.sh
 
 stubs: build
 	rm -rf $(BUILD)/stubs
 	PYTHONPATH="$(abspath $(BUILD))/python" $(PYTHON) -m pybind11_stubgen switchboard._core \
 	  --output-dir $(BUILD)/stubs
 	cp $(BUILD)/stubs/switchboard/_core.pyi bindings/python/switchboard/_core.pyi
-
-wheel: deps
-	$(PYTHON) -m pip wheel . --no-deps -w dist
 
 # The C++ suite under ASan + UBSan (the Python module is left out: it would need libasan
 # preloaded into the interpreter).
@@ -63,4 +104,4 @@ sanitize:
 	  -DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_BUILD_PYTHON=OFF -DSWITCHBOARD_BUILD_BENCH=OFF"
 
 clean:
-	rm -rf $(BUILD) build-asan dist
+	rm -rf $(BUILD) build-asan build-fuzz dist

@@ -3,6 +3,7 @@
 # Idempotent: checks first and does nothing when every package is already present.
 # Usage: scripts/install-deps.sh            (as root, or with sudo available)
 #        PYTHON=/path/to/python3 scripts/install-deps.sh
+#        scripts/install-deps.sh fuzz       (also clang, for `make fuzz`)
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
@@ -19,7 +20,12 @@ APT_PACKAGES=(
   libgmime-3.0-dev
   libcpp-httplib-dev libboost-dev
   python3 python3-dev python3-venv python3-pip
+  ccache
+  debootstrap   # the wheel's test on a Debian 12 without -dev packages (make test, online)
 )
+if [ "${1:-}" = "fuzz" ]; then
+  APT_PACKAGES+=(clang)  # libFuzzer
+fi
 
 # pip requirement -> python import check (module, minimum version or empty)
 PIP_PACKAGES=(
