@@ -39,7 +39,7 @@ TEST_CASE("text: clean_field for single-line and multi-line fields") {
   CHECK(text::clean_field(std::string(300, 'x'), false, 140) == std::string(140, 'x'));
   CHECK(text::utf8_length(text::clean_field(std::string(100, 'x') + "€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€€",
                                             false, 140)) == 140);
-  CHECK(text::clean_field(std::string("line 1\r\nline 2\tx\0\x1b[31m", 20), true) ==
+  CHECK(text::clean_field(std::string("line 1\r\nline 2\tx\0\x1b[31m", 22), true) ==
         "line 1\r\nline 2\tx[31m");
   CHECK(text::clean_field("a\rb\xe2\x80\xa8", true) == "a\rb\xe2\x80\xa8");
   CHECK(text::is_clean_field("plain", false, 140));
