@@ -27,6 +27,7 @@
 namespace switchboard {
 
 class Schema;
+class Store;
 class StoreBackend;
 
 struct MariaDbOptions {
@@ -48,6 +49,12 @@ struct MariaDbOptions {
   /// Prepared statements kept per connection.
   std::size_t statement_cache_size = 256;
 };
+
+/// A Store on a MariaDB database (see make_mariadb_backend for `url` and the errors). An own
+/// database is created and migrated, and gets Frappe's default records; attached to a Frappe
+/// site, the store's schema is the site's (the doctypes of `options.schema` it has).
+SWITCHBOARD_EXPORT std::unique_ptr<Store> make_mariadb_store(const std::string& url,
+                                                             MariaDbOptions options = {});
 
 /// The backend alone (for a Store facade, a decorator, or tests of the backend interface).
 /// `url` is `mariadb://user:password@host:port/database` or
