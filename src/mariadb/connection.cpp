@@ -141,7 +141,7 @@ ConnectSpec parse_url(std::string_view url, const MariaDbOptions& options) {
   if (!host.empty()) spec.host = decode(host, "host", spec.redacted);
   if (!port.empty()) {
     int n = 0;
-    if (!parse_int(port, n) || n <= 0 || n > 65535) throw bad("the port is not a number");
+    if (!parse_int(port, n) || n <= 0 || n > 65535) throw bad("the port must be a number from 1 to 65535");
     spec.port = static_cast<unsigned>(n);
   }
   spec.database = decode(p.path, "database", spec.redacted);

@@ -44,10 +44,21 @@ constexpr LogFields kHelpdeskFields{kHelpdeskLog, "call_id", "from_number", "to_
 constexpr LogFields kCrmFields{kCrmLog, "id", "from", "to"};
 
 // Sets `field` in `changes` when `value` is given and differs from what is stored.
+// Whether a stored value already says `value`. Datetimes compare as instants: a backend may
+// return "2025-01-06 10:30:00" as "2025-01-06 10:30:00.000000" (MariaDB, Frappe).
+bool same(const Value& stored, const Value& value) {
+  if (compare_values(stored, value) == 0) return true;
+  if (!stored.is_text() || !value.is_text()) return false;
+  auto whole_seconds = [](std::string_view s) {
+    return s.size() == 26 && s[10] == ' ' && s.substr(19) == ".000000" ? s.substr(0, 19) : s;
+  };
+  return whole_seconds(stored.as_text()) == whole_seconds(value.as_text());
+}
+
 void put(Document& changes, const std::optional<Document>& stored, const char* field,
          const Value& value) {
   if (value.is_empty()) return;
-  if (stored && compare_values(stored->get(field), value) == 0) return;
+  if (stored && same(stored->get(field), value)) return;
   changes.set(field, value);
 }
 
