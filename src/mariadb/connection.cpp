@@ -434,6 +434,14 @@ Statement::~Statement() {
 void Statement::fail(const char* what) {
   unsigned code = mysql_stmt_errno(stmt_);
   std::string message = mysql_stmt_error(stmt_);
+  if (code == 0) {  // an error while rows stream in (a deadlock) is the connection's
+    code = conn_.last_errno();
+    message = conn_.last_error();
+  }
+  if (code == 0) {
+    code = CR_UNKNOWN_ERROR;
+    message = "unknown error";
+  }
   finish();
   conn_.note_failure(code);
   raise(code, message, std::string(what) + " " + sql_.substr(0, 200));

@@ -168,6 +168,10 @@ std::shared_ptr<Schema> MariaDbBackend::read_site_schema(const Schema& wanted) {
       fd.unique = f.unique;
       fd.indexed = f.indexed || f.unique;
       fd.default_value = static_default(f.fieldtype, fd.type, f.dflt, f.options);
+      // Where Frappe leaves the value to a controller (a lead's status, a ticket's priority),
+      // the library's own default: Frappe validates what a controller would have set.
+      if (fd.default_value.is_null())
+        if (const FieldDef* library = w->field(f.fieldname)) fd.default_value = library->default_value;
       if (f.fieldname == "naming_series") series_options = f.options;
       d.fields.push_back(std::move(fd));
       d.finalize();

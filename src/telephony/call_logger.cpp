@@ -327,8 +327,8 @@ class Ingest {
         put(changes, stored, "reference_doctype", Value("CRM Lead"));
         put(changes, stored, "reference_docname", Value(l.lead));
       }
-      if (ev.direction == "Inbound") put(changes, stored, "caller", Value(ev.from.name));
-      if (ev.direction == "Outbound") put(changes, stored, "receiver", Value(ev.to.name));
+      // `caller` and `receiver` are Links to the agent's User in Frappe CRM: a customer's
+      // display name there is a document Frappe refuses to save, so they stay unset.
       put(changes, stored, "telephony_medium", Value("RingCentral"));
     } else {
       put(changes, stored, "ticket", Value(l.ticket));
@@ -405,10 +405,8 @@ class Ingest {
 }  // namespace
 
 IngestResult CallLogger::ingest(const CallEvent& event) {
-  Transaction tx(*store_);
-  IngestResult r = Ingest(*this, *store_, options_).run(event);
-  tx.commit();
-  return r;
+  // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks).
+  return in_retrying_transaction(*store_, [&] { return Ingest(*this, *store_, options_).run(event); });
 }
 
 std::string CallLogger::create_manual_call_log(std::string_view phone_number,
