@@ -56,7 +56,7 @@ demo: build
 
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench
-	$(PYTHON) bench/run.py --build $(BUILD)
+	@$(MARIADB_RUN) $(PYTHON) bench/run.py --build $(BUILD)
 
 stubs: build
 	rm -rf $(BUILD)/stubs

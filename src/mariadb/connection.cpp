@@ -104,6 +104,12 @@ std::string redact_database_url(std::string_view url) {
 
 namespace mariadb {
 
+namespace {
+std::vector<TracedStatement>* g_trace = nullptr;
+}  // namespace
+
+void set_process_trace(std::vector<TracedStatement>* trace) noexcept { g_trace = trace; }
+
 ConnectSpec parse_url(std::string_view url, const MariaDbOptions& options) {
   ConnectSpec spec;
   spec.redacted = redact_database_url(url);
@@ -338,6 +344,7 @@ void Connection::fail(const std::string& context) {
 }
 
 std::uint64_t Connection::exec(const std::string& sql) {
+  if (g_trace) g_trace->push_back({sql, {}, false});
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) fail(sql.substr(0, 200));
   if (MYSQL_RES* res = mysql_store_result(mysql_)) mysql_free_result(res);
   my_ulonglong n = mysql_affected_rows(mysql_);
@@ -491,6 +498,11 @@ void Statement::bind_results() {
 
 std::uint64_t Statement::execute(const std::vector<const Value*>& params) {
   finish();
+  if (g_trace) {
+    TracedStatement t{sql_, {}, true};
+    for (const Value* p : params) t.params.push_back(*p);
+    g_trace->push_back(std::move(t));
+  }
   const std::size_t n = params.size();
   binds_.assign(n, MYSQL_BIND{});
   lengths_.resize(n);

@@ -150,6 +150,17 @@ class Connection {
   std::unordered_map<std::string, std::list<Entry>::iterator> statements_;
 };
 
+/// One statement a connection ran, with its parameters (see Connection::set_trace).
+struct TracedStatement {
+  std::string sql;
+  std::vector<Value> params;
+  bool prepared = true;  // false: the text protocol (transaction control, DDL)
+};
+
+/// Benchmarks: every statement any connection of this process runs from now on is appended
+/// to `trace` (nullptr stops). One thread at a time; one pointer test per statement when off.
+void set_process_trace(std::vector<TracedStatement>* trace) noexcept;
+
 /// Appends a backquoted identifier (embedded backquotes doubled).
 void append_ident(std::string& out, std::string_view identifier);
 std::string ident(std::string_view identifier);
