@@ -46,6 +46,11 @@ inline std::string with_database(const std::string& url, const std::string& data
   return head + "/" + database + tail;
 }
 
+/// `url` with one more query parameter ("name=value").
+inline std::string with_param(const std::string& url, const std::string& param) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
+}
+
 /// A fresh, empty database on the test server, dropped when this object dies.
 class Database {
  public:
