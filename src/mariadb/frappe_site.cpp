@@ -272,10 +272,10 @@ std::string MariaDbBackend::next_sequence_name(TableInfo& t, const Document& doc
   const std::string given = doc.text("name");
   const bool numeric = !given.empty() && given.find_first_not_of("0123456789") == std::string::npos;
   const std::string seq = ident(t.sequence);
-  if (numeric) {
-    const Value n(static_cast<std::int64_t>(std::stoll(given)));
+  if (numeric) {  // SETVAL takes no placeholders: the number is written out (digits only)
+    const std::string sql = "SELECT SETVAL(" + seq + ", " + std::to_string(std::stoll(given)) + ", 1)";
     run("naming", t.def->name, false, [&] {
-      select("SELECT SETVAL(" + seq + ", ?, 1)", {&n}, [](std::vector<Value>&) {});
+      select(sql, {}, [](std::vector<Value>&) {});
       return 0;
     });
     return given;
