@@ -1,5 +1,5 @@
-// switchboard.MariaDbStore and open_store: stores on a MariaDB server (own database or a
-// Frappe site's), and the one way to open a store from a database string.
+// The MariaDB backend (sb.MariaDbStore in switchboard/_stores.py puts a Store on it) and
+// open_store: the one way to open a store from a database string.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -14,11 +14,10 @@ namespace switchboard::python {
 
 void init_mariadb(py::module_& m) {
   m.def(
-      "MariaDbStore",
+      "_mariadb_backend",
       [](const std::string& url, bool frappe, const std::string& password_env,
-         const std::string& option_file, const std::string& option_group,
-         int lock_wait_timeout, int connect_timeout,
-         std::size_t statement_cache_size) -> std::shared_ptr<Store> {
+         const std::string& option_file, const std::string& option_group, int lock_wait_timeout,
+         int connect_timeout, std::size_t statement_cache_size) {
         MariaDbOptions o;
         o.frappe_site = frappe;
         o.password_env = password_env;
@@ -27,19 +26,18 @@ void init_mariadb(py::module_& m) {
         o.lock_wait_timeout_seconds = lock_wait_timeout;
         o.connect_timeout_seconds = connect_timeout;
         o.statement_cache_size = statement_cache_size;
-        return make_mariadb_store(url, o);
+        return make_mariadb_backend(url, o);
       },
       py::arg("url"), py::arg("frappe") = false, py::arg("password_env") = "MARIADB_PASSWORD",
       py::arg("option_file") = "", py::arg("option_group") = "client",
       py::arg("lock_wait_timeout") = 10, py::arg("connect_timeout") = 10,
       py::arg("statement_cache_size") = 256, release_gil(),
-      R"doc(A store on a MariaDB server: ``mariadb://user:password@host:port/database`` or
-``mariadb://user@localhost/database?socket=/path``. Its own database is created and migrated in
-Frappe's table layout; with ``frappe=True`` (or ``?frappe=1``) it works on a Frappe site's
-database, reading doctypes and custom fields from the site's meta and never changing tables.
-The password comes from the URL, else the environment variable ``password_env``, else the
-option file; error messages never show it.)doc");
-  m.def("open_store", &open_store, py::arg("database"), release_gil(),
+      "A MariaDB backend on `url` (connected; tables are created when a Store adopts it).");
+  m.def("_is_frappe_site_backend",
+        [](StoreBackend& b) { return frappe_site_schema(b, *Schema::standard()) != nullptr; },
+        py::arg("backend").none(false), release_gil());
+  m.def("open_store", [](const std::string& db) -> std::shared_ptr<Store> { return open_store(db); },
+        py::arg("database"), release_gil(),
         "Opens a store from a database string: a mariadb:// URL, ':memory:', or an SQLite path.");
   m.def("describe_database", &describe_database, py::arg("database"),
         "The database string with a URL's password replaced by '***'.");

@@ -51,8 +51,9 @@ struct MariaDbOptions {
 };
 
 /// A Store on a MariaDB database (see make_mariadb_backend for `url` and the errors). An own
-/// database is created and migrated, and gets Frappe's default records; attached to a Frappe
-/// site, the store's schema is the site's (the doctypes of `options.schema` it has).
+/// database is created and migrated, and gets Frappe's default records and the site facts
+/// stored in it; attached to a Frappe site, the store's schema is the site's (see
+/// frappe_site_schema; `options.schema` or the standard schema is what it looks for).
 SWITCHBOARD_EXPORT std::unique_ptr<Store> make_mariadb_store(const std::string& url,
                                                              MariaDbOptions options = {});
 
@@ -65,6 +66,13 @@ SWITCHBOARD_EXPORT std::unique_ptr<Store> make_mariadb_store(const std::string& 
 /// messages carry the URL with its password redacted.
 SWITCHBOARD_EXPORT std::shared_ptr<StoreBackend> make_mariadb_backend(const std::string& url,
                                                                       MariaDbOptions options = {});
+
+/// For a MariaDB backend attached to a Frappe site (`frappe=1`): the doctypes of `wanted` that
+/// the site has, with the site's fields, Custom Fields, Property Setters, naming rules and
+/// static defaults (where the site leaves a default to a controller, `wanted`'s). nullptr for
+/// any other backend (an own MariaDB database, SQLite, ...).
+SWITCHBOARD_EXPORT std::shared_ptr<const Schema> frappe_site_schema(StoreBackend& backend,
+                                                                   const Schema& wanted);
 
 /// `url` with the password replaced by "***" (safe for logs). Never throws.
 SWITCHBOARD_EXPORT std::string redact_database_url(std::string_view url);

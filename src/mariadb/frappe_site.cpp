@@ -288,24 +288,4 @@ std::string MariaDbBackend::next_sequence_name(TableInfo& t, const Document& doc
   return std::to_string(next);
 }
 
-std::int64_t MariaDbBackend::schema_generation() {
-  if (!spec_.frappe) return 0;  // own database: new custom columns are picked up internally
-  auto now = std::chrono::steady_clock::now();
-  if (depth_ > 0 || now < next_check_) return generation_;
-  next_check_ = now + std::chrono::seconds(5);
-  // Any change to the site's meta of our doctypes: Custom Fields, Property Setters, DocTypes.
-  static const std::string sql =
-      "SELECT (SELECT IFNULL(UNIX_TIMESTAMP(MAX(modified)) * 1000, 0) FROM `tabCustom Field`) + "
-      "(SELECT IFNULL(UNIX_TIMESTAMP(MAX(modified)) * 1000, 0) FROM `tabProperty Setter`) + "
-      "(SELECT IFNULL(UNIX_TIMESTAMP(MAX(modified)) * 1000, 0) FROM `tabDocType`) + "
-      "(SELECT COUNT(*) FROM `tabCustom Field`)";
-  run("reading the site's meta of", spec_.database, true, [&] {
-    select(sql, {}, [&](std::vector<Value>& row) {
-      generation_ = row[0].is_null() ? 0 : static_cast<std::int64_t>(row[0].as_real());
-    });
-    return 0;
-  });
-  return generation_;
-}
-
 }  // namespace switchboard::mariadb

@@ -64,7 +64,6 @@ class MariaDbBackend final : public StoreBackend {
   std::int64_t next_series(std::string_view prefix) override;
   void lock(std::string_view key) override;
   void insert_many(std::string_view doctype, const std::vector<Document>& docs) override;
-  std::int64_t schema_generation() override;
 
   /// Attached mode: the doctypes of `wanted` that the site has, with the site's fields, custom
   /// fields, naming rules and defaults (frappe_site.cpp).

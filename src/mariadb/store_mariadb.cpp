@@ -568,4 +568,10 @@ std::shared_ptr<StoreBackend> make_mariadb_backend(const std::string& url, Maria
   return std::make_shared<mariadb::MariaDbBackend>(std::move(spec), options);
 }
 
+std::shared_ptr<const Schema> frappe_site_schema(StoreBackend& backend, const Schema& wanted) {
+  auto* b = dynamic_cast<mariadb::MariaDbBackend*>(&backend);
+  if (!b || !b->spec().frappe) return nullptr;
+  return b->read_site_schema(wanted);
+}
+
 }  // namespace switchboard

@@ -17,7 +17,7 @@
 #include "switchboard/mariadb_store.h"
 #include "switchboard/memory_store.h"
 #include "switchboard/store.h"
-#include "switchboard/store_wrapper.h"
+#include "switchboard/faulty_store.h"
 
 namespace mariadb_test {
 
@@ -132,7 +132,7 @@ struct MariaDbFactory {
 struct FaultyMariaDbFactory {
   static bool collated_names() { return server_url() != nullptr; }
   static std::shared_ptr<switchboard::Store> make() {
-    return std::make_shared<switchboard::FaultyStore>(MariaDbFactory::make());
+    return switchboard::make_faulty_store(MariaDbFactory::make());
   }
 };
 

@@ -2,12 +2,8 @@
 #include <set>
 #include <thread>
 
-// Interim: store.h and store_backend.h both define Capability until the facade lands.
-#define Capability BackendCapability
-#include "switchboard/store_backend.h"
-#undef Capability
-
 #include "mariadb_test_support.h"
+#include "switchboard/store_backend.h"
 #include "switchboard/error.h"
 #include "switchboard/schema.h"
 
