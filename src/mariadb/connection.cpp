@@ -260,6 +260,14 @@ void raise(unsigned code, std::string_view message, const std::string& context) 
   }
 }
 
+std::string stable_hash(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 void append_ident(std::string& out, std::string_view identifier) {
   out += '`';
   for (char c : identifier) {

@@ -161,6 +161,10 @@ struct TracedStatement {
 /// to `trace` (nullptr stops). One thread at a time; one pointer test per statement when off.
 void set_process_trace(std::vector<TracedStatement>* trace) noexcept;
 
+/// A stable 16-hex-digit hash of `s` (FNV-1a): short names for long identifiers and lock keys,
+/// the same in every process and build.
+std::string stable_hash(std::string_view s);
+
 /// Appends a backquoted identifier (embedded backquotes doubled).
 void append_ident(std::string& out, std::string_view identifier);
 std::string ident(std::string_view identifier);

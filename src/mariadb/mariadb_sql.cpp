@@ -37,13 +37,7 @@ std::string index_name(const std::vector<std::string>& cols, bool unique) {
   std::string n;
   for (const auto& c : cols) n += (n.empty() ? "" : "_") + c;
   if (!unique) n += "_index";
-  if (n.size() > 64) {  // identifiers are limited to 64 characters: keep a hash of the rest
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : n) h = (h ^ c) * 1099511628211ull;
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    n = n.substr(0, 47) + "_" + buf;
-  }
+  if (n.size() > 64) n = n.substr(0, 47) + "_" + stable_hash(n);  // identifiers: 64 at most
   return ident(n);
 }
 

@@ -35,11 +35,7 @@ std::string not_found(std::string_view doctype, std::string_view name) {
 std::string lock_name(const std::string& database, std::string_view key) {
   std::string n = "sb:" + database + ":" + std::string(key);
   if (n.size() <= 64) return n;
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : n) h = (h ^ c) * 1099511628211ull;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return "sb:" + std::string(buf) + ":" + n.substr(3, 40);
+  return "sb:" + stable_hash(n) + ":" + n.substr(3, 40);
 }
 
 
