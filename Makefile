@@ -7,8 +7,8 @@ CMAKE_FLAGS ?=
 PY_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
-.PHONY: all deps configure build test test-cpp test-python demo bench install wheel stubs \
-        sanitize clean help
+.PHONY: all deps configure build test test-cpp test-python run-ctest run-pytest demo bench \
+        install wheel stubs sanitize clean help
 
 all: build
 
@@ -31,21 +31,32 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# MariaDB tests use $$SWITCHBOARD_TEST_MARIADB_URL when set, else a private server under
+# $(BUILD)/mariadb that scripts/mariadb-test-server starts for the run and stops afterwards.
+MARIADB_RUN = scripts/mariadb-test-server run $(BUILD)/mariadb
+
 test-cpp: build
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -LE online
+	@$(MARIADB_RUN) $(MAKE) --no-print-directory run-ctest
 
 test-python: build
+	@$(MARIADB_RUN) $(MAKE) --no-print-directory run-pytest
+
+test: build
+	@$(MARIADB_RUN) $(MAKE) --no-print-directory run-ctest run-pytest
+
+run-ctest:
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure -LE online
+
+run-pytest:
 	SWITCHBOARD_BUILD_DIR="$(abspath $(BUILD))" PYTHONPATH="$(abspath $(BUILD))/python" \
 	  $(PYTHON) -m pytest tests/python -q
-
-test: test-cpp test-python
 
 demo: build
 	$(BUILD)/examples/frontdesk/frontdesk --db $(BUILD)/demo.sqlite demo
 
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench
-	$(PYTHON) bench/run.py --build $(BUILD)
+	@$(MARIADB_RUN) $(PYTHON) bench/run.py --build $(BUILD)
 
 stubs: build
 	rm -rf $(BUILD)/stubs
@@ -63,4 +74,5 @@ sanitize:
 	  -DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_BUILD_PYTHON=OFF -DSWITCHBOARD_BUILD_BENCH=OFF"
 
 clean:
+	@scripts/mariadb-test-server stop $(BUILD)/mariadb; scripts/mariadb-test-server stop build-asan/mariadb
 	rm -rf $(BUILD) build-asan dist

@@ -12,6 +12,7 @@ find_package(PhoneNumber REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GMime REQUIRED IMPORTED_TARGET gmime-3.0)
 pkg_check_modules(GLib REQUIRED IMPORTED_TARGET glib-2.0)
+pkg_check_modules(MariaDB REQUIRED IMPORTED_TARGET libmariadb)  # MariaDB Connector/C
 
 if(SWITCHBOARD_BUILD_TESTS OR SWITCHBOARD_BUILD_EXAMPLES)
   find_package(CLI11 REQUIRED)

@@ -10,9 +10,11 @@ namespace frontdesk {
 switchboard::Store& Context::store() { return *store_ptr(); }
 
 std::shared_ptr<switchboard::Store> Context::store_ptr() {
-  if (!store_) store_ = switchboard::make_sqlite_store(db);
+  if (!store_) store_ = switchboard::open_store(db);
   return store_;
 }
+
+std::string Context::db_label() const { return switchboard::describe_database(db); }
 
 void Context::say(const std::string& line) const {
   if (!quiet) std::cout << line << '\n';

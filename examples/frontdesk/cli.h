@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "switchboard/open_store.h"
 #include "switchboard/switchboard.h"
 
 namespace frontdesk {
@@ -19,9 +20,11 @@ enum Exit : int { kOk = 0, kFailed = 1, kUsage = 2, kNoData = 3 };
 struct Context {
   std::string db = "frontdesk.sqlite";
   bool quiet = false;
-  /// Opens (creating and migrating) the SQLite file named by --db; cached.
+  /// Opens (creating and migrating) the database named by --db (open_store); cached.
   switchboard::Store& store();
   std::shared_ptr<switchboard::Store> store_ptr();
+  /// --db for messages (a URL's password hidden).
+  std::string db_label() const;
   /// Prints unless --quiet.
   void say(const std::string& line) const;
 

@@ -4,11 +4,16 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "switchboard/mariadb_store.h"
 
 namespace frontdesk {
 namespace {
 
 int run_demo(Context& ctx) {
+  if (switchboard::is_mariadb_url(ctx.db))
+    throw switchboard::ValidationError(
+        "the demo deletes its database first, so it runs on an SQLite file; --db names a "
+        "MariaDB database (" + ctx.db_label() + ")", switchboard::ErrorCode::kInvalidArgument);
   std::remove(ctx.db.c_str());
   std::remove((ctx.db + "-wal").c_str());
   std::remove((ctx.db + "-shm").c_str());

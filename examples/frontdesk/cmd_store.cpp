@@ -4,12 +4,13 @@
 #include <map>
 
 #include "cli.h"
+#include "switchboard/mariadb_store.h"
 
 namespace frontdesk {
 
 void print_stats(Context& ctx, bool all) {
   auto& store = ctx.store();
-  ctx.say(fmt::format("{}:", ctx.db));
+  ctx.say(fmt::format("{}:", ctx.db_label()));
   for (const auto& def : store.schema().doctypes()) {
     if (def->name == "Series") continue;
     std::int64_t n = store.count(def->name);
@@ -34,8 +35,11 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
   init->callback([&ctx, &run] {
     run = [&ctx] {
       auto& store = ctx.store();
-      ctx.say(fmt::format("initialized {} (schema version {}, {} doctypes)", ctx.db,
-                          switchboard::sqlite_schema_version(), store.schema().doctypes().size()));
+      std::string version = switchboard::is_mariadb_url(ctx.db)
+                                ? std::string()
+                                : fmt::format("schema version {}, ", switchboard::sqlite_schema_version());
+      ctx.say(fmt::format("initialized {} ({}{} doctypes)", ctx.db_label(), version,
+                          store.schema().doctypes().size()));
       return static_cast<int>(kOk);
     };
   });

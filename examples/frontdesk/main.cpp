@@ -1,4 +1,4 @@
-// frontdesk — switchboard's front-desk services on an SQLite file.
+// frontdesk — switchboard's front-desk services on an SQLite file or a MariaDB database.
 #include <cstdlib>
 #include <iostream>
 
@@ -7,16 +7,19 @@
 int main(int argc, char** argv) {
   using namespace frontdesk;
   CLI::App app{"frontdesk: route email and calls, merge duplicates and move conversations "
-               "between Frappe CRM and Helpdesk, on an SQLite file."};
+               "between Frappe CRM and Helpdesk, on an SQLite file or a MariaDB database."};
   app.set_version_flag("--version", std::string("frontdesk (switchboard ") + switchboard::kVersion + ")");
   app.footer(
       "Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad command "
       "line, 3 nothing to do / not found.\nThe database defaults to $FRONTDESK_DB, else "
-      "./frontdesk.sqlite.");
+      "./frontdesk.sqlite. It is an SQLite file or a MariaDB URL: "
+      "mariadb://user:password@host:port/database or mariadb://user@localhost/database?socket=/path "
+      "(password also from $MARIADB_PASSWORD).");
   app.require_subcommand(1);
   Context ctx;
   if (const char* env = std::getenv("FRONTDESK_DB")) ctx.db = env;
-  app.add_option("--db", ctx.db, "SQLite file to work on (created when missing)");
+  app.add_option("--db", ctx.db,
+                 "SQLite file (created when missing) or mariadb:// URL (tables created when missing)");
   app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
 
   Runner run;
