@@ -4,15 +4,15 @@ JOBS    ?= 2
 PYTHON  ?= python3
 PREFIX  ?= /usr/local
 CMAKE_FLAGS ?=
-# OFFLINE=1 leaves out the tests that need the package registries (PyPI, deb.debian.org):
-# ctest label `online` (their pytest files carry the marker `online` and run under ctest).
-OFFLINE ?=
+# ONLINE=1 adds the tests that need the package registries (PyPI, deb.debian.org): ctest
+# label `online` (their pytest files carry the marker `online` and run under ctest).
+ONLINE ?=
 FUZZ_SECONDS ?= 60
 
 PY_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
-ifeq ($(OFFLINE),1)
+ifneq ($(ONLINE),1)
 CTEST_FILTER  := -LE online
 endif
 # ccache, when installed, makes rebuilding the same sources (another build dir, the wheel) cheap.
@@ -22,15 +22,15 @@ LAUNCHER := -DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE) -DCMAKE_C_COMPILER_LAUNCHER=
 endif
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 
-.PHONY: all deps configure build test test-cpp test-python demo bench fuzz install wheel stubs \
-        sanitize clean help
+.PHONY: all deps configure build test test-cpp test-python run-ctest run-pytest demo bench fuzz \
+        install wheel stubs sanitize clean help
 
 all: build
 
 help:
 	@echo "make demo      install deps, build, run frontdesk's guided demo on a new SQLite file"
 	@echo "make test      install deps, build what the tests need, run ctest and pytest"
-	@echo "               (OFFLINE=1: without the tests that need PyPI / deb.debian.org)"
+	@echo "               (ONLINE=1: also the tests that need PyPI / deb.debian.org)"
 	@echo "make install   the library, headers, CMake and pkg-config files and frontdesk"
 	@echo "               into PREFIX (default /usr/local)"
 	@echo "make wheel     a manylinux wheel in dist/ (module + frontdesk), repaired by auditwheel"
@@ -53,21 +53,32 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# MariaDB tests use $$SWITCHBOARD_TEST_MARIADB_URL when set, else a private server under
+# $(BUILD)/mariadb that scripts/mariadb-test-server starts for the run and stops afterwards.
+MARIADB_RUN = scripts/mariadb-test-server run $(BUILD)/mariadb
+
 test-cpp: build
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure $(CTEST_FILTER)
+	@$(MARIADB_RUN) $(MAKE) --no-print-directory run-ctest
 
 test-python: build
+	@$(MARIADB_RUN) $(MAKE) --no-print-directory run-pytest
+
+test: build
+	@$(MARIADB_RUN) $(MAKE) --no-print-directory run-ctest run-pytest
+
+run-ctest:
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure $(CTEST_FILTER)
+
+run-pytest:
 	SWITCHBOARD_BUILD_DIR="$(abspath $(BUILD))" PYTHONPATH="$(abspath $(BUILD))/python" \
 	  $(PYTHON) -m pytest tests/python -q -m "not online"
-
-test: test-cpp test-python
 
 demo: build
 	$(BUILD)/examples/frontdesk/frontdesk demo --db $(BUILD)/demo.sqlite --force
 
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench
-	$(PYTHON) bench/run.py --build $(BUILD)
+	@$(MARIADB_RUN) $(PYTHON) bench/run.py --build $(BUILD)
 
 # libFuzzer binaries (clang) in build-fuzz/; each runs FUZZ_SECONDS from its corpus, new
 # inputs kept in build-fuzz/corpus/<name>/. Their corpora also replay in `make test`.
@@ -104,4 +115,5 @@ sanitize:
 	  -DCMAKE_BUILD_TYPE=Debug -DSWITCHBOARD_BUILD_PYTHON=OFF -DSWITCHBOARD_BUILD_BENCH=OFF"
 
 clean:
+	@scripts/mariadb-test-server stop $(BUILD)/mariadb; scripts/mariadb-test-server stop build-asan/mariadb
 	rm -rf $(BUILD) build-asan build-fuzz dist

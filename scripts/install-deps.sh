@@ -19,6 +19,7 @@ APT_PACKAGES=(
   libphonenumber-dev libprotobuf-dev libicu-dev
   libgmime-3.0-dev
   libcpp-httplib-dev libboost-dev
+  libmariadb-dev mariadb-server mariadb-client
   python3 python3-dev python3-venv python3-pip
   ccache
   debootstrap   # the wheel's test on a Debian 12 without -dev packages (make test, online)

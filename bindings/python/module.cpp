@@ -7,6 +7,7 @@
 namespace switchboard::python {
 void init_log(pybind11::module_& m);
 void init_store(pybind11::module_& m);
+void init_mariadb(pybind11::module_& m);
 void init_phone(pybind11::module_& m);
 void init_email(pybind11::module_& m);
 void init_conversations(pybind11::module_& m);
@@ -20,6 +21,7 @@ PYBIND11_MODULE(_core, m) {
   switchboard::python::init_errors(m);
   switchboard::python::init_log(m);
   switchboard::python::init_store(m);
+  switchboard::python::init_mariadb(m);
   switchboard::python::init_phone(m);
   switchboard::python::init_email(m);
   switchboard::python::init_conversations(m);

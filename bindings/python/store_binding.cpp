@@ -10,6 +10,7 @@
 
 #include "casters.h"
 #include "errors.h"
+#include "switchboard/mariadb_store.h"
 #include "switchboard/switchboard.h"
 
 namespace py = pybind11;
@@ -528,6 +529,9 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
              // A decorator shares its inner store's schema and site facts.
              auto* forwarding = dynamic_cast<ForwardingBackend*>(backend.get());
              auto schema = forwarding ? forwarding->inner().schema_ptr() : Schema::standard();
+             // A backend attached to a Frappe site brings the site's doctypes and fields.
+             if (!forwarding)
+               if (auto site = frappe_site_schema(*backend, *schema)) schema = std::move(site);
              auto s = std::make_shared<Store>(std::move(backend), std::move(schema));
              if (seed_defaults) seed_standard_records(*s);
              if (!forwarding) s->set_site(load_site_config(*s));

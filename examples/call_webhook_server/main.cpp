@@ -21,14 +21,15 @@
 #include <memory>
 
 #include "server.h"
+#include "switchboard/open_store.h"
 #include "switchboard/switchboard.h"
 
 namespace {
 
-// The one place the service meets its store: everything store-related starts from `--db`.
-// Today an SQLite file, created and migrated when missing.
+// The one place the service meets its store: everything store-related starts from `--db`,
+// an SQLite file or a mariadb:// URL (switchboard::open_store), created when missing.
 std::shared_ptr<switchboard::Store> open_store(const std::string& db) {
-  return switchboard::make_sqlite_store(db);
+  return switchboard::open_store(db);
 }
 
 std::chrono::milliseconds seconds(double s) {
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
   bool create_tickets = false;
   std::vector<std::string> company_numbers;
   double header_timeout = 10, request_timeout = 30;
-  app.add_option("--db", db, "The store: an SQLite file (created when missing)");
+  app.add_option("--db", db, "The store: an SQLite file or a mariadb:// URL (created when missing)");
   app.add_option("--host", server.host, "Address to listen on")->capture_default_str();
   app.add_option("--port", port, "Port (0 = any free port)")->check(CLI::Range(0, 65535));
   // Secrets also come from the environment: a command line is visible to every local user.

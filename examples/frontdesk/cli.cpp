@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "switchboard/mariadb_store.h"
+
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -72,6 +74,11 @@ std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access 
                      std::filesystem::file_size(db) == 0;
   if (access == Access::kNone)
     throw switchboard::Error(switchboard::ErrorCode::kInternal, "this command opens no database");
+  if (switchboard::is_mariadb_url(db)) {
+    switchboard::log(switchboard::LogLevel::kInfo, "frontdesk",
+                     "database " + switchboard::describe_database(db));
+    return switchboard::open_store(db);
+  }
   if (!exists && access != Access::kCreate)
     throw switchboard::NotFound("no database at '" + db + "'" + init_hint(db));
   // Only a switchboard database is ever opened for writing (an empty file may become one).
@@ -93,6 +100,10 @@ std::shared_ptr<switchboard::Store> Context::store_ptr() {
   if (!store_) store_ = open_database(db, access);
   return store_;
 }
+
+std::string Context::db_label() const { return switchboard::describe_database(db); }
+
+std::string Context::db_label() const { return switchboard::describe_database(db); }
 
 void Context::say(const std::string& line) const {
   if (quiet || as_json) return;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "switchboard/open_store.h"
 #include "switchboard/switchboard.h"
 
 namespace frontdesk {
@@ -45,6 +46,8 @@ struct Context {
   /// The database, opened on first use as `access` says (open_database); cached.
   switchboard::Store& store();
   std::shared_ptr<switchboard::Store> store_ptr();
+  /// --db for messages (a URL's password hidden).
+  std::string db_label() const;
   /// Prints a line on stdout unless --quiet or --json (clears a progress bar first).
   void say(const std::string& line) const;
   /// Prints a JSON result on stdout.
@@ -56,9 +59,10 @@ struct Context {
   std::shared_ptr<switchboard::Store> store_;
 };
 
-/// The one place a --db / $FRONTDESK_DB string becomes a store. kRead opens the file
+/// The one place a --db / $FRONTDESK_DB string becomes a store. An SQLite file: kRead opens it
 /// read-only; kRead and kWrite fail (NotFound) when it does not exist and (StoreError schema)
-/// when it is not a switchboard database; only kCreate creates a file.
+/// when it is not a switchboard database; only kCreate creates a file. A mariadb:// URL: the
+/// database must exist on the server; its tables are created when missing (open_store).
 std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access);
 
 /// Whether `path` is an SQLite file holding a switchboard database (read-only check; the file

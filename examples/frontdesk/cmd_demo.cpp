@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "switchboard/mariadb_store.h"
 
 namespace frontdesk {
 namespace {
@@ -31,6 +32,11 @@ void choose_database(Context& ctx, bool force) {
     ctx.db = temp_database();
     return;
   }
+  if (switchboard::is_mariadb_url(ctx.db))
+    throw switchboard::ValidationError(
+        "the demo runs on an SQLite file of its own; --db names a MariaDB database (" +
+            ctx.db_label() + "), which it leaves alone",
+        switchboard::ErrorCode::kInvalidArgument);
   if (!fs::exists(ctx.db)) return;
   if (!is_switchboard_database(ctx.db))
     throw switchboard::StoreError(

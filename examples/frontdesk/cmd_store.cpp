@@ -5,13 +5,14 @@
 #include <map>
 
 #include "cli.h"
+#include "switchboard/mariadb_store.h"
 
 namespace frontdesk {
 
 int print_stats(Context& ctx, bool all) {
   auto& store = ctx.store();
   json doctypes = json::object();
-  ctx.say(fmt::format("{}:", ctx.db));
+  ctx.say(fmt::format("{}:", ctx.db_label()));
   for (const auto& def : store.schema().doctypes()) {
     if (def->name == "Series") continue;
     std::int64_t n = store.count(def->name);
@@ -31,7 +32,7 @@ int print_stats(Context& ctx, bool all) {
     doctypes[def->name] = entry;
     ctx.say(line);
   }
-  if (ctx.as_json) ctx.print_json({{"database", ctx.db}, {"doctypes", doctypes}});
+  if (ctx.as_json) ctx.print_json({{"database", ctx.db_label()}, {"doctypes", doctypes}});
   return kOk;
 }
 
@@ -44,16 +45,22 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
            "that creates a database; a file that is not a switchboard database is left alone.",
            {"frontdesk init --db crm.sqlite", "FRONTDESK_DB=crm.sqlite frontdesk init"});
   on_run(init, ctx, run, Access::kCreate, [&ctx] {
-    bool existed = std::filesystem::exists(ctx.db) && std::filesystem::file_size(ctx.db) > 0;
+    const bool sqlite = !switchboard::is_mariadb_url(ctx.db);
+    bool existed = sqlite && std::filesystem::exists(ctx.db) && std::filesystem::file_size(ctx.db) > 0;
     auto& store = ctx.store();
-    if (ctx.as_json)
-      ctx.print_json({{"database", ctx.db},
-                      {"created", !existed},
-                      {"schema_version", switchboard::sqlite_schema_version()},
-                      {"doctypes", store.schema().doctypes().size()}});
-    ctx.say(fmt::format("{} {} (schema version {}, {} doctypes)",
-                        existed ? "opened and migrated" : "created", ctx.db,
-                        switchboard::sqlite_schema_version(), store.schema().doctypes().size()));
+    json j{{"database", ctx.db_label()}, {"doctypes", store.schema().doctypes().size()}};
+    if (sqlite) {
+      j["created"] = !existed;
+      j["schema_version"] = switchboard::sqlite_schema_version();
+    }
+    if (ctx.as_json) ctx.print_json(j);
+    if (sqlite)
+      ctx.say(fmt::format("{} {} (schema version {}, {} doctypes)",
+                          existed ? "opened and migrated" : "created", ctx.db,
+                          switchboard::sqlite_schema_version(), store.schema().doctypes().size()));
+    else
+      ctx.say(fmt::format("initialized {} ({} doctypes)", ctx.db_label(),
+                          store.schema().doctypes().size()));
     return static_cast<int>(kOk);
   });
 

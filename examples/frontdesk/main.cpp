@@ -1,4 +1,4 @@
-// frontdesk — switchboard's front-desk services on an SQLite file.
+// frontdesk — switchboard's front-desk services on an SQLite file or a MariaDB database.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -79,7 +79,7 @@ int usage_error(CLI::App& app, const CLI::ParseError& e) {
 int main(int argc, char** argv) {
   CLI::App app{
       "frontdesk: route email and calls, merge duplicates and move conversations between "
-      "Frappe CRM and Helpdesk, on an SQLite file.\n"
+      "Frappe CRM and Helpdesk, on an SQLite file or a MariaDB database.\n"
       "Options may come before or after the command; every command has --help."};
   app.name("frontdesk");
   app.set_version_flag("--version", std::string("frontdesk (switchboard ") + switchboard::kVersion + ")");
@@ -87,7 +87,10 @@ int main(int argc, char** argv) {
   app.footer(std::string(
                  "The database is --db, else $FRONTDESK_DB, else ./frontdesk.sqlite. Only "
                  "`init` creates one; commands that only read open it read-only; `demo` "
-                 "works on a new file of its own.\n\n") +
+                 "works on a new file of its own.\nA database is an SQLite file or a MariaDB URL: "
+                 "mariadb://user:password@host:port/database or "
+                 "mariadb://user@localhost/database?socket=/path (password also from "
+                 "$MARIADB_PASSWORD; the database must exist, its tables are created).\n\n") +
              kExitCodes +
              "\n\nExamples:\n"
              "  frontdesk demo\n"
@@ -98,8 +101,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // global options after the subcommand reach the app (inherited below)
   Context ctx;
-  app.add_option("--db", ctx.db, "SQLite file to work on (default $FRONTDESK_DB, else "
-                                 "./frontdesk.sqlite)");
+  app.add_option("--db", ctx.db, "SQLite file or mariadb:// URL to work on (default "
+                                 "$FRONTDESK_DB, else ./frontdesk.sqlite)");
   app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
   app.add_flag("-v,--verbose", ctx.verbose, "Log what the library does on stderr");
 

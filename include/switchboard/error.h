@@ -51,6 +51,11 @@ class SWITCHBOARD_EXPORT Error : public std::runtime_error {
   ErrorCode code_;
 };
 
+/// True when the error ended a transaction for reasons of concurrency — a deadlock, a
+/// serialization or certification conflict (code conflict), a lock that stayed taken (busy) —
+/// so that running the whole transaction again may succeed. Never throws.
+SWITCHBOARD_EXPORT bool is_retryable(const Error& error) noexcept;
+
 /// A business rule or input check failed; the message is meant for a person.
 class SWITCHBOARD_EXPORT ValidationError : public Error {
  public:

@@ -191,6 +191,15 @@ class SWITCHBOARD_EXPORT Transaction {
   bool active_ = true;
 };
 
+namespace detail {
+/// Sleeps before rerun number `attempt` (1, 2, ...) of a transaction: a random 1-200 ms,
+/// growing with the attempt.
+SWITCHBOARD_EXPORT void transaction_backoff(int attempt);
+}  // namespace detail
+
+/// How often in_retrying_transaction runs a function at most.
+constexpr int kTransactionAttempts = 10;
+
 /// Runs `fn()` inside a transaction: commits when it returns, rolls back when it throws.
 template <typename Fn>
 auto in_transaction(Store& store, Fn&& fn) -> decltype(fn()) {
@@ -202,6 +211,25 @@ auto in_transaction(Store& store, Fn&& fn) -> decltype(fn()) {
     auto result = fn();
     tx.commit();
     return result;
+  }
+}
+
+/// in_transaction, run again when it fails with a retryable error (is_retryable: a deadlock,
+/// a certification conflict, a lock timeout) and this call opened the outermost transaction:
+/// the server undid everything the transaction did, so only a rerun of the whole function from
+/// the outermost level is correct. Inside an open transaction it runs once and the error
+/// propagates to whoever owns the outermost level. `fn` may therefore run several times
+/// (kTransactionAttempts at most): it must change nothing but the store.
+template <typename Fn>
+auto in_retrying_transaction(Store& store, Fn&& fn) -> decltype(fn()) {
+  if (store.transaction_depth() > 0) return in_transaction(store, fn);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return in_transaction(store, fn);
+    } catch (const Error& e) {
+      if (!is_retryable(e) || attempt >= kTransactionAttempts) throw;
+    }
+    detail::transaction_backoff(attempt);
   }
 }
 

@@ -14,32 +14,6 @@
 namespace switchboard::text {
 namespace {
 
-// Bytes in the UTF-8 sequence that starts with `lead` (1 for stray continuation bytes).
-std::size_t utf8_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xe) return 3;
-  if ((lead >> 3) == 0x1e) return 4;
-  return 1;
-}
-
-template <typename Fn>
-std::string map_case(std::string_view s, Fn&& glib_fn, bool to_upper) {
-  bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
-  if (!ascii && g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) {
-    gchar* out = glib_fn(s.data(), static_cast<gssize>(s.size()));
-    std::string r(out);
-    g_free(out);
-    return r;
-  }
-  std::string r(s);  // ASCII (or invalid UTF-8): only A-Z / a-z change, whatever the locale
-  for (char& c : r) {
-    if (to_upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!to_upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
-}
-
 void init_gmime() {
   static std::once_flag once;
   std::call_once(once, [] { g_mime_init(); });
@@ -90,22 +64,6 @@ std::optional<std::pair<std::time_t, long>> parse_datetime(std::string_view s) {
 
 }  // namespace
 
-// The email area's whitespace rules (ASCII whitespace), so both areas trim alike.
-std::string trim(std::string_view s) { return email_detail::trim(s); }
-std::string collapse_spaces(std::string_view s) { return email_detail::collapse_whitespace(s); }
-
-std::string lower(std::string_view s) { return map_case(s, g_utf8_strdown, false); }
-std::string upper(std::string_view s) { return map_case(s, g_utf8_strup, true); }
-
-std::string truncate_chars(std::string_view s, std::size_t max_chars) {
-  std::size_t chars = 0, i = 0;
-  while (i < s.size()) {
-    if (chars == max_chars) break;
-    i += std::min(utf8_length(static_cast<unsigned char>(s[i])), s.size() - i);
-    ++chars;
-  }
-  return std::string(s.substr(0, i));
-}
 
 std::vector<std::string> addresses(std::string_view list) {
   std::vector<std::string> out;
@@ -178,7 +136,7 @@ std::string like_candidates(std::string_view s) {
       continue;
     }
     out += '_';
-    i += std::min(utf8_length(c), s.size() - i);
+    i += std::min(utf8_sequence_length(c), s.size() - i);
   }
   return out;
 }

@@ -8,18 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace switchboard::text {
+#include "core/text.h"  // trim, collapse_spaces, lower, upper, truncate_chars
 
-/// Strips ASCII whitespace at both ends.
-std::string trim(std::string_view s);
-/// Trims and turns every run of whitespace inside into one space.
-std::string collapse_spaces(std::string_view s);
-/// Unicode lower case (GLib); ASCII lower case when `s` is not valid UTF-8.
-std::string lower(std::string_view s);
-/// Unicode upper case (GLib); ASCII upper case when `s` is not valid UTF-8.
-std::string upper(std::string_view s);
-/// At most `max_chars` UTF-8 code points of `s` (never cuts a character in half).
-std::string truncate_chars(std::string_view s, std::size_t max_chars);
+namespace switchboard::text {
 
 /// The mailbox addresses of an RFC 5322 address list ("A <a@x>, \"Doe, J\" <j@y>, z@w"),
 /// lower-cased and trimmed, in order; groups are flattened. Garbage yields what GMime can read.

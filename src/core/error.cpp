@@ -30,6 +30,10 @@ const char* error_code_name(ErrorCode code) noexcept {
   return "internal";
 }
 
+bool is_retryable(const Error& error) noexcept {
+  return error.code() == ErrorCode::kConflict || error.code() == ErrorCode::kBusy;
+}
+
 Error::Error(ErrorCode code, const std::string& message)
     : std::runtime_error(message), code_(code) {}
 

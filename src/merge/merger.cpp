@@ -391,12 +391,14 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   };
   for (std::int64_t batch = 0; batch < total; batch += per_commit) {
     const std::int64_t batch_end = std::min(total, batch + per_commit);
+    const std::size_t done_before = done.size();
     auto run_batch = [&] {
+      done.erase(done.begin() + static_cast<std::ptrdiff_t>(done_before), done.end());  // a rerun starts afresh
       for (std::int64_t begin = batch; begin < batch_end; begin += kChunk)
         run_chunk(begin, std::min(batch_end, begin + kChunk));
     };
     if (dry_run) run_batch();
-    else in_transaction(store, run_batch);
+    else in_retrying_transaction(store, run_batch);
   }
   std::sort(done.begin(), done.end(),
             [&](const auto& a, const auto& b) { return older(a.first, b.first); });

@@ -184,13 +184,15 @@ RouteResult Router::route(const InboundEmail& email) const {
   Decision d;
   std::string what;
   try {
-    Transaction tx(*store_);
-    decide(*store_, *compiled_, email, d);
-    apply(*store_, *compiled_, email, d);
-    finish_log(d);
-    write_log(*store_, rules_, d.result);
-    tx.commit();
-    return std::move(d.result);
+    // One transaction, rerun from a fresh decision when a concurrent writer forced it back.
+    return in_retrying_transaction(*store_, [&] {
+      d = Decision{};
+      decide(*store_, *compiled_, email, d);
+      apply(*store_, *compiled_, email, d);
+      finish_log(d);
+      write_log(*store_, rules_, d.result);
+      return d.result;
+    });
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {

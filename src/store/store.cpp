@@ -7,6 +7,8 @@
 #include <cmath>
 #include <ctime>
 #include <exception>
+#include <random>
+#include <thread>
 
 #include "naming.h"
 
@@ -817,6 +819,13 @@ std::int64_t Store::backend_next_series(std::string_view prefix) {
 }
 
 // ---- helpers -------------------------------------------------------------------------------
+
+void detail::transaction_backoff(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  const int cap = std::min(200, 2 << std::min(attempt, 7));
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(std::uniform_int_distribution<int>(cap / 2, cap)(rng)));
+}
 
 Transaction::Transaction(Store& store) : store_(store) { store_.begin(); }
 

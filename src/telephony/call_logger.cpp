@@ -44,10 +44,21 @@ constexpr LogFields kHelpdeskFields{kHelpdeskLog, "call_id", "from_number", "to_
 constexpr LogFields kCrmFields{kCrmLog, "id", "from", "to"};
 
 // Sets `field` in `changes` when `value` is given and differs from what is stored.
+// Whether a stored value already says `value`. Datetimes compare as instants: a backend may
+// return "2025-01-06 10:30:00" as "2025-01-06 10:30:00.000000" (MariaDB, Frappe).
+bool same(const Value& stored, const Value& value) {
+  if (compare_values(stored, value) == 0) return true;
+  if (!stored.is_text() || !value.is_text()) return false;
+  auto whole_seconds = [](std::string_view s) {
+    return s.size() == 26 && s[10] == ' ' && s.substr(19) == ".000000" ? s.substr(0, 19) : s;
+  };
+  return whole_seconds(stored.as_text()) == whole_seconds(value.as_text());
+}
+
 void put(Document& changes, const std::optional<Document>& stored, const char* field,
          const Value& value) {
   if (value.is_empty()) return;
-  if (stored && compare_values(stored->get(field), value) == 0) return;
+  if (stored && same(stored->get(field), value)) return;
   changes.set(field, value);
 }
 
@@ -316,8 +327,8 @@ class Ingest {
         put(changes, stored, "reference_doctype", Value("CRM Lead"));
         put(changes, stored, "reference_docname", Value(l.lead));
       }
-      if (ev.direction == "Inbound") put(changes, stored, "caller", Value(ev.from.name));
-      if (ev.direction == "Outbound") put(changes, stored, "receiver", Value(ev.to.name));
+      // `caller` and `receiver` are Links to the agent's User in Frappe CRM: a customer's
+      // display name there is a document Frappe refuses to save, so they stay unset.
       put(changes, stored, "telephony_medium", Value("RingCentral"));
     } else {
       put(changes, stored, "ticket", Value(l.ticket));
@@ -394,10 +405,8 @@ class Ingest {
 }  // namespace
 
 IngestResult CallLogger::ingest(const CallEvent& event) {
-  Transaction tx(*store_);
-  IngestResult r = Ingest(*this, *store_, options_).run(event);
-  tx.commit();
-  return r;
+  // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks).
+  return in_retrying_transaction(*store_, [&] { return Ingest(*this, *store_, options_).run(event); });
 }
 
 std::string CallLogger::create_manual_call_log(std::string_view phone_number,

@@ -111,24 +111,23 @@ WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>&
 
   Store& store = logger_->store();
   try {
-    Transaction tx(store);
-    if (options_.store_payloads && !event.event_uuid.empty()) {
-      if (auto seen = store.find_one(kPayload, Query{Filter("event_id", Value(event.event_uuid))}
-                                                   .select({"call_log"}))) {
-        tx.commit();
-        return json_reply(200, true, "Duplicate event ignored", seen->text("call_log"));
+    // One transaction, rerun as a whole when a concurrent writer forced it back.
+    return in_retrying_transaction(store, [&] {
+      if (options_.store_payloads && !event.event_uuid.empty()) {
+        if (auto seen = store.find_one(kPayload, Query{Filter("event_id", Value(event.event_uuid))}
+                                                     .select({"call_log"})))
+          return json_reply(200, true, "Duplicate event ignored", seen->text("call_log"));
       }
-    }
-    IngestResult r = logger_->ingest(event);
-    std::string log = r.call_log.empty() ? r.crm_call_log : r.call_log;
-    if (options_.store_payloads) {
-      store.insert(kPayload, {{"payload", std::string(body)},
-                              {"event_id", event.event_uuid},
-                              {"processing_status", r.action == "skipped" ? "Skipped" : "Processed"},
-                              {"call_log", log}});
-    }
-    tx.commit();
-    return json_reply(200, true, message_for(r), log);
+      IngestResult r = logger_->ingest(event);
+      std::string log = r.call_log.empty() ? r.crm_call_log : r.call_log;
+      if (options_.store_payloads) {
+        store.insert(kPayload, {{"payload", std::string(body)},
+                                {"event_id", event.event_uuid},
+                                {"processing_status", r.action == "skipped" ? "Skipped" : "Processed"},
+                                {"call_log", log}});
+      }
+      return json_reply(200, true, message_for(r), log);
+    });
   } catch (const Error& e) {
     // Nothing of the event was written; keep the body for a retry and say why.
     if (options_.store_payloads) {

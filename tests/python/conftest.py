@@ -10,6 +10,7 @@ import switchboard as sb  # noqa: E402
 from dict_store import CountingDecorator, DictStore  # noqa: E402
 from fake_frappe import FakeFrappe  # noqa: E402
 from switchboard.frappe import FrappeStore  # noqa: E402
+import mariadb_support  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("SWITCHBOARD_BUILD_DIR", os.path.join(ROOT, "build"))
@@ -29,13 +30,24 @@ BACKENDS = {
     "faulty-python": lambda: (lambda: sb.FaultyStore(DictStore())),
     "python-decorator": lambda: (lambda f=_sqlite_factory(): sb.Store(CountingDecorator(f()))),
     "frappe": lambda: (lambda: FrappeStore(FakeFrappe())),
+    "mariadb": lambda: (mariadb_support.require_server() and mariadb_support.POOL.make),
 }
+
+# Backends that compare names and unique values under a case- and accent-insensitive
+# collation, as Frappe on MariaDB does (see switchboard.testing.store_contract).
+COLLATED_NAMES = {"mariadb"}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
 def make_store(request):
     """A factory of fresh stores, once per backend."""
     return BACKENDS[request.param]()
+
+
+@pytest.fixture
+def collated_names(request):
+    """Whether the backend of `make_store` compares names under a case-insensitive collation."""
+    return request.node.callspec.params.get("make_store") in COLLATED_NAMES
 
 
 @pytest.fixture

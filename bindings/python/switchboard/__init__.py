@@ -14,7 +14,7 @@ import enum
 
 from . import _core
 from ._core import *  # noqa: F401,F403  (every public name of the C++ core; see _core.pyi)
-from ._stores import FaultyStore, MemoryStore, SqliteStore  # noqa: F401
+from ._stores import FaultyStore, MariaDbStore, MemoryStore, SqliteStore  # noqa: F401
 from ._errors import (  # noqa: F401
     AuthError,
     Error,

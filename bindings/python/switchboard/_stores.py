@@ -5,7 +5,7 @@ from typing import Optional
 
 from . import _core
 
-__all__ = ["MemoryStore", "SqliteStore", "FaultyStore"]
+__all__ = ["MemoryStore", "SqliteStore", "MariaDbStore", "FaultyStore"]
 
 # The facade's public methods: they validate, name and keep writes atomic, so a subclass that
 # replaced them would silently skip all of that. Storage belongs in a StoreBackend.
@@ -71,6 +71,30 @@ class SqliteStore(_core.Store):
     @property
     def path(self) -> str:
         return self._path
+
+
+class MariaDbStore(_core.Store):
+    """A store on a MariaDB server: ``mariadb://user:password@host:port/database`` or
+    ``mariadb://user@localhost/database?socket=/path``. Its own database is created and
+    migrated in Frappe's table layout; with ``frappe=True`` (or ``?frappe=1``) it works on a
+    Frappe site's database, with the site's doctypes and Custom Fields, and changes no table.
+    The password comes from the URL, else the environment variable ``password_env``, else the
+    option file; error messages never show it. See docs/scaling.md."""
+
+    def __init__(self, url: str, frappe: bool = False, password_env: str = "MARIADB_PASSWORD",
+                 option_file: str = "", option_group: str = "client", lock_wait_timeout: int = 10,
+                 connect_timeout: int = 10, statement_cache_size: int = 256) -> None:
+        backend = _core._mariadb_backend(url, frappe, password_env, option_file, option_group,
+                                         lock_wait_timeout, connect_timeout, statement_cache_size)
+        # Attached to a Frappe site: the site's own records stay as they are.
+        attached = _core._is_frappe_site_backend(backend)
+        _core.Store.__init__(self, backend, seed_defaults=not attached)
+        self._url = _core.describe_database(url)
+
+    @property
+    def url(self) -> str:
+        """The URL, password hidden."""
+        return self._url
 
 
 class FaultyStore(_core.Store):

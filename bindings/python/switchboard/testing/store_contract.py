@@ -271,6 +271,38 @@ def test_unique_fields_and_duplicate_names(make_store):
     assert s.count("Helpdesk Call Log") == 4
 
 
+def test_names_and_text_order_follow_the_backends_collation(make_store, request):
+    """Filters are exact on every backend. On MariaDB (utf8mb4_unicode_ci), as in Frappe on
+    MariaDB, names and unique values are one identity whatever their case, accents or trailing
+    spaces, and text sorts and compares (<, >, between) under the collation. A backend says it
+    collates names with a ``collated_names`` fixture returning True."""
+    try:
+        collated = request.getfixturevalue("collated_names")
+    except pytest.FixtureLookupError:
+        collated = False
+    s = make_store()
+    s.insert("CRM Lead", {"name": "Ann", "first_name": "B"})
+    s.insert("CRM Lead", {"name": "L2", "first_name": "a"})
+    s.insert("Helpdesk Call Log", {"call_id": "C1"})
+    s.insert("Contact", {"full_name": "Jane Doe"})
+    assert s.find("CRM Lead", {"name": "ann"}) == []
+    order = [r["name"] for r in s.find("CRM Lead", fields=["name"], order_by="first_name asc")]
+    if collated:
+        assert s.exists("CRM Lead", "ann") and s.exists("CRM Lead", "ÁNN")
+        with pytest.raises(sb.StoreError):
+            s.insert("CRM Lead", {"name": "ann"})
+        with pytest.raises(sb.StoreError):
+            s.insert("Helpdesk Call Log", {"call_id": "c1"})
+        assert s.insert("Contact", {"full_name": "jane doe"}) == "jane doe-1"
+        assert order == ["L2", "Ann"] and names(s, "CRM Lead", {"first_name": ["<", "a"]}) == set()
+    else:
+        assert not s.exists("CRM Lead", "ann")
+        assert s.insert("CRM Lead", {"name": "ann"}) == "ann"
+        s.insert("Helpdesk Call Log", {"call_id": "c1"})
+        assert s.insert("Contact", {"full_name": "jane doe"}) == "jane doe"
+        assert order == ["Ann", "L2"] and names(s, "CRM Lead", {"first_name": ["<", "a"]}) == {"Ann"}
+
+
 def _multi_write(s: sb.Store) -> None:
     with s.transaction():
         lead = s.insert("CRM Lead", {"first_name": "Ann", "custom_x": 1})
