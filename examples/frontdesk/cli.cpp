@@ -103,8 +103,6 @@ std::shared_ptr<switchboard::Store> Context::store_ptr() {
 
 std::string Context::db_label() const { return switchboard::describe_database(db); }
 
-std::string Context::db_label() const { return switchboard::describe_database(db); }
-
 void Context::say(const std::string& line) const {
   if (quiet || as_json) return;
   ProgressBar::clear_active();

@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -1050,6 +1050,12 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
     """
+def _is_frappe_site_backend(backend: StoreBackend) -> bool:
+    ...
+def _mariadb_backend(url: str, frappe: bool = False, password_env: str = 'MARIADB_PASSWORD', option_file: str = '', option_group: str = 'client', lock_wait_timeout: typing.SupportsInt | typing.SupportsIndex = 10, connect_timeout: typing.SupportsInt | typing.SupportsIndex = 10, statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
+    """
+    A MariaDB backend on `url` (connected; tables are created when a Store adopts it).
+    """
 def _memory_backend() -> StoreBackend:
     """
     A new in-memory backend.
@@ -1093,6 +1099,10 @@ def default_phone_region() -> str:
 def default_relink_rules(doctype: str) -> list:
     """
     The rows re-pointed when a record of `doctype` is merged.
+    """
+def describe_database(database: str) -> str:
+    """
+    The database string with a URL's password replaced by '***'.
     """
 def digits_only(raw: str) -> str:
     """
@@ -1153,6 +1163,10 @@ def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
 def normalize_subject(subject: str) -> str:
     """
     The subject without reply/forward prefixes in many languages (for comparisons).
+    """
+def open_store(database: str) -> Store:
+    """
+    Opens a store from a database string: a mariadb:// URL, ':memory:', or an SQLite path.
     """
 def parse_address_list(value: str) -> list[tuple[str, str]]:
     """
