@@ -195,6 +195,7 @@ int main(int argc, char** argv) {
 
   Timing floor = baseline(dir, mix);
   RoutingRules all;
+  all.error_log = "all";  // the seed's logging (the default writes critical errors only)
   Run routed = route_all(dir / "route-all.sqlite", mix, all);
   long rss_after_route = peak_rss_kib();
   RoutingRules outcome;

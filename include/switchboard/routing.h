@@ -94,9 +94,10 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Status a human reply sets on a linked ticket that waits (category Paused, or a closed
   /// ticket being reopened); "" leaves statuses alone.
   std::string reopen_status = "Open";
-  /// What goes to Error Log: "all" (seed: every step) | "outcome" (one row per mail) |
-  /// "errors" (Route: Critical Error only) | "none". Never the mail body.
-  std::string error_log = "all";
+  /// What goes to Error Log: "errors" (Route: Critical Error only) | "outcome" (one row per
+  /// mail) | "all" (every step, as the original scripts did) | "none". Never the mail body.
+  /// Every step also goes to the diagnostics log (log.h, category "routing").
+  std::string error_log = "errors";
 
   /// Throws ValidationError naming the first bad value (unknown policy, negative number).
   void validate() const;

@@ -6,6 +6,7 @@
 #include "email/email_internal.h"
 #include "routing/router_internal.h"
 #include "switchboard/error.h"
+#include "switchboard/log.h"
 
 namespace switchboard {
 namespace routing_detail {
@@ -185,7 +186,7 @@ RouteResult Router::route(const InboundEmail& email) const {
   std::string what;
   try {
     // One transaction, rerun from a fresh decision when a concurrent writer forced it back.
-    return in_retrying_transaction(*store_, [&] {
+    RouteResult r = in_retrying_transaction(*store_, [&] {
       d = Decision{};
       decide(*store_, *compiled_, email, d);
       apply(*store_, *compiled_, email, d);
@@ -193,6 +194,10 @@ RouteResult Router::route(const InboundEmail& email) const {
       write_log(*store_, rules_, d.result);
       return d.result;
     });
+    // The decision log: every step of a committed decision, whatever error_log says.
+    if (log_enabled(LogLevel::kDebug))
+      for (const auto& entry : r.log) log(LogLevel::kDebug, "routing", log_text(entry));
+    return r;
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
@@ -200,6 +205,7 @@ RouteResult Router::route(const InboundEmail& email) const {
   }
   // Everything of this mail was rolled back; only the critical error is recorded.
   RouteResult r = error_result(d, email, what);
+  log(LogLevel::kError, "routing", log_text(r.log.front()));
   if (rules_.error_log != "none") {
     try {
       in_transaction(*store_, [&] {

@@ -54,3 +54,24 @@ def test_frontdesk_verbose_logs_on_stderr(frontdesk_bin, tmp_path):
     out = subprocess.run([frontdesk_bin, "--verbose", "stats", "--db", db], capture_output=True,
                          text=True)
     assert "frontdesk [frontdesk] info: database '" + db + "', read-only" in out.stderr
+
+
+def test_routing_decisions_go_to_logging_not_to_error_log(caplog):
+    """Error Log holds errors only by default; each routing step is a debug line of the
+    logger switchboard.routing (the decision log), never with the body."""
+    store = sb.MemoryStore()
+    mail = sb.InboundEmail(message_id="log-1@x.com", sender="ann@x.com",
+                           to=["support@cozycornerpatios.com"], subject="Broken",
+                           content="a body that is never logged", email_account="Support")
+    with caplog.at_level(logging.DEBUG, logger="switchboard.routing"):
+        r = sb.Router(store).route(mail)
+    assert r.action == "create_ticket"
+    assert store.count("Error Log") == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "switchboard.routing"]
+    assert lines[0] == "Route: Start\n[START] ann@x.com | Broken"
+    assert any(l.startswith("Route: Support Created\n") for l in lines)
+    assert not any("never logged" in l for l in lines)
+    logged = sb.Router(store, sb.RoutingRules(error_log="all")).route(
+        sb.InboundEmail(message_id="log-2@x.com", sender="bob@x.com",
+                        to=["support@cozycornerpatios.com"], email_account="Support"))
+    assert store.count("Error Log") == len(logged.log) == 4

@@ -4,9 +4,11 @@
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <mutex>
 #include <set>
 
 #include "routing/routing_test_support.h"
+#include "switchboard/log.h"
 
 using namespace switchboard;
 using routing_test::kSales;
@@ -96,9 +98,12 @@ TEST_CASE("writes: an existing Contact Email row is reused (normalized, or as wr
   CHECK(f.router.plan(mail("m4@x.com", "Bob@y.com", {"hello@zipcushions.com"})).contact == n.contact);
 }
 
-TEST_CASE("writes: the seed's log categories go to Error Log, never with the body") {
+TEST_CASE("writes: error_log all puts the seed's log categories in Error Log, never the body") {
   RouterFixture f;
-  RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
+  RoutingRules all;
+  all.error_log = "all";
+  const Router router = f.with(all);
+  RouteResult r = router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
   // The clock is frozen, so rows are compared as a set; the result keeps the order.
   std::map<std::string, Document> logs;
   for (auto& l : f.store->find("Error Log")) logs[l.text("method")] = l;
@@ -114,18 +119,40 @@ TEST_CASE("writes: the seed's log categories go to Error Log, never with the bod
   CHECK(logs["Route: Start"].text("error") == "Route: Start\n[START] ann@x.com | Broken");
   // The seed's monitoring query finds every routing row.
   CHECK(f.store->count("Error Log", {Filter("error", Op::kLike, Value("%Route:%"))}) == 4);
-  f.router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
-  f.router.route(mail("m3@x.com", "noreply@y.com", {kSupport}));
-  f.router.route(mail("m4@x.com", "bob@y.com", {kSales}));
-  f.router.route(mail("m5@x.com", "bob@y.com", {kSales}));
+  router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
+  router.route(mail("m3@x.com", "noreply@y.com", {kSupport}));
+  router.route(mail("m4@x.com", "bob@y.com", {kSales}));
+  router.route(mail("m5@x.com", "bob@y.com", {kSales}));
   std::set<std::string> seen;
   for (const auto& l : f.store->find("Error Log")) seen.insert(l.text("method"));
   for (const char* c : {"Route: Blocked", "Route: System Email", "Route: CRM Created", "Route: CRM Linked"})
     CHECK(seen.count(c) == 1);
   check_no_body_in_logs(*f.store);
   // The Start line cuts sender and subject to 30 characters (on characters, not bytes).
-  RouteResult u = f.router.plan(mail("m6@x.com", "ann@x.com", {kSupport}, std::string(40, 'x') + "ü"));
+  RouteResult u = router.plan(mail("m6@x.com", "ann@x.com", {kSupport}, std::string(40, 'x') + "ü"));
   CHECK(u.log.front().second == "[START] ann@x.com | " + std::string(30, 'x'));
+}
+
+TEST_CASE("writes: by default Error Log gets errors only; every step reaches the diagnostics log") {
+  std::vector<std::string> lines;
+  std::mutex m;
+  set_log_sink([&](LogLevel level, const std::string& category, const std::string& message) {
+    std::lock_guard<std::mutex> lock(m);
+    if (category == "routing") lines.push_back(std::string(log_level_name(level)) + " " + message);
+  }, LogLevel::kDebug);
+  RouterFixture f;
+  RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
+  RouteResult r2 = f.router.route(mail("m2@x.com", "bob@y.com", {kSales}));
+  f.router.plan(mail("m3@x.com", "cy@y.com", {kSales}));  // plans are not logged
+  set_log_sink({});
+  CHECK(r.action == "create_ticket");
+  CHECK(f.count("Error Log") == 0);
+  REQUIRE(lines.size() == r.log.size() + r2.log.size());
+  REQUIRE(r.log.size() == 4);
+  CHECK(lines[0] == "debug Route: Start\n[START] ann@x.com | Broken");
+  CHECK(lines[3] == "debug Route: Support Created\n[CREATED] Ticket: " + r.name +
+                        " | ann@x.com | support_alias");
+  for (const auto& line : lines) CHECK(line.find("never reach") == std::string::npos);
 }
 
 TEST_CASE("writes: error_log outcome, errors and none write less") {

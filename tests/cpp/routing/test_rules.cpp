@@ -31,7 +31,7 @@ TEST_CASE("rules: the defaults are the seed's lists and behaviour") {
   CHECK(r.ticket_status == "Open");
   CHECK(r.ticket_priority == "Medium");
   CHECK(r.lead_status == "New");
-  CHECK(r.error_log == "all");
+  CHECK(r.error_log == "errors");
   CHECK_NOTHROW(r.validate());
 }
 
