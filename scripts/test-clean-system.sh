@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The wheel on a Debian 12 system that has none of switchboard's -dev packages and none of the
-# libraries it links (libcurl, GMime, libphonenumber, protobuf, ICU, fmt, simdjson): a minimal
+# libraries it links (libcurl, GMime, GLib, libphonenumber, protobuf, ICU, fmt, simdjson,
+# MariaDB Connector/C): a minimal
 # Debian 12 (debootstrap minbase + python3 + python3-venv) in a chroot. There, exactly as the
 # README says, a new venv, `pip install` of the wheel (no package index), then the README's
 # frontdesk steps with every shipped sample; finally the libraries the module loaded are
@@ -56,13 +57,15 @@ if [ -n "$dev" ]; then
 fi
 present=$(find "$root/usr/lib" "$root/lib" \( -name 'libcurl*.so*' -o -name 'libgmime*.so*' \
   -o -name 'libphonenumber*.so*' -o -name 'libprotobuf*.so*' -o -name 'libicuuc*.so*' \
-  -o -name 'libfmt*.so*' -o -name 'libsimdjson*.so*' \) 2>/dev/null || true)
+  -o -name 'libfmt*.so*' -o -name 'libsimdjson*.so*' -o -name 'libmariadb*.so*' \
+  -o -name 'libglib-2.0*.so*' -o -name 'libgobject-2.0*.so*' \) \
+  2>/dev/null || true)
 if [ -n "$present" ]; then
   echo "test-clean-system: the chroot has libraries the wheel must bundle: $present" >&2
   exit 1
 fi
 echo "test-clean-system: Debian $(cat "$root/etc/debian_version"), no -dev package, none of" \
-     "libcurl, GMime, libphonenumber, protobuf, ICU, fmt, simdjson"
+     "libcurl, GMime, GLib, libphonenumber, protobuf, ICU, fmt, simdjson, libmariadb"
 
 # The checkout as a newcomer has it: the wheel in dist/, the samples in tests/data/.
 mkdir -p "$root/work/dist" "$root/work/tests"
@@ -86,7 +89,8 @@ for l in ours:
 for l in system:
     print("  system: " + l)
 bad = [l for l in system if any(n in os.path.basename(l) for n in
-       ("curl", "gmime", "phonenumber", "protobuf", "icu", "fmt", "simdjson", "SQLiteCpp"))]
+       ("curl", "gmime", "glib", "gobject", "phonenumber", "protobuf", "icu", "fmt", "simdjson",
+        "SQLiteCpp", "mariadb"))]
 assert not bad, bad
 assert any("switchboard.libs" in l for l in ours), "no bundled library was loaded"
 print("switchboard", sb.__version__, "imported with", len(ours), "libraries from the wheel")

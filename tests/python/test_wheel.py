@@ -33,9 +33,11 @@ def test_the_wheel_is_manylinux_and_carries_its_libraries(wheel):
     assert re.search(r"-manylinux_2_\d+_x86_64\.whl$", wheel), wheel
     names = zipfile.ZipFile(wheel).namelist()
     bundled = [n for n in names if n.startswith("switchboard.libs/")]
-    for lib in ("libcurl", "libgmime-3.0", "libphonenumber", "libprotobuf", "libicuuc", "libfmt",
-                "libsimdjson", "libsqlite3"):
-        assert any(os.path.basename(n).startswith(lib + "-") for n in bundled), (lib, bundled)
+    # auditwheel names a bundled library <name up to the first dot>-<8 hex digits>...
+    for lib in ("libcurl", "libgmime-3", "libglib-2", "libgobject-2", "libphonenumber",
+                "libprotobuf", "libicuuc", "libfmt", "libsimdjson", "libsqlite3", "libmariadb"):
+        assert any(re.match(re.escape(lib) + r"-[0-9a-f]{8}\.", os.path.basename(n))
+                   for n in bundled), (lib, bundled)
     assert "switchboard/_bin/frontdesk" in names and "switchboard/py.typed" in names
     entry_points = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points[0]).decode()
@@ -62,8 +64,9 @@ def test_the_wheel_installs_and_runs_in_a_fresh_venv(wheel, tmp_path):
         site = os.path.dirname(os.path.dirname(sb.__file__))
         for line in open("/proc/self/maps"):
             path = line.split()[-1]
-            if any(k in os.path.basename(path) for k in ("curl", "gmime", "phonenumber", "protobuf",
-                                                         "icuuc", "fmt", "simdjson")):
+            if any(k in os.path.basename(path) for k in ("curl", "gmime", "glib", "phonenumber",
+                                                         "protobuf", "icuuc", "fmt", "simdjson",
+                                                         "mariadb")):
                 assert path.startswith(os.path.join(site, "switchboard.libs")), path
         print("bundled libraries only")
     """)
