@@ -8,6 +8,7 @@ import time
 import pytest
 
 import switchboard as sb
+from conftest import BUILD
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.dirname(sb.__file__)
@@ -58,3 +59,49 @@ def test_missing_system_libraries_are_named_in_one_line(tmp_path):
         assert package in lines[0].split(), (package, lines[0])
     assert "Building CXX object" not in output  # nothing was compiled
     assert elapsed < 120, elapsed
+
+
+def test_make_test_builds_only_what_the_tests_run():
+    """The default build (what `make test` builds) has no benchmark and no libFuzzer binary:
+    those are built by `make bench` and `make fuzz` only."""
+    out = subprocess.run(["ninja", "-C", BUILD, "-t", "inputs", "all"], capture_output=True,
+                         text=True, check=True).stdout
+    prefix = "cmake_object_order_depends_target_"
+    targets = {line[len(prefix):] for line in out.splitlines() if line.startswith(prefix)}
+    assert {"switchboard_tests", "frontdesk", "_core"} <= targets, sorted(targets)
+    assert not [t for t in targets if t.startswith(("bench_", "fuzzer_"))], sorted(targets)
+
+
+def test_registry_tests_are_marked_online_and_left_out_by_default():
+    """Tests that need PyPI or deb.debian.org carry the ctest label and the pytest marker
+    `online`; `make test` leaves them out, `make test ONLINE=1` runs them."""
+    def ctest_names(*args):
+        out = subprocess.run(["ctest", "-N", *args], cwd=BUILD, capture_output=True, text=True,
+                             check=True).stdout
+        return {line.split(":", 1)[1].strip() for line in out.splitlines() if "Test #" in line}
+    assert "wheel" in ctest_names("-L", "online")
+    assert "wheel" not in ctest_names("-LE", "online")
+    collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q",
+                                "-p", "no:cacheprovider", "-m", "not online",
+                                os.path.join(ROOT, "tests", "python", "test_wheel.py")],
+                               cwd=ROOT, capture_output=True, text=True)
+    assert "no tests collected" in collected.stdout and "deselected" in collected.stdout, \
+        collected.stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+    def make_n(*args):
+        return subprocess.run(["make", "-n", "-s", "-C", ROOT, f"BUILD={BUILD}", *args], env=env,
+                              capture_output=True, text=True, check=True).stdout
+    assert "--output-on-failure -LE online" in make_n("run-ctest")
+    assert "-LE online" not in make_n("run-ctest", "ONLINE=1")
+    assert '-m "not online"' in make_n("run-pytest")
+
+
+def test_changelog_states_this_version_and_the_compatibility_policy():
+    text = open(os.path.join(ROOT, "CHANGELOG.md"), encoding="utf-8").read()
+    assert "## Compatibility policy" in text and "## [Unreleased]" in text
+    assert f"## [{sb.__version__}] - " in text
+    for interface in ("C++ API and ABI", "Python API", "Stored schema", "frontdesk"):
+        assert f"**{interface}**" in text, interface
+    pc = open(os.path.join(BUILD, "switchboard.pc")).read()
+    assert f"Version: {sb.__version__}" in pc
