@@ -13,22 +13,189 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SecretCodec', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
-class Store:
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+class Schema:
     """
-    Frappe-shaped document storage with Frappe's filters and nestable transactions.
+    The doctypes a store knows: names, fields, naming, tables.
+    """
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    def doctype(self, name: str) -> dict:
+        """
+        Fields, naming and child tables of a doctype, as a dict.
+        """
+    def doctypes(self) -> list[str]:
+        ...
+class StoreBackend:
+    """
+    Base class of storage backends written in Python (Frappe's is one).
     
-    Use ``MemoryStore()`` or ``SqliteStore(path)``, or subclass ``Store`` to put switchboard on
-    another backend (Frappe itself): call ``Store.__init__(self)`` and implement ``do_get``,
-    ``do_find``, ``do_insert``, ``do_update``, ``do_update_where``, ``do_remove``, ``do_begin``,
-    ``do_commit`` and ``do_rollback`` (optionally ``do_count``, ``do_remove_where``,
-    ``do_next_series``, ``do_lock``, ``do_capabilities``). The public methods below validate, name
-    documents, fill defaults and keep multi-write operations atomic on every backend.
-    Thread-safe; the GIL is released while C++ works.
+    Subclass it, call ``sb.StoreBackend.__init__(self)``, and write ``get``, ``find``, ``insert``,
+    ``update``, ``update_where``, ``remove``, ``begin``, ``commit`` and ``rollback``; optionally
+    ``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many`` (each one you write is
+    used), ``capabilities`` (extra Capability flags such as SAVEPOINTS or SELF_MANAGED) and
+    ``open(schema)``. Then ``store = sb.Store(MyBackend())``: the Store validates, names
+    documents, fills defaults, derives fields and keeps every multi-write operation atomic.
+    Methods are called one at a time, holding the GIL.
     """
     def __init__(self) -> None:
+        ...
+class ForwardingBackend(StoreBackend):
+    """
+    A backend that forwards everything to another store. Subclass it to decorate a store
+    (count, log, cache): override what you decorate and call the base method for the rest;
+    ``sb.Store(MyDecorator(inner))`` then behaves exactly like ``inner``.
+    """
+    def __init__(self, inner: ...) -> None:
+        ...
+    def begin(self) -> None:
+        ...
+    def commit(self) -> None:
+        ...
+    def count(self, doctype: str, filters: dict | list | None) -> int:
+        ...
+    def find(self, doctype: str, filters: dict | list | None, fields: collections.abc.Sequence[str], order_by: str, limit: typing.SupportsInt | typing.SupportsIndex | None, offset: typing.SupportsInt | typing.SupportsIndex) -> list[dict[str, None | int | float | str]]:
+        ...
+    def get(self, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
+        ...
+    def insert(self, doctype: str, doc: dict[str, None | int | float | str]) -> str:
+        ...
+    def lock(self, key: str) -> None:
+        ...
+    def next_series(self, prefix: str) -> int:
+        ...
+    def remove(self, doctype: str, name: str) -> None:
+        ...
+    def remove_where(self, doctype: str, filters: dict | list | None) -> int:
+        ...
+    def rollback(self) -> None:
+        ...
+    def update(self, doctype: str, name: str, changes: dict[str, None | int | float | str]) -> None:
+        ...
+    def update_where(self, doctype: str, filters: dict | list | None, changes: dict[str, None | int | float | str]) -> int:
+        ...
+    @property
+    def inner(self) -> ...:
+        ...
+class FaultyBackend(ForwardingBackend):
+    """
+    Forwards to a store and raises StoreError(code='injected_fault') at the k-th write, commit or rollback (0 = never); see FaultyStore.
+    """
+    def __init__(self, inner: ..., fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    def arm(self, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
         """
-        For Python-implemented stores: call Store.__init__(self).
+        New fault positions; resets the counters.
+        """
+    @property
+    def commits(self) -> int:
+        ...
+    @property
+    def rollbacks(self) -> int:
+        ...
+    @property
+    def writes(self) -> int:
+        ...
+class SiteConfig:
+    """
+    The facts of one site: phone region (and fallback regions), the company's mail domains and
+    routing aliases, internal domains, open and closed statuses, company phone numbers.
+    One per store (``store.site``); keyword arguments set fields, the rest keep their defaults.
+    """
+    __hash__: typing.ClassVar[None] = None
+    region: str
+    @staticmethod
+    def from_json(json: str) -> SiteConfig:
+        ...
+    def __eq__(self, arg0: SiteConfig) -> bool:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def all_internal_domains(self) -> list[str]:
+        ...
+    def to_dict(self) -> typing.Any:
+        ...
+    def to_json(self) -> str:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def closed_lead_statuses(self) -> list[str]:
+        ...
+    @closed_lead_statuses.setter
+    def closed_lead_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def closed_ticket_statuses(self) -> list[str]:
+        ...
+    @closed_ticket_statuses.setter
+    def closed_ticket_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def company_domains(self) -> list[str]:
+        ...
+    @company_domains.setter
+    def company_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def company_numbers(self) -> list[str]:
+        ...
+    @company_numbers.setter
+    def company_numbers(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def fallback_regions(self) -> list[str]:
+        ...
+    @fallback_regions.setter
+    def fallback_regions(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def info_aliases(self) -> list[str]:
+        ...
+    @info_aliases.setter
+    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def internal_domains(self) -> list[str]:
+        ...
+    @internal_domains.setter
+    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def open_ticket_statuses(self) -> list[str]:
+        ...
+    @open_ticket_statuses.setter
+    def open_ticket_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sales_aliases(self) -> list[str]:
+        ...
+    @sales_aliases.setter
+    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def support_aliases(self) -> list[str]:
+        ...
+    @support_aliases.setter
+    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class Store:
+    """
+    Frappe-shaped document storage with Frappe's filters and nestable transactions, over a backend.
+    
+    ``sb.Store(backend)`` puts the library on any ``sb.StoreBackend`` (Frappe's, or your own);
+    ``sb.MemoryStore()`` and ``sb.SqliteStore(path)`` are stores on the built-in backends. The
+    methods validate, name documents, fill defaults, derive fields and keep multi-write operations
+    atomic on every backend. To change how a store stores, write a backend; Store's own methods
+    are not meant to be overridden. Thread-safe; the GIL is released while C++ works.
+    """
+    def __init__(self, *args, **kwargs):
+        """
+        __init__(self: switchboard._core.Store, backend: switchboard._core.StoreBackend, *, seed_defaults: bool = False) -> None
+        
+        A store over `backend` with the standard schema and the site facts stored in it; seed_defaults inserts Frappe's default statuses that are missing.
         """
     def begin(self) -> None:
         ...
@@ -80,6 +247,10 @@ class Store:
         ...
     def rollback(self) -> None:
         ...
+    def save_site(self, site: SiteConfig | None = None) -> None:
+        """
+        Stores the site facts (these, or the current ones) in the store's settings document.
+        """
     def transaction(self) -> _TransactionContext:
         """
         A context manager: commits when the block ends normally, rolls back on an exception. Nests (savepoints).
@@ -91,7 +262,21 @@ class Store:
         Sets fields on every match; returns how many matched.
         """
     @property
+    def backend(self) -> StoreBackend:
+        ...
+    @property
     def capabilities(self) -> int:
+        ...
+    @property
+    def schema(self) -> Schema:
+        ...
+    @property
+    def site(self) -> SiteConfig:
+        """
+        The site's facts (a copy). Assigning replaces them for this store's services; save_site() also stores them.
+        """
+    @site.setter
+    def site(self, arg1: SiteConfig) -> None:
         ...
     @property
     def transaction_depth(self) -> int:
@@ -100,43 +285,6 @@ class _TransactionContext:
     def __enter__(self) -> Store:
         ...
     def __exit__(self, arg0: typing.Any, arg1: typing.Any, arg2: typing.Any) -> bool:
-        ...
-class MemoryStore(Store):
-    """
-    An in-memory store with full filter and transaction semantics.
-    """
-    def __init__(self) -> None:
-        ...
-class SqliteStore(Store):
-    """
-    The embedded default: Frappe tables in one SQLite file (or ':memory:'), created and migrated in place; WAL and a busy timeout let several processes share it.
-    """
-    def __init__(self, path: str = ':memory:', busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> None:
-        ...
-    @property
-    def path(self) -> str:
-        ...
-class FaultyStore(Store):
-    """
-    Wraps a store and raises StoreError(code='injected_fault') at the k-th write, commit or rollback (0 = never), for testing that operations are all-or-nothing.
-    """
-    def __init__(self, inner: Store, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
-        ...
-    def arm(self, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
-        """
-        New fault positions; resets the counters.
-        """
-    @property
-    def commits(self) -> int:
-        ...
-    @property
-    def inner(self) -> Store:
-        ...
-    @property
-    def rollbacks(self) -> int:
-        ...
-    @property
-    def writes(self) -> int:
         ...
 class Phone:
     """
@@ -902,6 +1050,20 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
     """
+def _is_frappe_site_backend(backend: StoreBackend) -> bool:
+    ...
+def _mariadb_backend(url: str, frappe: bool = False, password_env: str = 'MARIADB_PASSWORD', option_file: str = '', option_group: str = 'client', lock_wait_timeout: typing.SupportsInt | typing.SupportsIndex = 10, connect_timeout: typing.SupportsInt | typing.SupportsIndex = 10, statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
+    """
+    A MariaDB backend on `url` (connected; tables are created when a Store adopts it).
+    """
+def _memory_backend() -> StoreBackend:
+    """
+    A new in-memory backend.
+    """
+def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
+    """
+    A SQLite backend on `path` (tables are created when a Store adopts it).
+    """
 def aes_gcm_codec(key: bytes) -> SecretCodec:
     """
     AES-256-GCM under a 32-byte key (bytes).
@@ -933,6 +1095,10 @@ def default_phone_region() -> str:
 def default_relink_rules(doctype: str) -> list:
     """
     The rows re-pointed when a record of `doctype` is merged.
+    """
+def describe_database(database: str) -> str:
+    """
+    The database string with a URL's password replaced by '***'.
     """
 def digits_only(raw: str) -> str:
     """
@@ -966,6 +1132,10 @@ def list_communications(store: Store, doctype: str, name: str) -> list[dict[str,
     """
     The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
     """
+def load_site_config(store: Store) -> SiteConfig:
+    """
+    The site facts stored in `store` (defaults when none are).
+    """
 def match_customers(store: Store, customer_name: str) -> list[str]:
     """
     Customer names whose customer_name equals customer_name ignoring case and surrounding whitespace.
@@ -989,6 +1159,10 @@ def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
 def normalize_subject(subject: str) -> str:
     """
     The subject without reply/forward prefixes in many languages (for comparisons).
+    """
+def open_store(database: str) -> Store:
+    """
+    Opens a store from a database string: a mariadb:// URL, ':memory:', or an SQLite path.
     """
 def parse_address_list(value: str) -> list[tuple[str, str]]:
     """
@@ -1033,6 +1207,10 @@ def refresh_transcript(store: Store, doctype: str, call_log: str, source: Transc
 def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
+    """
+def save_site_config(store: Store, site: SiteConfig) -> None:
+    """
+    Stores `site` in the store's settings document and makes it the store's.
     """
 def secret_codec_from_environment(key_file: str = '') -> SecretCodec:
     """
@@ -1087,5 +1265,6 @@ DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
 PHONE_KEY_VERSION: int = 1
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
+SITE_SETTINGS_DOCTYPE: str = 'Switchboard Settings'
 SQLITE_SCHEMA_VERSION: int = 1
 __version__: str = '0.1.0'
