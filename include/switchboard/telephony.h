@@ -61,7 +61,7 @@ struct SWITCHBOARD_EXPORT CallEvent {
 /// Payload size limit of parse_call_event (bytes).
 constexpr std::size_t kMaxCallEventBytes = 1 << 20;
 
-/// Parses a webhook body of any of the three shapes (simdjson). Ids may be numbers or
+/// Parses a webhook body of any of the three shapes. Ids may be numbers or
 /// strings; unknown fields are ignored. Throws ParseError (with the byte position where
 /// parsing stopped, when known) for malformed, oversized or unrecognised input.
 SWITCHBOARD_EXPORT CallEvent parse_call_event(std::string_view body);
