@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/log.h"
 
@@ -63,7 +63,7 @@ ApiError parse_api_error(std::string_view body) {
     if (e.code.empty()) e.code = e.oauth_error;
   }
   if (e.message.empty() && e.code.empty() && !body.empty())
-    e.message = email_detail::trim(body.substr(0, 200));
+    e.message = text::trim(body.substr(0, 200));
   return e;
 }
 

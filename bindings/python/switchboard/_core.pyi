@@ -1060,13 +1060,9 @@ def _memory_backend() -> StoreBackend:
     """
     A new in-memory backend.
     """
-def _set_log_sink(sink: typing.Any, min_level: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
     """
-    Sends every diagnostic line at min_level (0 debug .. 3 error) or above to sink(level, category, message); None restores the default (stderr per $SWITCHBOARD_LOG).
-    """
-def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256, read_only: bool = False) -> StoreBackend:
-    """
-    A SQLite backend on `path` (tables are created when a Store adopts it; read_only: nothing is created, migrated or written).
+    A SQLite backend on `path` (tables are created when a Store adopts it).
     """
 def aes_gcm_codec(key: bytes) -> SecretCodec:
     """
