@@ -224,6 +224,7 @@ def test_frontdesk_route_reports_a_bad_line_by_number_and_keeps_the_good_ones(fr
                          "to": ["support@example.com"], "subject": "second", "text_content": "b"})]
     batch = tmp_path / "mails.jsonl"
     batch.write_text("\n".join(lines) + "\n")
+    subprocess.run([frontdesk_bin, "init", "--db", db], check=True, capture_output=True)
     out = subprocess.run([frontdesk_bin, "--db", db, "route", str(batch)], capture_output=True,
                          text=True, timeout=120)
     assert out.returncode != 0  # some items failed
