@@ -2,7 +2,6 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
-#include <atomic>
 #include <cstdint>
 #include <set>
 
@@ -15,13 +14,6 @@ namespace {
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
-
-// The site default region, two ASCII letters packed into one atomic word.
-std::atomic<std::uint16_t> g_default_region{static_cast<std::uint16_t>('U' << 8 | 'S')};
-
-std::string unpack(std::uint16_t packed) {
-  return std::string{static_cast<char>(packed >> 8), static_cast<char>(packed & 0xff)};
-}
 
 const std::set<std::string, std::less<>>& supported_regions() {
   static const std::set<std::string, std::less<>> kRegions = [] {
@@ -73,8 +65,11 @@ const PhoneNumberUtil& util() {
 }
 
 std::string resolve_region(std::string_view region) {
-  if (region.empty()) return unpack(g_default_region.load(std::memory_order_relaxed));
   if (region == "US") return "US";
+  if (region.empty())
+    throw ValidationError("a phone region is needed to read numbers without a country code "
+                          "(a two-letter region such as \"US\"; services use their site's)",
+                          ErrorCode::kInvalidArgument);
   std::string upper(region);
   for (char& c : upper)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -106,23 +101,29 @@ bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, b
   }
 }
 
+std::string key_region(std::string_view raw, const SiteConfig& site) {
+  std::string region = resolve_region(site.region);
+  if (site.fallback_regions.empty()) return region;
+  const PhoneNumberUtil& u = util();
+  PhoneNumber number;
+  try {
+    if (!parse(raw, region, number) || u.IsValidNumber(number)) return region;
+    for (const auto& fallback : site.fallback_regions) {
+      std::string r = resolve_region(fallback);
+      if (parse(raw, r, number) && u.IsValidNumber(number)) return r;
+    }
+  } catch (const ValidationError&) {
+    throw;
+  } catch (...) {  // only allocation can fail here: the site's own region decides
+  }
+  return region;
+}
+
+bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out) {
+  return key_parts(raw, key_region(raw, site), out);
+}
+
 }  // namespace phone_detail
-
-std::string default_phone_region() {
-  return unpack(g_default_region.load(std::memory_order_relaxed));
-}
-
-void set_default_phone_region(std::string_view region) {
-  if (region.empty())
-    throw ValidationError("the default phone region cannot be empty", ErrorCode::kInvalidArgument);
-  std::string r = phone_detail::resolve_region(region);
-  if (r == "ZZ")
-    throw ValidationError("the default phone region must be a real region, not ZZ",
-                          ErrorCode::kInvalidArgument);
-  g_default_region.store(static_cast<std::uint16_t>(static_cast<unsigned char>(r[0]) << 8 |
-                                                    static_cast<unsigned char>(r[1])),
-                         std::memory_order_relaxed);
-}
 
 std::optional<Phone> normalize_phone(std::string_view raw, std::string_view region) {
   const std::string r = phone_detail::resolve_region(region);
@@ -143,6 +144,12 @@ std::optional<std::string> phone_key(std::string_view raw, std::string_view regi
   phone_detail::KeyParts parts;
   if (!phone_detail::key_parts(raw, phone_detail::resolve_region(region), parts))
     return std::nullopt;
+  return std::move(parts.e164);
+}
+
+std::optional<std::string> phone_key(std::string_view raw, const SiteConfig& site) {
+  phone_detail::KeyParts parts;
+  if (!phone_detail::site_key_parts(raw, site, parts)) return std::nullopt;
   return std::move(parts.e164);
 }
 
@@ -188,6 +195,10 @@ PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view 
     case PhoneNumberUtil::SHORT_NSN_MATCH: return PhoneMatch::kShortNsn;
     default: return PhoneMatch::kNone;
   }
+}
+
+ClickToCall click_to_call(std::string_view raw, const SiteConfig& site) {
+  return click_to_call(raw, phone_detail::key_region(raw, site));
 }
 
 ClickToCall click_to_call(std::string_view raw, std::string_view region) {
