@@ -8,6 +8,7 @@
 #include "switchboard/schema.h"
 #include "switchboard/sqlite_store.h"
 #include "ringcentral/ringcentral_schema.h"
+#include "routing/routing_schema.h"
 #include "telephony/telephony_schema.h"
 
 namespace switchboard {
@@ -17,6 +18,7 @@ Schema build_standard() {
   Schema s = frappe_schema();
   phone_detail::add_phone_key_schema(s);  // stored phone keys on every phone field
   add_merge_schema(s);
+  add_routing_schema(s);
   add_telephony_schema(s);
   add_ringcentral_schema(s);
   return s;

@@ -16,10 +16,11 @@ using routing_test::RouterFixture;
 
 namespace {
 
-// Snapshot without Error Log (compared separately).
+// Snapshot without Error Log and the decision log (compared separately).
 std::map<std::string, std::vector<Document>> data_of(Store& s) {
   auto snap = test_support::snapshot(s);
   snap.erase("Error Log");
+  snap.erase(kRouteLogDoctype);
   return snap;
 }
 
@@ -96,9 +97,12 @@ TEST_CASE("writes: an existing Contact Email row is reused (normalized, or as wr
   CHECK(f.router.plan(mail("m4@x.com", "Bob@y.com", {"hello@zipcushions.com"})).contact == n.contact);
 }
 
-TEST_CASE("writes: the seed's log categories go to Error Log, never with the body") {
+TEST_CASE("writes: error_log=all writes the seed's log categories to Error Log, never the body") {
   RouterFixture f;
-  RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
+  RoutingRules seed;
+  seed.error_log = "all";
+  Router router = f.with(seed);
+  RouteResult r = router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
   // The clock is frozen, so rows are compared as a set; the result keeps the order.
   std::map<std::string, Document> logs;
   for (auto& l : f.store->find("Error Log")) logs[l.text("method")] = l;
@@ -114,10 +118,10 @@ TEST_CASE("writes: the seed's log categories go to Error Log, never with the bod
   CHECK(logs["Route: Start"].text("error") == "Route: Start\n[START] ann@x.com | Broken");
   // The seed's monitoring query finds every routing row.
   CHECK(f.store->count("Error Log", {Filter("error", Op::kLike, Value("%Route:%"))}) == 4);
-  f.router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
-  f.router.route(mail("m3@x.com", "noreply@y.com", {kSupport}));
-  f.router.route(mail("m4@x.com", "bob@y.com", {kSales}));
-  f.router.route(mail("m5@x.com", "bob@y.com", {kSales}));
+  router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
+  router.route(mail("m3@x.com", "noreply@y.com", {kSupport}));
+  router.route(mail("m4@x.com", "bob@y.com", {kSales}));
+  router.route(mail("m5@x.com", "bob@y.com", {kSales}));
   std::set<std::string> seen;
   for (const auto& l : f.store->find("Error Log")) seen.insert(l.text("method"));
   for (const char* c : {"Route: Blocked", "Route: System Email", "Route: CRM Created", "Route: CRM Linked"})
@@ -139,6 +143,38 @@ TEST_CASE("writes: error_log outcome, errors and none write less") {
     CHECK(r.action == "create_ticket");
     CHECK(r.log.size() == 4);  // the result always carries the whole log
     CHECK(f.count("Error Log") == rows);
+  }
+}
+
+TEST_CASE("writes: routine decisions go to the decision log, Error Log gets only errors") {
+  RouterFixture f;
+  RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
+  REQUIRE(r.action == "create_ticket");
+  CHECK(f.count("Error Log") == 0);  // the default: error_log = "errors"
+  auto rows = f.store->find(kRouteLogDoctype);
+  REQUIRE(rows.size() == 1);  // route_log = "outcome": one row per mail
+  CHECK(rows[0].text("category") == "Route: Support Created");
+  CHECK(rows[0].text("message") == "[CREATED] Ticket: " + r.name + " | ann@x.com | support_alias");
+  CHECK(rows[0].text("action") == "create_ticket");
+  CHECK(rows[0].text("reason") == "support_alias");
+  CHECK(rows[0].text("reference_doctype") == "HD Ticket");
+  CHECK(rows[0].text("reference_name") == r.name);
+  CHECK(rows[0].text("message_id") == "m1@x.com");
+  CHECK(rows[0].text("sender") == "ann@x.com");
+  CHECK(rows[0].text("communication") == r.communication);
+  f.router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
+  CHECK(f.store->count(kRouteLogDoctype, {Filter("reason", "blocked")}) == 1);  // skips too
+  for (const auto& row : f.store->find(kRouteLogDoctype))
+    CHECK(row.text("message").find("never reach") == std::string::npos);
+  for (auto [policy, rows_per_mail] : std::initializer_list<std::pair<const char*, int>>{
+           {"all", 4}, {"outcome", 1}, {"none", 0}}) {
+    CAPTURE(policy);
+    RouterFixture g;
+    RoutingRules rules;
+    rules.route_log = policy;
+    g.with(rules).route(mail("m1@x.com", "ann@x.com", {kSupport}));
+    CHECK(g.count(kRouteLogDoctype) == rows_per_mail);
+    CHECK(g.count("Error Log") == 0);
   }
 }
 
