@@ -1,38 +1,13 @@
-// Internal text helpers (see text.h): GLib for Unicode case, GMime for address lists.
+// Internal text helpers (see text.h).
 #include "conversations/text.h"
-
-#include <gmime/gmime.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
 #include <tuple>
-
-#include "email/email_internal.h"
 
 namespace switchboard::text {
 namespace {
-
-void init_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-void collect(InternetAddressList* list, std::vector<std::string>& out) {
-  if (!list) return;
-  int n = internet_address_list_length(list);
-  for (int i = 0; i < n; ++i) {
-    InternetAddress* a = internet_address_list_get_address(list, i);
-    if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
-      const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
-      std::string s = lower(trim(addr ? addr : ""));
-      if (s.find('@') != std::string::npos) out.push_back(std::move(s));
-    } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
-      collect(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)), out);
-    }
-  }
-}
 
 // (seconds since the epoch as if UTC, microseconds) of "YYYY-MM-DD HH:MM:SS[.f{1,6}]".
 std::optional<std::pair<std::time_t, long>> parse_datetime(std::string_view s) {
@@ -64,40 +39,6 @@ std::optional<std::pair<std::time_t, long>> parse_datetime(std::string_view s) {
 
 }  // namespace
 
-
-std::vector<std::string> addresses(std::string_view list) {
-  std::vector<std::string> out;
-  std::string copy = trim(list);
-  if (copy.empty()) return out;
-  init_gmime();
-  InternetAddressList* parsed = internet_address_list_parse(nullptr, copy.c_str());
-  if (parsed) {
-    collect(parsed, out);
-    g_object_unref(parsed);
-  }
-  return out;
-}
-
-bool in_domains(std::string_view email, const std::vector<std::string>& domains) {
-  std::size_t at = email.rfind('@');
-  if (at == std::string_view::npos) return false;
-  std::string domain = lower(trim(email.substr(at + 1)));
-  for (const auto& d : domains) {
-    std::string want = lower(trim(d));
-    if (!want.empty() && want.front() == '@') want.erase(0, 1);
-    if (want.empty()) continue;
-    if (domain == want) return true;
-    std::size_t cut = domain.size() > want.size() ? domain.size() - want.size() : 0;
-    if (cut > 0 && domain[cut - 1] == '.' && domain.compare(cut, want.size(), want) == 0)
-      return true;
-  }
-  return false;
-}
-
-std::string local_part(std::string_view email) {
-  std::size_t at = email.find('@');
-  return at == std::string_view::npos ? std::string() : trim(email.substr(0, at));
-}
 
 std::optional<std::string> datetime_after(std::string_view floor) {
   auto parsed = parse_datetime(floor);

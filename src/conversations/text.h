@@ -1,5 +1,5 @@
-// Internal text helpers shared by conversations and orders: case folding, trimming, address
-// lists (GMime) and Frappe datetime arithmetic. (Phone keys: switchboard/phone.h.)
+// Internal text helpers shared by conversations and orders: case folding, trimming and Frappe
+// datetime arithmetic. (Addresses: switchboard/email.h; phone keys: switchboard/phone.h.)
 // Thread-safe: pure functions.
 #pragma once
 
@@ -11,14 +11,6 @@
 #include "core/text.h"  // trim, collapse_spaces, lower, upper, truncate_chars
 
 namespace switchboard::text {
-
-/// The mailbox addresses of an RFC 5322 address list ("A <a@x>, \"Doe, J\" <j@y>, z@w"),
-/// lower-cased and trimmed, in order; groups are flattened. Garbage yields what GMime can read.
-std::vector<std::string> addresses(std::string_view list);
-/// True when the domain of `email` is one of `domains` or a subdomain of one (ignoring case).
-bool in_domains(std::string_view email, const std::vector<std::string>& domains);
-/// The local part of an address ("jane.doe" of "jane.doe@x.com"); "" without "@".
-std::string local_part(std::string_view email);
 
 /// `floor` plus one microsecond, as Frappe datetime text ("YYYY-MM-DD HH:MM:SS.ffffff");
 /// nullopt when `floor` is not datetime text.

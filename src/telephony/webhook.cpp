@@ -5,9 +5,9 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "conversations/text.h"
 #include "email/email_internal.h"
 #include "switchboard/call_logger.h"
+#include "switchboard/email.h"
 
 namespace switchboard {
 namespace {
@@ -136,7 +136,7 @@ WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>&
         std::string name = store.insert(
             kPayload, {{"payload", std::string(body)},
                        {"processing_status", "Error"},
-                       {"error_message", text::truncate_chars(e.what(), kErrorMessageChars)}});
+                       {"error_message", utf8_prefix(e.what(), kErrorMessageChars)}});
         log_error(store, "RingCentral webhook: ingest failed", e.what(), name);
         tx.commit();
       } catch (...) {
@@ -176,7 +176,7 @@ PayloadOutcome process_crm_payload(CallLogger& logger, std::string_view name) {
       if (store.exists(kPayload, name))
         store.update(kPayload, name,
                      {{"processing_status", "Error"},
-                      {"error_message", text::truncate_chars(e.what(), kErrorMessageChars)}},
+                      {"error_message", utf8_prefix(e.what(), kErrorMessageChars)}},
                      /*update_modified=*/false);
     } catch (const Error& update_error) {
       log_error(store, "RingCentral Payload: status update failed", update_error.what());
