@@ -20,7 +20,7 @@ TransferOptions transfer_options(std::optional<std::vector<std::string>> ids, bo
   TransferOptions o;
   o.communication_ids = std::move(ids);
   o.delete_source = delete_source;
-  if (internal_domains) o.internal_domains = std::move(*internal_domains);
+  o.internal_domains = std::move(internal_domains);
   o.region = std::move(region);
   return o;
 }
@@ -62,7 +62,7 @@ void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* s
       },
       py::arg("store").none(false), py::arg(source_arg), py::arg("communication_ids") = py::none(),
       py::arg("delete_source") = true, py::arg("internal_domains") = py::none(),
-      py::arg("region") = "US", doc);
+      py::arg("region") = "", doc);
 }
 
 }  // namespace
@@ -80,7 +80,8 @@ void init_conversations(py::module_& m) {
         "copy's name. One transaction.");
   def_transfer(m, "transfer_lead_to_ticket", &transfer_lead_to_ticket, "lead", "ticket_name",
                "Moves a CRM Lead's emails to a new HD Ticket in one transaction. "
-               "communication_ids=None copies every email, [] none. Returns {'success', "
+               "communication_ids=None copies every email, [] none. internal_domains=None and "
+               "region='' take the store's site facts. Returns {'success', "
                "'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', "
                "'source_deleted', 'copies': {original: copy}}.");
   def_transfer(m, "transfer_ticket_to_lead", &transfer_ticket_to_lead, "ticket", "lead_name",
@@ -90,17 +91,10 @@ void init_conversations(py::module_& m) {
   m.def("split_name", &split_name, py::arg("full_name"),
         "(first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay "
         "with the first name; a single name is (name, '').");
-  m.def(
-      "extract_customer_email",
-      [](const std::vector<std::string>& candidates,
-         std::optional<std::vector<std::string>> internal_domains) {
-        const auto& domains = internal_domains ? *internal_domains : default_internal_domains();
-        return extract_customer_email(candidates, domains);
-      },
-      py::arg("candidates"), py::arg("internal_domains") = py::none(),
-      "The first address outside the internal domains among address lists, lower-cased; '' "
-      "when none.");
-  m.attr("DEFAULT_INTERNAL_DOMAINS") = default_internal_domains();
+  m.def("extract_customer_email", &extract_customer_email, py::arg("candidates"),
+        py::arg("internal_domains") = std::vector<std::string>{},
+        "The first address outside the internal domains (and their subdomains) among address "
+        "lists, normalized; '' when none.");
 
   m.def(
       "validate_deal",

@@ -155,9 +155,10 @@ void init_telephony(py::module_& m) {
   py::class_<CallLogger, py::smart_holder>(
       m, "CallLogger",
       "Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, "
-      "linked by phone key to the customer's ticket, lead and contact.")
+      "linked by phone key to the customer's ticket, lead and contact. The store's site gives "
+      "the region and company numbers unless region / company_numbers are given.")
       .def(py::init([](std::shared_ptr<Store> store, const std::string& region,
-                       std::vector<std::string> company_numbers, bool create_tickets,
+                       std::optional<std::vector<std::string>> company_numbers, bool create_tickets,
                        bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status) {
              CallLoggerOptions o;
              o.region = region;
@@ -169,7 +170,7 @@ void init_telephony(py::module_& m) {
              return std::make_shared<CallLogger>(std::move(store), std::move(o));
            }),
            py::arg("store").none(false), py::arg("region") = "",
-           py::arg("company_numbers") = std::vector<std::string>{}, py::arg("create_tickets") = false,
+           py::arg("company_numbers") = py::none(), py::arg("create_tickets") = false,
            py::arg("helpdesk_call_logs") = true, py::arg("crm_call_logs") = true,
            py::arg("fallback_status") = "Completed")
       .def(
@@ -192,7 +193,7 @@ void init_telephony(py::module_& m) {
           "Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.")
       .def("create_manual_call_log", &CallLogger::create_manual_call_log, py::arg("phone_number"),
            py::arg("contact_name") = "", py::arg("ticket_name") = "", release_gil(),
-           "The seed's click-to-call log (Outgoing, Initiated); returns its name.")
+           "The click-to-call log (Outgoing, Initiated) of the original scripts; returns its name.")
       .def("status_for", &CallLogger::status_for, py::arg("event"))
       .def_property_readonly("store", &CallLogger::store_ptr);
 

@@ -56,8 +56,10 @@ int main(int argc, char** argv) {
   app.add_option("--relay-secret", relay_secret, "Required X-Webhook-Secret (Pabbly)")
       ->envname("CALL_WEBHOOK_RELAY_SECRET");
   app.add_flag("--create-tickets", create_tickets, "Create a ticket when a call matches nothing");
-  app.add_option("--company-number", company_numbers, "The company's own numbers");
-  app.add_option("--region", region, "Region for numbers without a country code");
+  app.add_option("--company-number", company_numbers,
+                 "The company's own numbers (default: the site's, stored in the database)");
+  app.add_option("--region", region,
+                 "Region for numbers without a country code (default: the site's)");
   app.add_option("--max-header-bytes", limits.max_header_bytes, "Request line and headers; beyond: 431")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20))
       ->capture_default_str();
@@ -90,7 +92,7 @@ int main(int argc, char** argv) {
   try {
     switchboard::CallLoggerOptions options;
     options.region = region;
-    options.company_numbers = company_numbers;
+    if (!company_numbers.empty()) options.company_numbers = company_numbers;
     options.create_tickets = create_tickets;
     auto logger = std::make_shared<switchboard::CallLogger>(open_store(db), options);
     switchboard::WebhookOptions hook;

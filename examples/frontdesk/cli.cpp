@@ -3,14 +3,24 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace frontdesk {
 
 switchboard::Store& Context::store() { return *store_ptr(); }
 
 std::shared_ptr<switchboard::Store> Context::store_ptr() {
-  if (!store_) store_ = switchboard::open_store(db);
+  if (store_) return store_;
+  store_ = switchboard::open_store(db);
+  if (!site_file.empty()) {
+    std::ifstream in(site_file, std::ios::binary);
+    if (!in) throw switchboard::NotFound("site file '" + site_file + "' cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    switchboard::save_site_config(*store_, switchboard::SiteConfig::from_json(text.str()));
+  }
   return store_;
 }
 

@@ -19,8 +19,11 @@ enum Exit : int { kOk = 0, kFailed = 1, kUsage = 2, kNoData = 3 };
 /// Options every subcommand shares, and the store opened from them.
 struct Context {
   std::string db = "frontdesk.sqlite";
+  /// --site FILE: a SiteConfig as JSON, stored in the database before the command runs.
+  std::string site_file;
   bool quiet = false;
-  /// Opens (creating and migrating) the database named by --db (open_store); cached.
+  /// Opens (creating and migrating) the database named by --db (open_store), with its stored
+  /// site facts (replaced by --site FILE when given); cached.
   switchboard::Store& store();
   std::shared_ptr<switchboard::Store> store_ptr();
   /// --db for messages (a URL's password hidden).

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -59,8 +60,13 @@ int run_normalize(Context& ctx, NormalizeArgs& args) {
     std::cerr << "frontdesk normalize: no numbers given (as arguments or on stdin)\n";
     return kNoData;
   }
-  const std::string region =
-      args.region.empty() ? switchboard::default_phone_region() : args.region;
+  // Without --region, numbers are read in the region of the database's site (an SQLite file
+  // that does not exist yet is not created for it: a new site's region).
+  std::string region = args.region;
+  if (region.empty()) {
+    const bool exists = ctx.db.rfind("mariadb://", 0) == 0 || std::ifstream(ctx.db).good();
+    region = exists ? ctx.store().site()->region : switchboard::SiteConfig().region;
+  }
   bool all_keyed = true;
   for (const auto& raw : numbers) {
     ctx.say(describe(raw, region, args.links));
@@ -180,7 +186,8 @@ void add_phone_commands(CLI::App& app, Context& ctx, Runner& run) {
   normalize->add_option("numbers", normalize_args->numbers,
                         "Numbers as people type them (default: one per line on stdin)");
   normalize->add_option("--region", normalize_args->region,
-                        "Region for numbers without a country code (default: US)");
+                        "Region for numbers without a country code (default: the database's "
+                        "site, US for a new database)");
   normalize->add_flag("--links", normalize_args->links, "Also print the click-to-call links");
   normalize->callback([&ctx, &run, normalize_args] {
     run = [&ctx, normalize_args] { return run_normalize(ctx, *normalize_args); };

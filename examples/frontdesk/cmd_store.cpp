@@ -1,6 +1,7 @@
 // frontdesk init / stats: create the database, and show what it holds.
 #include <fmt/format.h>
 
+#include <iostream>
 #include <map>
 
 #include "cli.h"
@@ -40,6 +41,20 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
                                 : fmt::format("schema version {}, ", switchboard::sqlite_schema_version());
       ctx.say(fmt::format("initialized {} ({}{} doctypes)", ctx.db_label(), version,
                           store.schema().doctypes().size()));
+      return static_cast<int>(kOk);
+    };
+  });
+
+  auto* site = app.add_subcommand(
+      "site", "Show the site facts stored in the database (region, company domains, routing "
+              "aliases, statuses, company numbers) as JSON; with FILE, store those first");
+  static std::string site_file;
+  site->add_option("file", site_file, "A SiteConfig as a JSON file to store in the database");
+  site->callback([&ctx, &run] {
+    run = [&ctx] {
+      if (!site_file.empty()) ctx.site_file = site_file;
+      auto& store = ctx.store();
+      std::cout << store.site()->to_json() << "\n";
       return static_cast<int>(kOk);
     };
   });

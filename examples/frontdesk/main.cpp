@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("FRONTDESK_DB")) ctx.db = env;
   app.add_option("--db", ctx.db,
                  "SQLite file (created when missing) or mariadb:// URL (tables created when missing)");
+  app.add_option("--site", ctx.site_file,
+                 "Site facts (SiteConfig JSON: region, company domains, aliases, statuses, "
+                 "company numbers) to store in the database first; see `frontdesk site`");
   app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
 
   Runner run;

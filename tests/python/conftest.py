@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import switchboard as sb  # noqa: E402
 from dict_store import CountingDecorator, DictStore  # noqa: E402
 from fake_frappe import FakeFrappe  # noqa: E402
+from site_fixture import SITE_JSON, with_site  # noqa: E402
 from switchboard.frappe import FrappeStore  # noqa: E402
 import mariadb_support  # noqa: E402
 
@@ -40,8 +41,15 @@ COLLATED_NAMES = {"mariadb"}
 
 @pytest.fixture(params=sorted(BACKENDS))
 def make_store(request):
-    """A factory of fresh stores, once per backend."""
-    return BACKENDS[request.param]()
+    """A factory of fresh stores of the test company's site, once per backend."""
+    factory = BACKENDS[request.param]()
+    return lambda: with_site(factory())
+
+
+@pytest.fixture
+def site_json():
+    """The path of the test company's site (for frontdesk --site)."""
+    return SITE_JSON
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 import switchboard as sb
 from conftest import ROOT
 from fake_frappe import FakeFrappe
+from site_fixture import site
 
 DATA = os.path.join(ROOT, "tests", "data", "telephony")
 
@@ -42,6 +43,7 @@ class Response:
 def app(monkeypatch):
     """(fake frappe module, its store, the example's handlers and api modules)."""
     fake = FakeFrappe()
+    fake.db.store.save_site(site())  # the site's Switchboard Settings, edited in the desk
     module = types.ModuleType("frappe")
     for attr in ("get_all", "get_doc", "get_meta", "delete_doc", "db", "DoesNotExistError"):
         setattr(module, attr, getattr(fake, attr))

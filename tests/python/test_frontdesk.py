@@ -1,6 +1,9 @@
 """frontdesk, the main program: help, exit codes and errors a person understands."""
+import json
 import os
 import subprocess
+
+import switchboard as sb
 
 
 def run(bin_, *args, env=None):
@@ -44,3 +47,30 @@ def test_demo_runs_on_a_fresh_file(frontdesk_bin, tmp_path):
         assert out.returncode == 0, out.stderr
         assert "demo on a fresh SQLite file" in out.stdout
         assert "CRM Lead" in out.stdout and "HD Ticket" in out.stdout
+
+
+def test_site_shows_and_stores_the_site_facts(frontdesk_bin, tmp_path, site_json):
+    db = str(tmp_path / "site.sqlite")
+    out = run(frontdesk_bin, "--db", db, "site")
+    assert out.returncode == 0, out.stderr
+    fresh = json.loads(out.stdout)
+    assert fresh["region"] == "US" and fresh["company_domains"] == [] and fresh["support_aliases"] == []
+    out = run(frontdesk_bin, "--db", db, "site", site_json)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["company_domains"] == ["cozycornerpatios.com", "zipcushions.com"]
+    stored = json.loads(run(frontdesk_bin, "--db", db, "site").stdout)
+    assert stored["support_aliases"] == ["support@cozycornerpatios.com", "support@zipcushions.com"]
+    assert sb.SqliteStore(db).site.company_numbers == ["+15559876543"]  # in the settings document
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"region": "Britain"}')
+    out = run(frontdesk_bin, "--db", db, "--site", str(bad), "stats")
+    assert out.returncode == 1 and "region" in out.stderr
+    assert run(frontdesk_bin, "--db", db, "site", str(tmp_path / "missing.json")).returncode != 0
+
+
+def test_demo_configures_its_own_site(frontdesk_bin, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    assert run(frontdesk_bin, "--db", db, "demo").returncode == 0
+    site = json.loads(run(frontdesk_bin, "--db", db, "site").stdout)
+    assert site["company_domains"] == ["cozycornerpatios.com", "zipcushions.com"]
+    assert site["company_numbers"] == ["+15559876543"]

@@ -13,22 +13,189 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SecretCodec', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
-class Store:
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+class Schema:
     """
-    Frappe-shaped document storage with Frappe's filters and nestable transactions.
+    The doctypes a store knows: names, fields, naming, tables.
+    """
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    def doctype(self, name: str) -> dict:
+        """
+        Fields, naming and child tables of a doctype, as a dict.
+        """
+    def doctypes(self) -> list[str]:
+        ...
+class StoreBackend:
+    """
+    Base class of storage backends written in Python (Frappe's is one).
     
-    Use ``MemoryStore()`` or ``SqliteStore(path)``, or subclass ``Store`` to put switchboard on
-    another backend (Frappe itself): call ``Store.__init__(self)`` and implement ``do_get``,
-    ``do_find``, ``do_insert``, ``do_update``, ``do_update_where``, ``do_remove``, ``do_begin``,
-    ``do_commit`` and ``do_rollback`` (optionally ``do_count``, ``do_remove_where``,
-    ``do_next_series``, ``do_lock``, ``do_capabilities``). The public methods below validate, name
-    documents, fill defaults and keep multi-write operations atomic on every backend.
-    Thread-safe; the GIL is released while C++ works.
+    Subclass it, call ``sb.StoreBackend.__init__(self)``, and write ``get``, ``find``, ``insert``,
+    ``update``, ``update_where``, ``remove``, ``begin``, ``commit`` and ``rollback``; optionally
+    ``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many`` (each one you write is
+    used), ``capabilities`` (extra Capability flags such as SAVEPOINTS or SELF_MANAGED) and
+    ``open(schema)``. Then ``store = sb.Store(MyBackend())``: the Store validates, names
+    documents, fills defaults, derives fields and keeps every multi-write operation atomic.
+    Methods are called one at a time, holding the GIL.
     """
     def __init__(self) -> None:
+        ...
+class ForwardingBackend(StoreBackend):
+    """
+    A backend that forwards everything to another store. Subclass it to decorate a store
+    (count, log, cache): override what you decorate and call the base method for the rest;
+    ``sb.Store(MyDecorator(inner))`` then behaves exactly like ``inner``.
+    """
+    def __init__(self, inner: ...) -> None:
+        ...
+    def begin(self) -> None:
+        ...
+    def commit(self) -> None:
+        ...
+    def count(self, doctype: str, filters: dict | list | None) -> int:
+        ...
+    def find(self, doctype: str, filters: dict | list | None, fields: collections.abc.Sequence[str], order_by: str, limit: typing.SupportsInt | typing.SupportsIndex | None, offset: typing.SupportsInt | typing.SupportsIndex) -> list[dict[str, None | int | float | str]]:
+        ...
+    def get(self, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
+        ...
+    def insert(self, doctype: str, doc: dict[str, None | int | float | str]) -> str:
+        ...
+    def lock(self, key: str) -> None:
+        ...
+    def next_series(self, prefix: str) -> int:
+        ...
+    def remove(self, doctype: str, name: str) -> None:
+        ...
+    def remove_where(self, doctype: str, filters: dict | list | None) -> int:
+        ...
+    def rollback(self) -> None:
+        ...
+    def update(self, doctype: str, name: str, changes: dict[str, None | int | float | str]) -> None:
+        ...
+    def update_where(self, doctype: str, filters: dict | list | None, changes: dict[str, None | int | float | str]) -> int:
+        ...
+    @property
+    def inner(self) -> ...:
+        ...
+class FaultyBackend(ForwardingBackend):
+    """
+    Forwards to a store and raises StoreError(code='injected_fault') at the k-th write, commit or rollback (0 = never); see FaultyStore.
+    """
+    def __init__(self, inner: ..., fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    def arm(self, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
         """
-        For Python-implemented stores: call Store.__init__(self).
+        New fault positions; resets the counters.
+        """
+    @property
+    def commits(self) -> int:
+        ...
+    @property
+    def rollbacks(self) -> int:
+        ...
+    @property
+    def writes(self) -> int:
+        ...
+class SiteConfig:
+    """
+    The facts of one site: phone region (and fallback regions), the company's mail domains and
+    routing aliases, internal domains, open and closed statuses, company phone numbers.
+    One per store (``store.site``); keyword arguments set fields, the rest keep their defaults.
+    """
+    __hash__: typing.ClassVar[None] = None
+    region: str
+    @staticmethod
+    def from_json(json: str) -> SiteConfig:
+        ...
+    def __eq__(self, arg0: SiteConfig) -> bool:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def all_internal_domains(self) -> list[str]:
+        ...
+    def to_dict(self) -> typing.Any:
+        ...
+    def to_json(self) -> str:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def closed_lead_statuses(self) -> list[str]:
+        ...
+    @closed_lead_statuses.setter
+    def closed_lead_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def closed_ticket_statuses(self) -> list[str]:
+        ...
+    @closed_ticket_statuses.setter
+    def closed_ticket_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def company_domains(self) -> list[str]:
+        ...
+    @company_domains.setter
+    def company_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def company_numbers(self) -> list[str]:
+        ...
+    @company_numbers.setter
+    def company_numbers(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def fallback_regions(self) -> list[str]:
+        ...
+    @fallback_regions.setter
+    def fallback_regions(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def info_aliases(self) -> list[str]:
+        ...
+    @info_aliases.setter
+    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def internal_domains(self) -> list[str]:
+        ...
+    @internal_domains.setter
+    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def open_ticket_statuses(self) -> list[str]:
+        ...
+    @open_ticket_statuses.setter
+    def open_ticket_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sales_aliases(self) -> list[str]:
+        ...
+    @sales_aliases.setter
+    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def support_aliases(self) -> list[str]:
+        ...
+    @support_aliases.setter
+    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class Store:
+    """
+    Frappe-shaped document storage with Frappe's filters and nestable transactions, over a backend.
+    
+    ``sb.Store(backend)`` puts the library on any ``sb.StoreBackend`` (Frappe's, or your own);
+    ``sb.MemoryStore()`` and ``sb.SqliteStore(path)`` are stores on the built-in backends. The
+    methods validate, name documents, fill defaults, derive fields and keep multi-write operations
+    atomic on every backend. To change how a store stores, write a backend; Store's own methods
+    are not meant to be overridden. Thread-safe; the GIL is released while C++ works.
+    """
+    def __init__(self, *args, **kwargs):
+        """
+        __init__(self: switchboard._core.Store, backend: switchboard._core.StoreBackend, *, seed_defaults: bool = False) -> None
+        
+        A store over `backend` with the standard schema and the site facts stored in it; seed_defaults inserts Frappe's default statuses that are missing.
         """
     def begin(self) -> None:
         ...
@@ -80,6 +247,10 @@ class Store:
         ...
     def rollback(self) -> None:
         ...
+    def save_site(self, site: SiteConfig | None = None) -> None:
+        """
+        Stores the site facts (these, or the current ones) in the store's settings document.
+        """
     def transaction(self) -> _TransactionContext:
         """
         A context manager: commits when the block ends normally, rolls back on an exception. Nests (savepoints).
@@ -91,7 +262,21 @@ class Store:
         Sets fields on every match; returns how many matched.
         """
     @property
+    def backend(self) -> StoreBackend:
+        ...
+    @property
     def capabilities(self) -> int:
+        ...
+    @property
+    def schema(self) -> Schema:
+        ...
+    @property
+    def site(self) -> SiteConfig:
+        """
+        The site's facts (a copy). Assigning replaces them for this store's services; save_site() also stores them.
+        """
+    @site.setter
+    def site(self, arg1: SiteConfig) -> None:
         ...
     @property
     def transaction_depth(self) -> int:
@@ -100,43 +285,6 @@ class _TransactionContext:
     def __enter__(self) -> Store:
         ...
     def __exit__(self, arg0: typing.Any, arg1: typing.Any, arg2: typing.Any) -> bool:
-        ...
-class MemoryStore(Store):
-    """
-    An in-memory store with full filter and transaction semantics.
-    """
-    def __init__(self) -> None:
-        ...
-class SqliteStore(Store):
-    """
-    The embedded default: Frappe tables in one SQLite file (or ':memory:'), created and migrated in place; WAL and a busy timeout let several processes share it.
-    """
-    def __init__(self, path: str = ':memory:', busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> None:
-        ...
-    @property
-    def path(self) -> str:
-        ...
-class FaultyStore(Store):
-    """
-    Wraps a store and raises StoreError(code='injected_fault') at the k-th write, commit or rollback (0 = never), for testing that operations are all-or-nothing.
-    """
-    def __init__(self, inner: Store, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
-        ...
-    def arm(self, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
-        """
-        New fault positions; resets the counters.
-        """
-    @property
-    def commits(self) -> int:
-        ...
-    @property
-    def inner(self) -> Store:
-        ...
-    @property
-    def rollbacks(self) -> int:
-        ...
-    @property
-    def writes(self) -> int:
         ...
 class Phone:
     """
@@ -345,8 +493,9 @@ class PhoneMerger:
     
     Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
     is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
-    is one transaction, writes an audit row and changes nothing when run again. `region` reads the
-    raw numbers given to find_duplicates (default: the site default). Thread-safe.
+    is one transaction, writes an audit row and changes nothing when run again. Raw numbers given
+    to find_duplicates are keyed as the store's site keys them, unless `region` is given; closed
+    ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.
     """
     def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
         ...
@@ -498,10 +647,12 @@ class EmailAddress:
         ...
 class RoutingRules:
     """
-    Everything the router decides by. The defaults are the seed's lists and behaviour; risky
-    seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
-    keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
-    ``RoutingRules.from_json(text)``; unknown names and bad values raise ValidationError.
+    Everything the router decides by besides the site's facts. Aliases, internal domains and open
+    statuses come from the store's ``SiteConfig``; the fields repeating them are overrides (None,
+    the default: the site's). The other defaults are the original scripts' behaviour; risky rules
+    are explicit policies. Pass any field as a keyword argument
+    (``RoutingRules(closed_ticket="reopen")``) or load JSON with ``RoutingRules.from_json(text)``;
+    unknown names and bad values raise ValidationError.
     """
     automated_mail: str
     closed_ticket: str
@@ -511,6 +662,7 @@ class RoutingRules:
     plus_delimiter: str
     reopen_status: str
     reply_to: str
+    route_log: str
     sender_recency_link: str
     support_alias_existing_ticket: str
     ticket_priority: str
@@ -547,16 +699,16 @@ class RoutingRules:
     def generic_names(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
-    def info_aliases(self) -> list[str]:
+    def info_aliases(self) -> list[str] | None:
         ...
     @info_aliases.setter
-    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+    def info_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
-    def internal_domains(self) -> list[str]:
+    def internal_domains(self) -> list[str] | None:
         ...
     @internal_domains.setter
-    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+    def internal_domains(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def loop_allow(self) -> list[str]:
@@ -583,10 +735,10 @@ class RoutingRules:
     def max_references(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def open_statuses(self) -> list[str]:
+    def open_statuses(self) -> list[str] | None:
         ...
     @open_statuses.setter
-    def open_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+    def open_statuses(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def reply_window_days(self) -> int:
@@ -595,10 +747,10 @@ class RoutingRules:
     def reply_window_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def sales_aliases(self) -> list[str]:
+    def sales_aliases(self) -> list[str] | None:
         ...
     @sales_aliases.setter
-    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+    def sales_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def subject_max_length(self) -> int:
@@ -607,10 +759,10 @@ class RoutingRules:
     def subject_max_length(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def support_aliases(self) -> list[str]:
+    def support_aliases(self) -> list[str] | None:
         ...
     @support_aliases.setter
-    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+    def support_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def system_keywords(self) -> list[str]:
@@ -710,10 +862,11 @@ class RouteResult:
         ...
 class Router:
     """
-    Routes inbound mail into a store. ``plan(email)`` decides and writes nothing; ``route(email)``
-    decides and writes everything for the mail in one transaction (contact, ticket or lead,
-    Communication, Error Log rows). Neither raises for a bad mail or a failing store: the result
-    is then skip with reason "error". Thread-safe; the GIL is released while routing.
+    Routes inbound mail into a store by its site's facts (``store.site``, read on every call).
+    ``plan(email)`` decides and writes nothing; ``route(email)`` decides and writes everything for
+    the mail in one transaction (contact, ticket or lead, Communication, decision-log and Error Log
+    rows). Neither raises for a bad mail or a failing store: the result is then skip with reason
+    "error". Thread-safe; the GIL is released while routing.
     """
     def __init__(self, store: Store, rules: RoutingRules | None = None) -> None:
         ...
@@ -802,13 +955,13 @@ class TranscriptSource:
         ...
 class CallLogger:
     """
-    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact.
+    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact. The store's site gives the region and company numbers unless region / company_numbers are given.
     """
-    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
+    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] | None = None, create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
         ...
     def create_manual_call_log(self, phone_number: str, contact_name: str = '', ticket_name: str = '') -> str:
         """
-        The seed's click-to-call log (Outgoing, Initiated); returns its name.
+        The click-to-call log (Outgoing, Initiated) of the original scripts; returns its name.
         """
     def ingest(self, event: typing.Any) -> dict:
         """
@@ -902,6 +1055,14 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
     """
+def _memory_backend() -> StoreBackend:
+    """
+    A new in-memory backend.
+    """
+def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
+    """
+    A SQLite backend on `path` (tables are created when a Store adopts it).
+    """
 def aes_gcm_codec(key: bytes) -> SecretCodec:
     """
     AES-256-GCM under a 32-byte key (bytes).
@@ -918,17 +1079,19 @@ def clean_display_name(name: str, address: str = '') -> str:
     """
     Quotes, comments and 'Last, First' handled; '' when the name is unusable.
     """
-def click_to_call(raw: str, region: str | None = None) -> dict:
+@typing.overload
+def click_to_call(raw: str, region: str = 'US') -> dict:
     """
     RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.
+    """
+@typing.overload
+def click_to_call(raw: str, site: SiteConfig) -> dict:
+    """
+    The links for `raw` read as a store with this site keys numbers.
     """
 def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
     """
     Copies a Communication (every field, message id kept, status 'Linked', File attachments too) onto another record, strictly newer than the original; returns the copy's name. One transaction.
-    """
-def default_phone_region() -> str:
-    """
-    The site default region ('US').
     """
 def default_relink_rules(doctype: str) -> list:
     """
@@ -936,11 +1099,11 @@ def default_relink_rules(doctype: str) -> list:
     """
 def digits_only(raw: str) -> str:
     """
-    The seed's normalization: the ASCII digits of `raw`.
+    The original scripts' normalization: the ASCII digits of `raw`.
     """
-def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] | None = None) -> str:
+def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] = []) -> str:
     """
-    The first address outside the internal domains among address lists, lower-cased; '' when none.
+    The first address outside the internal domains (and their subdomains) among address lists, normalized; '' when none.
     """
 def extract_recording_id(url: str) -> str | None:
     """
@@ -966,6 +1129,10 @@ def list_communications(store: Store, doctype: str, name: str) -> list[dict[str,
     """
     The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
     """
+def load_site_config(store: Store) -> SiteConfig:
+    """
+    The site facts stored in `store` (defaults when none are).
+    """
 def match_customers(store: Store, customer_name: str) -> list[str]:
     """
     Customer names whose customer_name equals customer_name ignoring case and surrounding whitespace.
@@ -982,9 +1149,9 @@ def normalize_email(raw: str) -> str:
     """
     The normalized address, or '' when `raw` is not one.
     """
-def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
+def normalize_phone(raw: str, region: str = 'US') -> Phone | None:
     """
-    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` (default: the site default) reads numbers without a country code.
+    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` reads numbers without a country code.
     """
 def normalize_subject(subject: str) -> str:
     """
@@ -1006,15 +1173,21 @@ def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = 
     """
     Splits an mbox file into InboundEmails (GMime's mbox parser).
     """
-def phone_key(raw: str, region: str | None = None) -> str | None:
+@typing.overload
+def phone_key(raw: str, region: str = 'US') -> str | None:
     """
     The match key: E.164 of a possible number without its extension, or None.
+    """
+@typing.overload
+def phone_key(raw: str, site: SiteConfig) -> str | None:
+    """
+    The match key as a store with this site stores it (its region, then fallback regions).
     """
 def phone_key_fields(doctype: str) -> list:
     """
     The keyed phone fields of a doctype and their key/extension fields.
     """
-def phone_match(a: str, b: str, region: str | None = None) -> PhoneMatch:
+def phone_match(a: str, b: str, region: str = 'US') -> PhoneMatch:
     """
     EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
     """
@@ -1034,6 +1207,10 @@ def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
     """
+def save_site_config(store: Store, site: SiteConfig) -> None:
+    """
+    Stores `site` in the store's settings document and makes it the store's.
+    """
 def secret_codec_from_environment(key_file: str = '') -> SecretCodec:
     """
     The AES-256-GCM codec keyed from $SWITCHBOARD_SECRET_KEY (base64 of 32 bytes), else the key file (argument or $SWITCHBOARD_SECRET_KEY_FILE); None when none is set.
@@ -1045,10 +1222,6 @@ def secret_matches(presented: str, expected: str) -> bool:
 def seed_standard_records(store: Store) -> None:
     """
     Inserts Frappe's default statuses that are missing (idempotent).
-    """
-def set_default_phone_region(region: str) -> None:
-    """
-    Changes the site default region; stored keys need PhoneMerger.rekey afterwards.
     """
 def split_name(full_name: str) -> tuple[str, str]:
     """
@@ -1066,11 +1239,11 @@ def title_case(text: str) -> str:
     """
     Python's str.title() for any Unicode letters.
     """
-def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = '') -> dict:
     """
-    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
+    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. internal_domains=None and region='' take the store's site facts. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
     """
-def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = '') -> dict:
     """
     Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as transfer_lead_to_ticket does.
     """
@@ -1083,9 +1256,10 @@ def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     Raises ValidationError (the seed's message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
     """
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
-DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
 PHONE_KEY_VERSION: int = 1
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
+ROUTE_LOG_DOCTYPE: str = 'Switchboard Route Log'
+SITE_SETTINGS_DOCTYPE: str = 'Switchboard Settings'
 SQLITE_SCHEMA_VERSION: int = 1
 __version__: str = '0.1.0'

@@ -6,8 +6,6 @@ import frappe
 import switchboard as sb
 from switchboard.frappe import FrappeStore
 
-from .handlers import REGION
-
 
 def _settings() -> dict:
     return frappe.db.get_singles_dict("CRM RingCentral Settings") or {}
@@ -21,8 +19,9 @@ def ringcentral_webhook():
 
     settings = _settings()
     store = FrappeStore(frappe)
+    # The company's numbers: the site's (Switchboard Settings), else CRM RingCentral Settings'.
     company = [n.strip() for n in (settings.get("company_phone_number") or "").split(",") if n.strip()]
-    logger = sb.CallLogger(store, region=REGION, company_numbers=company,
+    logger = sb.CallLogger(store, company_numbers=None if store.site.company_numbers else company,
                            create_tickets=bool(frappe.conf.get("switchboard_tickets_from_calls")))
     # The relay secret is a site_config value (no Settings field for it in the seed).
     handler = sb.WebhookHandler(logger,
@@ -51,4 +50,4 @@ def transfer_ticket_to_lead(ticket: str, communication_ids=None) -> dict:
 
 @frappe.whitelist()
 def click_to_call(phone_number: str) -> dict:
-    return sb.click_to_call(phone_number, region=REGION)
+    return sb.click_to_call(phone_number, FrappeStore(frappe).site)

@@ -1,13 +1,12 @@
 """doc_events handlers (see hooks.py). Each builds its switchboard objects on a FrappeStore of the
-current site; none commits (Frappe commits the request)."""
+current site, whose facts (phone region, company domains and aliases, statuses, company numbers)
+are the site's "Switchboard Settings"; none commits (Frappe commits the request)."""
 from __future__ import annotations
 
 import frappe
 
 import switchboard as sb
 from switchboard.frappe import FrappeStore
-
-REGION = "US"  # the site's default region for phone numbers without a country code
 
 
 def _store() -> FrappeStore:
@@ -27,14 +26,14 @@ def route_communication(doc, method=None) -> None:
         subject=doc.subject or "",
         sent_or_received=doc.sent_or_received, email_account=doc.email_account or "",
         content=doc.content or "", communication=doc.name or "")
-    result = sb.Router(_store(), sb.RoutingRules(error_log="outcome")).route(email)
+    result = sb.Router(_store()).route(email)  # decisions go to the Switchboard Route Log
     if result.doctype and result.name:
         doc.reference_doctype, doc.reference_name = result.doctype, result.name
 
 
 def _phone_changed(doc, doctype: str, fields: tuple[str, ...]) -> None:
     if any(doc.has_value_changed(f) for f in fields):
-        sb.PhoneMerger(_store(), region=REGION).on_phone_changed(doctype, doc.name)
+        sb.PhoneMerger(_store()).on_phone_changed(doctype, doc.name)
 
 
 def lead_updated(doc, method=None) -> None:
@@ -54,7 +53,7 @@ def validate_deal(doc, method=None) -> None:
 
 def process_payload(name: str) -> None:
     """Background job: a queued RingCentral CRM Payload into call logs."""
-    sb.process_crm_payload(sb.CallLogger(_store(), region=REGION), name)
+    sb.process_crm_payload(sb.CallLogger(_store()), name)
 
 
 def enqueue_payload(doc, method=None) -> None:
