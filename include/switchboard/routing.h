@@ -105,7 +105,8 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   std::string error_log = "errors";
   /// What goes to the decision log, the "Switchboard Route Log" doctype: "outcome" (one row
   /// per routed mail: action, reason, record, the outcome's log line) | "all" (a row per log
-  /// entry) | "none". Written in the mail's transaction; never the mail body.
+  /// entry) | "none". Written in the mail's transaction when the store's schema has the
+  /// doctype; never the mail body.
   std::string route_log = "outcome";
 
   /// Throws ValidationError naming the first bad value (unknown policy, negative number).

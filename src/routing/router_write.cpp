@@ -76,7 +76,8 @@ void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r) {
   auto first = [&](const std::string& policy) {
     return policy == "all" ? std::size_t{0} : r.log.size() - 1;
   };
-  if (rules.route_log != "none")
+  // A schema without the decision log (a Frappe site attached without it) logs no decisions.
+  if (rules.route_log != "none" && store.schema().find(kRouteLogDoctype))
     for (std::size_t i = first(rules.route_log); i < r.log.size(); ++i)
       store.insert(kRouteLogDoctype, route_log_row(r, r.log[i]));
   if (rules.error_log != "all" && rules.error_log != "outcome") return;
