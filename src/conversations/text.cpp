@@ -63,23 +63,3 @@ int compare_datetimes(std::string_view a, std::string_view b) {
 }
 
 }  // namespace switchboard::text
-
-namespace switchboard::text {
-
-std::string like_candidates(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out += (c == '%' || c == '_' || c == '\\') ? '_' : static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    out += '_';
-    i += std::min(utf8_sequence_length(c), s.size() - i);
-  }
-  return out;
-}
-
-}  // namespace switchboard::text

@@ -1,5 +1,5 @@
-// Internal text helpers shared by conversations and orders: case folding, trimming and Frappe
-// datetime arithmetic. (Addresses: switchboard/email.h; phone keys: switchboard/phone.h.)
+// Internal helpers of conversations: Frappe datetime arithmetic. (Text: core/text.h;
+// addresses: switchboard/email.h; phone keys: switchboard/phone.h.)
 // Thread-safe: pure functions.
 #pragma once
 
@@ -18,14 +18,5 @@ std::optional<std::string> datetime_after(std::string_view floor);
 /// Compares two Frappe datetimes by instant (missing fractions count as zero); text order when
 /// either does not parse. Returns <0, 0 or >0.
 int compare_datetimes(std::string_view a, std::string_view b);
-
-}  // namespace switchboard::text
-
-namespace switchboard::text {
-
-/// A LIKE pattern matching `s` exactly up to case and single characters: ASCII characters are
-/// kept, every other code point and the wildcards themselves become "_". Callers re-check
-/// each candidate it finds (a superset of the exact case-insensitive matches).
-std::string like_candidates(std::string_view s);
 
 }  // namespace switchboard::text

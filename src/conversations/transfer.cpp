@@ -71,10 +71,6 @@ std::string first_address(const std::string& list) {
   return {};
 }
 
-std::string join_name(const std::string& first, const std::string& last) {
-  return text::collapse_spaces(first + " " + last);
-}
-
 // The source's Communications to copy, complete, oldest first.
 std::vector<Document> selected_communications(Store& store, std::string_view doctype,
                                               std::string_view name, const TransferOptions& opt) {
@@ -216,7 +212,7 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
   std::vector<Document> comms = selected_communications(store, kLead, source, opt);
 
   Customer customer;
-  customer.full_name = join_name(lead.text("first_name"), lead.text("last_name"));
+  customer.full_name = model::join_name(lead.text("first_name"), lead.text("last_name"));
   if (customer.full_name.empty())
     customer.full_name = text::collapse_spaces(lead.text("lead_name"));
   customer.email =
@@ -256,7 +252,7 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
   if (!customer.contact.empty()) contact_doc = store.get("Contact", customer.contact);
   std::vector<std::string> first_emails{ticket.text("raised_by")};
   if (contact_doc) {
-    customer.full_name = join_name(contact_doc->text("first_name"), contact_doc->text("last_name"));
+    customer.full_name = model::join_name(contact_doc->text("first_name"), contact_doc->text("last_name"));
     if (customer.full_name.empty())
       customer.full_name = text::collapse_spaces(contact_doc->text("full_name"));
     first_emails.push_back(contact_doc->text("email_id"));

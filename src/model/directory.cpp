@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/text.h"
 #include "switchboard/model.h"
 #include "switchboard/phone_fields.h"
 
@@ -26,24 +27,14 @@ std::vector<Value> values_of(const std::vector<std::string>& items) {
   return std::vector<Value>(items.begin(), items.end());
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string trimmed(std::string_view s) {
-  const char* ws = " \t\r\n\f\v";
-  auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
-}
+// The form two addresses or names are compared in when letter case must not matter.
+std::string folded(std::string_view s) { return text::lower(text::trim(s)); }
 
 // A LIKE pattern that finds `s` in any letter case: ASCII kept, wildcards and every other
-// character become "_" (callers re-check each row it finds).
+// character become "_" (a superset of the matches: callers re-check each row it finds).
 std::string any_case_pattern(std::string_view s) {
   std::string out;
+  out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -52,8 +43,7 @@ std::string any_case_pattern(std::string_view s) {
       continue;
     }
     out += '_';
-    std::size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
-    i += std::min(len, s.size() - i);
+    i += std::min(text::utf8_sequence_length(c), s.size() - i);
   }
   return out;
 }
@@ -93,11 +83,9 @@ std::string Directory::contact_by_email(const std::vector<std::string>& emails, 
                                              .order("creation, name")))
     return c->name();
   if (!any_case) return {};
-  const std::string want = lower_ascii(trimmed(emails.front()));
+  const std::string want = folded(emails.front());
   const Value pattern("%" + any_case_pattern(want) + "%");
-  auto same = [&](const Document& d, const char* field) {
-    return lower_ascii(trimmed(d.text(field))) == want;
-  };
+  auto same = [&](const Document& d, const char* field) { return folded(d.text(field)) == want; };
   for (const auto& row :
        store_.find("Contact Email", Query{Filter("email_id", Op::kLike, pattern),
                                           Filter("parenttype", kContact)}
@@ -119,6 +107,20 @@ std::string Directory::contact_by_phone_key(std::string_view key) {
                                  .select({"parent"})
                                  .order("creation, name"));
   return row ? row->text("parent") : std::string();
+}
+
+std::vector<std::string> Directory::customers_by_name(std::string_view customer_name) {
+  const std::string wanted = text::trim(customer_name);
+  if (wanted.empty()) return {};
+  const std::string key = folded(wanted);
+  std::vector<std::string> out;
+  for (const auto& c : store_.find("Customer", Query{Filter("customer_name", Op::kLike,
+                                                            Value("%" + any_case_pattern(wanted) + "%"))}
+                                                   .select({"name", "customer_name"})
+                                                   .order("name")))
+    // Equal names have equal word counts, so a one-word name never matches "First Last".
+    if (folded(c.text("customer_name")) == key) out.push_back(c.name());
+  return out;
 }
 
 // ---- open records -------------------------------------------------------------------------
@@ -237,8 +239,8 @@ std::optional<Document> Directory::survivor_row(std::string_view doctype, const 
 // ---- recipes --------------------------------------------------------------------------------
 
 std::string Directory::create_contact(const NewContact& c) {
-  std::string full = trimmed(c.full_name);
-  if (full.empty()) full = c.email.empty() ? trimmed(c.phone) : c.email;
+  std::string full = text::trim(c.full_name);
+  if (full.empty()) full = c.email.empty() ? text::trim(c.phone) : c.email;
   std::string first = c.first_name, last = c.last_name;
   if (first.empty() && last.empty()) std::tie(first, last) = split_name(c.full_name);
   if (first.empty()) first = full;
@@ -249,7 +251,7 @@ std::string Directory::create_contact(const NewContact& c) {
     contact.set("email_id", Value(c.email));
     children.push_back({"email_ids", {Document{{"email_id", c.email}, {"is_primary", 1}}}});
   }
-  const std::string phone = trimmed(c.phone);
+  const std::string phone = text::trim(c.phone);
   if (!phone.empty()) {
     contact.set("mobile_no", Value(phone));
     contact.set("phone", Value(phone));
@@ -294,11 +296,10 @@ void Directory::complete_contact(const std::string& name, const NewContact& c,
                                     .select(std::move(fields)));
   };
   if (!c.email.empty()) {
-    const std::string want = lower_ascii(trimmed(c.email));
+    const std::string want = folded(c.email);
     auto rows = rows_of("Contact Email", "email_ids", {"email_id"});
-    bool known = std::any_of(rows.begin(), rows.end(), [&](const Document& r) {
-      return lower_ascii(trimmed(r.text("email_id"))) == want;
-    });
+    bool known = std::any_of(rows.begin(), rows.end(),
+                             [&](const Document& r) { return folded(r.text("email_id")) == want; });
     if (!known)
       store_.insert("Contact Email", child("email_ids", {{"parent", name},
                                                          {"parenttype", kContact},
@@ -314,7 +315,7 @@ void Directory::complete_contact(const std::string& name, const NewContact& c,
     bool has_primary = std::any_of(rows.begin(), rows.end(), [](const Document& r) {
       return r.integer("is_primary_mobile_no") != 0;
     });
-    const std::string phone = trimmed(c.phone);
+    const std::string phone = text::trim(c.phone);
     if (!known)
       store_.insert("Contact Phone", child("phone_nos", {{"parent", name},
                                                          {"parenttype", kContact},
@@ -322,11 +323,11 @@ void Directory::complete_contact(const std::string& name, const NewContact& c,
                                                          {"is_primary_mobile_no", has_primary ? 0 : 1}}));
     if (!contact->has("mobile_no")) changes.set("mobile_no", Value(phone));
   }
-  if (!contact->has("first_name") && !trimmed(c.full_name).empty()) {
+  if (!contact->has("first_name") && !text::trim(c.full_name).empty()) {
     auto [first, last] = split_name(c.full_name);
     changes.set("first_name", Value(first));
     if (!last.empty()) changes.set("last_name", Value(last));
-    if (!contact->has("full_name")) changes.set("full_name", Value(trimmed(c.full_name)));
+    if (!contact->has("full_name")) changes.set("full_name", Value(text::trim(c.full_name)));
   }
   if (!changes.empty()) store_.update(kContact, name, changes);
 }
@@ -342,8 +343,8 @@ std::string Directory::create_ticket(const NewTicket& t) {
   };
   put("raised_by", t.raised_by);
   put("contact", t.contact);
-  put("contact_mobile", trimmed(t.phone));
-  put("contact_number", trimmed(t.phone));
+  put("contact_mobile", text::trim(t.phone));
+  put("contact_number", text::trim(t.phone));
   put("email_account", t.email_account);
   put("status", t.status);
   put("priority", t.priority);
@@ -358,10 +359,10 @@ std::string Directory::create_lead(const NewLead& l) {
     if (!value.empty()) lead.set(field, Value(value));
   };
   put("last_name", last);
-  const std::string full = trimmed(l.full_name);
-  put("lead_name", !full.empty() ? full : last.empty() ? first : first.empty() ? last : first + " " + last);
+  const std::string full = text::trim(l.full_name);
+  put("lead_name", !full.empty() ? full : join_name(first, last));
   put("email", l.email);
-  put("mobile_no", trimmed(l.mobile_no));
+  put("mobile_no", text::trim(l.mobile_no));
   put("status", l.status);
   put("source", l.source);
   return store_.insert(kLead, std::move(lead));

@@ -1,7 +1,7 @@
 // Internal: the Directory — the one place each question about a site's people and records is
-// answered: contact by email or phone key, the customer's open ticket and lead (one meaning
-// of "open"), the survivor of a merged record, and the recipes that create a contact, a ticket
-// and a lead. Every service asks it; none keeps its own copy.
+// answered: contact by email or phone key, customers by name, the customer's open ticket and
+// lead (one meaning of "open"), the survivor of a merged record, and the recipes that create a
+// contact, a ticket and a lead. Every service asks it; none keeps its own copy.
 // One thread at a time: a Directory lives for one operation (it caches the site's statuses);
 // the Store underneath is thread-safe.
 #pragma once
@@ -49,6 +49,10 @@ struct Found {
   std::string merged_from;
 };
 
+/// The full name of a first and a last name: joined by one space, whitespace collapsed (the
+/// inverse of split_name, in src/model/names.cpp).
+std::string join_name(std::string_view first, std::string_view last);
+
 /// A new Contact. Names: first/last from split_name(full_name) unless given; full_name
 /// defaults to the email, then the phone. The email gets a Contact Email row (primary), the
 /// phone a Contact Phone row (primary mobile and phone), each link a Dynamic Link row.
@@ -93,6 +97,9 @@ class Directory {
   std::string contact_by_email(const std::vector<std::string>& emails, bool any_case = false);
   /// The oldest Contact with a Contact Phone row whose stored key is `key`; "" when none.
   std::string contact_by_phone_key(std::string_view key);
+  /// The ERPNext Customers whose customer_name equals `customer_name` ignoring case and
+  /// surrounding whitespace, sorted by name; none for "".
+  std::vector<std::string> customers_by_name(std::string_view customer_name);
 
   // ---- open records --------------------------------------------------------------------------
   /// The site's ticket statuses (read once per Directory).

@@ -5,33 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
+#include "model/directory.h"
 #include "switchboard/model.h"
 
 namespace switchboard {
 namespace {
-
-std::string trim(std::string_view s) {
-  const char* ws = " \t\r\n\f\v";
-  auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(ws) - b + 1));
-}
-
-// Trimmed, every run of whitespace inside one space.
-std::string collapse_spaces(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 // Lower case without dots: "Ph.D." -> "phd", "Jr." -> "jr".
 std::string token_key(std::string_view token) {
@@ -87,7 +66,7 @@ std::string append_word(std::string base, const std::string& word) {
 // Strips quotes people paste around names: "\"Jane Doe\"" -> "Jane Doe".
 std::string unquote(std::string s) {
   for (;;) {
-    s = collapse_spaces(s);
+    s = text::collapse_spaces(s);
     if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') &&
         s.back() == s.front()) {
       s = s.substr(1, s.size() - 2);
@@ -110,7 +89,7 @@ std::pair<std::string, std::string> split_name(std::string_view full_name) {
   for (;;) {
     std::size_t comma = s.find(',', start);
     std::string part =
-        trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        text::trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (!part.empty()) {
       auto words = tokens_of(part);
       if (!parts.empty() && std::all_of(words.begin(), words.end(),
@@ -142,4 +121,11 @@ std::pair<std::string, std::string> split_name(std::string_view full_name) {
   return {join(tokens, 0, k), append_word(join(tokens, k, tokens.size()), suffixes)};
 }
 
+namespace model {
+
+std::string join_name(std::string_view first, std::string_view last) {
+  return text::collapse_spaces(std::string(first) + " " + std::string(last));
+}
+
+}  // namespace model
 }  // namespace switchboard

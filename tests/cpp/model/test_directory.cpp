@@ -43,6 +43,18 @@ TEST_CASE_TEMPLATE("directory: contacts by email (rows, then the field, any case
   CHECK(dir.contact_by_email({"cy_ray@z.com"}, true).empty());  // "_" is no wildcard
 }
 
+TEST_CASE("directory: customers by name, in any case (Unicode too), whole names only") {
+  auto s = test_support::site_store();
+  Directory dir(*s);
+  std::string jose = s->insert("Customer", {{"customer_name", "José Álvarez"}});
+  s->insert("Customer", {{"customer_name", "José"}});
+  s->insert("Customer", {{"customer_name", "Jose_Alvarez"}});
+  CHECK(dir.customers_by_name("  JOSÉ ÁLVAREZ ") == std::vector<std::string>{jose});
+  CHECK(dir.customers_by_name("jose alvarez").empty());  // accents are letters, not case
+  CHECK(dir.customers_by_name("").empty());
+  CHECK(match_customers(*s, "josé álvarez") == std::vector<std::string>{jose});  // the public name
+}
+
 TEST_CASE("directory: contacts by phone key, on the site's stored keys") {
   auto s = test_support::site_store("GB");
   Directory dir(*s);
@@ -211,4 +223,9 @@ TEST_CASE("directory: the create recipes") {
   CHECK(lead->text("lead_name") == "Ludwig van Beethoven");
   CHECK(lead->text("status") == "New");
   CHECK(lead->text("source") == "Web");
+  // Without a full name, lead_name is first and last joined: the inverse of the split.
+  std::string joined = dir.create_lead({"", " Ann ", "de  Vries", "", "", "", ""});
+  CHECK(s->get("CRM Lead", joined)->text("lead_name") == "Ann de Vries");
+  CHECK(model::join_name("", "Lee") == "Lee");
+  CHECK(model::join_name("Ann", "") == "Ann");
 }
