@@ -312,3 +312,18 @@ TEST_CASE("writes: a store that cannot even log still gets a skip/error result")
   CHECK(f.count("Error Log") == 0);
   CHECK(f.count("HD Ticket") == 0);
 }
+
+TEST_CASE("writes: a site whose schema has no decision log routes and logs no decisions") {
+  // A Frappe site attached as it is, without the Switchboard Route Log doctype.
+  Schema schema;
+  for (const auto& def : Schema::standard()->doctypes())
+    if (def->name != kRouteLogDoctype) schema.add(*def);
+  auto store = std::make_shared<Store>(make_memory_backend(),
+                                       std::make_shared<const Schema>(std::move(schema)));
+  seed_standard_records(*store);
+  test_support::with_site(store);
+  RouteResult r = Router(store).route(mail("m1@x.com", "ann@x.com", {kSupport}));
+  CHECK(r.action == "create_ticket");
+  CHECK(store->count("HD Ticket") == 1);
+  CHECK(store->count("Communication") == 1);
+}
