@@ -19,7 +19,7 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   return true;
 }
 
-std::int64_t as_utc(int year, int month, int day, int hour, int minute, int second) {
+std::tm broken_down(int year, int month, int day, int hour, int minute, int second) {
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
@@ -27,6 +27,11 @@ std::int64_t as_utc(int year, int month, int day, int hour, int minute, int seco
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
+  return tm;
+}
+
+std::int64_t as_utc(int year, int month, int day, int hour, int minute, int second) {
+  std::tm tm = broken_down(year, month, day, hour, minute, second);
   return static_cast<std::int64_t>(timegm(&tm));
 }
 
@@ -176,16 +181,7 @@ std::string local_from_iso8601(std::string_view s) {
   if (pos != s.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
       minute > 59 || second > 60)
     return {};
-  if (naive_local) {
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    return format_tm(tm);
-  }
+  if (naive_local) return format_tm(broken_down(year, month, day, hour, minute, second));
   return frappe_local(as_utc(year, month, day, hour, minute, second) - offset);
 }
 

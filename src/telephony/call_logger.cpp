@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "model/directory.h"
 #include "switchboard/phone.h"
 
@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kHelpdeskLog = "Helpdesk Call Log";
 constexpr const char* kCrmLog = "CRM Call Log";
 
-using email_detail::lower_ascii;
+using text::lower_ascii;
 
 // The site facts one call is logged by: the options' overrides, else the store's site.
 struct CallSite {

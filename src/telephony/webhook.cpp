@@ -3,11 +3,10 @@
 #include <openssl/sha.h>
 
 #include <cctype>
-#include <nlohmann/json.hpp>
 
-#include "email/email_internal.h"
+#include "core/json.h"
+#include "core/text.h"
 #include "switchboard/call_logger.h"
-#include "switchboard/email.h"
 
 namespace switchboard {
 namespace {
@@ -16,16 +15,16 @@ constexpr const char* kPayload = "RingCentral CRM Payload";
 constexpr std::size_t kMaxValidationToken = 512;  // keeps the handshake reply under 1 KiB
 constexpr std::size_t kErrorMessageChars = 500;
 
-using email_detail::lower_ascii;
+using text::lower_ascii;
 
 WebhookResponse json_reply(int status, bool success, const std::string& message,
                            const std::string& call_log = {}) {
-  nlohmann::json body = {{"success", success}, {"message", message}};
+  json::Json body = {{"success", success}, {"message", message}};
   if (!call_log.empty()) body["call_log_name"] = call_log;
   WebhookResponse r;
   r.status = status;
   r.headers["Content-Type"] = "application/json";
-  r.body = body.dump();
+  r.body = json::dump(body);  // never throws: invalid UTF-8 in a message is replaced
   return r;
 }
 
@@ -136,7 +135,7 @@ WebhookResponse WebhookHandler::handle(const std::map<std::string, std::string>&
         std::string name = store.insert(
             kPayload, {{"payload", std::string(body)},
                        {"processing_status", "Error"},
-                       {"error_message", utf8_prefix(e.what(), kErrorMessageChars)}});
+                       {"error_message", text::truncate_chars(e.what(), kErrorMessageChars)}});
         log_error(store, "RingCentral webhook: ingest failed", e.what(), name);
         tx.commit();
       } catch (...) {
@@ -176,7 +175,7 @@ PayloadOutcome process_crm_payload(CallLogger& logger, std::string_view name) {
       if (store.exists(kPayload, name))
         store.update(kPayload, name,
                      {{"processing_status", "Error"},
-                      {"error_message", utf8_prefix(e.what(), kErrorMessageChars)}},
+                      {"error_message", text::truncate_chars(e.what(), kErrorMessageChars)}},
                      /*update_modified=*/false);
     } catch (const Error& update_error) {
       log_error(store, "RingCentral Payload: status update failed", update_error.what());
