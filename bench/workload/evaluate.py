@@ -221,6 +221,22 @@ def agent_answer(store, target, ev):
                 store.update(TICKET, name, {"status": "Replied"})
 
 
+def floor(mbox: bytes, db: str) -> float:
+    """Seconds for the least any router must do per mail, on the same mails: one store
+    transaction inserting the mail's Communication and nothing else, on a fresh SQLite file."""
+    store = sb.SqliteStore(db)
+    mails = sb.parse_mbox(mbox)
+    t0 = time.perf_counter()
+    for e in mails:
+        with store.transaction():
+            store.insert("Communication", {
+                "communication_type": "Communication", "sent_or_received": "Received",
+                "sender": e.sender, "recipients": ", ".join(e.to), "subject": e.subject,
+                "content": e.content, "message_id": e.message_id or e.synthetic_message_id,
+                "email_account": "Support", "communication_date": store.now()})
+    return time.perf_counter() - t0
+
+
 def statuses(store, doctype) -> dict:
     return {(doctype, row["name"]): row.get("status") for row in store.find(doctype, fields=["name", "status"])}
 
@@ -261,6 +277,9 @@ def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routi
     if not db:
         tmp = tempfile.TemporaryDirectory(prefix="switchboard-workload-")
         db = os.path.join(tmp.name, "workload.sqlite")
+    for path_ in (db, db + ".floor"):
+        if os.path.exists(path_):
+            raise FileExistsError(f"{path_} exists: the workload is routed into a new file")
     store = sb.SqliteStore(db)
     rules = configure(store, wl.manifest, rules_json)
     t0 = time.perf_counter()
@@ -278,6 +297,7 @@ def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routi
     after = {**statuses(store, TICKET), **statuses(store, LEAD)}
     survivor_of = {**survivors(store, TICKET), **survivors(store, LEAD)}
     store.freeze_time(None)
+    floor_s = floor(wl.mbox, db + ".floor")
     result = {
         "workload": {k: wl.manifest[k] for k in ("seed", "mails", "records", "contacts", "calls")},
         "rules": json.loads(rules.to_json()),
@@ -291,6 +311,9 @@ def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routi
         "speed": {"preload_s": round(preload_s, 2), "replay_s": round(replay_s, 2),
                   "route_s": round(played["route_s"], 3),
                   "route_mails_per_s": round(played["mails"] / played["route_s"]) if played["route_s"] else 0,
+                  "floor_s": round(floor_s, 3),
+                  "floor_mails_per_s": round(played["mails"] / floor_s) if floor_s else 0,
+                  "route_vs_floor": round(played["route_s"] / floor_s, 2) if floor_s else 0,
                   "ingest_s": round(played["ingest_s"], 3),
                   "ingest_events_per_s": round(len(wl.call_lines) / played["ingest_s"]) if played["ingest_s"] else 0,
                   "merge_tickets_s": round(merged["tickets_s"], 3), "merge_leads_s": round(merged["leads_s"], 3)},
@@ -312,6 +335,7 @@ def markdown(r: dict) -> str:
          f"{m['replies_in_redirected_threads_on_thread']} on it / {m['replies_in_redirected_threads']}", ""),
         ("automated mails that created a record", f"{m['automated_created_record']} / {m['automated']}", ""),
         ("automated mails taken for human mail", f"{m['automated_taken_for_human']} / {m['automated']}", ""),
+        ("customers' mails taken for automated mail", str(m["human_taken_for_automated"]), ""),
         ("false forwards (a reply taken for a forward to another team)", str(m["false_forwards"]), ""),
         ("false new records (replies, automated, staff or redelivered mail)", str(m["false_new_records"]), ""),
         ("new requests that got a new record of the right kind (or, for sales, the customer's lead)",
@@ -340,6 +364,9 @@ def markdown(r: dict) -> str:
     out += [f"| {a} | {b} | {c_} |" for a, b, c_ in rows]
     out += ["", "| speed | |", "|---|---|",
             f"| route(), one transaction per mail | {s['route_mails_per_s']} mails/s ({s['route_s']} s) |",
+            f"| floor: one transaction inserting only the Communication, same mails | "
+            f"{s['floor_mails_per_s']} mails/s ({s['floor_s']} s) |",
+            f"| route() time / floor time | {s['route_vs_floor']} |",
             f"| CallLogger.ingest() | {s['ingest_events_per_s']} events/s ({s['ingest_s']} s) |",
             f"| bulk_merge HD Ticket / CRM Lead | {s['merge_tickets_s']} s / {s['merge_leads_s']} s |",
             f"| preload / whole replay | {s['preload_s']} s / {s['replay_s']} s |"]

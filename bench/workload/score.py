@@ -137,6 +137,8 @@ def tally(book: ThreadBook) -> dict:
                       if o is not None and t["kind"] == "automated" and o.kind == "human")
     false_new = sum(1 for t, v, o in zip(truth, verdicts, outcomes)
                     if o is not None and o.created and t["expect"] != "new" and v != "follow_up")
+    human_taken = sum(1 for t, o in zip(truth, outcomes)
+                      if o is not None and t["kind"] in ("reply", "new") and o.kind != "human")
     false_forwards = sum(1 for t, o in zip(truth, outcomes)
                          if o is not None and t["expect"] == "thread" and o.reason == "forwarded")
     redirected = [v for t, v in zip(truth, verdicts)
@@ -156,6 +158,7 @@ def tally(book: ThreadBook) -> dict:
         "automated": n_automated,
         "automated_created_record": automated["created"],
         "automated_taken_for_human": taken_human,
+        "human_taken_for_automated": human_taken,
         "false_forwards": false_forwards,
         "false_new_records": false_new,
         "new_mails": n_new,
