@@ -16,8 +16,23 @@ namespace switchboard::email_detail {
 namespace {
 
 // NFC, casefolded, NBSP / narrow NBSP as spaces, curly apostrophes and full-width colons plain,
-// whitespace collapsed.
+// whitespace collapsed. ASCII text (most mail) takes a short path with the same result.
 std::string fold(std::string_view s) {
+  if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    std::string out;
+    out.reserve(s.size());
+    bool space = false;
+    for (char c : s) {
+      if (is_space(c)) {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      out += g_ascii_tolower(c);
+    }
+    return out;
+  }
   std::string v = valid_utf8(s);
   gchar* nfc = g_utf8_normalize(v.data(), static_cast<gssize>(v.size()), G_NORMALIZE_NFC);
   if (nfc) {
@@ -35,44 +50,52 @@ std::string fold(std::string_view s) {
   return collapse_whitespace(v);
 }
 
-// Phrase lists are written in plain lowercase UTF-8 and folded the same way as the text.
-std::vector<std::string> folded(std::initializer_list<const char*> phrases) {
-  std::vector<std::string> out;
-  out.reserve(phrases.size());
-  for (const char* p : phrases) out.push_back(fold(p));
-  return out;
-}
-
 bool letter_at(std::string_view s, std::size_t pos) {
   if (pos >= s.size()) return false;
+  auto byte = static_cast<unsigned char>(s[pos]);
+  if (byte < 0x80) return g_ascii_isalpha(static_cast<char>(byte));
   gunichar c = g_utf8_get_char_validated(s.data() + pos, static_cast<gssize>(s.size() - pos));
   return c != static_cast<gunichar>(-1) && c != static_cast<gunichar>(-2) && g_unichar_isalpha(c);
 }
 
 bool letter_before(std::string_view s, std::size_t pos) {
   if (pos == 0) return false;
+  if (static_cast<unsigned char>(s[pos - 1]) < 0x80) return g_ascii_isalpha(s[pos - 1]);
   const char* prev = g_utf8_find_prev_char(s.data(), s.data() + pos);
   return prev && letter_at(s, static_cast<std::size_t>(prev - s.data()));
 }
 
-// `phrase` at `pos` as whole words: no letter right before or after it.
-bool word_at_pos(std::string_view s, std::size_t pos, std::string_view phrase) {
-  return s.compare(pos, phrase.size(), phrase) == 0 && !letter_before(s, pos) &&
-         !letter_at(s, pos + phrase.size());
-}
-
-bool starts_with_any(std::string_view s, const std::vector<std::string>& phrases) {
-  return std::any_of(phrases.begin(), phrases.end(),
-                     [&](const std::string& p) { return word_at_pos(s, 0, p); });
-}
-
-bool contains_any(std::string_view s, const std::vector<std::string>& phrases) {
-  for (const auto& p : phrases) {
-    for (std::size_t pos = s.find(p); pos != std::string_view::npos; pos = s.find(p, pos + 1))
-      if (word_at_pos(s, pos, p)) return true;
+// Phrases, folded like the text, looked for as whole words: each word start of the text is
+// compared only with the phrases beginning with its first byte.
+class Phrases {
+ public:
+  Phrases(std::initializer_list<const char*> phrases) {
+    for (const char* p : phrases) {
+      std::string f = fold(p);
+      if (!f.empty()) by_first_[static_cast<unsigned char>(f[0])].push_back(std::move(f));
+    }
   }
-  return false;
-}
+  /// Whether `s` begins with one of the phrases.
+  bool starts(std::string_view s) const { return !s.empty() && at(s, 0); }
+  /// Whether one of the phrases occurs in `s`.
+  bool in(std::string_view s) const {
+    for (std::size_t pos = 0; pos < s.size(); ++pos)
+      if (!by_first_[static_cast<unsigned char>(s[pos])].empty() && !letter_before(s, pos) &&
+          at(s, pos))
+        return true;
+    return false;
+  }
+
+ private:
+  bool at(std::string_view s, std::size_t pos) const {
+    for (const auto& p : by_first_[static_cast<unsigned char>(s[pos])]) {
+      if (p.size() > s.size() - pos || (p.size() > 1 && p[1] != s[pos + 1])) continue;
+      if (s.compare(pos, p.size(), p) == 0 && !letter_at(s, pos + p.size())) return true;
+    }
+    return false;
+  }
+  std::vector<std::string> by_first_[256];
+};
 
 struct Label {
   std::string text;
@@ -190,8 +213,9 @@ MailKind automated_subject_label(std::string_view subject) {
 std::string own_text(std::string_view text, std::size_t limit) {
   std::string plain;
   bool html = false;
+  std::string_view head = text.substr(0, std::max<std::size_t>(limit * 2, 2048));
   for (std::string_view tag : {"<html", "<body", "<p", "<div", "<br"})
-    html = html || text.find(tag) != std::string_view::npos;
+    html = html || head.find(tag) != std::string_view::npos;
   if (html) {
     // Block ends become line ends, other tags vanish, the common entities are decoded.
     std::size_t i = 0;
@@ -226,18 +250,14 @@ std::string own_text(std::string_view text, std::size_t limit) {
   }
   // Cut at the first quoted line, attribution ("On ..., Ann wrote:", "Am ... schrieb Ann:") or
   // "-----Original Message-----" separator.
-  static const std::vector<std::string> kVerbs = folded(
+  static const Phrases kVerbs(
       {"wrote", "schrieb", "a écrit", "escribió", "ha scritto", "schreef", "escreveu", "skrev",
        "kirjoitti", "napisał", "napisała", "napisał(a)"});
-  static const std::vector<std::string> kSeparators = folded(
+  static const Phrases kSeparators(
       {"original message", "ursprüngliche nachricht", "message d'origine", "mensaje original",
        "messaggio originale", "oorspronkelijk bericht", "mensagem original",
        "ursprungligt meddelande", "opprinnelig melding", "oprindelig meddelelse",
        "alkuperäinen viesti", "oryginalna wiadomość"});
-  auto has_any = [](const std::string& line, const std::vector<std::string>& words) {
-    return std::any_of(words.begin(), words.end(),
-                       [&](const std::string& w) { return line.find(w) != std::string::npos; });
-  };
   std::string out;
   std::size_t start = 0;
   while (start < text.size() && out.size() < limit) {
@@ -247,8 +267,8 @@ std::string own_text(std::string_view text, std::size_t limit) {
     std::size_t first = line.find_first_not_of(" \t\r");
     if (first != std::string_view::npos && line[first] == '>') break;
     std::size_t last = line.find_last_not_of(" \t\r");
-    if (last != std::string_view::npos && line[last] == ':' && has_any(fold(line), kVerbs)) break;
-    if (line.find("---") != std::string_view::npos && has_any(fold(line), kSeparators)) break;
+    if (last != std::string_view::npos && line[last] == ':' && kVerbs.in(fold(line))) break;
+    if (line.find("---") != std::string_view::npos && kSeparators.in(fold(line))) break;
     out.append(line);
     out += '\n';
     start = end + 1;
@@ -259,7 +279,7 @@ std::string own_text(std::string_view text, std::size_t limit) {
 
 int absence_signals(std::string_view subject, std::string_view body, bool& declared) {
   // Absence statements (subject openings and body openings).
-  static const std::vector<std::string> kSubjectAbsence = folded({
+  static const Phrases kSubjectAbsence({
       "i'm away", "i am away", "im away", "i'm out of office", "i am out of office",
       "i'm out of the office", "i am out of the office", "i'm on vacation", "i am on vacation",
       "i'm on holiday", "i am on holiday", "i'm on leave", "i am on leave", "out of office until",
@@ -275,7 +295,7 @@ int absence_signals(std::string_view subject, std::string_view body, bool& decla
       "på ferie", "jeg er på ferie", "ikke på kontoret", "lomalla", "olen lomalla",
       "poissa toimistolta", "jestem na urlopie", "na urlopie do", "nieobecny do",
       "nieobecna do", "poza biurem do"});
-  static const std::vector<std::string> kBodyAbsence = folded({
+  static const Phrases kBodyAbsence({
       "out of the office", "out of office", "away from the office", "away from my desk",
       "on vacation", "on holiday", "on annual leave", "on leave", "on parental leave",
       "on maternity leave", "i'm away", "i am away", "currently away", "not in the office",
@@ -289,7 +309,7 @@ int absence_signals(std::string_view subject, std::string_view body, bool& decla
       "ikke på kontoret", "på barsel", "lomalla", "vuosilomalla", "poissa toimistolta", "poissa",
       "na urlopie", "poza biurem", "nieobecny", "nieobecna", "poza firmą"});
   // What auto-replies go on to say: when they will answer, whom to ask meanwhile.
-  static const std::vector<std::string> kCloser = folded({
+  static const Phrases kCloser({
       "when i return", "upon my return", "on my return", "after my return", "when i'm back",
       "when i am back", "limited access to email", "limited access to e-mail",
       "limited access to my email", "no access to email", "no access to my email",
@@ -308,7 +328,7 @@ int absence_signals(std::string_view subject, std::string_view body, bool& decla
       "kun palaan", "kiireellisissä asioissa", "kiireellisissä tapauksissa", "po powrocie",
       "po moim powrocie", "w pilnych sprawach", "w sprawach pilnych"});
   // Bodies that say what they are.
-  static const std::vector<std::string> kDeclared = folded({
+  static const Phrases kDeclared({
       "this is an automated response", "this is an automated reply",
       "this is an automated message", "this is an automatic reply",
       "this is an automatic response", "this is an automatic message", "this is an auto-reply",
@@ -332,13 +352,15 @@ int absence_signals(std::string_view subject, std::string_view body, bool& decla
 
   int signals = 0;
   std::string s = fold(subject);
-  if (s.find('?') == std::string::npos && starts_with_any(s, kSubjectAbsence)) ++signals;
-  std::string text = fold(own_text(body, 1600));
-  std::string opening = text.substr(0, std::min<std::size_t>(text.size(), 320));
+  if (s.find('?') == std::string::npos && kSubjectAbsence.starts(s)) ++signals;
+  std::string text = own_text(body, 1600);
   // A cut inside a UTF-8 sequence only loses that character.
-  if (contains_any(opening, kBodyAbsence)) ++signals;
-  if (contains_any(text, kCloser)) ++signals;
-  declared = contains_any(opening, kDeclared);
+  std::string opening = fold(std::string_view(text).substr(0, 400));
+  if (opening.size() > 320) opening.resize(320);
+  if (kBodyAbsence.in(opening)) ++signals;
+  declared = kDeclared.in(opening);
+  // Alone the formula decides nothing: it is looked for only next to another signal.
+  if ((signals > 0 || declared) && kCloser.in(fold(text))) ++signals;
   return signals;
 }
 

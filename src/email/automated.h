@@ -24,8 +24,9 @@ MailKind automated_subject_label(std::string_view subject);
 /// The weak signals, each alone too common in human mail to decide: an absence statement
 /// opening the subject ("I'm away until Monday"; never in a subject with '?'), an absence
 /// statement opening the body, and an auto-reply formula in the body ("when I return", "for
-/// urgent matters"). Returns how many are present (0..3); `declared` is set when the body
-/// opens by saying it is automatic ("This is an automated response").
+/// urgent matters"; looked for only when another signal is present, since alone it decides
+/// nothing). Returns how many were found (0..3); `declared` is set when the body opens by
+/// saying it is automatic ("This is an automated response").
 int absence_signals(std::string_view subject, std::string_view body, bool& declared);
 
 /// The mail's own words: `text` (HTML tags removed when it is HTML) up to the first quoted
