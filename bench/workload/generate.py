@@ -136,7 +136,7 @@ class Generator:
                 contacts[c.key] = ref
                 self.records.append({
                     "ref": ref, "doctype": "Contact", "customer": c.key, "at": at.timestamp(),
-                    "fields": {"first_name": c.first, "last_name": c.last},
+                    "fields": {"first_name": c.first, "last_name": c.last, "full_name": c.name},
                     "emails": [c.emails[0]], "phones": list(phones)})
             return contacts[c.key]
 
@@ -248,7 +248,7 @@ class Generator:
                 nb = c.numbers[0].with_ext("22") if with_ext and k == 0 else c.numbers[0]
                 if len(c.numbers) > 1 and k == size - 1 and r.random() < 0.5:
                     nb = c.numbers[1]    # and once the other number, next to the first
-                    text = phone_text(c) if r.random() < 0.5 else ""
+                    text = phone_text(c)
                 else:
                     text = ""
                 channel = r.choice(["email", "web", "phone", "fair"])
