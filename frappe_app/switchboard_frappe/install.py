@@ -1,0 +1,58 @@
+"""Install, migrate and uninstall: the Custom Fields and indexes switchboard needs, and their
+removal, so that `uninstall-app` leaves the site as it was before `install-app`."""
+from __future__ import annotations
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from .custom_fields import CUSTOM_FIELDS, INDEXES, MODULE, index_name
+
+OWN_SINGLE = "Switchboard Settings"
+
+
+def after_install() -> None:
+    ensure_schema()
+
+
+def after_migrate() -> None:
+    ensure_schema()
+
+
+def ensure_schema() -> None:
+    """Creates or updates every Custom Field and index (idempotent; DDL commits)."""
+    fields = {
+        doctype: [{k: v for k, v in {**df, "module": MODULE}.items() if v is not None} for df in dfs]
+        for doctype, dfs in CUSTOM_FIELDS.items()
+        if frappe.db.exists("DocType", doctype)
+    }
+    create_custom_fields(fields, update=True)
+    for doctype, columns in INDEXES:
+        if frappe.db.exists("DocType", doctype) and not _has_index(doctype, index_name(columns)):
+            frappe.db.add_index(doctype, list(columns), index_name(columns))
+
+
+def before_uninstall() -> None:
+    """Drops what install made outside the app's own doctypes (Frappe drops those): our
+    indexes, the Custom Fields with their columns, the settings' values and secrets."""
+    for doctype, columns in INDEXES:
+        if frappe.db.table_exists(doctype) and _has_index(doctype, index_name(columns)):
+            frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name(columns)}`")
+    for doctype, dfs in CUSTOM_FIELDS.items():
+        existing = set(frappe.db.get_table_columns(doctype)) if frappe.db.table_exists(doctype) else set()
+        for df in dfs:
+            name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
+            if name:
+                frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+            if df["fieldname"] in existing and df["fieldtype"] != "Table":
+                frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP COLUMN `{df['fieldname']}`")
+        frappe.clear_cache(doctype=doctype)
+    frappe.db.delete("Singles", {"doctype": OWN_SINGLE})
+    frappe.db.delete("__Auth", {"doctype": OWN_SINGLE})
+    own = frappe.get_all("DocType", filters={"module": MODULE}, pluck="name")
+    if own:
+        frappe.db.delete("Version", {"ref_doctype": ["in", own]})
+        frappe.db.delete("Deleted Document", {"deleted_doctype": ["in", own]})
+
+
+def _has_index(doctype: str, name: str) -> bool:
+    return bool(frappe.db.sql(f"SHOW INDEX FROM `tab{doctype}` WHERE Key_name = %s", (name,)))

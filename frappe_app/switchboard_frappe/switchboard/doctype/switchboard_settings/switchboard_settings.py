@@ -1,0 +1,23 @@
+import re
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+import switchboard as sb
+
+
+class SwitchboardSettings(Document):
+	def validate(self):
+		from switchboard_frappe.settings import lines, rules_json
+
+		self.region = (self.region or "US").strip().upper()
+		if not re.fullmatch(r"[A-Z]{2}", self.region):
+			frappe.throw(_("Phone Region must be a two-letter country code such as US, GB or IN"))
+		for number in lines(self.company_numbers):
+			if sb.phone_key(number, self.region) is None:
+				frappe.throw(_("Company number {0} is not a phone number").format(number))
+		try:
+			sb.RoutingRules.from_json(rules_json(self)).validate()
+		except (ValueError, sb.Error) as e:
+			frappe.throw(_("Routing rules: {0}").format(e))
