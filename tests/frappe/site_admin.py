@@ -1,6 +1,9 @@
 """install-app / uninstall-app for the test site, run in this Python (not Frappe's CLI).
 
-    python site_admin.py SITE install|uninstall|reinstall APP
+    python site_admin.py SITE install|uninstall|reinstall|ensure APP...
+
+`ensure` installs an app the site lacks and brings an installed one up to date with its files
+(its DocTypes synced and its after_migrate hooks run, as `bench migrate` would for it alone).
 
 Frappe 15.56's install-app resolves every required app's name through api.github.com, even
 when it is installed; these tests run offline, so, as ../shared/frappe/setup-site does, a name
@@ -16,7 +19,8 @@ import time
 def connect(site: str):
     import frappe
 
-    os.chdir(os.environ.get("FRAPPE_SITES") or os.path.join(os.environ["FRAPPE_BENCH"], "sites"))
+    os.chdir(os.environ.get("FRAPPE_SITES") or os.path.join(
+        os.environ.get("FRAPPE_BENCH", os.path.expanduser("~/frappe-bench")), "sites"))
     frappe.init(site=site, sites_path=".")
     frappe.connect()
     frappe.set_user("Administrator")
@@ -29,7 +33,10 @@ def install(frappe, app: str) -> None:
     if app in frappe.get_installed_apps():
         print(f"{app} already installed")
         return
+    # Redis may hold a module map from before the app was in apps.txt: then install_app would
+    # sync none of its DocTypes.
     frappe.clear_cache()
+    frappe.setup_module_map()
     local, resolve = set(frappe.get_all_apps()), frappe.installer.parse_app_name
     frappe.installer.parse_app_name = lambda name: (
         name.rsplit("/", 1)[-1] if name.rsplit("/", 1)[-1] in local else resolve(name))
@@ -54,14 +61,34 @@ def uninstall(frappe, app: str) -> None:
     print(f"uninstalled {app} in {time.time() - t0:.1f}s")
 
 
+def ensure(frappe, app: str) -> None:
+    if app not in frappe.get_installed_apps():
+        install(frappe, app)
+        return
+    from frappe.model.sync import sync_for
+
+    t0 = time.time()
+    frappe.clear_cache()
+    frappe.setup_module_map()
+    sync_for(app)
+    for hook in frappe.get_hooks("after_migrate", app_name=app):
+        frappe.get_attr(hook)()
+    frappe.db.commit()
+    frappe.clear_cache()
+    print(f"{app} up to date ({time.time() - t0:.1f}s)")
+
+
 def main() -> None:
-    site, action, app = sys.argv[1:4]
+    site, action, apps = sys.argv[1], sys.argv[2], sys.argv[3:]
     frappe = connect(site)
     try:
-        if action in ("uninstall", "reinstall"):
-            uninstall(frappe, app)
-        if action in ("install", "reinstall"):
-            install(frappe, app)
+        for app in apps:
+            if action in ("uninstall", "reinstall"):
+                uninstall(frappe, app)
+            if action in ("install", "reinstall"):
+                install(frappe, app)
+            if action == "ensure":
+                ensure(frappe, app)
     finally:
         frappe.destroy()
 

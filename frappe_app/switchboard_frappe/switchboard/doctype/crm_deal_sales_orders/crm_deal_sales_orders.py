@@ -1,5 +1,5 @@
 from frappe.model.document import Document
 
 
-class CrmDealSalesOrders(Document):
+class CRMDealSalesOrders(Document):
 	pass

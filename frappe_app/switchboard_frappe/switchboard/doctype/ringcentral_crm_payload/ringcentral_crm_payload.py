@@ -1,5 +1,5 @@
 from frappe.model.document import Document
 
 
-class RingcentralCrmPayload(Document):
+class RingCentralCRMPayload(Document):
 	pass
