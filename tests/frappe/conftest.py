@@ -104,3 +104,29 @@ def settings(site):
         site.clear_document_cache("Switchboard Settings", "Switchboard Settings")
         return doc
     return apply
+
+
+@pytest.fixture(scope="session")
+def contract_custom_fields(site):
+    """The custom fields the store contract writes, as Custom Fields (DDL: committed), removed
+    when the session ends."""
+    from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+    from switchboard.testing.store_contract import CUSTOM_FIELDS
+
+    site.db.rollback()
+    create_custom_fields({dt: [{"fieldname": f, "label": f, "fieldtype": t} for f, t in fields.items()]
+                          for dt, fields in CUSTOM_FIELDS.items()})
+    site.db.commit()
+    yield
+    if getattr(site.local, "db", None) is None:
+        connect()
+    site.db.rollback()
+    for dt, fields in CUSTOM_FIELDS.items():
+        for f in fields:
+            name = site.db.get_value("Custom Field", {"dt": dt, "fieldname": f})
+            if name:
+                site.delete_doc("Custom Field", name, force=True)
+            if f in site.db.get_table_columns(dt):
+                site.db.sql_ddl(f"ALTER TABLE `tab{dt}` DROP COLUMN `{f}`")
+        site.clear_cache(doctype=dt)
+    site.db.commit()

@@ -6,7 +6,7 @@ import pytest
 
 from switchboard.frappe import FrappeStore
 from switchboard.testing.store_contract import *  # noqa: F401,F403
-from switchboard.testing.store_contract import CUSTOM_FIELDS, StoreTraits
+from switchboard.testing.store_contract import StoreTraits
 
 #: Frappe's own semantics, where they are the contract.
 FRAPPE = StoreTraits(
@@ -27,25 +27,8 @@ FRAPPE = StoreTraits(
 
 
 @pytest.fixture(scope="module", autouse=True)
-def contract_custom_fields(site):
-    """The custom fields the suite writes, as Custom Fields (DDL: committed), removed after."""
-    from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
-
-    types = {"Data": "Data", "Int": "Int", "Float": "Float"}
-    create_custom_fields({dt: [{"fieldname": f, "label": f, "fieldtype": types[t]}
-                               for f, t in fields.items()] for dt, fields in CUSTOM_FIELDS.items()})
-    site.db.commit()
+def _fields(contract_custom_fields):
     yield
-    site.db.rollback()
-    for dt, fields in CUSTOM_FIELDS.items():
-        for f in fields:
-            name = site.db.get_value("Custom Field", {"dt": dt, "fieldname": f})
-            if name:
-                site.delete_doc("Custom Field", name, force=True)
-            if f in site.db.get_table_columns(dt):
-                site.db.sql_ddl(f"ALTER TABLE `tab{dt}` DROP COLUMN `{f}`")
-        site.clear_cache(doctype=dt)
-    site.db.commit()
 
 
 @pytest.fixture(params=["as-user", "as-system"])
