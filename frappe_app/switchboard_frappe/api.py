@@ -1,6 +1,6 @@
 """Whitelisted endpoints: /api/method/switchboard_frappe.api.<name>.
 
-Every method but `webhook` refuses guests and checks `frappe.has_permission` on the records it
+Every method but `webhook` refuses guests and website users and checks `frappe.has_permission` on the records it
 reads and writes before the library runs, and the library then works as the session user
 (`FrappeStore()`), so Frappe's permission rules apply to everything it touches. The webhook
 is the phone system's: it accepts guests and requires its token instead.
@@ -22,8 +22,11 @@ RECORD_DOCTYPES = ("HD Ticket", "CRM Lead", "CRM Deal")
 
 
 def _require_user() -> settings.Site:
+    """A logged-in desk user: guests and website users (portal customers) are refused."""
     if frappe.session.user == "Guest":
         raise frappe.PermissionError(_("Log in to use switchboard"))
+    if frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User":
+        raise frappe.PermissionError(_("Not permitted"))
     site = settings.load()
     handlers.use_site(site)
     return site
@@ -180,10 +183,8 @@ def bulk_merge(doctype: str, dry_run: int = 1) -> dict:
 @frappe.whitelist(methods=["GET", "POST"])
 def click_to_call(phone_number: str) -> dict:
     """RingCentral app, web and tel: links for a number, in the site's region. Reads nothing;
-    any logged-in desk user may ask."""
+    any desk user may ask."""
     site = _require_user()
-    if frappe.session.data.user_type == "Website User":
-        raise frappe.PermissionError(_("Not permitted"))
     return _run(lambda: sb.click_to_call(phone_number, region=site.region))
 
 

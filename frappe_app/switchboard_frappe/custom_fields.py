@@ -82,6 +82,18 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
     ],
 }
 
+# Select options added to doctypes' fields: CRM's telephony_medium lists the providers CRM
+# integrates itself; calls switchboard logs say RingCentral.
+SELECT_OPTIONS: list[tuple[str, str, str]] = [
+    ("CRM Call Log", "telephony_medium", "RingCentral"),
+]
+
+# Records the library links to: (doctype, name, values). A lead moved over from Helpdesk has
+# source "Support Transfer". Removed on uninstall when nothing links to them.
+RECORDS: list[tuple[str, str, dict]] = [
+    ("CRM Lead Source", "Support Transfer", {"source_name": "Support Transfer"}),
+]
+
 # Composite indexes: (doctype, fields). Each phone key is looked up newest first.
 INDEXES: list[tuple[str, tuple[str, ...]]] = [
     ("Contact Phone", ("custom_phone_key", "creation")),

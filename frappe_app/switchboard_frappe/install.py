@@ -5,7 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from .custom_fields import CUSTOM_FIELDS, INDEXES, MODULE, index_name
+from .custom_fields import CUSTOM_FIELDS, INDEXES, MODULE, RECORDS, SELECT_OPTIONS, index_name
 
 OWN_SINGLE = "Switchboard Settings"
 
@@ -26,6 +26,22 @@ def ensure_schema() -> None:
         if frappe.db.exists("DocType", doctype)
     }
     create_custom_fields(fields, update=True)
+    for doctype, fieldname, option in SELECT_OPTIONS:
+        if not frappe.db.exists("DocType", doctype):
+            continue
+        options = (frappe.get_meta(doctype).get_field(fieldname).options or "").split("\n")
+        if option in options:
+            continue
+        # A Property Setter (what Customize Form makes), marked as ours for uninstall.
+        frappe.get_doc({
+            "doctype": "Property Setter", "doctype_or_field": "DocField", "doc_type": doctype,
+            "field_name": fieldname, "property": "options", "property_type": "Text",
+            "value": "\n".join([*options, option]), "module": MODULE, "is_system_generated": 1,
+        }).insert(ignore_permissions=True)
+        frappe.clear_cache(doctype=doctype)
+    for doctype, name, values in RECORDS:
+        if frappe.db.exists("DocType", doctype) and not frappe.db.exists(doctype, name):
+            frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
     for doctype, columns in INDEXES:
         if frappe.db.exists("DocType", doctype) and not _has_index(doctype, index_name(columns)):
             frappe.db.add_index(doctype, list(columns), index_name(columns))
@@ -33,7 +49,8 @@ def ensure_schema() -> None:
 
 def before_uninstall() -> None:
     """Drops what install made outside the app's own doctypes (Frappe drops those): our
-    indexes, the Custom Fields with their columns, the settings' values and secrets."""
+    indexes, the Custom Fields with their columns, our Select options, the records we added
+    that nothing links to, the settings' values and secrets."""
     for doctype, columns in INDEXES:
         if frappe.db.table_exists(doctype) and _has_index(doctype, index_name(columns)):
             frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name(columns)}`")
@@ -46,6 +63,16 @@ def before_uninstall() -> None:
             if df["fieldname"] in existing and df["fieldtype"] != "Table":
                 frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP COLUMN `{df['fieldname']}`")
         frappe.clear_cache(doctype=doctype)
+    for doctype, fieldname, _option in SELECT_OPTIONS:
+        frappe.db.delete("Property Setter", {"doc_type": doctype, "field_name": fieldname,
+                                             "property": "options", "module": MODULE})
+        frappe.clear_cache(doctype=doctype)
+    for doctype, name, _values in RECORDS:
+        if frappe.db.exists(doctype, name):
+            try:
+                frappe.delete_doc(doctype, name, ignore_permissions=True)  # refused while linked
+            except frappe.LinkExistsError:
+                pass
     frappe.db.delete("Singles", {"doctype": OWN_SINGLE})
     frappe.db.delete("__Auth", {"doctype": OWN_SINGLE})
     own = frappe.get_all("DocType", filters={"module": MODULE}, pluck="name")
