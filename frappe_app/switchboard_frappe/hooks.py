@@ -11,6 +11,7 @@ required_apps = ["frappe/helpdesk", "frappe/crm"]
 after_install = "switchboard_frappe.install.after_install"
 after_migrate = "switchboard_frappe.install.after_migrate"
 before_uninstall = "switchboard_frappe.install.before_uninstall"
+after_uninstall = "switchboard_frappe.install.after_uninstall"
 
 doc_events = {
 	# A received mail is filed on its HD Ticket or CRM Lead once it is stored (the router

@@ -2,6 +2,9 @@
 removal, so that `uninstall-app` leaves the site as it was before `install-app`."""
 from __future__ import annotations
 
+import json
+import os
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
@@ -59,7 +62,8 @@ def before_uninstall() -> None:
         for df in dfs:
             name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
             if name:
-                frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+                frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True,
+                                  delete_permanently=True)
             if df["fieldname"] in existing and df["fieldtype"] != "Table":
                 frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP COLUMN `{df['fieldname']}`")
         frappe.clear_cache(doctype=doctype)
@@ -70,15 +74,34 @@ def before_uninstall() -> None:
     for doctype, name, _values in RECORDS:
         if frappe.db.exists(doctype, name):
             try:
-                frappe.delete_doc(doctype, name, ignore_permissions=True)  # refused while linked
+                frappe.delete_doc(doctype, name, ignore_permissions=True,  # refused while linked
+                                  delete_permanently=True)
             except frappe.LinkExistsError:
                 pass
     frappe.db.delete("Singles", {"doctype": OWN_SINGLE})
     frappe.db.delete("__Auth", {"doctype": OWN_SINGLE})
-    own = frappe.get_all("DocType", filters={"module": MODULE}, pluck="name")
-    if own:
-        frappe.db.delete("Version", {"ref_doctype": ["in", own]})
-        frappe.db.delete("Deleted Document", {"deleted_doctype": ["in", own]})
+    frappe.db.delete("Version", {"ref_doctype": ["in", own_doctypes()]})
+    frappe.db.delete("Deleted Document", {"deleted_doctype": ["in", own_doctypes()]})
+
+
+def after_uninstall() -> None:
+    """Frappe keeps a Deleted Document copy of every DocType and Module Def it removed with the
+    app: ours are dropped too, so nothing of the app is left."""
+    frappe.db.delete("Deleted Document", {"deleted_doctype": "DocType", "deleted_name": ["in", own_doctypes()]})
+    frappe.db.delete("Deleted Document", {"deleted_doctype": "Module Def", "deleted_name": MODULE})
+    frappe.db.commit()
+
+
+def own_doctypes() -> list[str]:
+    """The app's DocTypes, from its files (they are gone from the database after uninstall)."""
+    folder = os.path.join(os.path.dirname(__file__), frappe.scrub(MODULE), "doctype")
+    names = []
+    for entry in sorted(os.listdir(folder)):
+        path = os.path.join(folder, entry, entry + ".json")
+        if os.path.exists(path):
+            with open(path) as f:
+                names.append(json.load(f)["name"])
+    return names
 
 
 def _has_index(doctype: str, name: str) -> bool:

@@ -125,7 +125,7 @@ def contract_custom_fields(site):
         for f in fields:
             name = site.db.get_value("Custom Field", {"dt": dt, "fieldname": f})
             if name:
-                site.delete_doc("Custom Field", name, force=True)
+                site.delete_doc("Custom Field", name, force=True, delete_permanently=True)
             if f in site.db.get_table_columns(dt):
                 site.db.sql_ddl(f"ALTER TABLE `tab{dt}` DROP COLUMN `{f}`")
         site.clear_cache(doctype=dt)

@@ -15,7 +15,7 @@ APP = "switchboard_frappe"
 # Tables whose rows record activity rather than configuration.
 ACTIVITY = {"tabError Log", "tabScheduled Job Log", "tabActivity Log", "tabAccess Log",
             "tabSessions", "__global_search", "tabRoute History", "tabVersion",
-            "tabDeleted Document", "tabCommunication", "tabComment", "tabNotification Log"}
+            "tabCommunication", "tabComment", "tabNotification Log"}
 
 
 def site_state(frappe) -> dict:
@@ -87,7 +87,7 @@ def test_install_and_uninstall_leave_the_site_clean(site):
         settings.save()
         frappe.db.commit()
         site_admin.uninstall(frappe, APP)
-        frappe.delete_doc("HD Ticket", ticket, force=True)
+        frappe.delete_doc("HD Ticket", ticket, force=True, delete_permanently=True)
         frappe.db.commit()
         assert diff(before, site_state(frappe)) == []
     finally:

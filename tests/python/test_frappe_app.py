@@ -36,7 +36,7 @@ def test_every_hook_names_a_function_of_the_app():
     tree = ast.parse(open(os.path.join(APP, "hooks.py")).read())
     hooks = {n.targets[0].id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)}
     paths = [p for key in ("doc_events", "scheduler_events", "after_install", "after_migrate",
-                           "before_uninstall") for p in hook_paths(hooks.get(key, []))]
+                           "before_uninstall", "after_uninstall") for p in hook_paths(hooks.get(key, []))]
     assert len(paths) >= 10
     for path in paths:
         module, _, func = path.rpartition(".")

@@ -516,6 +516,8 @@ def test_error_log_and_rollback(make_store, store_traits):
             name = s.insert("Error Log", {"method": "store contract", "error": "kept?"})
             raise RuntimeError("roll back")
     assert s.exists("Error Log", name) == ("Error Log" in store_traits.non_transactional)
+    if s.exists("Error Log", name):
+        s.remove("Error Log", name)
 
 
 def test_integer_and_text_names(make_store, store_traits):
