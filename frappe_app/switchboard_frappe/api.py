@@ -43,6 +43,11 @@ def _require_exists(doctype: str, name: str) -> None:
         raise frappe.DoesNotExistError(_("{0} {1} not found").format(_(doctype), name))
 
 
+def _name(value) -> str:
+    """Record names as text: sites naming tickets by autoincrement hand out integers."""
+    return "" if value is None else str(value)
+
+
 def _ids(communication_ids) -> list[str] | None:
     if communication_ids in (None, "", "null"):
         return None
@@ -99,7 +104,7 @@ def webhook():
 def sync_order_history(doctype: str, name: str, customer_name: str) -> dict:
     """Rebuilds the record's Order History rows from the customer's Sales Orders and their
     Work Orders. Needs write on the record and read on Sales Order."""
-    site = _require_user()
+    site, name = _require_user(), _name(name)
     if doctype not in RECORD_DOCTYPES:
         frappe.throw(_("Order history is kept on {0}").format(", ".join(RECORD_DOCTYPES)))
     _require_exists(doctype, name)
@@ -114,7 +119,7 @@ def sync_order_history(doctype: str, name: str, customer_name: str) -> dict:
 def transfer_lead_to_ticket(lead: str, communication_ids=None, delete_source: int = 1) -> dict:
     """Moves a CRM Lead's emails (all, or the given Communications) to a new HD Ticket. Needs
     read (and delete, when the lead goes) on the lead and create on HD Ticket."""
-    site = _require_user()
+    site, lead = _require_user(), _name(lead)
     _require_exists("CRM Lead", lead)
     _require("CRM Lead", "read", lead)
     if int(delete_source):
@@ -130,7 +135,7 @@ def transfer_lead_to_ticket(lead: str, communication_ids=None, delete_source: in
 def transfer_ticket_to_lead(ticket: str, communication_ids=None, delete_source: int = 1) -> dict:
     """Moves an HD Ticket's emails to a new CRM Lead. Needs read (and delete) on the ticket and
     create on CRM Lead."""
-    site = _require_user()
+    site, ticket = _require_user(), _name(ticket)
     _require_exists("HD Ticket", ticket)
     _require("HD Ticket", "read", ticket)
     if int(delete_source):
@@ -147,7 +152,7 @@ def merge_call_logs(doctype: str, name: str) -> dict:
     """The manual merge: the other records holding this record's numbers are merged into it.
     Needs write on the record; the merge then acts for the system (it closes duplicates the
     user may not see), as the automatic merge on save does."""
-    site = _require_user()
+    site, name = _require_user(), _name(name)
     if doctype not in ("HD Ticket", "CRM Lead"):
         frappe.throw(_("Only HD Tickets and CRM Leads are merged by phone"))
     _require_exists(doctype, name)
@@ -193,7 +198,7 @@ def log_outgoing_call(phone_number: str, contact: str | None = None,
                       ticket: str | None = None) -> dict:
     """The click-to-call log: an Outgoing, Initiated Helpdesk Call Log to the number, linked to
     the contact and ticket. Needs create on Helpdesk Call Log and read on the records given."""
-    site = _require_user()
+    site, ticket = _require_user(), _name(ticket) or None
     _require("Helpdesk Call Log", "create")
     for doctype, name in (("Contact", contact), ("HD Ticket", ticket)):
         if name:

@@ -42,3 +42,13 @@ def test_frappe_hands_out_integers(site):
     assert isinstance(doc.name, int)
     store = FrappeStore()
     assert store.get("HD Ticket", str(doc.name))["name"] == str(doc.name)
+
+
+# The ticket flows again, with integer ticket names.
+from test_flows import (  # noqa: E402,F401
+    shop,
+    test_a_queued_call_lands_on_the_ticket_the_lead_and_the_contact,
+    test_a_ticket_that_gets_a_number_takes_over_the_call_logs_of_newer_tickets,
+    test_order_history_sync_replaces_rows_with_production_status,
+    test_received_mail_is_filed_on_a_new_ticket_and_the_reply_follows_it,
+)
