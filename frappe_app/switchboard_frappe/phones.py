@@ -29,9 +29,9 @@ def keys_of(raw, region: str) -> tuple[str | None, str | None]:
 def set_phone_keys(doc, region: str | None = None) -> None:
     """Sets the stored keys of `doc` (and of its Contact Phone rows) from its phone fields."""
     if region is None:
-        from .settings import load
+        from .settings import region as site_region
 
-        region = load().region
+        region = site_region()
     targets = [doc] + (list(doc.get("phone_nos") or []) if doc.doctype == "Contact" else [])
     for target in targets:
         fields = sb.phone_key_fields(target.doctype)

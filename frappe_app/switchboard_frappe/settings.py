@@ -68,6 +68,12 @@ def rules_json(doc) -> str:
     return json.dumps(rules)
 
 
+def region() -> str:
+    """The site's phone region alone (cached: no secrets read)."""
+    value = frappe.db.get_single_value(DOCTYPE, "region", cache=True)
+    return (value or "US").strip().upper()
+
+
 def load() -> Site:
     """The site's settings; defaults when the Single was never saved."""
     doc = frappe.get_cached_doc(DOCTYPE)

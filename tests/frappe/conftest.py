@@ -92,6 +92,7 @@ def isolated(request, site):
     frappe.set_user("Administrator")
     frappe.local.message_log = []
     frappe.clear_document_cache("Switchboard Settings", "Switchboard Settings")
+    frappe.db.value_cache.pop("Switchboard Settings", None)
     if guard is not None and guard.calls:
         pytest.fail("the transaction was ended inside the test:\n" + guard.calls[0], pytrace=False)
 

@@ -21,3 +21,7 @@ class SwitchboardSettings(Document):
 			sb.RoutingRules.from_json(rules_json(self)).validate()
 		except (ValueError, sb.Error) as e:
 			frappe.throw(_("Routing rules: {0}").format(e))
+
+	def on_update(self):
+		# get_single_value(cache=True) keeps values per connection: this request reads the new ones.
+		frappe.db.value_cache.pop(self.doctype, None)
