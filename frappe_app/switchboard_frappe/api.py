@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 import switchboard as sb
 from switchboard.frappe import FrappeStore
 
-from . import handlers, settings
+from . import handlers, settings, telephony
 
 RECORD_DOCTYPES = ("HD Ticket", "CRM Lead", "CRM Deal")
 
@@ -96,6 +96,8 @@ def webhook():
     handler = sb.WebhookHandler(logger, verification_token=site.webhook_token,
                                 relay_secret=site.relay_secret)
     status, headers, body = handler.handle(dict(frappe.request.headers), frappe.request.get_data())
+    if status == 200:
+        telephony.mirror_reply(body)
     return Response(body, status=status, headers=headers)
 
 

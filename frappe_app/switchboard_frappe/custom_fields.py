@@ -82,10 +82,11 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
     ],
 }
 
-# Select options added to doctypes' fields: CRM's telephony_medium lists the providers CRM
-# integrates itself; calls switchboard logs say RingCentral.
+# Select options added to doctypes' fields: CRM's and Telephony's telephony_medium list the
+# providers they integrate themselves; calls switchboard logs say RingCentral.
 SELECT_OPTIONS: list[tuple[str, str, str]] = [
     ("CRM Call Log", "telephony_medium", "RingCentral"),
+    ("TP Call Log", "telephony_medium", "RingCentral"),
 ]
 
 # Records the library links to: (doctype, name, values). A lead moved over from Helpdesk has

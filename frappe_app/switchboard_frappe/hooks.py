@@ -33,6 +33,11 @@ doc_events = {
 		],
 	},
 	"CRM Call Log": {"validate": "switchboard_frappe.handlers.set_phone_keys"},
+	# Helpdesk's ticket page lists the Telephony app's TP Call Log: each call is mirrored there.
+	"Helpdesk Call Log": {
+		"after_insert": "switchboard_frappe.telephony.after_insert",
+		"on_trash": "switchboard_frappe.telephony.on_trash",
+	},
 	"Contact": {"validate": "switchboard_frappe.handlers.set_phone_keys"},
 }
 

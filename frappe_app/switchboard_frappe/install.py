@@ -53,7 +53,8 @@ def ensure_schema() -> None:
 def before_uninstall() -> None:
     """Drops what install made outside the app's own doctypes (Frappe drops those): our
     indexes, the Custom Fields with their columns, our Select options, the records we added
-    that nothing links to, the settings' values and secrets."""
+    that nothing links to, the TP Call Log mirrors of our call logs, the settings' values and
+    secrets."""
     for doctype, columns in INDEXES:
         if frappe.db.table_exists(doctype) and _has_index(doctype, index_name(columns)):
             frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name(columns)}`")
@@ -78,6 +79,11 @@ def before_uninstall() -> None:
                                   delete_permanently=True)
             except frappe.LinkExistsError:
                 pass
+    if frappe.db.table_exists("TP Call Log"):  # the mirrors of our call logs go with them
+        mirrors = frappe.get_all("TP Call Log", filters={"medium": "switchboard"}, pluck="name")
+        if mirrors:
+            frappe.db.delete("Dynamic Link", {"parenttype": "TP Call Log", "parent": ["in", mirrors]})
+            frappe.db.delete("TP Call Log", {"name": ["in", mirrors]})
     frappe.db.delete("Singles", {"doctype": OWN_SINGLE})
     frappe.db.delete("__Auth", {"doctype": OWN_SINGLE})
     frappe.db.delete("Version", {"ref_doctype": ["in", own_doctypes()]})

@@ -5,7 +5,7 @@ import frappe
 
 import switchboard as sb
 
-from . import handlers, settings
+from . import handlers, settings, telephony
 
 PAYLOAD = "RingCentral CRM Payload"
 
@@ -17,7 +17,9 @@ def process_payload(name: str) -> dict:
     logger = sb.CallLogger(handlers.system_store(), region=site.region,
                            company_numbers=site.company_numbers,
                            create_tickets=site.create_tickets_from_calls)
-    return sb.process_crm_payload(logger, name)
+    outcome = sb.process_crm_payload(logger, name)
+    telephony.mirror(outcome["result"].get("call_log") or "")
+    return outcome
 
 
 def retry_failed_payloads(limit: int = 200) -> int:

@@ -175,6 +175,7 @@ def test_webhook_refuses_without_a_configured_token(world, site):
         settings.save()
         site.db.delete("Helpdesk Call Log", {"call_id": "test-123"})
         site.db.delete("CRM Call Log", {"id": "test-123"})
+        site.db.delete("TP Call Log", {"id": "test-123"})
         site.db.delete("RingCentral CRM Payload", {})
         site.db.commit()
 

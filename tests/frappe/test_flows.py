@@ -109,6 +109,8 @@ def test_a_ticket_that_gets_a_number_takes_over_the_call_logs_of_newer_tickets(s
     email_ticket.custom_contact_mobile = "(555) 010-4444"
     email_ticket.save()
     assert {site.db.get_value("Helpdesk Call Log", n, "ticket") for n in logs} == {str(email_ticket.name)}
+    # ... and so do their entries in Helpdesk's call list (TP Call Log links).
+    assert {r.link_name for r in site.get_all("Dynamic Link", filters={"parenttype": "TP Call Log", "parent": ["in", logs], "link_doctype": "HD Ticket"}, fields=["link_name"])} == {str(email_ticket.name)}
     merged = site.get_doc("HD Ticket", call_ticket.name)
     assert (merged.is_merged, merged.merged_with, merged.status) == (1, str(email_ticket.name), "Closed")
     assert email_ticket.custom_contact_mobile_key == "+15550104444"
@@ -203,11 +205,16 @@ def test_a_queued_call_lands_on_the_ticket_the_lead_and_the_contact(site, settin
     assert (crm.reference_doctype, crm.reference_docname, crm.telephony_medium) == ("CRM Lead", lead.name, "RingCentral")
     assert crm.custom_from_key == "+15550107777" and crm.custom_result == "Call connected"
     assert {(l.link_doctype, l.link_name) for l in crm.links} >= {("CRM Lead", lead.name)}
+    # Helpdesk's own call list (the Telephony app's TP Call Log) shows it on the ticket.
+    tp = site.get_doc("TP Call Log", "test-123")
+    assert (tp.type, tp.status, tp.telephony_medium) == ("Incoming", "Completed", "RingCentral")
+    assert {(l.link_doctype, l.link_name) for l in tp.links} >= {("HD Ticket", str(ticket.name))}
     # The same call again changes nothing.
     again = site.get_doc({"doctype": "RingCentral CRM Payload", "payload": json.dumps(payload)}).insert()
     jobs.process_payload(again.name)
     assert site.db.count("Helpdesk Call Log", {"call_id": "test-123"}) == 1
     assert site.db.count("CRM Call Log", {"id": "test-123"}) == 1
+    assert site.db.count("TP Call Log", {"id": "test-123"}) == 1
 
 
 # -- orders -----------------------------------------------------------------------------------

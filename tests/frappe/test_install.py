@@ -82,6 +82,7 @@ def test_install_and_uninstall_leave_the_site_clean(site):
         store = FrappeStore(frappe, ignore_permissions=True)
         ticket = store.insert("HD Ticket", {"subject": "to be uninstalled", "contact_mobile": "+1 555 010 7788"})
         store.insert("Helpdesk Call Log", {"call_id": "uninstall-1", "ticket": ticket})
+        assert frappe.db.exists("TP Call Log", "uninstall-1")  # its mirror in Helpdesk's list
         settings = frappe.get_single("Switchboard Settings")
         settings.webhook_token = "secret"
         settings.save()

@@ -16,7 +16,7 @@ from conftest import SITE, connect
 
 DOMAIN = "switchboard.test"
 # Doctypes the endpoint tests write to: rows created after World began are removed after.
-CLEANUP = ["Helpdesk Call Log", "CRM Call Log", "RingCentral CRM Payload", "Switchboard Merge Log",
+CLEANUP = ["Helpdesk Call Log", "CRM Call Log", "TP Call Log", "RingCentral CRM Payload", "Switchboard Merge Log",
            "Communication", "Comment", "File", "HD Ticket", "CRM Lead", "Contact", "Error Log",
            "Work Order", "Sales Order", "Item", "Customer", "HD Agent", "ToDo", "Version",
            "Deleted Document", "HD Ticket Activity", "CRM Status Change Log", "Notification Log"]
