@@ -159,8 +159,7 @@ def merge_call_logs(doctype: str, name: str) -> dict:
         frappe.throw(_("Only HD Tickets and CRM Leads are merged by phone"))
     _require_exists(doctype, name)
     _require(doctype, "write", name)
-    merger = sb.PhoneMerger(handlers.system_store(), region=site.region)
-    return _run(lambda: merger.merge_call_logs(doctype, name).to_dict())
+    return _run(lambda: handlers.merger(site).merge_call_logs(doctype, name).to_dict())
 
 
 @frappe.whitelist(methods=["GET", "POST"])
@@ -170,8 +169,7 @@ def find_duplicates(doctype: str, phone: str) -> list[str]:
     if doctype not in ("HD Ticket", "CRM Lead"):
         frappe.throw(_("Only HD Tickets and CRM Leads are merged by phone"))
     _require(doctype, "read")
-    names = _run(lambda: sb.PhoneMerger(handlers.system_store(), region=site.region)
-                 .find_duplicates(doctype, phone))
+    names = _run(lambda: handlers.merger(site).find_duplicates(doctype, phone))
     return [n for n in names if frappe.has_permission(doctype, "read", doc=n)]
 
 
@@ -183,8 +181,7 @@ def bulk_merge(doctype: str, dry_run: int = 1) -> dict:
     frappe.only_for("System Manager")
     if doctype not in ("HD Ticket", "CRM Lead"):
         frappe.throw(_("Only HD Tickets and CRM Leads are merged by phone"))
-    merger = sb.PhoneMerger(handlers.system_store(), region=site.region)
-    return _run(lambda: merger.bulk_merge(doctype, dry_run=bool(int(dry_run))).to_dict())
+    return _run(lambda: handlers.merger(site).bulk_merge(doctype, dry_run=bool(int(dry_run))).to_dict())
 
 
 @frappe.whitelist(methods=["GET", "POST"])

@@ -21,6 +21,12 @@ def system_store() -> FrappeStore:
     return FrappeStore(frappe, ignore_permissions=True)
 
 
+def merger(site: settings.Site) -> sb.PhoneMerger:
+    """A PhoneMerger acting for the system, with the site's region and closed statuses."""
+    return sb.PhoneMerger(system_store(), region=site.region,
+                          closed_statuses=site.closed_statuses() or None)
+
+
 def use_site(site: settings.Site) -> None:
     """Library calls read phone numbers in the site's region."""
     if sb.default_phone_region() != site.region:
@@ -83,14 +89,14 @@ def _merge_on_change(doc, doctype: str, sources: tuple[str, ...]) -> None:
     use_site(site)
     doc.flags.switchboard_merging = True
     try:
-        merger = sb.PhoneMerger(system_store(), region=site.region)
+        merger_ = merger(site)
         target = str(doc.name)
         for raw in changed:
-            duplicates = merger.find_duplicates(doctype, raw)
+            duplicates = merger_.find_duplicates(doctype, raw)
             if duplicates and duplicates[0] != target:
                 target = duplicates[0]
                 break
-        merger.on_phone_changed(doctype, target)
+        merger_.on_phone_changed(doctype, target)
     except sb.Error as e:
         frappe.log_error(title=f"switchboard: merge by phone failed ({doctype} {doc.name})",
                          message=str(e), reference_doctype=doctype, reference_name=str(doc.name))

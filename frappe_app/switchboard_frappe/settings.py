@@ -44,6 +44,12 @@ class Site:
         """RoutingRules from the settings: the JSON field first, the explicit fields over it."""
         return sb.RoutingRules.from_json(self.rules_json)
 
+    def closed_statuses(self) -> list[str]:
+        """HD Ticket statuses that count as closed: every status of category Resolved, and
+        the ones the settings add."""
+        resolved = frappe.get_all("HD Ticket Status", filters={"category": "Resolved"}, pluck="name")
+        return list(dict.fromkeys([*resolved, *self.closed_ticket_statuses]))
+
     @property
     def webhook_configured(self) -> bool:
         return bool(self.webhook_token or self.relay_secret)
