@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # make test-frappe: switchboard inside a real Frappe site.
+# make bench-frappe (scripts/frappe-test.sh bench): the same site, then tests/frappe/bench_frappe.py.
 #
 # Sets up (or checks) a Frappe v15 site with Helpdesk, CRM and Telephony through
 # ../shared/frappe/setup-site (MariaDB + Redis from Debian, a venv from PyPI), installs into
@@ -66,6 +67,11 @@ done
 (cd "$FRAPPE_SITES" && "$VPY" -W ignore "$ROOT/tests/frappe/site_admin.py" "$FRAPPE_SITE" ensure sb_erpnext_stub switchboard_frappe) 2>&1 |
   tr '\r' '\n' | grep -v -e '^Updating DocTypes' -e '^\s*$'
 
-say "tests/frappe on $FRAPPE_SITE"
 cd "$ROOT/tests/frappe"
-"$VPY" -W ignore -m pytest -p no:cacheprovider ${PYTEST_ARGS:--q} .
+if [ "${1:-}" = bench ]; then
+  say "bench_frappe.py on $FRAPPE_SITE"
+  "$VPY" -W ignore bench_frappe.py ${BENCH_ARGS:-}
+else
+  say "tests/frappe on $FRAPPE_SITE"
+  "$VPY" -W ignore -m pytest -p no:cacheprovider ${PYTEST_ARGS:--q} .
+fi

@@ -81,7 +81,7 @@ def webhook():
     token or secret configured it answers 503 (and writes an Error Log) unless Switchboard
     Settings accept unauthenticated webhooks. Once a delivery is authenticated the library
     acts for the system: it writes call logs on records no guest could see."""
-    site = settings.load()
+    site = settings.load(secrets=True)
     if not site.webhook_configured and not site.accept_unauthenticated_webhooks:
         frappe.log_error(
             title="switchboard: webhook refused",

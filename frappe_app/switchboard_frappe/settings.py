@@ -80,8 +80,9 @@ def region() -> str:
     return (value or "US").strip().upper()
 
 
-def load() -> Site:
-    """The site's settings; defaults when the Single was never saved."""
+def load(secrets: bool = False) -> Site:
+    """The site's settings; defaults when the Single was never saved. The webhook's token and
+    secret are read (decrypted) only when `secrets` is asked for."""
     doc = frappe.get_cached_doc(DOCTYPE)
     domains = [d.lower().lstrip("@") for d in lines(doc.company_domains) + lines(doc.internal_domains)]
     return Site(
@@ -96,7 +97,7 @@ def load() -> Site:
         require_sales_order_on_won=bool(doc.require_sales_order_on_won),
         ops_status_field=(doc.ops_status_field or "custom_ops_status").strip(),
         rules_json=rules_json(doc),
-        webhook_token=doc.get_password("webhook_token", raise_exception=False) or "",
-        relay_secret=doc.get_password("relay_secret", raise_exception=False) or "",
+        webhook_token=(doc.get_password("webhook_token", raise_exception=False) or "") if secrets else "",
+        relay_secret=(doc.get_password("relay_secret", raise_exception=False) or "") if secrets else "",
         accept_unauthenticated_webhooks=bool(doc.accept_unauthenticated_webhooks),
     )

@@ -224,11 +224,13 @@ class FrappeBackend:
     def _site(self, doctype: str, *, write: bool = False) -> Optional[_SiteDoctype]:
         self._check_thread()
         if doctype not in self._sites:
-            if self.frappe.db.exists("DocType", doctype):
+            try:
+                self.frappe.get_meta(doctype)  # cached by Frappe; raises for unknown doctypes
+            except self.frappe.DoesNotExistError:
+                self._sites[doctype] = None
+            else:
                 fields, tables = self._library_fields(doctype)
                 self._sites[doctype] = _SiteDoctype(self.frappe, doctype, fields, set(tables))
-            else:
-                self._sites[doctype] = None
         site = self._sites[doctype]
         if site is None and write:
             raise NotFound(f"DocType {doctype} is not installed on this site", code="unknown_doctype")
