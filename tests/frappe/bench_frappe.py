@@ -7,9 +7,10 @@ Route: each mail goes through Frappe's email receiving (InboundMail.process(): t
 Communication insert, its hooks, reload and save) and is filed by either the app's
 Communication hook (switchboard's Router on FrappeStore) or the original "Communication Before
 Save" script. Ingest: each webhook body becomes call logs through either CallLogger on
-FrappeStore or the original Pabbly webhook. Everything runs in one transaction that is rolled
-back at the end (Error Log rows, kept by MyISAM, are deleted), so nothing commits: the figures
-compare the work, not fsyncs. Prints a markdown table.
+FrappeStore or the original Pabbly webhook. Each measurement runs in a transaction of its own
+from the same data and is rolled back (Error Log rows, kept by MyISAM, are deleted), rounds
+alternate the variants, and nothing commits: the figures compare the work, not fsyncs. Prints
+a markdown table.
 """
 from __future__ import annotations
 
@@ -152,29 +153,45 @@ def main() -> int:
     sb.set_default_phone_region("US")
     frappe.db.rollback()
     try:
-        settings = frappe.get_doc("Switchboard Settings")
-        settings.update(SHOP)
-        settings.save()
-        accounts = {name: frappe.get_doc({
-            "doctype": "Email Account", "email_account_name": name,
-            "email_id": f"{name.lower()}@example-shop.com", "enable_incoming": 0,
-            "enable_outgoing": 0, "awaiting_password": 0, "password": "unused",
-            "no_smtp_authentication": 1}).insert() for name in ("Support", "Sales")}
         route = {"switchboard": [], "seed": []}
         step = {"switchboard": [], "seed": []}
         ingest = {"switchboard": [], "switchboard, Helpdesk log only": [], "seed": []}
         tag = 100
+
+        def setup():
+            settings = frappe.get_doc("Switchboard Settings")
+            settings.update(SHOP)
+            settings.save()
+            return {name: frappe.get_doc({
+                "doctype": "Email Account", "email_account_name": name,
+                "email_id": f"{name.lower()}@example-shop.com", "enable_incoming": 0,
+                "enable_outgoing": 0, "awaiting_password": 0, "password": "unused",
+                "no_smtp_authentication": 1}).insert() for name in ("Support", "Sales")}
+
+        def fresh(fn):
+            """Each measurement in a transaction of its own, from the same data: rolled back."""
+            try:
+                return fn(setup())
+            finally:
+                frappe.db.rollback()
+                frappe.db.delete("Error Log", {"creation": [">=", started]})
+                frappe.clear_document_cache("Switchboard Settings", "Switchboard Settings")
+                frappe.db.value_cache.pop("Switchboard Settings", None)
+
         for r in range(args.rounds):
             for variant in (("switchboard", "seed") if r % 2 == 0 else ("seed", "switchboard")):
                 tag += 1
                 mails = mail_round(str(tag), args.mails)
-                whole, routing = route_round(frappe, accounts, mails, variant)
+                whole, routing = fresh(lambda accounts: route_round(frappe, accounts, mails, variant))
                 route[variant].append(len(mails) / whole)
                 step[variant].append(len(mails) / routing)
-            for variant in ingest:
+            for variant in (list(ingest) if r % 2 == 0 else list(ingest)[::-1]):
                 tag += 1
-                bodies, _ = call_round(frappe, str(tag), args.calls)
-                ingest[variant].append(len(bodies) / ingest_round(frappe, bodies, variant))
+
+                def one(_accounts):
+                    bodies, _ = call_round(frappe, str(tag), args.calls)
+                    return len(bodies) / ingest_round(frappe, bodies, variant)
+                ingest[variant].append(fresh(one))
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
         groups = {"mails received and filed (whole receive)": route,
                   "routing step alone (inside receive)": step, "call payloads ingested": ingest}
