@@ -213,6 +213,7 @@ class FrappeBackend:
         self._library_fields = library_fields or (lambda doctype: (set(), {}))
         self._savepoints: list[str] = []
         self._sites: dict[str, Optional[_SiteDoctype]] = {}
+        self._twins: dict[tuple[str, str], str] = {}
         self._thread = threading.get_ident()
 
     # -- helpers -------------------------------------------------------------------------
@@ -255,13 +256,30 @@ class FrappeBackend:
         return out
 
     def _parentfield(self, child: str, parenttype: Optional[str], value: Any) -> Any:
-        """A child row's parentfield as the site names it (sales_orders -> custom_sales_orders)."""
-        if not isinstance(value, str) or not parenttype:
+        """A child row's parentfield as the site names it (sales_orders -> custom_sales_orders):
+        by the parent's fields when the parent is known, else by the site's Custom Fields."""
+        if not isinstance(value, str) or value.startswith("custom_"):
             return value
-        parent = self._site(parenttype)
-        if parent is None:
-            return value
-        return parent.site_table(value) or value
+        if parenttype:
+            parent = self._site(parenttype)
+            return (parent.site_table(value) if parent is not None else None) or value
+        key = (child, value)
+        if key not in self._twins:
+            twin = "custom_" + value
+            self._twins[key] = twin if self.frappe.db.exists(
+                "Custom Field", {"fieldtype": "Table", "options": child, "fieldname": twin}) else value
+        return self._twins[key]
+
+    def _rows(self, site: _SiteDoctype, rows) -> list:
+        """Site rows as library documents; a child row's parentfield by the library's name
+        (custom_sales_orders -> sales_orders)."""
+        out = [site.library_row(dict(r)) for r in rows]
+        if site.child:
+            for row in out:
+                parent = self._site(row["parenttype"]) if row.get("parenttype") else None
+                if parent is not None and row.get("parentfield") in parent.from_site:
+                    row["parentfield"] = parent.from_site[row["parentfield"]]
+        return out
 
     def _filters(self, site: _SiteDoctype, filters: Iterable) -> Optional[list]:
         """Frappe filter triples, or None when the filters can never match."""
@@ -374,7 +392,7 @@ class FrappeBackend:
         else:
             rows = self._call("get", lambda: self._list(
                 doctype, filters={"name": name}, fields=["*"], limit_page_length=1))
-        return site.library_row(dict(rows[0])) if rows else None
+        return self._rows(site, rows[:1])[0] if rows else None
 
     def find(self, doctype: str, filters, fields, order_by, limit, offset) -> list:
         site = self._site(doctype)
@@ -393,11 +411,11 @@ class FrappeBackend:
         if self._system_reads(site):
             rows = self._call("find", lambda: self._select(
                 site, ", ".join(columns), frappe_filters, self._order_by(site, order_by), limit, offset))
-            return [site.library_row(r) for r in rows]
+            return self._rows(site, rows)
         rows = self._call("find", lambda: self._list(
             doctype, filters=frappe_filters, fields=columns, order_by=self._order_by(site, order_by),
             limit_start=offset or 0, limit_page_length=limit or 0))
-        return [site.library_row(dict(r)) for r in rows]
+        return self._rows(site, rows)
 
     def count(self, doctype: str, filters) -> int:
         site = self._site(doctype)
