@@ -39,7 +39,7 @@ pick() { ls "$SHARED"/$1 2>/dev/null | sort | tail -1; }
 FRAPPE_SRC=$(pick 'frappe-v15*-src.tar.gz')
 APPS="$(pick 'telephony-*-src.tar.gz') $(pick 'helpdesk-*-src.tar.gz') $(pick 'crm-*-src.tar.gz')"
 say "site: setup-site $(basename "$FRAPPE_SRC") with $(for a in $APPS; do printf '%s ' "$(basename "$a")"; done)"
-(cd "$SHARED" && FRAPPE_APPS="$APPS" PIP_EXTRA="${PIP_EXTRA:-pytest}" ./setup-site "$FRAPPE_SRC") \
+(cd "$SHARED" && FRAPPE_APPS="$APPS" PIP_EXTRA="pytest${PIP_EXTRA:+ $PIP_EXTRA}" ./setup-site "$FRAPPE_SRC") \
   >"${TMPDIR:-/tmp}/switchboard-setup-site.log" 2>&1 || {
   tail -40 "${TMPDIR:-/tmp}/switchboard-setup-site.log"; echo "frappe-test: setup-site failed" >&2; exit 1; }
 grep -E '^==> |installed|done' "${TMPDIR:-/tmp}/switchboard-setup-site.log" | tail -3
