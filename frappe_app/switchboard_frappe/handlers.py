@@ -58,12 +58,15 @@ def route_communication(doc, method=None) -> None:
         subject=doc.subject or "", in_reply_to=in_reply_to, sent_or_received="Received",
         email_account=doc.email_account or "", content=doc.text_content or doc.content or "",
         communication=doc.name)
+    frappe.db.savepoint("sb_route")
     try:
-        rules = site.routing_rules()
-    except sb.Error as e:
-        frappe.log_error(title="Route: Critical Error", message=f"Switchboard Settings: {e}")
+        result = sb.Router(system_store(), site.routing_rules()).route(email)
+    except Exception:  # noqa: BLE001 - never block the mail (the router itself never raises)
+        frappe.db.rollback(save_point="sb_route")
+        frappe.log_error(title="Route: Critical Error", message=frappe.get_traceback(),
+                         reference_doctype="Communication", reference_name=doc.name)
         return
-    result = sb.Router(system_store(), rules).route(email)
+    frappe.db.release_savepoint("sb_route")
     if result.doctype and result.name:
         doc.reference_doctype, doc.reference_name = result.doctype, result.name
 
@@ -88,6 +91,7 @@ def _merge_on_change(doc, doctype: str, sources: tuple[str, ...]) -> None:
         return
     use_site(site)
     doc.flags.switchboard_merging = True
+    frappe.db.savepoint("sb_merge")
     try:
         merger_ = merger(site)
         target = str(doc.name)
@@ -97,9 +101,13 @@ def _merge_on_change(doc, doctype: str, sources: tuple[str, ...]) -> None:
                 target = duplicates[0]
                 break
         merger_.on_phone_changed(doctype, target)
-    except sb.Error as e:
+    except Exception:  # noqa: BLE001 - the user's save goes on; the merge left nothing behind
+        frappe.db.rollback(save_point="sb_merge")
         frappe.log_error(title=f"switchboard: merge by phone failed ({doctype} {doc.name})",
-                         message=str(e), reference_doctype=doctype, reference_name=str(doc.name))
+                         message=frappe.get_traceback(), reference_doctype=doctype,
+                         reference_name=str(doc.name))
+    else:
+        frappe.db.release_savepoint("sb_merge")
     finally:
         doc.flags.switchboard_merging = False
 

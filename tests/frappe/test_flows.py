@@ -288,3 +288,30 @@ def test_a_failure_at_any_write_leaves_the_site_as_it_was(site, shop):
             else:  # the router reports instead of raising
                 assert result.action == "skip" and result.reason == "error", (label, k)
             assert state(site) == before, f"{label}: a fault at write {k} left changes behind"
+
+
+def test_a_failing_hook_leaves_the_save_and_nothing_else(site, shop, monkeypatch):
+    """A merge or a routing that fails half-way (here: the store fails its second write) is
+    rolled back whole; the user's save and the received mail go on."""
+    import switchboard as sb
+    from switchboard_frappe import handlers
+
+    older = site.get_doc({"doctype": "HD Ticket", "subject": "older"}).insert()
+    newer = site.get_doc({"doctype": "HD Ticket", "subject": "newer", "custom_contact_mobile": "+1 555 010 3131"}).insert()
+    log = call_log(site, "f1", newer.name)
+    before = state(site)
+    monkeypatch.setattr(handlers, "system_store",
+                        lambda: sb.FaultyStore(FrappeStore(ignore_permissions=True), fail_write=2))
+    older.reload()
+    older.custom_contact_mobile = "555 010 3131"
+    older.save()  # the save itself succeeds
+    assert site.db.get_value("HD Ticket", older.name, "custom_contact_mobile") == "555 010 3131"
+    assert site.db.get_value("Helpdesk Call Log", log, "ticket") == str(newer.name)
+    assert not site.db.get_value("HD Ticket", newer.name, "is_merged")
+    assert site.db.count("Switchboard Merge Log", {"target_name": str(older.name)}) == 0
+    assert site.db.exists("Error Log", {"method": ["like", "switchboard: merge by phone failed%"]})
+    after = state(site)
+    changed = {dt for dt in TOUCHED if after[dt] != before[dt]}
+    assert changed == {"HD Ticket"}  # only the agent's own edit (and its keys)
+    mail_ = receive(site, shop["Support"], mail(sender="Lou <lou@customer.com>", message_id="lou1@customer.com"))
+    assert not mail_.reference_name and site.db.count("HD Ticket", {"raised_by": "lou@customer.com"}) == 0
