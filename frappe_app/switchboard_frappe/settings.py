@@ -26,10 +26,12 @@ class Site:
     """What the settings say, read once per request or job."""
 
     region: str = "US"
+    fallback_regions: list[str] = field(default_factory=list)
     internal_domains: list[str] = field(default_factory=list)
     company_numbers: list[str] = field(default_factory=list)
     open_ticket_statuses: list[str] = field(default_factory=list)
     closed_ticket_statuses: list[str] = field(default_factory=list)
+    closed_lead_statuses: list[str] = field(default_factory=list)
     route_incoming_email: bool = True
     merge_on_phone_change: bool = True
     create_tickets_from_calls: bool = False
@@ -87,10 +89,12 @@ def load(secrets: bool = False) -> Site:
     domains = [d.lower().lstrip("@") for d in lines(doc.company_domains) + lines(doc.internal_domains)]
     return Site(
         region=(doc.region or "US").strip().upper(),
+        fallback_regions=[r.upper() for r in lines(doc.fallback_regions)],
         internal_domains=domains,
         company_numbers=lines(doc.company_numbers),
         open_ticket_statuses=lines(doc.open_ticket_statuses),
         closed_ticket_statuses=lines(doc.closed_ticket_statuses),
+        closed_lead_statuses=lines(doc.closed_lead_statuses),
         route_incoming_email=bool(doc.route_incoming_email),
         merge_on_phone_change=bool(doc.merge_on_phone_change),
         create_tickets_from_calls=bool(doc.create_tickets_from_calls),
