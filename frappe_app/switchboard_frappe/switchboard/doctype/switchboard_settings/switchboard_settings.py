@@ -17,7 +17,7 @@ class SwitchboardSettings(Document):
 		regions = [r.upper() for r in lines(self.fallback_regions)]
 		if any(not re.fullmatch(r"[A-Z]{2}", r) for r in regions):
 			frappe.throw(_("Fallback Regions must be two-letter country codes"))
-		self.fallback_regions = ", ".join(regions)
+		self.fallback_regions = "\n".join(regions)
 		for number in lines(self.company_numbers):
 			if sb.phone_key(number, self.region) is None:
 				frappe.throw(_("Company number {0} is not a phone number").format(number))
