@@ -6,11 +6,19 @@ from frappe.model.document import Document
 
 import switchboard as sb
 
+# Lists, one entry per line (as the library reads them); commas are accepted and split.
+LIST_FIELDS = ("fallback_regions", "company_domains", "internal_domains", "company_numbers",
+               "open_ticket_statuses", "closed_ticket_statuses", "closed_lead_statuses",
+               "support_aliases", "sales_aliases", "info_aliases")
+
 
 class SwitchboardSettings(Document):
 	def validate(self):
 		from switchboard_frappe.settings import lines, rules_json
 
+		for fieldname in LIST_FIELDS:
+			if self.get(fieldname):
+				self.set(fieldname, "\n".join(lines(self.get(fieldname))))
 		self.region = (self.region or "US").strip().upper()
 		if not re.fullmatch(r"[A-Z]{2}", self.region):
 			frappe.throw(_("Phone Region must be a two-letter country code such as US, GB or IN"))
