@@ -32,75 +32,7 @@ class PyBackend : public Base, public py::trampoline_self_life_support {
  public:
   using Base::Base;
 
- protected:
-  std::optional<Document> do_get(std::string_view doctype, std::string_view name) override {
-    py::gil_scoped_acquire gil;
-    py::object r = call("do_get", doctype, name);
-    if (r.is_none()) return std::nullopt;
-    return to_document(r, "do_get() result");
-  }
-
-  std::vector<Document> do_find(std::string_view doctype, const Query& q) override {
-    py::gil_scoped_acquire gil;
-    py::object limit = q.limit ? py::object(py::int_(*q.limit)) : py::object(py::none());
-    py::object r = call("do_find", doctype, from_filters(q.filters), q.fields, q.order_by, limit,
-                        q.offset);
-    std::vector<Document> out;
-    try {
-      for (py::handle row : r) out.push_back(to_document(row, "do_find() row"));
-    } catch (py::error_already_set& e) {
-      rethrow_as_cpp(e, "do_find() result");
-    }
-    return out;
-  }
-
-  std::string do_insert(std::string_view doctype, const Document& doc) override {
-    py::gil_scoped_acquire gil;
-    py::object r = call("do_insert", doctype, from_document(doc));
-    if (r.is_none()) return doc.text("name");
-    if (PyLong_Check(r.ptr()) && !PyBool_Check(r.ptr())) return py::str(r);  // autoincrement
-    return as<std::string>(r, "do_insert");
-  }
-
-  void do_update(std::string_view doctype, std::string_view name, const Document& changes) override {
-    py::gil_scoped_acquire gil;
-    call("do_update", doctype, name, from_document(changes));
-  }
-
-  std::int64_t do_update_where(std::string_view doctype, const Filters& filters,
-                               const Document& changes) override {
-    py::gil_scoped_acquire gil;
-    return as<std::int64_t>(call("do_update_where", doctype, from_filters(filters),
-                                 from_document(changes)),
-                            "do_update_where");
-  }
-
-  void do_remove(std::string_view doctype, std::string_view name) override {
-    py::gil_scoped_acquire gil;
-    call("do_remove", doctype, name);
-  }
-
-  void do_begin() override {
-    py::gil_scoped_acquire gil;
-    call("do_begin");
-  }
-  void do_commit() override {
-    py::gil_scoped_acquire gil;
-    call("do_commit");
-  }
-  void do_rollback() override {
-    py::gil_scoped_acquire gil;
-    call("do_rollback");
-  }
-
-  std::uint32_t do_capabilities() const override {
-    py::gil_scoped_acquire gil;
-    py::function f = py::get_override(static_cast<const Store*>(this), "do_capabilities");
-    if (!f) return 0;
-    return as<std::uint32_t>(invoke(f, "do_capabilities"), "do_capabilities");
-  }
-
-  std::int64_t do_count(std::string_view doctype, const Filters& filters) override {
+  void open(std::shared_ptr<const Schema> schema) override {
     {
       py::gil_scoped_acquire gil;
       if (py::function f = override("open")) {
@@ -588,13 +520,43 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
       .def("__enter__", &TransactionContext::enter)
       .def("__exit__", &TransactionContext::exit);
 
-  store.def(py::init<>(), "For Python-implemented stores: call Store.__init__(self).")
+  store
+      .def(py::init([](std::shared_ptr<StoreBackend> backend, bool seed_defaults) {
+             // A decorator shares its inner store's schema and site facts.
+             auto* forwarding = dynamic_cast<ForwardingBackend*>(backend.get());
+             auto schema = forwarding ? forwarding->inner().schema_ptr() : Schema::standard();
+             // A backend attached to a Frappe site brings the site's doctypes and fields.
+             if (!forwarding)
+               if (auto site = frappe_site_schema(*backend, *schema)) schema = std::move(site);
+             auto s = std::make_shared<Store>(std::move(backend), std::move(schema));
+             if (seed_defaults) seed_standard_records(*s);
+             if (!forwarding) s->set_site(load_site_config(*s));
+             return s;
+           }),
+           py::arg("backend").none(false), py::kw_only(), py::arg("seed_defaults") = false,
+           "A store over `backend` with the standard schema and the site facts stored in it; "
+           "seed_defaults inserts Frappe's default statuses that are missing.")
+      .def_property_readonly("backend", &Store::backend)
+      .def_property_readonly("schema", [](const Store& s) { return SchemaView{s.schema_ptr()}; })
+      .def_property(
+          "site", py::cpp_function([](const Store& s) { return *s.site(); }, release_gil()),
+          py::cpp_function([](Store& s, SiteConfig site) { s.set_site(std::move(site)); },
+                           release_gil()),
+          "The site's facts (a copy). Assigning replaces them for this store's services; "
+          "save_site() also stores them.")
       .def(
-          "get", [](Store& s, const std::string& doctype, const Name& name) { return s.get(doctype, name.value); },
+          "save_site",
+          [](Store& s, std::optional<SiteConfig> site) { save_site_config(s, site ? *site : *s.site()); },
+          py::arg("site") = py::none(), release_gil(),
+          "Stores the site facts (these, or the current ones) in the store's settings document.")
+      .def(
+          "get",
+          [](Store& s, const std::string& doctype, const Name& name) { return s.get(doctype, name.value); },
           py::arg("doctype"), py::arg("name"), release_gil(),
            "The document as a dict (every schema field, None when unset), or None.")
       .def(
-          "exists", [](Store& s, const std::string& doctype, const Name& name) { return s.exists(doctype, name.value); },
+          "exists",
+          [](Store& s, const std::string& doctype, const Name& name) { return s.exists(doctype, name.value); },
           py::arg("doctype"), py::arg("name"), release_gil())
       .def(
           "find",
@@ -646,7 +608,8 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
            py::arg("changes"), py::arg("update_modified") = true, release_gil(),
            "Sets fields on every match; returns how many matched.")
       .def(
-          "remove", [](Store& s, const std::string& doctype, const Name& name) { s.remove(doctype, name.value); },
+          "remove",
+          [](Store& s, const std::string& doctype, const Name& name) { s.remove(doctype, name.value); },
           py::arg("doctype"), py::arg("name"), release_gil(),
            "Deletes a document and its child rows; NotFound when absent.")
       .def("remove_where", &Store::remove_where, py::arg("doctype"), py::arg("filters"),

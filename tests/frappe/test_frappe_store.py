@@ -104,3 +104,19 @@ def _try(fn):
         fn()
     except Exception as e:  # noqa: BLE001
         return e
+
+
+def test_the_site_config_is_read_from_switchboard_settings(site, settings):
+    settings(region="GB", fallback_regions="ie", company_domains="shop.example\nmail.shop.example",
+             support_aliases="help@shop.example, care@shop.example", company_numbers="+44 20 7946 0000")
+    store = FrappeStore()
+    assert (store.site.region, store.site.fallback_regions) == ("GB", ["IE"])
+    assert store.site.support_aliases == ["help@shop.example", "care@shop.example"]
+    assert store.site.company_numbers == ["+44 20 7946 0000"]
+    assert "Open" in store.site.open_ticket_statuses  # the defaults the Single starts with
+    lead = store.insert("CRM Lead", {"first_name": "Brit", "mobile_no": "020 7946 0958"})
+    assert store.get("CRM Lead", lead)["custom_mobile_no_key"] == "+442079460958"
+    import frappe
+
+    with pytest.raises(frappe.ValidationError, match="not a mail address"):
+        settings(support_aliases="helpdesk")

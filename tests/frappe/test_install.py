@@ -59,7 +59,7 @@ def check_installed(frappe) -> None:
     # Every field the library reads or writes exists on the site, under its name or custom_ twin.
     store = FrappeStore(frappe)
     for doctype in store.doctypes():
-        site = store.backend._site(doctype)
+        site = store.frappe_backend._site(doctype)
         if site is None:
             continue
         info = store.doctype(doctype)

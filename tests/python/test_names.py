@@ -2,32 +2,32 @@
 Ticket on Helpdesk up to 1.24, by integers): every API taking a record's name takes one, and
 the library holds it as its decimal text."""
 import switchboard as sb
-from dict_store import DictStore
+from dict_store import DictBackend
 
 
-class IntegerNames(DictStore):
+class IntegerNames(DictBackend):
     """A Python backend handing out integer names, as Frappe does for autoincrement doctypes."""
 
     def __init__(self):
         super().__init__()
         self.next = 0
 
-    def do_insert(self, doctype, doc):
-        if doctype == "HD Ticket":
-            self.next += 1
-            doc = {**doc, "name": self.next}
-        super().do_insert(doctype, {**doc, "name": str(doc["name"])} if doctype == "HD Ticket" else doc)
-        return doc["name"]
+    def insert(self, doctype, doc):
+        if doctype != "HD Ticket":
+            return super().insert(doctype, doc)
+        self.next += 1
+        super().insert(doctype, {**doc, "name": str(self.next)})
+        return self.next
 
-    def do_get(self, doctype, name):
-        row = super().do_get(doctype, name)
+    def get(self, doctype, name):
+        row = super().get(doctype, name)
         if row and doctype == "HD Ticket":
             row = {**row, "name": int(row["name"])}
         return row
 
 
 def test_integer_names_everywhere():
-    store = IntegerNames()
+    store = sb.Store(IntegerNames(), seed_defaults=True)
     first = store.insert("HD Ticket", {"subject": "a", "contact_mobile": "+1 555 010 4040"})
     assert first == "1" and store.get("HD Ticket", 1)["name"] == "1"
     second = store.insert("HD Ticket", {"subject": "b", "contact_mobile": "(555) 010-4040"})

@@ -199,24 +199,29 @@ def _condition(site: _SiteDoctype, column: str, op: str, value: Any, params: lis
     return f"ifnull({q}, {fallback}) {op} %s"
 
 
-class FrappeBackend:
-    """The storage operations on the current Frappe site, by their plain names (get, find,
-    insert, update, update_where, remove, begin, commit, rollback, count, capabilities).
+class FrappeBackend(_core.StoreBackend):
+    """The StoreBackend of the current Frappe site: Frappe's document API and database.
 
     One thread at a time: the thread of the Frappe request or job that created it."""
 
-    def __init__(self, frappe_module: Any = None, *, ignore_permissions: bool = False,
-                 library_fields: Optional[Callable[[str], tuple[set[str], dict[str, str]]]] = None
-                 ) -> None:
+    def __init__(self, frappe_module: Any = None, *, ignore_permissions: bool = False) -> None:
+        _core.StoreBackend.__init__(self)
         self.frappe = frappe_module if frappe_module is not None else importlib.import_module("frappe")
         self.ignore_permissions = ignore_permissions
-        self._library_fields = library_fields or (lambda doctype: (set(), {}))
+        self._schema = None
         self._savepoints: list[str] = []
         self._sites: dict[str, Optional[_SiteDoctype]] = {}
         self._twins: dict[tuple[str, str], str] = {}
         self._thread = threading.get_ident()
 
     # -- helpers -------------------------------------------------------------------------
+    def _library_fields(self, doctype: str) -> tuple[set[str], dict[str, str]]:
+        """The library's fields and child tables of a doctype (none for doctypes it lacks)."""
+        if self._schema is None or doctype not in self._schema:
+            return set(), {}
+        info = self._schema.doctype(doctype)
+        return {f["name"] for f in info["fields"]}, dict(info["tables"])
+
     def _check_thread(self) -> None:
         if threading.get_ident() != self._thread:
             raise StoreError("a FrappeStore belongs to the thread of the Frappe request or job "
@@ -374,6 +379,10 @@ class FrappeBackend:
         return self.frappe.get_list(doctype, **kwargs)
 
     # -- StoreBackend ------------------------------------------------------------------------
+    def open(self, schema) -> None:
+        self._schema = schema
+        self._sites.clear()
+
     def capabilities(self) -> int:
         return CAP_SAVEPOINTS | CAP_SELF_MANAGED | CAP_COUNT
 
@@ -536,58 +545,18 @@ def _is_duplicate(frappe: Any, e: Exception) -> bool:
 
 
 class FrappeStore(_core.Store):
-    """A switchboard Store backed by the current Frappe site. One per request or job, on its
-    thread. ``ignore_permissions=True`` acts for the system instead of the session user."""
+    """A switchboard Store on the current Frappe site (a FrappeBackend), with the site's
+    SiteConfig read from its Switchboard Settings. One per request or job, on its thread.
+    ``ignore_permissions=True`` acts for the system instead of the session user."""
 
     def __init__(self, frappe_module: Any = None, ignore_permissions: bool = False) -> None:
-        _core.Store.__init__(self)
-        self.backend = FrappeBackend(frappe_module, ignore_permissions=ignore_permissions,
-                                     library_fields=self._library_fields)
+        self.frappe_backend = FrappeBackend(frappe_module, ignore_permissions=ignore_permissions)
+        _core.Store.__init__(self, self.frappe_backend)
 
     @property
     def frappe(self) -> Any:
-        return self.backend.frappe
+        return self.frappe_backend.frappe
 
     @property
     def ignore_permissions(self) -> bool:
-        return self.backend.ignore_permissions
-
-    def _library_fields(self, doctype: str) -> tuple[set[str], dict[str, str]]:
-        try:
-            info = self.doctype(doctype)
-        except Exception:  # noqa: BLE001 - a doctype the library does not know
-            return set(), {}
-        return {f["name"] for f in info["fields"]}, dict(info["tables"])
-
-    def do_capabilities(self) -> int:
-        return self.backend.capabilities()
-
-    def do_get(self, doctype, name):
-        return self.backend.get(doctype, name)
-
-    def do_find(self, doctype, filters, fields, order_by, limit, offset):
-        return self.backend.find(doctype, filters, fields, order_by, limit, offset)
-
-    def do_count(self, doctype, filters):
-        return self.backend.count(doctype, filters)
-
-    def do_insert(self, doctype, doc):
-        return self.backend.insert(doctype, doc)
-
-    def do_update(self, doctype, name, changes):
-        self.backend.update(doctype, name, changes)
-
-    def do_update_where(self, doctype, filters, changes):
-        return self.backend.update_where(doctype, filters, changes)
-
-    def do_remove(self, doctype, name):
-        self.backend.remove(doctype, name)
-
-    def do_begin(self):
-        self.backend.begin()
-
-    def do_commit(self):
-        self.backend.commit()
-
-    def do_rollback(self):
-        self.backend.rollback()
+        return self.frappe_backend.ignore_permissions

@@ -22,10 +22,12 @@ class SwitchboardSettings(Document):
 		self.region = (self.region or "US").strip().upper()
 		if not re.fullmatch(r"[A-Z]{2}", self.region):
 			frappe.throw(_("Phone Region must be a two-letter country code such as US, GB or IN"))
-		regions = [r.upper() for r in lines(self.fallback_regions)]
-		if any(not re.fullmatch(r"[A-Z]{2}", r) for r in regions):
-			frappe.throw(_("Fallback Regions must be two-letter country codes"))
-		self.fallback_regions = "\n".join(regions)
+		if self.fallback_regions:
+			self.fallback_regions = "\n".join(r.upper() for r in lines(self.fallback_regions))
+		try:  # what every FrappeStore reads as the site's SiteConfig
+			sb.SiteConfig(region=self.region, **{f: lines(self.get(f)) for f in LIST_FIELDS if self.get(f)})
+		except (ValueError, sb.Error) as e:
+			frappe.throw(_("Switchboard Settings: {0}").format(e))
 		for number in lines(self.company_numbers):
 			if sb.phone_key(number, self.region) is None:
 				frappe.throw(_("Company number {0} is not a phone number").format(number))
