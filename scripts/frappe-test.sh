@@ -6,7 +6,9 @@
 # ../shared/frappe/setup-site (MariaDB + Redis from Debian, a venv from PyPI), installs into
 # that bench's venv the freshly built Python module (BUILD/python, by PYTHONPATH), the Frappe
 # app (frappe_app/) and the test-only ERPNext stand-in (tests/frappe/erpnext_stub/), runs
-# tests/frappe there, and stops MariaDB and Redis again unless they were running before.
+# tests/frappe there, then tests/frappe/mariadb_site_check.py (MariaDbStore attached to the
+# database of a second site, SWITCHBOARD_MARIADB_SITE [mariadb.localhost], created the first
+# time), and stops MariaDB and Redis again unless they were running before.
 #
 # Environment: BUILD [build], PYTHON [python3], FRAPPE_SHARED_DIR [../shared/frappe],
 # FRAPPE_BENCH [$HOME/frappe-bench], FRAPPE_SITE [test.localhost], PYTEST_ARGS [-q].
@@ -73,5 +75,10 @@ if [ "${1:-}" = bench ]; then
   "$VPY" -W ignore bench_frappe.py ${BENCH_ARGS:-}
 else
   say "tests/frappe on $FRAPPE_SITE"
-  "$VPY" -W ignore -m pytest -p no:cacheprovider ${PYTEST_ARGS:--q} .
+  rc=0
+  "$VPY" -W ignore -m pytest -p no:cacheprovider ${PYTEST_ARGS:--q} . || rc=$?
+  # MariaDbStore attached to a Frappe database, on a site of its own (created the first time).
+  say "mariadb_site_check.py on ${SWITCHBOARD_MARIADB_SITE:-mariadb.localhost}"
+  "$VPY" -W ignore mariadb_site_check.py || rc=$((rc ? rc : 1))
+  exit $rc
 fi
