@@ -575,11 +575,11 @@ class InboundEmail:
         A mail from a JSON object with the field names of InboundEmail.
         """
     @staticmethod
-    def from_rfc822(raw: bytes | bytearray | memoryview | str, email_account: str = '') -> InboundEmail:
+    def from_rfc822(raw: bytes | bytearray | memoryview | str, email_account: str = '', *, max_bytes: typing.SupportsInt | typing.SupportsIndex | None = None, max_parts: typing.SupportsInt | typing.SupportsIndex | None = None) -> InboundEmail:
         """
-        Parses a raw RFC 5322 message (bytes) with GMime. Raises ParseError when it holds no header field.
+        Parses a raw RFC 5322 message (bytes) with GMime. Raises ParseError when it holds no header field. Body text beyond max_bytes (default 25 MiB) and parts beyond max_parts (default 100) are left out; ``omitted`` says what and why.
         """
-    def __init__(self, *, message_id: str = '', sender: str = '', sender_full_name: str = '', to: str | collections.abc.Iterable[str] | None = None, cc: str | collections.abc.Iterable[str] | None = None, subject: str = '', in_reply_to: str = '', references: str | collections.abc.Iterable[str] | None = None, headers: dict[str, str] | collections.abc.Iterable[tuple[str, str]] | None = None, sent_or_received: str = 'Received', email_account: str = '', content: str = '', text_content: str = '', reply_to: str = '', delivered_to: str | collections.abc.Iterable[str] | None = None, date: str = '', has_attachment: bool = False, reference_doctype: str = '', reference_name: str = '', communication: str = '') -> None:
+    def __init__(self, *, message_id: str = '', sender: str = '', sender_full_name: str = '', to: str | typing.Iterable[str] | None = None, cc: str | typing.Iterable[str] | None = None, subject: str = '', in_reply_to: str = '', references: str | typing.Iterable[str] | None = None, headers: dict[str, str] | typing.Iterable[tuple[str, str]] | None = None, sent_or_received: str = 'Received', email_account: str = '', content: str = '', text_content: str = '', reply_to: str = '', delivered_to: str | typing.Iterable[str] | None = None, date: str = '', has_attachment: bool = False, reference_doctype: str = '', reference_name: str = '', communication: str = '') -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -605,7 +605,15 @@ class InboundEmail:
     def headers(self) -> list[tuple[str, str]]:
         ...
     @headers.setter
-    def headers(self, arg1: dict[str, str] | collections.abc.Iterable[tuple[str, str]] | None) -> None:
+    def headers(self, arg1: dict[str, str] | typing.Iterable[tuple[str, str]] | None) -> None:
+        ...
+    @property
+    def omitted(self) -> str:
+        """
+        What from_rfc822 left out because of its limits, one reason per line.
+        """
+    @omitted.setter
+    def omitted(self, arg0: str) -> None:
         ...
     @property
     def references(self) -> list[str]:
@@ -649,7 +657,8 @@ class RoutingRules:
     Everything the router decides by. The defaults are the seed's lists and behaviour; risky
     seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
     keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
-    ``RoutingRules.from_json(text)``; unknown names and bad values raise ValidationError.
+    ``RoutingRules.from_json(text)``. Unknown names and bad values raise ValidationError from
+    keyword arguments and ParseError from from_json.
     """
     automated_mail: str
     closed_ticket: str
