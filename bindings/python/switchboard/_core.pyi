@@ -209,7 +209,7 @@ class Store:
         """
     def doctypes(self) -> list[str]:
         ...
-    def exists(self, doctype: str, name: str) -> bool:
+    def exists(self, doctype: str, name: str | int) -> bool:
         ...
     def find(self, doctype: str, filters: dict | list | None = None, fields: collections.abc.Sequence[str] | None = None, order_by: str | None = None, limit: typing.SupportsInt | typing.SupportsIndex | None = None, offset: typing.SupportsInt | typing.SupportsIndex = 0) -> list[dict[str, None | int | float | str]]:
         """
@@ -223,7 +223,7 @@ class Store:
         """
         Stops the store's clock at a datetime or epoch seconds (None restarts it).
         """
-    def get(self, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
+    def get(self, doctype: str, name: str | int) -> dict[str, None | int | float | str] | None:
         """
         The document as a dict (every schema field, None when unset), or None.
         """
@@ -239,7 +239,7 @@ class Store:
         """
         The store's time as Frappe datetime text.
         """
-    def remove(self, doctype: str, name: str) -> None:
+    def remove(self, doctype: str, name: str | int) -> None:
         """
         Deletes a document and its child rows; NotFound when absent.
         """
@@ -255,7 +255,7 @@ class Store:
         """
         A context manager: commits when the block ends normally, rolls back on an exception. Nests (savepoints).
         """
-    def update(self, doctype: str, name: str, changes: dict[str, None | int | float | str], update_modified: bool = True) -> None:
+    def update(self, doctype: str, name: str | int, changes: dict[str, None | int | float | str], update_modified: bool = True) -> None:
         ...
     def update_where(self, doctype: str, filters: dict | list | None, changes: dict[str, None | int | float | str], update_modified: bool = True) -> int:
         """
@@ -506,15 +506,15 @@ class PhoneMerger:
         """
         Unmerged in-scope records holding the key of `raw_phone`, oldest first.
         """
-    def merge(self, doctype: str, target: str, sources: collections.abc.Sequence[str], dry_run: bool = False) -> MergeReport:
+    def merge(self, doctype: str, target: str | int, sources: collections.abc.Sequence[str | int], dry_run: bool = False) -> MergeReport:
         """
         Merges the chosen records into `target` (never into itself).
         """
-    def merge_call_logs(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+    def merge_call_logs(self, doctype: str, name: str | int, dry_run: bool = False) -> MergeReport:
         """
         The manual trigger of the same merge into `name`.
         """
-    def on_phone_changed(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+    def on_phone_changed(self, doctype: str, name: str | int, dry_run: bool = False) -> MergeReport:
         """
         The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) changed: the other records with an equal key are merged into this one.
         """
@@ -963,7 +963,7 @@ class CallLogger:
     """
     def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
         ...
-    def create_manual_call_log(self, phone_number: str, contact_name: str = '', ticket_name: str = '') -> str:
+    def create_manual_call_log(self, phone_number: str, contact_name: str | int = '', ticket_name: str | int = '') -> str:
         """
         The seed's click-to-call log (Outgoing, Initiated); returns its name.
         """
@@ -1093,7 +1093,7 @@ def click_to_call(raw: str, region: str | None = None) -> dict:
     """
     RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.
     """
-def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
+def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str | int) -> str:
     """
     Copies a Communication (every field, message id kept, status 'Linked', File attachments too) onto another record, strictly newer than the original; returns the copy's name. One transaction.
     """
@@ -1137,7 +1137,7 @@ def keyed_doctypes() -> list[str]:
     """
     Every doctype with stored phone keys.
     """
-def list_communications(store: Store, doctype: str, name: str) -> list[dict[str, None | int | float | str]]:
+def list_communications(store: Store, doctype: str, name: str | int) -> list[dict[str, None | int | float | str]]:
     """
     The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
     """
@@ -1201,7 +1201,7 @@ def phone_match(a: str, b: str, region: str | None = None) -> PhoneMatch:
     """
     EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
     """
-def process_crm_payload(logger: CallLogger, name: str) -> dict:
+def process_crm_payload(logger: CallLogger, name: str | int) -> dict:
     """
     Processes a queued 'RingCentral CRM Payload'; a missing one is a logged no-op.
     """
@@ -1213,7 +1213,7 @@ def refresh_transcript(store: Store, doctype: str, call_log: str, source: Transc
     """
     Fetches the transcript again and replaces the stored one.
     """
-def resolve_survivor(store: Store, doctype: str, name: str) -> str:
+def resolve_survivor(store: Store, doctype: str, name: str | int) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
     """
@@ -1241,7 +1241,7 @@ def split_name(full_name: str) -> tuple[str, str]:
     """
     (first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay with the first name; a single name is (name, '').
     """
-def sync_order_history(store: Store, doctype: str, name: str, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
+def sync_order_history(store: Store, doctype: str, name: str | int, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
     """
     Rebuilds the 'Order History' rows (parentfield 'custom_order_history') of an HD Ticket, CRM Lead or CRM Deal from the matching customers' Sales Orders and Work Orders, replacing earlier rows, in one transaction. Returns {'success', 'message', 'items', 'orders', 'customers'}.
     """
@@ -1253,11 +1253,11 @@ def title_case(text: str) -> str:
     """
     Python's str.title() for any Unicode letters.
     """
-def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+def transfer_lead_to_ticket(store: Store, lead: str | int, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
     """
     Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
     """
-def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+def transfer_ticket_to_lead(store: Store, ticket: str | int, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
     """
     Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as transfer_lead_to_ticket does.
     """
