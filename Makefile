@@ -7,15 +7,17 @@ CMAKE_FLAGS ?=
 PY_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
-.PHONY: all deps configure build test test-cpp test-python run-ctest run-pytest demo bench \
-        install wheel stubs sanitize clean help
+.PHONY: all deps configure build test test-cpp test-python test-frappe bench-frappe run-ctest \
+        run-pytest demo bench install wheel stubs sanitize clean help
 
 all: build
 
 help:
 	@echo "make demo    install deps, build, run frontdesk's guided demo on a fresh SQLite file"
 	@echo "make test    install deps, build, run the C++ (ctest) and Python (pytest) suites"
+	@echo "make test-frappe  set up a Frappe site (Helpdesk, CRM), install the app, run tests/frappe"
 	@echo "make bench   build and run the benchmarks (results: bench/README.md)"
+	@echo "make bench-frappe  route and ingest on a Frappe site against the original scripts"
 	@echo "make stubs   regenerate bindings/python/switchboard/_core.pyi"
 	@echo "make sanitize  build and run the C++ tests with ASan+UBSan in build-asan/"
 
@@ -50,6 +52,15 @@ run-ctest:
 run-pytest:
 	SWITCHBOARD_BUILD_DIR="$(abspath $(BUILD))" PYTHONPATH="$(abspath $(BUILD))/python" \
 	  $(PYTHON) -m pytest tests/python -q
+
+# A real Frappe v15 site with Helpdesk, CRM and Telephony (../shared/frappe/setup-site), the
+# Frappe app and the built module installed into its venv, and tests/frappe run there.
+test-frappe: build
+	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" scripts/frappe-test.sh
+
+# Route and ingest on that site against the original scripts (results: bench/README.md).
+bench-frappe: build
+	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" scripts/frappe-test.sh bench
 
 demo: build
 	$(BUILD)/examples/frontdesk/frontdesk --db $(BUILD)/demo.sqlite demo

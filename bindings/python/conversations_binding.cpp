@@ -48,7 +48,7 @@ void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* s
                   const char* name_key, const char* doc) {
   m.def(
       name,
-      [fn, name_key](Store& store, const std::string& source,
+      [fn, name_key](Store& store, const Name& source,
                      std::optional<std::vector<std::string>> ids, bool delete_source,
                      std::optional<std::vector<std::string>> internal_domains, std::string region) {
         TransferOptions o = transfer_options(std::move(ids), delete_source,
@@ -56,7 +56,7 @@ void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* s
         TransferResult r;
         {
           py::gil_scoped_release release;
-          r = fn(store, source, o);
+          r = fn(store, source.value, o);
         }
         return transfer_dict(r, name_key);
       },
@@ -68,13 +68,23 @@ void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* s
 }  // namespace
 
 void init_conversations(py::module_& m) {
-  m.def("list_communications", &list_communications, py::arg("store").none(false),
-        py::arg("doctype"), py::arg("name"), release_gil(),
+  m.def(
+      "list_communications",
+      [](Store& store, const std::string& doctype, const Name& name) {
+        return list_communications(store, doctype, name.value);
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("name"), release_gil(),
         "The email Communications filed on a record, oldest first, as dicts with name, subject, "
         "sender, sender_full_name, recipients, creation, content, text_content, message_id, "
         "in_reply_to, sent_or_received, communication_date and has_attachment.");
-  m.def("copy_communication", &copy_communication, py::arg("store").none(false),
-        py::arg("communication"), py::arg("target_doctype"), py::arg("target_name"), release_gil(),
+  m.def(
+      "copy_communication",
+      [](Store& store, const std::string& communication, const std::string& target_doctype,
+         const Name& target_name) {
+        return copy_communication(store, communication, target_doctype, target_name.value);
+      },
+      py::arg("store").none(false), py::arg("communication"), py::arg("target_doctype"),
+      py::arg("target_name"), release_gil(),
         "Copies a Communication (every field, message id kept, status 'Linked', File "
         "attachments too) onto another record, strictly newer than the original; returns the "
         "copy's name. One transaction.");
@@ -119,8 +129,9 @@ void init_conversations(py::module_& m) {
         "whitespace.");
   m.def(
       "sync_order_history",
-      [](Store& store, const std::string& doctype, const std::string& name,
+      [](Store& store, const std::string& doctype, const Name& record,
          const std::string& customer_name, const std::string& ops_status_field) {
+        const std::string& name = record.value;
         OrderHistoryOptions o;
         o.ops_status_field = ops_status_field;
         OrderHistoryResult r;

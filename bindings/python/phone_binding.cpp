@@ -94,8 +94,13 @@ auto with_progress(const py::object& callback, Fn&& fn) {
 }  // namespace
 
 void init_phone(py::module_& m) {
-  m.def("resolve_survivor", &resolve_survivor, py::arg("store").none(false), py::arg("doctype"),
-        py::arg("name"), py::call_guard<py::gil_scoped_release>(),
+  m.def(
+      "resolve_survivor",
+      [](Store& store, const std::string& doctype, const Name& name) {
+        return resolve_survivor(store, doctype, name.value);
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("name"),
+      py::call_guard<py::gil_scoped_release>(),
         "The record `name` ended up in after merges (follows merge pointers; cycle-safe).");
   m.def(
       "merge_pointer_field",
@@ -301,15 +306,31 @@ ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.)d
            py::arg("include_closed") = false, py::arg("closed_statuses") = py::none(),
            py::arg("merged_ticket_status") = "Closed", py::arg("fill_blanks") = true,
            py::arg("batch_size") = 0, py::arg("extra_relink_rules") = py::none())
-      .def("on_phone_changed", &PhoneMerger::on_phone_changed, py::arg("doctype"),
-           py::arg("name"), py::arg("dry_run") = false, release_gil(),
+      .def(
+          "on_phone_changed",
+          [](PhoneMerger& m, const std::string& doctype, const Name& name, bool dry_run) {
+            return m.on_phone_changed(doctype, name.value, dry_run);
+          },
+          py::arg("doctype"), py::arg("name"), py::arg("dry_run") = false, release_gil(),
            "The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) "
            "changed: the other records with an equal key are merged into this one.")
-      .def("merge_call_logs", &PhoneMerger::merge_call_logs, py::arg("doctype"), py::arg("name"),
-           py::arg("dry_run") = false, release_gil(),
+      .def(
+          "merge_call_logs",
+          [](PhoneMerger& m, const std::string& doctype, const Name& name, bool dry_run) {
+            return m.merge_call_logs(doctype, name.value, dry_run);
+          },
+          py::arg("doctype"), py::arg("name"), py::arg("dry_run") = false, release_gil(),
            "The manual trigger of the same merge into `name`.")
-      .def("merge", &PhoneMerger::merge, py::arg("doctype"), py::arg("target"),
-           py::arg("sources"), py::arg("dry_run") = false, release_gil(),
+      .def(
+          "merge",
+          [](PhoneMerger& m, const std::string& doctype, const Name& target,
+             const std::vector<Name>& sources, bool dry_run) {
+            std::vector<std::string> names;
+            for (const auto& n : sources) names.push_back(n.value);
+            return m.merge(doctype, target.value, names, dry_run);
+          },
+          py::arg("doctype"), py::arg("target"), py::arg("sources"), py::arg("dry_run") = false,
+          release_gil(),
            "Merges the chosen records into `target` (never into itself).")
       .def("find_duplicates", &PhoneMerger::find_duplicates, py::arg("doctype"),
            py::arg("raw_phone"), release_gil(),

@@ -191,19 +191,26 @@ void init_telephony(py::module_& m) {
           py::arg("event"),
           "Upserts the call log(s) of a CallEvent (or of a raw body) in one transaction. "
           "Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.")
-      .def("create_manual_call_log", &CallLogger::create_manual_call_log, py::arg("phone_number"),
-           py::arg("contact_name") = "", py::arg("ticket_name") = "", release_gil(),
+      .def(
+          "create_manual_call_log",
+          [](CallLogger& logger, const std::string& phone_number, const Name& contact_name,
+             const Name& ticket_name) {
+            return logger.create_manual_call_log(phone_number, contact_name.value,
+                                                 ticket_name.value);
+          },
+          py::arg("phone_number"), py::arg("contact_name") = "", py::arg("ticket_name") = "",
+          release_gil(),
            "The click-to-call log (Outgoing, Initiated) of the original scripts; returns its name.")
       .def("status_for", &CallLogger::status_for, py::arg("event"))
       .def_property_readonly("store", &CallLogger::store_ptr);
 
   m.def(
       "process_crm_payload",
-      [](CallLogger& logger, const std::string& name) {
+      [](CallLogger& logger, const Name& name) {
         PayloadOutcome o;
         {
           py::gil_scoped_release release;
-          o = process_crm_payload(logger, name);
+          o = process_crm_payload(logger, name.value);
         }
         py::dict d;
         d["status"] = o.status;

@@ -74,13 +74,14 @@ SWITCHBOARD_EXPORT PhoneMatch phone_match(std::string_view a, std::string_view b
 struct SWITCHBOARD_EXPORT ClickToCall {
   std::string e164;       ///< the number dialled
   std::string extension;  ///< to ask for once connected ("" when none)
-  std::string desktop;    ///< RingCentral app: "rcapp://r/call?number=%2B15551234567"
-  std::string web;        ///< "https://app.ringcentral.com/r/call?number=%2B15551234567"
+  std::string desktop;    ///< RingCentral app: "rcapp://r/call?number=15551234567"
+  std::string web;        ///< "https://app.ringcentral.com/r/call?number=15551234567"
   std::string tel;        ///< RFC 3966: "tel:+15551234567", with ";ext=89" when there is one
 };
 
-/// Click-to-call links for `raw` read in `region`, URL-encoded. The RingCentral links dial the
-/// number itself; the extension is kept in `extension` and `tel`. Throws ValidationError when
+/// Click-to-call links for `raw` read in `region`. The RingCentral links carry the E.164
+/// digits without "+" and dial the number itself; the extension is kept in `extension` and
+/// `tel`. Throws ValidationError when
 /// `raw` is not dialable (no key: garbage, too short, or missing its area code) or the region
 /// is empty or unknown.
 SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw,

@@ -209,9 +209,10 @@ ClickToCall click_to_call(std::string_view raw, std::string_view region) {
   ClickToCall out;
   phone_detail::util().Format(number, PhoneNumberUtil::E164, &out.e164);
   out.extension = number.extension();
-  const std::string encoded = text::percent_encode(out.e164);
-  out.desktop = "rcapp://r/call?number=" + encoded;
-  out.web = "https://app.ringcentral.com/r/call?number=" + encoded;
+  // RingCentral's links take the E.164 digits without "+" (nothing left to encode).
+  const std::string digits = out.e164.substr(1);
+  out.desktop = "rcapp://r/call?number=" + digits;
+  out.web = "https://app.ringcentral.com/r/call?number=" + digits;
   out.tel = "tel:" + out.e164;
   if (!out.extension.empty()) out.tel += ";ext=" + text::percent_encode(out.extension);
   return out;

@@ -85,8 +85,8 @@ def test_click_to_call():
     assert links == {
         "e164": "+15551234567",
         "extension": "",
-        "desktop": "rcapp://r/call?number=%2B15551234567",
-        "web": "https://app.ringcentral.com/r/call?number=%2B15551234567",
+        "desktop": "rcapp://r/call?number=15551234567",
+        "web": "https://app.ringcentral.com/r/call?number=15551234567",
         "tel": "tel:+15551234567",
     }
     assert sb.click_to_call("+44 20 7946 0958 ext. 12")["tel"] == "tel:+442079460958;ext=12"

@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -209,7 +209,7 @@ class Store:
         """
     def doctypes(self) -> list[str]:
         ...
-    def exists(self, doctype: str, name: str) -> bool:
+    def exists(self, doctype: str, name: str | int) -> bool:
         ...
     def find(self, doctype: str, filters: dict | list | None = None, fields: collections.abc.Sequence[str] | None = None, order_by: str | None = None, limit: typing.SupportsInt | typing.SupportsIndex | None = None, offset: typing.SupportsInt | typing.SupportsIndex = 0) -> list[dict[str, None | int | float | str]]:
         """
@@ -223,7 +223,7 @@ class Store:
         """
         Stops the store's clock at a datetime or epoch seconds (None restarts it).
         """
-    def get(self, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
+    def get(self, doctype: str, name: str | int) -> dict[str, None | int | float | str] | None:
         """
         The document as a dict (every schema field, None when unset), or None.
         """
@@ -239,7 +239,7 @@ class Store:
         """
         The store's time as Frappe datetime text.
         """
-    def remove(self, doctype: str, name: str) -> None:
+    def remove(self, doctype: str, name: str | int) -> None:
         """
         Deletes a document and its child rows; NotFound when absent.
         """
@@ -255,7 +255,7 @@ class Store:
         """
         A context manager: commits when the block ends normally, rolls back on an exception. Nests (savepoints).
         """
-    def update(self, doctype: str, name: str, changes: dict[str, None | int | float | str], update_modified: bool = True) -> None:
+    def update(self, doctype: str, name: str | int, changes: dict[str, None | int | float | str], update_modified: bool = True) -> None:
         ...
     def update_where(self, doctype: str, filters: dict | list | None, changes: dict[str, None | int | float | str], update_modified: bool = True) -> int:
         """
@@ -493,9 +493,8 @@ class PhoneMerger:
     
     Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
     is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
-    is one transaction, writes an audit row and changes nothing when run again. Raw numbers given
-    to find_duplicates are keyed as the store's site keys them, unless `region` is given; closed
-    ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.
+    is one transaction, writes an audit row and changes nothing when run again. `region` reads the
+    raw numbers given to find_duplicates (default: the site default). Thread-safe.
     """
     def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
         ...
@@ -507,15 +506,15 @@ class PhoneMerger:
         """
         Unmerged in-scope records holding the key of `raw_phone`, oldest first.
         """
-    def merge(self, doctype: str, target: str, sources: collections.abc.Sequence[str], dry_run: bool = False) -> MergeReport:
+    def merge(self, doctype: str, target: str | int, sources: collections.abc.Sequence[str | int], dry_run: bool = False) -> MergeReport:
         """
         Merges the chosen records into `target` (never into itself).
         """
-    def merge_call_logs(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+    def merge_call_logs(self, doctype: str, name: str | int, dry_run: bool = False) -> MergeReport:
         """
         The manual trigger of the same merge into `name`.
         """
-    def on_phone_changed(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+    def on_phone_changed(self, doctype: str, name: str | int, dry_run: bool = False) -> MergeReport:
         """
         The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) changed: the other records with an equal key are merged into this one.
         """
@@ -655,13 +654,11 @@ class EmailAddress:
         ...
 class RoutingRules:
     """
-    Everything the router decides by besides the site's facts. Aliases, internal domains and open
-    statuses come from the store's ``SiteConfig``; the fields repeating them are overrides (None,
-    the default: the site's). The other defaults are the original scripts' behaviour; risky rules
-    are explicit policies. Pass any field as a keyword argument
-    (``RoutingRules(closed_ticket="reopen")``) or load JSON with ``RoutingRules.from_json(text)``.
-    Unknown names and bad values raise ValidationError from keyword arguments and ParseError from
-    from_json.
+    Everything the router decides by. The defaults are the seed's lists and behaviour; risky
+    seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
+    keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
+    ``RoutingRules.from_json(text)``. Unknown names and bad values raise ValidationError from
+    keyword arguments and ParseError from from_json.
     """
     automated_mail: str
     closed_ticket: str
@@ -671,7 +668,6 @@ class RoutingRules:
     plus_delimiter: str
     reopen_status: str
     reply_to: str
-    route_log: str
     sender_recency_link: str
     support_alias_existing_ticket: str
     ticket_priority: str
@@ -708,16 +704,16 @@ class RoutingRules:
     def generic_names(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
-    def info_aliases(self) -> list[str] | None:
+    def info_aliases(self) -> list[str]:
         ...
     @info_aliases.setter
-    def info_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
+    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
-    def internal_domains(self) -> list[str] | None:
+    def internal_domains(self) -> list[str]:
         ...
     @internal_domains.setter
-    def internal_domains(self, arg0: collections.abc.Sequence[str] | None) -> None:
+    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
     def loop_allow(self) -> list[str]:
@@ -744,10 +740,10 @@ class RoutingRules:
     def max_references(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def open_statuses(self) -> list[str] | None:
+    def open_statuses(self) -> list[str]:
         ...
     @open_statuses.setter
-    def open_statuses(self, arg0: collections.abc.Sequence[str] | None) -> None:
+    def open_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
     def reply_window_days(self) -> int:
@@ -756,10 +752,10 @@ class RoutingRules:
     def reply_window_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def sales_aliases(self) -> list[str] | None:
+    def sales_aliases(self) -> list[str]:
         ...
     @sales_aliases.setter
-    def sales_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
+    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
     def subject_max_length(self) -> int:
@@ -768,10 +764,10 @@ class RoutingRules:
     def subject_max_length(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def support_aliases(self) -> list[str] | None:
+    def support_aliases(self) -> list[str]:
         ...
     @support_aliases.setter
-    def support_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
+    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
     def system_keywords(self) -> list[str]:
@@ -871,11 +867,10 @@ class RouteResult:
         ...
 class Router:
     """
-    Routes inbound mail into a store by its site's facts (``store.site``, read on every call).
-    ``plan(email)`` decides and writes nothing; ``route(email)`` decides and writes everything for
-    the mail in one transaction (contact, ticket or lead, Communication, decision-log and Error Log
-    rows). Neither raises for a bad mail or a failing store: the result is then skip with reason
-    "error". Thread-safe; the GIL is released while routing.
+    Routes inbound mail into a store. ``plan(email)`` decides and writes nothing; ``route(email)``
+    decides and writes everything for the mail in one transaction (contact, ticket or lead,
+    Communication, Error Log rows). Neither raises for a bad mail or a failing store: the result
+    is then skip with reason "error". Thread-safe; the GIL is released while routing.
     """
     def __init__(self, store: Store, rules: RoutingRules | None = None) -> None:
         ...
@@ -964,13 +959,13 @@ class TranscriptSource:
         ...
 class CallLogger:
     """
-    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact. The store's site gives the region and company numbers unless region / company_numbers are given.
+    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact.
     """
-    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] | None = None, create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
+    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
         ...
-    def create_manual_call_log(self, phone_number: str, contact_name: str = '', ticket_name: str = '') -> str:
+    def create_manual_call_log(self, phone_number: str, contact_name: str | int = '', ticket_name: str | int = '') -> str:
         """
-        The click-to-call log (Outgoing, Initiated) of the original scripts; returns its name.
+        The seed's click-to-call log (Outgoing, Initiated); returns its name.
         """
     def ingest(self, event: typing.Any) -> dict:
         """
@@ -1094,19 +1089,17 @@ def clean_display_name(name: str, address: str = '') -> str:
     """
     Quotes, comments and 'Last, First' handled; '' when the name is unusable.
     """
-@typing.overload
-def click_to_call(raw: str, region: str = 'US') -> dict:
+def click_to_call(raw: str, region: str | None = None) -> dict:
     """
     RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.
     """
-@typing.overload
-def click_to_call(raw: str, site: SiteConfig) -> dict:
-    """
-    The links for `raw` read as a store with this site keys numbers.
-    """
-def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
+def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str | int) -> str:
     """
     Copies a Communication (every field, message id kept, status 'Linked', File attachments too) onto another record, strictly newer than the original; returns the copy's name. One transaction.
+    """
+def default_phone_region() -> str:
+    """
+    The site default region ('US').
     """
 def default_relink_rules(doctype: str) -> list:
     """
@@ -1118,11 +1111,11 @@ def describe_database(database: str) -> str:
     """
 def digits_only(raw: str) -> str:
     """
-    The original scripts' normalization: the ASCII digits of `raw`.
+    The seed's normalization: the ASCII digits of `raw`.
     """
-def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] = []) -> str:
+def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] | None = None) -> str:
     """
-    The first address outside the internal domains (and their subdomains) among address lists, normalized; '' when none.
+    The first address outside the internal domains among address lists, lower-cased; '' when none.
     """
 def extract_recording_id(url: str) -> str | None:
     """
@@ -1144,7 +1137,7 @@ def keyed_doctypes() -> list[str]:
     """
     Every doctype with stored phone keys.
     """
-def list_communications(store: Store, doctype: str, name: str) -> list[dict[str, None | int | float | str]]:
+def list_communications(store: Store, doctype: str, name: str | int) -> list[dict[str, None | int | float | str]]:
     """
     The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
     """
@@ -1168,9 +1161,9 @@ def normalize_email(raw: str) -> str:
     """
     The normalized address, or '' when `raw` is not one.
     """
-def normalize_phone(raw: str, region: str = 'US') -> Phone | None:
+def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
     """
-    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` reads numbers without a country code.
+    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` (default: the site default) reads numbers without a country code.
     """
 def normalize_subject(subject: str) -> str:
     """
@@ -1196,25 +1189,19 @@ def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = 
     """
     Splits an mbox file into InboundEmails (GMime's mbox parser).
     """
-@typing.overload
-def phone_key(raw: str, region: str = 'US') -> str | None:
+def phone_key(raw: str, region: str | None = None) -> str | None:
     """
     The match key: E.164 of a possible number without its extension, or None.
-    """
-@typing.overload
-def phone_key(raw: str, site: SiteConfig) -> str | None:
-    """
-    The match key as a store with this site stores it (its region, then fallback regions).
     """
 def phone_key_fields(doctype: str) -> list:
     """
     The keyed phone fields of a doctype and their key/extension fields.
     """
-def phone_match(a: str, b: str, region: str = 'US') -> PhoneMatch:
+def phone_match(a: str, b: str, region: str | None = None) -> PhoneMatch:
     """
     EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
     """
-def process_crm_payload(logger: CallLogger, name: str) -> dict:
+def process_crm_payload(logger: CallLogger, name: str | int) -> dict:
     """
     Processes a queued 'RingCentral CRM Payload'; a missing one is a logged no-op.
     """
@@ -1226,7 +1213,7 @@ def refresh_transcript(store: Store, doctype: str, call_log: str, source: Transc
     """
     Fetches the transcript again and replaces the stored one.
     """
-def resolve_survivor(store: Store, doctype: str, name: str) -> str:
+def resolve_survivor(store: Store, doctype: str, name: str | int) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
     """
@@ -1246,11 +1233,15 @@ def seed_standard_records(store: Store) -> None:
     """
     Inserts Frappe's default statuses that are missing (idempotent).
     """
+def set_default_phone_region(region: str) -> None:
+    """
+    Changes the site default region; stored keys need PhoneMerger.rekey afterwards.
+    """
 def split_name(full_name: str) -> tuple[str, str]:
     """
     (first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay with the first name; a single name is (name, '').
     """
-def sync_order_history(store: Store, doctype: str, name: str, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
+def sync_order_history(store: Store, doctype: str, name: str | int, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
     """
     Rebuilds the 'Order History' rows (parentfield 'custom_order_history') of an HD Ticket, CRM Lead or CRM Deal from the matching customers' Sales Orders and Work Orders, replacing earlier rows, in one transaction. Returns {'success', 'message', 'items', 'orders', 'customers'}.
     """
@@ -1262,11 +1253,11 @@ def title_case(text: str) -> str:
     """
     Python's str.title() for any Unicode letters.
     """
-def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = '') -> dict:
+def transfer_lead_to_ticket(store: Store, lead: str | int, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
     """
-    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. internal_domains=None and region='' take the store's site facts. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
+    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
     """
-def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = '') -> dict:
+def transfer_ticket_to_lead(store: Store, ticket: str | int, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
     """
     Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as transfer_lead_to_ticket does.
     """
@@ -1279,10 +1270,10 @@ def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     Raises ValidationError (the seed's message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
     """
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
+DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
 PHONE_KEY_VERSION: int = 1
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
-ROUTE_LOG_DOCTYPE: str = 'Switchboard Route Log'
 SITE_SETTINGS_DOCTYPE: str = 'Switchboard Settings'
 SQLITE_SCHEMA_VERSION: int = 1
 __version__: str = '0.1.0'

@@ -135,18 +135,19 @@ TEST_CASE("phone: phone_match levels") {
   CHECK(std::string(phone_match_name(PhoneMatch::kExact)) == "EXACT");
 }
 
-TEST_CASE("phone: click_to_call links, URL-encoded; non-dialable input refused") {
+TEST_CASE("phone: click_to_call links with the E.164 digits; non-dialable input refused") {
   auto c = click_to_call("(555) 123-4567", "US");
   CHECK(c.e164 == "+15551234567");
-  CHECK(c.desktop == "rcapp://r/call?number=%2B15551234567");
-  CHECK(c.web == "https://app.ringcentral.com/r/call?number=%2B15551234567");
+  CHECK(c.desktop == "rcapp://r/call?number=15551234567");
+  CHECK(c.web == "https://app.ringcentral.com/r/call?number=15551234567");
   CHECK(c.tel == "tel:+15551234567");
   CHECK(c.extension.empty());
   auto x = click_to_call("+44 20 7946 0958 ext. 12", "US");
   CHECK(x.e164 == "+442079460958");
   CHECK(x.extension == "12");
   CHECK(x.tel == "tel:+442079460958;ext=12");
-  CHECK(x.desktop == "rcapp://r/call?number=%2B442079460958");
+  CHECK(x.desktop == "rcapp://r/call?number=442079460958");
+  CHECK(click_to_call("+1 (650) 555-0100", "US").desktop == "rcapp://r/call?number=16505550100");
   for (const char* bad : {"", "abc", "12", "253 0000", "1 MICROSOFT", "+1 555 123 4567 8901 2345"}) {
     CAPTURE(bad);
     CHECK_THROWS_AS(click_to_call(bad, "US"), ValidationError);
