@@ -28,7 +28,6 @@ def _require_user() -> settings.Site:
     if frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User":
         raise frappe.PermissionError(_("Not permitted"))
     site = settings.load()
-    handlers.use_site(site)
     return site
 
 
@@ -89,7 +88,6 @@ def webhook():
                     "Verification Token or Relay Secret (or tick Accept Unauthenticated Webhooks).")
         body = json.dumps({"success": False, "message": "webhook not configured"})
         return Response(body, status=503, content_type="application/json")
-    handlers.use_site(site)
     logger = sb.CallLogger(handlers.system_store(), region=site.region,
                            company_numbers=site.company_numbers,
                            create_tickets=site.create_tickets_from_calls)

@@ -27,12 +27,6 @@ def merger(site: settings.Site) -> sb.PhoneMerger:
                           closed_statuses=site.closed_statuses() or None)
 
 
-def use_site(site: settings.Site) -> None:
-    """Library calls read phone numbers in the site's region."""
-    if sb.default_phone_region() != site.region:
-        sb.set_default_phone_region(site.region)
-
-
 # -- email routing -----------------------------------------------------------------------------
 def route_communication(doc, method=None) -> None:
     """Files a received email on its HD Ticket or CRM Lead, creating one when the rules say so.
@@ -47,7 +41,6 @@ def route_communication(doc, method=None) -> None:
     site = settings.load()
     if not site.route_incoming_email:
         return
-    use_site(site)
     doc.flags.switchboard_routed = True
     in_reply_to = ""
     if doc.in_reply_to:  # Frappe stores the Communication it answers; the router wants its id
@@ -89,7 +82,6 @@ def _merge_on_change(doc, doctype: str, sources: tuple[str, ...]) -> None:
     site = settings.load()
     if not site.merge_on_phone_change:
         return
-    use_site(site)
     doc.flags.switchboard_merging = True
     frappe.db.savepoint("sb_merge")
     try:

@@ -13,7 +13,6 @@ PAYLOAD = "RingCentral CRM Payload"
 def process_payload(name: str) -> dict:
     """Processes one queued webhook body into call logs (a missing one is a logged no-op)."""
     site = settings.load()
-    handlers.use_site(site)
     logger = sb.CallLogger(handlers.system_store(), region=site.region,
                            company_numbers=site.company_numbers,
                            create_tickets=site.create_tickets_from_calls)

@@ -150,7 +150,6 @@ def main() -> int:
     started = frappe.utils.now()
     import switchboard as sb
 
-    sb.set_default_phone_region("US")
     frappe.db.rollback()
     try:
         route = {"switchboard": [], "seed": []}
