@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,13 @@
 
 namespace switchboard {
 
+struct IngestResult;
+
+/// Called by CallLogger::ingest inside its transaction, after the call log is written (what it
+/// writes commits or rolls back with the call log); e.g. to queue the follow-up work of a call.
+/// Throwing rolls the whole ingest back.
+using IngestHook = std::function<void(Store& store, const CallEvent& event, const IngestResult& result)>;
+
 struct CallLoggerOptions {
   /// Region for numbers without a country code ("" = the site default, see phone.h).
   std::string region;
@@ -30,6 +38,8 @@ struct CallLoggerOptions {
   bool crm_call_logs = true;
   /// Status for RingCentral results outside the known set.
   std::string fallback_status = "Completed";
+  /// Runs after every ingest that was not skipped (see IngestHook); empty = none.
+  IngestHook after_ingest;
 };
 
 /// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped"; `reason` is
