@@ -102,12 +102,13 @@ the CallLogger: region, company_numbers, create_tickets, helpdesk_call_logs, crm
 
 void init_ringcentral_sync(py::module_& m) {
   m.attr("TELEPHONY_SESSIONS_FILTER") = kTelephonySessionsFilter;
-  py::module_ kinds = m.def_submodule("rc_jobs", "RingCentral's job kinds.");
-  kinds.attr("LOOKUP") = rc_jobs::kLookup;
-  kinds.attr("RECORDING") = rc_jobs::kRecording;
-  kinds.attr("TRANSCRIPT") = rc_jobs::kTranscript;
-  kinds.attr("SYNC") = rc_jobs::kSync;
-  kinds.attr("SUBSCRIPTION") = rc_jobs::kSubscription;
+  py::dict kinds;  // switchboard.rc_jobs.LOOKUP, ... (the package turns it into a namespace)
+  kinds["lookup"] = rc_jobs::kLookup;
+  kinds["recording"] = rc_jobs::kRecording;
+  kinds["transcript"] = rc_jobs::kTranscript;
+  kinds["sync"] = rc_jobs::kSync;
+  kinds["subscription"] = rc_jobs::kSubscription;
+  m.attr("RINGCENTRAL_JOB_KINDS") = kinds;
 
   py::class_<Subscriptions, py::smart_holder>(m, "Subscriptions", R"doc(
 RingCentral's webhook subscription: created with a generated Verification-Token (stored sealed),

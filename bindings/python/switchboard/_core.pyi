@@ -13,22 +13,189 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyStore', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MemoryStore', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SQLITE_SCHEMA_VERSION', 'SecretCodec', 'SharedNumber', 'SqliteStore', 'Store', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
-class Store:
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
+class Schema:
     """
-    Frappe-shaped document storage with Frappe's filters and nestable transactions.
+    The doctypes a store knows: names, fields, naming, tables.
+    """
+    def __contains__(self, arg0: str) -> bool:
+        ...
+    def doctype(self, name: str) -> dict:
+        """
+        Fields, naming and child tables of a doctype, as a dict.
+        """
+    def doctypes(self) -> list[str]:
+        ...
+class StoreBackend:
+    """
+    Base class of storage backends written in Python (Frappe's is one).
     
-    Use ``MemoryStore()`` or ``SqliteStore(path)``, or subclass ``Store`` to put switchboard on
-    another backend (Frappe itself): call ``Store.__init__(self)`` and implement ``do_get``,
-    ``do_find``, ``do_insert``, ``do_update``, ``do_update_where``, ``do_remove``, ``do_begin``,
-    ``do_commit`` and ``do_rollback`` (optionally ``do_count``, ``do_remove_where``,
-    ``do_next_series``, ``do_lock``, ``do_capabilities``). The public methods below validate, name
-    documents, fill defaults and keep multi-write operations atomic on every backend.
-    Thread-safe; the GIL is released while C++ works.
+    Subclass it, call ``sb.StoreBackend.__init__(self)``, and write ``get``, ``find``, ``insert``,
+    ``update``, ``update_where``, ``remove``, ``begin``, ``commit`` and ``rollback``; optionally
+    ``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many`` (each one you write is
+    used), ``capabilities`` (extra Capability flags such as SAVEPOINTS or SELF_MANAGED) and
+    ``open(schema)``. Then ``store = sb.Store(MyBackend())``: the Store validates, names
+    documents, fills defaults, derives fields and keeps every multi-write operation atomic.
+    Methods are called one at a time, holding the GIL.
     """
     def __init__(self) -> None:
+        ...
+class ForwardingBackend(StoreBackend):
+    """
+    A backend that forwards everything to another store. Subclass it to decorate a store
+    (count, log, cache): override what you decorate and call the base method for the rest;
+    ``sb.Store(MyDecorator(inner))`` then behaves exactly like ``inner``.
+    """
+    def __init__(self, inner: ...) -> None:
+        ...
+    def begin(self) -> None:
+        ...
+    def commit(self) -> None:
+        ...
+    def count(self, doctype: str, filters: dict | list | None) -> int:
+        ...
+    def find(self, doctype: str, filters: dict | list | None, fields: collections.abc.Sequence[str], order_by: str, limit: typing.SupportsInt | typing.SupportsIndex | None, offset: typing.SupportsInt | typing.SupportsIndex) -> list[dict[str, None | int | float | str]]:
+        ...
+    def get(self, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
+        ...
+    def insert(self, doctype: str, doc: dict[str, None | int | float | str]) -> str:
+        ...
+    def lock(self, key: str) -> None:
+        ...
+    def next_series(self, prefix: str) -> int:
+        ...
+    def remove(self, doctype: str, name: str) -> None:
+        ...
+    def remove_where(self, doctype: str, filters: dict | list | None) -> int:
+        ...
+    def rollback(self) -> None:
+        ...
+    def update(self, doctype: str, name: str, changes: dict[str, None | int | float | str]) -> None:
+        ...
+    def update_where(self, doctype: str, filters: dict | list | None, changes: dict[str, None | int | float | str]) -> int:
+        ...
+    @property
+    def inner(self) -> ...:
+        ...
+class FaultyBackend(ForwardingBackend):
+    """
+    Forwards to a store and raises StoreError(code='injected_fault') at the k-th write, commit or rollback (0 = never); see FaultyStore.
+    """
+    def __init__(self, inner: ..., fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    def arm(self, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
         """
-        For Python-implemented stores: call Store.__init__(self).
+        New fault positions; resets the counters.
+        """
+    @property
+    def commits(self) -> int:
+        ...
+    @property
+    def rollbacks(self) -> int:
+        ...
+    @property
+    def writes(self) -> int:
+        ...
+class SiteConfig:
+    """
+    The facts of one site: phone region (and fallback regions), the company's mail domains and
+    routing aliases, internal domains, open and closed statuses, company phone numbers.
+    One per store (``store.site``); keyword arguments set fields, the rest keep their defaults.
+    """
+    __hash__: typing.ClassVar[None] = None
+    region: str
+    @staticmethod
+    def from_json(json: str) -> SiteConfig:
+        ...
+    def __eq__(self, arg0: SiteConfig) -> bool:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def all_internal_domains(self) -> list[str]:
+        ...
+    def to_dict(self) -> typing.Any:
+        ...
+    def to_json(self) -> str:
+        ...
+    def validate(self) -> None:
+        ...
+    @property
+    def closed_lead_statuses(self) -> list[str]:
+        ...
+    @closed_lead_statuses.setter
+    def closed_lead_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def closed_ticket_statuses(self) -> list[str]:
+        ...
+    @closed_ticket_statuses.setter
+    def closed_ticket_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def company_domains(self) -> list[str]:
+        ...
+    @company_domains.setter
+    def company_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def company_numbers(self) -> list[str]:
+        ...
+    @company_numbers.setter
+    def company_numbers(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def fallback_regions(self) -> list[str]:
+        ...
+    @fallback_regions.setter
+    def fallback_regions(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def info_aliases(self) -> list[str]:
+        ...
+    @info_aliases.setter
+    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def internal_domains(self) -> list[str]:
+        ...
+    @internal_domains.setter
+    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def open_ticket_statuses(self) -> list[str]:
+        ...
+    @open_ticket_statuses.setter
+    def open_ticket_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sales_aliases(self) -> list[str]:
+        ...
+    @sales_aliases.setter
+    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def support_aliases(self) -> list[str]:
+        ...
+    @support_aliases.setter
+    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class Store:
+    """
+    Frappe-shaped document storage with Frappe's filters and nestable transactions, over a backend.
+    
+    ``sb.Store(backend)`` puts the library on any ``sb.StoreBackend`` (Frappe's, or your own);
+    ``sb.MemoryStore()`` and ``sb.SqliteStore(path)`` are stores on the built-in backends. The
+    methods validate, name documents, fill defaults, derive fields and keep multi-write operations
+    atomic on every backend. To change how a store stores, write a backend; Store's own methods
+    are not meant to be overridden. Thread-safe; the GIL is released while C++ works.
+    """
+    def __init__(self, *args, **kwargs):
+        """
+        __init__(self: switchboard._core.Store, backend: switchboard._core.StoreBackend, *, seed_defaults: bool = False) -> None
+        
+        A store over `backend` with the standard schema and the site facts stored in it; seed_defaults inserts Frappe's default statuses that are missing.
         """
     def begin(self) -> None:
         ...
@@ -80,6 +247,10 @@ class Store:
         ...
     def rollback(self) -> None:
         ...
+    def save_site(self, site: SiteConfig | None = None) -> None:
+        """
+        Stores the site facts (these, or the current ones) in the store's settings document.
+        """
     def transaction(self) -> _TransactionContext:
         """
         A context manager: commits when the block ends normally, rolls back on an exception. Nests (savepoints).
@@ -91,7 +262,21 @@ class Store:
         Sets fields on every match; returns how many matched.
         """
     @property
+    def backend(self) -> StoreBackend:
+        ...
+    @property
     def capabilities(self) -> int:
+        ...
+    @property
+    def schema(self) -> Schema:
+        ...
+    @property
+    def site(self) -> SiteConfig:
+        """
+        The site's facts (a copy). Assigning replaces them for this store's services; save_site() also stores them.
+        """
+    @site.setter
+    def site(self, arg1: SiteConfig) -> None:
         ...
     @property
     def transaction_depth(self) -> int:
@@ -100,43 +285,6 @@ class _TransactionContext:
     def __enter__(self) -> Store:
         ...
     def __exit__(self, arg0: typing.Any, arg1: typing.Any, arg2: typing.Any) -> bool:
-        ...
-class MemoryStore(Store):
-    """
-    An in-memory store with full filter and transaction semantics.
-    """
-    def __init__(self) -> None:
-        ...
-class SqliteStore(Store):
-    """
-    The embedded default: Frappe tables in one SQLite file (or ':memory:'), created and migrated in place; WAL and a busy timeout let several processes share it.
-    """
-    def __init__(self, path: str = ':memory:', busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> None:
-        ...
-    @property
-    def path(self) -> str:
-        ...
-class FaultyStore(Store):
-    """
-    Wraps a store and raises StoreError(code='injected_fault') at the k-th write, commit or rollback (0 = never), for testing that operations are all-or-nothing.
-    """
-    def __init__(self, inner: Store, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
-        ...
-    def arm(self, fail_write: typing.SupportsInt | typing.SupportsIndex = 0, fail_commit: typing.SupportsInt | typing.SupportsIndex = 0, fail_rollback: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
-        """
-        New fault positions; resets the counters.
-        """
-    @property
-    def commits(self) -> int:
-        ...
-    @property
-    def inner(self) -> Store:
-        ...
-    @property
-    def rollbacks(self) -> int:
-        ...
-    @property
-    def writes(self) -> int:
         ...
 class Phone:
     """
@@ -735,6 +883,12 @@ class Router:
     @property
     def store(self) -> Store:
         ...
+class IngestHook:
+    """
+    What CallLogger runs after each ingest, inside its transaction (e.g. sb.ringcentral_ingest_hook(); or wrap a callable(store, event, result)).
+    """
+    def __init__(self, fn: typing.Any) -> None:
+        ...
 class CallEvent:
     """
     One call payload, normalized (see parse_call_event).
@@ -804,7 +958,7 @@ class CallLogger:
     """
     Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact.
     """
-    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
+    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed', after_ingest: typing.Any = None) -> None:
         ...
     def create_manual_call_log(self, phone_number: str, contact_name: str = '', ticket_name: str = '') -> str:
         """
@@ -826,6 +980,167 @@ class WebhookHandler:
     def __init__(self, logger: CallLogger, verification_token: str = '', relay_secret: str = '', store_payloads: bool = True) -> None:
         ...
     def handle(self, headers: collections.abc.Mapping[str, str], body: typing.Any) -> tuple[int, dict[str, str], bytes]:
+        ...
+class Job:
+    """
+    One stored job (see JobQueue).
+    """
+    def __repr__(self) -> str:
+        ...
+    def as_dict(self) -> dict:
+        ...
+    @property
+    def attempts(self) -> int:
+        ...
+    @property
+    def finished_at(self) -> int:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def last_error(self) -> str:
+        ...
+    @property
+    def lease_expires(self) -> int:
+        ...
+    @property
+    def lease_owner(self) -> str:
+        ...
+    @property
+    def max_attempts(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def payload(self) -> str:
+        ...
+    @property
+    def result(self) -> str:
+        ...
+    @property
+    def run_after(self) -> int:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+class JobQueue:
+    """
+    The durable job queue in the store (doctype "Switchboard Job"): idempotent enqueue by key,
+    leases taken atomically (one worker per job), retries with backoff, jobs given up with the
+    reason kept, expired leases returned to the queue. Times are Unix seconds of the store's clock.
+    """
+    def __init__(self, store: Store, *, max_attempts: typing.SupportsInt | typing.SupportsIndex = 8, lease: typing.SupportsFloat | typing.SupportsIndex = 300.0) -> None:
+        ...
+    def complete(self, job: Job, result: str = '') -> bool:
+        ...
+    def enqueue(self, kind: str, payload: str = '', *, key: str = '', run_after: typing.SupportsInt | typing.SupportsIndex = 0, max_attempts: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
+        """
+        Adds a job (idempotent by key: an existing job's name is returned) and returns its name.
+        """
+    def extend(self, job: Job, lease_for: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> bool:
+        ...
+    def fail(self, job: Job, error: str) -> bool:
+        ...
+    def find(self, key: str) -> typing.Any:
+        ...
+    def get(self, name: str) -> typing.Any:
+        ...
+    def lease(self, owner: str, max: typing.SupportsInt | typing.SupportsIndex = 1, kinds: collections.abc.Sequence[str] = [], lease_for: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[Job]:
+        """
+        Leases up to `max` due jobs (counting an attempt each).
+        """
+    def make_due(self, key: str) -> bool:
+        ...
+    def now(self) -> int:
+        ...
+    def purge(self, older_than: typing.SupportsFloat | typing.SupportsIndex) -> int:
+        """
+        Deletes Done jobs finished more than `older_than` seconds ago.
+        """
+    def release(self, job: Job) -> bool:
+        ...
+    def reschedule(self, job: Job, run_after: typing.SupportsInt | typing.SupportsIndex, result: str = '') -> bool:
+        ...
+    def retry(self, job: Job, run_after: typing.SupportsInt | typing.SupportsIndex, error: str, counted: bool = True) -> bool:
+        ...
+    def stats(self, errors: typing.SupportsInt | typing.SupportsIndex = 10) -> dict:
+        """
+        {now, depth: {kind: {state: n}}, oldest_due, recent_errors}.
+        """
+    @property
+    def store(self) -> Store:
+        ...
+class JobOutcome:
+    """
+    What a job handler did (return one; None means done).
+    """
+    @staticmethod
+    def defer(at: typing.SupportsInt | typing.SupportsIndex, reason: str, pause_group: bool = False) -> JobOutcome:
+        ...
+    @staticmethod
+    def done(result: str = '') -> JobOutcome:
+        ...
+    @staticmethod
+    def give_up(reason: str) -> JobOutcome:
+        ...
+    @staticmethod
+    def reschedule(at: typing.SupportsInt | typing.SupportsIndex, result: str = '') -> JobOutcome:
+        ...
+    @staticmethod
+    def retry(reason: str, at: typing.SupportsInt | typing.SupportsIndex = 0) -> JobOutcome:
+        ...
+    @property
+    def at(self) -> int:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+class JobContext:
+    """
+    What a handler gets besides its job (valid during the call).
+    """
+    def keep_alive(self) -> bool:
+        ...
+    def stopping(self) -> bool:
+        ...
+class Worker:
+    """
+    Runs due jobs of the kinds added to it. Handlers are C++ (RingCentralJobs.install) or Python
+    callables ``handler(job: Job, context: JobContext) -> JobOutcome | None``; an exception retries
+    the job with backoff (ValidationError and ParseError give it up). ``checkpoint`` is called after
+    each transaction the worker commits (on Frappe: frappe.db.commit).
+    """
+    def __init__(self, queue: JobQueue, *, owner: str = '', batch: typing.SupportsInt | typing.SupportsIndex = 1, poll: typing.SupportsFloat | typing.SupportsIndex = 1.0, purge_after: typing.SupportsFloat | typing.SupportsIndex = 604800.0, checkpoint: typing.Any = None, log: typing.Any = None) -> None:
+        ...
+    def add(self, kind: str, handler: typing.Any, *, group: str = '', lease: typing.SupportsFloat | typing.SupportsIndex = 0.0, backoff_base: typing.SupportsFloat | typing.SupportsIndex = 30.0, backoff_cap: typing.SupportsFloat | typing.SupportsIndex = 3600.0) -> None:
+        """
+        Registers a Python handler.
+        """
+    def request_stop(self) -> None:
+        ...
+    def run_due(self, seconds: typing.SupportsFloat | typing.SupportsIndex = 50.0, kinds: collections.abc.Sequence[str] = []) -> int:
+        """
+        Runs due jobs for at most `seconds` (a started job is finished); returns how many ran.
+        """
+    @property
+    def owner(self) -> str:
+        ...
+    @property
+    def queue(self) -> JobQueue:
+        ...
+    @property
+    def stop_requested(self) -> bool:
+        ...
+    @property
+    def totals(self) -> dict:
         ...
 class SecretCodec:
     """
@@ -896,11 +1211,76 @@ class RingCentralClient(TranscriptSource):
         ...
     def test_connection(self) -> typing.Any:
         ...
+class Subscriptions:
+    """
+    RingCentral's webhook subscription: created with a generated Verification-Token (stored sealed),
+    renewed ahead of expiry, re-created when blacklisted or gone, deleted on unsubscribe and on
+    client.revoke(). Methods return the stored state as a dict (action: created, renewed,
+    recreated, checked, deleted, none).
+    """
+    def __init__(self, client: RingCentralClient, *, address: str = '', event_filters: collections.abc.Sequence[str] = [], expires_in: typing.SupportsFloat | typing.SupportsIndex = 604800.0, renew_margin: typing.SupportsFloat | typing.SupportsIndex = 86400.0, check_interval: typing.SupportsFloat | typing.SupportsIndex = 3600.0) -> None:
+        ...
+    def ensure(self) -> dict:
+        ...
+    def state(self) -> dict:
+        ...
+    def subscribe(self, address: str = '') -> dict:
+        ...
+    def unsubscribe(self) -> dict:
+        ...
+    def verification_token(self) -> str:
+        ...
+class CallLogSync:
+    """
+    Call-log sync by polling: from the stored cursor minus the overlap (the back-fill period on the
+    first run), Detailed view, every page followed, each record upserted through the CallLogger.
+    """
+    def __init__(self, client: RingCentralClient, logger: CallLogger, *, backfill: typing.SupportsFloat | typing.SupportsIndex = 86400.0, overlap: typing.SupportsFloat | typing.SupportsIndex = 3600.0, slice: typing.SupportsFloat | typing.SupportsIndex = 21600.0, per_page: typing.SupportsInt | typing.SupportsIndex = 1000, extension: str = '') -> None:
+        ...
+    def run(self, since: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+        """
+        One run up to now; `since` (Unix seconds) overrides the cursor.
+        """
+class RingCentralJobs:
+    """
+    RingCentral's job kinds for a Worker: the call-log lookup, recording download, transcript, periodic sync and subscription check.
+    
+    Options (keywords; durations in seconds): recordings_dir ("" = no downloads), file_url_prefix,
+    transcripts, lookup_delay, lookup_attempts, recording_attempts, transcript_attempts,
+    transcript_retry, sync_interval, throttled_retry, lease; sync: backfill, overlap, slice, per_page,
+    extension; subscription: address, event_filters, expires_in, renew_margin, check_interval;
+    the CallLogger: region, company_numbers, create_tickets, helpdesk_call_logs, crm_call_logs.
+    """
+    def __init__(self, store: Store, client: RingCentralClient, **kwargs) -> None:
+        ...
+    def ensure_subscription(self) -> dict:
+        ...
+    def install(self, worker: Worker, periodic: bool = True) -> None:
+        """
+        Registers the kinds with the worker and queues the periodic jobs.
+        """
+    def schedule_periodic(self, queue: JobQueue) -> None:
+        ...
+    def sync(self, since: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+        """
+        One sync run now (see CallLogSync.run).
+        """
+    @property
+    def logger(self) -> CallLogger:
+        ...
 def _get_from_cpp_thread(store: Store, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
     ...
 def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.SupportsIndex) -> None:
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
+    """
+def _memory_backend() -> StoreBackend:
+    """
+    A new in-memory backend.
+    """
+def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
+    """
+    A SQLite backend on `path` (tables are created when a Store adopts it).
     """
 def aes_gcm_codec(key: bytes) -> SecretCodec:
     """
@@ -965,6 +1345,10 @@ def keyed_doctypes() -> list[str]:
 def list_communications(store: Store, doctype: str, name: str) -> list[dict[str, None | int | float | str]]:
     """
     The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
+    """
+def load_site_config(store: Store) -> SiteConfig:
+    """
+    The site facts stored in `store` (defaults when none are).
     """
 def match_customers(store: Store, customer_name: str) -> list[str]:
     """
@@ -1034,6 +1418,18 @@ def resolve_survivor(store: Store, doctype: str, name: str) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
     """
+def ringcentral_ingest_hook(**kwargs) -> IngestHook:
+    """
+    The IngestHook queueing a call's lookup (after Disconnected) and recording download; pass it as CallLogger(after_ingest=...).
+    """
+def ringcentral_sync_status(store: Store) -> typing.Any:
+    """
+    Subscription, sync cursor and lag, queue depth, oldest due job and newest errors (a dict).
+    """
+def save_site_config(store: Store, site: SiteConfig) -> None:
+    """
+    Stores `site` in the store's settings document and makes it the store's.
+    """
 def secret_codec_from_environment(key_file: str = '') -> SecretCodec:
     """
     The AES-256-GCM codec keyed from $SWITCHBOARD_SECRET_KEY (base64 of 32 bytes), else the key file (argument or $SWITCHBOARD_SECRET_KEY_FILE); None when none is set.
@@ -1053,6 +1449,10 @@ def set_default_phone_region(region: str) -> None:
 def split_name(full_name: str) -> tuple[str, str]:
     """
     (first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay with the first name; a single name is (name, '').
+    """
+def stored_verification_token(store: Store, codec: SecretCodec = None, create: bool = False) -> str:
+    """
+    The stored Verification-Token ('' when none; created first with create=True).
     """
 def sync_order_history(store: Store, doctype: str, name: str, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
     """
@@ -1078,14 +1478,22 @@ def truncate_subject(subject: str, max_chars: typing.SupportsInt | typing.Suppor
     """
     The subject to store: max_chars Unicode characters at most ('...' ending), placeholder when empty.
     """
+def unix_seconds(store: Store) -> int:
+    """
+    The store's clock in Unix seconds (the queue's unit of time).
+    """
 def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     """
     Raises ValidationError (the seed's message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
     """
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
 DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
+JOB_DOCTYPE: str = 'Switchboard Job'
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
 PHONE_KEY_VERSION: int = 1
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
+RINGCENTRAL_JOB_KINDS: dict = {'lookup': 'ringcentral.call_log_lookup', 'recording': 'ringcentral.recording', 'transcript': 'ringcentral.transcript', 'sync': 'ringcentral.sync', 'subscription': 'ringcentral.subscription'}
+SITE_SETTINGS_DOCTYPE: str = 'Switchboard Settings'
 SQLITE_SCHEMA_VERSION: int = 1
+TELEPHONY_SESSIONS_FILTER: str = '/restapi/v1.0/account/~/telephony/sessions'
 __version__: str = '0.1.0'

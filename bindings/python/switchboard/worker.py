@@ -28,11 +28,12 @@ from typing import Any, Callable, Optional
 
 from . import _core
 
-LOOKUP = _core.rc_jobs.LOOKUP
-RECORDING = _core.rc_jobs.RECORDING
-TRANSCRIPT = _core.rc_jobs.TRANSCRIPT
-SYNC = _core.rc_jobs.SYNC
-SUBSCRIPTION = _core.rc_jobs.SUBSCRIPTION
+_KINDS = _core.RINGCENTRAL_JOB_KINDS
+LOOKUP = _KINDS["lookup"]
+RECORDING = _KINDS["recording"]
+TRANSCRIPT = _KINDS["transcript"]
+SYNC = _KINDS["sync"]
+SUBSCRIPTION = _KINDS["subscription"]
 CALL_KINDS = [LOOKUP, RECORDING, TRANSCRIPT]
 
 SETTINGS = "CRM RingCentral Settings"
