@@ -44,6 +44,7 @@ extern "C" void on_stop_signal(int) {
 }
 
 std::string default_recordings_dir(const std::string& db) {
+  if (db.find("://") != std::string::npos) return "recordings";  // a database server: the working directory
   std::size_t slash = db.rfind('/');
   return (slash == std::string::npos ? std::string(".") : db.substr(0, slash)) + "/recordings";
 }
@@ -105,7 +106,8 @@ void add_worker_command(CLI::App& app, Context& ctx, Runner& run) {
       "worker",
       "Run the job queue until SIGTERM: call-log lookups after calls, recording downloads, transcripts, "
       "the call-log sync and the subscription renewal");
-  cmd->add_option("--recordings", f.recordings, "Directory for recordings (default: 'recordings' next to --db)");
+  cmd->add_option("--recordings", f.recordings,
+                  "Directory for recordings (default: 'recordings' next to an SQLite --db, else in the working directory)");
   cmd->add_flag("--once", f.once, "Run the due jobs for at most --seconds, then exit (for cron)");
   cmd->add_option("--seconds", f.seconds, "With --once: the time budget")->capture_default_str();
   cmd->add_option("--kinds", f.kinds, "With --once: only these job kinds");

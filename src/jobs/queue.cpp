@@ -3,6 +3,7 @@
 // worker is never overwritten; leasing itself runs under the store's lock where there is one.
 #include <algorithm>
 
+#include "core/text.h"
 #include "switchboard/jobs.h"
 
 namespace switchboard {
@@ -15,13 +16,8 @@ constexpr const char* kFailed = "Failed";
 constexpr const char* kLockKey = "switchboard.jobs";
 constexpr std::size_t kMaxErrorChars = 1000;
 
-// At most `n` bytes, cut on a UTF-8 character boundary.
-std::string clip(const std::string& text, std::size_t n = kMaxErrorChars) {
-  if (text.size() <= n) return text;
-  std::size_t end = n;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
+// Errors and results are kept short (and never cut inside a UTF-8 character).
+std::string clip(const std::string& message) { return text::truncate_chars(message, kMaxErrorChars); }
 
 Job to_job(const Document& d) {
   Job j;

@@ -3,35 +3,30 @@
 // subscription check. Every handler is idempotent: it first looks at what the store already
 // holds, so a job run twice (a worker killed after the work, before recording it) does
 // nothing the second time.
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 #include <sys/stat.h>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/ringcentral_sync.h"
-#include "telephony/time_text.h"
+#include "core/datetime.h"
+#include "core/json.h"
 
 namespace switchboard {
 namespace {
 
-using json = nlohmann::json;
+using json::Json;
 constexpr const char* kHeavy = "ringcentral.Heavy";
 constexpr const char* kLight = "ringcentral.Light";
 constexpr const char* kMedium = "ringcentral.Medium";
 constexpr int kPeriodicAttempts = 1000000;  // periodic jobs back off, they never give up
 
-json payload_of(const Job& job) {
-  json j = json::parse(job.payload, nullptr, false);
-  if (!j.is_object()) throw ParseError(job.kind + " job " + job.name + ": the payload is not a JSON object");
-  return j;
-}
+Json payload_of(const Job& job) { return json::parse_object(job.payload, job.kind + " job " + job.name + " payload"); }
 
-std::string str(const json& j, const char* key) {
+std::string str(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -60,7 +55,7 @@ std::vector<LogRef> find_logs(Store& store, const CallLoggerOptions& o, const st
 }
 
 std::string extension_for(const std::string& content_type) {
-  std::string t = email_detail::lower_ascii(content_type);
+  std::string t = text::lower_ascii(content_type);
   return t.find("wav") != std::string::npos ? ".wav" : ".mp3";
 }
 
@@ -110,16 +105,15 @@ IngestHook ringcentral_ingest_hook(RingCentralJobOptions o) {
   return [o](Store& store, const CallEvent& ev, const IngestResult&) {
     const std::int64_t now = unix_seconds(store);
     if (ev.kind == CallEventKind::kTelephonySession && !ev.telephony_session_id.empty() &&
-        (email_detail::iequals(ev.status_code, "Disconnected") || email_detail::iequals(ev.status_code, "Gone"))) {
+        (text::iequals(ev.status_code, "Disconnected") || text::iequals(ev.status_code, "Gone"))) {
       JobSpec s;
       s.kind = rc_jobs::kLookup;
       s.key = "lookup:" + ev.telephony_session_id;
       s.run_after = now + o.lookup_delay.count();
       s.max_attempts = o.lookup_attempts;
-      s.payload = json{{"telephony_session_id", ev.telephony_session_id},
+      s.payload = json::dump(Json{{"telephony_session_id", ev.telephony_session_id},
                        {"session_id", ev.session_id},
-                       {"date_from", iso_from_unix(now - 2 * 86400)}}
-                      .dump();
+                       {"date_from", dates::iso8601_utc(now - 2 * 86400)}});
       JobQueue::enqueue(store, s);
     }
     if (ev.kind != CallEventKind::kTelephonySession && !ev.recording_id.empty() && !ev.call_id.empty()) {
@@ -127,10 +121,10 @@ IngestHook ringcentral_ingest_hook(RingCentralJobOptions o) {
       s.kind = rc_jobs::kRecording;
       s.key = "recording:" + ev.recording_id;
       s.max_attempts = o.recording_attempts;
-      json p{{"recording_id", ev.recording_id}, {"call_id", ev.call_id},
+      Json p{{"recording_id", ev.recording_id}, {"call_id", ev.call_id},
              {"telephony_session_id", ev.telephony_session_id}};
       if (ev.kind == CallEventKind::kCallLog) p["content_uri"] = ev.recording_url;  // RingCentral's own
-      s.payload = p.dump();
+      s.payload = json::dump(p);
       JobQueue::enqueue(store, s);
     }
   };
@@ -218,7 +212,7 @@ JobOutcome guarded(Store& store, const RingCentralJobOptions& o, Fn&& body) {
 }  // namespace
 
 JobOutcome RingCentralJobs::lookup(const Job& job, JobContext&) {
-  json p = payload_of(job);
+  Json p = payload_of(job);
   const std::string session = str(p, "telephony_session_id");
   if (session.empty()) return JobOutcome::give_up("the payload has no telephony_session_id");
   // Already complete (the sync or a duplicate event's lookup wrote the record): no request.
@@ -236,7 +230,7 @@ JobOutcome RingCentralJobs::lookup(const Job& job, JobContext&) {
 }
 
 JobOutcome RingCentralJobs::recording(const Job& job, JobContext&) {
-  json p = payload_of(job);
+  Json p = payload_of(job);
   const std::string id = str(p, "recording_id"), call_id = str(p, "call_id"),
                     session = str(p, "telephony_session_id");
   if (id.empty()) return JobOutcome::give_up("the payload has no recording_id");
@@ -249,7 +243,7 @@ JobOutcome RingCentralJobs::recording(const Job& job, JobContext&) {
     s.kind = rc_jobs::kTranscript;
     s.key = "transcript:" + id;
     s.max_attempts = options_.transcript_attempts;
-    s.payload = json{{"recording_id", id}, {"call_id", call_id}, {"telephony_session_id", session}}.dump();
+    s.payload = json::dump(Json{{"recording_id", id}, {"call_id", call_id}, {"telephony_session_id", session}});
     JobQueue::enqueue(*store_, s);
   };
   bool attached = true;
@@ -310,7 +304,7 @@ JobOutcome RingCentralJobs::recording(const Job& job, JobContext&) {
 }
 
 JobOutcome RingCentralJobs::transcript(const Job& job, JobContext&) {
-  json p = payload_of(job);
+  Json p = payload_of(job);
   const std::string id = str(p, "recording_id");
   std::vector<LogRef> logs = find_logs(*store_, logger_->options(), str(p, "call_id"), str(p, "telephony_session_id"));
   if (logs.empty()) return JobOutcome::retry("no call log of recording " + id + " is stored yet");

@@ -2,16 +2,15 @@
 // sealed with the client's other secrets, checked and renewed ahead of expiry, re-created when
 // RingCentral blacklisted or forgot it, deleted on unsubscribe and on sign-out. The network
 // calls happen outside any store transaction; each result is stored in one short one.
-#include <nlohmann/json.hpp>
-
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/ringcentral_sync.h"
-#include "telephony/time_text.h"
+#include "core/datetime.h"
+#include "core/json.h"
 
 namespace switchboard {
 namespace {
 
-using json = nlohmann::json;
+using json::Json;
 constexpr const char* kSettings = "CRM RingCentral Settings";
 constexpr const char* kApi = "/restapi/v1.0/subscription";
 
@@ -50,12 +49,12 @@ SubscriptionState read_state(Store& store) {
 }
 
 // What RingCentral answered about a subscription (status, expiry), stored with the check time.
-void store_answer(Store& store, const json& sub, const std::string& address,
+void store_answer(Store& store, const Json& sub, const std::string& address,
                   const std::vector<std::string>& filters, const std::string& error) {
   std::int64_t now = unix_seconds(store);
   std::int64_t expires = 0;
   if (sub.contains("expirationTime") && sub["expirationTime"].is_string())
-    expires = unix_from_iso(sub["expirationTime"].get<std::string>()).value_or(0);
+    expires = dates::unix_from_iso8601(sub["expirationTime"].get<std::string>()).value_or(0);
   if (expires == 0 && sub.contains("expiresIn") && sub["expiresIn"].is_number())
     expires = now + sub["expiresIn"].get<std::int64_t>();
   std::string id = sub.contains("id") && sub["id"].is_string() ? sub["id"].get<std::string>()
@@ -70,10 +69,8 @@ void store_answer(Store& store, const json& sub, const std::string& address,
                                      {"subscription_checked_at", Value(now)}});
 }
 
-json parse_object(const std::string& body, const char* what) {
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_object()) throw ParseError(std::string("RingCentral's ") + what + " answer is not a JSON object");
-  return j;
+Json parse_object(const std::string& body, const char* what) {
+  return json::parse_object(body, std::string("RingCentral's ") + what + " answer");
 }
 
 }  // namespace
@@ -145,16 +142,16 @@ SubscriptionState Subscriptions::subscribe(const std::string& requested) {
       d.log(2, std::string("deleting the previous subscription failed (ignored): ") + e.what());
     }
   }
-  json body = {{"eventFilters", filters},
+  Json body = {{"eventFilters", filters},
                {"deliveryMode", {{"transportType", "WebHook"}, {"address", address}, {"verificationToken", token}}},
                {"expiresIn", options_.expires_in.count()}};
-  auto answer = client_->request("POST", kApi, body.dump(), "Medium");
+  auto answer = client_->request("POST", kApi, json::dump(body), "Medium");
   if (!answer) throw HttpError("RingCentral answered 404 to creating a subscription", 404);
-  json sub = parse_object(*answer, "subscription");
+  Json sub = parse_object(*answer, "subscription");
   store_answer(store, sub, address, filters, "");
   SubscriptionState s = read_state(store);
   s.action = old.id.empty() ? "created" : "recreated";
-  d.log(1, "subscribed to RingCentral events (subscription " + s.id + ", expires " + iso_from_unix(s.expires_at) + ")");
+  d.log(1, "subscribed to RingCentral events (subscription " + s.id + ", expires " + dates::iso8601_utc(s.expires_at) + ")");
   return s;
 }
 
@@ -175,7 +172,7 @@ SubscriptionState Subscriptions::ensure() {
     s.action = "recreated";
     return s;
   }
-  json sub = parse_object(*answer, "subscription");
+  Json sub = parse_object(*answer, "subscription");
   std::string status = sub.value("status", std::string("Active"));
   if (status != "Active") {
     std::string reason;
@@ -202,7 +199,7 @@ SubscriptionState Subscriptions::ensure() {
     store_answer(store, parse_object(*renewed, "renewal"), st.address, st.event_filters, "");
     st = read_state(store);
     st.action = "renewed";
-    d.log(1, "renewed subscription " + st.id + " until " + iso_from_unix(st.expires_at));
+    d.log(1, "renewed subscription " + st.id + " until " + dates::iso8601_utc(st.expires_at));
   }
   return st;
 }

@@ -2,11 +2,11 @@
 // in slices oldest first, every page of each slice followed and upserted before the next is
 // fetched; the cursor moves only after a whole slice, so a run cut short (a stop, a crash, a
 // throttling pause) repeats at most one slice, and the upserts make repeating harmless.
-#include <nlohmann/json.hpp>
-
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/ringcentral_sync.h"
-#include "telephony/time_text.h"
+#include "core/datetime.h"
+#include "core/json.h"
+#include "core/text.h"
 
 namespace switchboard {
 namespace {
@@ -38,11 +38,10 @@ bool unchanged(Store& store, const CallLoggerOptions& o, const CallEvent& ev) {
 }
 
 std::string result_json(const SyncResult& r) {
-  return nlohmann::json{{"from", r.from},       {"to", r.to},         {"cursor", r.cursor},
-                        {"pages", r.pages},     {"records", r.records}, {"created", r.created},
-                        {"updated", r.updated}, {"unchanged", r.unchanged}, {"failed", r.failed},
-                        {"complete", r.complete}}
-      .dump();
+  return json::dump(json::Json{{"from", r.from},       {"to", r.to},           {"cursor", r.cursor},
+                               {"pages", r.pages},     {"records", r.records}, {"created", r.created},
+                               {"updated", r.updated}, {"unchanged", r.unchanged}, {"failed", r.failed},
+                               {"complete", r.complete}});
 }
 
 }  // namespace
@@ -84,8 +83,8 @@ SyncResult CallLogSync::run(std::int64_t since, const std::function<bool()>& sho
       q.extension = options_.extension;
       q.view = "Detailed";
       q.per_page = options_.per_page;
-      q.date_from = iso_from_unix(start);
-      q.date_to = iso_from_unix(end);
+      q.date_from = dates::iso8601_utc(start);
+      q.date_to = dates::iso8601_utc(end);
       std::string next;
       do {
         if (should_stop && should_stop()) {
@@ -124,7 +123,7 @@ SyncResult CallLogSync::run(std::int64_t since, const std::function<bool()>& sho
   } catch (const std::exception& e) {
     r.error = e.what();
     try {
-      rc::write_settings(store, Document{{"sync_last_error", Value(std::string(e.what()).substr(0, 1000))},
+      rc::write_settings(store, Document{{"sync_last_error", Value(text::truncate_chars(e.what(), 1000))},
                                          {"sync_last_result", Value(result_json(r))}});
     } catch (...) {  // the original failure is what the caller needs to see
     }

@@ -1,7 +1,6 @@
 // Subscriptions, the polling sync and RingCentral's job kinds against the mock process, with
 // the store, the client and the mock on one simulated clock.
-#include <ctime>
-
+#include "core/datetime.h"
 #include "ringcentral/rc_fixture.h"
 
 using namespace switchboard;
@@ -37,14 +36,7 @@ json mock_subscriptions(MockProcess& m) { return m.state()["subscriptions"]; }
 
 constexpr std::int64_t kMarch2024 = 1709251200;  // the fixture call log starts here
 
-std::string iso(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-  return buf;
-}
+std::string iso(std::int64_t unix_seconds) { return dates::iso8601_utc(unix_seconds); }
 
 }  // namespace
 
