@@ -1,5 +1,5 @@
-// Call ingestion: parse throughput (simdjson-based parse_call_event against nlohmann::json
-// parsing the same bodies) and CallLogger::ingest of 100,000 payloads into SqliteStore
+// Call ingestion: parse throughput (parse_call_event, on the one JSON library nlohmann::json,
+// against nlohmann::json parsing the same bodies) and CallLogger::ingest of 100,000 payloads into SqliteStore
 // (target: at least 30,000 per second), against raw sqlite3 inserting the same number of
 // Helpdesk Call Log rows — all measured in one run. Prints markdown tables.
 #include <sqlite3.h>
@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
   }
   double mb = bytes / 1e6;
   std::printf("| parsing %d payloads (%.1f MB, 3 shapes) | MB/s | events/s |\n|---|---|---|\n", kEvents, mb);
-  std::printf("| parse_call_event (simdjson DOM + normalization) | %.0f | %.0f |\n", mb / ours, kEvents / ours);
+  std::printf("| parse_call_event (nlohmann::json DOM + normalization) | %.0f | %.0f |\n", mb / ours, kEvents / ours);
   std::printf("| baseline: nlohmann::json::parse only | %.0f | %.0f |\n", mb / baseline, kEvents / baseline);
   std::printf("| ratio (baseline time / parse_call_event time) | %.2f | |\n\n", baseline / ours);
 

@@ -3,7 +3,6 @@
 find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(SQLiteCpp REQUIRED)
-find_package(simdjson REQUIRED)
 find_package(CURL 7.64 REQUIRED)
 find_package(OpenSSL 1.1 REQUIRED)
 find_package(fmt REQUIRED)

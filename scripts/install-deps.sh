@@ -10,7 +10,7 @@ PYTHON="${PYTHON:-python3}"
 APT_PACKAGES=(
   g++ make cmake ninja-build pkg-config git ca-certificates
   libsqlite3-dev libsqlitecpp-dev sqlite3
-  libsimdjson-dev
+  libglib2.0-dev
   libcurl4-openssl-dev libssl-dev
   libfmt-dev
   doctest-dev

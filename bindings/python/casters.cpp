@@ -39,6 +39,62 @@ Filter make_filter(const std::string& field, py::handle op_obj, py::handle value
 
 }  // namespace
 
+namespace {
+
+// The items of an iterable (not str, bytes or dict); false when `src` is not iterable. Errors
+// other than TypeError (KeyboardInterrupt in a generator) propagate.
+template <typename Fn>
+bool each_item(py::handle src, Fn&& fn) {
+  if (py::isinstance<py::str>(src) || py::isinstance<py::bytes>(src) || py::isinstance<py::dict>(src))
+    return false;
+  py::iterator it;
+  try {
+    it = py::iter(src);
+  } catch (py::error_already_set& e) {
+    if (e.matches(PyExc_TypeError)) return false;
+    throw;
+  }
+  for (; it != py::iterator::sentinel(); ++it)
+    if (!fn(*it)) return false;
+  return true;
+}
+
+}  // namespace
+
+bool load_addresses(py::handle src, Addresses& out) {
+  out.items.clear();
+  if (src.is_none()) return true;
+  if (py::isinstance<py::str>(src)) {
+    out.items.push_back(src.cast<std::string>());
+    return true;
+  }
+  return each_item(src, [&](py::handle item) {
+    if (!py::isinstance<py::str>(item)) return false;
+    out.items.push_back(item.cast<std::string>());
+    return true;
+  });
+}
+
+bool load_headers(py::handle src, Headers& out) {
+  out.items.clear();
+  if (src.is_none()) return true;
+  if (py::isinstance<py::dict>(src)) {
+    for (auto [name, value] : py::reinterpret_borrow<py::dict>(src)) {
+      if (!py::isinstance<py::str>(name) || !py::isinstance<py::str>(value)) return false;
+      out.items.emplace_back(name.cast<std::string>(), value.cast<std::string>());
+    }
+    return true;
+  }
+  return each_item(src, [&](py::handle pair) {
+    if (!(py::isinstance<py::tuple>(pair) || py::isinstance<py::list>(pair)) || py::len(pair) != 2)
+      return false;
+    py::object name = pair[py::int_(0)], value = pair[py::int_(1)];
+    if (!py::isinstance<py::str>(name) || !py::isinstance<py::str>(value)) return false;
+    out.items.emplace_back(name.cast<std::string>(), value.cast<std::string>());
+    return true;
+  });
+}
+
 Value to_value(py::handle src, const std::string& what) {
   PyObject* o = src.ptr();
   if (o == Py_None) return Value();

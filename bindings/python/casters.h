@@ -14,11 +14,24 @@
 #include <vector>
 
 #include "switchboard/document.h"
+#include "switchboard/email.h"
 #include "switchboard/error.h"
 #include "switchboard/query.h"
 #include "switchboard/store.h"
 
 namespace switchboard::python {
+
+/// Addresses or ids given loosely: None, one str (an address list as written), or an
+/// iterable of str.
+struct Addresses {
+  std::vector<std::string> items;
+};
+/// Header fields: a dict {name: value} or an iterable of (name, value) pairs, all str.
+struct Headers {
+  std::vector<HeaderField> items;
+};
+bool load_addresses(pybind11::handle src, Addresses& out);
+bool load_headers(pybind11::handle src, Headers& out);
 
 /// A parent document and its child rows, as one Python dict.
 struct NewDocument {
@@ -27,6 +40,10 @@ struct NewDocument {
 };
 
 /// Converts one Python value; throws ValidationError (-> sb.ValidationError) naming `what`.
+/// The casters below return false when an argument has the wrong Python type (a list where a
+/// dict is wanted, bytes where a value is wanted), so pybind11 raises its TypeError naming the
+/// argument; inside an argument of the right type (a dict), a bad field value still raises
+/// ValidationError naming the field.
 Value to_value(pybind11::handle src, const std::string& what);
 pybind11::object from_value(const Value& v);
 Document to_document(pybind11::handle src, const std::string& what);
@@ -34,6 +51,18 @@ pybind11::dict from_document(const Document& d);
 Filters to_filters(pybind11::handle src);
 pybind11::list from_filters(const Filters& filters);
 NewDocument to_new_document(pybind11::handle src);
+
+/// out = convert(); false when the conversion rejects the value with a switchboard::Error
+/// (Python errors such as KeyboardInterrupt propagate).
+template <typename T, typename Fn>
+bool try_load(T& out, Fn&& convert) {
+  try {
+    out = convert();
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
 
 }  // namespace switchboard::python
 
@@ -43,8 +72,7 @@ template <>
 struct type_caster<switchboard::Value> {
   PYBIND11_TYPE_CASTER(switchboard::Value, const_name("None | int | float | str"));
   bool load(handle src, bool) {
-    value = switchboard::python::to_value(src, "value");
-    return true;
+    return switchboard::python::try_load(value, [&] { return switchboard::python::to_value(src, "value"); });
   }
   static handle cast(const switchboard::Value& v, return_value_policy, handle) {
     return switchboard::python::from_value(v).release();
@@ -68,6 +96,8 @@ template <>
 struct type_caster<switchboard::Filters> {
   PYBIND11_TYPE_CASTER(switchboard::Filters, const_name("dict | list | None"));
   bool load(handle src, bool) {
+    if (!src.is_none() && !isinstance<dict>(src) && !isinstance<list>(src) && !isinstance<tuple>(src))
+      return false;
     value = switchboard::python::to_filters(src);
     return true;
   }
@@ -84,6 +114,19 @@ struct type_caster<switchboard::python::NewDocument> {
     value = switchboard::python::to_new_document(src);
     return true;
   }
+};
+
+template <>
+struct type_caster<switchboard::python::Addresses> {
+  PYBIND11_TYPE_CASTER(switchboard::python::Addresses, const_name("str | Iterable[str] | None"));
+  bool load(handle src, bool) { return switchboard::python::load_addresses(src, value); }
+};
+
+template <>
+struct type_caster<switchboard::python::Headers> {
+  PYBIND11_TYPE_CASTER(switchboard::python::Headers,
+                       const_name("dict[str, str] | Iterable[tuple[str, str]] | None"));
+  bool load(handle src, bool) { return switchboard::python::load_headers(src, value); }
 };
 
 }  // namespace pybind11::detail

@@ -20,30 +20,6 @@ using release_gil = py::call_guard<py::gil_scoped_release>;
 namespace switchboard::python {
 namespace {
 
-// Headers from a dict {name: value} or an iterable of (name, value) pairs.
-std::vector<HeaderField> to_headers(const py::handle& src) {
-  std::vector<HeaderField> out;
-  if (src.is_none()) return out;
-  if (py::isinstance<py::dict>(src)) {
-    for (auto item : py::reinterpret_borrow<py::dict>(src))
-      out.emplace_back(py::str(item.first).cast<std::string>(), py::str(item.second).cast<std::string>());
-    return out;
-  }
-  for (py::handle pair : src) {
-    auto seq = py::reinterpret_borrow<py::sequence>(pair);
-    if (py::len(seq) != 2) throw ValidationError("headers must be a dict or (name, value) pairs");
-    out.emplace_back(py::str(seq[0]).cast<std::string>(), py::str(seq[1]).cast<std::string>());
-  }
-  return out;
-}
-
-// A list of addresses, or one string holding an address list.
-std::vector<std::string> to_strings(const py::handle& src) {
-  if (src.is_none()) return {};
-  if (py::isinstance<py::str>(src)) return {src.cast<std::string>()};
-  return src.cast<std::vector<std::string>>();
-}
-
 std::string to_bytes(const py::handle& src) {
   if (py::isinstance<py::bytes>(src)) return src.cast<std::string>();
   if (py::isinstance<py::str>(src)) return src.cast<std::string>();
@@ -57,11 +33,19 @@ JsonDict json_loads(const std::string& text) {
   return py::module_::import("json").attr("loads")(text).cast<py::dict>();
 }
 
-// Python annotations for the stubs: what the loose arguments accept.
-using Addresses = py::typing::Optional<py::typing::Union<py::str, py::typing::Iterable<py::str>>>;
-using Headers = py::typing::Optional<py::typing::Union<
-    py::typing::Dict<py::str, py::str>, py::typing::Iterable<py::typing::Tuple<py::str, py::str>>>>;
 using Raw = py::typing::Union<py::bytes, py::bytearray, py::memoryview, py::str>;
+
+// Router::plan or route without the GIL. The router turns errors into a result, so an
+// interrupt (KeyboardInterrupt in a Python backend) is raised here, after the rollback.
+template <RouteResult (Router::*method)(const InboundEmail&) const>
+RouteResult without_gil(const Router& router, const InboundEmail& email) {
+  RouteResult r = [&] {
+    py::gil_scoped_release release;
+    return (router.*method)(email);
+  }();
+  raise_pending_interrupt();
+  return r;
+}
 
 }  // namespace
 
@@ -85,10 +69,10 @@ address lists as written ("Ann <ann@x.com>, bob@y.com"); ``headers`` takes a dic
 of (name, value) pairs.)doc");
   email
       .def(py::init([](std::string message_id, std::string sender, std::string sender_full_name,
-                       const Addresses& to, const Addresses& cc, std::string subject,
-                       std::string in_reply_to, const Addresses& references, const Headers& headers,
+                       Addresses to, Addresses cc, std::string subject,
+                       std::string in_reply_to, Addresses references, Headers headers,
                        std::string sent_or_received, std::string email_account, std::string content,
-                       std::string text_content, std::string reply_to, const Addresses& delivered_to,
+                       std::string text_content, std::string reply_to, Addresses delivered_to,
                        std::string date,
                        bool has_attachment, std::string reference_doctype,
                        std::string reference_name, std::string communication) {
@@ -96,18 +80,18 @@ of (name, value) pairs.)doc");
              e.message_id = std::move(message_id);
              e.sender = std::move(sender);
              e.sender_full_name = std::move(sender_full_name);
-             e.to = to_strings(to);
-             e.cc = to_strings(cc);
+             e.to = std::move(to.items);
+             e.cc = std::move(cc.items);
              e.subject = std::move(subject);
              e.in_reply_to = std::move(in_reply_to);
-             e.references = to_strings(references);
-             e.headers = to_headers(headers);
+             e.references = std::move(references.items);
+             e.headers = std::move(headers.items);
              e.sent_or_received = std::move(sent_or_received);
              e.email_account = std::move(email_account);
              e.content = std::move(content);
              e.text_content = std::move(text_content);
              e.reply_to = std::move(reply_to);
-             e.delivered_to = to_strings(delivered_to);
+             e.delivered_to = std::move(delivered_to.items);
              e.date = std::move(date);
              e.has_attachment = has_attachment;
              e.reference_doctype = std::move(reference_doctype);
@@ -125,14 +109,28 @@ of (name, value) pairs.)doc");
            py::arg("reference_name") = "", py::arg("communication") = "")
       .def_static(
           "from_rfc822",
-          [](const Raw& raw, const std::string& email_account) {
+          [](const Raw& raw, const std::string& email_account, std::optional<std::size_t> max_bytes,
+             std::optional<std::size_t> max_parts) {
+            MailLimits limits;
+            if (max_bytes) limits.max_bytes = *max_bytes;
+            if (max_parts) limits.max_parts = *max_parts;
+            if (py::isinstance<py::bytes>(raw)) {  // read in place: bytes never change
+              char* data = nullptr;
+              Py_ssize_t size = 0;
+              if (PyBytes_AsStringAndSize(raw.ptr(), &data, &size) != 0) throw py::error_already_set();
+              py::gil_scoped_release release;
+              return InboundEmail::from_rfc822(std::string_view(data, static_cast<std::size_t>(size)),
+                                               email_account, limits);
+            }
             std::string bytes = to_bytes(raw);
             py::gil_scoped_release release;
-            return InboundEmail::from_rfc822(bytes, email_account);
+            return InboundEmail::from_rfc822(bytes, email_account, limits);
           },
-          py::arg("raw"), py::arg("email_account") = "",
+          py::arg("raw"), py::arg("email_account") = "", py::kw_only(),
+          py::arg("max_bytes") = py::none(), py::arg("max_parts") = py::none(),
           "Parses a raw RFC 5322 message (bytes) with GMime. Raises ParseError when it holds no "
-          "header field.")
+          "header field. Body text beyond max_bytes (default 25 MiB) and parts beyond max_parts "
+          "(default 100) are left out; ``omitted`` says what and why.")
       .def_static("from_json", &InboundEmail::from_json, py::arg("json"), release_gil(),
                   "A mail from a JSON object with the field names of InboundEmail.")
       .def("to_json", &InboundEmail::to_json, release_gil())
@@ -154,9 +152,11 @@ of (name, value) pairs.)doc");
       .def_readwrite("subject", &InboundEmail::subject)
       .def_readwrite("in_reply_to", &InboundEmail::in_reply_to)
       .def_readwrite("references", &InboundEmail::references)
+      .def_readwrite("omitted", &InboundEmail::omitted,
+                     "What from_rfc822 left out because of its limits, one reason per line.")
       .def_property(
           "headers", [](const InboundEmail& e) { return e.headers; },
-          [](InboundEmail& e, const Headers& v) { e.headers = to_headers(v); })
+          [](InboundEmail& e, Headers v) { e.headers = std::move(v.items); })
       .def_readwrite("sent_or_received", &InboundEmail::sent_or_received)
       .def_readwrite("email_account", &InboundEmail::email_account)
       .def_readwrite("content", &InboundEmail::content)
@@ -223,12 +223,17 @@ of (name, value) pairs.)doc");
 Everything the router decides by. The defaults are the seed's lists and behaviour; risky
 seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
 keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
-``RoutingRules.from_json(text)``; unknown names and bad values raise ValidationError.)doc");
+``RoutingRules.from_json(text)``. Unknown names and bad values raise ValidationError from
+keyword arguments and ParseError from from_json.)doc");
   rules
       .def(py::init([](const py::kwargs& kwargs) {
         if (kwargs.empty()) return RoutingRules{};
         std::string json = py::module_::import("json").attr("dumps")(kwargs).cast<std::string>();
-        return RoutingRules::from_json(json);
+        try {
+          return RoutingRules::from_json(json);
+        } catch (const ParseError& e) {  // keyword arguments are not text a caller parsed
+          throw ValidationError(e.what());
+        }
       }))
       .def_static("from_json", &RoutingRules::from_json, py::arg("json"))
       .def("to_json", &RoutingRules::to_json)
@@ -312,17 +317,23 @@ is then skip with reason "error". Thread-safe; the GIL is released while routing
              return Router(std::move(store), rules ? std::move(*rules) : RoutingRules{});
            }),
            py::arg("store").none(false), py::arg("rules") = py::none())
-      .def("plan", &Router::plan, py::arg("email"), release_gil(),
+      .def("plan", &without_gil<&Router::plan>, py::arg("email"),
            "The decision for `email`; reads the store, writes nothing.")
-      .def("route", &Router::route, py::arg("email"), release_gil(),
+      .def("route", &without_gil<&Router::route>, py::arg("email"),
            "Decides and writes, all in one transaction; never half-writes.")
       .def(
           "route_many",
           [](const Router& router, const std::vector<InboundEmail>& emails) {
             std::vector<RouteResult> out;
             out.reserve(emails.size());
-            py::gil_scoped_release release;
-            for (const auto& e : emails) out.push_back(router.route(e));
+            for (const auto& e : emails) {
+              {
+                py::gil_scoped_release release;
+                out.push_back(router.route(e));
+              }
+              raise_pending_interrupt();
+              if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C
+            }
             return out;
           },
           py::arg("emails"), "route() for each mail in turn (one transaction per mail).")

@@ -48,7 +48,29 @@ ErrorCode code_from_name(const std::string& name, ErrorCode fallback) {
   return it == kCodes.end() ? fallback : it->second;
 }
 
+// The exception instance (a new reference) of an interrupt raised by Python code that the
+// library called on this thread, until it is raised again at the library's boundary.
+thread_local PyObject* t_pending_interrupt = nullptr;
+
+// Sets the pending interrupt as the current Python error and forgets it; false when none.
+bool restore_pending_interrupt() {
+  PyObject* value = t_pending_interrupt;
+  if (!value) return false;
+  t_pending_interrupt = nullptr;
+  PyObject* type = reinterpret_cast<PyObject*>(Py_TYPE(value));
+  Py_INCREF(type);
+  PyErr_Restore(type, value, PyException_GetTraceback(value));
+  return true;
+}
+
 }  // namespace
+
+void raise_pending_interrupt() {
+  if (t_pending_interrupt) {
+    restore_pending_interrupt();
+    throw py::error_already_set();
+  }
+}
 
 void init_errors(py::module_& m) {
   // The classes are plain Python (switchboard/_errors.py) so users can raise them with a code:
@@ -93,11 +115,20 @@ void init_errors(py::module_& m) {
       raise(k.auth, e);
     } catch (const Error& e) {
       raise(k.error, e);
+    } catch (const Interrupted& e) {  // the Python exception that started it, as it was
+      if (!restore_pending_interrupt()) PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
     }
   });
 }
 
 void rethrow_as_cpp(py::error_already_set& e, const std::string& where) {
+  if (e.matches(PyExc_KeyboardInterrupt) || e.matches(PyExc_SystemExit) ||
+      e.matches(PyExc_GeneratorExit)) {
+    std::string what = where + " raised " + std::string(py::str(e.type().attr("__name__")));
+    Py_XDECREF(t_pending_interrupt);
+    t_pending_interrupt = e.value().inc_ref().ptr();
+    throw Interrupted(what);
+  }
   const Classes& k = classes();
   std::string message = py::str(e.value());
   auto code_of = [&](ErrorCode fallback) {

@@ -73,7 +73,7 @@ class SWITCHBOARD_EXPORT CallLogger {
   /// (by `sequence`) than the stored one never overwrites its state.
   IngestResult ingest(const CallEvent& event);
 
-  /// The seed's click-to-call log: Outgoing, Initiated, from the company number, to `phone`,
+  /// The original scripts' click-to-call log: Outgoing, Initiated, from the company number, to `phone`,
   /// linked to the contact and ticket given (and otherwise found by phone key). Returns the
   /// Helpdesk Call Log name. Throws ValidationError for a number that is not dialable.
   std::string create_manual_call_log(std::string_view phone_number, std::string_view contact = {},
@@ -103,7 +103,7 @@ struct PayloadOutcome {
   IngestResult result;
 };
 
-/// The seed's graceful payload processing: a missing document is a logged no-op ("Missing");
+/// The original scripts' graceful payload processing: a missing document is a logged no-op ("Missing");
 /// otherwise its payload is parsed and ingested and processing_status set to Processed (or
 /// Skipped); on error processing_status = Error and error_message = the first 500
 /// characters — written only if the document still exists. Never throws for payload errors.
@@ -136,7 +136,7 @@ class SWITCHBOARD_EXPORT WebhookHandler {
   /// 1 KiB) without touching the store. Otherwise the configured secrets are checked in
   /// constant time (missing or wrong: 401, nothing stored), the body parsed (400 on error),
   /// duplicates by notification uuid acknowledged without work, and the event ingested.
-  /// Replies are JSON shaped like the seed's: {success, message, call_log_name}.
+  /// Replies are JSON shaped like the original scripts': {success, message, call_log_name}.
   WebhookResponse handle(const std::map<std::string, std::string>& headers, std::string_view body);
 
   /// The part of handle() that needs only the headers, for servers to call before they read

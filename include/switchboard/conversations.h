@@ -17,11 +17,11 @@
 
 namespace switchboard {
 
-/// The seed's internal mail domains: addresses there are staff, never the customer.
+/// The original scripts' internal mail domains: addresses there are staff, never the customer.
 SWITCHBOARD_EXPORT const std::vector<std::string>& default_internal_domains();
 
 /// The email Communications filed on a record (`reference_doctype`/`reference_name`,
-/// `communication_medium = "Email"`), oldest first (creation, then name). Each has the seed's
+/// `communication_medium = "Email"`), oldest first (creation, then name). Each has the original scripts'
 /// fields (name, subject, sender, recipients, creation, content, text_content) plus
 /// sender_full_name, message_id, in_reply_to, sent_or_received, communication_date and
 /// has_attachment. Reads only; an unknown record gives an empty list.
@@ -52,11 +52,11 @@ struct SWITCHBOARD_EXPORT TransferOptions {
   std::string region = "US";
 };
 
-/// The outcome of a transfer (Python gets a dict with the seed's keys).
+/// The outcome of a transfer (Python gets a dict with the original scripts' keys).
 struct SWITCHBOARD_EXPORT TransferResult {
   bool success = false;
   std::string doctype;  ///< "HD Ticket" or "CRM Lead": the record created
-  std::string name;     ///< its name (the seed's `ticket_name` / `lead_name`)
+  std::string name;     ///< its name (the original scripts' `ticket_name` / `lead_name`)
   std::int64_t transferred_count = 0;
   std::string contact;  ///< the Contact created or updated ("" without email and phone)
   std::string customer_email;

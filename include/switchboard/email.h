@@ -28,6 +28,16 @@ struct SWITCHBOARD_EXPORT BounceReport {
   bool permanent() const noexcept { return !status.empty() && status[0] == '5'; }
 };
 
+/// How much of one mail from_rfc822() reads. Beyond a limit the mail is still read, without
+/// the parts that do not fit; InboundEmail::omitted says what was left out and why.
+struct SWITCHBOARD_EXPORT MailLimits {
+  /// Decoded body text kept across all parts (plain text, HTML, delivery status). A part that
+  /// would go past it is left out whole. Default 25 MiB, the common mail-server limit.
+  std::size_t max_bytes = 25u << 20;
+  /// MIME parts looked at; the parts after these are not read.
+  std::size_t max_parts = 100;
+};
+
 /// One inbound mail as the router sees it. Build it from fields (the shape of a Frappe
 /// Communication plus the threading headers Frappe does not keep) or with from_rfc822().
 /// Address fields hold addresses or address lists as written ("Ann <ann@x.com>, bob@y.com");
@@ -57,12 +67,16 @@ struct SWITCHBOARD_EXPORT InboundEmail {
   /// doc.name): route() updates that row when it exists instead of inserting a new one.
   std::string communication;
   BounceReport bounce;  ///< filled by from_rfc822 for delivery-status reports
+  /// What from_rfc822 left out because of MailLimits, one reason per line; "" when nothing.
+  std::string omitted;
 
   /// Parses a raw RFC 5322 message with GMime: folded headers, RFC 2047 encoded words, address
   /// lists with quoted commas and comments, References, MIME bodies in any charset, DSN parts.
   /// A mail without Message-ID gets synthetic_message_id_for(raw, sender). Throws ParseError
-  /// when the bytes hold no header field at all.
-  static InboundEmail from_rfc822(std::string_view raw, std::string_view email_account = {});
+  /// when the bytes hold no header field at all. Text that is not UTF-8 after decoding (8-bit
+  /// headers in no declared charset) has U+FFFD for what cannot be read.
+  static InboundEmail from_rfc822(std::string_view raw, std::string_view email_account = {},
+                                  const MailLimits& limits = {});
   /// Builds a mail from a JSON object with the field names above ("headers" as an object or a
   /// list of [name, value] pairs). Unknown keys are ignored; wrong types throw ParseError.
   static InboundEmail from_json(std::string_view json);
@@ -98,7 +112,8 @@ struct SWITCHBOARD_EXPORT EmailAddress {
   bool empty() const noexcept { return address.empty(); }
 };
 
-/// Normalizes one address: strips spaces, quotes, angle brackets and a trailing dot;
+/// Normalizes one address: removes NUL and other control characters; strips spaces, quotes,
+/// angle brackets and a trailing dot;
 /// lowercases the domain (Unicode domains to their IDNA ASCII form) and ASCII local parts
 /// (non-ASCII local parts are left as they are). Empty result for anything without exactly
 /// one usable '@'. `plus_delimiter` empty disables subaddress splitting. Never throws.
@@ -123,7 +138,7 @@ SWITCHBOARD_EXPORT std::vector<Mailbox> parse_address_list(std::string_view valu
 /// contains '@' or is the address itself (callers then derive a name from the address).
 SWITCHBOARD_EXPORT std::string clean_display_name(std::string_view name,
                                                   std::string_view address = {});
-/// The seed's name from an address: the local part (tag removed) with '.' and '_' as spaces,
+/// The original scripts' name from an address: the local part (tag removed) with '.' and '_' as spaces,
 /// title-cased per Unicode ("john.doe" -> "John Doe", "o'brien" -> "O'Brien").
 SWITCHBOARD_EXPORT std::string name_from_address(std::string_view address);
 /// Title-cases words the way Python's str.title() does, for any Unicode letters.

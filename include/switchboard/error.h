@@ -118,4 +118,13 @@ class SWITCHBOARD_EXPORT AuthError : public Error {
   explicit AuthError(const std::string& message, ErrorCode code = ErrorCode::kAuth);
 };
 
+/// The program is being stopped from inside a callback (in Python: KeyboardInterrupt,
+/// SystemExit or GeneratorExit raised by a Python backend or hook). Deliberately not an
+/// Error: the operation's transaction is rolled back and it propagates to the caller instead
+/// of becoming an error result or a skip.
+class SWITCHBOARD_EXPORT Interrupted : public std::runtime_error {
+ public:
+  explicit Interrupted(const std::string& message);
+};
+
 }  // namespace switchboard

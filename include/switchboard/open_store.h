@@ -8,10 +8,9 @@
 #include <string_view>
 
 #include "switchboard/export.h"
+#include "switchboard/store.h"
 
 namespace switchboard {
-
-class Store;
 
 /// Opens the store a database string names: `mariadb://…` or `mysql://…` (MariaDbStore, see
 /// mariadb_store.h), `:memory:` (a private in-memory SQLite database), or else the path of an

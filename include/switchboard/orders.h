@@ -14,7 +14,7 @@
 
 namespace switchboard {
 
-/// The seed's message when a Won deal has no Sales Order.
+/// The original scripts' message when a Won deal has no Sales Order.
 SWITCHBOARD_EXPORT extern const char* const kDealNeedsSalesOrder;
 
 /// The deal rule: when `deal`'s status is a CRM Deal Status whose `type` is "Won", the deal
@@ -40,14 +40,14 @@ SWITCHBOARD_EXPORT std::vector<std::string> match_customers(Store& store,
 
 /// Where Work Order statuses are read from.
 struct SWITCHBOARD_EXPORT OrderHistoryOptions {
-  /// The Work Order field holding the ops status (the seed does not name it).
+  /// The Work Order field holding the ops status (the original scripts do not name it).
   std::string ops_status_field = "custom_ops_status";
 };
 
-/// The outcome of sync_order_history (Python gets a dict with the seed's keys).
+/// The outcome of sync_order_history (Python gets a dict with the original scripts' keys).
 struct SWITCHBOARD_EXPORT OrderHistoryResult {
   bool success = false;
-  std::string message;  ///< the seed's: "Successfully synced N items from M orders"
+  std::string message;  ///< the original scripts': "Successfully synced N items from M orders"
   std::int64_t items = 0;
   std::int64_t orders = 0;
   std::vector<std::string> customers;  ///< matched Customer names

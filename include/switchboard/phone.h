@@ -45,7 +45,7 @@ SWITCHBOARD_EXPORT std::optional<Phone> normalize_phone(std::string_view raw,
 SWITCHBOARD_EXPORT std::optional<std::string> phone_key(std::string_view raw,
                                                         std::string_view region = {});
 
-/// The seed's normalization, kept for compatibility: the ASCII digits of `raw`, in order
+/// The original scripts' normalization, kept for compatibility: the ASCII digits of `raw`, in order
 /// ("+1 (555) 123-4567" -> "15551234567"). Never throws.
 SWITCHBOARD_EXPORT std::string digits_only(std::string_view raw);
 

@@ -1,5 +1,5 @@
 // switchboard: the email router — where one inbound mail belongs (an existing HD Ticket or
-// CRM Lead, a new one, or nothing) by the seed's rules in their order, plus what mature
+// CRM Lead, a new one, or nothing) by the original scripts' rules in their order, plus what mature
 // helpdesks add (dedupe, automated mail and bounces, loop breaking, threading across tickets
 // and leads, forwards, merge redirects). See docs/routing.md.
 // Thread-safe: RoutingRules and RouteResult are values; a Router is immutable after
@@ -23,8 +23,8 @@ namespace routing_detail {
 struct CompiledRules;
 }
 
-/// Everything the router decides by. The defaults are the seed's lists and behaviour; each
-/// risky seed rule is an explicit policy whose default is the seed's value. Strings name
+/// Everything the router decides by. The defaults are the original scripts' lists and behaviour; each
+/// risky rule of the original scripts is an explicit policy whose default is the original scripts' value. Strings name
 /// policy values exactly as JSON and Python spell them; validate() checks them.
 struct SWITCHBOARD_EXPORT RoutingRules {
   std::vector<std::string> support_aliases{"support@cozycornerpatios.com",
@@ -38,7 +38,7 @@ struct SWITCHBOARD_EXPORT RoutingRules {
       "admin@example.com",          "administrator@example.com",
       "admin@cozycornerpatios.com", "administrator@cozycornerpatios.com",
       "admin@zipcushions.com",      "administrator@zipcushions.com"};
-  /// The seed's system keywords: a sender whose whole local part (tag removed) is one of them
+  /// The original scripts' system keywords: a sender whose whole local part (tag removed) is one of them
   /// is a system sender.
   std::vector<std::string> system_keywords{"mailer-daemon", "noreply",  "no-reply",
                                            "postmaster",    "bounce",   "donotreply",
@@ -55,7 +55,7 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   std::vector<std::string> open_statuses{"Open", "Replied", "Waiting for Customer", "On Hold"};
 
   /// The level-3 window: the sender's open ticket must have been modified within this many
-  /// days (0: no limit, as the seed's code).
+  /// days (0: no limit, as the original scripts' code).
   int reply_window_days = 7;
   std::size_t subject_max_length = 140;
   std::string empty_subject = "(no subject)";
@@ -64,20 +64,20 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// At most this many References ids are looked at, newest first.
   int max_references = 32;
 
-  /// Mail to a support alias when the sender has an open ticket (seed rule 8a):
-  /// "link_latest_open" (seed) | "link_if_same_subject" | "always_new".
+  /// Mail to a support alias when the sender has an open ticket (rule 8a of the original scripts):
+  /// "link_latest_open" (the original scripts) | "link_if_same_subject" | "always_new".
   std::string support_alias_existing_ticket = "link_latest_open";
-  /// The level-3 match "the sender's newest open ticket": "any_open" (seed, within
+  /// The level-3 match "the sender's newest open ticket": "any_open" (the original scripts, within
   /// reply_window_days) | "same_subject" (also the same normalized subject) | "off".
   std::string sender_recency_link = "any_open";
-  /// A reply threading to a closed ticket: "new_ticket" (seed checklist) | "reopen" |
+  /// A reply threading to a closed ticket: "new_ticket" (the original checklist) | "reopen" |
   /// "new_ticket_after_days" (reopen when closed at most closed_ticket_days ago).
   std::string closed_ticket = "new_ticket";
   int closed_ticket_days = 30;
   /// Automated mail (auto-replies, out-of-office, lists, bounces): "attach_no_reopen" (linked
   /// to the thread it answers, status untouched, never creates) | "drop" (always skipped).
   std::string automated_mail = "attach_no_reopen";
-  /// Whose address is the sender: "use_from" (seed) | "use_reply_to" (Reply-To when it is
+  /// Whose address is the sender: "use_from" (the original scripts) | "use_reply_to" (Reply-To when it is
   /// an outside address, with its name) | "reply_to_keep_from_name".
   std::string reply_to = "use_from";
 
@@ -94,15 +94,15 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Status a human reply sets on a linked ticket that waits (category Paused, or a closed
   /// ticket being reopened); "" leaves statuses alone.
   std::string reopen_status = "Open";
-  /// What goes to Error Log: "all" (seed: every step) | "outcome" (one row per mail) |
+  /// What goes to Error Log: "all" (as the original scripts: every step) | "outcome" (one row per mail) |
   /// "errors" (Route: Critical Error only) | "none". Never the mail body.
   std::string error_log = "all";
 
   /// Throws ValidationError naming the first bad value (unknown policy, negative number).
   void validate() const;
   /// Reads rules from a JSON object whose keys are the field names above; absent keys keep
-  /// their defaults. Throws ParseError for bad JSON or a non-object, ValidationError for
-  /// unknown keys, wrong types or bad values.
+  /// their defaults. Throws ParseError (and nothing else) for bad JSON, a
+  /// non-object, unknown keys, wrong types or values validate() rejects.
   static RoutingRules from_json(std::string_view json);
   /// Every field as a JSON object (from_json reads it back).
   std::string to_json() const;

@@ -32,6 +32,12 @@ struct SWITCHBOARD_EXPORT FieldDef {
   Value default_value;  ///< applied on insert when the field is absent; Int/Real default to 0
   bool indexed = false;
   bool unique = false;  ///< enforced by every backend (nulls and "" exempt)
+  /// Text fields only. Every stored text has invalid UTF-8 replaced by U+FFFD and NUL and
+  /// other control characters removed. A single-line field (Frappe's Data, Link, Select) also
+  /// turns line breaks and tabs into one space; a long one (Text, Long Text) keeps them.
+  bool single_line = false;
+  /// Text fields only: characters kept, the rest cut (Frappe's Data holds 140); 0 = no limit.
+  std::size_t max_length = 0;
 };
 
 /// Fields a store derives from other fields of the same document (e.g. phone match keys).

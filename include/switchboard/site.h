@@ -45,8 +45,8 @@ struct SWITCHBOARD_EXPORT SiteConfig {
   /// Every internal domain: company_domains then internal_domains, lower-cased.
   std::vector<std::string> all_internal_domains() const;
   /// Reads a JSON object whose keys are the field names above; absent keys keep their
-  /// defaults. Throws ParseError for bad JSON or a non-object, ValidationError for unknown
-  /// keys, wrong types or bad values.
+  /// defaults. Throws ParseError (and nothing else) for bad JSON, a non-object,
+  /// unknown keys, wrong types or values validate() rejects.
   static SiteConfig from_json(std::string_view json);
   /// Every field as a JSON object (from_json reads it back).
   std::string to_json() const;

@@ -180,7 +180,8 @@ class SWITCHBOARD_EXPORT Transaction {
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
-  /// Commits; afterwards the destructor does nothing.
+  /// Commits; afterwards the destructor does nothing. When code run inside it began a
+  /// transaction and left it open, rolls everything back and throws StoreError(transaction).
   void commit();
   /// Rolls back now; afterwards the destructor does nothing.
   void rollback();
@@ -189,6 +190,7 @@ class SWITCHBOARD_EXPORT Transaction {
  private:
   Store& store_;
   bool active_ = true;
+  int level_ = 0;
 };
 
 namespace detail {

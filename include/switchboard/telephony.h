@@ -20,7 +20,7 @@ namespace switchboard {
 
 /// Which payload a CallEvent came from.
 enum class CallEventKind {
-  kRelay,             ///< the seed's Pabbly relay body (call_id, from_number, recording {...})
+  kRelay,             ///< the original scripts' Pabbly relay body (call_id, from_number, recording {...})
   kRecordingReady,    ///< Pabbly's second flow: call_log_id, recording_id, recording_url
   kCallLog,           ///< a RingCentral call-log record (Simple or Detailed view)
   kTelephonySession,  ///< a RingCentral telephony-session notification (uuid, sequence, parties)
@@ -61,7 +61,7 @@ struct SWITCHBOARD_EXPORT CallEvent {
 /// Payload size limit of parse_call_event (bytes).
 constexpr std::size_t kMaxCallEventBytes = 1 << 20;
 
-/// Parses a webhook body of any of the three shapes (simdjson). Ids may be numbers or
+/// Parses a webhook body of any of the three shapes. Ids may be numbers or
 /// strings; unknown fields are ignored. Throws ParseError (with the byte position where
 /// parsing stopped, when known) for malformed, oversized or unrecognised input.
 SWITCHBOARD_EXPORT CallEvent parse_call_event(std::string_view body);
@@ -96,7 +96,7 @@ class SWITCHBOARD_EXPORT TranscriptSource {
                                                     const std::string& telephony_session_id) = 0;
 };
 
-/// The seed's {success, transcript, cached, message} answer.
+/// The original scripts' {success, transcript, cached, message} answer.
 struct TranscriptResult {
   bool success = false;
   std::string transcript;
@@ -104,7 +104,7 @@ struct TranscriptResult {
   std::string message;
 };
 
-/// The seed's transcript cache for "CRM Call Log" and "Helpdesk Call Log": a stored
+/// The original scripts' transcript cache for "CRM Call Log" and "Helpdesk Call Log": a stored
 /// transcript is returned with cached = true; otherwise it is fetched through `source`
 /// (recording id from the log's recording URLs), formatted, stored, cached = false.
 /// Throws NotFound for an unknown call log.

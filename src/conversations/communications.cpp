@@ -4,6 +4,7 @@
 
 #include "conversations/copy.h"
 #include "conversations/text.h"
+#include "core/datetime.h"
 #include "switchboard/conversations.h"
 
 namespace switchboard {
@@ -23,8 +24,8 @@ Document detached_row(Document row) {
 // previous copy), in which case one microsecond after it.
 std::string creation_after(Store& store, const std::string& floor) {
   std::string now = store.now();
-  if (floor.empty() || text::compare_datetimes(now, floor) > 0) return now;
-  return text::datetime_after(floor).value_or(now);
+  if (floor.empty() || dates::compare_frappe(now, floor) > 0) return now;
+  return dates::datetime_after(floor).value_or(now);
 }
 
 }  // namespace
@@ -72,7 +73,7 @@ std::vector<std::pair<std::string, std::string>> copy_all(Store& store,
     Document doc = original;
     doc.erase("name");
     std::string floor = original.text("creation");
-    if (!previous.empty() && text::compare_datetimes(previous, floor) > 0) floor = previous;
+    if (!previous.empty() && dates::compare_frappe(previous, floor) > 0) floor = previous;
     std::string created = creation_after(store, floor);
     doc.set("creation", Value(created));
     doc.set("modified", Value(created));

@@ -1,5 +1,5 @@
-// Internal text helpers shared by conversations and orders: case folding, trimming, address
-// lists (GMime) and Frappe datetime arithmetic. (Phone keys: switchboard/phone.h.)
+// Internal text helpers of conversations and orders: address lists (GMime), domains and LIKE
+// patterns, next to the shared rules of core/text.h. (Phone keys: switchboard/phone.h.)
 // Thread-safe: pure functions.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/text.h"  // trim, collapse_spaces, lower, upper, truncate_chars
+#include "core/text.h"
 
 namespace switchboard::text {
 
@@ -19,13 +19,6 @@ std::vector<std::string> addresses(std::string_view list);
 bool in_domains(std::string_view email, const std::vector<std::string>& domains);
 /// The local part of an address ("jane.doe" of "jane.doe@x.com"); "" without "@".
 std::string local_part(std::string_view email);
-
-/// `floor` plus one microsecond, as Frappe datetime text ("YYYY-MM-DD HH:MM:SS.ffffff");
-/// nullopt when `floor` is not datetime text.
-std::optional<std::string> datetime_after(std::string_view floor);
-/// Compares two Frappe datetimes by instant (missing fractions count as zero); text order when
-/// either does not parse. Returns <0, 0 or >0.
-int compare_datetimes(std::string_view a, std::string_view b);
 
 }  // namespace switchboard::text
 

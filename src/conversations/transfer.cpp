@@ -10,6 +10,7 @@
 #include "conversations/contacts.h"
 #include "conversations/copy.h"
 #include "conversations/text.h"
+#include "core/datetime.h"
 #include "switchboard/conversations.h"
 
 namespace switchboard {
@@ -51,7 +52,7 @@ std::vector<Document> selected_communications(Store& store, std::string_view doc
   for (const auto& id : *opt.communication_ids)
     if (!found.count(id)) throw NotFound("Communication '" + id + "' not found");
   std::sort(out.begin(), out.end(), [](const Document& a, const Document& b) {
-    int c = text::compare_datetimes(a.text("creation"), b.text("creation"));
+    int c = dates::compare_frappe(a.text("creation"), b.text("creation"));
     return c != 0 ? c < 0 : a.name() < b.name();
   });
   return out;

@@ -47,6 +47,8 @@ StoreError::StoreError(ErrorCode code, const std::string& message) : Error(code,
 NotSupported::NotSupported(const std::string& message)
     : Error(ErrorCode::kNotSupported, message) {}
 
+Interrupted::Interrupted(const std::string& message) : std::runtime_error(message) {}
+
 ParseError::ParseError(const std::string& message, std::size_t position)
     : Error(ErrorCode::kParse, message), position_(position) {}
 

@@ -101,6 +101,22 @@ std::string dump(const nlohmann::ordered_json& v) {
   return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+Json from_value(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kInt: return v.as_int();
+    case Value::Type::kReal: return v.as_real();
+    case Value::Type::kText: return v.as_text();
+    case Value::Type::kNull: break;
+  }
+  return nullptr;
+}
+
+Json from_document(const Document& d) {
+  Json out = Json::object();
+  for (const auto& [field, value] : d) out[field] = from_value(value);
+  return out;
+}
+
 std::string scalar_text(const Json& v) {
   switch (v.type()) {
     case Json::value_t::string: return v.get_ref<const std::string&>();

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "switchboard/document.h"
+
 namespace switchboard::json {
 
 using Json = nlohmann::json;
@@ -26,6 +28,11 @@ Json parse_object(std::string_view text, std::string_view what,
 std::string dump(const Json& v);
 /// Compact JSON text of an insertion-ordered value.
 std::string dump(const nlohmann::ordered_json& v);
+
+/// A document value as JSON: null, integer, number or string.
+Json from_value(const Value& v);
+/// A document as a JSON object of its fields.
+Json from_document(const Document& d);
 
 /// A scalar as text: strings as they are, integers in decimal, whole doubles without a
 /// fraction, other doubles in their shortest form, booleans as "true"/"false"; "" for null

@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <nlohmann/json.hpp>
 
+#include "core/json.h"
+#include "core/text.h"
 #include "switchboard/error.h"
 
 namespace switchboard {
@@ -33,22 +34,17 @@ bool is_region(const std::string& r) {
          std::isupper(static_cast<unsigned char>(r[1]));
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-void read(const nlohmann::json& v, const std::string& key, std::string& out) {
-  if (!v.is_string()) throw ValidationError("site setting '" + key + "' must be a string");
+void read(const json::Json& v, const std::string& key, std::string& out) {
+  if (!v.is_string()) throw ParseError("site setting '" + key + "' must be a string");
   out = v.get<std::string>();
 }
 
-void read(const nlohmann::json& v, const std::string& key, Strings& out) {
-  if (!v.is_array()) throw ValidationError("site setting '" + key + "' must be a list of strings");
+void read(const json::Json& v, const std::string& key, Strings& out) {
+  if (!v.is_array()) throw ParseError("site setting '" + key + "' must be a list of strings");
   out.clear();
   for (const auto& item : v) {
     if (!item.is_string())
-      throw ValidationError("site setting '" + key + "' must be a list of strings");
+      throw ParseError("site setting '" + key + "' must be a list of strings");
     out.push_back(item.get<std::string>());
   }
 }
@@ -78,20 +74,14 @@ std::vector<std::string> SiteConfig::all_internal_domains() const {
   Strings out;
   for (const Strings* list : {&company_domains, &internal_domains})
     for (const auto& d : *list) {
-      std::string l = lower(d);
+      std::string l = text::lower_ascii(d);
       if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(std::move(l));
     }
   return out;
 }
 
-SiteConfig SiteConfig::from_json(std::string_view json) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(json.begin(), json.end());
-  } catch (const nlohmann::json::exception& e) {
-    throw ParseError(std::string("site settings are not valid JSON: ") + e.what());
-  }
-  if (!j.is_object()) throw ParseError("site settings must be a JSON object");
+SiteConfig SiteConfig::from_json(std::string_view text) {
+  const json::Json j = json::parse_object(text, "site settings");
   SiteConfig site;
   std::size_t known = 0;
   for_each_field(site, [&](const char* key, auto& member) {
@@ -104,17 +94,21 @@ SiteConfig SiteConfig::from_json(std::string_view json) {
     for (const auto& [key, value] : j.items()) {
       bool found = false;
       for_each_field(site, [&](const char* k, const auto&) { found = found || key == k; });
-      if (!found) throw ValidationError("unknown site setting '" + key + "'");
+      if (!found) throw ParseError("unknown site setting '" + key + "'");
     }
   }
-  site.validate();
+  try {
+    site.validate();
+  } catch (const ValidationError& e) {  // bad input text: a parse error like any other
+    throw ParseError(e.what());
+  }
   return site;
 }
 
 std::string SiteConfig::to_json() const {
   nlohmann::ordered_json j;
   for_each_field(*this, [&](const char* key, const auto& member) { j[key] = member; });
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json::dump(j);
 }
 
 bool operator==(const SiteConfig& a, const SiteConfig& b) { return a.to_json() == b.to_json(); }

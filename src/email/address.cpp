@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "switchboard/email.h"
 
 namespace switchboard {
@@ -23,13 +23,13 @@ bool has_any(std::string_view s, std::string_view chars) noexcept {
 std::string strip_wrappers(std::string s) {
   for (bool changed = true; changed && !s.empty();) {
     changed = false;
-    s = email_detail::trim(s);
+    s = text::trim(s);
     if (s.size() >= 2 && ((s.front() == '<' && s.back() == '>') || (s.front() == '"' && s.back() == '"') ||
                           (s.front() == '\'' && s.back() == '\''))) {
       s = s.substr(1, s.size() - 2);
       changed = true;
     }
-    if (s.size() >= 7 && email_detail::iequals(std::string_view(s).substr(0, 7), "mailto:")) {
+    if (s.size() >= 7 && text::iequals(std::string_view(s).substr(0, 7), "mailto:")) {
       s = s.substr(7);
       changed = true;
     }
@@ -46,21 +46,23 @@ std::string strip_wrappers(std::string s) {
 }
 
 std::string normalize_domain(std::string_view domain) {
-  if (is_ascii(domain)) return email_detail::lower_ascii(domain);
-  std::string d = email_detail::valid_utf8(domain);
+  if (is_ascii(domain)) return text::lower_ascii(domain);
+  std::string d = text::valid_utf8(domain);
   if (char* ascii = g_hostname_to_ascii(d.c_str())) {
-    std::string out = email_detail::lower_ascii(ascii);
+    std::string out = text::lower_ascii(ascii);
     g_free(ascii);
     return out;
   }
-  return email_detail::casefold(d);
+  return text::casefold(d);
 }
 
 }  // namespace
 
 EmailAddress parse_email_address(std::string_view raw, std::string_view plus_delimiter) {
   EmailAddress out;
-  std::string s = email_detail::trim(raw);
+  // NUL and other control characters never belong to an address: they go first (line breaks
+  // and tabs stay, so an address split by one is still rejected below).
+  std::string s = text::trim(text::clean_field(raw, /*multiline=*/true));
   // "Name <addr>": keep what the last pair of angle brackets holds.
   auto open = s.rfind('<');
   auto close = s.rfind('>');
@@ -79,7 +81,7 @@ EmailAddress parse_email_address(std::string_view raw, std::string_view plus_del
   if (domain.find('.') == 0 || domain.find("..") != std::string::npos) return out;
   out.domain = normalize_domain(domain);
   if (out.domain.empty()) return out;
-  if (is_ascii(local)) local = email_detail::lower_ascii(local);
+  if (is_ascii(local)) local = text::lower_ascii(local);
   out.local = local;
   if (!plus_delimiter.empty()) {
     auto tag = local.find(plus_delimiter);

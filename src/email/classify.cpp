@@ -7,15 +7,15 @@
 #include <array>
 #include <string>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "email/gmime_support.h"
 #include "switchboard/email.h"
 
 namespace switchboard {
 namespace {
 
-using email_detail::lower_ascii;
-using email_detail::trim;
+using text::lower_ascii;
+using text::trim;
 
 // The first token of a structured value: before ';', '(' or whitespace, lowercased.
 std::string first_token(std::string_view value) {
@@ -36,7 +36,7 @@ bool out_of_office_subject(std::string_view subject) {
       "automatic reply:", "out of office:",    "out of office reply:",    "auto-reply:",
       "autoreply:",       "auto reply:",       "abwesenheitsnotiz:",      "automatische antwort:",
       "réponse automatique", "respuesta automática:", "risposta automatica:"};
-  std::string s = email_detail::casefold(trim(subject));
+  std::string s = text::casefold(trim(subject));
   return std::any_of(kPrefixes.begin(), kPrefixes.end(),
                      [&](std::string_view p) { return s.compare(0, p.size(), p) == 0; });
 }
@@ -88,7 +88,7 @@ MailKind classify_mail(const InboundEmail& e) {
     for (std::string_view word : {"all", "oof", "autoreply"}) {
       std::size_t pos = 0;
       while ((pos = s.find(word, pos)) != std::string::npos) {
-        if (email_detail::word_at(s, pos, word.size())) automated = true;
+        if (text::word_at(s, pos, word.size())) automated = true;
         pos += word.size();
       }
     }

@@ -1,56 +1,49 @@
-// InboundEmail <-> JSON (simdjson reads, nlohmann_json writes), header lookup and the
-// synthetic Message-ID of a mail built from fields.
-#include <glib.h>
-#include <simdjson.h>
-
-#include <nlohmann/json.hpp>
+// InboundEmail <-> JSON (core/json.h), header lookup and the synthetic Message-ID of a mail
+// built from fields.
 #include <string>
 
-#include "email/email_internal.h"
+#include "core/json.h"
+#include "core/text.h"
 #include "switchboard/email.h"
 #include "switchboard/error.h"
 
 namespace switchboard {
 namespace {
 
-std::string as_string(simdjson::dom::element v, std::string_view key) {
+using json::Json;
+
+std::string as_string(const Json& v, std::string_view key) {
   if (v.is_null()) return {};
-  std::string_view s;
-  if (v.get(s) != simdjson::SUCCESS)
+  if (!v.is_string())
     throw ParseError("InboundEmail field '" + std::string(key) + "' must be a string");
-  return std::string(s);
+  return v.get<std::string>();
 }
 
-std::vector<std::string> as_strings(simdjson::dom::element v, std::string_view key) {
+std::vector<std::string> as_strings(const Json& v, std::string_view key) {
   std::vector<std::string> out;
   if (v.is_null()) return out;
   if (v.is_string()) {  // one address or id given as a plain string
-    out.push_back(as_string(v, key));
+    out.push_back(v.get<std::string>());
     return out;
   }
-  simdjson::dom::array arr;
-  if (v.get(arr) != simdjson::SUCCESS)
+  if (!v.is_array())
     throw ParseError("InboundEmail field '" + std::string(key) + "' must be a list of strings");
-  for (auto item : arr) out.push_back(as_string(item, key));
+  for (const auto& item : v) out.push_back(as_string(item, key));
   return out;
 }
 
-bool as_bool(simdjson::dom::element v, std::string_view key) {
-  bool b = false;
-  if (v.get(b) == simdjson::SUCCESS) return b;
-  int64_t i = 0;
-  if (v.get(i) == simdjson::SUCCESS) return i != 0;
+bool as_bool(const Json& v, std::string_view key) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<std::int64_t>() != 0;
   throw ParseError("InboundEmail field '" + std::string(key) + "' must be a boolean");
 }
 
-std::vector<HeaderField> as_headers(simdjson::dom::element v) {
+std::vector<HeaderField> as_headers(const Json& v) {
   std::vector<HeaderField> out;
-  simdjson::dom::object obj;
-  simdjson::dom::array arr;
-  if (v.get(obj) == simdjson::SUCCESS) {
-    for (auto field : obj) out.emplace_back(std::string(field.key), as_string(field.value, "headers"));
-  } else if (v.get(arr) == simdjson::SUCCESS) {
-    for (auto pair : arr) {
+  if (v.is_object()) {
+    for (const auto& [name, value] : v.items()) out.emplace_back(name, as_string(value, "headers"));
+  } else if (v.is_array()) {
+    for (const auto& pair : v) {
       auto items = as_strings(pair, "headers");
       if (items.size() != 2) throw ParseError("InboundEmail 'headers' pairs must be [name, value]");
       out.emplace_back(items[0], items[1]);
@@ -61,18 +54,16 @@ std::vector<HeaderField> as_headers(simdjson::dom::element v) {
   return out;
 }
 
-BounceReport as_bounce(simdjson::dom::element v) {
+BounceReport as_bounce(const Json& v) {
   BounceReport b;
-  simdjson::dom::object obj;
   if (v.is_null()) return b;
-  if (v.get(obj) != simdjson::SUCCESS) throw ParseError("InboundEmail field 'bounce' must be an object");
-  for (auto field : obj) {
-    std::string_view k = field.key;
-    if (k == "dsn") b.dsn = as_bool(field.value, k);
-    else if (k == "original_message_id") b.original_message_id = as_string(field.value, k);
-    else if (k == "final_recipient") b.final_recipient = as_string(field.value, k);
-    else if (k == "action") b.action = as_string(field.value, k);
-    else if (k == "status") b.status = as_string(field.value, k);
+  if (!v.is_object()) throw ParseError("InboundEmail field 'bounce' must be an object");
+  for (const auto& [k, value] : v.items()) {
+    if (k == "dsn") b.dsn = as_bool(value, k);
+    else if (k == "original_message_id") b.original_message_id = as_string(value, k);
+    else if (k == "final_recipient") b.final_recipient = as_string(value, k);
+    else if (k == "action") b.action = as_string(value, k);
+    else if (k == "status") b.status = as_string(value, k);
   }
   return b;
 }
@@ -81,31 +72,14 @@ BounceReport as_bounce(simdjson::dom::element v) {
 
 const std::string* InboundEmail::header(std::string_view name) const noexcept {
   for (const auto& [n, v] : headers)
-    if (email_detail::iequals(n, name)) return &v;
+    if (text::iequals(n, name)) return &v;
   return nullptr;
 }
 
-namespace email_detail {
-
-simdjson::dom::object parse_json_object(simdjson::dom::parser& parser, std::string_view json,
-                                        const char* what) {
-  simdjson::padded_string padded(json);
-  simdjson::dom::element root;
-  if (auto error = parser.parse(padded).get(root))
-    throw ParseError(std::string(what) + " JSON: " + simdjson::error_message(error));
-  simdjson::dom::object obj;
-  if (root.get(obj) != simdjson::SUCCESS) throw ParseError(std::string(what) + " JSON must be an object");
-  return obj;
-}
-
-}  // namespace email_detail
-
-InboundEmail InboundEmail::from_json(std::string_view json) {
-  simdjson::dom::parser parser;
+InboundEmail InboundEmail::from_json(std::string_view text) {
+  const Json j = json::parse_object(text, "InboundEmail");
   InboundEmail e;
-  for (auto field : email_detail::parse_json_object(parser, json, "InboundEmail")) {
-    std::string_view k = field.key;
-    auto v = field.value;
+  for (const auto& [k, v] : j.items()) {
     if (k == "message_id") e.message_id = as_string(v, k);
     else if (k == "synthetic_message_id") e.synthetic_message_id = as_bool(v, k);
     else if (k == "sender") e.sender = as_string(v, k);
@@ -128,12 +102,13 @@ InboundEmail InboundEmail::from_json(std::string_view json) {
     else if (k == "reference_name") e.reference_name = as_string(v, k);
     else if (k == "communication") e.communication = as_string(v, k);
     else if (k == "bounce") e.bounce = as_bounce(v);
+    else if (k == "omitted") e.omitted = as_string(v, k);
   }
   return e;
 }
 
 std::string InboundEmail::to_json() const {
-  nlohmann::json j;
+  Json j;
   j["message_id"] = message_id;
   j["synthetic_message_id"] = synthetic_message_id;
   j["sender"] = sender;
@@ -145,7 +120,7 @@ std::string InboundEmail::to_json() const {
   j["subject"] = subject;
   j["in_reply_to"] = in_reply_to;
   j["references"] = references;
-  auto hs = nlohmann::json::array();
+  auto hs = Json::array();
   for (const auto& [n, v] : headers) hs.push_back({n, v});
   j["headers"] = hs;
   j["sent_or_received"] = sent_or_received;
@@ -157,12 +132,13 @@ std::string InboundEmail::to_json() const {
   j["reference_doctype"] = reference_doctype;
   j["reference_name"] = reference_name;
   j["communication"] = communication;
+  j["omitted"] = omitted;
   j["bounce"] = {{"dsn", bounce.dsn},
                  {"original_message_id", bounce.original_message_id},
                  {"final_recipient", bounce.final_recipient},
                  {"action", bounce.action},
                  {"status", bounce.status}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json::dump(j);
 }
 
 std::string synthetic_message_id(const InboundEmail& e) {

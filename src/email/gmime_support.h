@@ -29,6 +29,21 @@ using Ptr = std::unique_ptr<T, Unref<T>>;
 std::string take(char* s);
 /// A memory stream holding a copy of `bytes`.
 Ptr<GMimeStream> memory_stream(std::string_view bytes);
+/// A message parsed from memory the caller keeps: no copy of the bytes is made, so `bytes`
+/// must outlive it. Holds the message (null when GMime found none) and releases the
+/// borrowed buffer after it.
+class BorrowedMessage {
+ public:
+  explicit BorrowedMessage(std::string_view bytes);
+  ~BorrowedMessage();
+  BorrowedMessage(const BorrowedMessage&) = delete;
+  BorrowedMessage& operator=(const BorrowedMessage&) = delete;
+  GMimeMessage* get() const noexcept { return message_.get(); }
+
+ private:
+  GByteArray* buffer_;
+  Ptr<GMimeMessage> message_;
+};
 /// Parses `bytes` as one message; nullptr when GMime finds none.
 Ptr<GMimeMessage> parse_message(std::string_view bytes);
 /// Whether `ct` is a delivery-status report (multipart/report; report-type=delivery-status

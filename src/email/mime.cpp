@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "email/email_internal.h"
+#include "core/datetime.h"
+#include "core/text.h"
 #include "email/gmime_support.h"
 #include "switchboard/email.h"
 #include "switchboard/error.h"
@@ -51,6 +52,25 @@ Ptr<GMimeMessage> parse_message(std::string_view bytes) {
   auto stream = memory_stream(bytes);
   Ptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   return Ptr<GMimeMessage>(g_mime_parser_construct_message(parser.get(), opts));
+}
+
+BorrowedMessage::BorrowedMessage(std::string_view bytes) {
+  GMimeParserOptions* opts = options();
+  // The array points at the caller's bytes; the stream is told it does not own the array, and
+  // the parser's parts are substreams of it: nothing copies the message.
+  buffer_ = g_byte_array_new_take(reinterpret_cast<guint8*>(const_cast<char*>(bytes.data())),
+                                  bytes.size());
+  Ptr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(buffer_));
+  g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream.get()), FALSE);
+  Ptr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  message_.reset(g_mime_parser_construct_message(parser.get(), opts));
+}
+
+BorrowedMessage::~BorrowedMessage() {
+  message_.reset();  // the last substreams of the buffer go with it
+  gsize len = 0;
+  g_byte_array_steal(buffer_, &len);  // the bytes are the caller's: never freed here
+  g_byte_array_unref(buffer_);
 }
 
 std::string part_content(GMimePart* part) {
@@ -121,6 +141,11 @@ bool is_type(GMimeObject* o, const char* type, const char* subtype) {
 
 // What a walk over the MIME tree collects.
 struct Walk {
+  explicit Walk(const MailLimits& l) : limits(l), budget(l.max_bytes) {}
+  const MailLimits& limits;
+  std::size_t budget;  // decoded bytes still allowed
+  std::size_t parts = 0;
+  std::string omitted;
   std::string text, html;
   bool attachment = false;
   std::string original_message_id;  // of an embedded message/rfc822 or text/rfc822-headers
@@ -132,8 +157,36 @@ std::string message_id_of(GMimeMessage* m) {
   return id ? id : "";
 }
 
+// Encoded size of a leaf part's content (an upper bound of its decoded size for base64 and
+// quoted-printable; equal for the others), or -1 when unknown.
+gint64 encoded_size(GMimePart* part) {
+  GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
+  GMimeStream* stream = wrapper ? g_mime_data_wrapper_get_stream(wrapper) : nullptr;
+  return stream ? g_mime_stream_length(stream) : -1;
+}
+
+// Whether a part of `o` fits the budget; takes its size from the budget when it does, else
+// records why it was left out.
+bool fits(GMimeObject* o, Walk& w) {
+  gint64 size = encoded_size(GMIME_PART(o));
+  if (size >= 0 && static_cast<std::size_t>(size) <= w.budget) {
+    w.budget -= static_cast<std::size_t>(size);
+    return true;
+  }
+  GMimeContentType* ct = g_mime_object_get_content_type(o);
+  std::string type = ct ? gmime::take(g_mime_content_type_get_mime_type(ct)) : "a part";
+  w.omitted += type + " part of " + std::to_string(size) + " bytes left out: over the " +
+               std::to_string(w.limits.max_bytes) + "-byte limit\n";
+  return false;
+}
+
 void walk(GMimeObject* o, Walk& w, int depth) {
   if (!o || depth > 24) return;
+  if (++w.parts > w.limits.max_parts) {
+    if (w.parts == w.limits.max_parts + 1)
+      w.omitted += "parts after the first " + std::to_string(w.limits.max_parts) + " left out\n";
+    return;
+  }
   if (GMIME_IS_MULTIPART(o)) {
     GMimeMultipart* mp = GMIME_MULTIPART(o);
     int n = g_mime_multipart_get_count(mp);
@@ -149,11 +202,11 @@ void walk(GMimeObject* o, Walk& w, int depth) {
   if (!GMIME_IS_PART(o)) return;
   GMimePart* part = GMIME_PART(o);
   if (is_type(o, "message", "delivery-status") || is_type(o, "message", "global-delivery-status")) {
-    if (w.delivery_status.empty()) w.delivery_status = gmime::part_content(part);
+    if (w.delivery_status.empty() && fits(o, w)) w.delivery_status = gmime::part_content(part);
     return;
   }
   if (is_type(o, "text", "rfc822-headers") || is_type(o, "message", "global-headers")) {
-    if (w.original_message_id.empty()) {
+    if (w.original_message_id.empty() && fits(o, w)) {
       auto inner = gmime::parse_message(gmime::part_content(part));
       w.original_message_id = message_id_of(inner.get());
     }
@@ -164,9 +217,9 @@ void walk(GMimeObject* o, Walk& w, int depth) {
     return;
   }
   if (!GMIME_IS_TEXT_PART(o)) return;
-  if (is_type(o, "text", "plain") && w.text.empty())
+  if (is_type(o, "text", "plain") && w.text.empty() && fits(o, w))
     w.text = gmime::take(g_mime_text_part_get_text(GMIME_TEXT_PART(o)));
-  else if (is_type(o, "text", "html") && w.html.empty())
+  else if (is_type(o, "text", "html") && w.html.empty() && fits(o, w))
     w.html = gmime::take(g_mime_text_part_get_text(GMIME_TEXT_PART(o)));
 }
 
@@ -180,14 +233,14 @@ void read_delivery_status(std::string text, BounceReport& report) {
     if (!part) break;
     auto field = [&](const char* name) {
       const char* v = g_mime_object_get_header(part.get(), name);
-      return v ? email_detail::trim(v) : std::string();
+      return v ? text::trim(v) : std::string();
     };
     std::string recipient = field("Final-Recipient");
     if (!recipient.empty() && report.final_recipient.empty()) {
       auto semi = recipient.find(';');  // "rfc822; user@example.com"
-      report.final_recipient = email_detail::trim(
+      report.final_recipient = text::trim(
           semi == std::string::npos ? recipient : recipient.substr(semi + 1));
-      report.action = email_detail::lower_ascii(field("Action"));
+      report.action = text::lower_ascii(field("Action"));
       std::string status = field("Status");
       report.status = status.substr(0, status.find_first_of(" \t("));
     }
@@ -198,16 +251,33 @@ void read_delivery_status(std::string text, BounceReport& report) {
   }
 }
 
+// The Date header's instant (GMime reads RFC 5322 dates) in Frappe's local time.
 std::string local_datetime(GDateTime* date) {
-  if (!date) return {};
-  GDateTime* local = g_date_time_to_local(date);
-  if (!local) return {};
-  std::string out = gmime::take(g_date_time_format(local, "%Y-%m-%d %H:%M:%S"));
-  g_date_time_unref(local);
-  return out;
+  return date ? dates::frappe_local(g_date_time_to_unix(date)) : std::string();
 }
 
-InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view account) {
+// GMime decodes declared charsets (RFC 2047, Content-Type) and tries UTF-8 then
+// windows-1252 for undeclared 8-bit text; what is still not UTF-8 (raw ids, header names,
+// broken encodings) gets U+FFFD, so every field reads as text in any language binding.
+void make_utf8(InboundEmail& e) {
+  auto fix = [](std::string& s) {
+    if (!text::is_valid_utf8(s)) s = text::valid_utf8(s);
+  };
+  for (std::string* s : {&e.message_id, &e.sender, &e.sender_full_name, &e.reply_to, &e.subject,
+                         &e.in_reply_to, &e.content, &e.text_content, &e.date,
+                         &e.bounce.original_message_id, &e.bounce.final_recipient,
+                         &e.bounce.action, &e.bounce.status})
+    fix(*s);
+  for (auto* list : {&e.to, &e.cc, &e.delivered_to, &e.references})
+    for (auto& s : *list) fix(s);
+  for (auto& [name, value] : e.headers) {
+    fix(name);
+    fix(value);
+  }
+}
+
+InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view account,
+                     const MailLimits& limits) {
   InboundEmail e;
   e.email_account = std::string(account);
   GMimeObject* obj = GMIME_OBJECT(msg);
@@ -221,7 +291,7 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
     const char* value = g_mime_header_get_value(h);
     if (!name) continue;
     std::string n(name);
-    std::string v = email_detail::trim(value ? value : "");
+    std::string v = text::trim(value ? value : "");
     if (g_ascii_strcasecmp(name, "Delivered-To") == 0 ||
         g_ascii_strcasecmp(name, "X-Original-To") == 0) {
       for (auto& m : parse_address_list(v)) e.delivered_to.push_back(std::move(m.address));
@@ -239,22 +309,24 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
   if (from.empty()) collect_mailboxes(g_mime_message_get_sender(msg), from);
   if (!from.empty()) {
     e.sender = from.front().address;
-    e.sender_full_name = email_detail::trim(from.front().name);
+    e.sender_full_name = text::trim(from.front().name);
   }
   std::vector<std::string> reply_to = addresses_of(g_mime_message_get_reply_to(msg));
   for (const auto& a : reply_to) e.reply_to += (e.reply_to.empty() ? "" : ", ") + a;
   e.to = addresses_of(g_mime_message_get_to(msg));
   e.cc = addresses_of(g_mime_message_get_cc(msg));
   const char* subject = g_mime_message_get_subject(msg);
-  e.subject = email_detail::collapse_whitespace(subject ? subject : "");
+  e.subject = text::collapse_spaces(subject ? subject : "");
   e.message_id = message_id_of(msg);
   auto parents = parse_ids(in_reply_to_raw);
   if (!parents.empty()) e.in_reply_to = parents.front();
   e.references = parse_ids(references_raw);
   e.date = local_datetime(g_mime_message_get_date(msg));
 
-  Walk w;
+  Walk w(limits);
   walk(g_mime_message_get_mime_part(msg), w, 0);
+  if (!w.omitted.empty()) w.omitted.pop_back();
+  e.omitted = std::move(w.omitted);
   e.text_content = std::move(w.text);
   e.content = w.html.empty() ? e.text_content : std::move(w.html);
   e.has_attachment = w.attachment;
@@ -268,15 +340,17 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
     e.message_id = synthetic_message_id_for(raw, e.sender);
     e.synthetic_message_id = true;
   }
+  make_utf8(e);
   return e;
 }
 
 }  // namespace
 
-InboundEmail InboundEmail::from_rfc822(std::string_view raw, std::string_view email_account) {
-  auto msg = gmime::parse_message(raw);
-  if (!msg) throw ParseError("not an RFC 5322 message: no header fields", 0);
-  return convert(msg.get(), raw, email_account);
+InboundEmail InboundEmail::from_rfc822(std::string_view raw, std::string_view email_account,
+                                       const MailLimits& limits) {
+  gmime::BorrowedMessage msg(raw);
+  if (!msg.get()) throw ParseError("not an RFC 5322 message: no header fields", 0);
+  return convert(msg.get(), raw, email_account, limits);
 }
 
 std::vector<InboundEmail> parse_mbox(std::string_view mbox, std::string_view email_account) {
@@ -294,7 +368,7 @@ std::vector<InboundEmail> parse_mbox(std::string_view mbox, std::string_view ema
     if (begin >= 0 && end > begin && static_cast<std::size_t>(end) <= mbox.size())
       raw = mbox.substr(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin));
     try {
-      out.push_back(convert(msg.get(), raw, email_account));
+      out.push_back(convert(msg.get(), raw, email_account, MailLimits{}));
     } catch (const ParseError&) {
       // a separator followed by no header fields: nothing to route
     }

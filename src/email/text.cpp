@@ -7,81 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "switchboard/email.h"
 
 namespace switchboard {
-namespace email_detail {
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && is_space(s[b])) ++b;
-  while (e > b && is_space(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (g_ascii_tolower(a[i]) != g_ascii_tolower(b[i])) return false;
-  return true;
-}
-
-bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept {
-  bool left = pos == 0 || !g_ascii_isalpha(s[pos - 1]);
-  bool right = pos + len == s.size() || !g_ascii_isalpha(s[pos + len]);
-  return left && right;
-}
-
-std::string collapse_whitespace(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool pending = false;
-  for (char c : s) {
-    if (is_space(c)) {
-      pending = !out.empty();
-      continue;
-    }
-    if (pending) out += ' ';
-    pending = false;
-    out += c;
-  }
-  return out;
-}
-
-std::string valid_utf8(std::string_view s) {
-  if (g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr)) return std::string(s);
-  char* fixed = g_utf8_make_valid(s.data(), static_cast<gssize>(s.size()));
-  std::string out(fixed);
-  g_free(fixed);
-  return out;
-}
-
-std::string casefold(std::string_view s) {
-  std::string v = valid_utf8(s);
-  char* folded = g_utf8_casefold(v.data(), static_cast<gssize>(v.size()));
-  std::string out(folded);
-  g_free(folded);
-  return out;
-}
-
-std::size_t utf8_length(std::string_view s) noexcept {
-  return static_cast<std::size_t>(g_utf8_strlen(s.data(), static_cast<gssize>(s.size())));
-}
-
-}  // namespace email_detail
 
 namespace {
 
-using email_detail::collapse_whitespace;
-using email_detail::trim;
+using text::trim;
 
 std::string strip_quotes(std::string s) {
   while (s.size() >= 2 && ((s.front() == '"' && s.back() == '"') ||
@@ -95,7 +28,7 @@ std::string strip_quotes(std::string s) {
 bool is_name_suffix(std::string_view word) {
   static const std::array<std::string_view, 14> kSuffixes{
       "inc", "inc.", "llc", "ltd", "ltd.", "gmbh", "jr", "jr.", "sr", "sr.", "ii", "iii", "phd", "md"};
-  std::string w = email_detail::lower_ascii(word);
+  std::string w = text::lower_ascii(word);
   return std::find(kSuffixes.begin(), kSuffixes.end(), w) != kSuffixes.end();
 }
 
@@ -116,7 +49,7 @@ const std::vector<std::string>& reply_prefixes() {
          {"re", "aw", "wg", "sv", "vs", "vb", "vl", "antw", "antwort", "doorst", "fwd", "fw", "tr",
           "rif", "r", "odp", "pd", "enc", "res", "rv", "ynt", "ilt", "απ", "σχετ", "προθ", "отв",
           "ответ", "пересл", "回复", "回覆", "答复", "转发", "轉寄", "转寄", "返信", "転送"})
-      v.push_back(email_detail::casefold(p));
+      v.push_back(text::casefold(p));
     return v;
   }();
   return kPrefixes;
@@ -135,7 +68,7 @@ std::size_t prefix_length(std::string_view s) {
     word_end = g_utf8_next_char(word_end);
   }
   if (word_end == p) return 0;
-  std::string word = email_detail::casefold(std::string_view(p, static_cast<std::size_t>(word_end - p)));
+  std::string word = text::casefold(std::string_view(p, static_cast<std::size_t>(word_end - p)));
   const auto& prefixes = reply_prefixes();
   if (std::find(prefixes.begin(), prefixes.end(), word) == prefixes.end()) return 0;
   const char* q = word_end;
@@ -160,13 +93,13 @@ std::size_t prefix_length(std::string_view s) {
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
-         email_detail::iequals(s.substr(s.size() - suffix.size()), suffix);
+         text::iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
 }  // namespace
 
 std::string clean_display_name(std::string_view name, std::string_view address) {
-  std::string s = strip_quotes(collapse_whitespace(email_detail::valid_utf8(name)));
+  std::string s = strip_quotes(text::collapse_spaces(text::valid_utf8(name)));
   // A trailing "(comment)" such as "John Doe (Sales)".
   if (!s.empty() && s.back() == ')') {
     auto open = s.rfind('(');
@@ -184,7 +117,7 @@ std::string clean_display_name(std::string_view name, std::string_view address) 
 }
 
 std::string title_case(std::string_view text) {
-  std::string v = email_detail::valid_utf8(text);
+  std::string v = text::valid_utf8(text);
   std::string out;
   out.reserve(v.size());
   bool previous_cased = false;
@@ -198,18 +131,18 @@ std::string title_case(std::string_view text) {
 }
 
 std::string name_from_address(std::string_view address) {
-  std::string a = email_detail::trim(address);
+  std::string a = text::trim(address);
   auto at = a.rfind('@');
   std::string local = at == std::string::npos ? a : a.substr(0, at);
   auto plus = local.find('+');
   if (plus != std::string::npos && plus > 0) local.resize(plus);
   std::replace(local.begin(), local.end(), '.', ' ');
   std::replace(local.begin(), local.end(), '_', ' ');
-  return title_case(collapse_whitespace(local));
+  return title_case(text::collapse_spaces(local));
 }
 
 std::string normalize_subject(std::string_view subject) {
-  std::string s = collapse_whitespace(email_detail::valid_utf8(subject));
+  std::string s = text::collapse_spaces(text::valid_utf8(subject));
   for (int guard = 0; guard < 64; ++guard) {
     s = trim(s);
     if (s.empty()) break;
@@ -237,18 +170,15 @@ std::string normalize_subject(std::string_view subject) {
   return s;
 }
 
-std::string utf8_prefix(std::string_view text, std::size_t max_chars) {
-  std::string v = email_detail::valid_utf8(text);
-  const char* p = v.c_str();
-  for (std::size_t i = 0; i < max_chars && *p; ++i) p = g_utf8_next_char(p);
-  return v.substr(0, static_cast<std::size_t>(p - v.c_str()));
+std::string utf8_prefix(std::string_view s, std::size_t max_chars) {
+  return text::truncate_chars(text::valid_utf8(s), max_chars);
 }
 
 std::string truncate_subject(std::string_view subject, std::size_t max_chars,
                              std::string_view placeholder) {
-  std::string s = collapse_whitespace(email_detail::valid_utf8(subject));
+  std::string s = text::collapse_spaces(text::valid_utf8(subject));
   if (s.empty()) return std::string(placeholder);
-  if (email_detail::utf8_length(s) <= max_chars) return s;
+  if (text::utf8_length(s) <= max_chars) return s;
   if (max_chars <= 3) return utf8_prefix(s, max_chars);
   std::string head = utf8_prefix(s, max_chars - 3);
   // Never end just before a combining mark, a zero-width joiner or a variation selector:

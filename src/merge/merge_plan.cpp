@@ -1,12 +1,12 @@
 // Planning and applying merges: which rows move, which duplicate links go, what the survivor
 // inherits, and the audit row of each merged record.
-#include <nlohmann/json.hpp>
 
 #include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
+#include "core/json.h"
 #include "merge_internal.h"
 
 namespace switchboard::merge_detail {
@@ -19,22 +19,6 @@ Kind make_kind(const char* doctype, std::vector<std::string> state, std::vector<
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
-}
-
-nlohmann::json to_json(const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kInt: return v.as_int();
-    case Value::Type::kReal: return v.as_real();
-    case Value::Type::kText: return v.as_text();
-    case Value::Type::kNull: break;
-  }
-  return nullptr;
-}
-
-nlohmann::json to_json(const Document& d) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [field, value] : d) out[field] = to_json(value);
-  return out;
 }
 
 std::string slot_of(const Document& link_row) {
@@ -305,10 +289,10 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
                                     {"phone_key", keys},
                                     {"merged_on", now},
                                     {"trigger", std::string(trigger)},
-                                    {"moved", nlohmann::json(step.moved).dump()},
-                                    {"removed", nlohmann::json(step.removed).dump()},
-                                    {"filled", to_json(step.filled).dump()},
-                                    {"source_before", to_json(plan.source_before[i]).dump()}});
+                                    {"moved", json::dump(json::Json(step.moved))},
+                                    {"removed", json::dump(json::Json(step.removed))},
+                                    {"filled", json::dump(json::from_document(step.filled))},
+                                    {"source_before", json::dump(json::from_document(plan.source_before[i]))}});
   }
 }
 

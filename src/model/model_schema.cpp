@@ -16,6 +16,13 @@ FieldDef text(const char* name, bool indexed = false) {
   f.indexed = indexed;
   return f;
 }
+// Frappe's Data: one line of at most 140 characters.
+FieldDef data(const char* name, bool indexed = false) {
+  FieldDef f = text(name, indexed);
+  f.single_line = true;
+  f.max_length = 140;
+  return f;
+}
 FieldDef text_default(const char* name, const char* value, bool indexed = false) {
   FieldDef f = text(name, indexed);
   f.default_value = Value(value);
@@ -93,8 +100,8 @@ Schema frappe_schema() {
       "Communication", NR::kHash, "",
       {text_default("communication_type", "Communication"),
        text_default("communication_medium", "Email"), text_default("sent_or_received", "Received"),
-       text("subject"), text("content"), text("text_content"), text("sender", true),
-       text("sender_full_name"), text("recipients"), text("cc"), text("bcc"),
+       text("subject"), text("content"), text("text_content"), data("sender", true),
+       data("sender_full_name"), text("recipients"), text("cc"), text("bcc"),
        text("message_id", true), text("in_reply_to", true), text("reference_doctype"),
        text("reference_name"), text("reference_owner"), text_default("status", "Open"),
        text("email_account"), datetime("communication_date"), text_default("email_status", "Open"),
@@ -125,13 +132,13 @@ Schema frappe_schema() {
                 integer("seen"), text("trace_id")}));
 
   // ---- Contacts ---------------------------------------------------------------------------
-  s.add(child("Contact Email", {text("email_id", true), integer("is_primary")}));
-  s.add(child("Contact Phone", {text("phone", true), integer("is_primary_phone"),
+  s.add(child("Contact Email", {data("email_id", true), integer("is_primary")}));
+  s.add(child("Contact Phone", {data("phone", true), integer("is_primary_phone"),
                                 integer("is_primary_mobile_no")}));
   auto contact = parent(
       "Contact", NR::kField, "full_name",
-      {text("salutation"), text("first_name"), text("middle_name"), text("last_name"),
-       text("full_name"), text("email_id", true), text("phone", true), text("mobile_no", true),
+      {data("salutation"), data("first_name"), data("middle_name"), data("last_name"),
+       data("full_name"), data("email_id", true), data("phone", true), data("mobile_no", true),
        text("company_name"), text("designation"), text("gender"), text_default("status", "Passive"),
        text("user"), integer("unsubscribed"), integer("is_primary_contact"), text("image"),
        text("address")});
@@ -155,8 +162,8 @@ Schema frappe_schema() {
   s.add(lead_status);
   auto lead = parent(
       "CRM Lead", NR::kSeries, "CRM-LEAD-.YYYY.-.#####",
-      {text("salutation"), text("first_name"), text("middle_name"), text("last_name"),
-       text("lead_name"), text("email", true), text("mobile_no", true), text("phone", true),
+      {data("salutation"), data("first_name"), data("middle_name"), data("last_name"),
+       data("lead_name"), data("email", true), data("mobile_no", true), data("phone", true),
        text_default("status", "New", true), text("source"), text("organization"),
        text("website"), text("job_title"), text("industry"), text("territory"),
        real("annual_revenue"), text("no_of_employees"), text("lead_owner"),
@@ -175,8 +182,8 @@ Schema frappe_schema() {
        text_default("status", "Qualification", true), text("deal_owner"), text("source"),
        text("territory"), real("annual_revenue"), real("probability"), real("deal_value"),
        real("expected_deal_value"), date("expected_closure_date"), date("closed_date"),
-       text("currency"), text("salutation"), text("first_name"), text("last_name"),
-       text("email", true), text("mobile_no", true), text("phone", true), text("next_step"),
+       text("currency"), data("salutation"), data("first_name"), data("last_name"),
+       data("email", true), data("mobile_no", true), data("phone", true), text("next_step"),
        text_default("communication_status", "Open"), text("_assign")});
   deal.tables = {{"sales_orders", "CRM Deal Sales Orders"},
                  {"custom_order_history", "Order History"}};
@@ -184,10 +191,10 @@ Schema frappe_schema() {
 
   auto crm_call = parent(
       "CRM Call Log", NR::kField, "id",
-      {text("id", true), text("type"), text("status"), text("from"), text("to"),
+      {text("id", true), text("type"), text("status"), data("from"), data("to"),
        real("duration"), datetime("start_time"), datetime("end_time"), text("recording_url"),
        text_default("reference_doctype", "CRM Lead"), text("reference_docname"),
-       text("telephony_medium"), text("receiver"), text("caller"), text("note"),
+       text("telephony_medium"), data("receiver"), data("caller"), text("note"),
        text("transcript"), text("recording_file")});
   crm_call.indexes = {{"reference_doctype", "reference_docname"}};
   crm_call.tables = {{"links", "Dynamic Link"}};
@@ -203,20 +210,20 @@ Schema frappe_schema() {
                 integer("order"), integer("enabled", false, 1), text("color")}));
   auto ticket = parent(
       "HD Ticket", NR::kSeries, ".####",
-      {text("subject"), text("raised_by", true), text_default("status", "Open", true),
+      {data("subject"), data("raised_by", true), text_default("status", "Open", true),
        text("status_category"), text_default("priority", "Medium"), text("ticket_type"),
        text("agent_group"), text("contact", true), text("customer", true), text("description"),
        integer("via_customer_portal"), text("email_account"), date("opening_date"),
        text("opening_time"), datetime("resolution_date"), datetime("first_responded_on"),
-       integer("is_merged"), text("merged_with", true), text("contact_mobile", true),
-       text("contact_number"), text("_assign")});
+       integer("is_merged"), text("merged_with", true), data("contact_mobile", true),
+       data("contact_number"), text("_assign")});
   ticket.tables = {{"custom_order_history", "Order History"}};
   s.add(ticket);
 
   auto hd_call = parent(
       "Helpdesk Call Log", NR::kField, "call_id",
       {unique(text("call_id")), text("session_id", true), text("type"), text("status"),
-       text("from_number"), text("to_number"), text("ticket", true),
+       data("from_number"), data("to_number"), text("ticket", true),
        text("contact", true), text("recording_url"), text("ringcentral_recording_url"),
        text("recording_file"), text("transcript"), real("duration"), datetime("start_time"),
        datetime("end_time")});
@@ -224,9 +231,9 @@ Schema frappe_schema() {
 
   // ---- ERPNext ----------------------------------------------------------------------------
   auto customer = parent("Customer", NR::kField, "customer_name",
-                         {text("customer_name", true), text_default("customer_type", "Individual"),
+                         {data("customer_name", true), text_default("customer_type", "Individual"),
                           text("customer_group"), text("territory"),
-                          text("customer_primary_contact"), text("mobile_no"), text("email_id"),
+                          text("customer_primary_contact"), data("mobile_no"), text("email_id"),
                           integer("disabled")});
   customer.dedupe_separator = " - ";
   s.add(customer);
@@ -237,7 +244,7 @@ Schema frappe_schema() {
                real("work_order_qty"), text("description"), text("uom")}));
   auto so = parent(
       "Sales Order", NR::kSeries, "SAL-ORD-.YYYY.-.#####",
-      {text("customer", true), text("customer_name", true), date("transaction_date"),
+      {text("customer", true), data("customer_name", true), date("transaction_date"),
        date("delivery_date"), text_default("status", "Draft"), text("delivery_status"),
        text("billing_status"), real("per_delivered"), real("net_total"), real("grand_total"),
        text("contact_person"), text("contact_mobile"), text("contact_phone"),

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <set>
 
+#include "core/text.h"
 #include "phone_internal.h"
 #include "switchboard/error.h"
 #include "switchboard/phone.h"
@@ -45,22 +46,6 @@ std::string quoted(std::string_view raw) {
 bool parse(std::string_view raw, const std::string& region, PhoneNumber& number) {
   return phone_detail::util().Parse(std::string(raw), region, &number) ==
          PhoneNumberUtil::NO_PARSING_ERROR;
-}
-
-std::string url_encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -213,11 +198,11 @@ ClickToCall click_to_call(std::string_view raw, std::string_view region) {
   ClickToCall out;
   phone_detail::util().Format(number, PhoneNumberUtil::E164, &out.e164);
   out.extension = number.extension();
-  const std::string encoded = url_encode(out.e164);
+  const std::string encoded = text::percent_encode(out.e164);
   out.desktop = "rcapp://r/call?number=" + encoded;
   out.web = "https://app.ringcentral.com/r/call?number=" + encoded;
   out.tel = "tel:" + out.e164;
-  if (!out.extension.empty()) out.tel += ";ext=" + url_encode(out.extension);
+  if (!out.extension.empty()) out.tel += ";ext=" + text::percent_encode(out.extension);
   return out;
 }
 

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 
 namespace switchboard {
@@ -42,7 +42,7 @@ int env_log_level() {
   static const int level = [] {
     const char* v = std::getenv("SWITCHBOARD_LOG");
     if (!v) return 99;
-    std::string s = email_detail::lower_ascii(v);
+    std::string s = text::lower_ascii(v);
     return s == "debug" ? 0 : s == "info" ? 1 : s == "warning" ? 2 : s == "error" ? 3 : 99;
   }();
   return level;
@@ -72,7 +72,7 @@ ApiError parse_api_error(std::string_view body) {
     if (e.code.empty()) e.code = e.oauth_error;
   }
   if (e.message.empty() && e.code.empty() && !body.empty())
-    e.message = email_detail::trim(body.substr(0, 200));
+    e.message = text::trim(body.substr(0, 200));
   return e;
 }
 

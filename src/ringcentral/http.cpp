@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/version.h"
 
@@ -30,21 +30,7 @@ std::string header(const Headers& headers, std::string_view name) {
   return {};
 }
 
-std::string url_encode(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size() * 3);
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string url_encode(std::string_view value) { return text::percent_encode(value); }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
@@ -183,8 +169,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   std::size_t colon = line.find(':');
   if (colon != std::string_view::npos && colon > 0)
-    t->response->headers.emplace_back(email_detail::lower_ascii(email_detail::trim(line.substr(0, colon))),
-                                      email_detail::trim(line.substr(colon + 1)));
+    t->response->headers.emplace_back(text::lower_ascii(text::trim(line.substr(0, colon))),
+                                      text::trim(line.substr(colon + 1)));
   return n;
 }
 

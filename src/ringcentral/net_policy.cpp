@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 
 namespace switchboard::rc {
@@ -95,11 +95,11 @@ bool proxied(const Origin& o) {
   const char* np = std::getenv("no_proxy");
   if (!np || !*np) np = std::getenv("NO_PROXY");
   if (!np) return true;
-  std::string list = email_detail::lower_ascii(np);
+  std::string list = text::lower_ascii(np);
   std::size_t start = 0;
   while (start <= list.size()) {
     std::size_t end = list.find_first_of(", ", start);
-    std::string entry = email_detail::trim(list.substr(start, end == std::string::npos ? end : end - start));
+    std::string entry = text::trim(list.substr(start, end == std::string::npos ? end : end - start));
     if (entry == "*") return false;
     if (!entry.empty() && entry[0] == '.') entry.erase(0, 1);
     if (!entry.empty() && (o.host == entry || (o.host.size() > entry.size() &&
@@ -125,8 +125,8 @@ Origin parse_origin(const std::string& url) {
   if (!h.u || curl_url_set(h.u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
     throw ValidationError("'" + strip_query(url) + "' is not a valid URL", ErrorCode::kInvalidArgument);
   Origin o;
-  o.scheme = email_detail::lower_ascii(h.get(CURLUPART_SCHEME));
-  o.host = email_detail::lower_ascii(h.get(CURLUPART_HOST));
+  o.scheme = text::lower_ascii(h.get(CURLUPART_SCHEME));
+  o.host = text::lower_ascii(h.get(CURLUPART_HOST));
   if (o.host.size() >= 2 && o.host.front() == '[' && o.host.back() == ']')
     o.host = o.host.substr(1, o.host.size() - 2);
   std::string port = h.get(CURLUPART_PORT, CURLU_DEFAULT_PORT);

@@ -6,20 +6,20 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 
 namespace switchboard::rc {
 
 std::string canonical_group(std::string_view name) {
-  std::string n = email_detail::trim(name);
+  std::string n = text::trim(name);
   for (const char* known : {"Light", "Medium", "Heavy", "Auth"})
-    if (email_detail::iequals(n, known)) return known;
+    if (text::iequals(n, known)) return known;
   return n;
 }
 
 std::optional<Ms> parse_retry_after(std::string_view value, TimePoint now) {
-  std::string v = email_detail::trim(value);
+  std::string v = text::trim(value);
   if (v.empty()) return std::nullopt;
   if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
     if (v.size() > 9) return Ms(std::int64_t(999999999) * 1000);  // absurd; the caller clamps

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 
 namespace switchboard {
@@ -21,7 +21,7 @@ namespace {
 constexpr int kMaxRedirects = 5;
 
 bool audio_type(const std::string& content_type) {
-  std::string t = email_detail::lower_ascii(email_detail::trim(content_type.substr(0, content_type.find(';'))));
+  std::string t = text::lower_ascii(text::trim(content_type.substr(0, content_type.find(';'))));
   return t == "audio/mpeg" || t == "audio/mp3" || t == "audio/wav" || t == "audio/x-wav" ||
          t == "audio/wave" || t == "audio/vnd.wave";
 }
@@ -92,7 +92,7 @@ class PartFile {
 
 std::string RingCentralClient::recording_content_url(const std::string& id_or_uri) const {
   const Impl& d = *impl_;
-  std::string v = email_detail::trim(id_or_uri);
+  std::string v = text::trim(id_or_uri);
   if (v.find("://") == std::string::npos) return recording_url(v, "~", d.opt.media_server);
   std::string origin = rc::parse_origin(v).text();
   if (origin != d.media.text() && origin != d.platform.text())
@@ -138,7 +138,7 @@ RecordingDownload RingCentralClient::download_recording(const std::string& id_or
           bad_type = type.empty() ? "(none)" : type;
           return false;
         }
-        out.content_type = email_detail::lower_ascii(email_detail::trim(type.substr(0, type.find(';'))));
+        out.content_type = text::lower_ascii(text::trim(type.substr(0, type.find(';'))));
         if (status == 200 && offset > 0) part.truncate();  // the server ignored Range: start over
         if (status == 206) {
           std::string cr = rc::header(h, "content-range");  // "bytes START-END/TOTAL"

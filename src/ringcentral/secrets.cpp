@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "ringcentral/ringcentral_internal.h"
 
 namespace switchboard {
@@ -38,7 +38,7 @@ std::string base64_encode(std::string_view data, bool urlsafe) {
 }
 
 std::string base64_decode(std::string_view text) {
-  std::string t = email_detail::trim(text);
+  std::string t = text::trim(text);
   for (char& c : t) c = c == '-' ? '+' : c == '_' ? '/' : c;
   while (t.size() % 4) t += '=';
   std::string out(t.size() / 4 * 3, '\0');

@@ -1,14 +1,11 @@
-// RoutingRules: validation and JSON (simdjson reads, nlohmann_json writes). One table of
-// fields drives from_json and to_json, so the two can never disagree.
-#include <simdjson.h>
-
+// RoutingRules: validation and JSON (core/json.h). One table of fields drives from_json and
+// to_json, so the two can never disagree.
 #include <algorithm>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "email/email_internal.h"
+#include "core/json.h"
 #include "switchboard/error.h"
 #include "switchboard/routing.h"
 
@@ -18,32 +15,29 @@ namespace {
 using Strings = std::vector<std::string>;
 
 [[noreturn]] void bad_type(std::string_view key, const char* expected) {
-  throw ValidationError("routing rule '" + std::string(key) + "' must be " + expected);
+  throw ParseError("routing rule '" + std::string(key) + "' must be " + expected);
 }
 
-void read(simdjson::dom::element v, std::string_view key, std::string& out) {
-  std::string_view s;
-  if (v.get(s) != simdjson::SUCCESS) bad_type(key, "a string");
-  out = std::string(s);
+void read(const json::Json& v, std::string_view key, std::string& out) {
+  if (!v.is_string()) bad_type(key, "a string");
+  out = v.get<std::string>();
 }
 
-void read(simdjson::dom::element v, std::string_view key, Strings& out) {
-  simdjson::dom::array arr;
-  if (v.get(arr) != simdjson::SUCCESS) bad_type(key, "a list of strings");
+void read(const json::Json& v, std::string_view key, Strings& out) {
+  if (!v.is_array()) bad_type(key, "a list of strings");
   out.clear();
-  for (auto item : arr) {
-    std::string_view s;
-    if (item.get(s) != simdjson::SUCCESS) bad_type(key, "a list of strings");
-    out.emplace_back(s);
+  for (const auto& item : v) {
+    if (!item.is_string()) bad_type(key, "a list of strings");
+    out.push_back(item.get<std::string>());
   }
 }
 
 template <typename Int>
-void read(simdjson::dom::element v, std::string_view key, Int& out) {
-  int64_t i = 0;
-  if (v.get(i) != simdjson::SUCCESS) bad_type(key, "an integer");
-  if (i < 0) bad_type(key, "a non-negative integer");
-  out = static_cast<Int>(i);
+void read(const json::Json& v, std::string_view key, Int& out) {
+  if (!v.is_number_integer()) bad_type(key, "an integer");
+  if ((!v.is_number_unsigned() && v.get<std::int64_t>() < 0) || v.get<std::uint64_t>() > 1000000000ULL)
+    bad_type(key, "a non-negative integer of at most 1000000000");
+  out = static_cast<Int>(v.get<std::int64_t>());
 }
 
 // Calls fn(key, field&) for every field of the rules, in declaration order.
@@ -112,26 +106,30 @@ void RoutingRules::validate() const {
     throw ValidationError("routing rules 'ticket_status', 'ticket_priority' and 'lead_status' must be set");
 }
 
-RoutingRules RoutingRules::from_json(std::string_view json) {
-  simdjson::dom::parser parser;
+RoutingRules RoutingRules::from_json(std::string_view text) {
+  const json::Json j = json::parse_object(text, "routing rules");
   RoutingRules rules;
-  for (auto field : email_detail::parse_json_object(parser, json, "routing rules")) {
+  for (const auto& [name, value] : j.items()) {
     bool known = false;
     for_each_field(rules, [&](std::string_view key, auto& member) {
-      if (key != field.key) return;
+      if (key != name) return;
       known = true;
-      read(field.value, key, member);
+      read(value, key, member);
     });
-    if (!known) throw ValidationError("unknown routing rule '" + std::string(field.key) + "'");
+    if (!known) throw ParseError("unknown routing rule '" + name + "'");
   }
-  rules.validate();
+  try {
+    rules.validate();
+  } catch (const ValidationError& e) {  // bad input text: a parse error like any other
+    throw ParseError(e.what());
+  }
   return rules;
 }
 
 std::string RoutingRules::to_json() const {
   nlohmann::ordered_json j;
   for_each_field(*this, [&](std::string_view key, const auto& member) { j[std::string(key)] = member; });
-  return j.dump(2);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string RouteResult::to_json() const {
@@ -161,7 +159,7 @@ std::string RouteResult::to_json() const {
   auto log_entries = nlohmann::ordered_json::array();
   for (const auto& [category, message] : log) log_entries.push_back({category, message});
   j["log"] = log_entries;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json::dump(j);
 }
 
 }  // namespace switchboard

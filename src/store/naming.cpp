@@ -3,19 +3,13 @@
 #include <ctime>
 #include <random>
 
+#include "core/datetime.h"
 #include "switchboard/error.h"
 
 namespace switchboard::naming {
 namespace {
 
 constexpr char kBase32Hex[] = "0123456789abcdefghijklmnopqrstuv";
-
-std::tm local_tm(std::chrono::system_clock::time_point now) {
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return tm;
-}
 
 std::string two(int v) {
   std::string s = std::to_string(v);
@@ -28,7 +22,7 @@ SeriesParts resolve_series(std::string_view pattern, std::chrono::system_clock::
                            const Document& doc) {
   SeriesParts out;
   bool counter_seen = false;
-  std::tm tm = local_tm(now);
+  std::tm tm = dates::local_tm(now);
   std::size_t pos = 0;
   while (pos <= pattern.size()) {
     std::size_t dot = pattern.find('.', pos);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
 #include "switchboard/error.h"
 
 namespace switchboard {
@@ -26,15 +27,6 @@ std::string lower_trimmed(std::string_view s) {
     }
   }
   return out;
-}
-
-// Length in bytes of the UTF-8 sequence starting with `c` (1 for invalid lead bytes).
-std::size_t utf8_length(unsigned char c) noexcept {
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) return 2;
-  if ((c & 0xF0) == 0xE0) return 3;
-  if ((c & 0xF8) == 0xF0) return 4;
-  return 1;
 }
 
 unsigned char ascii_fold(unsigned char c) noexcept {
@@ -165,7 +157,7 @@ bool like_matches(std::string_view text, std::string_view pattern) noexcept {
       continue;
     }
     if (p < pattern.size() && pattern[p] == '_') {
-      t += utf8_length(static_cast<unsigned char>(text[t]));
+      t += switchboard::text::utf8_sequence_length(static_cast<unsigned char>(text[t]));
       ++p;
       continue;
     }
@@ -177,7 +169,7 @@ bool like_matches(std::string_view text, std::string_view pattern) noexcept {
     }
     if (star_p == std::string_view::npos) return false;
     // Backtrack: let the last '%' swallow one more character.
-    star_t += utf8_length(static_cast<unsigned char>(text[star_t]));
+    star_t += switchboard::text::utf8_sequence_length(static_cast<unsigned char>(text[star_t]));
     t = star_t;
     p = star_p;
   }

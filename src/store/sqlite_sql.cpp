@@ -1,6 +1,6 @@
 #include "sqlite_sql.h"
 
-#include <nlohmann/json.hpp>
+#include "core/json.h"
 
 namespace switchboard::sqlite {
 namespace {
@@ -10,16 +10,6 @@ std::string index_name(const DocTypeDef& def, const std::vector<std::string>& co
   n += def.name;
   for (const auto& c : cols) n += "_" + c;
   return quote(n);
-}
-
-nlohmann::json to_json(const Value& v) {
-  switch (v.type()) {
-    case Value::Type::kNull: return nullptr;
-    case Value::Type::kInt: return v.as_int();
-    case Value::Type::kReal: return v.as_real();
-    case Value::Type::kText: return v.as_text();
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -140,10 +130,10 @@ void append_where(std::string& sql, std::vector<const Value*>& params, std::vect
       else col();
       sql += negate ? " NOT IN " : " IN ";
       if (f.values.size() > kMaxInlineList) {
-        nlohmann::json arr = nlohmann::json::array();
-        for (const auto& v : f.values) arr.push_back(to_json(v));
+        json::Json arr = json::Json::array();
+        for (const auto& v : f.values) arr.push_back(json::from_value(v));
         sql += "(SELECT value FROM json_each(?))";
-        owned.emplace_back(arr.dump());
+        owned.emplace_back(json::dump(arr));
         params.push_back(&owned.back());
         return;
       }

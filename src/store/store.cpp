@@ -10,6 +10,8 @@
 #include <random>
 #include <thread>
 
+#include "core/datetime.h"
+#include "core/text.h"
 #include "naming.h"
 
 namespace switchboard {
@@ -26,6 +28,8 @@ auto guarded(const char* op, std::string_view doctype, Fn&& fn) -> decltype(fn()
     return fn();
   } catch (const Error&) {
     throw;
+  } catch (const Interrupted&) {  // the program is stopping: never an error result
+    throw;
   } catch (const std::exception& e) {
     throw StoreError(ErrorCode::kBackend,
                      std::string(op) + " " + std::string(doctype) + ": " + e.what());
@@ -33,13 +37,6 @@ auto guarded(const char* op, std::string_view doctype, Fn&& fn) -> decltype(fn()
     throw StoreError(ErrorCode::kBackend,
                      std::string(op) + " " + std::string(doctype) + ": unknown exception");
   }
-}
-
-std::string trim(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 [[noreturn]] void bad_value(const DocTypeDef& def, const FieldDef& f, const Value& v,
@@ -66,7 +63,7 @@ void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
         }
         bad_value(def, f, v, "an integer");
       }
-      std::string s = trim(v.as_text());
+      std::string s = text::trim(v.as_text());
       std::int64_t i = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), i);
       if (s.empty()) v = Value(0);
@@ -84,7 +81,7 @@ void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
         v = f.default_value.is_null() ? Value(0.0) : f.default_value;
         return;
       }
-      std::string s = trim(v.as_text());
+      std::string s = text::trim(v.as_text());
       double d = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), d);
       if (s.empty()) v = Value(0.0);
@@ -96,6 +93,10 @@ void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
     case FieldType::kDate:
     case FieldType::kDatetime:
       if (!v.is_null() && !v.is_text()) v = Value(v.to_text());
+      // The one sanitizer of text that becomes a field: every path (mail, calls, transfers,
+      // Frappe) writes through here.
+      if (v.is_text() && !text::is_clean_field(v.as_text(), !f.single_line, f.max_length))
+        v = Value(text::clean_field(v.as_text(), !f.single_line, f.max_length));
       if (f.unique && v.is_text() && v.as_text().empty()) v = Value();  // '' is "no value"
       return;
   }
@@ -147,6 +148,8 @@ void derive(const SiteConfig& site, const DocTypeDef& def, const DerivedFields& 
   Document out;
   try {
     d.compute(site, sources, out);
+  } catch (const Interrupted&) {
+    throw;
   } catch (const std::exception& e) {
     throw Error(ErrorCode::kInternal, "computing derived fields of " + def.name + ": " + e.what());
   }
@@ -182,31 +185,31 @@ constexpr std::size_t kNamesPerStatement = 500;
 }  // namespace
 
 std::string format_datetime(std::chrono::system_clock::time_point t) {
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
-  long frac = static_cast<long>(micros % 1000000);
-  if (frac < 0) {
-    frac += 1000000;
-    --secs;
+  return dates::frappe_now(t);
+}
+
+// Ends the transaction level `level` of `store` (commit or rollback). A callback (a Python
+// backend or hook) that began a transaction inside it and left it open would make the
+// commit land in the wrong level: those levels and `level` itself are rolled back and
+// StoreError(kTransaction) says so.
+static void end_level(Store& store, int level, bool commit) {
+  int leaked = store.transaction_depth() - level;
+  if (leaked <= 0) {
+    if (commit) store.commit();
+    else store.rollback();
+    return;
   }
-  // Writes come in bursts within one second: localtime_r and the date text are reused (for
-  // the same zone: tzset() after a TZ change moves ::timezone).
-  thread_local std::time_t cached_secs = -1;
-  thread_local long cached_zone = 0;
-  thread_local char cached[64];
-  if (secs != cached_secs || ::timezone != cached_zone) {
-    std::tm tm{};
-    localtime_r(&secs, &tm);
-    std::snprintf(cached, sizeof cached, "%04d-%02d-%02d %02d:%02d:%02d.", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    cached_secs = secs;
-    cached_zone = ::timezone;
+  while (store.transaction_depth() >= level && store.transaction_depth() > 0) {
+    try {
+      store.rollback();
+    } catch (...) {  // rollback() closes its level even when the backend fails
+    }
   }
-  std::string out(cached);
-  char digits[6];
-  for (int i = 5; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
-  out.append(digits, 6);
-  return out;
+  if (commit)
+    throw StoreError(ErrorCode::kTransaction,
+                     std::to_string(leaked) + " transaction(s) begun inside the operation (by a "
+                     "backend or hook) were never committed or rolled back; the operation was "
+                     "rolled back");
 }
 
 // Opens a transaction level for one facade operation when needed and closes it: commit on
@@ -214,24 +217,28 @@ std::string format_datetime(std::chrono::system_clock::time_point t) {
 // (multi-write operations need a savepoint to stay atomic inside an outer transaction).
 struct Store::WriteScope {
   WriteScope(Store& s, bool always) : store(s), owns(always || s.depth_ == 0) {
-    if (owns) store.begin();
+    if (owns) {
+      store.begin();
+      level = store.depth_;
+    }
   }
   void done() {
     if (owns) {
       owns = false;
-      store.commit();
+      end_level(store, level, true);
     }
   }
   ~WriteScope() {
     if (owns) {
       try {
-        store.rollback();
+        end_level(store, level, false);
       } catch (...) {  // the original error is what matters
       }
     }
   }
   Store& store;
   bool owns;
+  int level = 0;
 };
 
 struct Store::SeriesCacheEntry {
@@ -436,7 +443,7 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
     return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
 
   if (doc.has("name")) {
-    std::string given = trim(doc.text("name"));
+    std::string given = text::trim(doc.text("name"));
     if (given.size() > kMaxNameLength)
       throw ValidationError("name of " + def.name + " is longer than 140 characters");
     if (!given.empty()) {
@@ -457,7 +464,7 @@ std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
       return guarded("insert", def.name, [&] { return backend_->insert(def.name, doc); });
     }
     case NamingRule::kField: {
-      std::string base = trim(doc.text(def.naming_arg));
+      std::string base = text::trim(doc.text(def.naming_arg));
       if (!base.empty()) {
         if (base.size() > kMaxNameLength) base.resize(kMaxNameLength);
         std::string candidate = base;
@@ -766,8 +773,7 @@ naming::SeriesParts Store::series_parts(const DocTypeDef& def, const Document& d
   auto parts = naming::resolve_series(def.naming_arg, now, doc);
   if (def.naming_arg.find('{') != std::string::npos) return parts;
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  localtime_r(&t, &tm);
+  std::tm tm = dates::local_tm(now);
   auto since_midnight = std::chrono::seconds(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
   auto midnight = std::chrono::system_clock::from_time_t(t) - since_midnight;
   slot = std::make_unique<SeriesCacheEntry>(
@@ -827,12 +833,15 @@ void detail::transaction_backoff(int attempt) {
       std::chrono::milliseconds(std::uniform_int_distribution<int>(cap / 2, cap)(rng)));
 }
 
-Transaction::Transaction(Store& store) : store_(store) { store_.begin(); }
+Transaction::Transaction(Store& store) : store_(store) {
+  store_.begin();
+  level_ = store_.transaction_depth();
+}
 
 Transaction::~Transaction() {
   if (active_) {
     try {
-      store_.rollback();
+      end_level(store_, level_, false);
     } catch (...) {  // destructors never throw
     }
   }
@@ -841,13 +850,13 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   if (!active_) throw StoreError(ErrorCode::kTransaction, "transaction already finished");
   active_ = false;
-  store_.commit();
+  end_level(store_, level_, true);
 }
 
 void Transaction::rollback() {
   if (!active_) throw StoreError(ErrorCode::kTransaction, "transaction already finished");
   active_ = false;
-  store_.rollback();
+  end_level(store_, level_, false);
 }
 
 }  // namespace switchboard

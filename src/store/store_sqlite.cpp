@@ -214,6 +214,7 @@ class SqliteBackend final : public StoreBackend {
   void lock(std::string_view) override {}
 
   std::optional<Document> get(std::string_view doctype, std::string_view name) override {
+    see_schema_changes(doctype);
     const TableInfo& t = info(doctype);
     return run("get", doctype, [&]() -> std::optional<Document> {
       auto& stmt = cache_.get(t.get_sql);
@@ -226,6 +227,7 @@ class SqliteBackend final : public StoreBackend {
   }
 
   std::vector<Document> find(std::string_view doctype, const Query& q) override {
+    see_schema_changes(doctype);
     const TableInfo& t = info(doctype);
     auto has = [&](std::string_view c) { return t.has(c); };
     std::string sql;
@@ -274,6 +276,7 @@ class SqliteBackend final : public StoreBackend {
   }
 
   std::int64_t count(std::string_view doctype, const Filters& filters) override {
+    see_schema_changes(doctype);
     const TableInfo& t = info(doctype);
     std::string sql = "SELECT COUNT(*) FROM " + t.sql_name;
     std::vector<const Value*> params;
@@ -562,6 +565,13 @@ class SqliteBackend final : public StoreBackend {
 
   void refresh_if_schema_changed() {
     if (schema_version_pragma() != known_schema_version_) load_tables();
+  }
+
+  // Before a read outside a transaction: another process may have changed the schema (a
+  // custom field added), and reads must not drop the new columns' values. Inside a
+  // transaction begin() has already looked. One PRAGMA step (the schema cookie) per read.
+  void see_schema_changes(std::string_view doctype) {
+    if (depth_ == 0) run("read the schema version of", doctype, [&] { refresh_if_schema_changed(); });
   }
 
   void load_tables() {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "email/email_internal.h"
+#include "core/text.h"
 #include "switchboard/merge.h"
 #include "switchboard/phone.h"
 
@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kHelpdeskLog = "Helpdesk Call Log";
 constexpr const char* kCrmLog = "CRM Call Log";
 
-using email_detail::lower_ascii;
+using text::lower_ascii;
 
 // The key field of a doctype's phone field (e.g. HD Ticket contact_mobile).
 std::string key_field(std::string_view doctype, std::string_view source) {

@@ -1,10 +1,9 @@
 // Recording URLs and ids, and transcripts: formatting RingSense insights and the seed's cache.
-#include <simdjson.h>
-
 #include <cctype>
 #include <map>
 
-#include "email/email_internal.h"
+#include "core/json.h"
+#include "core/text.h"
 #include "switchboard/error.h"
 #include "switchboard/telephony.h"
 
@@ -39,11 +38,11 @@ std::string recording_url(std::string_view recording_id, std::string_view accoun
 }
 
 std::optional<std::string> extract_recording_id(std::string_view url) {
-  const std::string trimmed = email_detail::trim(url);
+  const std::string trimmed = text::trim(url);
   const std::string_view s = trimmed;  // ids below are views into it
   if (s.empty()) return std::nullopt;
   if (valid_id(s)) return trimmed;  // a bare id
-  std::string l = email_detail::lower_ascii(s);
+  std::string l = text::lower_ascii(s);
   // .../recording/<id>[/content][?...][#...]
   std::size_t at = l.find("/recording/");
   if (at != std::string::npos) {
@@ -67,48 +66,36 @@ std::optional<std::string> extract_recording_id(std::string_view url) {
 }
 
 std::string format_transcript(std::string_view insights_json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  auto code = parser.parse(insights_json.data(), insights_json.size(), true).get(root);
-  if (code != simdjson::SUCCESS)
-    throw ParseError(std::string("transcript is not valid JSON: ") + simdjson::error_message(code));
-  simdjson::dom::object o;
-  if (root.get_object().get(o) != simdjson::SUCCESS) throw ParseError("transcript must be an object", 0);
-
-  auto text = [](simdjson::dom::element e) -> std::string {
-    if (e.is_string()) return std::string(e.get_string().value_unsafe());
-    if (e.is_int64()) return std::to_string(e.get_int64().value_unsafe());
-    if (e.is_uint64()) return std::to_string(e.get_uint64().value_unsafe());
-    return {};
+  const json::Json o = json::parse_object(insights_json, "transcript");
+  // Speaker ids and texts: strings or integers; anything else counts as absent.
+  auto field = [](const json::Json& obj, const char* key) -> std::string {
+    auto it = obj.find(key);
+    if (it == obj.end() || !(it->is_string() || it->is_number_integer())) return {};
+    return json::scalar_text(*it);
   };
-  auto field = [&](simdjson::dom::object obj, std::string_view key) -> std::string {
-    simdjson::dom::element e;
-    return obj.at_key(key).get(e) == simdjson::SUCCESS ? text(e) : std::string();
-  };
-
   std::map<std::string, std::string> names;
-  simdjson::dom::array speakers;
-  if (o.at_key("speakerInfo").get(speakers) == simdjson::SUCCESS) {
-    for (simdjson::dom::element s : speakers) {
-      simdjson::dom::object so;
-      if (s.get_object().get(so) != simdjson::SUCCESS) continue;
+  auto speakers = o.find("speakerInfo");
+  if (speakers != o.end() && speakers->is_array()) {
+    for (const auto& so : *speakers) {
+      if (!so.is_object()) continue;
       std::string id = field(so, "speakerId"), name = field(so, "name");
       if (!id.empty() && !name.empty()) names[id] = name;
     }
   }
-  simdjson::dom::array segments;
-  simdjson::dom::object insights;
-  bool found = false;
-  if (o.at_key("insights").get(insights) == simdjson::SUCCESS &&
-      insights.at_key("Transcript").get(segments) == simdjson::SUCCESS)
-    found = true;
-  else if (o.at_key("segments").get(segments) == simdjson::SUCCESS)  // the seed's shape
-    found = true;
-  if (!found) return {};
+  const json::Json* segments = nullptr;
+  auto insights = o.find("insights");
+  if (insights != o.end() && insights->is_object()) {
+    auto t = insights->find("Transcript");
+    if (t != insights->end() && t->is_array()) segments = &*t;
+  }
+  if (!segments) {
+    auto t = o.find("segments");  // the shape the original scripts cached
+    if (t != o.end() && t->is_array()) segments = &*t;
+  }
+  if (!segments) return {};
   std::string out;
-  for (simdjson::dom::element seg : segments) {
-    simdjson::dom::object so;
-    if (seg.get_object().get(so) != simdjson::SUCCESS) continue;
+  for (const auto& so : *segments) {
+    if (!so.is_object()) continue;
     std::string line = field(so, "text");
     if (line.empty()) continue;
     std::string speaker = field(so, "speakerId");

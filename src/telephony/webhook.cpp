@@ -3,10 +3,10 @@
 #include <openssl/sha.h>
 
 #include <cctype>
-#include <nlohmann/json.hpp>
 
 #include "conversations/text.h"
-#include "email/email_internal.h"
+#include "core/json.h"
+#include "core/text.h"
 #include "switchboard/call_logger.h"
 
 namespace switchboard {
@@ -16,16 +16,16 @@ constexpr const char* kPayload = "RingCentral CRM Payload";
 constexpr std::size_t kMaxValidationToken = 512;  // keeps the handshake reply under 1 KiB
 constexpr std::size_t kErrorMessageChars = 500;
 
-using email_detail::lower_ascii;
+using text::lower_ascii;
 
 WebhookResponse json_reply(int status, bool success, const std::string& message,
                            const std::string& call_log = {}) {
-  nlohmann::json body = {{"success", success}, {"message", message}};
+  json::Json body = {{"success", success}, {"message", message}};
   if (!call_log.empty()) body["call_log_name"] = call_log;
   WebhookResponse r;
   r.status = status;
   r.headers["Content-Type"] = "application/json";
-  r.body = body.dump();
+  r.body = json::dump(body);  // never throws: invalid UTF-8 in a message is replaced
   return r;
 }
 

@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -575,11 +575,11 @@ class InboundEmail:
         A mail from a JSON object with the field names of InboundEmail.
         """
     @staticmethod
-    def from_rfc822(raw: bytes | bytearray | memoryview | str, email_account: str = '') -> InboundEmail:
+    def from_rfc822(raw: bytes | bytearray | memoryview | str, email_account: str = '', *, max_bytes: typing.SupportsInt | typing.SupportsIndex | None = None, max_parts: typing.SupportsInt | typing.SupportsIndex | None = None) -> InboundEmail:
         """
-        Parses a raw RFC 5322 message (bytes) with GMime. Raises ParseError when it holds no header field.
+        Parses a raw RFC 5322 message (bytes) with GMime. Raises ParseError when it holds no header field. Body text beyond max_bytes (default 25 MiB) and parts beyond max_parts (default 100) are left out; ``omitted`` says what and why.
         """
-    def __init__(self, *, message_id: str = '', sender: str = '', sender_full_name: str = '', to: str | collections.abc.Iterable[str] | None = None, cc: str | collections.abc.Iterable[str] | None = None, subject: str = '', in_reply_to: str = '', references: str | collections.abc.Iterable[str] | None = None, headers: dict[str, str] | collections.abc.Iterable[tuple[str, str]] | None = None, sent_or_received: str = 'Received', email_account: str = '', content: str = '', text_content: str = '', reply_to: str = '', delivered_to: str | collections.abc.Iterable[str] | None = None, date: str = '', has_attachment: bool = False, reference_doctype: str = '', reference_name: str = '', communication: str = '') -> None:
+    def __init__(self, *, message_id: str = '', sender: str = '', sender_full_name: str = '', to: str | typing.Iterable[str] | None = None, cc: str | typing.Iterable[str] | None = None, subject: str = '', in_reply_to: str = '', references: str | typing.Iterable[str] | None = None, headers: dict[str, str] | typing.Iterable[tuple[str, str]] | None = None, sent_or_received: str = 'Received', email_account: str = '', content: str = '', text_content: str = '', reply_to: str = '', delivered_to: str | typing.Iterable[str] | None = None, date: str = '', has_attachment: bool = False, reference_doctype: str = '', reference_name: str = '', communication: str = '') -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -605,7 +605,15 @@ class InboundEmail:
     def headers(self) -> list[tuple[str, str]]:
         ...
     @headers.setter
-    def headers(self, arg1: dict[str, str] | collections.abc.Iterable[tuple[str, str]] | None) -> None:
+    def headers(self, arg1: dict[str, str] | typing.Iterable[tuple[str, str]] | None) -> None:
+        ...
+    @property
+    def omitted(self) -> str:
+        """
+        What from_rfc822 left out because of its limits, one reason per line.
+        """
+    @omitted.setter
+    def omitted(self, arg0: str) -> None:
         ...
     @property
     def references(self) -> list[str]:
@@ -649,7 +657,8 @@ class RoutingRules:
     Everything the router decides by. The defaults are the seed's lists and behaviour; risky
     seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
     keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
-    ``RoutingRules.from_json(text)``; unknown names and bad values raise ValidationError.
+    ``RoutingRules.from_json(text)``. Unknown names and bad values raise ValidationError from
+    keyword arguments and ParseError from from_json.
     """
     automated_mail: str
     closed_ticket: str
@@ -1274,6 +1283,12 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
     """
+def _is_frappe_site_backend(backend: StoreBackend) -> bool:
+    ...
+def _mariadb_backend(url: str, frappe: bool = False, password_env: str = 'MARIADB_PASSWORD', option_file: str = '', option_group: str = 'client', lock_wait_timeout: typing.SupportsInt | typing.SupportsIndex = 10, connect_timeout: typing.SupportsInt | typing.SupportsIndex = 10, statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
+    """
+    A MariaDB backend on `url` (connected; tables are created when a Store adopts it).
+    """
 def _memory_backend() -> StoreBackend:
     """
     A new in-memory backend.
@@ -1313,6 +1328,10 @@ def default_phone_region() -> str:
 def default_relink_rules(doctype: str) -> list:
     """
     The rows re-pointed when a record of `doctype` is merged.
+    """
+def describe_database(database: str) -> str:
+    """
+    The database string with a URL's password replaced by '***'.
     """
 def digits_only(raw: str) -> str:
     """
@@ -1373,6 +1392,10 @@ def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
 def normalize_subject(subject: str) -> str:
     """
     The subject without reply/forward prefixes in many languages (for comparisons).
+    """
+def open_store(database: str) -> Store:
+    """
+    Opens a store from a database string: a mariadb:// URL, ':memory:', or an SQLite path.
     """
 def parse_address_list(value: str) -> list[tuple[str, str]]:
     """

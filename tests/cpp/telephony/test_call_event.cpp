@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "switchboard/switchboard.h"
-#include "telephony/time_text.h"
+#include "core/datetime.h"
 #include "telephony_data.h"
 
 using namespace switchboard;
@@ -208,12 +208,12 @@ TEST_CASE("format_transcript renders RingSense insights with speaker names") {
 }
 
 TEST_CASE("ISO times become naive local datetimes") {
-  CHECK(local_datetime_from_iso("2025-01-06T10:30:00Z") == "2025-01-06 10:30:00");
-  CHECK(local_datetime_from_iso("2025-01-06T10:30:00.999+02:00") == "2025-01-06 08:30:00");
-  CHECK(local_datetime_from_iso("2025-01-06T10:30Z") == "2025-01-06 10:30:00");
-  CHECK(local_datetime_from_iso("2025-01-06 10:30:00") == "2025-01-06 10:30:00");
-  CHECK(local_datetime_from_iso("2025-01-06") == "2025-01-06 00:00:00");
-  CHECK(local_datetime_from_iso("yesterday").empty());
-  CHECK(local_datetime_from_iso("2025-13-06T10:30:00Z").empty());
-  CHECK(local_datetime_from_iso("").empty());
+  CHECK(dates::local_from_iso8601("2025-01-06T10:30:00Z") == "2025-01-06 10:30:00");
+  CHECK(dates::local_from_iso8601("2025-01-06T10:30:00.999+02:00") == "2025-01-06 08:30:00");
+  CHECK(dates::local_from_iso8601("2025-01-06T10:30Z") == "2025-01-06 10:30:00");
+  CHECK(dates::local_from_iso8601("2025-01-06 10:30:00") == "2025-01-06 10:30:00");
+  CHECK(dates::local_from_iso8601("2025-01-06") == "2025-01-06 00:00:00");
+  CHECK(dates::local_from_iso8601("yesterday").empty());
+  CHECK(dates::local_from_iso8601("2025-13-06T10:30:00Z").empty());
+  CHECK(dates::local_from_iso8601("").empty());
 }
