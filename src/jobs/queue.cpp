@@ -64,31 +64,30 @@ std::string JobQueue::enqueue(Store& store, const JobSpec& spec, int default_max
     if (!d) return std::nullopt;
     return d->text("name");
   };
-  Transaction tx(store);
-  if (auto name = existing()) {
-    tx.commit();
-    return *name;
-  }
-  Document d{{"kind", Value(spec.kind)},
-             {"payload", text_or_null(spec.payload)},
-             {"state", Value(kQueued)},
-             {"run_after", Value(spec.run_after > 0 ? spec.run_after : unix_seconds(store))},
-             {"attempts", Value(0)},
-             {"max_attempts", Value(spec.max_attempts > 0 ? spec.max_attempts : std::max(1, default_max_attempts))}};
-  if (!spec.key.empty()) d.set("job_key", Value(spec.key));
-  std::string name;
-  try {
-    Transaction insert(store);  // a savepoint: a lost race leaves the caller's work intact
-    name = store.insert(kJobDoctype, d);
-    insert.commit();
-  } catch (const StoreError& e) {
-    if (e.code() != ErrorCode::kDuplicate) throw;
-    auto other = existing();  // another writer added the key between our read and insert
-    if (!other) throw;
-    name = *other;
-  }
-  tx.commit();
-  return name;
+  // Rerun whole when the store reports a deadlock or a serialization failure (MariaDB under
+  // concurrent workers); inside a caller's transaction the caller's outermost level reruns.
+  return in_retrying_transaction(store, [&]() -> std::string {
+    if (auto name = existing()) return *name;
+    Document d{{"kind", Value(spec.kind)},
+               {"payload", text_or_null(spec.payload)},
+               {"state", Value(kQueued)},
+               {"run_after", Value(spec.run_after > 0 ? spec.run_after : unix_seconds(store))},
+               {"attempts", Value(0)},
+               {"max_attempts", Value(spec.max_attempts > 0 ? spec.max_attempts : std::max(1, default_max_attempts))}};
+    if (!spec.key.empty()) d.set("job_key", Value(spec.key));
+    std::string name;
+    try {
+      Transaction insert(store);  // a savepoint: a lost race leaves the caller's work intact
+      name = store.insert(kJobDoctype, d);
+      insert.commit();
+    } catch (const StoreError& e) {
+      if (e.code() != ErrorCode::kDuplicate) throw;
+      auto other = existing();  // another writer added the key between our read and insert
+      if (!other) throw;
+      name = *other;
+    }
+    return name;
+  });
 }
 
 std::vector<Job> JobQueue::lease(const std::string& owner, int max, const std::vector<std::string>& kinds,
@@ -98,47 +97,48 @@ std::vector<Job> JobQueue::lease(const std::string& owner, int max, const std::v
   if (max < 1) return out;
   if (lease_for.count() <= 0) lease_for = options_.lease;
   Store& s = *store_;
-  Transaction tx(s);
-  if (s.capabilities() & Capability::kLock) s.lock(kLockKey);
-  const std::int64_t t = now();
-  Filters kind_filter;
-  if (!kinds.empty()) kind_filter.push_back(Filter("kind", Op::kIn, std::vector<Value>(kinds.begin(), kinds.end())));
-  auto candidates = [&](Filters f, const char* order, std::int64_t n) {
-    f.insert(f.end(), kind_filter.begin(), kind_filter.end());
-    Query q(std::move(f));
-    return s.find(kJobDoctype, q.order(order).take(n));
-  };
-  std::vector<Document> found = candidates({Filter("state", Value(kQueued)), Filter("run_after", Op::kLe, Value(t))},
-                                           "run_after asc", max);
-  if (static_cast<int>(found.size()) < max) {  // jobs whose worker died: their lease ran out
-    auto expired = candidates({Filter("state", Value(kRunning)), Filter("lease_expires", Op::kLt, Value(t))},
-                              "lease_expires asc", max - static_cast<std::int64_t>(found.size()));
-    found.insert(found.end(), std::make_move_iterator(expired.begin()), std::make_move_iterator(expired.end()));
-  }
-  for (const Document& d : found) {
-    Job j = to_job(d);
-    Filters cas{Filter("name", Value(j.name)), Filter("state", Value(j.state)),
-                Filter("attempts", Value(j.attempts)), Filter("lease_owner", d.get("lease_owner")),
-                Filter("lease_expires", d.get("lease_expires"))};
-    j.state = kRunning;
-    j.lease_owner = owner;
-    j.lease_expires = t + lease_for.count();
-    j.attempts += 1;
-    if (s.update_where(kJobDoctype, cas,
-                       Document{{"state", Value(kRunning)},
-                                {"lease_owner", Value(owner)},
-                                {"lease_expires", Value(j.lease_expires)},
-                                {"attempts", Value(j.attempts)}}) == 1)
-      out.push_back(std::move(j));
-  }
-  tx.commit();
-  return out;
+  return in_retrying_transaction(s, [&] {
+    out.clear();
+    if (s.capabilities() & Capability::kLock) s.lock(kLockKey);
+    const std::int64_t t = now();
+    Filters kind_filter;
+    if (!kinds.empty()) kind_filter.push_back(Filter("kind", Op::kIn, std::vector<Value>(kinds.begin(), kinds.end())));
+    auto candidates = [&](Filters f, const char* order, std::int64_t n) {
+      f.insert(f.end(), kind_filter.begin(), kind_filter.end());
+      Query q(std::move(f));
+      return s.find(kJobDoctype, q.order(order).take(n));
+    };
+    std::vector<Document> found = candidates({Filter("state", Value(kQueued)), Filter("run_after", Op::kLe, Value(t))},
+                                             "run_after asc", max);
+    if (static_cast<int>(found.size()) < max) {  // jobs whose worker died: their lease ran out
+      auto expired = candidates({Filter("state", Value(kRunning)), Filter("lease_expires", Op::kLt, Value(t))},
+                                "lease_expires asc", max - static_cast<std::int64_t>(found.size()));
+      found.insert(found.end(), std::make_move_iterator(expired.begin()), std::make_move_iterator(expired.end()));
+    }
+    for (const Document& d : found) {
+      Job j = to_job(d);
+      Filters cas{Filter("name", Value(j.name)), Filter("state", Value(j.state)),
+                  Filter("attempts", Value(j.attempts)), Filter("lease_owner", d.get("lease_owner")),
+                  Filter("lease_expires", d.get("lease_expires"))};
+      j.state = kRunning;
+      j.lease_owner = owner;
+      j.lease_expires = t + lease_for.count();
+      j.attempts += 1;
+      if (s.update_where(kJobDoctype, cas,
+                         Document{{"state", Value(kRunning)},
+                                  {"lease_owner", Value(owner)},
+                                  {"lease_expires", Value(j.lease_expires)},
+                                  {"attempts", Value(j.attempts)}}) == 1)
+        out.push_back(std::move(j));
+    }
+    return out;
+  });
 }
 
 bool JobQueue::transition(const Job& job, const Document& changes) {
   Filters held{Filter("name", Value(job.name)), Filter("state", Value(kRunning)),
                Filter("lease_owner", Value(job.lease_owner))};
-  return store_->update_where(kJobDoctype, held, changes) == 1;
+  return in_retrying_transaction(*store_, [&] { return store_->update_where(kJobDoctype, held, changes) == 1; });
 }
 
 bool JobQueue::extend(const Job& job, std::chrono::seconds lease_for) {

@@ -1,5 +1,6 @@
-// The durable job queue and the worker, on memory and SQLite stores: idempotent enqueue, one
-// lease per job (also between threads on one SQLite file), expired leases returned, retries
+// The durable job queue and the worker, on memory, SQLite and MariaDB stores: idempotent
+// enqueue, one lease per job (also between connections to one SQLite file or one MariaDB
+// database), expired leases returned, retries
 // with backoff, giving up with the reason kept, deferrals that count no attempt, group pauses,
 // periodic jobs, stats and purging.
 #include <doctest/doctest.h>
@@ -10,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "mariadb/mariadb_test_support.h"
 #include "test_support.h"
 
 using namespace switchboard;
@@ -44,7 +46,7 @@ auto far_future() { return std::chrono::steady_clock::now() + std::chrono::hours
 }  // namespace
 
 TEST_CASE_TEMPLATE("jobs: enqueue is idempotent by key and leasing counts attempts", F, test_support::MemoryFactory,
-                   test_support::SqliteFactory) {
+                   test_support::SqliteFactory, mariadb_test::MariaDbFactory) {
   Timed s(F::make());
   JobQueue q(s.store);
   std::string a = q.enqueue(spec("k", "one"));
@@ -72,7 +74,7 @@ TEST_CASE_TEMPLATE("jobs: enqueue is idempotent by key and leasing counts attemp
 }
 
 TEST_CASE_TEMPLATE("jobs: an expired lease returns the job; the old owner can no longer touch it", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::MemoryFactory, test_support::SqliteFactory, mariadb_test::MariaDbFactory) {
   Timed s(F::make());
   JobQueue q(s.store, JobQueueOptions{8, seconds(30)});
   q.enqueue(spec("k", "x"));
@@ -91,7 +93,7 @@ TEST_CASE_TEMPLATE("jobs: an expired lease returns the job; the old owner can no
 }
 
 TEST_CASE_TEMPLATE("jobs: the worker retries with backoff and gives up after the limit, keeping the reason", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::MemoryFactory, test_support::SqliteFactory, mariadb_test::MariaDbFactory) {
   Timed s(F::make());
   auto q = std::make_shared<JobQueue>(s.store);
   Worker w(q, WorkerOptions{"w"});
@@ -268,4 +270,34 @@ TEST_CASE("jobs: four workers on one SQLite file run each of 400 jobs exactly on
   CHECK(twice == 0);
   auto store = make_sqlite_store(path);
   CHECK(store->count(kJobDoctype, {Filter("state", "Done")}) == 400);
+}
+
+TEST_CASE("jobs: four workers on one MariaDB database run each of 200 jobs exactly once") {
+  if (!mariadb_test::server_url()) return mariadb_test::skip();
+  mariadb_test::Database db;
+  {
+    std::shared_ptr<Store> store = make_mariadb_store(db.url());
+    JobQueue q(store);
+    for (int i = 0; i < 200; ++i) q.enqueue(spec("count", "job-" + std::to_string(i)));
+  }
+  std::mutex m;
+  std::map<std::string, int> runs;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      std::shared_ptr<Store> store = make_mariadb_store(db.url());  // its own connection
+      Worker w(std::make_shared<JobQueue>(store), WorkerOptions{"w" + std::to_string(t), 3});
+      w.add({"count", [&](const Job& job, JobContext&) {
+               std::lock_guard<std::mutex> g(m);
+               ++runs[job.key];
+               return JobOutcome::done();
+             }});
+      w.run_due(far_future());
+    });
+  for (auto& th : threads) th.join();
+  CHECK(runs.size() == 200);
+  int twice = 0;
+  for (const auto& [key, n] : runs) twice += n != 1;
+  CHECK(twice == 0);
+  CHECK(make_mariadb_store(db.url())->count(kJobDoctype, {Filter("state", "Done")}) == 200);
 }
