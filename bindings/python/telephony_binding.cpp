@@ -70,9 +70,41 @@ class PyTranscriptSource : public TranscriptSource, public py::trampoline_self_l
   }
 };
 
+/// A Python callable kept by an IngestHook; released with the GIL held.
+struct PyHookCallable {
+  py::object fn;
+  explicit PyHookCallable(py::object f) : fn(std::move(f)) {}
+  ~PyHookCallable() {
+    py::gil_scoped_acquire gil;
+    fn = py::object();
+  }
+};
+
+/// None, an IngestHook, or a callable(store, event, result) -> the C++ hook.
+IngestHook to_hook(const py::object& o) {
+  if (o.is_none()) return {};
+  if (py::isinstance<IngestHook>(o)) return o.cast<IngestHook>();
+  if (!PyCallable_Check(o.ptr()))
+    throw ValidationError("after_ingest must be an IngestHook or a callable", ErrorCode::kInvalidArgument);
+  auto cb = std::make_shared<PyHookCallable>(o);
+  return [cb](Store& store, const CallEvent& event, const IngestResult& result) {
+    py::gil_scoped_acquire gil;
+    try {
+      cb->fn(py::cast(&store, py::return_value_policy::reference), event, ingest_dict(result));
+    } catch (py::error_already_set& e) {
+      rethrow_as_cpp(e, "after_ingest hook");
+    }
+  };
+}
+
 }  // namespace
 
 void init_telephony(py::module_& m) {
+  py::class_<IngestHook>(m, "IngestHook",
+                         "What CallLogger runs after each ingest, inside its transaction "
+                         "(e.g. sb.ringcentral_ingest_hook(); or wrap a callable(store, event, result)).")
+      .def(py::init([](py::object fn) { return to_hook(fn); }), py::arg("fn"));
+
   py::class_<CallEvent>(m, "CallEvent", "One call payload, normalized (see parse_call_event).")
       .def_property_readonly("kind", [](const CallEvent& e) { return call_event_kind_name(e.kind); })
       .def_readonly("call_id", &CallEvent::call_id)
@@ -159,7 +191,8 @@ void init_telephony(py::module_& m) {
       "the region and company numbers unless region / company_numbers are given.")
       .def(py::init([](std::shared_ptr<Store> store, const std::string& region,
                        std::optional<std::vector<std::string>> company_numbers, bool create_tickets,
-                       bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status) {
+                       bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status,
+                       const py::object& after_ingest) {
              CallLoggerOptions o;
              o.region = region;
              o.company_numbers = std::move(company_numbers);
@@ -167,12 +200,13 @@ void init_telephony(py::module_& m) {
              o.helpdesk_call_logs = helpdesk_call_logs;
              o.crm_call_logs = crm_call_logs;
              o.fallback_status = fallback_status;
+             o.after_ingest = to_hook(after_ingest);
              return std::make_shared<CallLogger>(std::move(store), std::move(o));
            }),
            py::arg("store").none(false), py::arg("region") = "",
            py::arg("company_numbers") = py::none(), py::arg("create_tickets") = false,
            py::arg("helpdesk_call_logs") = true, py::arg("crm_call_logs") = true,
-           py::arg("fallback_status") = "Completed")
+           py::arg("fallback_status") = "Completed", py::arg("after_ingest") = py::none())
       .def(
           "ingest",
           [](CallLogger& logger, const py::object& event) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "switchboard/open_store.h"
 #include "switchboard/switchboard.h"
@@ -63,6 +64,21 @@ void add_routing_commands(CLI::App& app, Context& ctx, Runner& run);       // cm
 void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run);  // cmd_conversations.cpp
 void add_call_commands(CLI::App& app, Context& ctx, Runner& run);          // cmd_calls.cpp
 void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run);   // cmd_ringcentral.cpp
+
+/// The RingCentral client of commands that use the stored configuration (cmd_ringcentral.cpp).
+/// Without `throttle_waits` a throttled call raises at once (the worker defers the job).
+struct RcClientFlags {
+  std::vector<std::string> allow_origins;
+  std::string key_file;
+};
+std::shared_ptr<switchboard::RingCentralClient> make_ringcentral_client(Context& ctx, const RcClientFlags& flags,
+                                                                        bool with_credentials, bool throttle_waits);
+/// CallLogger options from the store's site facts (region, company numbers) and the flags,
+/// with the hook that queues each call's RingCentral follow-up jobs (cmd_worker.cpp).
+switchboard::CallLoggerOptions call_logger_options(Context& ctx, const std::vector<std::string>& company_numbers,
+                                                   const std::string& region, bool create_tickets,
+                                                   const switchboard::RingCentralJobOptions& jobs);
+void add_worker_command(CLI::App& app, Context& ctx, Runner& run);         // cmd_worker.cpp
 
 /// Sections of `frontdesk demo`, in order, each printing what it did.
 void demo_phones(Context& ctx);

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add_conversation_commands(app, ctx, run);
   add_call_commands(app, ctx, run);
   add_ringcentral_commands(app, ctx, run);
+  add_worker_command(app, ctx, run);
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,13 @@
 #include "switchboard/telephony.h"
 
 namespace switchboard {
+
+struct IngestResult;
+
+/// Called by CallLogger::ingest inside its transaction, after the call log is written (what it
+/// writes commits or rolls back with the call log); e.g. to queue the follow-up work of a call.
+/// Throwing rolls the whole ingest back.
+using IngestHook = std::function<void(Store& store, const CallEvent& event, const IngestResult& result)>;
 
 /// How a CallLogger logs. The site's facts (region, company numbers, open ticket statuses)
 /// come from the store's SiteConfig on every call; the fields that repeat them are overrides.
@@ -34,6 +42,8 @@ struct CallLoggerOptions {
   bool crm_call_logs = true;
   /// Status for RingCentral results outside the known set.
   std::string fallback_status = "Completed";
+  /// Runs after every ingest that was not skipped (see IngestHook); empty = none.
+  IngestHook after_ingest;
 };
 
 /// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped"; `reason` is

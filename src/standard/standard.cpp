@@ -1,5 +1,6 @@
 // The standard site: Frappe's doctypes from the model with every area's fields, and the stores
 // that open their own database with it.
+#include "jobs/jobs_schema.h"
 #include "merge/merge_schema.h"
 #include "model/model_schema.h"
 #include "phone/phone_internal.h"
@@ -21,6 +22,7 @@ Schema build_standard() {
   add_routing_schema(s);
   add_telephony_schema(s);
   add_ringcentral_schema(s);
+  add_jobs_schema(s);
   return s;
 }
 

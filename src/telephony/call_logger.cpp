@@ -389,9 +389,13 @@ IngestResult CallLogger::ingest(const CallEvent& event) {
     cache_->statuses = statuses;
     cache_->site = site.site;
   }
-  // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks).
-  return in_retrying_transaction(
-      *store_, [&] { return Ingest(*this, *store_, options_, site, *statuses).run(event); });
+  // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks);
+  // the hook runs inside, so what it queues commits or rolls back with the call log.
+  return in_retrying_transaction(*store_, [&] {
+    IngestResult r = Ingest(*this, *store_, options_, site, *statuses).run(event);
+    if (options_.after_ingest && r.action != "skipped") options_.after_ingest(*store_, event, r);
+    return r;
+  });
 }
 
 std::string CallLogger::create_manual_call_log(std::string_view phone_number,

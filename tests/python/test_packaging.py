@@ -16,7 +16,7 @@ def test_package_ships_py_typed_and_stubs():
     assert os.path.exists(os.path.join(PACKAGE, "py.typed"))
     stub = open(os.path.join(PACKAGE, "_core.pyi")).read()
     for name in ("class Store", "class StoreBackend", "class ForwardingBackend(StoreBackend)",
-                 "def transaction(self)"):
+                 "def transaction(self)", "class JobQueue", "class Worker"):
         assert name in stub
     # The concrete stores are Python classes over the facade, typed in their own module.
     stores = open(os.path.join(PACKAGE, "_stores.py")).read()
