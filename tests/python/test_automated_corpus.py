@@ -7,6 +7,7 @@ import os
 import pytest
 
 import switchboard as sb
+from site_fixture import with_site
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "routing",
                     "automated")
@@ -41,7 +42,8 @@ def test_classification(name, kind):
 
 @pytest.fixture(params=["memory", "sqlite"])
 def store(request, tmp_path):
-    s = sb.MemoryStore() if request.param == "memory" else sb.SqliteStore(str(tmp_path / "corpus.sqlite"))
+    s = with_site(sb.MemoryStore() if request.param == "memory"
+                  else sb.SqliteStore(str(tmp_path / "corpus.sqlite")))
     ticket = s.insert("HD Ticket", {"subject": "Replacement zipper for the bench cushion",
                                     "raised_by": "ann.baker@example.com", "status": "Replied"})
     for message_id, direction, sender in (("ann-first@example.com", "Received", "ann.baker@example.com"),
