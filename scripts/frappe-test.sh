@@ -37,6 +37,24 @@ stop() {
 }
 trap stop EXIT
 
+# Our two apps, linked into the bench and pip-installed (editable) from this checkout. Run before
+# setup-site too when the bench exists: a bench used by another checkout lists them in apps.txt,
+# and every Frappe command (new-site included) fails while they import from elsewhere.
+link_apps() {
+  local vpy="$FRAPPE_BENCH/env/bin/python" pair app src
+  for pair in "switchboard_frappe:$ROOT/frappe_app" "sb_erpnext_stub:$ROOT/tests/frappe/erpnext_stub"; do
+    app=${pair%%:*}; src=${pair#*:}
+    ln -sfn "$src" "$FRAPPE_BENCH/apps/$app"
+    if ! "$vpy" -c "import $app, os, sys; sys.exit(os.path.realpath($app.__file__) != os.path.realpath('$src/$app/__init__.py'))" 2>/dev/null; then
+      "$vpy" -m pip install -q --disable-pip-version-check --no-deps -e "$FRAPPE_BENCH/apps/$app"
+    fi
+    grep -qx "$app" "$FRAPPE_BENCH/sites/apps.txt" || {
+      [ -z "$(tail -c1 "$FRAPPE_BENCH/sites/apps.txt")" ] || echo >>"$FRAPPE_BENCH/sites/apps.txt"
+      echo "$app" >>"$FRAPPE_BENCH/sites/apps.txt"; }
+  done
+}
+[ -x "$FRAPPE_BENCH/env/bin/python" ] && [ -f "$FRAPPE_BENCH/sites/apps.txt" ] && link_apps
+
 pick() { ls "$SHARED"/$1 2>/dev/null | sort | tail -1; }
 FRAPPE_SRC=$(pick 'frappe-v15*-src.tar.gz')
 APPS="$(pick 'telephony-*-src.tar.gz') $(pick 'helpdesk-*-src.tar.gz') $(pick 'crm-*-src.tar.gz')"
@@ -56,16 +74,7 @@ ls "$BUILD/python/switchboard/_core$suffix" >/dev/null 2>&1 || {
 export PYTHONPATH="$BUILD/python${PYTHONPATH:+:$PYTHONPATH}"
 
 say "apps: switchboard_frappe and the test-only sb_erpnext_stub into $FRAPPE_BENCH"
-for pair in "switchboard_frappe:$ROOT/frappe_app" "sb_erpnext_stub:$ROOT/tests/frappe/erpnext_stub"; do
-  app=${pair%%:*}; src=${pair#*:}
-  ln -sfn "$src" "$FRAPPE_BENCH/apps/$app"
-  if ! "$VPY" -c "import $app, os, sys; sys.exit(os.path.realpath($app.__file__) != os.path.realpath('$src/$app/__init__.py'))" 2>/dev/null; then
-    "$VPY" -m pip install -q --disable-pip-version-check --no-deps -e "$FRAPPE_BENCH/apps/$app"
-  fi
-  grep -qx "$app" "$FRAPPE_BENCH/sites/apps.txt" || {
-    [ -z "$(tail -c1 "$FRAPPE_BENCH/sites/apps.txt")" ] || echo >>"$FRAPPE_BENCH/sites/apps.txt"
-    echo "$app" >>"$FRAPPE_BENCH/sites/apps.txt"; }
-done
+link_apps
 (cd "$FRAPPE_SITES" && "$VPY" -W ignore "$ROOT/tests/frappe/site_admin.py" "$FRAPPE_SITE" ensure sb_erpnext_stub switchboard_frappe) 2>&1 |
   tr '\r' '\n' | grep -v -e '^Updating DocTypes' -e '^\s*$'
 
