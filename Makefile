@@ -23,7 +23,7 @@ endif
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 
 .PHONY: all deps configure build test test-cpp test-python run-ctest run-pytest demo bench fuzz \
-        install wheel stubs sanitize clean help
+        test-frappe bench-frappe install wheel stubs sanitize clean help
 
 all: build
 
@@ -31,10 +31,12 @@ help:
 	@echo "make demo      install deps, build, run frontdesk's guided demo on a new SQLite file"
 	@echo "make test      install deps, build what the tests need, run ctest and pytest"
 	@echo "               (ONLINE=1: also the tests that need PyPI / deb.debian.org)"
+	@echo "make test-frappe  set up a Frappe site (Helpdesk, CRM), install the app, run tests/frappe"
 	@echo "make install   the library, headers, CMake and pkg-config files and frontdesk"
 	@echo "               into PREFIX (default /usr/local)"
 	@echo "make wheel     a manylinux wheel in dist/ (module + frontdesk), repaired by auditwheel"
 	@echo "make bench     build and run the benchmarks (results: bench/README.md)"
+	@echo "make bench-frappe  route and ingest on a Frappe site against the original scripts"
 	@echo "make fuzz      build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make stubs     regenerate bindings/python/switchboard/_core.pyi"
 	@echo "make sanitize  build and run the C++ tests with ASan+UBSan in build-asan/"
@@ -72,6 +74,15 @@ run-ctest:
 run-pytest:
 	SWITCHBOARD_BUILD_DIR="$(abspath $(BUILD))" PYTHONPATH="$(abspath $(BUILD))/python" \
 	  $(PYTHON) -m pytest tests/python -q -m "not online"
+
+# A real Frappe v15 site with Helpdesk, CRM and Telephony (../shared/frappe/setup-site), the
+# Frappe app and the built module installed into its venv, and tests/frappe run there.
+test-frappe: build
+	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" scripts/frappe-test.sh
+
+# Route and ingest on that site against the original scripts (results: bench/README.md).
+bench-frappe: build
+	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" scripts/frappe-test.sh bench
 
 demo: build
 	$(BUILD)/examples/frontdesk/frontdesk demo --db $(BUILD)/demo.sqlite --force

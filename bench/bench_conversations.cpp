@@ -187,6 +187,9 @@ void raw_writes(Store& s, const std::string& ticket, const std::vector<Document>
 
 void build_lead(const fs::path& path) {
   auto s = make_sqlite_store(path.string());
+  SiteConfig site;  // the company's own domain: its sales@ is never the customer
+  site.company_domains = {"zipcushions.com"};
+  save_site_config(*s, site);
   Transaction tx(*s);
   std::string lead = s->insert("CRM Lead", {{"first_name", "Jane"},
                                             {"last_name", "Doe"},

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs every benchmark binary (build/bench/bench_*) and prints the tables bench/README.md
-reports, headed by the machine they ran on. Usage: bench/run.py [--build build] [names...]"""
+"""Runs every benchmark binary (build/bench/bench_*) and the routing-quality workload
+(bench/workload, name `workload`), and prints the tables bench/README.md reports, headed by the
+machine they ran on. Usage: bench/run.py [--build build] [names...]"""
 import argparse
 import glob
 import os
@@ -33,13 +34,14 @@ def machine() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("names", nargs="*", help="bench_* binaries to run (default: all)")
+    ap.add_argument("names", nargs="*", help="bench_* binaries, or `workload`, to run (default: all)")
     args = ap.parse_args()
     binaries = sorted(glob.glob(os.path.join(args.build, "bench", "bench_*")))
     binaries = [b for b in binaries if os.access(b, os.X_OK) and not b.endswith(".py")]
+    workload = not args.names or "workload" in args.names
     if args.names:
         binaries = [b for b in binaries if os.path.basename(b) in args.names]
-    if not binaries:
+    if not binaries and not workload:
         print("no benchmark binaries found; run `make bench`", file=sys.stderr)
         return 1
     out = [f"Machine: {machine()}", ""]
@@ -53,6 +55,17 @@ def main() -> int:
                 print(proc.stderr, file=sys.stderr)
                 return proc.returncode
             out += [f"## {os.path.basename(b)}", proc.stdout]
+    if workload:   # routing quality and speed on the generated 20,000-mail workload
+        print("\n## workload", flush=True)
+        env = dict(os.environ, PYTHONPATH=os.path.join(os.path.abspath(args.build), "python"))
+        here = os.path.dirname(os.path.abspath(__file__))
+        proc = subprocess.run([sys.executable, os.path.join(here, "workload", "evaluate.py"),
+                               "--seed", "1", "--mails", "20000"], capture_output=True, text=True, env=env)
+        print(proc.stdout, end="", flush=True)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return proc.returncode
+        out += ["## workload", proc.stdout]
     path = os.path.join(args.build, "bench-results.md")
     with open(path, "w") as f:
         f.write("\n".join(out))

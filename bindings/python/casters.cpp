@@ -156,6 +156,12 @@ Document to_document(py::handle src, const std::string& what) {
                                 "; child rows are inserted with insert(doctype, {..., "
                                 "'table_field': [{...}]})",
                             ErrorCode::kInvalidArgument);
+    // Autoincrement doctypes name documents (and so their child rows' parent) by integers.
+    if ((field == "name" || field == "parent") && PyLong_Check(value.ptr()) &&
+        !PyBool_Check(value.ptr())) {
+      d.set(field, Value(std::string(py::str(value))));
+      continue;
+    }
     d.set(field, to_value(value, "field '" + field + "'"));
   }
   return d;

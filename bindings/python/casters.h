@@ -5,6 +5,8 @@
 //   Filters   <-  dict {field: value | [op, value]} or list of [field, op, value]
 //                 ([doctype, field, op, value] too, as Frappe allows);  -> list of tuples
 //   NewDocument <- dict whose list values are child rows ({"email_ids": [{...}, ...]})
+//   Name      <-  str | int  (a record name; integers, as autoincrement doctypes have, become
+//                 their decimal text; so do integer "name" and "parent" values of documents)
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -37,6 +39,12 @@ bool load_headers(pybind11::handle src, Headers& out);
 struct NewDocument {
   Document doc;
   ChildRows children;
+};
+
+/// A record's name as Python code may hold it: text, or an integer for doctypes Frappe names by
+/// autoincrement (HD Ticket on Helpdesk up to 1.24). Names are text everywhere in C++.
+struct Name {
+  std::string value;
 };
 
 /// Converts one Python value; throws ValidationError (-> sb.ValidationError) naming `what`.
@@ -127,6 +135,25 @@ struct type_caster<switchboard::python::Headers> {
   PYBIND11_TYPE_CASTER(switchboard::python::Headers,
                        const_name("dict[str, str] | Iterable[tuple[str, str]] | None"));
   bool load(handle src, bool) { return switchboard::python::load_headers(src, value); }
+};
+
+template <>
+struct type_caster<switchboard::python::Name> {
+  PYBIND11_TYPE_CASTER(switchboard::python::Name, const_name("str | int"));
+  bool load(handle src, bool) {
+    if (isinstance<str>(src)) {
+      value.value = src.cast<std::string>();
+      return true;
+    }
+    if (PyLong_Check(src.ptr()) && !PyBool_Check(src.ptr())) {
+      value.value = str(src).cast<std::string>();
+      return true;
+    }
+    return false;
+  }
+  static handle cast(const switchboard::python::Name& n, return_value_policy, handle) {
+    return str(n.value).release();
+  }
 };
 
 }  // namespace pybind11::detail

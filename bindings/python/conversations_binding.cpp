@@ -20,7 +20,7 @@ TransferOptions transfer_options(std::optional<std::vector<std::string>> ids, bo
   TransferOptions o;
   o.communication_ids = std::move(ids);
   o.delete_source = delete_source;
-  if (internal_domains) o.internal_domains = std::move(*internal_domains);
+  o.internal_domains = std::move(internal_domains);
   o.region = std::move(region);
   return o;
 }
@@ -48,7 +48,7 @@ void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* s
                   const char* name_key, const char* doc) {
   m.def(
       name,
-      [fn, name_key](Store& store, const std::string& source,
+      [fn, name_key](Store& store, const Name& source,
                      std::optional<std::vector<std::string>> ids, bool delete_source,
                      std::optional<std::vector<std::string>> internal_domains, std::string region) {
         TransferOptions o = transfer_options(std::move(ids), delete_source,
@@ -56,31 +56,42 @@ void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* s
         TransferResult r;
         {
           py::gil_scoped_release release;
-          r = fn(store, source, o);
+          r = fn(store, source.value, o);
         }
         return transfer_dict(r, name_key);
       },
       py::arg("store").none(false), py::arg(source_arg), py::arg("communication_ids") = py::none(),
       py::arg("delete_source") = true, py::arg("internal_domains") = py::none(),
-      py::arg("region") = "US", doc);
+      py::arg("region") = "", doc);
 }
 
 }  // namespace
 
 void init_conversations(py::module_& m) {
-  m.def("list_communications", &list_communications, py::arg("store").none(false),
-        py::arg("doctype"), py::arg("name"), release_gil(),
+  m.def(
+      "list_communications",
+      [](Store& store, const std::string& doctype, const Name& name) {
+        return list_communications(store, doctype, name.value);
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("name"), release_gil(),
         "The email Communications filed on a record, oldest first, as dicts with name, subject, "
         "sender, sender_full_name, recipients, creation, content, text_content, message_id, "
         "in_reply_to, sent_or_received, communication_date and has_attachment.");
-  m.def("copy_communication", &copy_communication, py::arg("store").none(false),
-        py::arg("communication"), py::arg("target_doctype"), py::arg("target_name"), release_gil(),
+  m.def(
+      "copy_communication",
+      [](Store& store, const std::string& communication, const std::string& target_doctype,
+         const Name& target_name) {
+        return copy_communication(store, communication, target_doctype, target_name.value);
+      },
+      py::arg("store").none(false), py::arg("communication"), py::arg("target_doctype"),
+      py::arg("target_name"), release_gil(),
         "Copies a Communication (every field, message id kept, status 'Linked', File "
         "attachments too) onto another record, strictly newer than the original; returns the "
         "copy's name. One transaction.");
   def_transfer(m, "transfer_lead_to_ticket", &transfer_lead_to_ticket, "lead", "ticket_name",
                "Moves a CRM Lead's emails to a new HD Ticket in one transaction. "
-               "communication_ids=None copies every email, [] none. Returns {'success', "
+               "communication_ids=None copies every email, [] none. internal_domains=None and "
+               "region='' take the store's site facts. Returns {'success', "
                "'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', "
                "'source_deleted', 'copies': {original: copy}}.");
   def_transfer(m, "transfer_ticket_to_lead", &transfer_ticket_to_lead, "ticket", "lead_name",
@@ -90,17 +101,10 @@ void init_conversations(py::module_& m) {
   m.def("split_name", &split_name, py::arg("full_name"),
         "(first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay "
         "with the first name; a single name is (name, '').");
-  m.def(
-      "extract_customer_email",
-      [](const std::vector<std::string>& candidates,
-         std::optional<std::vector<std::string>> internal_domains) {
-        const auto& domains = internal_domains ? *internal_domains : default_internal_domains();
-        return extract_customer_email(candidates, domains);
-      },
-      py::arg("candidates"), py::arg("internal_domains") = py::none(),
-      "The first address outside the internal domains among address lists, lower-cased; '' "
-      "when none.");
-  m.attr("DEFAULT_INTERNAL_DOMAINS") = default_internal_domains();
+  m.def("extract_customer_email", &extract_customer_email, py::arg("candidates"),
+        py::arg("internal_domains") = std::vector<std::string>{},
+        "The first address outside the internal domains (and their subdomains) among address "
+        "lists, normalized; '' when none.");
 
   m.def(
       "validate_deal",
@@ -125,8 +129,9 @@ void init_conversations(py::module_& m) {
         "whitespace.");
   m.def(
       "sync_order_history",
-      [](Store& store, const std::string& doctype, const std::string& name,
+      [](Store& store, const std::string& doctype, const Name& record,
          const std::string& customer_name, const std::string& ops_status_field) {
+        const std::string& name = record.value;
         OrderHistoryOptions o;
         o.ops_status_field = ops_status_field;
         OrderHistoryResult r;

@@ -220,11 +220,13 @@ of (name, value) pairs.)doc");
       "'human', 'auto_reply', 'out_of_office', 'mailing_list' or 'bounce', from the headers.");
 
   py::class_<RoutingRules> rules(m, "RoutingRules", R"doc(
-Everything the router decides by. The defaults are the seed's lists and behaviour; risky
-seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
-keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
-``RoutingRules.from_json(text)``. Unknown names and bad values raise ValidationError from
-keyword arguments and ParseError from from_json.)doc");
+Everything the router decides by besides the site's facts. Aliases, internal domains and open
+statuses come from the store's ``SiteConfig``; the fields repeating them are overrides (None,
+the default: the site's). The other defaults are the original scripts' behaviour; risky rules
+are explicit policies. Pass any field as a keyword argument
+(``RoutingRules(closed_ticket="reopen")``) or load JSON with ``RoutingRules.from_json(text)``.
+Unknown names and bad values raise ValidationError from keyword arguments and ParseError from
+from_json.)doc");
   rules
       .def(py::init([](const py::kwargs& kwargs) {
         if (kwargs.empty()) return RoutingRules{};
@@ -269,7 +271,9 @@ keyword arguments and ParseError from from_json.)doc");
   SB_RULE(lead_status);
   SB_RULE(reopen_status);
   SB_RULE(error_log);
+  SB_RULE(route_log);
 #undef SB_RULE
+  m.attr("ROUTE_LOG_DOCTYPE") = kRouteLogDoctype;
 
   py::class_<RouteResult> result(m, "RouteResult", R"doc(
 The router's decision for one mail. ``action`` is "create_ticket", "link_ticket",
@@ -309,11 +313,13 @@ The router's decision for one mail. ``action`` is "create_ticket", "link_ticket"
       });
 
   py::class_<Router>(m, "Router", R"doc(
-Routes inbound mail into a store. ``plan(email)`` decides and writes nothing; ``route(email)``
-decides and writes everything for the mail in one transaction (contact, ticket or lead,
-Communication, Error Log rows). Neither raises for a bad mail or a failing store: the result
-is then skip with reason "error". Thread-safe; the GIL is released while routing.)doc")
+Routes inbound mail into a store by its site's facts (``store.site``, read on every call).
+``plan(email)`` decides and writes nothing; ``route(email)`` decides and writes everything for
+the mail in one transaction (contact, ticket or lead, Communication, decision-log and Error Log
+rows). Neither raises for a bad mail or a failing store: the result is then skip with reason
+"error". Thread-safe; the GIL is released while routing.)doc")
       .def(py::init([](std::shared_ptr<Store> store, std::optional<RoutingRules> rules) {
+             py::gil_scoped_release release;  // reads the store's site under its lock
              return Router(std::move(store), rules ? std::move(*rules) : RoutingRules{});
            }),
            py::arg("store").none(false), py::arg("rules") = py::none())

@@ -12,7 +12,9 @@ void init_phone(pybind11::module_& m);
 void init_email(pybind11::module_& m);
 void init_conversations(pybind11::module_& m);
 void init_telephony(pybind11::module_& m);
+void init_jobs(pybind11::module_& m);
 void init_ringcentral(pybind11::module_& m);
+void init_ringcentral_sync(pybind11::module_& m);
 }  // namespace switchboard::python
 
 PYBIND11_MODULE(_core, m) {
@@ -26,5 +28,7 @@ PYBIND11_MODULE(_core, m) {
   switchboard::python::init_email(m);
   switchboard::python::init_conversations(m);
   switchboard::python::init_telephony(m);
+  switchboard::python::init_jobs(m);
   switchboard::python::init_ringcentral(m);
+  switchboard::python::init_ringcentral_sync(m);
 }

@@ -94,8 +94,13 @@ auto with_progress(const py::object& callback, Fn&& fn) {
 }  // namespace
 
 void init_phone(py::module_& m) {
-  m.def("resolve_survivor", &resolve_survivor, py::arg("store").none(false), py::arg("doctype"),
-        py::arg("name"), py::call_guard<py::gil_scoped_release>(),
+  m.def(
+      "resolve_survivor",
+      [](Store& store, const std::string& doctype, const Name& name) {
+        return resolve_survivor(store, doctype, name.value);
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("name"),
+      py::call_guard<py::gil_scoped_release>(),
         "The record `name` ended up in after merges (follows merge pointers; cycle-safe).");
   m.def(
       "merge_pointer_field",
@@ -124,28 +129,23 @@ void init_phone(py::module_& m) {
                ", region='" + p.region + "')";
       });
 
-  auto region_arg = [] { return py::arg("region") = py::none(); };
-  auto region_of = [](const std::optional<std::string>& r) { return r.value_or(std::string()); };
-
+  // Every function reads national numbers in `region` ("US" when omitted; "" is an error), or
+  // as a store's site keys them (`site`: its region and fallback regions).
   m.def("normalize_phone",
-        [region_of](const std::string& raw, const std::optional<std::string>& region) {
-          return normalize_phone(raw, region_of(region));
-        },
-        py::arg("raw"), region_arg(),
+        [](const std::string& raw, const std::string& region) { return normalize_phone(raw, region); },
+        py::arg("raw"), py::arg("region") = "US",
         "Parses a phone number as libphonenumber does; None when `raw` is not a number. "
-        "`region` (default: the site default) reads numbers without a country code.");
+        "`region` reads numbers without a country code.");
   m.def("phone_key",
-        [region_of](const std::string& raw, const std::optional<std::string>& region) {
-          return phone_key(raw, region_of(region));
-        },
-        py::arg("raw"), region_arg(),
+        [](const std::string& raw, const std::string& region) { return phone_key(raw, region); },
+        py::arg("raw"), py::arg("region") = "US",
         "The match key: E.164 of a possible number without its extension, or None.");
+  m.def("phone_key",
+        [](const std::string& raw, const SiteConfig& site) { return phone_key(raw, site); },
+        py::arg("raw"), py::arg("site"),
+        "The match key as a store with this site stores it (its region, then fallback regions).");
   m.def("digits_only", &digits_only, py::arg("raw"),
-        "The seed's normalization: the ASCII digits of `raw`.");
-  m.def("default_phone_region", &default_phone_region, "The site default region ('US').");
-  m.def("set_default_phone_region", [](const std::string& r) { set_default_phone_region(r); },
-        py::arg("region"),
-        "Changes the site default region; stored keys need PhoneMerger.rekey afterwards.");
+        "The original scripts' normalization: the ASCII digits of `raw`.");
 
   py::native_enum<PhoneMatch>(m, "PhoneMatch", "enum.Enum",
                               "How closely two numbers match; only EXACT may merge.")
@@ -155,26 +155,33 @@ void init_phone(py::module_& m) {
       .value("EXACT", PhoneMatch::kExact)
       .finalize();
   m.def("phone_match",
-        [region_of](const std::string& a, const std::string& b,
-                    const std::optional<std::string>& region) {
-          return phone_match(a, b, region_of(region));
+        [](const std::string& a, const std::string& b, const std::string& region) {
+          return phone_match(a, b, region);
         },
-        py::arg("a"), py::arg("b"), region_arg(),
+        py::arg("a"), py::arg("b"), py::arg("region") = "US",
         "EXACT when both have the same key and extension in `region`, else libphonenumber's "
         "verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.");
+  auto links = [](const ClickToCall& c) {
+    py::dict d;
+    d["e164"] = c.e164;
+    d["extension"] = c.extension;
+    d["desktop"] = c.desktop;
+    d["web"] = c.web;
+    d["tel"] = c.tel;
+    return d;
+  };
   m.def("click_to_call",
-        [region_of](const std::string& raw, const std::optional<std::string>& region) {
-          ClickToCall c = click_to_call(raw, region_of(region));
-          py::dict d;
-          d["e164"] = c.e164;
-          d["extension"] = c.extension;
-          d["desktop"] = c.desktop;
-          d["web"] = c.web;
-          d["tel"] = c.tel;
-          return d;
+        [links](const std::string& raw, const std::string& region) {
+          return links(click_to_call(raw, region));
         },
-        py::arg("raw"), region_arg(),
+        py::arg("raw"), py::arg("region") = "US",
         "RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.");
+  m.def("click_to_call",
+        [links](const std::string& raw, const SiteConfig& site) {
+          return links(click_to_call(raw, site));
+        },
+        py::arg("raw"), py::arg("site"),
+        "The links for `raw` read as a store with this site keys numbers.");
 
   m.attr("PHONE_KEY_VERSION") = kPhoneKeyVersion;
   m.attr("PHONE_KEY_VERSION_FIELD") = kPhoneKeyVersionField;
@@ -273,8 +280,9 @@ Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
 
 Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
 is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
-is one transaction, writes an audit row and changes nothing when run again. `region` reads the
-raw numbers given to find_duplicates (default: the site default). Thread-safe.)doc")
+is one transaction, writes an audit row and changes nothing when run again. Raw numbers given
+to find_duplicates are keyed as the store's site keys them, unless `region` is given; closed
+ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.)doc")
       .def(py::init([](std::shared_ptr<Store> store, const std::optional<std::string>& region,
                        std::int64_t shared_cap, bool include_converted, bool include_closed,
                        std::optional<std::vector<std::string>> closed_statuses,
@@ -298,15 +306,31 @@ raw numbers given to find_duplicates (default: the site default). Thread-safe.)d
            py::arg("include_closed") = false, py::arg("closed_statuses") = py::none(),
            py::arg("merged_ticket_status") = "Closed", py::arg("fill_blanks") = true,
            py::arg("batch_size") = 0, py::arg("extra_relink_rules") = py::none())
-      .def("on_phone_changed", &PhoneMerger::on_phone_changed, py::arg("doctype"),
-           py::arg("name"), py::arg("dry_run") = false, release_gil(),
+      .def(
+          "on_phone_changed",
+          [](PhoneMerger& m, const std::string& doctype, const Name& name, bool dry_run) {
+            return m.on_phone_changed(doctype, name.value, dry_run);
+          },
+          py::arg("doctype"), py::arg("name"), py::arg("dry_run") = false, release_gil(),
            "The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) "
            "changed: the other records with an equal key are merged into this one.")
-      .def("merge_call_logs", &PhoneMerger::merge_call_logs, py::arg("doctype"), py::arg("name"),
-           py::arg("dry_run") = false, release_gil(),
+      .def(
+          "merge_call_logs",
+          [](PhoneMerger& m, const std::string& doctype, const Name& name, bool dry_run) {
+            return m.merge_call_logs(doctype, name.value, dry_run);
+          },
+          py::arg("doctype"), py::arg("name"), py::arg("dry_run") = false, release_gil(),
            "The manual trigger of the same merge into `name`.")
-      .def("merge", &PhoneMerger::merge, py::arg("doctype"), py::arg("target"),
-           py::arg("sources"), py::arg("dry_run") = false, release_gil(),
+      .def(
+          "merge",
+          [](PhoneMerger& m, const std::string& doctype, const Name& target,
+             const std::vector<Name>& sources, bool dry_run) {
+            std::vector<std::string> names;
+            for (const auto& n : sources) names.push_back(n.value);
+            return m.merge(doctype, target.value, names, dry_run);
+          },
+          py::arg("doctype"), py::arg("target"), py::arg("sources"), py::arg("dry_run") = false,
+          release_gil(),
            "Merges the chosen records into `target` (never into itself).")
       .def("find_duplicates", &PhoneMerger::find_duplicates, py::arg("doctype"),
            py::arg("raw_phone"), release_gil(),

@@ -553,9 +553,15 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
           [](Store& s, std::optional<SiteConfig> site) { save_site_config(s, site ? *site : *s.site()); },
           py::arg("site") = py::none(), release_gil(),
           "Stores the site facts (these, or the current ones) in the store's settings document.")
-      .def("get", &Store::get, py::arg("doctype"), py::arg("name"), release_gil(),
+      .def(
+          "get",
+          [](Store& s, const std::string& doctype, const Name& name) { return s.get(doctype, name.value); },
+          py::arg("doctype"), py::arg("name"), release_gil(),
            "The document as a dict (every schema field, None when unset), or None.")
-      .def("exists", &Store::exists, py::arg("doctype"), py::arg("name"), release_gil())
+      .def(
+          "exists",
+          [](Store& s, const std::string& doctype, const Name& name) { return s.exists(doctype, name.value); },
+          py::arg("doctype"), py::arg("name"), release_gil())
       .def(
           "find",
           [](Store& s, const std::string& doctype, Filters filters,
@@ -596,12 +602,19 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
           py::arg("doctype"), py::arg("doc"), release_gil(),
           "Stores a new document and returns its name (named as Frappe would unless 'name' is "
           "given). List values are child rows: {'full_name': 'Ann', 'email_ids': [{...}]}.")
-      .def("update", &Store::update, py::arg("doctype"), py::arg("name"), py::arg("changes"),
+      .def(
+          "update",
+          [](Store& s, const std::string& doctype, const Name& name, const Document& changes,
+             bool update_modified) { s.update(doctype, name.value, changes, update_modified); },
+          py::arg("doctype"), py::arg("name"), py::arg("changes"),
            py::arg("update_modified") = true, release_gil())
       .def("update_where", &Store::update_where, py::arg("doctype"), py::arg("filters"),
            py::arg("changes"), py::arg("update_modified") = true, release_gil(),
            "Sets fields on every match; returns how many matched.")
-      .def("remove", &Store::remove, py::arg("doctype"), py::arg("name"), release_gil(),
+      .def(
+          "remove",
+          [](Store& s, const std::string& doctype, const Name& name) { s.remove(doctype, name.value); },
+          py::arg("doctype"), py::arg("name"), release_gil(),
            "Deletes a document and its child rows; NotFound when absent.")
       .def("remove_where", &Store::remove_where, py::arg("doctype"), py::arg("filters"),
            release_gil())

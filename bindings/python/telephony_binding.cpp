@@ -70,9 +70,41 @@ class PyTranscriptSource : public TranscriptSource, public py::trampoline_self_l
   }
 };
 
+/// A Python callable kept by an IngestHook; released with the GIL held.
+struct PyHookCallable {
+  py::object fn;
+  explicit PyHookCallable(py::object f) : fn(std::move(f)) {}
+  ~PyHookCallable() {
+    py::gil_scoped_acquire gil;
+    fn = py::object();
+  }
+};
+
+/// None, an IngestHook, or a callable(store, event, result) -> the C++ hook.
+IngestHook to_hook(const py::object& o) {
+  if (o.is_none()) return {};
+  if (py::isinstance<IngestHook>(o)) return o.cast<IngestHook>();
+  if (!PyCallable_Check(o.ptr()))
+    throw ValidationError("after_ingest must be an IngestHook or a callable", ErrorCode::kInvalidArgument);
+  auto cb = std::make_shared<PyHookCallable>(o);
+  return [cb](Store& store, const CallEvent& event, const IngestResult& result) {
+    py::gil_scoped_acquire gil;
+    try {
+      cb->fn(py::cast(&store, py::return_value_policy::reference), event, ingest_dict(result));
+    } catch (py::error_already_set& e) {
+      rethrow_as_cpp(e, "after_ingest hook");
+    }
+  };
+}
+
 }  // namespace
 
 void init_telephony(py::module_& m) {
+  py::class_<IngestHook>(m, "IngestHook",
+                         "What CallLogger runs after each ingest, inside its transaction "
+                         "(e.g. sb.ringcentral_ingest_hook(); or wrap a callable(store, event, result)).")
+      .def(py::init([](py::object fn) { return to_hook(fn); }), py::arg("fn"));
+
   py::class_<CallEvent>(m, "CallEvent", "One call payload, normalized (see parse_call_event).")
       .def_property_readonly("kind", [](const CallEvent& e) { return call_event_kind_name(e.kind); })
       .def_readonly("call_id", &CallEvent::call_id)
@@ -155,10 +187,12 @@ void init_telephony(py::module_& m) {
   py::class_<CallLogger, py::smart_holder>(
       m, "CallLogger",
       "Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, "
-      "linked by phone key to the customer's ticket, lead and contact.")
+      "linked by phone key to the customer's ticket, lead and contact. The store's site gives "
+      "the region and company numbers unless region / company_numbers are given.")
       .def(py::init([](std::shared_ptr<Store> store, const std::string& region,
-                       std::vector<std::string> company_numbers, bool create_tickets,
-                       bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status) {
+                       std::optional<std::vector<std::string>> company_numbers, bool create_tickets,
+                       bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status,
+                       const py::object& after_ingest) {
              CallLoggerOptions o;
              o.region = region;
              o.company_numbers = std::move(company_numbers);
@@ -166,12 +200,13 @@ void init_telephony(py::module_& m) {
              o.helpdesk_call_logs = helpdesk_call_logs;
              o.crm_call_logs = crm_call_logs;
              o.fallback_status = fallback_status;
+             o.after_ingest = to_hook(after_ingest);
              return std::make_shared<CallLogger>(std::move(store), std::move(o));
            }),
            py::arg("store").none(false), py::arg("region") = "",
-           py::arg("company_numbers") = std::vector<std::string>{}, py::arg("create_tickets") = false,
+           py::arg("company_numbers") = py::none(), py::arg("create_tickets") = false,
            py::arg("helpdesk_call_logs") = true, py::arg("crm_call_logs") = true,
-           py::arg("fallback_status") = "Completed")
+           py::arg("fallback_status") = "Completed", py::arg("after_ingest") = py::none())
       .def(
           "ingest",
           [](CallLogger& logger, const py::object& event) {
@@ -190,19 +225,26 @@ void init_telephony(py::module_& m) {
           py::arg("event"),
           "Upserts the call log(s) of a CallEvent (or of a raw body) in one transaction. "
           "Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.")
-      .def("create_manual_call_log", &CallLogger::create_manual_call_log, py::arg("phone_number"),
-           py::arg("contact_name") = "", py::arg("ticket_name") = "", release_gil(),
-           "The seed's click-to-call log (Outgoing, Initiated); returns its name.")
+      .def(
+          "create_manual_call_log",
+          [](CallLogger& logger, const std::string& phone_number, const Name& contact_name,
+             const Name& ticket_name) {
+            return logger.create_manual_call_log(phone_number, contact_name.value,
+                                                 ticket_name.value);
+          },
+          py::arg("phone_number"), py::arg("contact_name") = "", py::arg("ticket_name") = "",
+          release_gil(),
+           "The click-to-call log (Outgoing, Initiated) of the original scripts; returns its name.")
       .def("status_for", &CallLogger::status_for, py::arg("event"))
       .def_property_readonly("store", &CallLogger::store_ptr);
 
   m.def(
       "process_crm_payload",
-      [](CallLogger& logger, const std::string& name) {
+      [](CallLogger& logger, const Name& name) {
         PayloadOutcome o;
         {
           py::gil_scoped_release release;
-          o = process_crm_payload(logger, name);
+          o = process_crm_payload(logger, name.value);
         }
         py::dict d;
         d["status"] = o.status;

@@ -8,7 +8,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace frontdesk {
 
@@ -94,10 +96,25 @@ std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access 
   return switchboard::make_sqlite_store(options);
 }
 
+switchboard::SiteConfig read_site_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw switchboard::NotFound("site file '" + path + "' cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return switchboard::SiteConfig::from_json(text.str());
+}
+
 switchboard::Store& Context::store() { return *store_ptr(); }
 
 std::shared_ptr<switchboard::Store> Context::store_ptr() {
-  if (!store_) store_ = open_database(db, access);
+  if (store_) return store_;
+  store_ = open_database(db, access);
+  if (!site_file.empty()) {
+    switchboard::SiteConfig site = read_site_file(site_file);
+    // A read-only database is not changed: the facts hold for this run only.
+    if (access == Access::kRead) store_->set_site(std::move(site));
+    else switchboard::save_site_config(*store_, site);
+  }
   return store_;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "switchboard/open_store.h"
 #include "switchboard/switchboard.h"
@@ -39,11 +40,15 @@ enum class Access {
 struct Context {
   std::string db;  // --db, else $FRONTDESK_DB, else ./frontdesk.sqlite
   bool db_given = false;  // --db was on the command line
+  /// --site FILE: a SiteConfig as JSON. Commands that write store it in the database before
+  /// they run; commands that only read use it for this run without storing it.
+  std::string site_file;
   bool quiet = false;
   bool verbose = false;
   bool as_json = false;            // --json of the running subcommand
   Access access = Access::kWrite;  // set by the running subcommand (see on_run)
-  /// The database, opened on first use as `access` says (open_database); cached.
+  /// The database, opened on first use as `access` says (open_database), with its stored
+  /// site facts or those of --site FILE; cached.
   switchboard::Store& store();
   std::shared_ptr<switchboard::Store> store_ptr();
   /// --db for messages (a URL's password hidden).
@@ -64,6 +69,10 @@ struct Context {
 /// when it is not a switchboard database; only kCreate creates a file. A mariadb:// URL: the
 /// database must exist on the server; its tables are created when missing (open_store).
 std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access);
+
+/// The SiteConfig JSON file of --site or `frontdesk site FILE` (NotFound when unreadable,
+/// ValidationError or ParseError when it is not a valid site).
+switchboard::SiteConfig read_site_file(const std::string& path);
 
 /// Whether `path` is an SQLite file holding a switchboard database (read-only check; the file
 /// is not changed).
@@ -116,6 +125,21 @@ void add_routing_commands(CLI::App& app, Context& ctx, Runner& run);       // cm
 void add_conversation_commands(CLI::App& app, Context& ctx, Runner& run);  // cmd_conversations.cpp
 void add_call_commands(CLI::App& app, Context& ctx, Runner& run);          // cmd_calls.cpp
 void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run);   // cmd_ringcentral.cpp
+
+/// The RingCentral client of commands that use the stored configuration (cmd_ringcentral.cpp).
+/// Without `throttle_waits` a throttled call raises at once (the worker defers the job).
+struct RcClientFlags {
+  std::vector<std::string> allow_origins;
+  std::string key_file;
+};
+std::shared_ptr<switchboard::RingCentralClient> make_ringcentral_client(Context& ctx, const RcClientFlags& flags,
+                                                                        bool with_credentials, bool throttle_waits);
+/// CallLogger options from the store's site facts (region, company numbers) and the flags,
+/// with the hook that queues each call's RingCentral follow-up jobs (cmd_worker.cpp).
+switchboard::CallLoggerOptions call_logger_options(Context& ctx, const std::vector<std::string>& company_numbers,
+                                                   const std::string& region, bool create_tickets,
+                                                   const switchboard::RingCentralJobOptions& jobs);
+void add_worker_command(CLI::App& app, Context& ctx, Runner& run);         // cmd_worker.cpp
 
 /// Sections of `frontdesk demo`, in order, each printing what it did.
 void demo_phones(Context& ctx);

@@ -129,7 +129,7 @@ int run_calls(Context& ctx, const CallOptions& o) {
 
   switchboard::CallLoggerOptions options;
   options.create_tickets = o.create_tickets;
-  options.company_numbers = o.company_numbers;
+  if (!o.company_numbers.empty()) options.company_numbers = o.company_numbers;
   options.region = o.region;
   switchboard::CallLogger logger(ctx.store_ptr(), options);
   auto& store = ctx.store();
@@ -202,8 +202,10 @@ void add_call_commands(CLI::App& app, Context& ctx, Runner& run) {
   auto* calls = app.add_subcommand("calls", "Ingest call payloads into call logs");
   calls->add_option("inputs", o.paths, "Files or folders of payloads, in order")->required();
   calls->add_flag("--create-tickets", o.create_tickets, "Create a ticket when a call matches nothing");
-  calls->add_option("--company-number", o.company_numbers, "The company's own numbers (repeatable)");
-  calls->add_option("--region", o.region, "Region for numbers without a country code");
+  calls->add_option("--company-number", o.company_numbers,
+                    "The company's own numbers (repeatable; default: the site's)");
+  calls->add_option("--region", o.region,
+                    "Region for numbers without a country code (default: the site's)");
   calls->add_option("--batch", o.batch, "Events per transaction")->check(CLI::Range(1, 100000));
   calls->add_flag("--dry-run", o.dry_run,
                   "Ingest everything in one transaction and roll it back: the report of a real "
@@ -231,8 +233,7 @@ void demo_calls(Context& ctx) {
   std::string ticket = store.insert("HD Ticket", {{"subject", "Patio set missing a leg"},
                                                   {"raised_by", "pat@example.com"},
                                                   {"contact_mobile", "(555) 123-4567"}});
-  switchboard::CallLoggerOptions options;
-  options.company_numbers = {"+15559876543"};
+  switchboard::CallLoggerOptions options;  // the demo site's company number and region
   options.create_tickets = true;
   auto logger = std::make_shared<switchboard::CallLogger>(ctx.store_ptr(), options);
   switchboard::WebhookHandler handler(logger);

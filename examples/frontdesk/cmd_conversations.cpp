@@ -22,7 +22,7 @@ struct Options {
   std::string doctype, name, customer, ops_field = "custom_ops_status", status;
   std::vector<std::string> communications, internal_domains, statuses;
   bool keep_source = false, no_communications = false;
-  std::string region = "US";
+  std::string region;  // "" = the site's
 };
 
 // A record the command names must exist (NotFound, exit 3, otherwise).
@@ -173,8 +173,9 @@ void add_transfer_options(CLI::App* cmd, Context& ctx, Options& o, const char* w
   cmd->add_flag("--no-communications", o.no_communications, "Transfer the record without emails");
   cmd->add_flag("--keep-source", o.keep_source, "Keep the source record (default: delete it)");
   cmd->add_option("--internal-domain", o.internal_domains,
-                  "A staff mail domain (repeatable; default: the seed's two)");
-  cmd->add_option("--region", o.region, "Region for phone numbers without a country code");
+                  "A staff mail domain (repeatable; default: the site's)");
+  cmd->add_option("--region", o.region,
+                  "Region for phone numbers without a country code (default: the site's)");
   add_json_flag(cmd, ctx);
 }
 

@@ -55,6 +55,20 @@ int run_demo(Context& ctx) {
   auto& store = ctx.store();
   ctx.say(fmt::format("== switchboard {} demo on a new SQLite file: {}", switchboard::kVersion,
                       ctx.db));
+  // The demo company's site: what `frontdesk site FILE` stores for a real one.
+  switchboard::SiteConfig site;
+  site.region = "US";
+  site.company_domains = {"cozycornerpatios.com", "zipcushions.com"};
+  for (const char* domain : {"cozycornerpatios.com", "zipcushions.com"}) {
+    site.support_aliases.push_back(std::string("support@") + domain);
+    site.sales_aliases.push_back(std::string("sales@") + domain);
+    site.info_aliases.push_back(std::string("info@") + domain);
+  }
+  site.company_numbers = {"+15559876543"};
+  switchboard::save_site_config(store, site);
+  ctx.say(fmt::format("site: region {}, company domains {} and {}, company number {}",
+                      site.region, site.company_domains[0], site.company_domains[1],
+                      site.company_numbers[0]));
   ctx.say(fmt::format("schema: {} doctypes, Frappe's default statuses seeded",
                       store.schema().doctypes().size()));
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli.h"
+#include "switchboard/mariadb_store.h"
 
 namespace frontdesk {
 namespace {
@@ -75,8 +76,19 @@ int run_normalize(Context& ctx, NormalizeArgs& args) {
     std::cerr << "frontdesk normalize: no numbers given (as arguments or on stdin)\n";
     return kDataError;
   }
-  const std::string region =
-      args.region.empty() ? switchboard::default_phone_region() : args.region;
+  // Without --region, numbers are read in the region of --site FILE, else of the database's
+  // site (opened read-only), else of a new site: nothing is created or changed for it.
+  std::string region = args.region;
+  if (region.empty()) {
+    if (!ctx.site_file.empty()) {
+      region = read_site_file(ctx.site_file).region;
+    } else if (switchboard::is_mariadb_url(ctx.db) || is_switchboard_database(ctx.db)) {
+      ctx.access = Access::kRead;
+      region = ctx.store().site()->region;
+    } else {
+      region = switchboard::SiteConfig().region;
+    }
+  }
   bool all_keyed = true;
   json results = json::array();
   for (const auto& raw : numbers) {
@@ -231,7 +243,8 @@ void add_phone_commands(CLI::App& app, Context& ctx, Runner& run) {
   normalize->add_option("numbers", normalize_args->numbers,
                         "Numbers as people type them (default: one per line on stdin)");
   normalize->add_option("--region", normalize_args->region,
-                        "Region for numbers without a country code (default: US)");
+                        "Region for numbers without a country code (default: the database's "
+                        "site, US for a new database)");
   normalize->add_flag("--links", normalize_args->links, "Also print the click-to-call links");
   add_json_flag(normalize, ctx);
   set_help(normalize,

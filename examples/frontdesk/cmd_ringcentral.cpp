@@ -1,5 +1,5 @@
 // frontdesk ringcentral: sign in (authorization code with PKCE, or JWT), show the connection,
-// sign out, fetch a recording. Secrets come from the environment, never the command line:
+// sign out, fetch a recording; subscribe to call events, sync the call log. Secrets come from the environment, never the command line:
 // RINGCENTRAL_CLIENT_SECRET, RINGCENTRAL_JWT, and SWITCHBOARD_SECRET_KEY (or --key-file) for
 // the key that encrypts them in the database.
 #include <fmt/format.h>
@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <iostream>
 
 #include "cli.h"
@@ -20,12 +21,34 @@ struct RcOptions {
   std::string client_id, server, media_server, redirect_uri, redirect_url, key_file, out, recording;
   std::vector<std::string> allow_origins;
   bool use_jwt = false;
+  // subscribe
+  std::string address;
+  std::vector<std::string> event_filters;
+  double expires_in = 7 * 86400.0;
+  // sync
+  std::string since;
+  double backfill_days = 1, overlap_minutes = 60;
 };
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
 }
+
+}  // namespace
+
+std::shared_ptr<switchboard::RingCentralClient> make_ringcentral_client(Context& ctx, const RcClientFlags& f,
+                                                                        bool with_credentials,
+                                                                        bool throttle_waits) {
+  switchboard::RingCentralOptions options;
+  options.allowed_origins = f.allow_origins;
+  options.key_file = f.key_file;
+  if (with_credentials) options.client_secret = std::getenv("RINGCENTRAL_CLIENT_SECRET") ? std::getenv("RINGCENTRAL_CLIENT_SECRET") : "";
+  if (!throttle_waits) options.max_wait = std::chrono::milliseconds(0);  // throttled jobs are deferred, not slept on
+  return std::make_shared<switchboard::RingCentralClient>(ctx.store_ptr(), options);
+}
+
+namespace {
 
 switchboard::RingCentralClient make_client(Context& ctx, const RcOptions& o, bool with_credentials) {
   switchboard::RingCentralOptions options;
@@ -89,6 +112,46 @@ int run_login(Context& ctx, const RcOptions& o) {
   return kOk;
 }
 
+std::string relative(std::int64_t seconds) {
+  if (seconds < 120) return fmt::format("{} s", seconds);
+  if (seconds < 7200) return fmt::format("{} min", seconds / 60);
+  if (seconds < 172800) return fmt::format("{} h", seconds / 3600);
+  return fmt::format("{} days", seconds / 86400);
+}
+
+// Subscription, sync and queue lines of `frontdesk ringcentral status`.
+void say_sync_status(Context& ctx, const json& st) {
+  const json& sub = st["subscription"];
+  if (sub["id"].get<std::string>().empty()) {
+    ctx.say("  subscription:          none" + std::string(sub["address"].get<std::string>().empty()
+                                                             ? " (frontdesk ringcentral subscribe --address URL)"
+                                                             : " yet for " + sub["address"].get<std::string>()));
+  } else {
+    ctx.say(fmt::format("  subscription:          {} {}, expires {}", sub["id"].get<std::string>(),
+                        sub["status"].get<std::string>(), when(sub["expires_at"].get<std::int64_t>())));
+    ctx.say("  webhook address:       " + sub["address"].get<std::string>());
+  }
+  if (!sub["error"].get<std::string>().empty()) ctx.say("  subscription problem:  " + sub["error"].get<std::string>());
+  const json& sync = st["sync"];
+  if (sync["cursor"].get<std::int64_t>() > 0)
+    ctx.say(fmt::format("  call-log sync:         up to {} ({} behind)", sync["cursor_iso"].get<std::string>(),
+                        relative(sync["lag_seconds"].get<std::int64_t>())));
+  else
+    ctx.say("  call-log sync:         never ran");
+  if (!sync["last_error"].get<std::string>().empty()) ctx.say("  last sync error:       " + sync["last_error"].get<std::string>());
+  const json& q = st["queue"];
+  std::string depth;
+  for (const auto& [state, n] : q["totals"].items()) depth += fmt::format("{}{} {}", depth.empty() ? "" : ", ", n.get<std::int64_t>(), state);
+  ctx.say("  jobs:                  " + (depth.empty() ? std::string("none") : depth));
+  if (!q["oldest_due"].is_null())
+    ctx.say(fmt::format("  oldest due job:        {} {} (waiting {})", q["oldest_due"]["kind"].get<std::string>(),
+                        q["oldest_due"]["name"].get<std::string>(),
+                        relative(q["oldest_due"]["waiting_seconds"].get<std::int64_t>())));
+  for (const auto& e : q["recent_errors"])
+    ctx.say(fmt::format("  job error:             {} {} ({}): {}", e["kind"].get<std::string>(),
+                        e["name"].get<std::string>(), e["state"].get<std::string>(), e["last_error"].get<std::string>()));
+}
+
 int run_status(Context& ctx, const RcOptions& o) {
   auto client = make_client(ctx, o, false);
   auto s = client.status();
@@ -116,6 +179,8 @@ int run_status(Context& ctx, const RcOptions& o) {
                         {"paused_for", static_cast<double>(g.paused_for.count()) / 1000.0},
                         {"reason", g.reason}});
     j["rate_limits"] = limits;
+    json sync = json::parse(switchboard::ringcentral_sync_status(ctx.store()));
+    for (const char* key : {"subscription", "sync", "queue"}) j[key] = sync[key];
     ctx.print_json(j);
   } else {
     if (!s.connected) {
@@ -138,6 +203,7 @@ int run_status(Context& ctx, const RcOptions& o) {
         line += fmt::format(" — paused {:.0f} s ({})", g.paused_for.count() / 1000.0, g.reason);
       ctx.say(line);
     }
+    say_sync_status(ctx, json::parse(switchboard::ringcentral_sync_status(ctx.store())));
   }
   if (!s.connected) return kDataError;
   return problem.empty() ? kOk : kFailed;
@@ -145,9 +211,83 @@ int run_status(Context& ctx, const RcOptions& o) {
 
 int run_logout(Context& ctx, const RcOptions& o) {
   auto client = make_client(ctx, o, false);
-  client.revoke();
-  ctx.say("Signed out of RingCentral; the stored tokens are cleared.");
+  client.revoke();  // deletes the webhook subscription first
+  ctx.say("Signed out of RingCentral; the subscription is deleted and the stored tokens are cleared.");
   return kOk;
+}
+
+json subscription_json(const switchboard::SubscriptionState& st) {
+  auto text = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  return {{"action", st.action},          {"id", text(st.id)},
+          {"status", text(st.status)},    {"address", text(st.address)},
+          {"event_filters", st.event_filters}, {"expires_at", st.expires_at},
+          {"error", text(st.error)}};
+}
+
+int run_subscribe(Context& ctx, const RcOptions& o) {
+  switchboard::SubscriptionOptions so;
+  so.address = o.address;
+  so.event_filters = o.event_filters;
+  so.expires_in = std::chrono::seconds(static_cast<std::int64_t>(o.expires_in));
+  switchboard::Subscriptions subs(make_ringcentral_client(ctx, {o.allow_origins, o.key_file}, false, true), so);
+  auto st = subs.subscribe();
+  if (ctx.as_json) ctx.print_json(subscription_json(st));
+  ctx.say(fmt::format("Subscribed: {} ({}), expires {}", st.id, st.status, when(st.expires_at)));
+  ctx.say("  webhook address: " + st.address);
+  for (const auto& f : st.event_filters) ctx.say("  events:          " + f);
+  ctx.say("Deliveries carry the stored Verification-Token; `frontdesk worker` renews the subscription.");
+  return kOk;
+}
+
+int run_unsubscribe(Context& ctx, const RcOptions& o) {
+  switchboard::Subscriptions subs(make_ringcentral_client(ctx, {o.allow_origins, o.key_file}, false, true));
+  auto st = subs.unsubscribe();
+  if (ctx.as_json) ctx.print_json(subscription_json(st));
+  ctx.say(st.action == "deleted" ? "Subscription deleted." : "There was no subscription.");
+  return kOk;
+}
+
+// "2025-03-01" or "2025-03-01T08:00[:00][Z]" (UTC) as Unix seconds; -1 when malformed.
+std::int64_t parse_since(const std::string& text) {
+  std::tm tm{};
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
+  if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+int run_sync(Context& ctx, const RcOptions& o) {
+  std::int64_t since = 0;
+  if (!o.since.empty()) {
+    since = parse_since(o.since);
+    if (since < 0) {
+      std::fprintf(stderr, "frontdesk: --since takes a date or time like 2025-03-01 or 2025-03-01T08:00:00Z\n");
+      return kUsage;
+    }
+  }
+  auto client = make_ringcentral_client(ctx, {o.allow_origins, o.key_file}, false, true);
+  switchboard::RingCentralJobOptions jo;
+  auto logger = std::make_shared<switchboard::CallLogger>(ctx.store_ptr(), call_logger_options(ctx, {}, "", false, jo));
+  switchboard::SyncOptions so;
+  so.backfill = std::chrono::seconds(static_cast<std::int64_t>(o.backfill_days * 86400));
+  so.overlap = std::chrono::seconds(static_cast<std::int64_t>(o.overlap_minutes * 60));
+  switchboard::CallLogSync sync(client, logger, so);
+  auto r = sync.run(since);
+  if (ctx.as_json)
+    ctx.print_json({{"from", r.from}, {"to", r.to}, {"cursor", r.cursor}, {"pages", r.pages},
+                    {"records", r.records}, {"created", r.created}, {"updated", r.updated},
+                    {"unchanged", r.unchanged}, {"failed", r.failed}, {"complete", r.complete},
+                    {"error", r.error.empty() ? json(nullptr) : json(r.error)}});
+  ctx.say(fmt::format("Synced the call log from {} to {}: {} records on {} pages — {} new, {} updated, {} unchanged{}",
+                      when(r.from).substr(0, 23), when(r.to).substr(0, 23), r.records, r.pages, r.created,
+                      r.updated, r.unchanged, r.failed ? fmt::format(", {} failed ({})", r.failed, r.error) : ""));
+  return r.failed ? kFailed : kOk;
 }
 
 int run_recording(Context& ctx, const RcOptions& o) {
@@ -166,7 +306,8 @@ int run_recording(Context& ctx, const RcOptions& o) {
 
 void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run) {
   static RcOptions o;
-  auto* rc = app.add_subcommand("ringcentral", "Connect to RingCentral and fetch recordings");
+  auto* rc = app.add_subcommand("ringcentral", "Connect to RingCentral, subscribe to call events, "
+                                                "sync the call log, fetch recordings");
   rc->require_subcommand(1);
   set_help(rc,
            "Secrets come from the environment, never the command line: RINGCENTRAL_CLIENT_SECRET,\n"
@@ -175,6 +316,8 @@ void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run) {
            {"frontdesk ringcentral login --client-id ID --redirect-uri https://example.com/cb",
                     "RINGCENTRAL_JWT=... frontdesk ringcentral login --client-id ID --jwt",
                     "frontdesk ringcentral status --json",
+                    "frontdesk ringcentral subscribe --address https://example.com/webhook",
+                    "frontdesk ringcentral sync --since 2025-03-01",
                     "frontdesk ringcentral recording 4410020011 --out call.mp3"});
   auto common = [&](CLI::App* cmd) {
     cmd->add_option("--allow-origin", o.allow_origins,
@@ -204,6 +347,42 @@ void add_ringcentral_commands(CLI::App& app, Context& ctx, Runner& run) {
   common(logout);
   set_examples(logout, {"frontdesk ringcentral logout"});
   logout->callback([&ctx, &run] { run = [&ctx] { return run_logout(ctx, o); }; });
+
+  auto* subscribe = rc->add_subcommand("subscribe", "Subscribe to the account's call events (webhook)");
+  subscribe->add_option("--address", o.address, "The webhook URL RingCentral posts to (saved)")->required();
+  subscribe->add_option("--event-filter", o.event_filters, "Event filter (default: the account's telephony sessions)");
+  subscribe->add_option("--expires-in", o.expires_in, "Seconds until the subscription expires (renewed by the worker)")
+      ->capture_default_str();
+  add_json_flag(subscribe, ctx);
+  common(subscribe);
+  set_help(subscribe,
+           "Creates the webhook subscription for --address (RingCentral checks the address\n"
+           "first), replacing a stored one; deliveries carry the stored Verification-Token.\n"
+           "`frontdesk worker` renews it ahead of expiry and re-creates it when RingCentral\n"
+           "blacklisted or forgot it.",
+           {"frontdesk ringcentral subscribe --address https://example.com/webhook",
+            "frontdesk ringcentral subscribe --address https://example.com/webhook --json"});
+  subscribe->callback([&ctx, &run] { run = [&ctx] { return run_subscribe(ctx, o); }; });
+
+  auto* unsubscribe = rc->add_subcommand("unsubscribe", "Delete the webhook subscription");
+  add_json_flag(unsubscribe, ctx);
+  common(unsubscribe);
+  set_examples(unsubscribe, {"frontdesk ringcentral unsubscribe"});
+  unsubscribe->callback([&ctx, &run] { run = [&ctx] { return run_unsubscribe(ctx, o); }; });
+
+  auto* sync = rc->add_subcommand("sync", "Read the call log from the stored cursor and upsert every call");
+  sync->add_option("--since", o.since, "Read from this date or UTC time instead of the cursor (2025-03-01)");
+  sync->add_option("--backfill-days", o.backfill_days, "First run: how far back")->capture_default_str();
+  sync->add_option("--overlap-minutes", o.overlap_minutes, "Re-read this much before the cursor")
+      ->capture_default_str();
+  add_json_flag(sync, ctx);
+  common(sync);
+  set_help(sync,
+           "Reads RingCentral's call log from the stored cursor (minus the overlap; the first run\n"
+           "goes back --backfill-days) and creates or updates one call log per call. Exit 1 when\n"
+           "some records failed (the others are kept).",
+           {"frontdesk ringcentral sync", "frontdesk ringcentral sync --since 2025-03-01 --json"});
+  sync->callback([&ctx, &run] { run = [&ctx] { return run_sync(ctx, o); }; });
 
   auto* recording = rc->add_subcommand("recording", "Download a call recording");
   recording->add_option("id", o.recording, "Recording id or contentUri")->required();

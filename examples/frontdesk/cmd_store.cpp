@@ -64,6 +64,27 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
     return static_cast<int>(kOk);
   });
 
+  auto* site = app.add_subcommand(
+      "site", "Show the site facts of the database (region, company domains, routing aliases, "
+              "statuses, company numbers) as JSON; with FILE, store those first");
+  static std::string site_file;
+  site->add_option("file", site_file, "A SiteConfig as a JSON file to store in the database");
+  add_json_flag(site, ctx);
+  set_help(site,
+           "Services take these facts from the database: the region of numbers without a country\n"
+           "code, the company's mail domains and aliases, ticket and lead statuses, the company's\n"
+           "phone numbers. Without FILE the database is only read. The output is JSON (--json\n"
+           "is accepted for symmetry with the other commands).",
+           {"frontdesk site --db crm.sqlite", "frontdesk site site.json --db crm.sqlite"});
+  on_run(site, ctx, run, Access::kRead, [&ctx] {
+    // Storing FILE writes; showing the facts only reads (--site FILE then holds for this run).
+    ctx.access = site_file.empty() ? Access::kRead : Access::kWrite;
+    if (!site_file.empty()) ctx.site_file = site_file;
+    auto& store = ctx.store();
+    ctx.print_json(json::parse(store.site()->to_json()));
+    return static_cast<int>(kOk);
+  });
+
   auto* stats = app.add_subcommand("stats", "Count the documents of every doctype (read-only)");
   static bool all = false;
   stats->add_flag("--all", all, "Also list doctypes with no documents");

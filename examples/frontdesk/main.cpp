@@ -103,6 +103,10 @@ int main(int argc, char** argv) {
   Context ctx;
   app.add_option("--db", ctx.db, "SQLite file or mariadb:// URL to work on (default "
                                  "$FRONTDESK_DB, else ./frontdesk.sqlite)");
+  app.add_option("--site", ctx.site_file,
+                 "Site facts (SiteConfig JSON: region, company domains, aliases, statuses, "
+                 "company numbers) for this command, stored in the database by commands that "
+                 "write; see `frontdesk site`");
   app.add_flag("-q,--quiet", ctx.quiet, "Print only errors");
   app.add_flag("-v,--verbose", ctx.verbose, "Log what the library does on stderr");
 
@@ -114,6 +118,7 @@ int main(int argc, char** argv) {
   add_conversation_commands(app, ctx, run);
   add_call_commands(app, ctx, run);
   add_ringcentral_commands(app, ctx, run);
+  add_worker_command(app, ctx, run);
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,12 +18,23 @@
 
 namespace switchboard {
 
+struct IngestResult;
+
+/// Called by CallLogger::ingest inside its transaction, after the call log is written (what it
+/// writes commits or rolls back with the call log); e.g. to queue the follow-up work of a call.
+/// Throwing rolls the whole ingest back.
+using IngestHook = std::function<void(Store& store, const CallEvent& event, const IngestResult& result)>;
+
+/// How a CallLogger logs. The site's facts (region, company numbers, open ticket statuses)
+/// come from the store's SiteConfig on every call; the fields that repeat them are overrides.
 struct CallLoggerOptions {
-  /// Region for numbers without a country code ("" = the site default, see phone.h).
+  /// Region for numbers without a country code; "" (the default) = as the store's site keys
+  /// them (SiteConfig region and fallback regions).
   std::string region;
   /// The company's own numbers: never taken for a customer, and `from` of manual call logs
-  /// (the first one; else CRM RingCentral Settings.company_phone_number).
-  std::vector<std::string> company_numbers;
+  /// (the first one; else CRM RingCentral Settings.company_phone_number). nullopt (the
+  /// default) = SiteConfig::company_numbers.
+  std::optional<std::vector<std::string>> company_numbers;
   /// Create a Contact and an HD Ticket when a call matches no ticket and no lead.
   bool create_tickets = false;
   /// Which call-log doctypes to write (both by default).
@@ -30,6 +42,8 @@ struct CallLoggerOptions {
   bool crm_call_logs = true;
   /// Status for RingCentral results outside the known set.
   std::string fallback_status = "Completed";
+  /// Runs after every ingest that was not skipped (see IngestHook); empty = none.
+  IngestHook after_ingest;
 };
 
 /// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped"; `reason` is
@@ -49,13 +63,16 @@ struct SWITCHBOARD_EXPORT IngestResult {
 /// Turns call events into call logs. Thread-safe (everything happens in store transactions).
 ///
 /// Linking priority, by the phone key of the customer's end (the caller of an inbound call,
-/// the callee of an outbound one; extension-only and company numbers never match): an open
-/// ticket with that contact_mobile key (newest first); else an open ticket of the contact
-/// owning the number; a lead (not converted) with that mobile_no or phone key; the contact
-/// whose Contact Phone row has the key. Merged tickets and leads resolve to their survivor.
+/// the callee of an outbound one; extension-only and company numbers never match): the
+/// customer's open ticket with that contact_mobile key (newest modified first, open as the
+/// site counts it); else an open ticket of the contact owning the number; an open lead (not
+/// converted, status not closed on the site) with that mobile_no or phone key; the oldest
+/// contact whose Contact Phone row has the key. Merged tickets and leads resolve to their
+/// survivor.
 class SWITCHBOARD_EXPORT CallLogger {
  public:
   explicit CallLogger(std::shared_ptr<Store> store, CallLoggerOptions options = {});
+  ~CallLogger();
 
   /// Upserts the call log(s) of one event in one transaction, keyed on the call id, else the
   /// telephony session id, else the session id: a redelivered event changes nothing, a
@@ -63,9 +80,10 @@ class SWITCHBOARD_EXPORT CallLogger {
   /// (by `sequence`) than the stored one never overwrites its state.
   IngestResult ingest(const CallEvent& event);
 
-  /// The original scripts' click-to-call log: Outgoing, Initiated, from the company number, to `phone`,
-  /// linked to the contact and ticket given (and otherwise found by phone key). Returns the
-  /// Helpdesk Call Log name. Throws ValidationError for a number that is not dialable.
+  /// The original scripts' click-to-call log: Outgoing, Initiated, from the company number, to
+  /// `phone` (read as the site keys numbers), linked to the contact and ticket given (and
+  /// otherwise found by phone key). Returns the Helpdesk Call Log name. Throws
+  /// ValidationError for a number that is not dialable.
   std::string create_manual_call_log(std::string_view phone_number, std::string_view contact = {},
                                      std::string_view ticket = {});
 
@@ -76,14 +94,11 @@ class SWITCHBOARD_EXPORT CallLogger {
   /// The call-log status for a RingCentral result or telephony status code.
   std::string status_for(const CallEvent& event) const;
 
-  /// HD Ticket Status names whose category is Open or Paused (read once, then cached).
-  const std::vector<std::string>& open_ticket_statuses();
-
  private:
+  struct Cache;
   std::shared_ptr<Store> store_;
   CallLoggerOptions options_;
-  std::mutex statuses_mutex_;
-  std::vector<std::string> open_statuses_;
+  std::shared_ptr<Cache> cache_;  // the site's ticket statuses, read once per site
 };
 
 /// Outcome of processing one queued "RingCentral CRM Payload".

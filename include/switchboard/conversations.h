@@ -1,5 +1,4 @@
-// switchboard: communications and transfers between CRM and Helpdesk (issue: conversations
-// and orders).
+// switchboard: communications and transfers between CRM and Helpdesk.
 // Thread-safe: free functions over a thread-safe Store; every multi-write call is one
 // transaction (all or nothing).
 #pragma once
@@ -13,12 +12,10 @@
 
 #include "switchboard/document.h"
 #include "switchboard/export.h"
+#include "switchboard/model.h"  // split_name
 #include "switchboard/store.h"
 
 namespace switchboard {
-
-/// The original scripts' internal mail domains: addresses there are staff, never the customer.
-SWITCHBOARD_EXPORT const std::vector<std::string>& default_internal_domains();
 
 /// The email Communications filed on a record (`reference_doctype`/`reference_name`,
 /// `communication_medium = "Email"`), oldest first (creation, then name). Each has the original scripts'
@@ -46,10 +43,12 @@ struct SWITCHBOARD_EXPORT TransferOptions {
   /// Delete the source afterwards: its record, child rows, Comments, attached Files and the
   /// copied originals (with their Files) go; its other Communications are unlinked.
   bool delete_source = true;
-  /// Mail domains (and their subdomains) whose addresses are never the customer's.
-  std::vector<std::string> internal_domains = default_internal_domains();
-  /// Region for reading phone numbers written without a country code.
-  std::string region = "US";
+  /// Mail domains (and their subdomains) whose addresses are never the customer's; nullopt
+  /// (the default) = the store's site: SiteConfig::all_internal_domains().
+  std::optional<std::vector<std::string>> internal_domains;
+  /// Region for reading phone numbers written without a country code; "" (the default) = as
+  /// the store's site keys them (its region and fallback regions).
+  std::string region;
 };
 
 /// The outcome of a transfer (Python gets a dict with the original scripts' keys).
@@ -67,9 +66,11 @@ struct SWITCHBOARD_EXPORT TransferResult {
 };
 
 /// Moves a CRM Lead's conversation to a new HD Ticket, in one transaction: Contact created
-/// or updated by email (and phone), ticket subject from the latest selected email, the
+/// or updated by email (and phone key), ticket subject from the latest selected email, the
 /// selected Communications copied, a transfer note on the ticket, the lead deleted when asked.
-/// Throws NotFound for an unknown lead; nothing is written when anything fails.
+/// Site facts (internal domains, phone region) come from the store's SiteConfig unless the
+/// options override them. Throws NotFound for an unknown lead; nothing is written when
+/// anything fails.
 SWITCHBOARD_EXPORT TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead,
                                                           const TransferOptions& options = {});
 
@@ -79,16 +80,11 @@ SWITCHBOARD_EXPORT TransferResult transfer_lead_to_ticket(Store& store, std::str
 SWITCHBOARD_EXPORT TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket,
                                                           const TransferOptions& options = {});
 
-/// Splits a person's name into (first, last): "Doe, John" -> (John, Doe); middle names stay
-/// with the first name ("John Michael Doe" -> (John Michael, Doe)); surname particles and
-/// suffixes stay with the last ("Ludwig van Beethoven", "John Doe Jr."); a single name is
-/// (name, ""); a leading salutation is dropped. Whitespace is collapsed. Never throws.
-SWITCHBOARD_EXPORT std::pair<std::string, std::string> split_name(std::string_view full_name);
-
 /// The first address among `candidates` (each may be "Name <a@b>" or a comma-separated
-/// list) outside `internal_domains`, lower-cased; "" when there is none. Never throws.
+/// list) outside `internal_domains` (and their subdomains), normalized as normalize_email
+/// does; "" when there is none. Never throws.
 SWITCHBOARD_EXPORT std::string extract_customer_email(
     const std::vector<std::string>& candidates,
-    const std::vector<std::string>& internal_domains = default_internal_domains());
+    const std::vector<std::string>& internal_domains = {});
 
 }  // namespace switchboard

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +53,9 @@ struct SWITCHBOARD_EXPORT MergeOptions {
   std::int64_t shared_cap = 20;
   bool include_converted = false;  ///< also merge CRM Leads with converted = 1
   bool include_closed = false;     ///< also merge HD Tickets whose status is closed
-  std::vector<std::string> closed_statuses = {"Resolved", "Closed"};
+  /// HD Ticket statuses that are closed; nullopt (the default) = the site's: its
+  /// closed_ticket_statuses plus every HD Ticket Status of category Resolved.
+  std::optional<std::vector<std::string>> closed_statuses;
   std::string merged_ticket_status = "Closed";  ///< status of a merged ticket ("" = keep)
   /// Fill the survivor's blank fields (email, names, numbers, contact...) from the merged
   /// records, oldest first; its own non-empty values always win.
@@ -135,8 +138,9 @@ struct SWITCHBOARD_EXPORT RekeyReport {
 /// and an audit row records each merge. Running any merge twice changes nothing.
 class SWITCHBOARD_EXPORT PhoneMerger {
  public:
-  /// `region` reads the raw numbers given to find_duplicates ("" = the site default); stored
-  /// keys always use the site default (see set_default_phone_region).
+  /// Raw numbers given to find_duplicates are keyed on the store's site (SiteConfig region
+  /// and fallback regions), as the stored keys are; a non-empty `region` reads them in that
+  /// region instead. Throws ValidationError for an unknown region or bad options.
   explicit PhoneMerger(std::shared_ptr<Store> store, std::string region = {},
                        MergeOptions options = {});
 
@@ -161,12 +165,13 @@ class SWITCHBOARD_EXPORT PhoneMerger {
   /// transaction (or one per options().batch_size merges); progress after every 1,000 groups.
   BulkMergeReport bulk_merge(std::string_view doctype, bool dry_run = false,
                              const MergeProgress& progress = {});
-  /// Recomputes the stored keys of every row of a keyed doctype (see phone_key_fields) and
-  /// rewrites the rows whose keys or key version differ: rows written by an older version,
-  /// under another default region, or outside the library.
+  /// Recomputes the stored keys of every row of a keyed doctype (see phone_key_fields) on the
+  /// store's site and rewrites the rows whose keys or key version differ: rows written by an
+  /// older version, before the site's region changed, or outside the library.
   RekeyReport rekey(std::string_view doctype, const MergeProgress& progress = {});
 
   const MergeOptions& options() const noexcept { return options_; }
+  /// The region override given at construction ("" = the store's site decides).
   const std::string& region() const noexcept { return region_; }
 
  private:

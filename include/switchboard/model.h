@@ -1,8 +1,12 @@
-// switchboard: the site model — Frappe's default records and the site's facts (SiteConfig)
-// stored in the store itself, as the Single doctype "Switchboard Settings" that a Frappe site
-// edits in the desk.
+// switchboard: the site model — Frappe's default records, the site's facts (SiteConfig)
+// stored in the store itself as the Single doctype "Switchboard Settings" that a Frappe site
+// edits in the desk, and how a person's name is split.
 // Thread-safe: free functions over a thread-safe Store.
 #pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "switchboard/export.h"
 #include "switchboard/site.h"
@@ -27,5 +31,12 @@ SWITCHBOARD_EXPORT SiteConfig load_site_config(Store& store);
 /// store's site (Store::set_site). Throws ValidationError, or NotFound when the schema lacks
 /// the settings doctype.
 SWITCHBOARD_EXPORT void save_site_config(Store& store, const SiteConfig& site);
+
+/// Splits a person's name into (first, last): "Doe, John" -> (John, Doe); middle names stay
+/// with the first name ("John Michael Doe" -> (John Michael, Doe)); surname particles and
+/// suffixes stay with the last ("Ludwig van Beethoven", "John Doe Jr."); a single name is
+/// (name, ""); a leading salutation is dropped. Whitespace is collapsed. Never throws. Every
+/// contact and lead switchboard creates is named by it.
+SWITCHBOARD_EXPORT std::pair<std::string, std::string> split_name(std::string_view full_name);
 
 }  // namespace switchboard

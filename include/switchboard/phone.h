@@ -1,6 +1,8 @@
 // switchboard: phone numbers — normalization and match keys on libphonenumber, click-to-call
 // links, and the phone keys stored on leads, deals, contacts, tickets and call logs.
-// Thread-safe: pure functions; the site default region is an atomic setting.
+// Thread-safe: pure functions. There is no process-wide region: every function takes the
+// region to read national numbers in ("US" when omitted), or a site (its region and fallback
+// regions); services pass their store's site.
 #pragma once
 
 #include <optional>
@@ -9,6 +11,8 @@
 #include <vector>
 
 #include "switchboard/export.h"
+#include "switchboard/phone_fields.h"
+#include "switchboard/site.h"
 
 namespace switchboard {
 
@@ -24,26 +28,25 @@ struct SWITCHBOARD_EXPORT Phone {
   std::string key() const { return possible ? e164 : std::string(); }
 };
 
-/// The site default region ("US" until changed): used whenever a region argument is "".
-SWITCHBOARD_EXPORT std::string default_phone_region();
-/// Changes the site default region (case-insensitive, e.g. "IN"). Keys already stored were
-/// computed with the old one: run PhoneMerger::rekey afterwards. Throws ValidationError for a
-/// region libphonenumber does not know.
-SWITCHBOARD_EXPORT void set_default_phone_region(std::string_view region);
-
 /// Parses `raw` as libphonenumber does (separators, NBSP, dashes, full-width and Arabic-Indic
 /// digits, tel: URIs, trunk prefixes, IDD, vanity letters, extensions); a number without a
-/// country code is read in `region` ("" = site default). Returns nullopt when `raw` is not a
-/// phone number at all. Throws ValidationError for an unknown region.
+/// country code is read in `region` (case-insensitive). Returns nullopt when `raw` is not a
+/// phone number at all. Throws ValidationError for an empty or unknown region.
 SWITCHBOARD_EXPORT std::optional<Phone> normalize_phone(std::string_view raw,
-                                                        std::string_view region = {});
+                                                        std::string_view region = "US");
 
 /// The match key of `raw`: the E.164 of a possible number, extension split off; nullopt for
 /// garbage, too short or too long numbers and numbers possible only locally (no area code).
 /// Equal to libphonenumber's answer on every input; a fast path handles common North American
-/// shapes. Throws ValidationError for an unknown region.
+/// shapes. Throws ValidationError for an empty or unknown region.
 SWITCHBOARD_EXPORT std::optional<std::string> phone_key(std::string_view raw,
-                                                        std::string_view region = {});
+                                                        std::string_view region = "US");
+/// The match key of `raw` on `site`: read in site.region, unless the number is not valid
+/// there and valid in one of site.fallback_regions (the first such one). This is the key a
+/// store with that site stores and every service matches on. Throws ValidationError for a
+/// region libphonenumber does not know.
+SWITCHBOARD_EXPORT std::optional<std::string> phone_key(std::string_view raw,
+                                                        const SiteConfig& site);
 
 /// The original scripts' normalization, kept for compatibility: the ASCII digits of `raw`, in order
 /// ("+1 (555) 123-4567" -> "15551234567"). Never throws.
@@ -60,49 +63,36 @@ enum class PhoneMatch {
 /// The stable name of a match level: "NONE", "SHORT_NSN", "NSN", "EXACT".
 SWITCHBOARD_EXPORT const char* phone_match_name(PhoneMatch match) noexcept;
 
-/// Compares two numbers: kExact when both have the same key and extension read in `region`
-/// ("" = site default), else libphonenumber's verdict on the two strings. Input that is not a
+/// Compares two numbers: kExact when both have the same key and extension read in `region`,
+/// else libphonenumber's verdict on the two strings. Input that is not a
 /// number, or too short to be one in `region` ("", "abc", "12"), matches nothing. Only kExact
 /// may merge.
 SWITCHBOARD_EXPORT PhoneMatch phone_match(std::string_view a, std::string_view b,
-                                          std::string_view region = {});
+                                          std::string_view region = "US");
 
 /// Links that start a call to a number.
 struct SWITCHBOARD_EXPORT ClickToCall {
   std::string e164;       ///< the number dialled
   std::string extension;  ///< to ask for once connected ("" when none)
-  std::string desktop;    ///< RingCentral app: "rcapp://r/call?number=%2B15551234567"
-  std::string web;        ///< "https://app.ringcentral.com/r/call?number=%2B15551234567"
+  std::string desktop;    ///< RingCentral app: "rcapp://r/call?number=15551234567"
+  std::string web;        ///< "https://app.ringcentral.com/r/call?number=15551234567"
   std::string tel;        ///< RFC 3966: "tel:+15551234567", with ";ext=89" when there is one
 };
 
-/// Click-to-call links for `raw` read in `region` ("" = site default), URL-encoded. The
-/// RingCentral links dial the number itself; the extension is kept in `extension` and `tel`.
-/// Throws ValidationError when `raw` is not dialable (no key: garbage, too short, or
-/// missing its area code).
-SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw, std::string_view region = {});
+/// Click-to-call links for `raw` read in `region`. The RingCentral links carry the E.164
+/// digits without "+" and dial the number itself; the extension is kept in `extension` and
+/// `tel`. Throws ValidationError when
+/// `raw` is not dialable (no key: garbage, too short, or missing its area code) or the region
+/// is empty or unknown.
+SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw,
+                                             std::string_view region = "US");
+/// Click-to-call links for `raw` on `site`: the number its key names (phone_key(raw, site)).
+SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw, const SiteConfig& site);
 
-// ---- stored phone keys ------------------------------------------------------------------
+// ---- stored phone keys (fields: phone_fields.h) -------------------------------------------
 
-/// Version of the key format; stored beside the keys. Bumped when normalization changes.
+/// Version of the key format; stored beside the keys (kPhoneKeyVersionField). Bumped when
+/// normalization changes.
 inline constexpr int kPhoneKeyVersion = 1;
-/// The Int field holding the key version on every keyed doctype.
-inline constexpr const char* kPhoneKeyVersionField = "custom_phone_key_version";
-
-/// One phone field of a doctype and the fields its key is stored in.
-struct SWITCHBOARD_EXPORT PhoneKeyField {
-  std::string source;     ///< the phone field as people type it, e.g. "mobile_no"
-  std::string key;        ///< "custom_<source>_key": E.164 of a possible number, else null
-  std::string extension;  ///< "custom_<source>_ext": the extension, else null
-};
-
-/// The keyed phone fields of `doctype` (CRM Lead: mobile_no, phone; CRM Deal: mobile_no,
-/// phone; Contact Phone: phone; HD Ticket: contact_mobile; CRM Call Log: from, to; Helpdesk
-/// Call Log: from_number, to_number); empty for other doctypes. The store keeps the keys up to
-/// date on every insert and update, computed in the site default region.
-SWITCHBOARD_EXPORT const std::vector<PhoneKeyField>& phone_key_fields(std::string_view doctype);
-
-/// Every doctype with stored phone keys, in the order above.
-SWITCHBOARD_EXPORT const std::vector<std::string>& keyed_doctypes();
 
 }  // namespace switchboard

@@ -125,6 +125,13 @@ struct CallLogQuery {
   std::vector<std::pair<std::string, std::string>> params;  ///< more query parameters
 };
 
+/// One page of a call-log query: its records (JSON text) and the URI of the next page ("" on
+/// the last one).
+struct CallLogPage {
+  std::vector<std::string> records;
+  std::string next_page_uri;
+};
+
 /// What download_recording did: `available` false = RingCentral has no such recording (404;
 /// nothing written). `resumed` counts Range requests that continued a cut-off transfer.
 struct RecordingDownload {
@@ -133,6 +140,8 @@ struct RecordingDownload {
   std::int64_t bytes = 0;
   int redirects = 0, resumed = 0;
 };
+
+class Subscriptions;
 
 /// Thread-safe. The RingCentral REST client: calls may come from any number of threads and
 /// processes sharing one store; one refresh happens per token expiry among all of them.
@@ -174,8 +183,16 @@ class SWITCHBOARD_EXPORT RingCentralClient : public TranscriptSource {
   std::string get(const std::string& path,
                   const std::vector<std::pair<std::string, std::string>>& query = {},
                   const std::string& group = "Light");
+  /// A JSON request on the platform (GET, POST, PUT, DELETE; `json_body` may be empty),
+  /// counted in `group`: the response body, or nullopt when RingCentral answers 404.
+  std::optional<std::string> request(const std::string& method, const std::string& path,
+                                     const std::string& json_body = "",
+                                     const std::string& group = "Medium");
   /// Every record (JSON text) the query matches, following navigation.nextPage.uri.
   std::vector<std::string> call_log(const CallLogQuery& query);
+  /// One page: the query's first page, or the page at `page_uri` (a navigation.nextPage.uri
+  /// from an earlier page, which must be on the platform host).
+  CallLogPage call_log_page(const CallLogQuery& query, const std::string& page_uri = "");
   /// One call-log record (account level, or an extension's), or nullopt on 404.
   std::optional<std::string> call_log_record(const std::string& id,
                                              const std::string& extension = "");
@@ -203,6 +220,7 @@ class SWITCHBOARD_EXPORT RingCentralClient : public TranscriptSource {
   struct Impl;
 
  private:
+  friend class Subscriptions;  // keeps the Verification-Token with the client's secrets
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,13 +1,14 @@
 // switchboard: the email router — where one inbound mail belongs (an existing HD Ticket or
-// CRM Lead, a new one, or nothing) by the original scripts' rules in their order, plus what mature
-// helpdesks add (dedupe, automated mail and bounces, loop breaking, threading across tickets
-// and leads, forwards, merge redirects). See docs/routing.md.
-// Thread-safe: RoutingRules and RouteResult are values; a Router is immutable after
-// construction and works on a thread-safe Store.
+// CRM Lead, a new one, or nothing) by the original scripts' rules in their order, plus what
+// mature helpdesks add (dedupe, automated mail and bounces, loop breaking, threading across
+// tickets and leads, forwards, merge redirects). See docs/routing.md.
+// Thread-safe: RoutingRules and RouteResult are values; a Router's rules are fixed at
+// construction and it works on a thread-safe Store.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,23 +22,25 @@ namespace switchboard {
 
 namespace routing_detail {
 struct CompiledRules;
+struct RouterState;
 }
 
-/// Everything the router decides by. The defaults are the original scripts' lists and behaviour; each
-/// risky rule of the original scripts is an explicit policy whose default is the original scripts' value. Strings name
-/// policy values exactly as JSON and Python spell them; validate() checks them.
+/// Everything the router decides by besides the site's facts. The site's aliases, internal
+/// domains and open statuses come from the store's SiteConfig; the fields below that repeat
+/// them are overrides (nullopt, the default: the site's). The other defaults are the original
+/// scripts' lists and behaviour; each risky rule is an explicit policy. Strings name policy
+/// values exactly as JSON and Python spell them; validate() checks them.
 struct SWITCHBOARD_EXPORT RoutingRules {
-  std::vector<std::string> support_aliases{"support@cozycornerpatios.com",
-                                           "support@zipcushions.com"};
-  std::vector<std::string> sales_aliases{"sales@cozycornerpatios.com", "sales@zipcushions.com"};
-  std::vector<std::string> info_aliases{"info@cozycornerpatios.com", "info@zipcushions.com"};
-  /// Mail from these domains (and their subdomains) is internal and skipped.
-  std::vector<std::string> internal_domains{"cozycornerpatios.com", "zipcushions.com"};
-  /// Exact sender addresses that are never routed.
-  std::vector<std::string> blocked_senders{
-      "admin@example.com",          "administrator@example.com",
-      "admin@cozycornerpatios.com", "administrator@cozycornerpatios.com",
-      "admin@zipcushions.com",      "administrator@zipcushions.com"};
+  /// Routing aliases by team; nullopt = SiteConfig's support/sales/info_aliases.
+  std::optional<std::vector<std::string>> support_aliases;
+  std::optional<std::vector<std::string>> sales_aliases;
+  std::optional<std::vector<std::string>> info_aliases;
+  /// Mail from these domains (and their subdomains) is internal and skipped; nullopt = the
+  /// site's company_domains and internal_domains.
+  std::optional<std::vector<std::string>> internal_domains;
+  /// Exact sender addresses that are never routed (the company's own admin@ and
+  /// administrator@ are internal already).
+  std::vector<std::string> blocked_senders{"admin@example.com", "administrator@example.com"};
   /// The original scripts' system keywords: a sender whose whole local part (tag removed) is one of them
   /// is a system sender.
   std::vector<std::string> system_keywords{"mailer-daemon", "noreply",  "no-reply",
@@ -51,8 +54,9 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Generated names (lowercased) that become "Customer".
   std::vector<std::string> generic_names{"administrator", "admin", "noreply",
                                          "support",       "sales", "info"};
-  /// Ticket statuses counted as open, besides every HD Ticket Status of category Open or Paused.
-  std::vector<std::string> open_statuses{"Open", "Replied", "Waiting for Customer", "On Hold"};
+  /// Ticket statuses counted as open, besides every HD Ticket Status of category Open or
+  /// Paused; nullopt = SiteConfig::open_ticket_statuses.
+  std::optional<std::vector<std::string>> open_statuses;
 
   /// The level-3 window: the sender's open ticket must have been modified within this many
   /// days (0: no limit, as the original scripts' code).
@@ -81,8 +85,9 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// an outside address, with its name) | "reply_to_keep_from_name".
   std::string reply_to = "use_from";
 
-  /// Loop breaker: a sender for whom more than loop_threshold tickets and leads were created
-  /// in the last loop_window_minutes gets no new one (skip, reason "loop"). 0 disables.
+  /// Loop breaker: a sender for whom at least loop_threshold tickets and leads were created
+  /// in the last loop_window_minutes gets no new one (skip, reason "loop"): with 20, the 20th
+  /// record in the window is the last one created. 0 disables.
   int loop_threshold = 20;
   int loop_window_minutes = 120;
   /// Senders exempt from the loop breaker: addresses, or "@domain" for a whole domain.
@@ -94,10 +99,15 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Status a human reply sets on a linked ticket that waits (category Paused, or a closed
   /// ticket being reopened); "" leaves statuses alone.
   std::string reopen_status = "Open";
-  /// What goes to Error Log: "errors" (Route: Critical Error only) | "outcome" (one row per
-  /// mail) | "all" (every step, as the original scripts did) | "none". Never the mail body.
-  /// Every step also goes to the diagnostics log (log.h, category "routing").
+  /// What goes to Error Log: "errors" (Route: Critical Error only) | "outcome" (also one row
+  /// per mail) | "all" (also every step, as the original scripts logged) | "none". Never the
+  /// mail body. Every step also goes to the diagnostics log (log.h, category "routing").
   std::string error_log = "errors";
+  /// What goes to the decision log, the "Switchboard Route Log" doctype: "outcome" (one row
+  /// per routed mail: action, reason, record, the outcome's log line) | "all" (a row per log
+  /// entry) | "none". Written in the mail's transaction when the store's schema has the
+  /// doctype; never the mail body.
+  std::string route_log = "outcome";
 
   /// Throws ValidationError naming the first bad value (unknown policy, negative number).
   void validate() const;
@@ -108,6 +118,9 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Every field as a JSON object (from_json reads it back).
   std::string to_json() const;
 };
+
+/// The name of the decision-log doctype route() writes (see RoutingRules::route_log).
+inline constexpr const char* kRouteLogDoctype = "Switchboard Route Log";
 
 /// The router's decision for one mail (and, after route(), what it wrote).
 struct SWITCHBOARD_EXPORT RouteResult {
@@ -136,8 +149,8 @@ struct SWITCHBOARD_EXPORT RouteResult {
   std::string bounce_recipient;  ///< for bounces: the failed address
   std::string bounce_status;     ///< for bounces: the DSN status code
   std::string error;             ///< for reason "error": what went wrong
-  /// Every log entry of the decision as (category, message); route() writes them to Error
-  /// Log as RoutingRules::error_log says.
+  /// Every log entry of the decision as (category, message); route() writes them to the
+  /// decision log and Error Log as RoutingRules::route_log and error_log say.
   std::vector<std::pair<std::string, std::string>> log;
 
   bool skipped() const noexcept { return action == "skip"; }
@@ -145,30 +158,34 @@ struct SWITCHBOARD_EXPORT RouteResult {
   std::string to_json() const;
 };
 
-/// Routes inbound mail into a store. Thread-safe: immutable after construction; each call
-/// works in its own store transaction.
+/// Routes inbound mail into a store. Thread-safe: the rules are fixed at construction; the
+/// site's facts are read from the store on every call (a changed SiteConfig applies to the
+/// next mail); each call works in its own store transaction.
 class SWITCHBOARD_EXPORT Router {
  public:
-  /// Throws ValidationError for invalid rules (see RoutingRules::validate).
+  /// Throws ValidationError for invalid rules (see RoutingRules::validate) and for rules
+  /// that, with the store's site, name an alias that is not a mail address.
   explicit Router(std::shared_ptr<Store> store, RoutingRules rules = {});
 
   /// The decision for `email`, reading the store and writing nothing. Never throws: an error
-  /// becomes action "skip", reason "error".
+  /// becomes action "skip", reason "error". Decides exactly as route() does.
   RouteResult plan(const InboundEmail& email) const;
   /// Decides and writes, all in one transaction: the sender's Contact (with its Contact Email
   /// row) before a new ticket, the ticket or lead, the status change of a reopened ticket, the
   /// Communication (message_id without brackets, in_reply_to = the answered Communication's
-  /// name), and the Error Log rows. Never throws: on any error everything is rolled back, the
-  /// result is skip/"error", and "Route: Critical Error" is logged (without the body).
+  /// name), and the decision-log and Error Log rows. Never throws: on any error everything is
+  /// rolled back, the result is skip/"error", and "Route: Critical Error" is logged to Error
+  /// Log (without the body) unless error_log is "none".
   RouteResult route(const InboundEmail& email) const;
 
   const RoutingRules& rules() const noexcept { return rules_; }
   std::shared_ptr<Store> store() const noexcept { return store_; }
 
  private:
+  std::shared_ptr<const routing_detail::CompiledRules> compiled() const;
   std::shared_ptr<Store> store_;
   RoutingRules rules_;
-  std::shared_ptr<const routing_detail::CompiledRules> compiled_;
+  std::shared_ptr<routing_detail::RouterState> state_;  // the rules compiled for the site
 };
 
 }  // namespace switchboard

@@ -3,7 +3,6 @@
 #include <map>
 
 #include "conversations/copy.h"
-#include "conversations/text.h"
 #include "core/datetime.h"
 #include "switchboard/conversations.h"
 

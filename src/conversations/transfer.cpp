@@ -4,29 +4,72 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
+#include <tuple>
 
-#include "conversations/contacts.h"
 #include "conversations/copy.h"
-#include "conversations/text.h"
 #include "core/datetime.h"
+#include "core/text.h"
+#include "email/domains.h"
+#include "model/directory.h"
 #include "switchboard/conversations.h"
+#include "switchboard/email.h"
+#include "switchboard/phone.h"
 
 namespace switchboard {
 namespace {
 
 using conversations::CopyTarget;
-using conversations::Customer;
-using conversations::or_null;
+using model::kLead;
+using model::kTicket;
 
-constexpr const char* kLead = "CRM Lead";
-constexpr const char* kTicket = "HD Ticket";
 constexpr const char* kCommunication = "Communication";
 constexpr std::size_t kSubjectChars = 140;  // HD Ticket.subject is a Data field
 
-std::string join_name(const std::string& first, const std::string& last) {
-  return text::collapse_spaces(first + " " + last);
+// Who the customer is, as read from the source record.
+struct Customer {
+  std::string full_name;
+  std::string email;    // normalized, outside the internal domains ("" when unknown)
+  std::string phone;    // as written on the source
+  std::string contact;  // a Contact the source already links to ("" when none)
+};
+
+// The site facts a transfer decides by: the options' overrides, else the store's site.
+struct TransferSite {
+  std::shared_ptr<const SiteConfig> site;
+  std::vector<std::string> internal_domains;
+  std::string region;  // "" = key numbers on the site (its region and fallback regions)
+
+  TransferSite(Store& store, const TransferOptions& opt)
+      : site(store.site()),
+        internal_domains(opt.internal_domains ? *opt.internal_domains
+                                              : site->all_internal_domains()),
+        region(opt.region) {}
+
+  std::string key_of(const std::string& phone) const {
+    if (phone.empty()) return {};
+    auto key = region.empty() ? phone_key(phone, *site) : phone_key(phone, region);
+    return key.value_or(std::string());
+  }
+};
+
+// The Contact of the customer: found by email or phone key (or the one linked), completed,
+// or created.
+std::string contact_of(model::Directory& dir, const Customer& c, const TransferSite& site) {
+  model::NewContact contact;
+  contact.full_name = c.full_name;
+  contact.email = c.email;
+  contact.phone = c.phone;
+  return dir.ensure_contact(contact, site.key_of(c.phone), c.contact);
+}
+
+// The address of the first mailbox of an address list, normalized ("" when none).
+std::string first_address(const std::string& list) {
+  for (const auto& box : parse_address_list(list))
+    if (auto a = parse_email_address(box.address, ""); !a.empty()) return a.address;
+  return {};
 }
 
 // The source's Communications to copy, complete, oldest first.
@@ -71,8 +114,7 @@ std::vector<std::string> email_candidates(std::vector<std::string> first,
 // The display name the customer's own mails carry (newest first), for sources without one.
 std::string sender_name_of(const std::vector<Document>& comms, const std::string& email) {
   for (auto it = comms.rbegin(); it != comms.rend(); ++it) {
-    auto senders = text::addresses(it->text("sender"));
-    if (!email.empty() && !senders.empty() && senders.front() == email &&
+    if (!email.empty() && first_address(it->text("sender")) == email &&
         it->has("sender_full_name"))
       return text::collapse_spaces(it->text("sender_full_name"));
   }
@@ -163,34 +205,33 @@ TransferResult finish(Store& store, const std::string& source_doctype, const std
 
 TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
                                        const TransferOptions& opt) {
+  const TransferSite site(store, opt);
+  model::Directory dir(store, site.site);
   Transaction tx(store);
   const Document lead = conversations::require(store, kLead, lead_name);
   const std::string source(lead_name);
   std::vector<Document> comms = selected_communications(store, kLead, source, opt);
 
   Customer customer;
-  customer.full_name = join_name(lead.text("first_name"), lead.text("last_name"));
+  customer.full_name = model::join_name(lead.text("first_name"), lead.text("last_name"));
   if (customer.full_name.empty())
     customer.full_name = text::collapse_spaces(lead.text("lead_name"));
   customer.email =
-      extract_customer_email(email_candidates({lead.text("email")}, comms), opt.internal_domains);
+      extract_customer_email(email_candidates({lead.text("email")}, comms), site.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
   customer.phone = lead.has("mobile_no") ? lead.text("mobile_no") : lead.text("phone");
-  std::string contact = conversations::ensure_contact(store, customer, opt.region);
+  std::string contact = contact_of(dir, customer, site);
 
   std::string subject =
       comms.empty() ? std::string() : text::collapse_spaces(comms.back().text("subject"));
   if (subject.empty()) subject = "Transferred from CRM Lead " + source;
-  Document ticket{{"subject", text::truncate_chars(subject, kSubjectChars)},
-                  {"raised_by", or_null(customer.email)},
-                  {"contact", or_null(contact)}};
-  if (!customer.phone.empty()) {
-    ticket.set("contact_number", Value(text::trim(customer.phone)));
-    ticket.set("contact_mobile", Value(text::trim(customer.phone)));
-  }
-  if (!comms.empty() && comms.back().has("email_account"))
-    ticket.set("email_account", comms.back().get("email_account"));
-  std::string name = store.insert(kTicket, std::move(ticket));
+  model::NewTicket ticket;
+  ticket.subject = text::truncate_chars(subject, kSubjectChars);
+  ticket.raised_by = customer.email;
+  ticket.contact = contact;
+  ticket.phone = customer.phone;
+  if (!comms.empty()) ticket.email_account = comms.back().text("email_account");
+  std::string name = dir.create_ticket(ticket);
 
   TransferResult r = finish(store, kLead, source, "", comms, kTicket, name, contact, customer, opt);
   tx.commit();
@@ -199,6 +240,8 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
 
 TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_name,
                                        const TransferOptions& opt) {
+  const TransferSite site(store, opt);
+  model::Directory dir(store, site.site);
   Transaction tx(store);
   const Document ticket = conversations::require(store, kTicket, ticket_name);
   const std::string source(ticket_name);
@@ -210,32 +253,30 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
   if (!customer.contact.empty()) contact_doc = store.get("Contact", customer.contact);
   std::vector<std::string> first_emails{ticket.text("raised_by")};
   if (contact_doc) {
-    customer.full_name = join_name(contact_doc->text("first_name"), contact_doc->text("last_name"));
+    customer.full_name = model::join_name(contact_doc->text("first_name"), contact_doc->text("last_name"));
     if (customer.full_name.empty())
       customer.full_name = text::collapse_spaces(contact_doc->text("full_name"));
     first_emails.push_back(contact_doc->text("email_id"));
   }
   customer.email =
-      extract_customer_email(email_candidates(first_emails, comms), opt.internal_domains);
+      extract_customer_email(email_candidates(first_emails, comms), site.internal_domains);
   if (customer.full_name.empty()) customer.full_name = sender_name_of(comms, customer.email);
   for (const char* f : {"contact_number", "contact_mobile"})
     if (customer.phone.empty()) customer.phone = ticket.text(f);
   if (customer.phone.empty() && contact_doc)
     customer.phone =
         contact_doc->has("mobile_no") ? contact_doc->text("mobile_no") : contact_doc->text("phone");
-  std::string contact = conversations::ensure_contact(store, customer, opt.region);
+  std::string contact = contact_of(dir, customer, site);
 
-  auto [first, last] = split_name(customer.full_name);
-  if (first.empty()) first = text::local_part(customer.email);
-  if (first.empty()) first = "Unknown";
-  Document lead{{"first_name", first},
-                {"last_name", or_null(last)},
-                {"lead_name", join_name(first, last)},
-                {"email", or_null(customer.email)},
-                {"mobile_no", or_null(text::trim(customer.phone))},
-                {"status", "New"},
-                {"source", "Support Transfer"}};
-  std::string name = store.insert(kLead, std::move(lead));
+  model::NewLead lead;
+  std::tie(lead.first_name, lead.last_name) = split_name(customer.full_name);
+  if (lead.first_name.empty()) lead.first_name = parse_email_address(customer.email, "").local;
+  if (lead.first_name.empty()) lead.first_name = "Unknown";
+  lead.email = customer.email;
+  lead.mobile_no = customer.phone;
+  lead.status = "New";
+  lead.source = "Support Transfer";
+  std::string name = dir.create_lead(lead);
 
   TransferResult r = finish(store, kTicket, source, text::collapse_spaces(ticket.text("subject")),
                             comms, kLead, name, contact, customer, opt);

@@ -137,22 +137,31 @@ int compare_frappe(std::string_view a, std::string_view b) {
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
-std::string local_from_iso8601(std::string_view s) {
+namespace {
+
+// The fields of an ISO 8601 time; `naive_local` for Frappe's "YYYY-MM-DD HH:MM:SS" form.
+struct Iso {
   int year, month, day, hour = 0, minute = 0, second = 0;
-  if (!digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, month) ||
-      s[7] != '-' || !digits(s, 8, 2, day))
-    return {};
+  long offset = 0;  // seconds east of UTC
+  bool naive_local = false;
+};
+
+std::optional<Iso> parse_iso8601(std::string_view s) {
+  Iso t;
+  if (!digits(s, 0, 4, t.year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, t.month) ||
+      s[7] != '-' || !digits(s, 8, 2, t.day))
+    return std::nullopt;
   std::size_t pos = 10;
   bool has_time = pos < s.size() && (s[pos] == 'T' || s[pos] == ' ');
   // "2025-01-06 10:30:00" is Frappe's naive local time; "2025-01-06T10:30:00" without a zone
   // is RingCentral's UTC.
-  bool naive_local = pos < s.size() && s[pos] == ' ';
+  t.naive_local = pos < s.size() && s[pos] == ' ';
   if (has_time) {
-    if (!digits(s, 11, 2, hour) || s.size() < 16 || s[13] != ':' || !digits(s, 14, 2, minute))
-      return {};
+    if (!digits(s, 11, 2, t.hour) || s.size() < 16 || s[13] != ':' || !digits(s, 14, 2, t.minute))
+      return std::nullopt;
     pos = 16;
     if (pos < s.size() && s[pos] == ':') {
-      if (!digits(s, 17, 2, second)) return {};
+      if (!digits(s, 17, 2, t.second)) return std::nullopt;
       pos = 19;
     }
     if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
@@ -160,29 +169,59 @@ std::string local_from_iso8601(std::string_view s) {
       while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
     }
   } else if (pos != s.size()) {
-    return {};
+    return std::nullopt;
   }
-  long offset = 0;  // seconds east of UTC
   if (pos < s.size()) {
     if (s[pos] == 'Z' || s[pos] == 'z') {
       ++pos;
     } else if (s[pos] == '+' || s[pos] == '-') {
       int oh, om = 0;
       int sign = s[pos] == '-' ? -1 : 1;
-      if (!digits(s, pos + 1, 2, oh)) return {};
+      if (!digits(s, pos + 1, 2, oh)) return std::nullopt;
       pos += 3;
       if (pos < s.size() && s[pos] == ':') ++pos;
-      if (pos < s.size() && !digits(s, pos, 2, om)) return {};
+      if (pos < s.size() && !digits(s, pos, 2, om)) return std::nullopt;
       if (pos < s.size()) pos += 2;
-      offset = sign * (oh * 3600L + om * 60L);
+      t.offset = sign * (oh * 3600L + om * 60L);
     }
-    naive_local = false;
+    t.naive_local = false;
   }
-  if (pos != s.size() || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60)
-    return {};
-  if (naive_local) return format_tm(broken_down(year, month, day, hour, minute, second));
-  return frappe_local(as_utc(year, month, day, hour, minute, second) - offset);
+  if (pos != s.size() || t.month < 1 || t.month > 12 || t.day < 1 || t.day > 31 || t.hour > 23 ||
+      t.minute > 59 || t.second > 60)
+    return std::nullopt;
+  return t;
+}
+
+std::tm fields_tm(const Iso& t) { return broken_down(t.year, t.month, t.day, t.hour, t.minute, t.second); }
+
+}  // namespace
+
+std::string local_from_iso8601(std::string_view s) {
+  auto t = parse_iso8601(s);
+  if (!t) return {};
+  if (t->naive_local) return format_tm(fields_tm(*t));
+  return frappe_local(as_utc(t->year, t->month, t->day, t->hour, t->minute, t->second) - t->offset);
+}
+
+std::optional<std::int64_t> unix_from_iso8601(std::string_view s) {
+  auto t = parse_iso8601(s);
+  if (!t) return std::nullopt;
+  if (t->naive_local) {
+    std::tm tm = fields_tm(*t);
+    tm.tm_isdst = -1;
+    return static_cast<std::int64_t>(std::mktime(&tm));
+  }
+  return as_utc(t->year, t->month, t->day, t->hour, t->minute, t->second) - t->offset;
+}
+
+std::string iso8601_utc(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
 }
 
 }  // namespace switchboard::dates

@@ -49,5 +49,10 @@ int compare_frappe(std::string_view a, std::string_view b);
 /// the same instant in local time "YYYY-MM-DD HH:MM:SS"; text already in Frappe's form
 /// ("2025-01-06 10:30:00") is kept as local time. "" for empty or unparsable input.
 std::string local_from_iso8601(std::string_view text);
+/// The same inputs as Unix seconds (a date alone is its midnight UTC, Frappe's form is local
+/// time); nullopt for empty or unparsable input.
+std::optional<std::int64_t> unix_from_iso8601(std::string_view text);
+/// Unix seconds as RingCentral writes times: "2025-01-06T10:30:00.000Z".
+std::string iso8601_utc(std::int64_t unix_seconds);
 
 }  // namespace switchboard::dates

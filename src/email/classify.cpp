@@ -1,13 +1,14 @@
-// Automated-mail classification by headers: RFC 3834 Auto-Submitted, the de-facto
+// Automated-mail classification: headers first (RFC 3834 Auto-Submitted, the de-facto
 // Precedence / X-Autoreply / X-Auto-Response-Suppress / List-* headers, out-of-office
-// markers, and bounces (RFC 3464 reports, mailer-daemon senders, null Return-Path).
+// markers, bounces by RFC 3464 reports, mailer-daemon senders and null Return-Path), then,
+// for mail whose headers say nothing, what it says (email/automated.h).
 #include <gmime/gmime.h>
 
-#include <algorithm>
-#include <array>
 #include <string>
 
 #include "core/text.h"
+#include "email/automated.h"
+#include "email/email_internal.h"
 #include "email/gmime_support.h"
 #include "switchboard/email.h"
 
@@ -29,17 +30,6 @@ bool contains_ci(std::string_view haystack, std::string_view needle) {
 }
 
 bool has_header(const InboundEmail& e, std::string_view name) { return e.header(name) != nullptr; }
-
-// Subjects of automated absence notices ("Automatic reply: ...", "Out of Office: ...").
-bool out_of_office_subject(std::string_view subject) {
-  static const std::array<std::string_view, 11> kPrefixes{
-      "automatic reply:", "out of office:",    "out of office reply:",    "auto-reply:",
-      "autoreply:",       "auto reply:",       "abwesenheitsnotiz:",      "automatische antwort:",
-      "réponse automatique", "respuesta automática:", "risposta automatica:"};
-  std::string s = text::casefold(trim(subject));
-  return std::any_of(kPrefixes.begin(), kPrefixes.end(),
-                     [&](std::string_view p) { return s.compare(0, p.size(), p) == 0; });
-}
 
 bool is_report_content_type(const std::string* value) {
   if (!value) return false;
@@ -67,9 +57,10 @@ MailKind classify_mail(const InboundEmail& e) {
   EmailAddress from = parse_email_address(e.sender);
   if (from.local == "mailer-daemon" || from.local == "postmaster") return MailKind::kBounce;
 
-  bool automated = false, out_of_office = false, list = false;
+  bool automated = false, out_of_office = false, list = false, declared_human = false;
   if (const std::string* v = e.header("Auto-Submitted")) {
     std::string token = first_token(*v);
+    declared_human = token == "no";
     if (!token.empty() && token != "no") {
       automated = true;
       // Zimbra/Sieve vacation: "auto-replied (zimbra; vacation)"; RFC 5436 owner-email=.
@@ -96,16 +87,29 @@ MailKind classify_mail(const InboundEmail& e) {
     if (automated && has_header(e, "X-MS-Exchange-Inbox-Rules-Loop")) out_of_office = true;
   }
   if (has_header(e, "List-Id") || has_header(e, "List-Unsubscribe")) list = true;
-  if (out_of_office_subject(e.subject)) out_of_office = true;
 
-  if (out_of_office) return MailKind::kOutOfOffice;
+  // What the mail says, unless its headers say a person wrote it ("Auto-Submitted: no").
+  MailKind said = MailKind::kHuman;
+  if (!declared_human) {
+    said = email_detail::automated_sender(from.local);
+    if (said == MailKind::kHuman) said = email_detail::automated_subject_label(e.subject);
+    if (said == MailKind::kHuman) {
+      bool declared = false;
+      int signals = email_detail::absence_signals(
+          e.subject, e.text_content.empty() ? e.content : e.text_content, declared);
+      if (signals >= 2 || (declared && signals >= 1)) said = MailKind::kOutOfOffice;
+      else if (declared) said = MailKind::kAutoReply;
+    }
+  }
+
+  if (out_of_office || said == MailKind::kOutOfOffice) return MailKind::kOutOfOffice;
   if (automated) return MailKind::kAutoReply;
   if (list) return MailKind::kMailingList;
   if (const std::string* v = e.header("Return-Path")) {
     std::string rp = trim(*v);
     if (rp.empty() || rp == "<>") return MailKind::kBounce;
   }
-  return MailKind::kHuman;
+  return said;
 }
 
 }  // namespace switchboard

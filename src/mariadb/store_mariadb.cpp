@@ -38,6 +38,23 @@ std::string lock_name(const std::string& database, std::string_view key) {
   return "sb:" + stable_hash(n) + ":" + n.substr(3, 40);
 }
 
+// "UPDATE <table> SET a = ?, b = ?" for `changes`; returns their values, "" as NULL in a
+// non-text column (MariaDB's strict mode refuses '' for a number or a date).
+std::vector<Value> append_update_set(std::string& sql, const TableInfo& t, const Document& changes) {
+  sql += "UPDATE " + t.sql_name + " SET ";
+  std::vector<Value> values;
+  values.reserve(changes.size() + 1);
+  bool first = true;
+  for (const auto& [k, v] : changes) {
+    if (!first) sql += ", ";
+    first = false;
+    append_ident(sql, k);
+    sql += " = ?";
+    const ColumnClass* cls = t.column(k);
+    values.push_back(cls && *cls != ColumnClass::kText && v.is_text() && v.as_text().empty() ? Value() : v);
+  }
+  return values;
+}
 
 }  // namespace
 
@@ -319,18 +336,8 @@ void MariaDbBackend::insert_many(std::string_view doctype, const std::vector<Doc
 
 std::int64_t MariaDbBackend::update_rows(TableInfo& t, const Filters& filters,
                                          const Document& changes) {
-  std::string sql = "UPDATE " + t.sql_name + " SET ";
-  bool first = true;
-  std::vector<Value> values;
-  values.reserve(changes.size());
-  for (const auto& [k, v] : changes) {
-    if (!first) sql += ", ";
-    first = false;
-    append_ident(sql, k);
-    sql += " = ?";
-    const ColumnClass* cls = t.column(k);
-    values.push_back(cls && *cls != ColumnClass::kText && v.is_text() && v.as_text().empty() ? Value() : v);
-  }
+  std::string sql;
+  std::vector<Value> values = append_update_set(sql, t, changes);
   std::vector<const Value*> params;
   for (const auto& v : values) params.push_back(&v);
   std::vector<Value> owned;
@@ -352,17 +359,8 @@ void MariaDbBackend::update(std::string_view doctype, std::string_view name,
     return;
   }
   ensure_columns(t, changes);
-  std::string sql = "UPDATE " + t.sql_name + " SET ";
-  std::vector<Value> values;
-  bool first = true;
-  for (const auto& [k, v] : changes) {
-    if (!first) sql += ", ";
-    first = false;
-    append_ident(sql, k);
-    sql += " = ?";
-    const ColumnClass* cls = t.column(k);
-    values.push_back(cls && *cls != ColumnClass::kText && v.is_text() && v.as_text().empty() ? Value() : v);
-  }
+  std::string sql;
+  std::vector<Value> values = append_update_set(sql, t, changes);
   sql += " WHERE `name` = ?";
   values.emplace_back(std::string(name));
   std::vector<const Value*> params;

@@ -27,7 +27,8 @@ struct Kind {
 const Kind& kind_for(std::string_view doctype);
 
 bool is_merged(const Kind& kind, const Document& doc);
-/// Not merged, and not converted / closed unless the options include those.
+/// Not merged, and not converted / closed unless the options include those. The options'
+/// closed_statuses must be resolved (PhoneMerger fills them from the site).
 bool in_scope(const Kind& kind, const MergeOptions& options, const Document& doc);
 /// The changes that tombstone a record merged into `target`.
 Document tombstone(const Kind& kind, const MergeOptions& options, const std::string& target);

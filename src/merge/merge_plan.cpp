@@ -53,8 +53,8 @@ bool in_scope(const Kind& kind, const MergeOptions& options, const Document& doc
     return options.include_converted || doc.integer("converted") == 0;
   if (options.include_closed) return true;
   const std::string status = doc.text("status");
-  return std::find(options.closed_statuses.begin(), options.closed_statuses.end(), status) ==
-         options.closed_statuses.end();
+  const std::vector<std::string>& closed = options.closed_statuses.value();
+  return std::find(closed.begin(), closed.end(), status) == closed.end();
 }
 
 Document tombstone(const Kind& kind, const MergeOptions& options, const std::string& target) {

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "merge_internal.h"
+#include "model/directory.h"
 #include "phone/phone_internal.h"
 
 namespace switchboard {
@@ -109,6 +110,20 @@ PhoneMerger::PhoneMerger(std::shared_ptr<Store> store, std::string region, Merge
                           ErrorCode::kInvalidArgument);
 }
 
+namespace {
+
+// The options with every site fact resolved: the closed ticket statuses from the store's site
+// unless given (leads do not need them).
+MergeOptions resolve(Store& store, const MergeOptions& options, std::string_view doctype) {
+  MergeOptions out = options;
+  if (out.closed_statuses) return out;
+  out.closed_statuses.emplace();
+  if (doctype == model::kTicket) out.closed_statuses = model::Directory(store).ticket_statuses().closed;
+  return out;
+}
+
+}  // namespace
+
 MergeReport PhoneMerger::on_phone_changed(std::string_view doctype, std::string_view name,
                                           bool dry_run) {
   return merge_into(doctype, name, dry_run, "on_phone_changed");
@@ -121,6 +136,7 @@ MergeReport PhoneMerger::merge_call_logs(std::string_view doctype, std::string_v
 
 MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view name,
                                     bool dry_run, const char* trigger) {
+  const MergeOptions opts = resolve(*store_, options_, doctype);
   const Kind& kind = merge_detail::kind_for(doctype);
   Store& store = *store_;
   auto run = [&]() -> MergeReport {
@@ -145,7 +161,7 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
       report.skipped = "target_merged";
       return report;
     }
-    if (!merge_detail::in_scope(kind, options_, *doc)) {
+    if (!merge_detail::in_scope(kind, opts, *doc)) {
       report.skipped = "out_of_scope";
       return report;
     }
@@ -167,14 +183,14 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
       for (auto& h : holders(store, kind, key, extension))
         if (h.text("name") != name) others.push_back(std::move(h));
       // The target always counts, whether or not its stored key is current yet.
-      if (static_cast<std::int64_t>(others.size()) + 1 > options_.shared_cap) {
+      if (static_cast<std::int64_t>(others.size()) + 1 > opts.shared_cap) {
         std::vector<std::string> names{std::string(name)};
         for (const auto& o : others) names.push_back(o.text("name"));
-        report.shared.push_back(shared_number(id, std::move(names), options_.shared_cap));
+        report.shared.push_back(shared_number(id, std::move(names), opts.shared_cap));
         continue;
       }
       for (auto& o : others) {
-        if (!merge_detail::in_scope(kind, options_, o)) continue;
+        if (!merge_detail::in_scope(kind, opts, o)) continue;
         auto& ids = keys_of[o.text("name")];
         if (ids.empty()) candidates.push_back(o);
         ids.push_back(id);
@@ -191,9 +207,9 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
       spec.sources.push_back(c.text("name"));
       spec.keys.push_back(keys_of[c.text("name")]);
     }
-    auto rules = merge_detail::active_rules(store, kind, options_, false);
-    auto plans = merge_detail::plan_groups(store, kind, options_, rules, {spec}, dry_run);
-    if (!dry_run) merge_detail::apply_plan(store, kind, options_, plans.front(), trigger);
+    auto rules = merge_detail::active_rules(store, kind, opts, false);
+    auto plans = merge_detail::plan_groups(store, kind, opts, rules, {spec}, dry_run);
+    if (!dry_run) merge_detail::apply_plan(store, kind, opts, plans.front(), trigger);
     MergeReport planned = std::move(plans.front().report);
     planned.shared = std::move(report.shared);
     planned.keys_refreshed = report.keys_refreshed;
@@ -205,6 +221,7 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
 
 MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target,
                                const std::vector<std::string>& sources, bool dry_run) {
+  const MergeOptions opts = resolve(*store_, options_, doctype);
   const Kind& kind = merge_detail::kind_for(doctype);
   Store& store = *store_;
   auto run = [&]() -> MergeReport {
@@ -212,7 +229,8 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
     if (!target_doc) throw NotFound(kind.doctype + " '" + std::string(target) + "' not found");
     if (merge_detail::is_merged(kind, *target_doc))
       throw ValidationError(kind.doctype + " '" + std::string(target) + "' is merged into '" +
-                            resolve_survivor(store, doctype, target) + "'; merge into that one");
+                            model::Directory(store).survivor(doctype, target) +
+                            "'; merge into that one");
     std::vector<Document> live;
     for (const auto& source : sources) {
       if (source == target)
@@ -220,7 +238,7 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
       auto doc = store.get(doctype, source);
       if (!doc) throw NotFound(kind.doctype + " '" + source + "' not found");
       if (merge_detail::is_merged(kind, *doc)) {
-        if (resolve_survivor(store, doctype, source) == target) continue;  // done before
+        if (model::Directory(store).survivor(doctype, source) == target) continue;  // done before
         throw ValidationError(kind.doctype + " '" + source + "' is already merged into '" +
                               doc->text(kind.pointer) + "'");
       }
@@ -239,9 +257,9 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
           shared.push_back(id);
       spec.keys.push_back(std::move(shared));
     }
-    auto rules = merge_detail::active_rules(store, kind, options_, false);
-    auto plans = merge_detail::plan_groups(store, kind, options_, rules, {spec}, dry_run);
-    if (!dry_run) merge_detail::apply_plan(store, kind, options_, plans.front(), "merge");
+    auto rules = merge_detail::active_rules(store, kind, opts, false);
+    auto plans = merge_detail::plan_groups(store, kind, opts, rules, {spec}, dry_run);
+    if (!dry_run) merge_detail::apply_plan(store, kind, opts, plans.front(), "merge");
     return std::move(plans.front().report);
   };
   if (dry_run) return run();
@@ -250,18 +268,22 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
 
 std::vector<std::string> PhoneMerger::find_duplicates(std::string_view doctype,
                                                       std::string_view raw_phone) {
+  const MergeOptions opts = resolve(*store_, options_, doctype);
   const Kind& kind = merge_detail::kind_for(doctype);
   phone_detail::KeyParts parts;
-  if (!phone_detail::key_parts(raw_phone, phone_detail::resolve_region(region_), parts))
-    return {};
+  const bool found = region_.empty()
+                         ? phone_detail::site_key_parts(raw_phone, *store_->site(), parts)
+                         : phone_detail::key_parts(raw_phone, region_, parts);
+  if (!found) return {};
   std::vector<std::string> out;
   for (const auto& d : holders(*store_, kind, parts.e164, parts.extension))
-    if (merge_detail::in_scope(kind, options_, d)) out.push_back(d.text("name"));
+    if (merge_detail::in_scope(kind, opts, d)) out.push_back(d.text("name"));
   return out;
 }
 
 BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
                                         const MergeProgress& progress) {
+  const MergeOptions opts = resolve(*store_, options_, doctype);
   const Kind& kind = merge_detail::kind_for(doctype);
   Store& store = *store_;
   BulkMergeReport report;
@@ -285,7 +307,7 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
       if (ids.empty()) continue;
       const auto index = static_cast<std::uint32_t>(rows.size());
       rows.push_back(
-          Row{d.text("name"), d.text("creation"), merge_detail::in_scope(kind, options_, d)});
+          Row{d.text("name"), d.text("creation"), merge_detail::in_scope(kind, opts, d)});
       for (auto& id : ids) entries.emplace_back(std::move(id), index);
     }
   });
@@ -310,11 +332,11 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
     std::size_t j = i;
     while (j < entries.size() && entries[j].first == entries[i].first) ++j;
     const auto holders_count = static_cast<std::int64_t>(j - i);
-    if (holders_count > options_.shared_cap) {
+    if (holders_count > opts.shared_cap) {
       std::vector<std::uint32_t> members;
       for (std::size_t k = i; k < j; ++k) members.push_back(entries[k].second);
       report.shared.push_back(shared_number(entries[i].first, names_of(std::move(members)),
-                                            options_.shared_cap));
+                                            opts.shared_cap));
     } else if (holders_count > 1) {
       std::int64_t first = -1;
       for (std::size_t k = i; k < j; ++k) {
@@ -335,7 +357,7 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   for (auto& [root, members] : members_of) {
     if (members.size() < 2) continue;
     std::sort(members.begin(), members.end(), older);
-    if (static_cast<std::int64_t>(members.size()) > options_.shared_cap) {
+    if (static_cast<std::int64_t>(members.size()) > opts.shared_cap) {
       std::vector<std::string> ids;
       for (auto m : members)
         for (const auto& id : keys_of[m])
@@ -343,7 +365,7 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
       std::sort(ids.begin(), ids.end());
       std::string joined;
       for (const auto& id : ids) joined += (joined.empty() ? "" : ", ") + id;
-      report.shared.push_back(shared_number(joined, names_of(members), options_.shared_cap));
+      report.shared.push_back(shared_number(joined, names_of(members), opts.shared_cap));
       continue;
     }
     groups.push_back(std::move(members));
@@ -360,10 +382,10 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   // 4. Plan and apply in chunks (progress is reported after each); commit every batch_size
   //    merges, or once at the end (the default: one all-or-nothing transaction, which is also
   //    what SQLite's write-ahead log handles best).
-  auto rules = merge_detail::active_rules(store, kind, options_, true);
+  auto rules = merge_detail::active_rules(store, kind, opts, true);
   const auto total = static_cast<std::int64_t>(groups.size());
   const std::int64_t per_commit =
-      options_.batch_size > 0 ? options_.batch_size : std::max<std::int64_t>(total, 1);
+      opts.batch_size > 0 ? opts.batch_size : std::max<std::int64_t>(total, 1);
   constexpr std::int64_t kChunk = 1000;
   std::vector<std::pair<std::uint32_t, MergeReport>> done;  // (survivor row, report)
   auto run_chunk = [&](std::int64_t begin, std::int64_t end) {
@@ -380,10 +402,10 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
       }
       specs.push_back(std::move(spec));
     }
-    auto plans = merge_detail::plan_groups(store, kind, options_, rules, specs, dry_run);
+    auto plans = merge_detail::plan_groups(store, kind, opts, rules, specs, dry_run);
     for (std::size_t i = 0; i < plans.size(); ++i) {
       if (plans[i].report.steps.empty()) continue;  // merged meanwhile by someone else
-      if (!dry_run) merge_detail::apply_plan(store, kind, options_, plans[i], "bulk_merge");
+      if (!dry_run) merge_detail::apply_plan(store, kind, opts, plans[i], "bulk_merge");
       const auto& group = groups[static_cast<std::size_t>(begin) + i];
       done.emplace_back(group.front(), std::move(plans[i].report));
     }

@@ -4,7 +4,8 @@
 
 #include <map>
 
-#include "conversations/text.h"
+#include "core/text.h"
+#include "model/directory.h"
 #include "switchboard/orders.h"
 
 namespace switchboard {
@@ -40,18 +41,7 @@ Value first_set(const Document& a, const Document& b, const char* field) {
 }  // namespace
 
 std::vector<std::string> match_customers(Store& store, std::string_view customer_name) {
-  std::string wanted = text::trim(customer_name);
-  if (wanted.empty()) return {};
-  std::string key = text::lower(wanted);
-  Query q{Filter("customer_name", Op::kLike, Value("%" + text::like_candidates(wanted) + "%"))};
-  q.select({"name", "customer_name"}).order("name");
-  std::vector<std::string> out;
-  for (const auto& c : store.find("Customer", q)) {
-    std::string stored = text::trim(c.text("customer_name"));
-    // Equal names have equal word counts, so a one-word name never matches "First Last".
-    if (text::lower(stored) == key) out.push_back(c.name());
-  }
-  return out;
+  return model::Directory(store).customers_by_name(customer_name);
 }
 
 OrderHistoryResult sync_order_history(Store& store, std::string_view doctype, std::string_view name,

@@ -1,7 +1,7 @@
 // One production status over several Work Orders: ranked blockers, then progression.
 #include <algorithm>
 
-#include "conversations/text.h"
+#include "core/text.h"
 #include "switchboard/orders.h"
 
 namespace switchboard {

@@ -2,7 +2,6 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
-#include <atomic>
 #include <cstdint>
 #include <set>
 
@@ -16,13 +15,6 @@ namespace {
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
-
-// The site default region, two ASCII letters packed into one atomic word.
-std::atomic<std::uint16_t> g_default_region{static_cast<std::uint16_t>('U' << 8 | 'S')};
-
-std::string unpack(std::uint16_t packed) {
-  return std::string{static_cast<char>(packed >> 8), static_cast<char>(packed & 0xff)};
-}
 
 const std::set<std::string, std::less<>>& supported_regions() {
   static const std::set<std::string, std::less<>> kRegions = [] {
@@ -58,8 +50,11 @@ const PhoneNumberUtil& util() {
 }
 
 std::string resolve_region(std::string_view region) {
-  if (region.empty()) return unpack(g_default_region.load(std::memory_order_relaxed));
   if (region == "US") return "US";
+  if (region.empty())
+    throw ValidationError("a phone region is needed to read numbers without a country code "
+                          "(a two-letter region such as \"US\"; services use their site's)",
+                          ErrorCode::kInvalidArgument);
   std::string upper(region);
   for (char& c : upper)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -91,23 +86,29 @@ bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, b
   }
 }
 
+std::string key_region(std::string_view raw, const SiteConfig& site) {
+  std::string region = resolve_region(site.region);
+  if (site.fallback_regions.empty()) return region;
+  const PhoneNumberUtil& u = util();
+  PhoneNumber number;
+  try {
+    if (!parse(raw, region, number) || u.IsValidNumber(number)) return region;
+    for (const auto& fallback : site.fallback_regions) {
+      std::string r = resolve_region(fallback);
+      if (parse(raw, r, number) && u.IsValidNumber(number)) return r;
+    }
+  } catch (const ValidationError&) {
+    throw;
+  } catch (...) {  // only allocation can fail here: the site's own region decides
+  }
+  return region;
+}
+
+bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out) {
+  return key_parts(raw, key_region(raw, site), out);
+}
+
 }  // namespace phone_detail
-
-std::string default_phone_region() {
-  return unpack(g_default_region.load(std::memory_order_relaxed));
-}
-
-void set_default_phone_region(std::string_view region) {
-  if (region.empty())
-    throw ValidationError("the default phone region cannot be empty", ErrorCode::kInvalidArgument);
-  std::string r = phone_detail::resolve_region(region);
-  if (r == "ZZ")
-    throw ValidationError("the default phone region must be a real region, not ZZ",
-                          ErrorCode::kInvalidArgument);
-  g_default_region.store(static_cast<std::uint16_t>(static_cast<unsigned char>(r[0]) << 8 |
-                                                    static_cast<unsigned char>(r[1])),
-                         std::memory_order_relaxed);
-}
 
 std::optional<Phone> normalize_phone(std::string_view raw, std::string_view region) {
   const std::string r = phone_detail::resolve_region(region);
@@ -128,6 +129,12 @@ std::optional<std::string> phone_key(std::string_view raw, std::string_view regi
   phone_detail::KeyParts parts;
   if (!phone_detail::key_parts(raw, phone_detail::resolve_region(region), parts))
     return std::nullopt;
+  return std::move(parts.e164);
+}
+
+std::optional<std::string> phone_key(std::string_view raw, const SiteConfig& site) {
+  phone_detail::KeyParts parts;
+  if (!phone_detail::site_key_parts(raw, site, parts)) return std::nullopt;
   return std::move(parts.e164);
 }
 
@@ -175,6 +182,10 @@ PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view 
   }
 }
 
+ClickToCall click_to_call(std::string_view raw, const SiteConfig& site) {
+  return click_to_call(raw, phone_detail::key_region(raw, site));
+}
+
 ClickToCall click_to_call(std::string_view raw, std::string_view region) {
   const std::string r = phone_detail::resolve_region(region);
   PhoneNumber number;
@@ -198,9 +209,10 @@ ClickToCall click_to_call(std::string_view raw, std::string_view region) {
   ClickToCall out;
   phone_detail::util().Format(number, PhoneNumberUtil::E164, &out.e164);
   out.extension = number.extension();
-  const std::string encoded = text::percent_encode(out.e164);
-  out.desktop = "rcapp://r/call?number=" + encoded;
-  out.web = "https://app.ringcentral.com/r/call?number=" + encoded;
+  // RingCentral's links take the E.164 digits without "+" (nothing left to encode).
+  const std::string digits = out.e164.substr(1);
+  out.desktop = "rcapp://r/call?number=" + digits;
+  out.web = "https://app.ringcentral.com/r/call?number=" + digits;
   out.tel = "tel:" + out.e164;
   if (!out.extension.empty()) out.tel += ";ext=" + text::percent_encode(out.extension);
   return out;

@@ -11,6 +11,7 @@ class PhoneNumberUtil;
 
 namespace switchboard {
 class Schema;
+struct SiteConfig;
 }
 
 namespace switchboard::phone_detail {
@@ -18,7 +19,7 @@ namespace switchboard::phone_detail {
 /// The libphonenumber singleton (thread-safe).
 const i18n::phonenumbers::PhoneNumberUtil& util();
 
-/// `region` upper-cased and checked ("" = the site default). Throws ValidationError.
+/// `region` upper-cased and checked. Throws ValidationError for "" and unknown regions.
 std::string resolve_region(std::string_view region);
 
 /// The parts of a key: E.164 of a possible number and its extension.
@@ -30,6 +31,12 @@ struct KeyParts {
 /// Computes the key of `raw` in a resolved region; false when there is none. `fast` allows
 /// the fast path (when enabled globally). Never throws for any input.
 bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, bool fast = true);
+
+/// The region `raw` is keyed in on `site`: site.region, unless the number is invalid there and
+/// valid in a fallback region (the first one). Throws ValidationError for unknown regions.
+std::string key_region(std::string_view raw, const SiteConfig& site);
+/// key_parts in key_region(raw, site): the key a store with that site stores.
+bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out);
 
 /// The same answer straight from libphonenumber (the definition of a key).
 bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& out);

@@ -1,5 +1,6 @@
-// The phone keys stored beside every phone field switchboard matches on, and their
-// derivation: the Store recomputes them on each insert and update (DocTypeDef::derived).
+// The derivation of the phone keys stored beside every phone field switchboard matches on
+// (the fields: src/model/phone_fields.cpp): the Store recomputes them on each insert and
+// update (DocTypeDef::derived), keyed on its site.
 #include <utility>
 
 #include "phone_internal.h"
@@ -10,32 +11,15 @@
 namespace switchboard {
 namespace {
 
-PhoneKeyField keyed(const char* source) {
-  std::string s(source);
-  return PhoneKeyField{s, "custom_" + s + "_key", "custom_" + s + "_ext"};
-}
-
-const std::vector<std::pair<std::string, std::vector<PhoneKeyField>>>& key_table() {
-  static const std::vector<std::pair<std::string, std::vector<PhoneKeyField>>> kTable = {
-      {"CRM Lead", {keyed("mobile_no"), keyed("phone")}},
-      {"CRM Deal", {keyed("mobile_no"), keyed("phone")}},
-      {"Contact Phone", {keyed("phone")}},
-      {"HD Ticket", {keyed("contact_mobile")}},
-      {"CRM Call Log", {keyed("from"), keyed("to")}},
-      {"Helpdesk Call Log", {keyed("from_number"), keyed("to_number")}},
-  };
-  return kTable;
-}
-
-// Sets every key and extension field from the phone fields, in the store's site region.
-void compute_keys(const std::vector<PhoneKeyField>& fields, const std::string& region,
+// Sets every key and extension field from the phone fields, as keyed on the store's site.
+void compute_keys(const std::vector<PhoneKeyField>& fields, const SiteConfig& site,
                   const Document& sources, Document& out) {
   phone_detail::KeyParts parts;
   for (const auto& f : fields) {
     const Value& raw = sources.get(f.source);
     if (raw.is_empty()) continue;
-    bool found = raw.is_text() ? phone_detail::key_parts(raw.as_text(), region, parts)
-                               : phone_detail::key_parts(raw.to_text(), region, parts);
+    bool found = raw.is_text() ? phone_detail::site_key_parts(raw.as_text(), site, parts)
+                               : phone_detail::site_key_parts(raw.to_text(), site, parts);
     if (!found) continue;
     out.set(f.key, Value(parts.e164));
     if (!parts.extension.empty()) out.set(f.extension, Value(parts.extension));
@@ -45,26 +29,11 @@ void compute_keys(const std::vector<PhoneKeyField>& fields, const std::string& r
 
 }  // namespace
 
-const std::vector<PhoneKeyField>& phone_key_fields(std::string_view doctype) {
-  static const std::vector<PhoneKeyField> kNone;
-  for (const auto& [name, fields] : key_table())
-    if (name == doctype) return fields;
-  return kNone;
-}
-
-const std::vector<std::string>& keyed_doctypes() {
-  static const std::vector<std::string> kNames = [] {
-    std::vector<std::string> out;
-    for (const auto& entry : key_table()) out.push_back(entry.first);
-    return out;
-  }();
-  return kNames;
-}
-
 namespace phone_detail {
 
 void add_phone_key_schema(Schema& schema) {
-  for (const auto& [doctype, fields] : key_table()) {
+  for (const auto& doctype : keyed_doctypes()) {
+    const std::vector<PhoneKeyField>& fields = phone_key_fields(doctype);
     // Records are looked up by key, newest first (duplicate searches, callers, "calls from
     // this number"): one (key, creation) index answers both.
     DerivedFields derived;
@@ -87,7 +56,7 @@ void add_phone_key_schema(Schema& schema) {
     derived.targets.push_back(kPhoneKeyVersionField);
     derived.compute = [fields = fields](const SiteConfig& site, const Document& sources,
                                         Document& out) {
-      compute_keys(fields, site.region, sources, out);
+      compute_keys(fields, site, sources, out);
     };
     schema.add_derived(doctype, std::move(derived));
   }

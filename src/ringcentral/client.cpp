@@ -312,49 +312,79 @@ std::string RingCentralClient::get(const std::string& path,
   return impl_->call(c).body;
 }
 
-std::vector<std::string> RingCentralClient::call_log(const CallLogQuery& q) {
+std::optional<std::string> RingCentralClient::request(const std::string& method, const std::string& path,
+                                                      const std::string& json_body, const std::string& group) {
+  if (method != "GET" && method != "POST" && method != "PUT" && method != "DELETE")
+    throw ValidationError("unsupported method " + method, ErrorCode::kInvalidArgument);
+  if (path.empty() || path[0] != '/' || path.find("//") != std::string::npos || path.find('#') != std::string::npos)
+    throw ValidationError("'" + path + "' is not a path on the RingCentral platform", ErrorCode::kInvalidArgument);
+  rc::Call c;
+  c.method = method;
+  c.url = impl_->opt.server + path;
+  c.group = group.empty() ? "Medium" : group;
+  c.allow_404 = true;
+  if (!json_body.empty()) {
+    c.body = json_body;
+    c.content_type = "application/json";
+  }
+  rc::HttpResponse res = impl_->call(c);
+  if (res.status == 404) return std::nullopt;
+  return res.body;
+}
+
+CallLogPage RingCentralClient::call_log_page(const CallLogQuery& q, const std::string& page_uri) {
   if (q.per_page < 1 || q.per_page > 1000)
     throw ValidationError("per_page must be 1..1000", ErrorCode::kInvalidArgument);
   if (q.view != "Simple" && q.view != "Detailed")
     throw ValidationError("view must be Simple or Detailed", ErrorCode::kInvalidArgument);
-  std::string path = q.extension.empty()
-                         ? "/restapi/v1.0/account/~/call-log"
-                         : "/restapi/v1.0/account/~/extension/" + rc::url_encode(q.extension) + "/call-log";
-  std::vector<std::pair<std::string, std::string>> params{{"view", q.view},
-                                                          {"perPage", std::to_string(q.per_page)}};
-  if (!q.date_from.empty()) params.emplace_back("dateFrom", q.date_from);
-  if (!q.date_to.empty()) params.emplace_back("dateTo", q.date_to);
-  if (!q.telephony_session_id.empty()) params.emplace_back("telephonySessionId", q.telephony_session_id);
-  for (const auto& p : q.params) params.push_back(p);
-
-  std::vector<std::string> records;
   rc::Call c;
   c.group = "Heavy";
-  c.url = impl_->platform_url(path, params);
-  for (int pages = 1;; ++pages) {
-    rc::HttpResponse res = impl_->call(c);
-    auto page = nlohmann::ordered_json::parse(res.body, nullptr, false);
-    if (!page.is_object()) throw ParseError("the call-log page is not a JSON object");
-    auto list = page.find("records");
-    if (list != page.end() && list->is_array())
-      for (const auto& r : *list) records.push_back(r.dump());
-    if (q.max_pages > 0 && pages >= q.max_pages) break;
-    std::string next;
-    auto nav = page.find("navigation");
-    if (nav != page.end() && nav->is_object()) {
-      auto np = nav->find("nextPage");
-      if (np != nav->end() && np->is_object() && np->contains("uri") && (*np)["uri"].is_string())
-        next = (*np)["uri"].get<std::string>();
-    }
-    if (next.empty() || (list != page.end() && list->is_array() && list->empty())) break;
-    if (next[0] == '/') next = impl_->opt.server + next;
-    // The token only ever goes to the platform: a next page elsewhere is refused.
-    if (rc::parse_origin(next).text() != impl_->platform.text())
-      throw ValidationError("navigation.nextPage.uri " + rc::strip_query(next) +
+  if (page_uri.empty()) {
+    std::string path = q.extension.empty()
+                           ? "/restapi/v1.0/account/~/call-log"
+                           : "/restapi/v1.0/account/~/extension/" + rc::url_encode(q.extension) + "/call-log";
+    std::vector<std::pair<std::string, std::string>> params{{"view", q.view},
+                                                            {"perPage", std::to_string(q.per_page)}};
+    if (!q.date_from.empty()) params.emplace_back("dateFrom", q.date_from);
+    if (!q.date_to.empty()) params.emplace_back("dateTo", q.date_to);
+    if (!q.telephony_session_id.empty()) params.emplace_back("telephonySessionId", q.telephony_session_id);
+    for (const auto& p : q.params) params.push_back(p);
+    c.url = impl_->platform_url(path, params);
+  } else {
+    c.url = page_uri[0] == '/' ? impl_->opt.server + page_uri : page_uri;
+    // The token only ever goes to the platform: a page elsewhere is refused.
+    if (rc::parse_origin(c.url).text() != impl_->platform.text())
+      throw ValidationError("navigation.nextPage.uri " + rc::strip_query(c.url) +
                                 " is not on the RingCentral platform host",
                             ErrorCode::kInvalidArgument);
-    if (next == c.url || pages >= 100000) break;
-    c.url = next;
+  }
+  rc::HttpResponse res = impl_->call(c);
+  auto page = nlohmann::ordered_json::parse(res.body, nullptr, false);
+  if (!page.is_object()) throw ParseError("the call-log page is not a JSON object");
+  CallLogPage out;
+  auto list = page.find("records");
+  if (list != page.end() && list->is_array())
+    for (const auto& r : *list) out.records.push_back(r.dump());
+  auto nav = page.find("navigation");
+  if (nav != page.end() && nav->is_object()) {
+    auto np = nav->find("nextPage");
+    if (np != nav->end() && np->is_object() && np->contains("uri") && (*np)["uri"].is_string())
+      out.next_page_uri = (*np)["uri"].get<std::string>();
+  }
+  if (out.records.empty() || out.next_page_uri == c.url) out.next_page_uri.clear();
+  return out;
+}
+
+std::vector<std::string> RingCentralClient::call_log(const CallLogQuery& q) {
+  std::vector<std::string> records;
+  std::string next;
+  for (int pages = 1;; ++pages) {
+    CallLogPage page = call_log_page(q, next);
+    records.insert(records.end(), std::make_move_iterator(page.records.begin()),
+                   std::make_move_iterator(page.records.end()));
+    if (q.max_pages > 0 && pages >= q.max_pages) break;
+    if (page.next_page_uri.empty() || pages >= 100000) break;
+    next = page.next_page_uri;
   }
   return records;
 }

@@ -166,6 +166,12 @@ struct ApiError {
 /// of at most 200 characters of the body.
 ApiError parse_api_error(std::string_view body);
 
+// ---- settings (sync_support.cpp) -------------------------------------------------------------
+
+/// Sets fields of "CRM RingCentral Settings", creating the document when missing (inside the
+/// caller's transaction, or its own).
+void write_settings(Store& store, const Document& changes);
+
 // ---- the client's state ---------------------------------------------------------------------
 
 struct TokenState {
@@ -262,6 +268,9 @@ struct RingCentralClient::Impl {
   std::string redact(std::string text) const;
   mutable std::mutex secrets_mutex;
   std::vector<std::string> known_secrets;  // bounded: newest last
+
+  // the webhook subscription, deleted on revoke (subscriptions.cpp): one attempt, errors logged
+  void forget_subscription(RingCentralClient& client);
 
   // transcripts (recordings.cpp)
   std::mutex unavailable_mutex;

@@ -28,7 +28,14 @@ void add_ringcentral_schema(Schema& schema) {
       field("token_expires_in", FieldType::kInt), field("refresh_token_expires_at", FieldType::kInt),
       field("token_version", FieldType::kInt), field("owner_id"), field("token_scope"),
       // a pending authorization-code flow
-      field("oauth_state"), field("oauth_code_verifier"), field("oauth_started_at", FieldType::kInt)};
+      field("oauth_state"), field("oauth_code_verifier"), field("oauth_started_at", FieldType::kInt),
+      // the webhook subscription (verification_token above is its sealed Verification-Token)
+      field("webhook_address"), field("subscription_id"), field("subscription_status"),
+      field("subscription_expires_at", FieldType::kInt), field("subscription_event_filters"),
+      field("subscription_error"), field("subscription_checked_at", FieldType::kInt),
+      // call-log sync by polling: the cursor and the last run
+      field("sync_cursor", FieldType::kInt), field("sync_last_run", FieldType::kInt),
+      field("sync_last_error"), field("sync_last_result")};
   schema.add(std::move(settings));
 }
 

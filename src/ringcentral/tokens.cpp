@@ -74,15 +74,7 @@ std::string RingCentralClient::Impl::jwt() {
   return doc ? open("jwt_credential", doc->text("jwt_credential")) : std::string();
 }
 
-void RingCentralClient::Impl::write_settings(const Document& changes) {
-  if (store->exists(kSettings, kSettings)) {
-    store->update(kSettings, kSettings, changes);
-  } else {
-    Document doc = changes;
-    doc.set("name", Value(kSettings));
-    store->insert(kSettings, doc);
-  }
-}
+void RingCentralClient::Impl::write_settings(const Document& changes) { rc::write_settings(*store, changes); }
 
 TokenState RingCentralClient::Impl::load_tokens() {
   TokenState t;
@@ -403,6 +395,7 @@ void RingCentralClient::login_jwt(const std::string& jwt) {
 
 void RingCentralClient::revoke() {
   Impl& d = *impl_;
+  d.forget_subscription(*this);  // while the token still works
   std::lock_guard<std::mutex> single(d.refresh_mutex);
   TokenState st = in_transaction(*d.store, [&] { return d.load_tokens(); });
   std::string token = !st.refresh.empty() ? st.refresh : st.access;

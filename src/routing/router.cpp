@@ -1,6 +1,8 @@
-// The router's decision: the seed's rules in their order, plus dedupe, automated mail,
-// bounces, loop breaking, threading across tickets and leads, forwards and merge redirects.
-// Reads only; router_write.cpp does the writes. docs/routing.md explains every step.
+// The router's single pass over one mail: the original scripts' rules in their order, plus
+// dedupe, automated mail, bounces, loop breaking, threading across tickets and leads, forwards
+// and merge redirects. Each fact is read once, the first rule that decides ends the pass, and
+// route() writes at that point what it decided (plan() writes nothing). docs/routing.md
+// explains every step.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -9,8 +11,8 @@
 #include <vector>
 
 #include "email/email_internal.h"
+#include "model/directory.h"
 #include "routing/router_internal.h"
-#include "switchboard/merge.h"
 
 namespace switchboard::routing_detail {
 namespace {
@@ -18,9 +20,8 @@ namespace {
 using email_detail::casefold;
 using email_detail::lower_ascii;
 using email_detail::trim;
-
-constexpr const char* kTicket = "HD Ticket";
-constexpr const char* kLead = "CRM Lead";
+using model::kLead;
+using model::kTicket;
 
 std::string strip_brackets(std::string_view id) {
   std::string s = trim(id);
@@ -37,24 +38,39 @@ std::vector<Mailbox> mailboxes(std::string_view entry) {
   return parse_address_list(entry);
 }
 
+// "out_of_office" -> "OUT OF OFFICE", for log lines.
+std::string upper_words(std::string s) {
+  for (char& ch : s) ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
 // A thread found through a Message-ID.
 struct Thread {
   std::string doctype, name, pointed_at, communication, level;
   std::string recipients;  // To of the matched Communication
-  Document record;  // the fields of the record that the decision needs
+  Document record;         // the survivor's fields the decision needs
 };
 
-class Decider {
+class Pass {
  public:
-  Decider(Store& store, const CompiledRules& c, const InboundEmail& e, Decision& d)
-      : store_(store), c_(c), rules_(c.rules), e_(e), d_(d), r_(d.result) {}
+  Pass(Store& store, const CompiledRules& c, const InboundEmail& e, bool write, RouteResult& r)
+      : store_(store), dir_(store, c.site), c_(c), rules_(c.rules), e_(e), write_(write), r_(r) {}
 
   void run() {
+    decide();
+    if (write_ && r_.action != "skip") write_communication();
+    r_.log_category = r_.log.empty() ? std::string() : r_.log.back().first;
+    if (write_) write_logs(store_, rules_, r_);
+  }
+
+ private:
+  void decide() {
     r_.kind = mail_kind_name(MailKind::kHuman);
     r_.subject = truncate_subject(e_.subject, rules_.subject_max_length, rules_.empty_subject);
     if (!email_detail::iequals(trim(e_.sent_or_received), "Received")) return skip("outgoing");
     resolve_sender();
-    if (!sender_.empty() && (c_.is_internal(sender_) || c_.is_alias(sender_))) return skip("internal");
+    if (!sender_.empty() && (c_.internal.contains(sender_) || c_.is_alias(sender_)))
+      return skip("internal");
     if (!trim(e_.reference_doctype).empty() && !trim(e_.reference_name).empty())
       return skip("already_routed");
     if (trim(e_.email_account).empty()) return skip("no_account");
@@ -88,35 +104,36 @@ class Decider {
     fallback();
   }
 
- private:
-  // ---- outcomes ------------------------------------------------------------------------------
+  // ---- outcomes: each ends the pass, writing what it decided when route() runs -------------
   void skip(const char* reason, const char* category = "", std::string message = {}) {
     r_.action = "skip";
     r_.reason = reason;
     r_.doctype.clear();
     r_.name.clear();
-    if (*category) {
-      d_.final_category = category;
-      d_.final_message = std::move(message);
-    }
+    if (*category) log(category, std::move(message));
   }
 
+  // Links the mail to `name`; `reopen_to` is the status a waiting or closed ticket gets.
   void link(const std::string& doctype, const std::string& name, const std::string& reason,
-            const std::string& match) {
+            const std::string& match, const std::string& reopen_to = {}) {
     r_.action = doctype == kTicket ? "link_ticket" : "link_lead";
     r_.doctype = doctype;
     r_.name = name;
     r_.reason = reason;
     r_.match = match;
-    r_.contact = find_contact();
-    if (d_.automated) {
-      d_.final_category = r_.kind == std::string("bounce") ? "Route: Bounce" : "Route: Automated";
-      d_.final_message = "[" + upper_words(r_.kind) + "] " + doctype + " {name} | " + r_.sender;
-    } else {
-      d_.final_category = doctype == kTicket ? "Route: Support Linked" : "Route: CRM Linked";
-      d_.final_message = std::string("[LINKED] ") + (doctype == kTicket ? "Ticket" : "Lead") +
-                         ": {name} | " + r_.sender + " | " + reason;
+    r_.contact = contact();
+    if (automated_) {
+      log(r_.kind == std::string("bounce") ? "Route: Bounce" : "Route: Automated",
+          "[" + upper_words(r_.kind) + "] " + doctype + " " + name + " | " + r_.sender);
+      return;
     }
+    if (write_ && !reopen_to.empty() && doctype == kTicket) {
+      store_.update(kTicket, name, {{"status", reopen_to}});
+      r_.reopened = true;
+    }
+    log(doctype == kTicket ? "Route: Support Linked" : "Route: CRM Linked",
+        std::string("[LINKED] ") + (doctype == kTicket ? "Ticket" : "Lead") + ": " + name + " | " +
+            r_.sender + " | " + reason);
   }
 
   void create(const std::string& doctype, const std::string& reason) {
@@ -125,18 +142,36 @@ class Decider {
     r_.doctype = doctype;
     r_.name.clear();
     r_.reason = reason;
-    r_.contact = find_contact();
-    d_.create_record = true;
-    d_.create_contact = doctype == kTicket && r_.contact.empty();
-    d_.final_category = doctype == kTicket ? "Route: Support Created" : "Route: CRM Created";
-    d_.final_message = std::string("[CREATED] ") + (doctype == kTicket ? "Ticket" : "Lead") +
-                       ": {name} | " + r_.sender + " | " + reason;
+    r_.contact = contact();
+    if (write_) {
+      if (doctype == kTicket) {
+        if (r_.contact.empty())
+          r_.contact = dir_.create_contact({r_.sender_name, "", "", r_.sender, "", {}});
+        r_.name = dir_.create_ticket({r_.subject, r_.sender, r_.contact, "", trim(e_.email_account),
+                                      rules_.ticket_status, rules_.ticket_priority});
+      } else {
+        r_.name = dir_.create_lead({r_.sender_name, "", "", r_.sender, "", rules_.lead_status, ""});
+      }
+    }
+    log(doctype == kTicket ? "Route: Support Created" : "Route: CRM Created",
+        std::string("[CREATED] ") + (doctype == kTicket ? "Ticket" : "Lead") + ": " +
+            (r_.name.empty() ? "(new)" : r_.name) + " | " + r_.sender + " | " + reason);
   }
 
-  // "out_of_office" -> "OUT OF OFFICE", for log lines.
-  static std::string upper_words(std::string s) {
-    for (char& ch : s) ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return s;
+  // The Communication of the decided mail: a new row, or the hook's own row re-filed.
+  void write_communication() {
+    std::string existing = trim(e_.communication);
+    if (existing.empty()) {
+      r_.communication = store_.insert(
+          "Communication", communication_fields(store_, rules_, e_, r_, to_, cc_, automated_));
+      return;
+    }
+    r_.communication = existing;
+    if (store_.exists("Communication", existing)) {
+      Document link{{"reference_doctype", r_.doctype}, {"reference_name", r_.name}, {"status", "Linked"}};
+      if (!r_.in_reply_to.empty()) link.set("in_reply_to", r_.in_reply_to);
+      store_.update("Communication", existing, link);
+    }
   }
 
   // Records a policy that decided; several are listed in order ("reply_to=..., closed_ticket=...").
@@ -159,7 +194,7 @@ class Decider {
       auto boxes = mailboxes(e_.reply_to);
       if (!boxes.empty()) {
         EmailAddress rt = parse_email_address(boxes.front().address, rules_.plus_delimiter);
-        if (!rt.empty() && !c_.is_alias(rt) && !c_.is_internal(rt) && rt.base() != sender_.base()) {
+        if (!rt.empty() && !c_.is_alias(rt) && !c_.internal.contains(rt) && rt.base() != sender_.base()) {
           sender_ = rt;
           reply_to_used = true;
           if (rules_.reply_to == "use_reply_to") display_ = boxes.front().name;
@@ -168,11 +203,12 @@ class Decider {
       }
     }
     r_.sender = sender_.address;
-    variants_ = {Value(sender_.address)};
+    spellings_ = {sender_.address};
     // Also the address as written: rows a site stored without normalizing still match (on
     // Frappe, MariaDB's case-insensitive collation matches any case anyway).
     std::string written = trim(from_address);
-    if (!written.empty() && written != sender_.address && !reply_to_used) variants_.emplace_back(written);
+    if (!written.empty() && written != sender_.address && !reply_to_used) spellings_.push_back(written);
+    variants_.assign(spellings_.begin(), spellings_.end());
   }
 
   void generate_name() {
@@ -180,9 +216,6 @@ class Decider {
     if (name.empty()) name = name_from_address(sender_.address);
     if (name.empty() || c_.generic_names.count(casefold(name))) name = "Customer";
     r_.sender_name = name;
-    auto space = name.find(' ');
-    d_.first_name = name.substr(0, space);
-    d_.last_name = space == std::string::npos ? "" : trim(std::string_view(name).substr(space + 1));
     log("Route: Name Gen", "[NAME] " + name + " | " + r_.sender);
   }
 
@@ -202,8 +235,8 @@ class Decider {
         }
       }
     };
-    scan(e_.to, true, &d_.to);
-    scan(e_.cc, false, &d_.cc);
+    scan(e_.to, true, &to_);
+    scan(e_.cc, false, &cc_);
     scan(e_.delivered_to, false, nullptr);
   }
 
@@ -221,65 +254,29 @@ class Decider {
     return !store_.find("Communication", q.select({"name"}).take(1)).empty();
   }
 
-  std::string find_contact() {
-    if (contact_looked_up_) return contact_;
+  std::string contact() {
+    if (!contact_looked_up_) contact_ = dir_.contact_by_email(spellings_);
     contact_looked_up_ = true;
-    auto rows = store_.find("Contact Email", Query{Filter("email_id", Op::kIn, variants_),
-                                                   Filter("parenttype", Value("Contact"))}
-                                                 .select({"parent"})
-                                                 .order("creation, name")
-                                                 .take(1));
-    if (!rows.empty()) contact_ = rows.front().text("parent");
     return contact_;
   }
 
-  // Statuses counted as open, and the subset that means "waiting" (reopened by a reply).
-  void load_statuses() {
-    if (statuses_loaded_) return;
-    statuses_loaded_ = true;
-    open_.assign(rules_.open_statuses.begin(), rules_.open_statuses.end());
-    for (const auto& s : store_.find("HD Ticket Status", Query().select({"name", "category"}))) {
-      std::string category = s.text("category");
-      if (category == "Open" || category == "Paused") open_.push_back(s.name());
-      if (category == "Open") open_category_.push_back(s.name());
-    }
-    if (std::find(open_category_.begin(), open_category_.end(), rules_.ticket_status) == open_category_.end())
-      open_category_.push_back(rules_.ticket_status);
-  }
-  bool is_open(const std::string& status) {
-    load_statuses();
-    return std::find(open_.begin(), open_.end(), status) != open_.end();
-  }
   bool is_waiting(const std::string& status) {
-    return is_open(status) &&
-           std::find(open_category_.begin(), open_category_.end(), status) == open_category_.end();
+    return status != rules_.ticket_status && dir_.ticket_statuses().is_waiting(status);
   }
 
   // The sender's open tickets, newest-modified first (optionally modified since `since`).
-  std::vector<Document> open_tickets(const std::string& since, std::int64_t limit) {
-    load_statuses();
-    std::vector<Value> open(open_.begin(), open_.end());
-    Query q{Filter("raised_by", Op::kIn, variants_), Filter("status", Op::kIn, open)};
-    if (!since.empty()) q.where(Filter("modified", Op::kGe, Value(since)));
-    return store_.find(kTicket, q.select({"name", "subject", "status", "merged_with"})
-                                    .order("modified desc, name desc")
-                                    .take(limit));
+  std::vector<model::Found> open_tickets(const std::string& since, std::size_t limit) {
+    Filters by{Filter("raised_by", Op::kIn, variants_)};
+    if (!since.empty()) by.emplace_back("modified", Op::kGe, Value(since));
+    return dir_.open_tickets(by, limit);
   }
 
-  // The record a row ended up in: only a row whose merge pointer is set costs more lookups.
-  std::string survivor(const std::string& doctype, const Document& row) {
-    if (row.text(merge_pointer_field(doctype)).empty()) return row.name();
-    std::string name = resolve_survivor(store_, doctype, row.name());
-    if (name != row.name()) r_.merged_from = row.name();
-    return name;
-  }
-
-  // The first ticket of `rows` whose subject matches this mail's, or the first one.
-  std::optional<Document> pick(std::vector<Document> rows, bool same_subject) {
+  // The first ticket of `found` whose subject matches this mail's, or the first one.
+  std::optional<model::Found> pick(std::vector<model::Found> found, bool same_subject) {
     const std::string want = same_subject ? casefold(normalize_subject(e_.subject)) : std::string();
-    for (auto& row : rows) {
-      if (!same_subject || casefold(normalize_subject(row.text("subject"))) == want)
-        return std::move(row);
+    for (auto& f : found) {
+      if (!same_subject || casefold(normalize_subject(f.row.text("subject"))) == want)
+        return std::move(f);
     }
     return std::nullopt;
   }
@@ -302,17 +299,14 @@ class Decider {
     t.pointed_at = rows.front().text("reference_name");
     t.communication = rows.front().name();
     t.level = level;
-    std::string pointer(merge_pointer_field(t.doctype));
+    std::string pointer(model::merge_pointer(t.doctype));
     std::vector<std::string> fields{"name", pointer};
     if (t.doctype == kTicket) fields = {"name", pointer, "status", "modified", "resolution_date", "subject"};
-    auto record = store_.find(t.doctype, Query{Filter("name", Value(t.pointed_at))}.select(fields).take(1));
-    t.name = t.pointed_at;
-    if (!record.empty() && !record.front().text(pointer).empty()) {  // merged: follow to the survivor
-      t.name = resolve_survivor(store_, t.doctype, t.pointed_at);
-      record = store_.find(t.doctype, Query{Filter("name", Value(t.name))}.select(fields).take(1));
-    }
-    if (record.empty()) return std::nullopt;  // the record is gone: no thread
-    t.record = std::move(record.front());
+    auto record = store_.find_one(t.doctype, Query{Filter("name", Value(t.pointed_at))}.select(fields));
+    if (record) record = dir_.survivor_row(t.doctype, *record, fields);  // merged: the survivor
+    if (!record) return std::nullopt;  // the record is gone: no thread
+    t.name = record->name();
+    t.record = std::move(*record);
     return t;
   }
 
@@ -344,7 +338,7 @@ class Decider {
   void bounce() {
     r_.bounce_recipient = e_.bounce.final_recipient;
     r_.bounce_status = e_.bounce.status;
-    d_.automated = true;
+    automated_ = true;
     std::string message = "[BOUNCE] " + r_.sender +
                           (r_.bounce_recipient.empty() ? "" : " | " + r_.bounce_recipient + " " + r_.bounce_status);
     if (rules_.automated_mail == "drop") return skip("bounce", "Route: Bounce", message);
@@ -355,7 +349,7 @@ class Decider {
   }
 
   void automated() {
-    d_.automated = true;
+    automated_ = true;
     std::string message = "[AUTOMATED] " + r_.kind + " | " + r_.sender;
     set_policy("automated_mail", rules_.automated_mail);
     // Reached for auto-reply, out-of-office and mailing-list mail: the kind is the reason.
@@ -393,9 +387,8 @@ class Decider {
       return true;
     }
     std::string status = t.record.text("status");
-    if (is_open(status)) {
-      link(t.doctype, t.name, t.level, t.level);
-      reopen_if_waiting(status);
+    if (dir_.ticket_statuses().is_open(status)) {
+      link(t.doctype, t.name, t.level, t.level, reopen_if_waiting(status));
       return true;
     }
     // A reply to a closed ticket.
@@ -407,8 +400,8 @@ class Decider {
       reopen = closed_at >= ago(std::chrono::hours(24) * rules_.closed_ticket_days);
     }
     if (reopen) {
-      link(t.doctype, t.name, "reopened", t.level);
-      d_.reopen_to = rules_.reopen_status.empty() ? rules_.ticket_status : rules_.reopen_status;
+      link(t.doctype, t.name, "reopened", t.level,
+           rules_.reopen_status.empty() ? rules_.ticket_status : rules_.reopen_status);
       return true;
     }
     r_.in_reply_to.clear();  // a new ticket answers nothing of its own
@@ -417,9 +410,17 @@ class Decider {
     return true;
   }
 
-  void reopen_if_waiting(const std::string& status) {
+  // The status a human reply sets on a ticket in `status`: reopen_status when it waits.
+  std::string reopen_if_waiting(const std::string& status) {
     if (!rules_.reopen_status.empty() && status != rules_.reopen_status && is_waiting(status))
-      d_.reopen_to = rules_.reopen_status;
+      return rules_.reopen_status;
+    return {};
+  }
+
+  void link_open_ticket(model::Found& ticket, const char* reason) {
+    if (!ticket.merged_from.empty()) r_.merged_from = ticket.merged_from;
+    link(kTicket, ticket.name, reason, "sender_open_ticket",
+         reopen_if_waiting(ticket.row.text("status")));
   }
 
   void support(const char* reason) {
@@ -430,9 +431,8 @@ class Decider {
     if (policy != "always_new") {
       bool same_subject = policy == "link_if_same_subject";
       if (auto ticket = pick(open_tickets("", same_subject ? 50 : 1), same_subject)) {
-        link(kTicket, survivor(kTicket, *ticket), std::string(reason) == "forwarded" ? "forwarded" : "support_alias_open_ticket",
-             "sender_open_ticket");
-        reopen_if_waiting(ticket->text("status"));
+        link_open_ticket(*ticket, std::string(reason) == "forwarded" ? "forwarded"
+                                                                     : "support_alias_open_ticket");
         return;
       }
     }
@@ -449,18 +449,16 @@ class Decider {
     auto ticket = pick(open_tickets(since, same_subject ? 50 : 1), same_subject);
     if (!ticket) return false;
     set_policy("sender_recency_link", policy);
-    link(kTicket, survivor(kTicket, *ticket), "sender_open_ticket", "sender_open_ticket");
-    reopen_if_waiting(ticket->text("status"));
+    link_open_ticket(*ticket, "sender_open_ticket");
     return true;
   }
 
+  // The sender's lead (any state), followed through merges.
   std::optional<std::string> existing_lead() {
-    auto rows = store_.find(kLead, Query{Filter("email", Op::kIn, variants_)}
-                                       .select({"name", "custom_merged_into"})
-                                       .order("modified desc, name desc")
-                                       .take(1));
-    if (rows.empty()) return std::nullopt;
-    return survivor(kLead, rows.front());
+    auto lead = dir_.lead({Filter("email", Op::kIn, variants_)}, /*open_only=*/false);
+    if (!lead) return std::nullopt;
+    if (!lead->merged_from.empty()) r_.merged_from = lead->merged_from;
+    return lead->name;
   }
 
   void sales(const char* reason) {
@@ -480,7 +478,7 @@ class Decider {
     create(kLead, "new_customer");
   }
 
-  // More than loop_threshold records created for this sender within the window -> skip.
+  // At least loop_threshold records created for this sender within the window -> skip.
   bool loop_suspected() {
     if (rules_.loop_threshold <= 0 || rules_.loop_window_minutes <= 0) return false;
     if (c_.loop_allow.count(sender_.address) || c_.loop_allow.count(sender_.base()) ||
@@ -502,25 +500,42 @@ class Decider {
   }
 
   Store& store_;
+  model::Directory dir_;
   const CompiledRules& c_;
   const RoutingRules& rules_;
   const InboundEmail& e_;
-  Decision& d_;
+  const bool write_;
   RouteResult& r_;
   EmailAddress sender_;
   std::string display_;
-  std::vector<Value> variants_;  // the sender as stored: normalized, and as written
+  std::vector<std::string> spellings_;  // the sender as stored: normalized, and as written
+  std::vector<Value> variants_;         // the same, as filter values
+  std::vector<std::string> to_, cc_;    // normalized recipients for the Communication
   std::optional<EmailAddress> support_, sales_;
   bool support_in_to_ = false, sales_in_to_ = false;
+  bool automated_ = false;  // automated mail: never changes a record's status
   bool contact_looked_up_ = false;
   std::string contact_;
-  bool statuses_loaded_ = false;
-  std::vector<std::string> open_, open_category_;
 };
+
+std::shared_ptr<const SiteConfig> with_overrides(const RoutingRules& rules, const SiteConfig& site) {
+  auto out = std::make_shared<SiteConfig>(site);
+  if (rules.support_aliases) out->support_aliases = *rules.support_aliases;
+  if (rules.sales_aliases) out->sales_aliases = *rules.sales_aliases;
+  if (rules.info_aliases) out->info_aliases = *rules.info_aliases;
+  if (rules.open_statuses) out->open_ticket_statuses = *rules.open_statuses;
+  if (rules.internal_domains) {
+    out->company_domains = *rules.internal_domains;
+    out->internal_domains.clear();
+  }
+  return out;
+}
 
 }  // namespace
 
-CompiledRules::CompiledRules(RoutingRules r) : rules(std::move(r)) {
+CompiledRules::CompiledRules(const RoutingRules& r, std::shared_ptr<const SiteConfig> from_store)
+    : rules(r), store_site(std::move(from_store)), site(with_overrides(rules, *store_site)),
+      internal(site->all_internal_domains()) {
   rules.validate();
   auto add_aliases = [&](const std::vector<std::string>& list, AliasKind kind) {
     for (const auto& a : list) {
@@ -528,13 +543,9 @@ CompiledRules::CompiledRules(RoutingRules r) : rules(std::move(r)) {
       if (!n.empty()) aliases.emplace(n.base(), kind);
     }
   };
-  add_aliases(rules.support_aliases, AliasKind::kSupport);
-  add_aliases(rules.sales_aliases, AliasKind::kSales);
-  add_aliases(rules.info_aliases, AliasKind::kInfo);
-  for (const auto& d : rules.internal_domains) {
-    EmailAddress n = parse_email_address("x@" + trim(d[0] == '@' ? d.substr(1) : d), "");
-    if (!n.empty()) internal_domains.push_back(n.domain);
-  }
+  add_aliases(site->support_aliases, AliasKind::kSupport);
+  add_aliases(site->sales_aliases, AliasKind::kSales);
+  add_aliases(site->info_aliases, AliasKind::kInfo);
   for (const auto& b : rules.blocked_senders) {
     std::string n = parse_email_address(b, "").address;
     if (!n.empty()) blocked.insert(n);
@@ -549,16 +560,6 @@ CompiledRules::CompiledRules(RoutingRules r) : rules(std::move(r)) {
   }
 }
 
-bool CompiledRules::is_internal(const EmailAddress& a) const {
-  for (const auto& d : internal_domains) {
-    if (a.domain == d) return true;
-    if (a.domain.size() > d.size() && a.domain.compare(a.domain.size() - d.size(), d.size(), d) == 0 &&
-        a.domain[a.domain.size() - d.size() - 1] == '.')
-      return true;
-  }
-  return false;
-}
-
 bool CompiledRules::is_system_sender(const EmailAddress& a) const {
   std::string local = lower_ascii(a.local);
   if (keywords.count(local)) return true;
@@ -570,8 +571,9 @@ bool CompiledRules::is_system_sender(const EmailAddress& a) const {
   return false;
 }
 
-void decide(Store& store, const CompiledRules& rules, const InboundEmail& email, Decision& d) {
-  Decider(store, rules, email, d).run();
+void route_pass(Store& store, const CompiledRules& rules, const InboundEmail& email, bool write,
+                RouteResult& result) {
+  Pass(store, rules, email, write, result).run();
 }
 
 }  // namespace switchboard::routing_detail

@@ -1,58 +1,61 @@
-// Internals of the router shared by router.cpp (decisions) and router_write.cpp (writes).
+// Internals of the router: the rules compiled for one site (router.cpp), the single pass that
+// reads the facts of one mail, decides and — for route() — writes (router.cpp), and the rows it
+// writes (router_write.cpp).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "email/domains.h"
 #include "switchboard/email.h"
 #include "switchboard/routing.h"
+#include "switchboard/site.h"
 #include "switchboard/store.h"
 
 namespace switchboard::routing_detail {
 
 enum class AliasKind { kSupport, kSales, kInfo };
 
-/// The rules in the normalized form every lookup uses. Immutable once built.
+/// The rules and one site's facts in the form every lookup uses. Immutable once built.
 struct CompiledRules {
-  explicit CompiledRules(RoutingRules rules);
+  /// Throws ValidationError for invalid rules.
+  CompiledRules(const RoutingRules& rules, std::shared_ptr<const SiteConfig> store_site);
   RoutingRules rules;
+  std::shared_ptr<const SiteConfig> store_site;  // the store's site these were compiled for
+  std::shared_ptr<const SiteConfig> site;        // it, with the rules' overrides applied
   std::unordered_map<std::string, AliasKind> aliases;  // base address -> kind
-  std::vector<std::string> internal_domains;           // normalized
-  std::unordered_set<std::string> blocked;             // normalized addresses
-  std::unordered_set<std::string> keywords;            // lowercased
-  std::vector<std::string> prefixes;                   // lowercased
-  std::unordered_set<std::string> generic_names;       // casefolded
-  std::unordered_set<std::string> loop_allow;          // addresses and "@domain"
+  email_detail::DomainSet internal;
+  std::unordered_set<std::string> blocked;        // normalized addresses
+  std::unordered_set<std::string> keywords;       // lowercased
+  std::vector<std::string> prefixes;              // lowercased
+  std::unordered_set<std::string> generic_names;  // casefolded
+  std::unordered_set<std::string> loop_allow;     // addresses and "@domain"
 
   bool is_alias(const EmailAddress& a) const { return aliases.count(a.base()) > 0; }
-  bool is_internal(const EmailAddress& a) const;
   bool is_system_sender(const EmailAddress& a) const;
 };
 
-/// The decision plus what route() must write for it.
-struct Decision {
-  RouteResult result;
-  bool create_contact = false;
-  bool create_record = false;   // result.doctype is created (ticket or lead)
-  bool automated = false;       // automated mail: never changes the record's status
-  std::string reopen_to;        // status to set on the linked ticket ("" = none)
-  std::string final_category;   // the outcome's log category, message finished after writes
-  std::string final_message;    // with "{name}" where the record's name goes
-  std::string first_name, last_name;  // of the generated name
-  std::vector<std::string> to, cc;    // normalized recipients for the Communication
-};
+/// Decides `email` in one pass over the store into `result` and, when `write` is set, writes
+/// what the decision says as it is made (contact, ticket or lead, status, Communication, log
+/// rows) — in the caller's transaction. Throws on store errors, leaving in `result` what was
+/// decided until then.
+void route_pass(Store& store, const CompiledRules& rules, const InboundEmail& email, bool write,
+                RouteResult& result);
 
-/// Fills `d` with the decision for `email` (reads only). Throws on store errors.
-void decide(Store& store, const CompiledRules& rules, const InboundEmail& email, Decision& d);
-/// Writes what `d` says (contact, record, status, Communication) and completes the log.
-void apply(Store& store, const CompiledRules& rules, const InboundEmail& email, Decision& d);
-/// Completes the outcome's log entry (the record name is known now, or "(new)").
-void finish_log(Decision& d);
+// ---- writes (router_write.cpp) -------------------------------------------------------------
+
 /// The `error` text of an Error Log row: the category, a newline, the message.
 std::string log_text(const std::pair<std::string, std::string>& entry);
-/// Inserts the Error Log rows that RoutingRules::error_log asks for.
-void write_log(Store& store, const RoutingRules& rules, const RouteResult& r);
+/// The Communication of a routed mail, filed on result.doctype/result.name.
+Document communication_fields(Store& store, const RoutingRules& rules, const InboundEmail& e,
+                              const RouteResult& r, const std::vector<std::string>& to,
+                              const std::vector<std::string>& cc, bool automated);
+/// Inserts the decision-log and Error Log rows that RoutingRules::route_log and error_log ask
+/// for.
+void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r);
 
 }  // namespace switchboard::routing_detail

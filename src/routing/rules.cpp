@@ -2,6 +2,7 @@
 // to_json, so the two can never disagree.
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,23 @@ void read(const json::Json& v, std::string_view key, Strings& out) {
     if (!item.is_string()) bad_type(key, "a list of strings");
     out.push_back(item.get<std::string>());
   }
+}
+
+// An override: null = the site's value.
+void read(const json::Json& v, std::string_view key, std::optional<Strings>& out) {
+  if (v.is_null()) {
+    out.reset();
+    return;
+  }
+  read(v, key, out.emplace());
+}
+
+template <typename T>
+nlohmann::ordered_json to_value(const T& v) {
+  return v;
+}
+nlohmann::ordered_json to_value(const std::optional<Strings>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
 template <typename Int>
@@ -71,6 +89,7 @@ void for_each_field(Rules& r, Fn&& fn) {
   fn("lead_status", r.lead_status);
   fn("reopen_status", r.reopen_status);
   fn("error_log", r.error_log);
+  fn("route_log", r.route_log);
 }
 
 void check_choice(std::string_view key, const std::string& value,
@@ -93,6 +112,7 @@ void RoutingRules::validate() const {
   check_choice("automated_mail", automated_mail, {"attach_no_reopen", "drop"});
   check_choice("reply_to", reply_to, {"use_from", "use_reply_to", "reply_to_keep_from_name"});
   check_choice("error_log", error_log, {"all", "outcome", "errors", "none"});
+  check_choice("route_log", route_log, {"all", "outcome", "none"});
   auto non_negative = [](const char* key, long long v) {
     if (v < 0) throw ValidationError(std::string("routing rule '") + key + "' must not be negative");
   };
@@ -128,7 +148,7 @@ RoutingRules RoutingRules::from_json(std::string_view text) {
 
 std::string RoutingRules::to_json() const {
   nlohmann::ordered_json j;
-  for_each_field(*this, [&](std::string_view key, const auto& member) { j[std::string(key)] = member; });
+  for_each_field(*this, [&](std::string_view key, const auto& member) { j[std::string(key)] = to_value(member); });
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

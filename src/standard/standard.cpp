@@ -1,5 +1,6 @@
 // The standard site: Frappe's doctypes from the model with every area's fields, and the stores
 // that open their own database with it.
+#include "jobs/jobs_schema.h"
 #include "merge/merge_schema.h"
 #include "model/model_schema.h"
 #include "phone/phone_internal.h"
@@ -8,6 +9,7 @@
 #include "switchboard/schema.h"
 #include "switchboard/sqlite_store.h"
 #include "ringcentral/ringcentral_schema.h"
+#include "routing/routing_schema.h"
 #include "telephony/telephony_schema.h"
 
 namespace switchboard {
@@ -17,8 +19,10 @@ Schema build_standard() {
   Schema s = frappe_schema();
   phone_detail::add_phone_key_schema(s);  // stored phone keys on every phone field
   add_merge_schema(s);
+  add_routing_schema(s);
   add_telephony_schema(s);
   add_ringcentral_schema(s);
+  add_jobs_schema(s);
   return s;
 }
 

@@ -6,10 +6,18 @@
 #include <cctype>
 
 #include "core/text.h"
-#include "switchboard/merge.h"
+#include "model/directory.h"
 #include "switchboard/phone.h"
 
 namespace switchboard {
+
+// The HD Ticket statuses of the site the logger last saw (read once per site).
+struct CallLogger::Cache {
+  std::mutex mutex;
+  std::shared_ptr<const SiteConfig> site;
+  std::optional<model::TicketStatuses> statuses;
+};
+
 namespace {
 
 constexpr const char* kHelpdeskLog = "Helpdesk Call Log";
@@ -17,21 +25,27 @@ constexpr const char* kCrmLog = "CRM Call Log";
 
 using text::lower_ascii;
 
-// The key field of a doctype's phone field (e.g. HD Ticket contact_mobile).
-std::string key_field(std::string_view doctype, std::string_view source) {
-  for (const auto& f : phone_key_fields(doctype))
-    if (f.source == source) return f.key;
-  return {};
-}
+// The site facts one call is logged by: the options' overrides, else the store's site.
+struct CallSite {
+  std::shared_ptr<const SiteConfig> site;
+  std::string region;  // "" = key numbers on the site (its region and fallback regions)
+  std::vector<std::string> company_numbers;
+  std::vector<std::string> company_keys;
 
-// The newest Contact with a Contact Phone row of this phone key ("" when none).
-std::string contact_for_phone_key(Store& store, const std::string& key) {
-  auto row = store.find_one("Contact Phone", Query{Filter(key_field("Contact Phone", "phone"), Value(key)),
-                                                   Filter("parenttype", "Contact")}
-                                                 .select({"parent"})
-                                                 .order("creation desc"));
-  return row ? row->text("parent") : std::string();
-}
+  CallSite(Store& store, const CallLoggerOptions& o)
+      : site(store.site()),
+        region(o.region),
+        company_numbers(o.company_numbers ? *o.company_numbers : site->company_numbers) {
+    for (const auto& n : company_numbers)
+      if (auto k = key_of(n)) company_keys.push_back(std::move(*k));
+  }
+  std::optional<std::string> key_of(std::string_view raw) const {
+    return region.empty() ? phone_key(raw, *site) : phone_key(raw, region);
+  }
+  bool is_company(const std::string& key) const {
+    return std::find(company_keys.begin(), company_keys.end(), key) != company_keys.end();
+  }
+};
 
 // Field names of one call-log doctype.
 struct LogFields {
@@ -70,21 +84,11 @@ struct Links {
 }  // namespace
 
 CallLogger::CallLogger(std::shared_ptr<Store> store, CallLoggerOptions options)
-    : store_(std::move(store)), options_(std::move(options)) {
+    : store_(std::move(store)), options_(std::move(options)), cache_(std::make_shared<Cache>()) {
   if (!store_) throw ValidationError("CallLogger needs a store", ErrorCode::kInvalidArgument);
 }
 
-const std::vector<std::string>& CallLogger::open_ticket_statuses() {
-  std::lock_guard<std::mutex> lock(statuses_mutex_);
-  if (open_statuses_.empty()) {
-    for (const auto& s : store_->find("HD Ticket Status",
-                                      Query{Filter("category", Op::kIn, std::vector<Value>{"Open", "Paused"})}
-                                          .select({"name"})))
-      open_statuses_.push_back(s.text("name"));
-    if (open_statuses_.empty()) open_statuses_ = {"Open", "Replied"};
-  }
-  return open_statuses_;
-}
+CallLogger::~CallLogger() = default;
 
 std::string CallLogger::status_for(const CallEvent& ev) const {
   if (!ev.result.empty()) {
@@ -125,8 +129,11 @@ namespace {
 
 class Ingest {
  public:
-  Ingest(CallLogger& logger, Store& store, const CallLoggerOptions& options)
-      : logger_(logger), store_(store), options_(options) {}
+  Ingest(CallLogger& logger, Store& store, const CallLoggerOptions& options, const CallSite& site,
+         const model::TicketStatuses& statuses)
+      : logger_(logger), store_(store), options_(options), site_(site), dir_(store, site.site) {
+    dir_.use_ticket_statuses(statuses);
+  }
 
   IngestResult run(const CallEvent& ev) {
     IngestResult r;
@@ -183,12 +190,6 @@ class Ingest {
   }
 
  private:
-  bool is_company(const std::string& key) const {
-    for (const auto& n : options_.company_numbers)
-      if (auto k = phone_key(n, options_.region); k && *k == key) return true;
-    return false;
-  }
-
   // The customer's end: the caller of an inbound call, the callee of an outbound one.
   std::string customer_key(const CallEvent& ev) const {
     std::vector<const CallParty*> order;
@@ -197,8 +198,8 @@ class Ingest {
     else order = {&ev.from, &ev.to};
     for (const CallParty* p : order) {
       if (p->phone_number.empty()) continue;  // an extension alone is never a customer
-      auto key = phone_key(p->phone_number, options_.region);
-      if (key && !is_company(*key)) return *key;
+      auto key = site_.key_of(p->phone_number);
+      if (key && !site_.is_company(*key)) return *key;
     }
     return {};
   }
@@ -218,25 +219,10 @@ class Ingest {
     return std::nullopt;
   }
 
-  // The newest ticket matching `by` that is (or was merged into) an open ticket.
+  // The customer's open ticket matching `by` (followed through merges), or "".
   std::string open_ticket(Filter by) {
-    const std::vector<std::string>& open = logger_.open_ticket_statuses();
-    auto is_open = [&](const std::string& status) {
-      return std::find(open.begin(), open.end(), status) != open.end();
-    };
-    for (const auto& t : store_.find("HD Ticket", Query{std::move(by)}
-                                                      .select({"name", "status", "merged_with"})
-                                                      .order("creation desc")
-                                                      .take(20))) {
-      if (!t.has("merged_with")) {  // the common case: no merge to follow
-        if (is_open(t.text("status"))) return t.text("name");
-        continue;
-      }
-      std::string survivor = resolve_survivor(store_, "HD Ticket", t.text("name"));
-      auto doc = store_.find_one("HD Ticket", Query{Filter("name", Value(survivor))}.select({"status"}));
-      if (doc && is_open(doc->text("status"))) return survivor;
-    }
-    return {};
+    auto found = dir_.open_ticket({std::move(by)});
+    return found ? found->name : std::string();
   }
 
   Links link(const std::string& key, const Document& stored) {
@@ -245,17 +231,15 @@ class Ingest {
     l.contact = stored.text("contact");
     if (stored.text("reference_doctype") == "CRM Lead") l.lead = stored.text("reference_docname");
     if (key.empty()) return l;
-    if (l.contact.empty()) l.contact = contact_for_phone_key(store_, key);
-    if (l.ticket.empty()) l.ticket = open_ticket(Filter(key_field("HD Ticket", "contact_mobile"), Value(key)));
+    if (l.contact.empty()) l.contact = dir_.contact_by_phone_key(key);
+    if (l.ticket.empty()) l.ticket = open_ticket(Filter(phone_key_field("HD Ticket", "contact_mobile"), Value(key)));
     if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket(Filter("contact", Value(l.contact)));
     if (l.lead.empty()) {
       for (const char* source : {"mobile_no", "phone"}) {
         if (!l.lead.empty()) break;
-        if (auto lead = store_.find_one("CRM Lead", Query{Filter(key_field("CRM Lead", source), Value(key)),
-                                                          Filter("converted", 0)}
-                                                        .select({"name"})
-                                                        .order("creation desc")))
-          l.lead = resolve_survivor(store_, "CRM Lead", lead->text("name"));
+        if (auto lead = dir_.lead({Filter(phone_key_field("CRM Lead", source), Value(key))},
+                                  /*open_only=*/true))
+          l.lead = lead->name;
       }
     }
     l.create_ticket = l.ticket.empty() && l.lead.empty() && options_.create_tickets;
@@ -267,27 +251,21 @@ class Ingest {
   void create_ticket(const CallEvent& ev, const std::string& key, Links& l) {
     const CallParty& customer = ev.direction == "Outbound" ? ev.to : ev.from;
     std::string number = customer.phone_number.empty() ? key : customer.phone_number;
-    std::string name = customer.name.empty() ? std::string() : customer.name;
+    const std::string& name = customer.name;
     if (l.contact.empty()) {
-      std::string first = name.empty() ? "Caller" : name, last;
-      std::size_t space = first.find(' ');
-      if (space != std::string::npos && !name.empty()) {
-        last = first.substr(space + 1);
-        first = first.substr(0, space);
-      }
-      std::string full = name.empty() ? "Caller " + key : name;
-      l.contact = store_.insert(
-          "Contact", {{"first_name", first}, {"last_name", last}, {"full_name", full},
-                      {"mobile_no", number}, {"phone", number}, {"status", "Open"}},
-          {{"phone_nos", {Document{{"phone", number}, {"is_primary_mobile_no", 1},
-                                   {"is_primary_phone", 1}}}}});
+      model::NewContact contact;
+      contact.full_name = name.empty() ? "Caller " + key : name;
+      if (name.empty()) contact.first_name = "Caller";
+      contact.phone = number;
+      l.contact = dir_.create_contact(contact);
       contact_created_ = true;
     }
     std::string who = name.empty() ? number : name + " (" + number + ")";
-    l.ticket = store_.insert("HD Ticket", {{"subject", "Call from " + who},
-                                           {"contact", l.contact},
-                                           {"contact_mobile", number},
-                                           {"via_customer_portal", 0}});
+    model::NewTicket ticket;
+    ticket.subject = "Call from " + who;
+    ticket.contact = l.contact;
+    ticket.phone = number;
+    l.ticket = dir_.create_ticket(ticket);
   }
 
   struct Written {
@@ -356,18 +334,8 @@ class Ingest {
 
   // Dynamic Link rows of a CRM Call Log for the lead and contact, without duplicates.
   bool add_links(const std::string& log, const Links& l, bool new_log) {
-    bool added = false;
-    for (auto [doctype, name] : {std::pair<const char*, const std::string*>{"CRM Lead", &l.lead},
-                                 {"Contact", &l.contact}}) {
-      if (name->empty()) continue;
-      Filters f{Filter("parent", Value(log)), Filter("parenttype", kCrmLog),
-                Filter("link_doctype", doctype), Filter("link_name", Value(*name))};
-      if (!new_log && store_.count("Dynamic Link", f) > 0) continue;
-      store_.insert("Dynamic Link", {{"parent", log}, {"parenttype", kCrmLog},
-                                     {"parentfield", "links"}, {"link_doctype", doctype},
-                                     {"link_name", *name}});
-      added = true;
-    }
+    bool added = dir_.add_link(kCrmLog, log, "CRM Lead", l.lead, new_log);
+    added |= dir_.add_link(kCrmLog, log, "Contact", l.contact, new_log);
     return added;
   }
 
@@ -399,22 +367,46 @@ class Ingest {
   CallLogger& logger_;
   Store& store_;
   const CallLoggerOptions& options_;
+  const CallSite& site_;
+  model::Directory dir_;
   bool contact_created_ = false;
 };
 
 }  // namespace
 
 IngestResult CallLogger::ingest(const CallEvent& event) {
-  // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks).
-  return in_retrying_transaction(*store_, [&] { return Ingest(*this, *store_, options_).run(event); });
+  const CallSite site(*store_, options_);
+  // The site's ticket statuses, read once per site the store has (never under the cache's
+  // lock: a thread holding the store's transaction may be waiting for it).
+  std::optional<model::TicketStatuses> statuses;
+  {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (cache_->statuses && cache_->site == site.site) statuses = cache_->statuses;
+  }
+  if (!statuses) {
+    statuses = model::Directory(*store_, site.site).ticket_statuses();
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    cache_->statuses = statuses;
+    cache_->site = site.site;
+  }
+  // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks);
+  // the hook runs inside, so what it queues commits or rolls back with the call log.
+  return in_retrying_transaction(*store_, [&] {
+    IngestResult r = Ingest(*this, *store_, options_, site, *statuses).run(event);
+    if (options_.after_ingest && r.action != "skipped") options_.after_ingest(*store_, event, r);
+    return r;
+  });
 }
 
 std::string CallLogger::create_manual_call_log(std::string_view phone_number,
                                                std::string_view contact, std::string_view ticket) {
-  ClickToCall call = click_to_call(phone_number, options_.region);  // validates: dialable
+  const CallSite site(*store_, options_);
+  // Validates: dialable.
+  ClickToCall call = site.region.empty() ? click_to_call(phone_number, *site.site)
+                                         : click_to_call(phone_number, site.region);
   std::string from;
-  if (!options_.company_numbers.empty()) {
-    from = options_.company_numbers.front();
+  if (!site.company_numbers.empty()) {
+    from = site.company_numbers.front();
   } else if (auto s = store_->get("CRM RingCentral Settings", "CRM RingCentral Settings")) {
     from = s->text("company_phone_number");
   }
@@ -423,10 +415,11 @@ std::string CallLogger::create_manual_call_log(std::string_view phone_number,
                {"status", "Initiated"},
                {"from_number", from},
                {"to_number", std::string(phone_number)}};
+  model::Directory dir(*store_, site.site);
   std::string c(contact), t(ticket);
-  if (c.empty()) c = contact_for_phone_key(*store_, call.e164);
+  if (c.empty()) c = dir.contact_by_phone_key(call.e164);
   if (!c.empty()) log.set("contact", Value(c));
-  if (!t.empty()) log.set("ticket", Value(resolve_survivor(*store_, "HD Ticket", t)));
+  if (!t.empty()) log.set("ticket", Value(dir.survivor(model::kTicket, t)));
   std::string name = store_->insert(kHelpdeskLog, log);
   tx.commit();
   return name;

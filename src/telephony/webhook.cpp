@@ -4,7 +4,6 @@
 
 #include <cctype>
 
-#include "conversations/text.h"
 #include "core/json.h"
 #include "core/text.h"
 #include "switchboard/call_logger.h"

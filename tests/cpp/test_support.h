@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -35,6 +36,29 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// The test company's site, shared with the Python tests (tests/data/site.json): region US,
+/// company domains cozycornerpatios.com and zipcushions.com with their support@, sales@ and
+/// info@ aliases, company number +15559876543. `region` replaces the region when given.
+inline switchboard::SiteConfig site(const std::string& region = "") {
+  std::ifstream in(std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "tests" / "data" / "site.json");
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  switchboard::SiteConfig s = switchboard::SiteConfig::from_json(json);
+  if (!region.empty()) s.region = region;
+  return s;
+}
+
+/// `store` with the test company's site set (in memory); returns it.
+inline std::shared_ptr<switchboard::Store> with_site(std::shared_ptr<switchboard::Store> store,
+                                                     const std::string& region = "") {
+  store->set_site(site(region));
+  return store;
+}
+
+/// A memory store of the test company's site.
+inline std::shared_ptr<switchboard::Store> site_store(const std::string& region = "") {
+  return with_site(switchboard::make_memory_store(), region);
+}
+
 /// Every document of every doctype (plus naming counters), ordered by name: two snapshots
 /// are equal exactly when the stores hold the same data.
 inline std::map<std::string, std::vector<switchboard::Document>> snapshot(switchboard::Store& s) {
@@ -55,6 +79,15 @@ struct SqliteFactory {
     static int counter = 0;
     return switchboard::make_sqlite_store(dir.file("contract-" + std::to_string(++counter) + ".sqlite"));
   }
+};
+
+/// The same backends with the test company's site (tests/data/site.json).
+struct SiteMemoryFactory {
+  static std::shared_ptr<switchboard::Store> make() { return with_site(MemoryFactory::make()); }
+};
+
+struct SiteSqliteFactory {
+  static std::shared_ptr<switchboard::Store> make() { return with_site(SqliteFactory::make()); }
 };
 
 struct FaultyMemoryFactory {

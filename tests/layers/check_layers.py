@@ -2,9 +2,10 @@
 """Fails when an #include runs up (or sideways across) the library's layers.
 
 The layers and what each may use come from the build (src/CMakeLists.txt writes layers.json:
-area -> {depends: [areas below it], headers: [public headers it owns]}). A file in src/AREA/
-may include its own area's files, and the public headers (include/switchboard/X.h) and
-internal headers (src/OTHER/x.h) of the areas below it, transitively. A public header may
+area -> {tier: n, depends: [areas below it], headers: [public headers it owns]}). An area may
+depend only on areas of a lower tier (never on one of its own tier: no sideways edges). A file
+in src/AREA/ may include its own area's files, and the public headers (include/switchboard/X.h)
+and internal headers (src/OTHER/x.h) of the areas below it, transitively. A public header may
 include only public headers of its own area and the areas below. Includes in <...> are
 third-party and not checked.
 
@@ -43,6 +44,11 @@ def check(root: str, layers: dict) -> list[str]:
     allowed = closure(layers)
     header_area = {h: a for a, spec in layers.items() for h in spec["headers"]}
     problems = []
+    for area, spec in layers.items():
+        for dep in spec["depends"]:
+            if "tier" in spec and layers[dep].get("tier", -1) >= spec["tier"]:
+                problems.append(f"src/{area}/CMakeLists.txt: {area} (tier {spec['tier']}) depends on "
+                                f"{dep} (tier {layers[dep].get('tier')}): a layer uses only lower tiers")
 
     def area_of_include(path: str, own_dir: str):
         if path.startswith("switchboard/"):
@@ -99,8 +105,8 @@ def check(root: str, layers: dict) -> list[str]:
 
 def self_test() -> int:
     """A two-layer tree where the lower layer includes the upper one: must be caught."""
-    layers = {"low": {"depends": [], "headers": ["low.h"]},
-              "high": {"depends": ["low"], "headers": ["high.h"]}}
+    layers = {"low": {"tier": 0, "depends": [], "headers": ["low.h"]},
+              "high": {"tier": 1, "depends": ["low"], "headers": ["high.h"]}}
     with tempfile.TemporaryDirectory() as root:
         files = {
             "include/switchboard/low.h": "#pragma once\n",
@@ -130,12 +136,17 @@ def self_test() -> int:
             if not any(rel in p for p in caught):
                 print(f"self-test: the upward include in {rel} was NOT caught")
                 return 1
+        sideways = {**layers, "peer": {"tier": 1, "depends": ["high"], "headers": []}}
+        os.makedirs(os.path.join(root, "src/peer"))
+        if not any("peer (tier 1) depends on high" in p for p in check(root, sideways)):
+            print("self-test: a dependency on a layer of the same tier was NOT caught")
+            return 1
         with open(os.path.join(root, "include/switchboard/low.h"), "a") as f:
             f.write('#include "switchboard/high.h"\n')             # a public header reaching up
         if not any("low.h" in p for p in check(root, layers)):
             print("self-test: the upward include in a public header was NOT caught")
             return 1
-    print("self-test: upward includes are caught")
+    print("self-test: upward includes and sideways dependencies are caught")
     return 0
 
 

@@ -8,8 +8,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 import switchboard as sb  # noqa: E402
 from dict_store import CountingDecorator, DictStore  # noqa: E402
-from fake_frappe import FakeFrappe  # noqa: E402
-from switchboard.frappe import FrappeStore  # noqa: E402
+from site_fixture import SITE_JSON, with_site  # noqa: E402
 import mariadb_support  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -29,7 +28,6 @@ BACKENDS = {
     "faulty": lambda: (lambda: sb.FaultyStore(sb.MemoryStore())),
     "faulty-python": lambda: (lambda: sb.FaultyStore(DictStore())),
     "python-decorator": lambda: (lambda f=_sqlite_factory(): sb.Store(CountingDecorator(f()))),
-    "frappe": lambda: (lambda: FrappeStore(FakeFrappe())),
     "mariadb": lambda: (mariadb_support.require_server() and mariadb_support.POOL.make),
 }
 
@@ -40,8 +38,15 @@ COLLATED_NAMES = {"mariadb"}
 
 @pytest.fixture(params=sorted(BACKENDS))
 def make_store(request):
-    """A factory of fresh stores, once per backend."""
-    return BACKENDS[request.param]()
+    """A factory of fresh stores of the test company's site, once per backend."""
+    factory = BACKENDS[request.param]()
+    return lambda: with_site(factory())
+
+
+@pytest.fixture
+def site_json():
+    """The path of the test company's site (for frontdesk --site)."""
+    return SITE_JSON
 
 
 @pytest.fixture

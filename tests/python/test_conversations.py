@@ -6,6 +6,7 @@ import textwrap
 import pytest
 
 import switchboard as sb
+from site_fixture import site, with_site
 
 FROZEN = 1767225600  # 2026-01-01
 
@@ -169,7 +170,7 @@ def test_transfer_errors_write_nothing(make_store):
 @pytest.mark.parametrize("inner", ["memory", "python"])
 def test_transfer_fault_at_every_write(direction, inner):
     from dict_store import DictStore
-    base = sb.MemoryStore() if inner == "memory" else DictStore()
+    base = with_site(sb.MemoryStore() if inner == "memory" else DictStore())
     base.freeze_time(FROZEN)
     record, comms = (lead_with_thread if direction == "lead" else ticket_with_thread)(base, 3)
     fn = sb.transfer_lead_to_ticket if direction == "lead" else sb.transfer_ticket_to_lead
@@ -200,20 +201,37 @@ def test_split_name(name, first, last):
 
 
 def test_extract_customer_email():
-    assert sb.extract_customer_email(["sales@zipcushions.com", "Jane <JANE@x.org>"]) == "jane@x.org"
+    internal = site().all_internal_domains()
+    assert sb.extract_customer_email(["sales@zipcushions.com", "Jane <JANE@x.org>"], internal) == "jane@x.org"
     assert sb.extract_customer_email(["a@corp.io"], internal_domains=["corp.io"]) == ""
-    assert "zipcushions.com" in sb.DEFAULT_INTERNAL_DOMAINS
+    # No library default: without domains, every address is a customer's.
+    assert sb.extract_customer_email(["sales@zipcushions.com"]) == "sales@zipcushions.com"
+    assert not hasattr(sb, "DEFAULT_INTERNAL_DOMAINS")
 
 
 def test_internal_domains_and_region_are_options():
-    s = sb.MemoryStore()
+    s = sb.MemoryStore()  # a site of its own: region US, no domains
+    kai = s.insert("Contact", {"full_name": "Kai", "phone_nos": [{"phone": "+44 20 7946 0958"}]})
     lead = s.insert("CRM Lead", {"first_name": "Kai", "email": "kai@partner.io", "mobile_no": "020 7946 0958"})
     thread(s, "CRM Lead", lead, 2, 0, customer="kai.private@mail.com")
     r = sb.transfer_lead_to_ticket(s, lead, internal_domains=["partner.io", "zipcushions.com"], region="GB")
     assert r["customer_email"] == "kai.private@mail.com"
-    # The same number written internationally finds the Contact the transfer created.
-    lead2 = s.insert("CRM Lead", {"first_name": "Kai", "mobile_no": "+44 20 7946 0958"})
-    assert sb.transfer_lead_to_ticket(s, lead2, region="GB")["contact"] == r["contact"]
+    # Read in GB, the national number finds the Contact stored with the international one.
+    assert r["contact"] == kai
+    # Read as the US site reads it, it is no number: a new Contact, without a phone row.
+    lead2 = s.insert("CRM Lead", {"first_name": "Kim", "email": "kim@x.org", "mobile_no": "020 7946 0958"})
+    r2 = sb.transfer_lead_to_ticket(s, lead2)
+    assert r2["contact"] != kai and s.find("Contact Phone", {"parent": r2["contact"]}) == []
+
+
+def test_the_store_site_gives_internal_domains_and_region():
+    s = with_site(sb.MemoryStore(), region="GB")
+    lead = s.insert("CRM Lead", {"first_name": "Kai", "email": "kai@zipcushions.com", "mobile_no": "020 7946 0958"})
+    thread(s, "CRM Lead", lead, 2, 0, customer="kai.private@mail.com")
+    r = sb.transfer_lead_to_ticket(s, lead)  # no options: the site's domains and region
+    assert r["customer_email"] == "kai.private@mail.com"
+    phones = s.find("Contact Phone", {"parent": r["contact"]}, fields=["custom_phone_key"])
+    assert phones == [{"custom_phone_key": "+442079460958"}]
 
 
 # Runs `call` while another thread holds a store transaction and needs the GIL to finish it:

@@ -4,6 +4,7 @@ import os
 import subprocess
 
 import switchboard as sb
+from site_fixture import site
 from test_conversations import lead_with_thread
 from test_orders import shop
 
@@ -16,6 +17,7 @@ def run(bin_, db, *args):
 def test_transfer_commands(frontdesk_bin, tmp_path):
     db = str(tmp_path / "fd.sqlite")
     s = sb.SqliteStore(db)
+    s.save_site(site())  # frontdesk reads the site from the database
     lead, comms = lead_with_thread(s, 3)
     del s
     out = run(frontdesk_bin, db, "transfer", "list", "CRM Lead", lead)

@@ -15,6 +15,7 @@ import pytest
 
 import switchboard as sb
 from conftest import ROOT
+from site_fixture import SITE_JSON
 
 MAILBOX = os.path.join(ROOT, "tests", "data", "routing", "mailbox")
 
@@ -25,7 +26,8 @@ def run(bin_, *args, env=None, stdin=None, cwd=None):
 
 
 def init(bin_, db):
-    out = run(bin_, "init", "--db", str(db))
+    """A new database holding the test company's site (mail domains, aliases, numbers)."""
+    out = run(bin_, "init", "--db", str(db), "--site", SITE_JSON)
     assert out.returncode == 0, out.stderr
     return str(db)
 
@@ -442,3 +444,54 @@ def test_init_then_stats(frontdesk_bin, tmp_path):
     out = run(frontdesk_bin, "stats", env={"FRONTDESK_DB": db})
     assert out.returncode == 0
     assert "HD Ticket Status" in out.stdout and "CRM Lead Status" in out.stdout
+
+
+def test_site_shows_and_stores_the_site_facts(frontdesk_bin, tmp_path, site_json):
+    db = str(tmp_path / "site.sqlite")
+    out = run(frontdesk_bin, "--db", db, "site")
+    assert out.returncode == 3 and not os.path.exists(db)  # only init creates a database
+    assert run(frontdesk_bin, "init", "--db", db).returncode == 0
+    out = run(frontdesk_bin, "--db", db, "site")
+    assert out.returncode == 0, out.stderr
+    fresh = json.loads(out.stdout)
+    assert fresh["region"] == "US" and fresh["company_domains"] == [] and fresh["support_aliases"] == []
+    out = run(frontdesk_bin, "site", site_json, "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["company_domains"] == ["cozycornerpatios.com", "zipcushions.com"]
+    stored = json.loads(run(frontdesk_bin, "--db", db, "site", "--json").stdout)
+    assert stored["support_aliases"] == ["support@cozycornerpatios.com", "support@zipcushions.com"]
+    assert sb.SqliteStore(db).site.company_numbers == ["+15559876543"]  # in the settings document
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"region": "Britain"}')
+    out = run(frontdesk_bin, "--db", db, "--site", str(bad), "stats")
+    assert out.returncode == 3 and "region" in out.stderr  # a data error
+    out = run(frontdesk_bin, "--db", db, "site", str(tmp_path / "missing.json"))
+    assert out.returncode == 3 and "missing.json" in out.stderr
+
+
+def test_site_on_a_command_that_only_reads_is_not_stored(frontdesk_bin, tmp_path, site_json):
+    db = init(frontdesk_bin, tmp_path / "fd.sqlite")
+    gb = tmp_path / "gb.json"
+    gb.write_text(json.dumps({"region": "GB"}))
+    before = file_state(db)[""]
+    out = run(frontdesk_bin, "site", "--db", db, "--site", str(gb))
+    assert out.returncode == 0 and json.loads(out.stdout)["region"] == "GB"  # this run's facts
+    assert run(frontdesk_bin, "stats", "--db", db, "--site", str(gb)).returncode == 0
+    assert file_state(db)[""] == before  # read-only: nothing stored
+    assert os.path.getsize(db + "-wal") == 0 if os.path.exists(db + "-wal") else True
+    assert json.loads(run(frontdesk_bin, "site", "--db", db).stdout)["company_domains"] == \
+        ["cozycornerpatios.com", "zipcushions.com"]
+    # normalize reads numbers in the region of --site, else of the database's site.
+    out = run(frontdesk_bin, "normalize", "--json", "020 7946 0958", "--site", str(gb))
+    assert json.loads(out.stdout)[0]["key"] == "+442079460958"
+    assert run(frontdesk_bin, "site", str(gb), "--db", db).returncode == 0
+    out = run(frontdesk_bin, "normalize", "--json", "020 7946 0958", "--db", db)
+    assert json.loads(out.stdout)[0]["key"] == "+442079460958"
+
+
+def test_demo_configures_its_own_site(frontdesk_bin, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    assert run(frontdesk_bin, "--db", db, "demo").returncode == 0
+    site = json.loads(run(frontdesk_bin, "--db", db, "site").stdout)
+    assert site["company_domains"] == ["cozycornerpatios.com", "zipcushions.com"]
+    assert site["company_numbers"] == ["+15559876543"]

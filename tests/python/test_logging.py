@@ -7,6 +7,7 @@ import sys
 import threading
 
 import switchboard as sb
+from site_fixture import with_site
 
 
 def test_core_lines_reach_python_logging(tmp_path, caplog):
@@ -59,7 +60,7 @@ def test_frontdesk_verbose_logs_on_stderr(frontdesk_bin, tmp_path):
 def test_routing_decisions_go_to_logging_not_to_error_log(caplog):
     """Error Log holds errors only by default; each routing step is a debug line of the
     logger switchboard.routing (the decision log), never with the body."""
-    store = sb.MemoryStore()
+    store = with_site(sb.MemoryStore())  # the test company's support alias
     mail = sb.InboundEmail(message_id="log-1@x.com", sender="ann@x.com",
                            to=["support@cozycornerpatios.com"], subject="Broken",
                            content="a body that is never logged", email_account="Support")

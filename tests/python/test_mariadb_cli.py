@@ -8,6 +8,7 @@ import subprocess
 import urllib.request
 
 import mariadb_support
+from site_fixture import SITE_JSON
 import switchboard as sb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,7 +23,7 @@ def frontdesk(*args, env=None):
 
 def test_frontdesk_on_mariadb():
     url = mariadb_support.url_for(mariadb_support.new_database())
-    out = frontdesk("--db", url, "init")
+    out = frontdesk("--db", url, "--site", SITE_JSON, "init")  # the test company's site, stored
     assert out.returncode == 0, out.stderr
     assert "initialized mariadb://" in out.stdout
     mailbox = os.path.join(ROOT, "tests", "data", "routing", "mailbox")

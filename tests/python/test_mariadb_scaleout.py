@@ -21,6 +21,7 @@ import time
 import pytest
 
 import mariadb_support
+from site_fixture import site, with_site
 import switchboard as sb
 
 pytestmark = pytest.mark.slow
@@ -220,9 +221,11 @@ def records(store: sb.Store) -> dict:
 def test_four_processes_route_one_mailbox_without_duplicates(tmp_path):
     mariadb_support.require_server()
     url = mariadb_support.url_for(mariadb_support.new_database())
-    sb.MariaDbStore(url)
+    shared = sb.MariaDbStore(url)
+    shared.site = site()  # the test company's site, stored for every process
+    shared.save_site()
     mails = mailbox()
-    reference = sb.SqliteStore(str(tmp_path / "reference.sqlite"))
+    reference = with_site(sb.SqliteStore(str(tmp_path / "reference.sqlite")))
     router = sb.Router(reference)
     for m in mails:
         router.route(sb.InboundEmail.from_json(json.dumps(m)))

@@ -18,7 +18,8 @@ def test_package_ships_py_typed_and_stubs():
     assert os.path.exists(os.path.join(PACKAGE, "py.typed"))
     stub = open(os.path.join(PACKAGE, "_core.pyi")).read()
     for name in ("class Store", "class StoreBackend", "class ForwardingBackend(StoreBackend)",
-                 "def transaction(self)", "def _sqlite_backend("):
+                 "def transaction(self)", "def _sqlite_backend(",
+                 "class JobQueue", "class Worker"):
         assert name in stub
     # The stores on the built-in backends are typed Python classes next to the stubs.
     stores = open(os.path.join(PACKAGE, "_stores.py")).read()

@@ -10,12 +10,6 @@ DATA = os.path.join(os.path.dirname(__file__), "..", "data", "phone", "reference
 CASES = [json.loads(line) for line in open(DATA, encoding="utf-8") if line.strip()]
 
 
-@pytest.fixture
-def us_default():
-    yield
-    sb.set_default_phone_region("US")
-
-
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['region']}:{c['raw']!r}" for c in CASES])
 def test_reference_formats(case):
     key = sb.phone_key(case["raw"], case["region"])
@@ -41,21 +35,31 @@ def test_normalize_phone_fields():
     assert sb.normalize_phone("253 0000").possible is False  # local only
 
 
-def test_region_default_and_errors(us_default):
-    assert sb.default_phone_region() == "US"
-    assert sb.phone_key("98455 52671") == "+19845552671"
-    sb.set_default_phone_region("in")
-    assert sb.default_phone_region() == "IN"
-    assert sb.phone_key("98455 52671") == "+919845552671"
+def test_regions_are_arguments_never_a_process_setting():
+    assert not hasattr(sb, "set_default_phone_region") and not hasattr(sb, "default_phone_region")
+    assert sb.phone_key("98455 52671") == "+19845552671"  # region="US"
+    assert sb.phone_key("98455 52671", "in") == "+919845552671"
     assert sb.phone_key("98455 52671", "US") == "+19845552671"
     with pytest.raises(sb.ValidationError) as e:
         sb.phone_key("555 123 4567", "XX")
     assert e.value.code == "invalid_argument"
-    with pytest.raises(ValueError):
-        sb.set_default_phone_region("ZZ")
+    with pytest.raises(sb.ValidationError, match="a phone region is needed"):
+        sb.phone_key("555 123 4567", "")
 
 
-def test_digits_only_is_the_seeds_rule():
+def test_a_site_keys_numbers_in_its_region_then_its_fallback_regions():
+    gb, us = sb.SiteConfig(region="GB"), sb.SiteConfig(region="US")
+    assert sb.phone_key("020 7946 0958", gb) == "+442079460958"
+    assert sb.phone_key("020 7946 0958", site=us) is None
+    assert sb.click_to_call("020 7946 0958", gb)["e164"] == "+442079460958"
+    with pytest.raises(sb.ValidationError):
+        sb.click_to_call("020 7946 0958", us)
+    abroad = sb.SiteConfig(region="US", fallback_regions=["GB"])
+    assert sb.phone_key("020 7946 0958", abroad) == "+442079460958"
+    assert sb.phone_key("(650) 253-0000", abroad) == "+16502530000"
+
+
+def test_digits_only_is_the_original_rule():
     assert sb.digits_only("+1 (555) 123-4567") == "15551234567"
     assert sb.digits_only("555.123.4567") == "5551234567"
 
@@ -81,8 +85,8 @@ def test_click_to_call():
     assert links == {
         "e164": "+15551234567",
         "extension": "",
-        "desktop": "rcapp://r/call?number=%2B15551234567",
-        "web": "https://app.ringcentral.com/r/call?number=%2B15551234567",
+        "desktop": "rcapp://r/call?number=15551234567",
+        "web": "https://app.ringcentral.com/r/call?number=15551234567",
         "tel": "tel:+15551234567",
     }
     assert sb.click_to_call("+44 20 7946 0958 ext. 12")["tel"] == "tel:+442079460958;ext=12"

@@ -15,7 +15,7 @@ def test_normalize_prints_keys_and_links(frontdesk_bin):
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("+15551234567") >= 2
     assert "ext 89" in out.stdout
-    assert "rcapp://r/call?number=%2B15551234567" in out.stdout
+    assert "rcapp://r/call?number=15551234567" in out.stdout
     out = run(frontdesk_bin, "normalize", "--region", "IN", "98455 52671")
     assert "+919845552671" in out.stdout and "valid" in out.stdout
 

@@ -10,6 +10,7 @@ import textwrap
 import pytest
 
 import switchboard as sb
+from site_fixture import SITE_JSON, with_site
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "routing")
 MAILBOX = os.path.join(DATA, "mailbox")
@@ -33,7 +34,8 @@ def mail(mid, sender, to, subject="Hello", **kw):
 
 def test_rules_defaults_keywords_and_json():
     r = sb.RoutingRules()
-    assert r.support_aliases == ["support@cozycornerpatios.com", "support@zipcushions.com"]
+    assert r.support_aliases is None and r.internal_domains is None  # the store's site decides
+    assert (r.error_log, r.route_log) == ("errors", "outcome")
     assert r.closed_ticket == "new_ticket" and r.reply_window_days == 7 and r.subject_max_length == 140
     k = sb.RoutingRules(closed_ticket="reopen", loop_allow=["@partner.example"], reply_window_days=0)
     assert (k.closed_ticket, k.loop_allow, k.reply_window_days) == ("reopen", ["@partner.example"], 0)
@@ -45,6 +47,8 @@ def test_rules_defaults_keywords_and_json():
         sb.RoutingRules(closed_ticket="sometimes")
     with pytest.raises(ValueError):  # sb.ValidationError is a ValueError
         sb.RoutingRules(reply_window_days="7")
+    assert sb.RoutingRules(sales_aliases=None).sales_aliases is None
+    assert sb.RoutingRules(sales_aliases=[]).sales_aliases == []
     k.sender_recency_link = "bogus"
     with pytest.raises(sb.ValidationError):
         sb.Router(sb.MemoryStore(), k)
@@ -106,7 +110,7 @@ def test_reply_threads_to_the_newest_communication_with_the_id(make_store):
 
 
 def test_a_failing_store_gives_skip_error_and_leaves_nothing():
-    inner = sb.MemoryStore()
+    inner = with_site(sb.MemoryStore())
     faulty = sb.FaultyStore(inner)
     router = sb.Router(faulty)
     m = mail("f1@x.com", "ann@x.com", ["support@zipcushions.com"])
@@ -116,7 +120,7 @@ def test_a_failing_store_gives_skip_error_and_leaves_nothing():
     total = faulty.writes
     assert total >= 5
     for k in range(1, total + 1):
-        inner = sb.MemoryStore()
+        inner = with_site(sb.MemoryStore())
         faulty = sb.FaultyStore(inner, fail_write=k)
         r = sb.Router(faulty).route(m)
         assert (r.action, r.reason, r.log_category) == ("skip", "error", "Route: Critical Error")
@@ -137,7 +141,7 @@ def test_a_python_store_that_raises_is_contained():
                 raise RuntimeError("database on fire")
             return super().insert(doctype, doc)
 
-    store = sb.Store(Broken(), seed_defaults=True)
+    store = with_site(sb.Store(Broken(), seed_defaults=True))
     r = sb.Router(store).route(mail("b1@x.com", "ann@x.com", ["support@zipcushions.com"]))
     assert r.reason == "error" and "database on fire" in r.error
     assert store.count("Contact") == 0 and store.count("Communication") == 0
@@ -146,7 +150,7 @@ def test_a_python_store_that_raises_is_contained():
 def test_frappe_before_save_hook_shape():
     """What a Frappe hook does: build the mail from the Communication being saved (plus the
     raw headers Frappe does not keep), route it, and file the Communication on the result."""
-    store = sb.MemoryStore()
+    store = with_site(sb.MemoryStore())
     router = sb.Router(store)
     doc = {"name": "comm-0001", "sender": "kim@example.com", "sender_full_name": "Kim Lee",
            "recipients": "sales@zipcushions.com", "subject": "Quote", "sent_or_received": "Received",
@@ -166,7 +170,7 @@ def test_frappe_before_save_hook_shape():
 
 
 def test_route_many_and_policies():
-    store = sb.MemoryStore()
+    store = with_site(sb.MemoryStore())
     router = sb.Router(store, sb.RoutingRules(support_alias_existing_ticket="always_new", error_log="none"))
     results = router.route_many([mail(f"n{i}@x.com", "ann@x.com", ["support@zipcushions.com"]) for i in range(3)])
     assert [r.action for r in results] == ["create_ticket"] * 3
@@ -182,7 +186,8 @@ GIL_SCRIPT = textwrap.dedent("""
     import switchboard as sb
     sys.path.insert(0, {tests!r})
     from dict_store import DictStore
-    store = {factory}
+    from site_fixture import with_site
+    store = with_site({factory})
     router = sb.Router(store)
     raw = open({eml!r}, "rb").read()
     email = sb.InboundEmail.from_rfc822(raw, email_account="Inbox")
@@ -228,7 +233,7 @@ def new_db(bin_, path):
 
 def test_frontdesk_route_a_folder_prints_each_mail_and_a_summary(frontdesk_bin, tmp_path):
     db = new_db(frontdesk_bin, tmp_path / "r.sqlite")
-    out = run(frontdesk_bin, "--db", db, "route", MAILBOX)
+    out = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", MAILBOX)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     for (name, action, doctype, reason), line in zip(expected(), lines):
@@ -238,7 +243,7 @@ def test_frontdesk_route_a_folder_prints_each_mail_and_a_summary(frontdesk_bin, 
     assert "by reason: " in out.stdout and "1 duplicate" in out.stdout
     store = sb.SqliteStore(db)
     assert store.count("HD Ticket") == 9
-    again = run(frontdesk_bin, "--db", db, "--quiet", "route", MAILBOX)
+    again = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "--quiet", "route", MAILBOX)
     assert again.returncode == 0 and again.stdout == "" and again.stderr == ""  # --quiet
     assert sb.SqliteStore(db).count("HD Ticket") == 9  # all duplicates or skips the second time
 
@@ -252,34 +257,34 @@ def test_frontdesk_route_mbox_jsonl_dry_run_and_errors(frontdesk_bin, tmp_path):
     jsonl = tmp_path / "mails.jsonl"
     jsonl.write_text(json.dumps({"message_id": "j1@x.com", "sender": "bob@y.com", "to": ["sales@zipcushions.com"],
                                  "subject": "Quote"}) + "\n\n" + "{broken\n")
-    dry = run(frontdesk_bin, "--db", db, "route", "--dry-run", str(mbox))
+    dry = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", "--dry-run", str(mbox))
     assert dry.returncode == 0, dry.stderr
     assert "inbox.mbox#1" in dry.stdout and "inbox.mbox#2" in dry.stdout and "nothing written" in dry.stdout
     assert sb.SqliteStore(db).count("HD Ticket") == 0
     quarantine = tmp_path / "q"
-    out = run(frontdesk_bin, "--db", db, "route", "--json", "--quarantine", str(quarantine), str(mbox), str(jsonl))
+    out = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", "--json", "--quarantine", str(quarantine), str(mbox), str(jsonl))
     assert out.returncode == 1  # the broken JSON line is a failure
     results = json.loads(out.stdout)["mails"]
     assert [r["action"] for r in results] == ["create_ticket", "create_lead", "create_lead", "unreadable"]
     assert results[2]["source"] == "mails.jsonl:1" and results[3]["source"] == "mails.jsonl:3"
     assert sorted(os.listdir(quarantine)) == ["mails.jsonl:3.eml", "mails.jsonl:3.reason"]
-    assert run(frontdesk_bin, "--db", db, "route", str(tmp_path / "missing")).returncode == 3
+    assert run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", str(tmp_path / "missing")).returncode == 3
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run(frontdesk_bin, "--db", db, "route", str(empty)).returncode == 3
-    assert run(frontdesk_bin, "--db", db, "route").returncode == 2
+    assert run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", str(empty)).returncode == 3
+    assert run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route").returncode == 2
 
 
 def test_frontdesk_route_with_rules_file(frontdesk_bin, tmp_path):
     db = new_db(frontdesk_bin, tmp_path / "r.sqlite")
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"reply_to": "use_reply_to"}))
-    out = run(frontdesk_bin, "--db", db, "route", "--rules", str(rules),
+    out = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", "--rules", str(rules),
               os.path.join(MAILBOX, "14-web-form-reply-to.eml"))
     assert out.returncode == 0, out.stderr
     assert "create_lead" in out.stdout
     rules.write_text(json.dumps({"reply_to": "whoever"}))
-    bad = run(frontdesk_bin, "--db", db, "route", "--rules", str(rules), MAILBOX)
+    bad = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", "--rules", str(rules), MAILBOX)
     assert bad.returncode == 3 and "reply_to" in bad.stderr
 
 

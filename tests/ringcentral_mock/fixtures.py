@@ -139,3 +139,24 @@ def insights(recording_id: str = "", session_id: str = "") -> dict:
 # Recording ids / session ids whose insights are forbidden (no ACE licence) or missing.
 INSIGHTS_FORBIDDEN = {"9403", "s-forbidden"}
 INSIGHTS_AVAILABLE = {"9001", "9002", "s-mock00000"}
+
+
+def iso_float(t: float) -> str:
+    """Unix seconds as RingCentral's ISO 8601 UTC with milliseconds."""
+    d = dt.datetime.fromtimestamp(t, dt.timezone.utc)
+    return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}Z"
+
+
+def sim_insights(recording_id: str, session_id: str, caller: str) -> dict:
+    """ACE insights of a simulated call: a transcript that names its recording, so a
+    transcript cached on the wrong call shows."""
+    return {
+        "title": f"Call {recording_id}", "domain": "pbx", "sourceRecordId": recording_id,
+        "sourceSessionId": session_id, "callDirection": "Inbound", "recordingDurationMs": 30000,
+        "speakerInfo": [{"speakerId": "0", "name": "Front Desk", "extensionId": OWNER_ID},
+                        {"speakerId": "1", "name": caller}],
+        "insights": {"Transcript": [
+            {"speakerId": "0", "text": f"Front desk, recording {recording_id}.", "start": 0.2, "end": 1.5},
+            {"speakerId": "1", "text": f"Hello, this is {caller}.", "start": 1.7, "end": 3.0},
+        ]},
+    }

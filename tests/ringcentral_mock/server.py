@@ -12,11 +12,12 @@ import json
 import re
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from . import fixtures
+from . import fixtures, webhooks
 from .state import State, TokenError
 
 API = "/restapi/v1.0"
@@ -25,6 +26,7 @@ RE_CALL_LOG = re.compile(r"^/restapi/v1\.0/account/([^/]+)(?:/extension/([^/]+))
 RE_RECORDING = re.compile(r"^/restapi/v1\.0/account/([^/]+)/recording/([^/]+)(/content)?$")
 RE_INSIGHTS = re.compile(r"^/ai/ringsense/v1/public/accounts/([^/]+)/domains/pbx/(records|sessions)/([^/]+)/insights$")
 RE_CDN = re.compile(r"^/__cdn__/(loop/)?([^/]+)$")
+RE_SUBSCRIPTION = re.compile(r"^/restapi/v1\.0/subscription(?:/([^/]+))?(/renew)?$")
 MAX_BODY = 1 << 20
 
 
@@ -79,6 +81,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if body and self.command != "HEAD":
+            # A "stall" fault: part of the body, a pause (the client is mid-transfer), the rest.
+            stall = None if self.url.path.startswith("/__mock__/") else \
+                self.state.take_fault(self.url.path, self.command, when="stall")
+            if stall:
+                cut = min(len(body), int(stall.get("after", len(body) // 2)))
+                self.wfile.write(body[:cut])
+                self.wfile.flush()
+                with self.state.lock:
+                    self.state.counters.setdefault("stalls", []).append(self.url.path)
+                time.sleep(float(stall.get("stall", 1.0)))
+                body = body[cut:]
             self.wfile.write(body)
 
     def send_json(self, status: int, obj, headers: Optional[dict] = None) -> None:
@@ -97,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return self.send_error_json(413, "CMN-413", "Body too large")
         self.body = self.rfile.read(length) if length else b""
-        self.entry = {"t": time.time(), "host": self.server.role, "method": method,  # type: ignore[attr-defined]
+        self.entry = {"t": self.state.now(), "host": self.server.role, "method": method,  # type: ignore[attr-defined]
                       "path": url.path, "auth": "Authorization" in self.headers,
                       "query_token": "access_token" in self.query, "group": None, "status": None,
                       "range": self.headers.get("Range"), "gen": None,
@@ -195,6 +208,9 @@ class Handler(BaseHTTPRequestHandler):
         m = RE_CDN.match(path)
         if m and method == "GET":
             return self.cdn(bool(m.group(1)), m.group(2))
+        m = RE_SUBSCRIPTION.match(path)
+        if m:
+            return self.subscription(method, m.group(1), bool(m.group(2)))
         if method != "GET":
             return self.send_error_json(405, "CMN-405", "Method not allowed")
         if RE_EXTENSION.match(path):
@@ -300,19 +316,19 @@ class Handler(BaseHTTPRequestHandler):
         headers = self.throttle("Heavy")
         if headers is None:
             return
-        q, now = self.query, time.time()
+        q, now = self.query, self.state.now()
         view = q.get("view", "Simple")
         if view not in ("Simple", "Detailed"):
             return self.send_error_json(400, "CMN-101", "Parameter [view] value is invalid", headers=headers)
-        with self.state.lock:
-            visible = [r for r in self.state.call_log if r.get("_available_at", 0) <= now]
+        wanted = None
         if extension is not None:
             wanted = "101" if extension in ("~", fixtures.OWNER_ID) else extension
-            visible = [r for r in visible if r["_extension"] == wanted]
         if record_id is not None:
-            for r in visible:
-                if r["id"] == record_id:
-                    return self.send_json(200, self.public_record(r, view), headers)
+            with self.state.lock:
+                found = [r for r in self.state.call_log if r["id"] == record_id
+                         and r.get("_available_at", 0) <= now and wanted in (None, r["_extension"])]
+            if found:
+                return self.send_json(200, self.public_record(found[0], view), headers)
             return self.send_error_json(404, "CMN-102", "Resource for parameter [callRecordId] is not found",
                                         headers=headers)
         try:
@@ -325,18 +341,14 @@ class Handler(BaseHTTPRequestHandler):
         if not 1 <= per_page <= 1000 or page < 1:
             return self.send_error_json(400, "CMN-101", "Parameter [perPage] value is invalid", headers=headers)
         sel = []
-        for r in visible:
-            t = fixtures.parse_iso(r["startTime"]).timestamp()
-            if not date_from <= t <= date_to:
-                continue
-            if "telephonySessionId" in q and r.get("telephonySessionId") != q["telephonySessionId"]:
+        for r in self.state.calls_between(date_from, date_to, q.get("telephonySessionId", "")):
+            if r.get("_available_at", 0) > now or wanted not in (None, r["_extension"]):
                 continue
             if "sessionId" in q and r.get("sessionId") != q["sessionId"]:
                 continue
             if "direction" in q and r["direction"] != q["direction"]:
                 continue
-            sel.append(r)
-        sel.sort(key=lambda r: r["startTime"], reverse=True)
+            sel.append(r)  # newest first already
         total = len(sel)
         pages = max(1, (total + per_page - 1) // per_page)
         chunk = sel[(page - 1) * per_page: page * per_page]
@@ -364,7 +376,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = self.throttle("Heavy")
         if headers is None:
             return
-        info = fixtures.RECORDINGS.get(rid)
+        info = self.state.recording(rid)
         if info is None:
             return self.send_error_json(404, "CMN-102", "Resource for parameter [recordingId] is not found",
                                         headers=headers)
@@ -393,7 +405,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = self.throttle("Heavy")
         if headers is None:
             return
-        info = fixtures.RECORDINGS.get(rid)
+        info = self.state.recording(rid)
         if info is None:
             return self.send_error_json(404, "CMN-102", "Resource for parameter [recordingId] is not found",
                                         headers=headers)
@@ -448,6 +460,11 @@ class Handler(BaseHTTPRequestHandler):
         headers = self.throttle("Light")
         if headers is None:
             return
+        if kind == "records" and ident in self.state.insights:
+            body = self.state.insight(ident)
+            if body is None:
+                return self.send_error_json(404, "CMN-102", "Insights not found", headers=headers)
+            return self.send_json(200, body, headers)
         if ident in fixtures.INSIGHTS_FORBIDDEN:
             return self.send_error_json(403, "CMN-403", "[AI Conversation Expert - Access Insights] permission required",
                                         headers=headers)
@@ -456,6 +473,97 @@ class Handler(BaseHTTPRequestHandler):
         body = fixtures.insights(recording_id=ident if kind == "records" else "",
                                  session_id=ident if kind == "sessions" else "")
         self.send_json(200, body, headers)
+
+    # -- subscriptions
+    def subscription_view(self, sub: dict) -> dict:
+        out = {"id": sub["id"], "uri": f"{self.base('platform')}{API}/subscription/{sub['id']}",
+               "eventFilters": list(sub["eventFilters"]), "status": sub["status"],
+               "creationTime": fixtures.iso_float(sub["created"]),
+               "expirationTime": fixtures.iso_float(sub["expires_at"]),
+               "expiresIn": max(0, int(sub["expires_at"] - self.state.now())),
+               "deliveryMode": {"transportType": "WebHook", "address": sub["address"], "encryption": False}}
+        if sub["status"] == "Blacklisted":
+            out["blacklistedData"] = {"blacklistedAt": fixtures.iso_float(sub.get("blacklisted_at", self.state.now())),
+                                      "reason": sub.get("blacklisted_reason", "")}
+        return out
+
+    def subscription(self, method: str, sid: Optional[str], renew: bool) -> None:
+        if self.bearer() is None:
+            return
+        st = self.state
+        light = method == "GET" or renew
+        headers = self.throttle("Light" if light else "Medium")
+        if headers is None:
+            return
+        if sid is None:
+            if method == "GET":
+                return self.send_json(200, {"records": [self.subscription_view(s) for s in
+                                                        (st.subscription(k) for k in list(st.subscriptions)) if s]},
+                                      headers)
+            if method != "POST":
+                return self.send_error_json(405, "CMN-405", "Method not allowed", headers=headers)
+            return self.create_subscription(headers)
+        sub = st.subscription(sid)
+        if sub is None:
+            return self.send_error_json(404, "SUB-406", f"Subscription {sid} not found", headers=headers)
+        if method == "GET" and not renew:
+            return self.send_json(200, self.subscription_view(sub), headers)
+        if method == "DELETE" and not renew:
+            with st.lock:
+                st.subscriptions.pop(sid, None)
+            return self.send(204, b"", "", headers)
+        if (method == "POST" and renew) or (method == "PUT" and not renew):
+            body = {}
+            if method == "PUT":
+                try:
+                    body = json.loads(self.body or b"{}")
+                except ValueError:
+                    return self.send_error_json(400, "CMN-101", "Malformed JSON", headers=headers)
+                with st.lock:
+                    st.subscription_requests.append({"method": "PUT", "body": body})
+            with st.lock:
+                live = st.subscriptions[sid]
+                if body.get("eventFilters"):
+                    live["eventFilters"] = list(body["eventFilters"])
+                if isinstance(body.get("expiresIn"), int):
+                    live["expiresIn"] = body["expiresIn"]
+                live["expires_at"] = st.now() + live["expiresIn"]
+                live["renewals"] = live.get("renewals", 0) + 1
+                view = self.subscription_view(live)
+            return self.send_json(200, view, headers)
+        return self.send_error_json(405, "CMN-405", "Method not allowed", headers=headers)
+
+    def create_subscription(self, headers: dict) -> None:
+        st = self.state
+        try:
+            body = json.loads(self.body or b"{}")
+        except ValueError:
+            return self.send_error_json(400, "CMN-101", "Malformed JSON", headers=headers)
+        with st.lock:
+            st.subscription_requests.append({"method": "POST", "body": body})
+        mode = body.get("deliveryMode") if isinstance(body, dict) else None
+        filters = body.get("eventFilters") if isinstance(body, dict) else None
+        if not isinstance(filters, list) or not filters or not all(isinstance(f, str) for f in filters):
+            return self.send_error_json(400, "SUB-521", "Parameter [eventFilters] is invalid", headers=headers)
+        if not isinstance(mode, dict) or mode.get("transportType") != "WebHook" or not mode.get("address"):
+            return self.send_error_json(400, "SUB-522", "Parameter [deliveryMode] is invalid", headers=headers)
+        ttl = body.get("expiresIn")
+        if not isinstance(ttl, int) or isinstance(ttl, bool):
+            ttl = int(st.config.default_subscription_ttl)  # e.g. expiresIn inside deliveryMode: ignored
+        ttl = max(1, min(ttl, 315_360_000))
+        if len(st.active_subscriptions()) >= st.config.max_subscriptions:
+            return self.send_error_json(400, "SUB-105", "Maximum number of subscriptions reached", headers=headers)
+        if st.config.validate_webhooks:
+            problem = webhooks.handshake(mode["address"])
+            if problem:
+                return self.send_error_json(400, "SUB-525", problem, headers=headers)
+        now = st.now()
+        sub = {"id": str(uuid.uuid4()), "eventFilters": list(filters), "address": mode["address"],
+               "verificationToken": mode.get("verificationToken", ""), "expiresIn": ttl,
+               "created": now, "expires_at": now + ttl, "status": "Active"}
+        with st.lock:
+            st.subscriptions[sub["id"]] = sub
+        self.send_json(200, self.subscription_view(sub), headers)
 
     # ---- control ----------------------------------------------------------------------------
     def control(self, method: str, what: str) -> None:
@@ -470,6 +578,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(405, {"error": "POST"})
         if what == "reset":
             st.reset()
+            st.set_clock()
         elif what == "config":
             st.configure(data)
         elif what == "fault":
@@ -482,6 +591,15 @@ class Handler(BaseHTTPRequestHandler):
                 st.expire_refresh()
         elif what == "call":
             st.add_call(data["record"], float(data.get("available_in", 0)))
+        elif what == "clock":
+            st.set_clock(offset=float(data.get("offset", 0)))
+        elif what == "blacklist":
+            return self.send_json(200, {"blacklisted": st.blacklist(data.get("id", ""), data.get("reason", "Webhook delivery failed"))})
+        elif what == "expire_subscriptions":
+            st.expire_subscriptions()
+        elif what == "recording":
+            st.add_recording(data["id"], int(data.get("size", 20000)), data.get("content_type", "audio/mpeg"),
+                             st.now() + float(data["available_in"]) if data.get("available_in") is not None else None)
         elif what == "code":
             code = st.authorize(data["client_id"], data["redirect_uri"], data.get("code_challenge", ""),
                                 data.get("code_challenge_method", "S256"))
@@ -496,12 +614,22 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away (killed mid-request, as the tests do) is not an error."""
+        import sys
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class MockRingCentral:
     """The platform host and the media host, sharing one State."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", clock=None) -> None:
         self.state = State()
+        if clock is not None:
+            self.state.set_clock(clock)
+        self.webhooks: Optional[webhooks.Deliverer] = None
         self._servers = []
         for role in ("platform", "media"):
             srv = _Server((host, 0), Handler)
@@ -524,6 +652,8 @@ class MockRingCentral:
         return self
 
     def stop(self) -> None:
+        if self.webhooks is not None:
+            self.webhooks.close()
         for srv in self._servers:
             srv.shutdown()
             srv.server_close()
@@ -533,6 +663,13 @@ class MockRingCentral:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def deliverer(self, **options) -> "webhooks.Deliverer":
+        """The webhook deliverer of this mock (see webhooks.Deliverer for the fault options)."""
+        if self.webhooks is not None:
+            self.webhooks.close()
+        self.webhooks = webhooks.Deliverer(self.state, **options)
+        return self.webhooks
 
     # Shorthands for in-process tests.
     def configure(self, **changes) -> None:

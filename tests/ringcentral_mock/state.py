@@ -5,6 +5,7 @@ Thread-safe: every method takes the one lock."""
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import os
 import secrets
@@ -31,6 +32,11 @@ class Config:
     group_names: dict = field(default_factory=dict)  # canonical -> name sent (e.g. "heavy")
     code_ttl: float = 600.0
     secrets_log: str = ""         # append every issued token to this file (secret-scan tests)
+    validate_webhooks: bool = True    # the Validation-Token handshake when a subscription is created
+    default_subscription_ttl: float = 900.0  # when a request has no top-level expiresIn
+    max_subscriptions: int = 30
+    blacklist_after: float = 600.0    # seconds of failing deliveries before a subscription is blacklisted
+    max_requests_logged: int = 200_000
 
     def update(self, changes: dict) -> None:
         for key, value in changes.items():
@@ -79,7 +85,18 @@ def b64url(data: bytes) -> str:
 class State:
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.clock = time.time      # replaced by tests that simulate time (see set_clock)
         self.reset()
+
+    def now(self) -> float:
+        """The mock's time: the real clock, shifted by /__mock__/clock, or a test's clock."""
+        return self.clock()
+
+    def set_clock(self, clock=None, offset: float = 0.0) -> None:
+        """A callable returning Unix seconds (a simulation's clock), else the real clock
+        shifted by `offset` seconds."""
+        with self.lock:
+            self.clock = clock if clock is not None else (lambda: time.time() + offset)
 
     # ---- setup ------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -98,6 +115,11 @@ class State:
             self.windows: dict[tuple, list] = {}     # (owner, group) -> request times
             self.penalty_until: dict[tuple, float] = {}
             self.call_log = fixtures.initial_call_log()
+            self._index = None            # (len, sorted start times, records, by session)
+            self.recordings: dict[str, dict] = {}   # id -> fixtures.RECORDINGS entry + "available_at"
+            self.insights: dict[str, dict] = {}     # recording id -> {"available_at", "body"}
+            self.subscriptions: dict[str, dict] = {}
+            self.subscription_requests: list[dict] = []  # bodies of create/update requests
             self.counters: dict[str, Any] = {
                 "token_posts": [],        # {grant, client_auth, content_type, generation?, outcome}
                 "refresh_posts": {},      # refresh generation -> posts spending it
@@ -114,7 +136,8 @@ class State:
     def add_fault(self, fault: dict) -> None:
         """A scripted answer for the next `count` requests whose path contains `match`:
         status/error_code/message/retry_after/shape, `delay` seconds before answering,
-        `truncate` bytes of a body, `extra` headers."""
+        `truncate` bytes of a body, `extra` headers; with when="stall", the body stops after
+        `after` bytes for `stall` seconds (a client killed meanwhile is killed mid-transfer)."""
         with self.lock:
             f = dict(fault)
             f.setdefault("count", 1)
@@ -147,7 +170,7 @@ class State:
             code = "code-" + secrets.token_urlsafe(18)
             self.codes[code] = {"client": client_id, "redirect_uri": redirect_uri,
                                 "challenge": challenge, "method": method,
-                                "expires": time.time() + self.config.code_ttl}
+                                "expires": self.now() + self.config.code_ttl}
             self._log_secret(code)
             return code
 
@@ -188,7 +211,7 @@ class State:
             entry = self.codes.pop(code, None)
             if entry is None or entry["client"] != client:
                 raise TokenError(400, "invalid_grant", "OAU-106", "Invalid authorization code")
-            if entry["expires"] < time.time():
+            if entry["expires"] < self.now():
                 raise TokenError(400, "invalid_grant", "OAU-108", "Authorization code expired")
             if redirect_uri != entry["redirect_uri"]:
                 raise TokenError(400, "invalid_grant", "OAU-109", "Redirect URI mismatch")
@@ -200,19 +223,19 @@ class State:
             elif self.clients[client] is None:
                 raise TokenError(400, "invalid_request", "OAU-101", "PKCE required for public apps")
             self.sessions += 1
-            return self._issue(self.sessions, time.time())
+            return self._issue(self.sessions, self.now())
 
     def grant_jwt(self, assertion: str) -> dict:
         with self.lock:
             if assertion not in self.jwts:
                 raise TokenError(400, "invalid_grant", "OAU-251", "JWT is invalid")
             self.sessions += 1
-            return self._issue(self.sessions, time.time())
+            return self._issue(self.sessions, self.now())
 
     def grant_refresh(self, value: str) -> dict:
         """Single-use refresh tokens with RingCentral's grace windows."""
         with self.lock:
-            now = time.time()
+            now = self.now()
             rt = self.refresh.get(value)
             if rt is not None:
                 posts = self.counters["refresh_posts"]
@@ -261,22 +284,22 @@ class State:
                 raise TokenError(401, "", "OAU-213", "Token not found")
             if not tok.alive:
                 raise TokenError(401, "", "OAU-129", "Access token corrupted")
-            if tok.expires_at < time.time():
+            if tok.expires_at < self.now():
                 raise TokenError(401, "", "OAU-128", "Access token expired")
             if tok.first_used_at is None:
-                tok.first_used_at = time.time()
+                tok.first_used_at = self.now()
             return tok
 
     def expire_access(self) -> None:
         """Every live access token expires now (refresh tokens stay valid)."""
         with self.lock:
             for t in self.access.values():
-                t.expires_at = min(t.expires_at, time.time() - 1)
+                t.expires_at = min(t.expires_at, self.now() - 1)
 
     def expire_refresh(self) -> None:
         with self.lock:
             for t in self.refresh.values():
-                t.expires_at = min(t.expires_at, time.time() - 1)
+                t.expires_at = min(t.expires_at, self.now() - 1)
 
     # ---- rate limits ------------------------------------------------------------------------
     def sent_name(self, group: str) -> str:
@@ -286,7 +309,7 @@ class State:
         """Counts a request. Returns the X-Rate-Limit-* headers and, when throttled, the
         penalty seconds to announce. A request during a penalty restarts the penalty."""
         with self.lock:
-            now = time.time()
+            now = self.now()
             name = self.sent_name(group)
             counts = self.counters["group_requests"]
             counts[name] = counts.get(name, 0) + 1
@@ -318,7 +341,10 @@ class State:
     # ---- counters ---------------------------------------------------------------------------
     def record(self, entry: dict) -> None:
         with self.lock:
-            self.counters["requests"].append(entry)
+            log = self.counters["requests"]
+            log.append(entry)
+            if len(log) > self.config.max_requests_logged:
+                del log[: len(log) // 2]
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -331,13 +357,101 @@ class State:
                 "group_requests": dict(c["group_requests"]),
                 "revokes": c["revokes"],
                 "cdn": list(c.get("cdn", [])),
+                "stalls": list(c.get("stalls", [])),
                 "generations": self.generations,
                 "faults_left": [f for f in self.faults if f["count"] > 0],
+                "subscriptions": {k: {kk: vv for kk, vv in v.items() if kk != "verificationToken"}
+                                  for k, v in self.subscriptions.items()},
+                "subscription_requests": list(self.subscription_requests),
+                "now": self.now(),
             }
 
-    def add_call(self, record: dict, available_in: float = 0.0) -> None:
+    def add_call(self, record: dict, available_in: float = 0.0, available_at: Optional[float] = None) -> None:
+        """A call-log record, visible `available_in` seconds from now (or at `available_at`)."""
         with self.lock:
             rec = dict(record)
             rec.setdefault("_extension", "101")
-            rec["_available_at"] = time.time() + available_in
+            rec["_available_at"] = available_at if available_at is not None else self.now() + available_in
             self.call_log.append(rec)
+
+    def calls_between(self, date_from: float, date_to: float, session: str = "") -> list[dict]:
+        """Records (visible or not) whose startTime is in [date_from, date_to], newest first;
+        an index keeps this fast with tens of thousands of records."""
+        with self.lock:
+            idx = self._index
+            if idx is None or idx[0] != len(self.call_log):
+                recs = sorted(self.call_log, key=lambda r: r.setdefault(
+                    "_t", fixtures.parse_iso(r["startTime"]).timestamp()))
+                by_session: dict[str, list] = {}
+                for r in recs:
+                    by_session.setdefault(r.get("telephonySessionId", ""), []).append(r)
+                idx = self._index = (len(self.call_log), [r["_t"] for r in recs], recs, by_session)
+            _, times, recs, by_session = idx
+            if session:
+                chosen = [r for r in by_session.get(session, []) if date_from <= r["_t"] <= date_to]
+            else:
+                lo, hi = bisect.bisect_left(times, date_from), bisect.bisect_right(times, date_to)
+                chosen = recs[lo:hi]
+            return list(reversed(chosen))
+
+    # ---- recordings and insights with availability ------------------------------------------
+    def add_recording(self, rid: str, size: int = 20_000, content_type: str = "audio/mpeg",
+                      available_at: Optional[float] = None, duration: int = 30) -> None:
+        """A recording whose content exists from `available_at` (None: never — RingCentral
+        keeps no recording under ~30 s)."""
+        with self.lock:
+            self.recordings[rid] = {"kind": "audio", "content_type": content_type, "size": size,
+                                    "duration": duration, "available_at": available_at}
+
+    def recording(self, rid: str) -> Optional[dict]:
+        """The recording as the media host sees it now (None: 404)."""
+        with self.lock:
+            info = self.recordings.get(rid)
+        if info is None:
+            return fixtures.RECORDINGS.get(rid)
+        at = info.get("available_at")
+        return info if at is not None and at <= self.now() else None
+
+    def add_insights(self, rid: str, body: dict, available_at: float) -> None:
+        with self.lock:
+            self.insights[rid] = {"available_at": available_at, "body": body}
+
+    def insight(self, rid: str) -> Optional[dict]:
+        with self.lock:
+            entry = self.insights.get(rid)
+        if entry is None or entry["available_at"] > self.now():
+            return None
+        return entry["body"]
+
+    # ---- webhook subscriptions --------------------------------------------------------------
+    def subscription(self, sid: str) -> Optional[dict]:
+        """A subscription, or None when it does not exist or has expired (RingCentral forgets
+        expired subscriptions)."""
+        with self.lock:
+            sub = self.subscriptions.get(sid)
+            if sub is not None and sub["expires_at"] <= self.now():
+                del self.subscriptions[sid]
+                sub = None
+            return dict(sub) if sub else None
+
+    def active_subscriptions(self) -> list[dict]:
+        with self.lock:
+            return [s for s in (self.subscription(k) for k in list(self.subscriptions))
+                    if s and s["status"] == "Active"]
+
+    def blacklist(self, sid: str = "", reason: str = "Webhook delivery failed") -> int:
+        """Blacklists one subscription (every one when `sid` is empty); returns how many."""
+        with self.lock:
+            n = 0
+            for k, sub in self.subscriptions.items():
+                if not sid or k == sid:
+                    sub["status"] = "Blacklisted"
+                    sub["blacklisted_reason"] = reason
+                    sub["blacklisted_at"] = self.now()
+                    n += 1
+            return n
+
+    def expire_subscriptions(self) -> None:
+        with self.lock:
+            for sub in self.subscriptions.values():
+                sub["expires_at"] = min(sub["expires_at"], self.now() - 1)

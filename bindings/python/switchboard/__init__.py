@@ -11,6 +11,7 @@ core used from Frappe hooks, C++ services, or on its own on an SQLite file.
 from __future__ import annotations
 
 import enum
+import types
 
 from . import _core
 from ._core import *  # noqa: F401,F403  (every public name of the C++ core; see _core.pyi)
@@ -32,6 +33,9 @@ from . import _logging  # noqa: E402
 
 _logging.install()  # the core's diagnostics go to logging.getLogger("switchboard.<category>")
 
+#: RingCentral's job kinds: rc_jobs.LOOKUP, RECORDING, TRANSCRIPT, SYNC, SUBSCRIPTION.
+rc_jobs = types.SimpleNamespace(**{k.upper(): v for k, v in _core.RINGCENTRAL_JOB_KINDS.items()})
+
 
 class Capability(enum.IntFlag):
     """Optional backend capabilities, as returned by ``Store.capabilities``."""
@@ -50,5 +54,5 @@ __all__ = sorted(set(
     [name for name in dir(_core) if not name.startswith("_")] + [
      "MemoryStore", "SqliteStore", "FaultyStore", "Capability", "Error",
      "ValidationError", "NotFound", "StoreError", "NotSupported", "ParseError", "HttpError",
-     "AuthError"]
+     "AuthError", "rc_jobs"]
 ))

@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'DEFAULT_INTERNAL_DOMAINS', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RekeyReport', 'RingCentralClient', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_phone_region', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'set_default_phone_region', 'split_name', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -209,7 +209,7 @@ class Store:
         """
     def doctypes(self) -> list[str]:
         ...
-    def exists(self, doctype: str, name: str) -> bool:
+    def exists(self, doctype: str, name: str | int) -> bool:
         ...
     def find(self, doctype: str, filters: dict | list | None = None, fields: collections.abc.Sequence[str] | None = None, order_by: str | None = None, limit: typing.SupportsInt | typing.SupportsIndex | None = None, offset: typing.SupportsInt | typing.SupportsIndex = 0) -> list[dict[str, None | int | float | str]]:
         """
@@ -223,7 +223,7 @@ class Store:
         """
         Stops the store's clock at a datetime or epoch seconds (None restarts it).
         """
-    def get(self, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
+    def get(self, doctype: str, name: str | int) -> dict[str, None | int | float | str] | None:
         """
         The document as a dict (every schema field, None when unset), or None.
         """
@@ -239,7 +239,7 @@ class Store:
         """
         The store's time as Frappe datetime text.
         """
-    def remove(self, doctype: str, name: str) -> None:
+    def remove(self, doctype: str, name: str | int) -> None:
         """
         Deletes a document and its child rows; NotFound when absent.
         """
@@ -255,7 +255,7 @@ class Store:
         """
         A context manager: commits when the block ends normally, rolls back on an exception. Nests (savepoints).
         """
-    def update(self, doctype: str, name: str, changes: dict[str, None | int | float | str], update_modified: bool = True) -> None:
+    def update(self, doctype: str, name: str | int, changes: dict[str, None | int | float | str], update_modified: bool = True) -> None:
         ...
     def update_where(self, doctype: str, filters: dict | list | None, changes: dict[str, None | int | float | str], update_modified: bool = True) -> int:
         """
@@ -493,8 +493,9 @@ class PhoneMerger:
     
     Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
     is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
-    is one transaction, writes an audit row and changes nothing when run again. `region` reads the
-    raw numbers given to find_duplicates (default: the site default). Thread-safe.
+    is one transaction, writes an audit row and changes nothing when run again. Raw numbers given
+    to find_duplicates are keyed as the store's site keys them, unless `region` is given; closed
+    ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.
     """
     def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
         ...
@@ -506,15 +507,15 @@ class PhoneMerger:
         """
         Unmerged in-scope records holding the key of `raw_phone`, oldest first.
         """
-    def merge(self, doctype: str, target: str, sources: collections.abc.Sequence[str], dry_run: bool = False) -> MergeReport:
+    def merge(self, doctype: str, target: str | int, sources: collections.abc.Sequence[str | int], dry_run: bool = False) -> MergeReport:
         """
         Merges the chosen records into `target` (never into itself).
         """
-    def merge_call_logs(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+    def merge_call_logs(self, doctype: str, name: str | int, dry_run: bool = False) -> MergeReport:
         """
         The manual trigger of the same merge into `name`.
         """
-    def on_phone_changed(self, doctype: str, name: str, dry_run: bool = False) -> MergeReport:
+    def on_phone_changed(self, doctype: str, name: str | int, dry_run: bool = False) -> MergeReport:
         """
         The hook flow after mobile_no/phone (CRM Lead) or contact_mobile (HD Ticket) changed: the other records with an equal key are merged into this one.
         """
@@ -654,11 +655,13 @@ class EmailAddress:
         ...
 class RoutingRules:
     """
-    Everything the router decides by. The defaults are the seed's lists and behaviour; risky
-    seed rules are explicit policies whose defaults are the seed's values. Pass any field as a
-    keyword argument (``RoutingRules(closed_ticket="reopen")``) or load JSON with
-    ``RoutingRules.from_json(text)``. Unknown names and bad values raise ValidationError from
-    keyword arguments and ParseError from from_json.
+    Everything the router decides by besides the site's facts. Aliases, internal domains and open
+    statuses come from the store's ``SiteConfig``; the fields repeating them are overrides (None,
+    the default: the site's). The other defaults are the original scripts' behaviour; risky rules
+    are explicit policies. Pass any field as a keyword argument
+    (``RoutingRules(closed_ticket="reopen")``) or load JSON with ``RoutingRules.from_json(text)``.
+    Unknown names and bad values raise ValidationError from keyword arguments and ParseError from
+    from_json.
     """
     automated_mail: str
     closed_ticket: str
@@ -668,6 +671,7 @@ class RoutingRules:
     plus_delimiter: str
     reopen_status: str
     reply_to: str
+    route_log: str
     sender_recency_link: str
     support_alias_existing_ticket: str
     ticket_priority: str
@@ -704,16 +708,16 @@ class RoutingRules:
     def generic_names(self, arg0: collections.abc.Sequence[str]) -> None:
         ...
     @property
-    def info_aliases(self) -> list[str]:
+    def info_aliases(self) -> list[str] | None:
         ...
     @info_aliases.setter
-    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+    def info_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
-    def internal_domains(self) -> list[str]:
+    def internal_domains(self) -> list[str] | None:
         ...
     @internal_domains.setter
-    def internal_domains(self, arg0: collections.abc.Sequence[str]) -> None:
+    def internal_domains(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def loop_allow(self) -> list[str]:
@@ -740,10 +744,10 @@ class RoutingRules:
     def max_references(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def open_statuses(self) -> list[str]:
+    def open_statuses(self) -> list[str] | None:
         ...
     @open_statuses.setter
-    def open_statuses(self, arg0: collections.abc.Sequence[str]) -> None:
+    def open_statuses(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def reply_window_days(self) -> int:
@@ -752,10 +756,10 @@ class RoutingRules:
     def reply_window_days(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def sales_aliases(self) -> list[str]:
+    def sales_aliases(self) -> list[str] | None:
         ...
     @sales_aliases.setter
-    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+    def sales_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def subject_max_length(self) -> int:
@@ -764,10 +768,10 @@ class RoutingRules:
     def subject_max_length(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
-    def support_aliases(self) -> list[str]:
+    def support_aliases(self) -> list[str] | None:
         ...
     @support_aliases.setter
-    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+    def support_aliases(self, arg0: collections.abc.Sequence[str] | None) -> None:
         ...
     @property
     def system_keywords(self) -> list[str]:
@@ -867,10 +871,11 @@ class RouteResult:
         ...
 class Router:
     """
-    Routes inbound mail into a store. ``plan(email)`` decides and writes nothing; ``route(email)``
-    decides and writes everything for the mail in one transaction (contact, ticket or lead,
-    Communication, Error Log rows). Neither raises for a bad mail or a failing store: the result
-    is then skip with reason "error". Thread-safe; the GIL is released while routing.
+    Routes inbound mail into a store by its site's facts (``store.site``, read on every call).
+    ``plan(email)`` decides and writes nothing; ``route(email)`` decides and writes everything for
+    the mail in one transaction (contact, ticket or lead, Communication, decision-log and Error Log
+    rows). Neither raises for a bad mail or a failing store: the result is then skip with reason
+    "error". Thread-safe; the GIL is released while routing.
     """
     def __init__(self, store: Store, rules: RoutingRules | None = None) -> None:
         ...
@@ -891,6 +896,12 @@ class Router:
         ...
     @property
     def store(self) -> Store:
+        ...
+class IngestHook:
+    """
+    What CallLogger runs after each ingest, inside its transaction (e.g. sb.ringcentral_ingest_hook(); or wrap a callable(store, event, result)).
+    """
+    def __init__(self, fn: typing.Any) -> None:
         ...
 class CallEvent:
     """
@@ -959,13 +970,13 @@ class TranscriptSource:
         ...
 class CallLogger:
     """
-    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact.
+    Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact. The store's site gives the region and company numbers unless region / company_numbers are given.
     """
-    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] = [], create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed') -> None:
+    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] | None = None, create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed', after_ingest: typing.Any = None) -> None:
         ...
-    def create_manual_call_log(self, phone_number: str, contact_name: str = '', ticket_name: str = '') -> str:
+    def create_manual_call_log(self, phone_number: str, contact_name: str | int = '', ticket_name: str | int = '') -> str:
         """
-        The seed's click-to-call log (Outgoing, Initiated); returns its name.
+        The click-to-call log (Outgoing, Initiated) of the original scripts; returns its name.
         """
     def ingest(self, event: typing.Any) -> dict:
         """
@@ -983,6 +994,167 @@ class WebhookHandler:
     def __init__(self, logger: CallLogger, verification_token: str = '', relay_secret: str = '', store_payloads: bool = True) -> None:
         ...
     def handle(self, headers: collections.abc.Mapping[str, str], body: typing.Any) -> tuple[int, dict[str, str], bytes]:
+        ...
+class Job:
+    """
+    One stored job (see JobQueue).
+    """
+    def __repr__(self) -> str:
+        ...
+    def as_dict(self) -> dict:
+        ...
+    @property
+    def attempts(self) -> int:
+        ...
+    @property
+    def finished_at(self) -> int:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def last_error(self) -> str:
+        ...
+    @property
+    def lease_expires(self) -> int:
+        ...
+    @property
+    def lease_owner(self) -> str:
+        ...
+    @property
+    def max_attempts(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def payload(self) -> str:
+        ...
+    @property
+    def result(self) -> str:
+        ...
+    @property
+    def run_after(self) -> int:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+class JobQueue:
+    """
+    The durable job queue in the store (doctype "Switchboard Job"): idempotent enqueue by key,
+    leases taken atomically (one worker per job), retries with backoff, jobs given up with the
+    reason kept, expired leases returned to the queue. Times are Unix seconds of the store's clock.
+    """
+    def __init__(self, store: Store, *, max_attempts: typing.SupportsInt | typing.SupportsIndex = 8, lease: typing.SupportsFloat | typing.SupportsIndex = 300.0) -> None:
+        ...
+    def complete(self, job: Job, result: str = '') -> bool:
+        ...
+    def enqueue(self, kind: str, payload: str = '', *, key: str = '', run_after: typing.SupportsInt | typing.SupportsIndex = 0, max_attempts: typing.SupportsInt | typing.SupportsIndex = 0) -> str:
+        """
+        Adds a job (idempotent by key: an existing job's name is returned) and returns its name.
+        """
+    def extend(self, job: Job, lease_for: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> bool:
+        ...
+    def fail(self, job: Job, error: str) -> bool:
+        ...
+    def find(self, key: str) -> typing.Any:
+        ...
+    def get(self, name: str) -> typing.Any:
+        ...
+    def lease(self, owner: str, max: typing.SupportsInt | typing.SupportsIndex = 1, kinds: collections.abc.Sequence[str] = [], lease_for: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> list[Job]:
+        """
+        Leases up to `max` due jobs (counting an attempt each).
+        """
+    def make_due(self, key: str) -> bool:
+        ...
+    def now(self) -> int:
+        ...
+    def purge(self, older_than: typing.SupportsFloat | typing.SupportsIndex) -> int:
+        """
+        Deletes Done jobs finished more than `older_than` seconds ago.
+        """
+    def release(self, job: Job) -> bool:
+        ...
+    def reschedule(self, job: Job, run_after: typing.SupportsInt | typing.SupportsIndex, result: str = '') -> bool:
+        ...
+    def retry(self, job: Job, run_after: typing.SupportsInt | typing.SupportsIndex, error: str, counted: bool = True) -> bool:
+        ...
+    def stats(self, errors: typing.SupportsInt | typing.SupportsIndex = 10) -> dict:
+        """
+        {now, depth: {kind: {state: n}}, oldest_due, recent_errors}.
+        """
+    @property
+    def store(self) -> Store:
+        ...
+class JobOutcome:
+    """
+    What a job handler did (return one; None means done).
+    """
+    @staticmethod
+    def defer(at: typing.SupportsInt | typing.SupportsIndex, reason: str, pause_group: bool = False) -> JobOutcome:
+        ...
+    @staticmethod
+    def done(result: str = '') -> JobOutcome:
+        ...
+    @staticmethod
+    def give_up(reason: str) -> JobOutcome:
+        ...
+    @staticmethod
+    def reschedule(at: typing.SupportsInt | typing.SupportsIndex, result: str = '') -> JobOutcome:
+        ...
+    @staticmethod
+    def retry(reason: str, at: typing.SupportsInt | typing.SupportsIndex = 0) -> JobOutcome:
+        ...
+    @property
+    def at(self) -> int:
+        ...
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def type(self) -> str:
+        ...
+class JobContext:
+    """
+    What a handler gets besides its job (valid during the call).
+    """
+    def keep_alive(self) -> bool:
+        ...
+    def stopping(self) -> bool:
+        ...
+class Worker:
+    """
+    Runs due jobs of the kinds added to it. Handlers are C++ (RingCentralJobs.install) or Python
+    callables ``handler(job: Job, context: JobContext) -> JobOutcome | None``; an exception retries
+    the job with backoff (ValidationError and ParseError give it up). ``checkpoint`` is called after
+    each transaction the worker commits (on Frappe: frappe.db.commit).
+    """
+    def __init__(self, queue: JobQueue, *, owner: str = '', batch: typing.SupportsInt | typing.SupportsIndex = 1, poll: typing.SupportsFloat | typing.SupportsIndex = 1.0, purge_after: typing.SupportsFloat | typing.SupportsIndex = 604800.0, checkpoint: typing.Any = None, log: typing.Any = None) -> None:
+        ...
+    def add(self, kind: str, handler: typing.Any, *, group: str = '', lease: typing.SupportsFloat | typing.SupportsIndex = 0.0, backoff_base: typing.SupportsFloat | typing.SupportsIndex = 30.0, backoff_cap: typing.SupportsFloat | typing.SupportsIndex = 3600.0) -> None:
+        """
+        Registers a Python handler.
+        """
+    def request_stop(self) -> None:
+        ...
+    def run_due(self, seconds: typing.SupportsFloat | typing.SupportsIndex = 50.0, kinds: collections.abc.Sequence[str] = []) -> int:
+        """
+        Runs due jobs for at most `seconds` (a started job is finished); returns how many ran.
+        """
+    @property
+    def owner(self) -> str:
+        ...
+    @property
+    def queue(self) -> JobQueue:
+        ...
+    @property
+    def stop_requested(self) -> bool:
+        ...
+    @property
+    def totals(self) -> dict:
         ...
 class SecretCodec:
     """
@@ -1053,6 +1225,63 @@ class RingCentralClient(TranscriptSource):
         ...
     def test_connection(self) -> typing.Any:
         ...
+class Subscriptions:
+    """
+    RingCentral's webhook subscription: created with a generated Verification-Token (stored sealed),
+    renewed ahead of expiry, re-created when blacklisted or gone, deleted on unsubscribe and on
+    client.revoke(). Methods return the stored state as a dict (action: created, renewed,
+    recreated, checked, deleted, none).
+    """
+    def __init__(self, client: RingCentralClient, *, address: str = '', event_filters: collections.abc.Sequence[str] = [], expires_in: typing.SupportsFloat | typing.SupportsIndex = 604800.0, renew_margin: typing.SupportsFloat | typing.SupportsIndex = 86400.0, check_interval: typing.SupportsFloat | typing.SupportsIndex = 3600.0) -> None:
+        ...
+    def ensure(self) -> dict:
+        ...
+    def state(self) -> dict:
+        ...
+    def subscribe(self, address: str = '') -> dict:
+        ...
+    def unsubscribe(self) -> dict:
+        ...
+    def verification_token(self) -> str:
+        ...
+class CallLogSync:
+    """
+    Call-log sync by polling: from the stored cursor minus the overlap (the back-fill period on the
+    first run), Detailed view, every page followed, each record upserted through the CallLogger.
+    """
+    def __init__(self, client: RingCentralClient, logger: CallLogger, *, backfill: typing.SupportsFloat | typing.SupportsIndex = 86400.0, overlap: typing.SupportsFloat | typing.SupportsIndex = 3600.0, slice: typing.SupportsFloat | typing.SupportsIndex = 21600.0, per_page: typing.SupportsInt | typing.SupportsIndex = 1000, extension: str = '') -> None:
+        ...
+    def run(self, since: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+        """
+        One run up to now; `since` (Unix seconds) overrides the cursor.
+        """
+class RingCentralJobs:
+    """
+    RingCentral's job kinds for a Worker: the call-log lookup, recording download, transcript, periodic sync and subscription check.
+    
+    Options (keywords; durations in seconds): recordings_dir ("" = no downloads), file_url_prefix,
+    transcripts, lookup_delay, lookup_attempts, recording_attempts, transcript_attempts,
+    transcript_retry, sync_interval, throttled_retry, lease; sync: backfill, overlap, slice, per_page,
+    extension; subscription: address, event_filters, expires_in, renew_margin, check_interval;
+    the CallLogger: region, company_numbers, create_tickets, helpdesk_call_logs, crm_call_logs.
+    """
+    def __init__(self, store: Store, client: RingCentralClient, **kwargs) -> None:
+        ...
+    def ensure_subscription(self) -> dict:
+        ...
+    def install(self, worker: Worker, periodic: bool = True) -> None:
+        """
+        Registers the kinds with the worker and queues the periodic jobs.
+        """
+    def schedule_periodic(self, queue: JobQueue) -> None:
+        ...
+    def sync(self, since: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
+        """
+        One sync run now (see CallLogSync.run).
+        """
+    @property
+    def logger(self) -> CallLogger:
+        ...
 def _get_from_cpp_thread(store: Store, doctype: str, name: str) -> dict[str, None | int | float | str] | None:
     ...
 def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.SupportsIndex) -> None:
@@ -1093,17 +1322,19 @@ def clean_display_name(name: str, address: str = '') -> str:
     """
     Quotes, comments and 'Last, First' handled; '' when the name is unusable.
     """
-def click_to_call(raw: str, region: str | None = None) -> dict:
+@typing.overload
+def click_to_call(raw: str, region: str = 'US') -> dict:
     """
     RingCentral desktop and web links and a tel: URI; ValidationError when not dialable.
     """
-def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str) -> str:
+@typing.overload
+def click_to_call(raw: str, site: SiteConfig) -> dict:
+    """
+    The links for `raw` read as a store with this site keys numbers.
+    """
+def copy_communication(store: Store, communication: str, target_doctype: str, target_name: str | int) -> str:
     """
     Copies a Communication (every field, message id kept, status 'Linked', File attachments too) onto another record, strictly newer than the original; returns the copy's name. One transaction.
-    """
-def default_phone_region() -> str:
-    """
-    The site default region ('US').
     """
 def default_relink_rules(doctype: str) -> list:
     """
@@ -1115,11 +1346,11 @@ def describe_database(database: str) -> str:
     """
 def digits_only(raw: str) -> str:
     """
-    The seed's normalization: the ASCII digits of `raw`.
+    The original scripts' normalization: the ASCII digits of `raw`.
     """
-def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] | None = None) -> str:
+def extract_customer_email(candidates: collections.abc.Sequence[str], internal_domains: collections.abc.Sequence[str] = []) -> str:
     """
-    The first address outside the internal domains among address lists, lower-cased; '' when none.
+    The first address outside the internal domains (and their subdomains) among address lists, normalized; '' when none.
     """
 def extract_recording_id(url: str) -> str | None:
     """
@@ -1141,7 +1372,7 @@ def keyed_doctypes() -> list[str]:
     """
     Every doctype with stored phone keys.
     """
-def list_communications(store: Store, doctype: str, name: str) -> list[dict[str, None | int | float | str]]:
+def list_communications(store: Store, doctype: str, name: str | int) -> list[dict[str, None | int | float | str]]:
     """
     The email Communications filed on a record, oldest first, as dicts with name, subject, sender, sender_full_name, recipients, creation, content, text_content, message_id, in_reply_to, sent_or_received, communication_date and has_attachment.
     """
@@ -1165,9 +1396,9 @@ def normalize_email(raw: str) -> str:
     """
     The normalized address, or '' when `raw` is not one.
     """
-def normalize_phone(raw: str, region: str | None = None) -> Phone | None:
+def normalize_phone(raw: str, region: str = 'US') -> Phone | None:
     """
-    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` (default: the site default) reads numbers without a country code.
+    Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` reads numbers without a country code.
     """
 def normalize_subject(subject: str) -> str:
     """
@@ -1193,19 +1424,25 @@ def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = 
     """
     Splits an mbox file into InboundEmails (GMime's mbox parser).
     """
-def phone_key(raw: str, region: str | None = None) -> str | None:
+@typing.overload
+def phone_key(raw: str, region: str = 'US') -> str | None:
     """
     The match key: E.164 of a possible number without its extension, or None.
+    """
+@typing.overload
+def phone_key(raw: str, site: SiteConfig) -> str | None:
+    """
+    The match key as a store with this site stores it (its region, then fallback regions).
     """
 def phone_key_fields(doctype: str) -> list:
     """
     The keyed phone fields of a doctype and their key/extension fields.
     """
-def phone_match(a: str, b: str, region: str | None = None) -> PhoneMatch:
+def phone_match(a: str, b: str, region: str = 'US') -> PhoneMatch:
     """
     EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
     """
-def process_crm_payload(logger: CallLogger, name: str) -> dict:
+def process_crm_payload(logger: CallLogger, name: str | int) -> dict:
     """
     Processes a queued 'RingCentral CRM Payload'; a missing one is a logged no-op.
     """
@@ -1217,9 +1454,17 @@ def refresh_transcript(store: Store, doctype: str, call_log: str, source: Transc
     """
     Fetches the transcript again and replaces the stored one.
     """
-def resolve_survivor(store: Store, doctype: str, name: str) -> str:
+def resolve_survivor(store: Store, doctype: str, name: str | int) -> str:
     """
     The record `name` ended up in after merges (follows merge pointers; cycle-safe).
+    """
+def ringcentral_ingest_hook(**kwargs) -> IngestHook:
+    """
+    The IngestHook queueing a call's lookup (after Disconnected) and recording download; pass it as CallLogger(after_ingest=...).
+    """
+def ringcentral_sync_status(store: Store) -> typing.Any:
+    """
+    Subscription, sync cursor and lag, queue depth, oldest due job and newest errors (a dict).
     """
 def save_site_config(store: Store, site: SiteConfig) -> None:
     """
@@ -1237,15 +1482,15 @@ def seed_standard_records(store: Store) -> None:
     """
     Inserts Frappe's default statuses that are missing (idempotent).
     """
-def set_default_phone_region(region: str) -> None:
-    """
-    Changes the site default region; stored keys need PhoneMerger.rekey afterwards.
-    """
 def split_name(full_name: str) -> tuple[str, str]:
     """
     (first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay with the first name; a single name is (name, '').
     """
-def sync_order_history(store: Store, doctype: str, name: str, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
+def stored_verification_token(store: Store, codec: SecretCodec = None, create: bool = False) -> str:
+    """
+    The stored Verification-Token ('' when none; created first with create=True).
+    """
+def sync_order_history(store: Store, doctype: str, name: str | int, customer_name: str, ops_status_field: str = 'custom_ops_status') -> dict:
     """
     Rebuilds the 'Order History' rows (parentfield 'custom_order_history') of an HD Ticket, CRM Lead or CRM Deal from the matching customers' Sales Orders and Work Orders, replacing earlier rows, in one transaction. Returns {'success', 'message', 'items', 'orders', 'customers'}.
     """
@@ -1257,11 +1502,11 @@ def title_case(text: str) -> str:
     """
     Python's str.title() for any Unicode letters.
     """
-def transfer_lead_to_ticket(store: Store, lead: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+def transfer_lead_to_ticket(store: Store, lead: str | int, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = '') -> dict:
     """
-    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
+    Moves a CRM Lead's emails to a new HD Ticket in one transaction. communication_ids=None copies every email, [] none. internal_domains=None and region='' take the store's site facts. Returns {'success', 'ticket_name', 'transferred_count', 'contact', 'customer_email', 'note', 'source_deleted', 'copies': {original: copy}}.
     """
-def transfer_ticket_to_lead(store: Store, ticket: str, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = 'US') -> dict:
+def transfer_ticket_to_lead(store: Store, ticket: str | int, communication_ids: collections.abc.Sequence[str] | None = None, delete_source: bool = True, internal_domains: collections.abc.Sequence[str] | None = None, region: str = '') -> dict:
     """
     Moves an HD Ticket's emails to a new CRM Lead (source 'Support Transfer') in one transaction. Returns {'success', 'lead_name', 'transferred_count', ...} as transfer_lead_to_ticket does.
     """
@@ -1269,15 +1514,22 @@ def truncate_subject(subject: str, max_chars: typing.SupportsInt | typing.Suppor
     """
     The subject to store: max_chars Unicode characters at most ('...' ending), placeholder when empty.
     """
+def unix_seconds(store: Store) -> int:
+    """
+    The store's clock in Unix seconds (the queue's unit of time).
+    """
 def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     """
     Raises ValidationError (the seed's message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
     """
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
-DEFAULT_INTERNAL_DOMAINS: list = ['cozycornerpatios.com', 'zipcushions.com']
+JOB_DOCTYPE: str = 'Switchboard Job'
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
 PHONE_KEY_VERSION: int = 1
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
+RINGCENTRAL_JOB_KINDS: dict = {'lookup': 'ringcentral.call_log_lookup', 'recording': 'ringcentral.recording', 'transcript': 'ringcentral.transcript', 'sync': 'ringcentral.sync', 'subscription': 'ringcentral.subscription'}
+ROUTE_LOG_DOCTYPE: str = 'Switchboard Route Log'
 SITE_SETTINGS_DOCTYPE: str = 'Switchboard Settings'
 SQLITE_SCHEMA_VERSION: int = 1
+TELEPHONY_SESSIONS_FILTER: str = '/restapi/v1.0/account/~/telephony/sessions'
 __version__: str = '0.1.0'

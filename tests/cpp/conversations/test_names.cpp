@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "switchboard/switchboard.h"
+#include "test_support.h"
 
 using namespace switchboard;
 
@@ -54,7 +55,7 @@ TEST_CASE("conversations: split_name keeps the whole name of uninverted input") 
 }
 
 TEST_CASE("conversations: the customer email skips internal domains") {
-  const auto& internal = default_internal_domains();
+  const auto internal = test_support::site().all_internal_domains();
   CHECK(extract_customer_email({"Sales <sales@zipcushions.com>", "Jane <Jane@Example.COM>"},
                                internal) == "jane@example.com");
   CHECK(extract_customer_email({"", "ops@cozycornerpatios.com, \"Doe, John\" <john@doe.org>"},

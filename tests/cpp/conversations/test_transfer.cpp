@@ -35,7 +35,7 @@ TransferOptions keep_source(std::optional<std::vector<std::string>> ids = std::n
 }  // namespace
 
 TEST_CASE_TEMPLATE("transfer: a lead moves to a new ticket with all its emails", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   freeze(*s);
   Thread t = lead_with_thread(*s, 4, 2);
@@ -97,7 +97,7 @@ TEST_CASE_TEMPLATE("transfer: a lead moves to a new ticket with all its emails",
 }
 
 TEST_CASE_TEMPLATE("transfer: only the selected emails move; a kept source stays intact", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   freeze(*s);
   Thread t = lead_with_thread(*s, 5, 1);
@@ -131,7 +131,7 @@ TEST_CASE_TEMPLATE("transfer: only the selected emails move; a kept source stays
 }
 
 TEST_CASE_TEMPLATE("transfer: an empty selection moves the record without emails", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   Thread t = lead_with_thread(*s, 2, 0);
   TransferOptions o;
@@ -149,7 +149,7 @@ TEST_CASE_TEMPLATE("transfer: an empty selection moves the record without emails
 }
 
 TEST_CASE_TEMPLATE("transfer: deleting the source cleans up around it", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   freeze(*s);
   Thread t = lead_with_thread(*s, 3, 0);
@@ -188,7 +188,7 @@ TEST_CASE_TEMPLATE("transfer: deleting the source cleans up around it", F,
 }
 
 TEST_CASE_TEMPLATE("transfer: the Contact is found by email in any case, or by phone key", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   SUBCASE("by email, another spelling") {
     std::string existing = s->insert(
@@ -231,7 +231,7 @@ TEST_CASE_TEMPLATE("transfer: the Contact is found by email in any case, or by p
 }
 
 TEST_CASE_TEMPLATE("transfer: an internal address on the lead is skipped for the customer's", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   std::string lead =
       s->insert("CRM Lead", {{"first_name", "Jane"}, {"email", "rep@zipcushions.com"}});
@@ -241,8 +241,8 @@ TEST_CASE_TEMPLATE("transfer: an internal address on the lead is skipped for the
   CHECK(s->get("HD Ticket", r.name)->text("raised_by") == "jane.roe@customer.org");
 }
 
-TEST_CASE_TEMPLATE("transfer: bad requests write nothing", F, test_support::MemoryFactory,
-                   test_support::SqliteFactory) {
+TEST_CASE_TEMPLATE("transfer: bad requests write nothing", F, test_support::SiteMemoryFactory,
+                   test_support::SiteSqliteFactory) {
   auto s = F::make();
   Thread t = lead_with_thread(*s, 2, 1);
   Thread other = ticket_with_thread(*s, 1, 0);
@@ -257,8 +257,8 @@ TEST_CASE_TEMPLATE("transfer: bad requests write nothing", F, test_support::Memo
   CHECK(s->transaction_depth() == 0);
 }
 
-TEST_CASE_TEMPLATE("transfer: a ticket moves to a new lead", F, test_support::MemoryFactory,
-                   test_support::SqliteFactory) {
+TEST_CASE_TEMPLATE("transfer: a ticket moves to a new lead", F, test_support::SiteMemoryFactory,
+                   test_support::SiteSqliteFactory) {
   auto s = F::make();
   freeze(*s);
   Thread t = ticket_with_thread(*s, 3, 2);
@@ -288,7 +288,7 @@ TEST_CASE_TEMPLATE("transfer: a ticket moves to a new lead", F, test_support::Me
 }
 
 TEST_CASE_TEMPLATE("transfer: a ticket without a Contact still names its lead", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   auto s = F::make();
   SUBCASE("from the customer's own mails, \"Last, First\" included") {
     std::string ticket =
@@ -323,7 +323,7 @@ TEST_CASE_TEMPLATE("transfer: a ticket without a Contact still names its lead", 
 
 // The whole transfer is one transaction: a failure at any write leaves every record as it was.
 TEST_CASE_TEMPLATE("transfer: a fault at every write leaves source and target unchanged", F,
-                   test_support::MemoryFactory, test_support::SqliteFactory) {
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
   using Fn = TransferResult (*)(Store&, std::string_view, const TransferOptions&);
   struct Direction {
     const char* label;
@@ -371,7 +371,7 @@ TEST_CASE_TEMPLATE("transfer: a fault at every write leaves source and target un
 }
 
 TEST_CASE("transfer: a long subject is cut to 140 characters, never inside a character") {
-  auto s = test_support::MemoryFactory::make();
+  auto s = test_support::SiteMemoryFactory::make();
   std::string lead = s->insert("CRM Lead", {{"first_name", "Zoë"}, {"email", "zoe@example.com"}});
   std::string subject;
   for (int i = 0; i < 100; ++i) subject += "é ";  // 200 characters, 300 bytes

@@ -66,6 +66,13 @@ TEST_CASE("dates: Frappe text, ISO 8601 and comparisons") {
   CHECK(dates::local_from_iso8601("2025-01-06T10:30:00Z") ==
         dates::local_from_iso8601("2025-01-06T12:30:00+02:00"));
   CHECK(dates::local_from_iso8601("2025-01-06T10:30:00.123Z") == dates::frappe_local(1736159400));
+  // ISO 8601 as Unix seconds and back (the RingCentral sync's cursor and query dates).
+  CHECK(dates::unix_from_iso8601("2025-01-06T10:30:00.123Z") == 1736159400);
+  CHECK(dates::unix_from_iso8601("2025-01-06T12:30:00+02:00") == 1736159400);
+  CHECK(dates::unix_from_iso8601("2025-01-06T10:30:00") == 1736159400);  // no zone: UTC
+  CHECK(dates::unix_from_iso8601("2025-01-06") == 1736121600);
+  CHECK_FALSE(dates::unix_from_iso8601("2025-02-30x"));
+  CHECK(dates::iso8601_utc(1736159400) == "2025-01-06T10:30:00.000Z");
 }
 
 TEST_CASE("json: one reader, ParseError for every kind of bad input") {

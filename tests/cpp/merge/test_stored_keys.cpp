@@ -39,10 +39,6 @@ std::set<std::string> indexed_columns(const std::string& path, const std::string
   return out;
 }
 
-struct RegionGuard {
-  ~RegionGuard() { set_default_phone_region("US"); }
-};
-
 }  // namespace
 
 TEST_CASE_TEMPLATE("stored keys: every keyed doctype, on insert, update and update_where", F, Memory,
@@ -105,7 +101,6 @@ TEST_CASE("stored keys: indexed in SqliteStore") {
 }
 
 TEST_CASE("stored keys: rekey rewrites rows keyed by an older version, another region or elsewhere") {
-  RegionGuard restore;
   test_support::TempDir dir;
   const std::string path = dir.file("rekey.sqlite");
   std::shared_ptr<Store> store = make_sqlite_store(path);

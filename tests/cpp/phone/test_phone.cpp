@@ -70,26 +70,43 @@ TEST_CASE("phone: extensions are split off and never part of the key") {
   }
 }
 
-TEST_CASE("phone: regions and the site default") {
-  struct Restore {
-    ~Restore() { set_default_phone_region("US"); }
-  } restore;
-  CHECK(default_phone_region() == "US");
-  CHECK(phone_key("98455 52671") == std::optional<std::string>("+19845552671"));
+TEST_CASE("phone: regions are an argument, never a process-wide setting") {
+  CHECK(phone_key("98455 52671") == std::optional<std::string>("+19845552671"));  // "US"
   CHECK(phone_key("98455 52671", "in") == std::optional<std::string>("+919845552671"));
-  set_default_phone_region("in");
-  CHECK(default_phone_region() == "IN");
-  CHECK(phone_key("98455 52671") == std::optional<std::string>("+919845552671"));
-  set_default_phone_region("US");
-  CHECK(phone_key("98455 52671") == std::optional<std::string>("+19845552671"));
+  CHECK(phone_key("98455 52671", "US") == std::optional<std::string>("+19845552671"));
   CHECK_THROWS_AS(phone_key("555 123 4567", "XX"), ValidationError);
   CHECK_THROWS_AS(phone_key("555 123 4567", "USA"), ValidationError);
-  CHECK_THROWS_AS(set_default_phone_region(""), ValidationError);
-  CHECK_THROWS_AS(set_default_phone_region("ZZ"), ValidationError);
-  CHECK(default_phone_region() == "US");
+  // "" never stands for a hidden default: it is an error, with a message that says why.
+  CHECK_THROWS_WITH_AS(phone_key("555 123 4567", ""),
+                       doctest::Contains("a phone region is needed"), ValidationError);
+  CHECK_THROWS_AS(normalize_phone("555 123 4567", ""), ValidationError);
+  CHECK_THROWS_AS(click_to_call("555 123 4567", ""), ValidationError);
+  CHECK_THROWS_AS(phone_match("555 123 4567", "555 123 4567", ""), ValidationError);
   // ZZ: only numbers written with their country code.
   CHECK_FALSE(phone_key("555 123 4567", "ZZ").has_value());
   CHECK(phone_key("+44 20 7946 0958", "ZZ") == std::optional<std::string>("+442079460958"));
+}
+
+TEST_CASE("phone: a site keys numbers in its region, then its fallback regions") {
+  SiteConfig us, gb;
+  gb.region = "GB";
+  CHECK(phone_key("020 7946 0958", gb) == std::optional<std::string>("+442079460958"));
+  CHECK(click_to_call("020 7946 0958", gb).e164 == "+442079460958");
+  CHECK_FALSE(phone_key("020 7946 0958", us).has_value());  // not a number in the US
+  CHECK(phone_key("(555) 123-4567", us) == std::optional<std::string>("+15551234567"));
+  // A US site whose customers abroad write national numbers: valid only in GB, so read there.
+  SiteConfig abroad = us;
+  abroad.fallback_regions = {"GB"};
+  CHECK(phone_key("020 7946 0958", abroad) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("(650) 253-0000", abroad) == std::optional<std::string>("+16502530000"));
+  // The fictional 555 numbers are not valid in the US but are in GB: such a site reads them
+  // there (without fallback regions they stay +1).
+  CHECK(phone_key("(555) 123-4567", abroad) == std::optional<std::string>("+445551234567"));
+  CHECK(phone_key("(555) 123-4567", us) == std::optional<std::string>("+15551234567"));
+  CHECK(phone_key("+44 20 7946 0958", abroad) == std::optional<std::string>("+442079460958"));
+  SiteConfig unknown;
+  unknown.region = "XX";
+  CHECK_THROWS_AS(phone_key("555 123 4567", unknown), ValidationError);
 }
 
 TEST_CASE("phone: digits_only is the seed's normalization") {
@@ -118,18 +135,19 @@ TEST_CASE("phone: phone_match levels") {
   CHECK(std::string(phone_match_name(PhoneMatch::kExact)) == "EXACT");
 }
 
-TEST_CASE("phone: click_to_call links, URL-encoded; non-dialable input refused") {
+TEST_CASE("phone: click_to_call links with the E.164 digits; non-dialable input refused") {
   auto c = click_to_call("(555) 123-4567", "US");
   CHECK(c.e164 == "+15551234567");
-  CHECK(c.desktop == "rcapp://r/call?number=%2B15551234567");
-  CHECK(c.web == "https://app.ringcentral.com/r/call?number=%2B15551234567");
+  CHECK(c.desktop == "rcapp://r/call?number=15551234567");
+  CHECK(c.web == "https://app.ringcentral.com/r/call?number=15551234567");
   CHECK(c.tel == "tel:+15551234567");
   CHECK(c.extension.empty());
   auto x = click_to_call("+44 20 7946 0958 ext. 12", "US");
   CHECK(x.e164 == "+442079460958");
   CHECK(x.extension == "12");
   CHECK(x.tel == "tel:+442079460958;ext=12");
-  CHECK(x.desktop == "rcapp://r/call?number=%2B442079460958");
+  CHECK(x.desktop == "rcapp://r/call?number=442079460958");
+  CHECK(click_to_call("+1 (650) 555-0100", "US").desktop == "rcapp://r/call?number=16505550100");
   for (const char* bad : {"", "abc", "12", "253 0000", "1 MICROSOFT", "+1 555 123 4567 8901 2345"}) {
     CAPTURE(bad);
     CHECK_THROWS_AS(click_to_call(bad, "US"), ValidationError);

@@ -65,14 +65,14 @@ inline std::chrono::system_clock::time_point frozen_now() {
 }
 
 inline std::shared_ptr<switchboard::Store> fresh_store() {
-  auto store = switchboard::make_memory_store();
+  auto store = test_support::site_store();
   auto now = frozen_now();
   store->set_clock([now] { return now; });
   return store;
 }
 
 inline std::shared_ptr<switchboard::Store> sqlite_store(const std::string& path) {
-  auto store = switchboard::make_sqlite_store(path);
+  auto store = test_support::with_site(switchboard::make_sqlite_store(path));
   auto now = frozen_now();
   store->set_clock([now] { return now; });
   return store;
@@ -87,7 +87,8 @@ inline void set_time(switchboard::Store& store, std::chrono::system_clock::time_
 
 namespace routing_test {
 
-/// A store and a router with the default rules, plus builders for existing records.
+/// A store of the test company's site and a router with the default rules, plus builders for
+/// existing records.
 struct RouterFixture {
   std::shared_ptr<switchboard::Store> store = fresh_store();
   switchboard::Router router{store};

@@ -18,10 +18,11 @@ using routing_test::RouterFixture;
 
 namespace {
 
-// Snapshot without Error Log (compared separately).
+// Snapshot without Error Log and the decision log (compared separately).
 std::map<std::string, std::vector<Document>> data_of(Store& s) {
   auto snap = test_support::snapshot(s);
   snap.erase("Error Log");
+  snap.erase(kRouteLogDoctype);
   return snap;
 }
 
@@ -98,11 +99,11 @@ TEST_CASE("writes: an existing Contact Email row is reused (normalized, or as wr
   CHECK(f.router.plan(mail("m4@x.com", "Bob@y.com", {"hello@zipcushions.com"})).contact == n.contact);
 }
 
-TEST_CASE("writes: error_log all puts the seed's log categories in Error Log, never the body") {
+TEST_CASE("writes: error_log=all writes the seed's log categories to Error Log, never the body") {
   RouterFixture f;
-  RoutingRules all;
-  all.error_log = "all";
-  const Router router = f.with(all);
+  RoutingRules seed;
+  seed.error_log = "all";
+  Router router = f.with(seed);
   RouteResult r = router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
   // The clock is frozen, so rows are compared as a set; the result keeps the order.
   std::map<std::string, Document> logs;
@@ -166,6 +167,38 @@ TEST_CASE("writes: error_log outcome, errors and none write less") {
     CHECK(r.action == "create_ticket");
     CHECK(r.log.size() == 4);  // the result always carries the whole log
     CHECK(f.count("Error Log") == rows);
+  }
+}
+
+TEST_CASE("writes: routine decisions go to the decision log, Error Log gets only errors") {
+  RouterFixture f;
+  RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
+  REQUIRE(r.action == "create_ticket");
+  CHECK(f.count("Error Log") == 0);  // the default: error_log = "errors"
+  auto rows = f.store->find(kRouteLogDoctype);
+  REQUIRE(rows.size() == 1);  // route_log = "outcome": one row per mail
+  CHECK(rows[0].text("category") == "Route: Support Created");
+  CHECK(rows[0].text("message") == "[CREATED] Ticket: " + r.name + " | ann@x.com | support_alias");
+  CHECK(rows[0].text("action") == "create_ticket");
+  CHECK(rows[0].text("reason") == "support_alias");
+  CHECK(rows[0].text("reference_doctype") == "HD Ticket");
+  CHECK(rows[0].text("reference_name") == r.name);
+  CHECK(rows[0].text("message_id") == "m1@x.com");
+  CHECK(rows[0].text("sender") == "ann@x.com");
+  CHECK(rows[0].text("communication") == r.communication);
+  f.router.route(mail("m2@x.com", "admin@example.com", {kSupport}));
+  CHECK(f.store->count(kRouteLogDoctype, {Filter("reason", "blocked")}) == 1);  // skips too
+  for (const auto& row : f.store->find(kRouteLogDoctype))
+    CHECK(row.text("message").find("never reach") == std::string::npos);
+  for (auto [policy, rows_per_mail] : std::initializer_list<std::pair<const char*, int>>{
+           {"all", 4}, {"outcome", 1}, {"none", 0}}) {
+    CAPTURE(policy);
+    RouterFixture g;
+    RoutingRules rules;
+    rules.route_log = policy;
+    g.with(rules).route(mail("m1@x.com", "ann@x.com", {kSupport}));
+    CHECK(g.count(kRouteLogDoctype) == rows_per_mail);
+    CHECK(g.count("Error Log") == 0);
   }
 }
 
@@ -303,4 +336,19 @@ TEST_CASE("writes: a store that cannot even log still gets a skip/error result")
   CHECK(r.reason == "error");
   CHECK(f.count("Error Log") == 0);
   CHECK(f.count("HD Ticket") == 0);
+}
+
+TEST_CASE("writes: a site whose schema has no decision log routes and logs no decisions") {
+  // A Frappe site attached as it is, without the Switchboard Route Log doctype.
+  Schema schema;
+  for (const auto& def : Schema::standard()->doctypes())
+    if (def->name != kRouteLogDoctype) schema.add(*def);
+  auto store = std::make_shared<Store>(make_memory_backend(),
+                                       std::make_shared<const Schema>(std::move(schema)));
+  seed_standard_records(*store);
+  test_support::with_site(store);
+  RouteResult r = Router(store).route(mail("m1@x.com", "ann@x.com", {kSupport}));
+  CHECK(r.action == "create_ticket");
+  CHECK(store->count("HD Ticket") == 1);
+  CHECK(store->count("Communication") == 1);
 }

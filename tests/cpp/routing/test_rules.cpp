@@ -5,20 +5,19 @@
 
 using namespace switchboard;
 
-TEST_CASE("rules: the defaults are the seed's lists and behaviour") {
+TEST_CASE("rules: the defaults are the seed's behaviour; the site's facts come from the site") {
   RoutingRules r;
   using V = std::vector<std::string>;
-  CHECK(r.support_aliases == V{"support@cozycornerpatios.com", "support@zipcushions.com"});
-  CHECK(r.sales_aliases == V{"sales@cozycornerpatios.com", "sales@zipcushions.com"});
-  CHECK(r.info_aliases == V{"info@cozycornerpatios.com", "info@zipcushions.com"});
-  CHECK(r.internal_domains == V{"cozycornerpatios.com", "zipcushions.com"});
-  CHECK(r.blocked_senders == V{"admin@example.com", "administrator@example.com",
-                               "admin@cozycornerpatios.com", "administrator@cozycornerpatios.com",
-                               "admin@zipcushions.com", "administrator@zipcushions.com"});
+  // Aliases, internal domains and open statuses are the store's SiteConfig unless overridden.
+  CHECK_FALSE(r.support_aliases.has_value());
+  CHECK_FALSE(r.sales_aliases.has_value());
+  CHECK_FALSE(r.info_aliases.has_value());
+  CHECK_FALSE(r.internal_domains.has_value());
+  CHECK_FALSE(r.open_statuses.has_value());
+  CHECK(r.blocked_senders == V{"admin@example.com", "administrator@example.com"});
   CHECK(r.system_keywords == V{"mailer-daemon", "noreply", "no-reply", "postmaster", "bounce",
                                "donotreply", "do-not-reply", "automated"});
   CHECK(r.generic_names == V{"administrator", "admin", "noreply", "support", "sales", "info"});
-  CHECK(r.open_statuses == V{"Open", "Replied", "Waiting for Customer", "On Hold"});
   CHECK(r.reply_window_days == 7);
   CHECK(r.subject_max_length == 140);
   CHECK(r.support_alias_existing_ticket == "link_latest_open");
@@ -31,7 +30,8 @@ TEST_CASE("rules: the defaults are the seed's lists and behaviour") {
   CHECK(r.ticket_status == "Open");
   CHECK(r.ticket_priority == "Medium");
   CHECK(r.lead_status == "New");
-  CHECK(r.error_log == "errors");
+  CHECK(r.error_log == "errors");  // routine decisions go to the decision log, not Error Log
+  CHECK(r.route_log == "outcome");
   CHECK_NOTHROW(r.validate());
 }
 
@@ -40,13 +40,18 @@ TEST_CASE("rules: from_json keeps defaults for absent keys and round-trips") {
     "support_aliases": ["help@shop.example"], "closed_ticket": "new_ticket_after_days",
     "closed_ticket_days": 14, "loop_allow": ["@partner.example"], "error_log": "outcome"})");
   CHECK(r.support_aliases == std::vector<std::string>{"help@shop.example"});
-  CHECK(r.sales_aliases.size() == 2);
+  CHECK_FALSE(r.sales_aliases.has_value());
   CHECK(r.closed_ticket == "new_ticket_after_days");
   CHECK(r.closed_ticket_days == 14);
   CHECK(r.error_log == "outcome");
   RoutingRules back = RoutingRules::from_json(r.to_json());
   CHECK(back.to_json() == r.to_json());
   CHECK(RoutingRules::from_json("{}").to_json() == RoutingRules().to_json());
+  // null = the site's; [] = none at all.
+  RoutingRules none = RoutingRules::from_json(R"({"sales_aliases": [], "info_aliases": null})");
+  CHECK(none.sales_aliases == std::vector<std::string>{});
+  CHECK_FALSE(none.info_aliases.has_value());
+  CHECK(RoutingRules::from_json(none.to_json()).to_json() == none.to_json());
 }
 
 TEST_CASE("rules: bad JSON, unknown keys, wrong types and bad values are refused") {
@@ -59,6 +64,7 @@ TEST_CASE("rules: bad JSON, unknown keys, wrong types and bad values are refused
   CHECK_THROWS_AS(RoutingRules::from_json(R"({"reply_window_days": "7"})"), ParseError);
   CHECK_THROWS_AS(RoutingRules::from_json(R"({"reply_window_days": -1})"), ParseError);
   CHECK_THROWS_AS(RoutingRules::from_json(R"({"closed_ticket": "sometimes"})"), ParseError);
+  CHECK_THROWS_AS(RoutingRules::from_json(R"({"route_log": "errors"})"), ParseError);
   RoutingRules bad;
   bad.sender_recency_link = "always";
   CHECK_THROWS_AS(bad.validate(), ValidationError);

@@ -1,0 +1,127 @@
+"""doc_events handlers (see hooks.py).
+
+Each runs inside the save that triggered it and never commits: what switchboard writes
+commits or rolls back with that save. They act for the system (``FrappeStore(
+ignore_permissions=True)``): routing files mail that Frappe's email receiving stored, and
+merging moves call logs after a save the user was allowed to make; neither may fail because
+the user cannot see the other records involved.
+"""
+from __future__ import annotations
+
+import frappe
+from frappe import _
+
+import switchboard as sb
+from switchboard.frappe import FrappeStore
+
+from . import phones, settings
+
+
+def system_store() -> FrappeStore:
+    return FrappeStore(frappe, ignore_permissions=True)
+
+
+def merger(site: settings.Site) -> sb.PhoneMerger:
+    """A PhoneMerger acting for the system, with the site's region and closed statuses."""
+    return sb.PhoneMerger(system_store(), region=site.region,
+                          closed_statuses=site.closed_statuses() or None)
+
+
+# -- email routing -----------------------------------------------------------------------------
+def route_communication(doc, method=None) -> None:
+    """Files a received email on its HD Ticket or CRM Lead, creating one when the rules say so.
+
+    Runs after Frappe inserted the Communication (the router updates that row); mail an Email
+    Account already filed (Append To) and mail switchboard wrote itself are left alone.
+    Routing never blocks the mail: failures are a `skip` with reason `error` in Error Log."""
+    if (doc.flags.get("switchboard_routed") or doc.sent_or_received != "Received"
+            or doc.communication_type != "Communication" or doc.communication_medium != "Email"
+            or doc.reference_name or not doc.email_account):
+        return
+    site = settings.load()
+    if not site.route_incoming_email:
+        return
+    doc.flags.switchboard_routed = True
+    in_reply_to = ""
+    if doc.in_reply_to:  # Frappe stores the Communication it answers; the router wants its id
+        in_reply_to = frappe.db.get_value("Communication", doc.in_reply_to, "message_id") or ""
+    email = sb.InboundEmail(
+        message_id=doc.message_id or "", sender=doc.sender or "",
+        sender_full_name=doc.sender_full_name or "", to=doc.recipients or "", cc=doc.cc or "",
+        subject=doc.subject or "", in_reply_to=in_reply_to, sent_or_received="Received",
+        email_account=doc.email_account or "", content=doc.text_content or doc.content or "",
+        communication=doc.name)
+    frappe.db.savepoint("sb_route")
+    try:
+        result = sb.Router(system_store(), site.routing_rules()).route(email)
+    except Exception:  # noqa: BLE001 - never block the mail (the router itself never raises)
+        frappe.db.rollback(save_point="sb_route")
+        frappe.log_error(title="Route: Critical Error", message=frappe.get_traceback(),
+                         reference_doctype="Communication", reference_name=doc.name)
+        return
+    frappe.db.release_savepoint("sb_route")
+    if result.doctype and result.name:
+        doc.reference_doctype, doc.reference_name = result.doctype, result.name
+
+
+# -- phones ------------------------------------------------------------------------------------
+def set_phone_keys(doc, method=None) -> None:
+    phones.set_phone_keys(doc)
+
+
+def _merge_on_change(doc, doctype: str, sources: tuple[str, ...]) -> None:
+    """When a record gets a number, the oldest record holding it keeps the call logs: the
+    others (this one included, when it is newer) are merged into it. A failed merge is
+    logged and leaves everything as it was; the save goes on."""
+    if doc.flags.get("switchboard_merging"):
+        return
+    fields = [phones.site_field(doctype, f) for f in sources]
+    changed = [doc.get(f) for f in fields if doc.get(f) and doc.has_value_changed(f)]
+    if not changed:
+        return
+    site = settings.load()
+    if not site.merge_on_phone_change:
+        return
+    doc.flags.switchboard_merging = True
+    frappe.db.savepoint("sb_merge")
+    try:
+        merger_ = merger(site)
+        target = str(doc.name)
+        for raw in changed:
+            duplicates = merger_.find_duplicates(doctype, raw)
+            if duplicates and duplicates[0] != target:
+                target = duplicates[0]
+                break
+        merger_.on_phone_changed(doctype, target)
+    except Exception:  # noqa: BLE001 - the user's save goes on; the merge left nothing behind
+        frappe.db.rollback(save_point="sb_merge")
+        frappe.log_error(title=f"switchboard: merge by phone failed ({doctype} {doc.name})",
+                         message=frappe.get_traceback(), reference_doctype=doctype,
+                         reference_name=str(doc.name))
+    else:
+        frappe.db.release_savepoint("sb_merge")
+    finally:
+        doc.flags.switchboard_merging = False
+
+
+def lead_updated(doc, method=None) -> None:
+    _merge_on_change(doc, "CRM Lead", ("mobile_no", "phone"))
+
+
+def ticket_updated(doc, method=None) -> None:
+    _merge_on_change(doc, "HD Ticket", ("contact_mobile",))
+
+
+# -- deals -------------------------------------------------------------------------------------
+def validate_deal(doc, method=None) -> None:
+    """A deal whose status is of type Won needs at least one Sales Order."""
+    site = settings.load()
+    if not site.require_sales_order_on_won or not doc.status:
+        return
+    rows = doc.get(phones.site_field("CRM Deal", "sales_orders")) or []
+    deal = {"name": str(doc.name or ""), "status": doc.status,
+            "sales_orders": [{"sales_order": r.sales_order} for r in rows if r.sales_order]}
+    try:
+        sb.validate_deal(system_store(), deal)
+    except sb.ValidationError as e:
+        frappe.throw(_(str(e)), title=_("Sales Order required"))

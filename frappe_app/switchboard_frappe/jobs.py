@@ -1,0 +1,36 @@
+"""Background work: what runs in the scheduler and in queued jobs."""
+from __future__ import annotations
+
+import frappe
+
+import switchboard as sb
+
+from . import handlers, settings, telephony
+
+PAYLOAD = "RingCentral CRM Payload"
+
+
+def process_payload(name: str) -> dict:
+    """Processes one queued webhook body into call logs (a missing one is a logged no-op)."""
+    site = settings.load()
+    logger = sb.CallLogger(handlers.system_store(), region=site.region,
+                           company_numbers=site.company_numbers,
+                           create_tickets=site.create_tickets_from_calls)
+    outcome = sb.process_crm_payload(logger, name)
+    telephony.mirror(outcome["result"].get("call_log") or "")
+    return outcome
+
+
+def retry_failed_payloads(limit: int = 200) -> int:
+    """Hourly: webhook bodies whose processing failed (status Error) are processed again,
+    oldest first, each committed on its own so one bad body does not hold up the rest."""
+    names = frappe.get_all(PAYLOAD, filters={"processing_status": "Error"}, pluck="name",
+                           order_by="creation asc", limit_page_length=limit)
+    for name in names:
+        try:
+            process_payload(name)
+            frappe.db.commit()
+        except Exception:  # noqa: BLE001 - logged; the next one goes on
+            frappe.db.rollback()
+            frappe.log_error(title=f"switchboard: payload {name} failed again")
+    return len(names)

@@ -1,0 +1,41 @@
+import re
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+import switchboard as sb
+
+# Lists, one entry per line (as the library reads them); commas are accepted and split.
+LIST_FIELDS = ("fallback_regions", "company_domains", "internal_domains", "company_numbers",
+               "open_ticket_statuses", "closed_ticket_statuses", "closed_lead_statuses",
+               "support_aliases", "sales_aliases", "info_aliases")
+
+
+class SwitchboardSettings(Document):
+	def validate(self):
+		from switchboard_frappe.settings import lines, rules_json
+
+		for fieldname in LIST_FIELDS:
+			if self.get(fieldname):
+				self.set(fieldname, "\n".join(lines(self.get(fieldname))))
+		self.region = (self.region or "US").strip().upper()
+		if not re.fullmatch(r"[A-Z]{2}", self.region):
+			frappe.throw(_("Phone Region must be a two-letter country code such as US, GB or IN"))
+		if self.fallback_regions:
+			self.fallback_regions = "\n".join(r.upper() for r in lines(self.fallback_regions))
+		try:  # what every FrappeStore reads as the site's SiteConfig
+			sb.SiteConfig(region=self.region, **{f: lines(self.get(f)) for f in LIST_FIELDS if self.get(f)})
+		except (ValueError, sb.Error) as e:
+			frappe.throw(_("Switchboard Settings: {0}").format(e))
+		for number in lines(self.company_numbers):
+			if sb.phone_key(number, self.region) is None:
+				frappe.throw(_("Company number {0} is not a phone number").format(number))
+		try:
+			sb.RoutingRules.from_json(rules_json(self)).validate()
+		except (ValueError, sb.Error) as e:
+			frappe.throw(_("Routing rules: {0}").format(e))
+
+	def on_update(self):
+		# get_single_value(cache=True) keeps values per connection: this request reads the new ones.
+		frappe.db.value_cache.pop(self.doctype, None)

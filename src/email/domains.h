@@ -1,0 +1,32 @@
+// Internal: the one domain matcher — is an address at one of a list of mail domains, or at a
+// subdomain of one? Routing asks it for internal senders, conversations for staff addresses.
+// Thread-safe: immutable after construction.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/email.h"
+
+namespace switchboard::email_detail {
+
+/// Mail domains, normalized as parse_email_address normalizes domains (lower case, IDNA for
+/// Unicode); "@example.com" is read as "example.com"; blank entries are ignored.
+class DomainSet {
+ public:
+  DomainSet() = default;
+  explicit DomainSet(const std::vector<std::string>& domains);
+
+  /// Whether `domain` (normalized) is one of the domains or a subdomain of one.
+  bool contains(std::string_view domain) const noexcept;
+  /// Whether the address's domain is; false for an empty address.
+  bool contains(const EmailAddress& address) const noexcept;
+  bool empty() const noexcept { return domains_.empty(); }
+  const std::vector<std::string>& domains() const noexcept { return domains_; }
+
+ private:
+  std::vector<std::string> domains_;
+};
+
+}  // namespace switchboard::email_detail

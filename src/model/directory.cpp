@@ -1,0 +1,385 @@
+// The Directory: contacts, open tickets and leads, survivors and create recipes.
+#include "model/directory.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "core/text.h"
+#include "switchboard/model.h"
+#include "switchboard/phone_fields.h"
+
+namespace switchboard::model {
+namespace {
+
+constexpr std::int64_t kPage = 20;  // candidates read per query while looking for an open one
+constexpr int kMaxHops = 64;
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+  if (!contains(list, value)) list.push_back(value);
+}
+
+std::vector<Value> values_of(const std::vector<std::string>& items) {
+  return std::vector<Value>(items.begin(), items.end());
+}
+
+// The form two addresses or names are compared in when letter case must not matter.
+std::string folded(std::string_view s) { return text::lower(text::trim(s)); }
+
+// A LIKE pattern that finds `s` in any letter case: ASCII kept, wildcards and every other
+// character become "_" (a superset of the matches: callers re-check each row it finds).
+std::string any_case_pattern(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += (c == '%' || c == '_' || c == '\\') ? '_' : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    out += '_';
+    i += std::min(text::utf8_sequence_length(c), s.size() - i);
+  }
+  return out;
+}
+
+Document child(const char* field, Document row) {
+  row.set("parentfield", Value(field));
+  return row;
+}
+
+}  // namespace
+
+std::string_view merge_pointer(std::string_view doctype) noexcept {
+  if (doctype == kTicket) return "merged_with";
+  if (doctype == kLead) return "custom_merged_into";
+  return {};
+}
+
+bool TicketStatuses::is_open(std::string_view s) const { return contains(open, s); }
+bool TicketStatuses::is_waiting(std::string_view s) const { return contains(waiting, s); }
+bool TicketStatuses::is_closed(std::string_view s) const { return contains(closed, s); }
+
+Directory::Directory(Store& store, std::shared_ptr<const SiteConfig> site)
+    : store_(store), site_(site ? std::move(site) : store.site()) {}
+
+// ---- people ------------------------------------------------------------------------------
+
+std::string Directory::contact_by_email(const std::vector<std::string>& emails, bool any_case) {
+  if (emails.empty()) return {};
+  const std::vector<Value> spellings = values_of(emails);
+  if (auto row = store_.find_one("Contact Email", Query{Filter("email_id", Op::kIn, spellings),
+                                                        Filter("parenttype", kContact)}
+                                                      .select({"parent"})
+                                                      .order("creation, name")))
+    return row->text("parent");
+  if (auto c = store_.find_one(kContact, Query{Filter("email_id", Op::kIn, spellings)}
+                                             .select({"name"})
+                                             .order("creation, name")))
+    return c->name();
+  if (!any_case) return {};
+  const std::string want = folded(emails.front());
+  const Value pattern("%" + any_case_pattern(want) + "%");
+  auto same = [&](const Document& d, const char* field) { return folded(d.text(field)) == want; };
+  for (const auto& row :
+       store_.find("Contact Email", Query{Filter("email_id", Op::kLike, pattern),
+                                          Filter("parenttype", kContact)}
+                                        .select({"parent", "email_id"})
+                                        .order("creation, name")))
+    if (same(row, "email_id")) return row.text("parent");
+  for (const auto& c : store_.find(kContact, Query{Filter("email_id", Op::kLike, pattern)}
+                                                 .select({"name", "email_id"})
+                                                 .order("creation, name")))
+    if (same(c, "email_id")) return c.name();
+  return {};
+}
+
+std::string Directory::contact_by_phone_key(std::string_view key) {
+  if (key.empty()) return {};
+  auto row = store_.find_one("Contact Phone",
+                             Query{Filter(phone_key_field("Contact Phone", "phone"), Value(key)),
+                                   Filter("parenttype", kContact)}
+                                 .select({"parent"})
+                                 .order("creation, name"));
+  return row ? row->text("parent") : std::string();
+}
+
+std::vector<std::string> Directory::customers_by_name(std::string_view customer_name) {
+  const std::string wanted = text::trim(customer_name);
+  if (wanted.empty()) return {};
+  const std::string key = folded(wanted);
+  std::vector<std::string> out;
+  for (const auto& c : store_.find("Customer", Query{Filter("customer_name", Op::kLike,
+                                                            Value("%" + any_case_pattern(wanted) + "%"))}
+                                                   .select({"name", "customer_name"})
+                                                   .order("name")))
+    // Equal names have equal word counts, so a one-word name never matches "First Last".
+    if (folded(c.text("customer_name")) == key) out.push_back(c.name());
+  return out;
+}
+
+// ---- open records -------------------------------------------------------------------------
+
+const TicketStatuses& Directory::ticket_statuses() {
+  if (statuses_) return *statuses_;
+  TicketStatuses s;
+  s.open = site_->open_ticket_statuses;
+  s.closed = site_->closed_ticket_statuses;
+  std::vector<std::string> category_open;
+  if (store_.schema().find("HD Ticket Status")) {
+    for (const auto& row :
+         store_.find("HD Ticket Status", Query().select({"name", "category"}).order("name"))) {
+      const std::string category = row.text("category");
+      if (category == "Open" || category == "Paused") add_unique(s.open, row.name());
+      if (category == "Open") category_open.push_back(row.name());
+      if (category == "Resolved") add_unique(s.closed, row.name());
+    }
+  }
+  for (const auto& status : s.open)
+    if (!contains(category_open, status)) s.waiting.push_back(status);
+  statuses_ = std::move(s);
+  return *statuses_;
+}
+
+bool Directory::is_open_lead(const Document& lead) const {
+  return lead.integer("converted") == 0 &&
+         !contains(site_->closed_lead_statuses, lead.text("status"));
+}
+
+std::vector<Found> Directory::newest(std::string_view doctype, const Filters& by,
+                                     std::size_t limit, const std::vector<std::string>& fields,
+                                     const std::function<bool(const Document&)>& keep) {
+  std::vector<Found> out;
+  if (limit == 0) return out;
+  const std::string pointer(merge_pointer(doctype));
+  std::set<std::string> seen;
+  for (std::int64_t offset = 0;; offset += kPage) {
+    auto rows = store_.find(doctype, Query(by)
+                                         .select(fields)
+                                         .order("modified desc, name desc")
+                                         .take(kPage)
+                                         .skip(offset));
+    for (auto& row : rows) {
+      Found f;
+      if (!pointer.empty() && row.has(pointer)) {  // merged: what counts is the survivor
+        auto survivor = survivor_row(doctype, row, fields);
+        if (!survivor) continue;
+        f.merged_from = row.name();
+        f.row = std::move(*survivor);
+        if (f.row.name() == f.merged_from) f.merged_from.clear();
+      } else {
+        f.row = std::move(row);
+      }
+      f.name = f.row.name();
+      if (!keep(f.row) || !seen.insert(f.name).second) continue;
+      out.push_back(std::move(f));
+      if (out.size() == limit) return out;
+    }
+    if (static_cast<std::int64_t>(rows.size()) < kPage) return out;
+  }
+}
+
+std::vector<Found> Directory::open_tickets(const Filters& by, std::size_t limit,
+                                           const std::vector<std::string>& fields) {
+  const TicketStatuses& statuses = ticket_statuses();
+  std::vector<std::string> wanted = {"name", "status", "subject", "modified", "merged_with"};
+  for (const auto& f : fields) add_unique(wanted, f);
+  return newest(kTicket, by, limit, wanted,
+                [&](const Document& t) { return statuses.is_open(t.text("status")); });
+}
+
+std::optional<Found> Directory::open_ticket(const Filters& by) {
+  auto found = open_tickets(by, 1);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::optional<Found> Directory::lead(const Filters& by, bool open_only) {
+  auto found = newest(kLead, by, 1, {"name", "status", "converted", "custom_merged_into"},
+                      [&](const Document& l) { return !open_only || is_open_lead(l); });
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+// ---- merges ---------------------------------------------------------------------------------
+
+std::string Directory::survivor(std::string_view doctype, std::string_view name) {
+  std::string current(name);
+  const std::string_view field = merge_pointer(doctype);
+  if (field.empty()) return current;
+  std::set<std::string> seen{current};
+  std::string reached = current;  // the last record read: a dangling pointer stays there
+  for (int hop = 0; hop <= kMaxHops; ++hop) {
+    auto row = store_.find_one(doctype,
+                               Query{Filter("name", Value(current))}.select({std::string(field)}));
+    if (!row) return reached;
+    reached = current;
+    if (hop == kMaxHops) return current;
+    std::string next = row->text(field);
+    if (next.empty() || !seen.insert(next).second) return current;
+    current = std::move(next);
+  }
+  return current;
+}
+
+std::optional<Document> Directory::survivor_row(std::string_view doctype, const Document& row,
+                                                const std::vector<std::string>& fields) {
+  const std::string_view pointer = merge_pointer(doctype);
+  if (pointer.empty() || !row.has(pointer)) return row;
+  const std::string name = survivor(doctype, row.name());
+  if (name == row.name()) return row;
+  return store_.find_one(doctype, Query{Filter("name", Value(name))}.select(fields));
+}
+
+// ---- recipes --------------------------------------------------------------------------------
+
+std::string Directory::create_contact(const NewContact& c) {
+  std::string full = text::trim(c.full_name);
+  if (full.empty()) full = c.email.empty() ? text::trim(c.phone) : c.email;
+  std::string first = c.first_name, last = c.last_name;
+  if (first.empty() && last.empty()) std::tie(first, last) = split_name(c.full_name);
+  if (first.empty()) first = full;
+  Document contact{{"first_name", first}, {"full_name", full}};
+  if (!last.empty()) contact.set("last_name", Value(last));
+  ChildRows children;
+  if (!c.email.empty()) {
+    contact.set("email_id", Value(c.email));
+    children.push_back({"email_ids", {Document{{"email_id", c.email}, {"is_primary", 1}}}});
+  }
+  const std::string phone = text::trim(c.phone);
+  if (!phone.empty()) {
+    contact.set("mobile_no", Value(phone));
+    contact.set("phone", Value(phone));
+    children.push_back(
+        {"phone_nos",
+         {Document{{"phone", phone}, {"is_primary_mobile_no", 1}, {"is_primary_phone", 1}}}});
+  }
+  if (!c.links.empty()) {
+    std::vector<Document> rows;
+    for (const auto& [doctype, name] : c.links)
+      rows.push_back(Document{{"link_doctype", doctype}, {"link_name", name}});
+    children.push_back({"links", std::move(rows)});
+  }
+  return store_.insert(kContact, std::move(contact), children);
+}
+
+std::string Directory::ensure_contact(const NewContact& c, std::string_view phone_key,
+                                     std::string_view linked) {
+  const bool has_linked = !linked.empty() && store_.exists(kContact, linked);
+  if (c.email.empty() && phone_key.empty()) return has_linked ? std::string(linked) : std::string();
+  std::string found = has_linked ? std::string(linked) : std::string();
+  if (found.empty() && !c.email.empty()) found = contact_by_email({c.email}, /*any_case=*/true);
+  if (found.empty() && !phone_key.empty()) found = contact_by_phone_key(phone_key);
+  if (found.empty()) {
+    NewContact create = c;
+    if (phone_key.empty()) create.phone.clear();  // not a number: no Contact Phone row
+    return create_contact(create);
+  }
+  complete_contact(found, c, phone_key);
+  return found;
+}
+
+void Directory::complete_contact(const std::string& name, const NewContact& c,
+                                 std::string_view phone_key) {
+  auto contact = store_.get(kContact, name);
+  if (!contact) return;
+  Document changes;
+  auto rows_of = [&](const char* doctype, const char* parentfield,
+                     std::vector<std::string> fields) {
+    return store_.find(doctype, Query{Filter("parent", Value(name)), Filter("parenttype", kContact),
+                                      Filter("parentfield", parentfield)}
+                                    .select(std::move(fields)));
+  };
+  if (!c.email.empty()) {
+    const std::string want = folded(c.email);
+    auto rows = rows_of("Contact Email", "email_ids", {"email_id"});
+    bool known = std::any_of(rows.begin(), rows.end(),
+                             [&](const Document& r) { return folded(r.text("email_id")) == want; });
+    if (!known)
+      store_.insert("Contact Email", child("email_ids", {{"parent", name},
+                                                         {"parenttype", kContact},
+                                                         {"email_id", c.email},
+                                                         {"is_primary", rows.empty() ? 1 : 0}}));
+    if (!contact->has("email_id")) changes.set("email_id", Value(c.email));
+  }
+  if (!phone_key.empty()) {
+    const std::string key_field = phone_key_field("Contact Phone", "phone");
+    auto rows = rows_of("Contact Phone", "phone_nos", {key_field, "is_primary_mobile_no"});
+    bool known = std::any_of(rows.begin(), rows.end(),
+                             [&](const Document& r) { return r.text(key_field) == phone_key; });
+    bool has_primary = std::any_of(rows.begin(), rows.end(), [](const Document& r) {
+      return r.integer("is_primary_mobile_no") != 0;
+    });
+    const std::string phone = text::trim(c.phone);
+    if (!known)
+      store_.insert("Contact Phone", child("phone_nos", {{"parent", name},
+                                                         {"parenttype", kContact},
+                                                         {"phone", phone},
+                                                         {"is_primary_mobile_no", has_primary ? 0 : 1}}));
+    if (!contact->has("mobile_no")) changes.set("mobile_no", Value(phone));
+  }
+  if (!contact->has("first_name") && !text::trim(c.full_name).empty()) {
+    auto [first, last] = split_name(c.full_name);
+    changes.set("first_name", Value(first));
+    if (!last.empty()) changes.set("last_name", Value(last));
+    if (!contact->has("full_name")) changes.set("full_name", Value(text::trim(c.full_name)));
+  }
+  if (!changes.empty()) store_.update(kContact, name, changes);
+}
+
+std::string Directory::create_ticket(const NewTicket& t) {
+  const std::string now = store_.now();
+  Document ticket{{"subject", t.subject},
+                  {"via_customer_portal", 0},
+                  {"opening_date", now.substr(0, 10)},
+                  {"opening_time", now.substr(11, 8)}};
+  auto put = [&](const char* field, const std::string& value) {
+    if (!value.empty()) ticket.set(field, Value(value));
+  };
+  put("raised_by", t.raised_by);
+  put("contact", t.contact);
+  put("contact_mobile", text::trim(t.phone));
+  put("contact_number", text::trim(t.phone));
+  put("email_account", t.email_account);
+  put("status", t.status);
+  put("priority", t.priority);
+  return store_.insert(kTicket, std::move(ticket));
+}
+
+std::string Directory::create_lead(const NewLead& l) {
+  std::string first = l.first_name, last = l.last_name;
+  if (first.empty() && last.empty()) std::tie(first, last) = split_name(l.full_name);
+  Document lead{{"first_name", first}};
+  auto put = [&](const char* field, const std::string& value) {
+    if (!value.empty()) lead.set(field, Value(value));
+  };
+  put("last_name", last);
+  const std::string full = text::trim(l.full_name);
+  put("lead_name", !full.empty() ? full : join_name(first, last));
+  put("email", l.email);
+  put("mobile_no", text::trim(l.mobile_no));
+  put("status", l.status);
+  put("source", l.source);
+  return store_.insert(kLead, std::move(lead));
+}
+
+bool Directory::add_link(std::string_view parent_doctype, std::string_view parent,
+                         std::string_view link_doctype, std::string_view link_name,
+                         bool known_new) {
+  if (link_name.empty()) return false;
+  Filters same{Filter("parent", Value(parent)), Filter("parenttype", Value(parent_doctype)),
+               Filter("link_doctype", Value(link_doctype)), Filter("link_name", Value(link_name))};
+  if (!known_new && store_.count("Dynamic Link", same) > 0) return false;
+  store_.insert("Dynamic Link", child("links", Document{{"parent", parent},
+                                                       {"parenttype", parent_doctype},
+                                                       {"link_doctype", link_doctype},
+                                                       {"link_name", link_name}}));
+  return true;
+}
+
+}  // namespace switchboard::model

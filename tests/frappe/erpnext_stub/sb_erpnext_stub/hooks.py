@@ -1,0 +1,6 @@
+app_name = "sb_erpnext_stub"
+app_title = "SB ERPNext Stub"
+app_publisher = "switchboard"
+app_description = "Test only: ERPNext's Customer, Item, Sales Order, Sales Order Item and Work Order"
+app_email = "switchboard@localhost"
+app_license = "mit"
