@@ -42,6 +42,15 @@ doc_events = {
 }
 
 scheduler_events = {
-	# Webhook bodies whose processing failed are tried again.
-	"hourly": ["switchboard_frappe.jobs.retry_failed_payloads"],
+	# RingCentral without a relay (nothing runs until CRM RingCentral Settings is signed in):
+	# the job queue every minute, the call-log sync every five minutes, the subscription hourly.
+	"cron": {
+		"* * * * *": ["switchboard_frappe.jobs.ringcentral_jobs"],
+		"*/5 * * * *": ["switchboard_frappe.jobs.ringcentral_sync"],
+	},
+	"hourly": [
+		# Webhook bodies whose processing failed are tried again.
+		"switchboard_frappe.jobs.retry_failed_payloads",
+		"switchboard_frappe.jobs.ringcentral_subscription",
+	],
 }

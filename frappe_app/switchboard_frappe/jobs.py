@@ -8,6 +8,7 @@ import switchboard as sb
 from . import handlers, settings, telephony
 
 PAYLOAD = "RingCentral CRM Payload"
+RINGCENTRAL = "CRM RingCentral Settings"
 
 
 def process_payload(name: str) -> dict:
@@ -34,3 +35,35 @@ def retry_failed_payloads(limit: int = 200) -> int:
             frappe.db.rollback()
             frappe.log_error(title=f"switchboard: payload {name} failed again")
     return len(names)
+
+
+# -- RingCentral without a relay: the scheduler runs switchboard.worker in bounded slices --------
+def ringcentral_connected() -> bool:
+    """An app is configured in CRM RingCentral Settings and signed in (a refresh token or a JWT
+    credential is stored): until then the RingCentral jobs below do nothing."""
+    value = lambda field: frappe.db.get_single_value(RINGCENTRAL, field)  # noqa: E731
+    return bool(value("client_id") and (value("refresh_token") or value("jwt_credential")))
+
+
+def _ringcentral(run, **options) -> int:
+    if not ringcentral_connected():
+        return 0
+    return run(**options)
+
+
+def ringcentral_jobs(**options) -> int:
+    """Every minute: due call-log lookups, recording downloads and transcripts (at most ~50 s)."""
+    from switchboard import worker
+    return _ringcentral(worker.run_jobs, **options)
+
+
+def ringcentral_sync(**options) -> int:
+    """Every five minutes: the call-log sync from its stored cursor (at most ~4 min)."""
+    from switchboard import worker
+    return _ringcentral(worker.sync, **options)
+
+
+def ringcentral_subscription(**options) -> int:
+    """Hourly: the webhook subscription renewed ahead of expiry, re-created when gone."""
+    from switchboard import worker
+    return _ringcentral(worker.renew_subscription, **options)

@@ -21,7 +21,7 @@ FRAPPE = StoreTraits(
     requires_mandatory=True,
     thread_bound=True,                  # frappe.local is per thread
     ticket_names="series",              # Helpdesk 1.25: ".####"
-    missing_doctypes=frozenset({"CRM RingCentral Settings", "Series"}),
+    missing_doctypes=frozenset({"Series"}),
     non_transactional=frozenset({"Error Log"}),  # MyISAM
 )
 

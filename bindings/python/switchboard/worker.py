@@ -2,11 +2,12 @@
 
 The same job queue and handlers as ``frontdesk worker``, run in bounded slices — the shape a
 scheduler needs. On a Frappe site each function can be called with no arguments (the
-scheduler does): the store is then the site itself (``FrappeStore``), secrets are kept with
-``SWITCHBOARD_SECRET_KEY`` when it is set and in Frappe Password fields otherwise, recordings go
-to the site's private files, and every job is committed as soon as it is recorded.
+scheduler does): the store is then the site itself (``FrappeStore``), secrets are kept in the
+Password fields of "CRM RingCentral Settings" (encrypted with the site's key), recordings go to
+the site's private files, and every job is committed as soon as it is recorded.
 
-hooks.py of the Frappe app::
+The switchboard_frappe app schedules them (idle until RingCentral is signed in); in the
+hooks.py of another Frappe app::
 
     scheduler_events = {
         "cron": {
@@ -55,14 +56,14 @@ class FrappePasswords(_core.SecretCodec):
         return get_decrypted_password(SETTINGS, SETTINGS, field, raise_exception=False) or ""
 
 
-def _frappe_defaults(options: dict) -> tuple[Any, Any, dict]:
+def _frappe_defaults(client, options: dict) -> tuple[Any, Any, dict]:
     import frappe
 
     from .frappe import FrappeStore
 
     store = FrappeStore(frappe, ignore_permissions=True)
-    codec = _core.secret_codec_from_environment() or FrappePasswords()
-    client = _core.RingCentralClient(store, codec=codec, max_wait=0.0)
+    if client is None:  # the settings' secrets are Password fields, encrypted with the site's key
+        client = _core.RingCentralClient(store, codec=FrappePasswords(), max_wait=0.0)
     options.setdefault("recordings_dir", frappe.get_site_path("private", "files"))
     options.setdefault("file_url_prefix", "/private/files/")
     options.setdefault("checkpoint", frappe.db.commit)
@@ -81,8 +82,8 @@ def make_worker(store, client, *, owner: str = "", checkpoint: Optional[Callable
 
 
 def _run(kinds: list[str], store, client, seconds: float, due_now: str, options: dict) -> int:
-    if store is None:
-        store, client, options = _frappe_defaults(dict(options))
+    if store is None:  # on a Frappe site: the site's store, and its client unless one is given
+        store, client, options = _frappe_defaults(client, dict(options))
     if client is None:
         raise _core.ValidationError("a RingCentralClient is needed with a store")
     worker, _ = make_worker(store, client, **options)
