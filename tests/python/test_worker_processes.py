@@ -201,10 +201,23 @@ def test_frontdesk_subscribe_status_sync_unsubscribe_logout(frontdesk_bin, tmp_p
             assert st["queue"]["depth"][sb.rc_jobs.RECORDING]["Queued"] > 0  # recordings queued by the sync
             text = fd("status")
             assert "subscription:" in text.stdout and "call-log sync:" in text.stdout and "jobs:" in text.stdout
-            assert fd("unsubscribe").returncode == 0
+            gone = fd("unsubscribe", "--json")
+            assert gone.returncode == 0 and json.loads(gone.stdout)["action"] == "deleted"
             assert rc.snapshot()["subscriptions"] == {}
-            assert fd("subscribe", "--address", server.url).returncode == 0
+            again = fd("subscribe", "--address", server.url, "--json")
+            assert again.returncode == 0, again.stderr
+            assert json.loads(again.stdout)["address"] == server.url  # --json: one document
             assert len(rc.snapshot()["subscriptions"]) == 1
+            resynced = json.loads(fd("sync", "--json").stdout)
+            assert resynced["failed"] == 0 and resynced["complete"] is True
+            assert fd("sync", "--since", "yesterday").returncode == 2  # usage
+            once = subprocess.run([frontdesk_bin, "worker", "--once", "--seconds", "5", "--no-periodic",
+                                   "--kinds", sb.rc_jobs.SUBSCRIPTION, "--recordings", str(tmp_path / "rec"),
+                                   "--db", db, "--json", *allow], capture_output=True, text=True,
+                                  timeout=60, env=ENV)
+            assert once.returncode == 0, once.stderr
+            totals = json.loads(once.stdout)  # no "running" line: stdout is the JSON document
+            assert {"owner", "done", "retried", "given_up"} <= set(totals)
             assert fd("logout").returncode == 0
             assert rc.snapshot()["subscriptions"] == {}
         finally:

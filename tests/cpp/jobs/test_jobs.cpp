@@ -5,6 +5,7 @@
 // periodic jobs, stats and purging.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -212,6 +213,29 @@ TEST_CASE("jobs: run_due stops at its deadline and leases only the kinds asked f
   CHECK(b == 0);
   CHECK(w.run_due(far_future()) == 5);
   CHECK(q->get(q->lease("other", 1, {"unknown"}).at(0).name)->state == "Running");
+}
+
+TEST_CASE("jobs: without a log function the worker's lines go to the diagnostics log") {
+  std::vector<std::string> lines;
+  std::mutex m;
+  set_log_sink([&](LogLevel level, const std::string& category, const std::string& message) {
+    std::lock_guard<std::mutex> lock(m);
+    if (category == "jobs") lines.push_back(std::string(log_level_name(level)) + " " + message);
+  }, LogLevel::kDebug);
+  Timed s(make_memory_store());
+  auto q = std::make_shared<JobQueue>(s.store);
+  Worker w(q, WorkerOptions{"w"});
+  w.add({"ok", [](const Job&, JobContext&) { return JobOutcome::done(); }});
+  w.add({"bad", [](const Job&, JobContext&) { return JobOutcome::retry("no record yet"); }});
+  q->enqueue(spec("ok"));
+  q->enqueue(spec("bad"));
+  w.run_due(far_future());
+  set_log_sink({});
+  REQUIRE(lines.size() == 2);
+  std::sort(lines.begin(), lines.end());
+  CHECK(lines[0].rfind("debug ", 0) == 0);  // done
+  CHECK(lines[1].rfind("warning ", 0) == 0);  // failed, to be retried
+  CHECK(lines[1].find("no record yet") != std::string::npos);
 }
 
 TEST_CASE("jobs: stats show depth by kind and state, the oldest due job and errors; purge removes old done jobs") {
