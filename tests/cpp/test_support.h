@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,6 +35,33 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+};
+
+/// Collects the diagnostics lines of one category (every level) as "level message" while it
+/// lives; the default sink comes back when it goes.
+class LogCapture {
+ public:
+  explicit LogCapture(std::string category) : category_(std::move(category)) {
+    switchboard::set_log_sink(
+        [this](switchboard::LogLevel level, const std::string& cat, const std::string& message) {
+          if (cat != category_) return;
+          std::lock_guard<std::mutex> lock(mutex_);
+          lines_.push_back(std::string(switchboard::log_level_name(level)) + " " + message);
+        },
+        switchboard::LogLevel::kDebug);
+  }
+  ~LogCapture() { switchboard::set_log_sink({}); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  std::string category_;
+  std::mutex mutex_;
+  std::vector<std::string> lines_;
 };
 
 /// The test company's site, shared with the Python tests (tests/data/site.json): region US,

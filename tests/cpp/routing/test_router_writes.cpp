@@ -135,17 +135,12 @@ TEST_CASE("writes: error_log=all writes the seed's log categories to Error Log, 
 }
 
 TEST_CASE("writes: by default Error Log gets errors only; every step reaches the diagnostics log") {
-  std::vector<std::string> lines;
-  std::mutex m;
-  set_log_sink([&](LogLevel level, const std::string& category, const std::string& message) {
-    std::lock_guard<std::mutex> lock(m);
-    if (category == "routing") lines.push_back(std::string(log_level_name(level)) + " " + message);
-  }, LogLevel::kDebug);
+  test_support::LogCapture capture("routing");
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken"));
   RouteResult r2 = f.router.route(mail("m2@x.com", "bob@y.com", {kSales}));
   f.router.plan(mail("m3@x.com", "cy@y.com", {kSales}));  // plans are not logged
-  set_log_sink({});
+  std::vector<std::string> lines = capture.lines();
   CHECK(r.action == "create_ticket");
   CHECK(f.count("Error Log") == 0);
   REQUIRE(lines.size() == r.log.size() + r2.log.size());
