@@ -103,3 +103,38 @@ def test_call_ingest_and_webhook_release_the_gil():
                           timeout=20, env={**os.environ})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok 2"
+
+
+def test_frozen_time_never_deadlocks_python_threads():
+    """A store's time frozen while another Python thread works, with a route inside it: the
+    freeze takes no lock that a waiting call holds with the GIL (a subprocess, so a deadlock
+    fails instead of hanging the suite)."""
+    import os
+    script = textwrap.dedent("""
+        import threading
+        import switchboard as sb
+        from site_fixture import with_site
+        store = with_site(sb.SqliteStore())
+        stop = threading.Event()
+        done = []
+
+        def writer():
+            while not stop.is_set():
+                store.insert("Comment", {"content": "tick"})
+                done.append(store.now())
+
+        t = threading.Thread(target=writer)
+        t.start()
+        for i in range(50):
+            store.freeze_time(1893456000 + i)
+        r = sb.Router(store).route(sb.InboundEmail(message_id="f1@x.com", sender="ann@customer.com",
+                                                  to="support@zipcushions.com", subject="Help", email_account="Support",
+                                                  sent_or_received="Received"))
+        stop.set()
+        t.join()
+        print("ok", r.action, len(done) > 0, r.reason)
+    """)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.path.dirname(__file__), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["ok", "create_ticket", "True", "support_alias"], proc.stdout
