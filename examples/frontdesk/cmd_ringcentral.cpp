@@ -248,25 +248,12 @@ int run_unsubscribe(Context& ctx, const RcOptions& o) {
 }
 
 // "2025-03-01" or "2025-03-01T08:00[:00][Z]" (UTC) as Unix seconds; -1 when malformed.
-std::int64_t parse_since(const std::string& text) {
-  std::tm tm{};
-  int y, mo, d, h = 0, mi = 0, sec = 0;
-  int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec);
-  if (n < 3 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
 int run_sync(Context& ctx, const RcOptions& o) {
   std::int64_t since = 0;
   if (!o.since.empty()) {
-    since = parse_since(o.since);
-    if (since < 0) {
+    auto parsed = switchboard::parse_timestamp(o.since);
+    since = parsed.value_or(-1);
+    if (!parsed || since < 0) {
       std::fprintf(stderr, "frontdesk: --since takes a date or time like 2025-03-01 or 2025-03-01T08:00:00Z\n");
       return kUsage;
     }

@@ -24,4 +24,5 @@
 #include "switchboard/store.h"
 #include "switchboard/store_backend.h"
 #include "switchboard/telephony.h"
+#include "switchboard/timestamps.h"
 #include "switchboard/version.h"

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "switchboard/timestamps.h"
 
 namespace switchboard::dates {
 namespace {
@@ -225,3 +226,11 @@ std::string iso8601_utc(std::int64_t unix_seconds) {
 }
 
 }  // namespace switchboard::dates
+
+namespace switchboard {
+
+std::optional<std::int64_t> parse_timestamp(std::string_view text) { return dates::unix_from_iso8601(text); }
+
+std::string format_timestamp(std::int64_t unix_seconds) { return dates::iso8601_utc(unix_seconds); }
+
+}  // namespace switchboard

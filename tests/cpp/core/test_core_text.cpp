@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "core/text.h"
 #include "switchboard/error.h"
+#include "switchboard/timestamps.h"
 
 using namespace switchboard;
 
@@ -73,6 +74,11 @@ TEST_CASE("dates: Frappe text, ISO 8601 and comparisons") {
   CHECK(dates::unix_from_iso8601("2025-01-06") == 1736121600);
   CHECK_FALSE(dates::unix_from_iso8601("2025-02-30x"));
   CHECK(dates::iso8601_utc(1736159400) == "2025-01-06T10:30:00.000Z");
+  // The public face of the same rules (frontdesk ringcentral sync --since reads it).
+  CHECK(parse_timestamp("2025-01-06") == 1736121600);
+  CHECK(parse_timestamp("2025-01-06T12:30:00+02:00") == 1736159400);
+  CHECK_FALSE(parse_timestamp("yesterday"));
+  CHECK(format_timestamp(1736159400) == "2025-01-06T10:30:00.000Z");
 }
 
 TEST_CASE("json: one reader, ParseError for every kind of bad input") {
