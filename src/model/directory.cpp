@@ -158,12 +158,26 @@ std::vector<Found> Directory::newest(std::string_view doctype, const Filters& by
   if (limit == 0) return out;
   const std::string pointer(merge_pointer(doctype));
   std::set<std::string> seen;
+  // Most filters match a handful of rows: read them unordered (the filter's own index walk)
+  // and order them here, since asking the database to order them costs a sort per lookup.
+  std::vector<std::string> selected = fields;
+  add_unique(selected, "modified");
+  add_unique(selected, "name");
+  auto rows = store_.find(doctype, Query(by).select(selected).take(kPage + 1));
+  const bool all_read = static_cast<std::int64_t>(rows.size()) <= kPage;
+  if (all_read)
+    std::sort(rows.begin(), rows.end(), [](const Document& a, const Document& b) {
+      int c = compare_values(a.get("modified"), b.get("modified"));
+      if (c == 0) c = compare_values(a.get("name"), b.get("name"));
+      return c > 0;  // modified desc, name desc: as the ordered query below
+    });
   for (std::int64_t offset = 0;; offset += kPage) {
-    auto rows = store_.find(doctype, Query(by)
-                                         .select(fields)
-                                         .order("modified desc, name desc")
-                                         .take(kPage)
-                                         .skip(offset));
+    if (!all_read)
+      rows = store_.find(doctype, Query(by)
+                                      .select(selected)
+                                      .order("modified desc, name desc")
+                                      .take(kPage)
+                                      .skip(offset));
     for (auto& row : rows) {
       Found f;
       if (!pointer.empty() && row.has(pointer)) {  // merged: what counts is the survivor
@@ -180,7 +194,7 @@ std::vector<Found> Directory::newest(std::string_view doctype, const Filters& by
       out.push_back(std::move(f));
       if (out.size() == limit) return out;
     }
-    if (static_cast<std::int64_t>(rows.size()) < kPage) return out;
+    if (all_read || static_cast<std::int64_t>(rows.size()) < kPage) return out;
   }
 }
 
