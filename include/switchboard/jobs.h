@@ -72,8 +72,9 @@ class SWITCHBOARD_EXPORT JobQueue {
   /// enqueue() on any store (for hooks that run inside another service's transaction).
   static std::string enqueue(Store& store, const JobSpec& spec, int default_max_attempts = 8);
 
-  /// Leases up to `max` due jobs for `owner`, oldest run_after first: queued jobs whose
-  /// run_after has come, and running jobs whose lease expired. Each lease counts an attempt.
+  /// Leases up to `max` due jobs for `owner`, the longest due first: queued jobs whose
+  /// run_after has come, and running jobs whose lease expired (due since the lease ran out).
+  /// Each lease counts an attempt.
   /// `kinds` limits the kinds (empty = any).
   std::vector<Job> lease(const std::string& owner, int max, const std::vector<std::string>& kinds = {},
                          std::chrono::seconds lease_for = std::chrono::seconds(0));

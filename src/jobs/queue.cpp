@@ -108,13 +108,19 @@ std::vector<Job> JobQueue::lease(const std::string& owner, int max, const std::v
       Query q(std::move(f));
       return s.find(kJobDoctype, q.order(order).take(n));
     };
+    // Queued jobs are due at run_after; jobs whose worker died are due when their lease ran
+    // out. Both lists merge by that time, so a backlog of queued jobs never starves a job a
+    // killed worker left Running (such as the periodic sync that would clear the backlog).
     std::vector<Document> found = candidates({Filter("state", Value(kQueued)), Filter("run_after", Op::kLe, Value(t))},
                                              "run_after asc", max);
-    if (static_cast<int>(found.size()) < max) {  // jobs whose worker died: their lease ran out
-      auto expired = candidates({Filter("state", Value(kRunning)), Filter("lease_expires", Op::kLt, Value(t))},
-                                "lease_expires asc", max - static_cast<std::int64_t>(found.size()));
-      found.insert(found.end(), std::make_move_iterator(expired.begin()), std::make_move_iterator(expired.end()));
-    }
+    auto expired = candidates({Filter("state", Value(kRunning)), Filter("lease_expires", Op::kLt, Value(t))},
+                              "lease_expires asc", max);
+    auto due = [](const Document& d) {
+      return d.text("state") == kRunning ? d.integer("lease_expires") : d.integer("run_after");
+    };
+    found.insert(found.end(), std::make_move_iterator(expired.begin()), std::make_move_iterator(expired.end()));
+    std::stable_sort(found.begin(), found.end(), [&](const Document& a, const Document& b) { return due(a) < due(b); });
+    if (static_cast<int>(found.size()) > max) found.resize(static_cast<std::size_t>(max));
     for (const Document& d : found) {
       Job j = to_job(d);
       Filters cas{Filter("name", Value(j.name)), Filter("state", Value(j.state)),

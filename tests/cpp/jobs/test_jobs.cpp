@@ -92,6 +92,36 @@ TEST_CASE_TEMPLATE("jobs: an expired lease returns the job; the old owner can no
   CHECK(q.complete(taken[0]));
 }
 
+TEST_CASE_TEMPLATE("jobs: a backlog of queued jobs never starves a job whose worker died", F,
+                   test_support::MemoryFactory, test_support::SqliteFactory, mariadb_test::MariaDbFactory) {
+  // A killed worker left the periodic sync Running; meanwhile lookups pile up, each deferred
+  // again and again. The sync's lease ran out long ago, so it is due before any of them.
+  Timed s(F::make());
+  JobQueue q(s.store, JobQueueOptions{8, seconds(60)});
+  std::string sync = q.enqueue(spec("sync", "sync"));
+  REQUIRE(q.lease("killed-worker", 1).size() == 1);
+  s.advance(3600);
+  for (int i = 0; i < 6; ++i) q.enqueue(spec("lookup", "l" + std::to_string(i), s.now() - 10));
+  auto first = q.lease("w2", 2);
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].name == sync);  // due since its lease ran out, 3540 s ago
+  CHECK(first[0].attempts == 2);
+  CHECK(first[1].kind == "lookup");
+  // and the other way round: a lookup queued before the lease ran out goes first
+  Timed t(F::make());
+  JobQueue r(t.store, JobQueueOptions{8, seconds(60)});
+  r.enqueue(spec("lookup", "early", t.now()));
+  std::string held = r.enqueue(spec("sync", "sync"));
+  t.advance(1);
+  auto leased = r.lease("killed-worker", 2, {"sync"});
+  REQUIRE(leased.size() == 1);
+  t.advance(120);
+  auto order = r.lease("w2", 2);
+  REQUIRE(order.size() == 2);
+  CHECK(order[0].key == "early");
+  CHECK(order[1].name == held);
+}
+
 TEST_CASE_TEMPLATE("jobs: the worker retries with backoff and gives up after the limit, keeping the reason", F,
                    test_support::MemoryFactory, test_support::SqliteFactory, mariadb_test::MariaDbFactory) {
   Timed s(F::make());
