@@ -109,6 +109,7 @@ class SimWorker:
     def start(self) -> None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [os.path.join(BUILD, "python"), HERE, os.path.dirname(HERE), os.environ.get("PYTHONPATH", "")])}
+        self.errors.append(f"--- worker started at simulated {self.clock.now():.0f}")
         self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.idle_at = -1.0
         line = self.proc.stdout.readline()
@@ -143,6 +144,7 @@ class SimWorker:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
         self.kills += 1
+        self.errors.append(f"--- worker killed at simulated {self.clock.now():.0f}")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -4,6 +4,7 @@ RingCentral's job kinds on the store, its clock read from the shared clock file.
 SIGKILL by the tests; SIGTERM stops it after the current job."""
 import argparse
 import json
+import logging
 import signal
 import sys
 import time
@@ -27,6 +28,17 @@ def main() -> int:
     ap.add_argument("--options", default="{}")
     args = ap.parse_args()
     clock = SimClock(args.clock)
+    # What the library and the worker say goes to stderr, stamped with simulated time, for the
+    # harness to show when a run fails.
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(sim)s %(levelname)s %(name)s: %(message)s")
+    old_factory = logging.getLogRecordFactory()
+
+    def stamped(*a, **kw):
+        record = old_factory(*a, **kw)
+        record.sim = f"{clock.now():.0f}"
+        return record
+    logging.setLogRecordFactory(stamped)
     store = sb.SqliteStore(args.db)
     store.freeze_time(clock.now())
     rc = client(store, Mock(args.platform, args.media), clock)
