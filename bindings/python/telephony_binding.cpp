@@ -192,7 +192,8 @@ void init_telephony(py::module_& m) {
       .def(py::init([](std::shared_ptr<Store> store, const std::string& region,
                        std::optional<std::vector<std::string>> company_numbers, bool create_tickets,
                        bool helpdesk_call_logs, bool crm_call_logs, const std::string& fallback_status,
-                       const py::object& after_ingest) {
+                       const py::object& after_ingest, bool tickets_for_unanswered,
+                       bool tickets_for_outbound) {
              CallLoggerOptions o;
              o.region = region;
              o.company_numbers = std::move(company_numbers);
@@ -201,12 +202,15 @@ void init_telephony(py::module_& m) {
              o.crm_call_logs = crm_call_logs;
              o.fallback_status = fallback_status;
              o.after_ingest = to_hook(after_ingest);
+             o.tickets_for_unanswered = tickets_for_unanswered;
+             o.tickets_for_outbound = tickets_for_outbound;
              return std::make_shared<CallLogger>(std::move(store), std::move(o));
            }),
            py::arg("store").none(false), py::arg("region") = "",
            py::arg("company_numbers") = py::none(), py::arg("create_tickets") = false,
            py::arg("helpdesk_call_logs") = true, py::arg("crm_call_logs") = true,
-           py::arg("fallback_status") = "Completed", py::arg("after_ingest") = py::none())
+           py::arg("fallback_status") = "Completed", py::arg("after_ingest") = py::none(),
+           py::arg("tickets_for_unanswered") = false, py::arg("tickets_for_outbound") = false)
       .def(
           "ingest",
           [](CallLogger& logger, const py::object& event) {

@@ -37,6 +37,13 @@ struct CallLoggerOptions {
   std::optional<std::vector<std::string>> company_numbers;
   /// Create a Contact and an HD Ticket when a call matches no ticket and no lead.
   bool create_tickets = false;
+  /// With create_tickets: also for calls nobody answered (missed, voicemail, busy, failed,
+  /// still ringing). Off by default: a missed call carries no request yet, and the call log
+  /// is written and linked either way.
+  bool tickets_for_unanswered = false;
+  /// With create_tickets: also for calls the company placed. Off by default: the agent who
+  /// dialled knows why, and an outbound call is no customer's request.
+  bool tickets_for_outbound = false;
   /// Which call-log doctypes to write (both by default).
   bool helpdesk_call_logs = true;
   bool crm_call_logs = true;

@@ -153,7 +153,8 @@ class Ingest {
       if (stored.has("result") || (ev.sequence && seq >= *ev.sequence)) state_frozen = true;
     }
 
-    Links links = link(r.customer_key, known ? (hd ? *hd : *crm) : Document());
+    const Document& stored = known ? (hd ? *hd : *crm) : Document();
+    Links links = link(r.customer_key, stored, may_create_ticket(ev, stored, state_frozen));
     if (links.create_ticket) {
       create_ticket(ev, r.customer_key, links);
       r.ticket_created = true;
@@ -225,7 +226,21 @@ class Ingest {
     return found ? found->name : std::string();
   }
 
-  Links link(const std::string& key, const Document& stored) {
+  // Whether the call may open a ticket: inbound (or of unknown direction) and answered, unless
+  // the options allow unanswered or outbound calls too.
+  bool may_create_ticket(const CallEvent& ev, const Document& stored, bool state_frozen) const {
+    if (!options_.create_tickets) return false;
+    const bool outbound = ev.direction.empty() ? stored.text("type") == "Outgoing"
+                                               : ev.direction == "Outbound";
+    if (outbound && !options_.tickets_for_outbound) return false;
+    std::string status = state_frozen ? std::string() : logger_.status_for(ev);
+    if (status.empty()) status = stored.text("status");
+    if (status.empty()) status = ev.direction.empty() ? "Completed" : "Ringing";  // as written
+    const bool answered = status == "Completed" || status == "In Progress";
+    return answered || options_.tickets_for_unanswered;
+  }
+
+  Links link(const std::string& key, const Document& stored, bool may_create) {
     Links l;
     l.ticket = stored.text("ticket");
     l.contact = stored.text("contact");
@@ -242,7 +257,7 @@ class Ingest {
           l.lead = lead->name;
       }
     }
-    l.create_ticket = l.ticket.empty() && l.lead.empty() && options_.create_tickets;
+    l.create_ticket = l.ticket.empty() && l.lead.empty() && may_create;
     return l;
   }
 
@@ -304,6 +319,11 @@ class Ingest {
       if (!l.lead.empty()) {
         put(changes, stored, "reference_doctype", Value("CRM Lead"));
         put(changes, stored, "reference_docname", Value(l.lead));
+      } else if (!stored || (stored->text("reference_docname").empty() &&
+                             !stored->text("reference_doctype").empty())) {
+        // Never a reference doctype without a name: Frappe CRM's default for the field is
+        // "CRM Lead", which a log linked to no lead must not keep.
+        changes.set("reference_doctype", Value(""));
       }
       // `caller` and `receiver` are Links to the agent's User in Frappe CRM: a customer's
       // display name there is a document Frappe refuses to save, so they stay unset.

@@ -59,6 +59,23 @@ def test_logger_links_by_phone_key_on_every_backend(make_store):
     assert store.count("Helpdesk Call Log") == 1 and store.count("CRM Call Log") == 1
 
 
+def test_call_logs_never_name_a_doctype_without_a_record_and_missed_calls_open_no_ticket(make_store):
+    store = make_store()
+    logger = sb.CallLogger(store, company_numbers=["+15559876543"], create_tickets=True)
+    missed = logger.ingest(json.dumps({"call_id": "m1", "direction": "Inbound", "from_number": "+16505550100",
+                                       "to_number": "+15559876543", "result": "Missed"}))
+    assert not missed["ticket_created"] and store.count("HD Ticket") == 0
+    log = store.get("CRM Call Log", missed["crm_call_log"])
+    assert not log.get("reference_doctype") and not log.get("reference_docname")
+    out = logger.ingest(json.dumps({"call_id": "o1", "direction": "Outbound", "from_number": "+15559876543",
+                                    "to_number": "+16505550100", "result": "Call connected", "duration": 30}))
+    assert not out["ticket_created"]
+    eager = sb.CallLogger(store, company_numbers=["+15559876543"], create_tickets=True,
+                          tickets_for_unanswered=True, tickets_for_outbound=True)
+    assert eager.ingest(json.dumps({"call_id": "m2", "direction": "Inbound", "from_number": "+16505550101",
+                                    "result": "Missed"}))["ticket_created"]
+
+
 class Canned(sb.TranscriptSource):
     def __init__(self):
         sb.TranscriptSource.__init__(self)

@@ -255,6 +255,70 @@ TEST_CASE("a call that matches nothing creates the contact, then the ticket") {
   CHECK_FALSE(sales.lead.empty());
 }
 
+TEST_CASE("a CRM Call Log never has a reference doctype without a name") {
+  auto s = fresh_store();
+  CallLogger logger(s, company());
+  // No lead for the caller: Frappe CRM's default "CRM Lead" must not stay on the log.
+  auto r = logger.ingest(parse_call_event(R"({"call_id": "n1", "direction": "Inbound",
+      "from_number": "+16505550100", "to_number": "+15559876543", "result": "Missed"})"));
+  auto log = s->get("CRM Call Log", r.crm_call_log);
+  CHECK(log->text("reference_doctype").empty());
+  CHECK(log->text("reference_docname").empty());
+  // A log written that way before is repaired by the call's next event.
+  s->update("CRM Call Log", r.crm_call_log, {{"reference_doctype", "CRM Lead"}});
+  logger.ingest(parse_call_event(R"({"call_id": "n1", "duration": 3})"));
+  CHECK(s->get("CRM Call Log", r.crm_call_log)->text("reference_doctype").empty());
+  // Once a lead has the number, the log names it.
+  std::string lead = s->insert("CRM Lead", {{"first_name", "Dana"}, {"mobile_no", "650-555-0100"}});
+  auto again = logger.ingest(parse_call_event(R"({"call_id": "n1", "duration": 4})"));
+  CHECK(again.lead == lead);
+  log = s->get("CRM Call Log", r.crm_call_log);
+  CHECK(log->text("reference_doctype") == "CRM Lead");
+  CHECK(log->text("reference_docname") == lead);
+  for (const auto& row : s->find("CRM Call Log", Query{}))
+    CHECK((row.text("reference_doctype").empty() || !row.text("reference_docname").empty()));
+}
+
+TEST_CASE("unanswered and outbound calls open no ticket unless the options say so") {
+  auto s = fresh_store();
+  CallLoggerOptions o = company();
+  o.create_tickets = true;
+  CallLogger logger(s, o);
+  auto missed = logger.ingest(parse_call_event(R"({"call_id": "m1", "direction": "Inbound",
+      "from_number": "+16505550101", "to_number": "+15559876543", "result": "Missed"})"));
+  CHECK_FALSE(missed.ticket_created);
+  CHECK(missed.ticket.empty());
+  CHECK_FALSE(missed.call_log.empty());  // logged all the same
+  auto outbound = logger.ingest(parse_call_event(R"({"call_id": "o1", "direction": "Outbound",
+      "from_number": "+15559876543", "to_number": "+16505550102", "result": "Call connected",
+      "duration": 60})"));
+  CHECK_FALSE(outbound.ticket_created);
+  auto unanswered_out = logger.ingest(parse_call_event(R"({"call_id": "o2", "direction": "Outbound",
+      "from_number": "+15559876543", "to_number": "+16505550103", "result": "No Answer"})"));
+  CHECK_FALSE(unanswered_out.ticket_created);
+  CHECK(s->count("HD Ticket") == 0);
+  // A ringing call opens its ticket when the answer arrives, once.
+  auto ringing = logger.ingest(parse_call_event(telephony_fixture("telephony_seq1.json")));
+  CHECK_FALSE(ringing.ticket_created);
+  std::string answered = telephony_fixture("telephony_seq1.json");
+  answered.replace(answered.find("\"sequence\": 1"), 13, "\"sequence\": 2");
+  answered.replace(answered.find("\"Setup\""), 7, "\"Answered\"");
+  answered.replace(answered.find("998877665544332211"), 18, "998877665544332212");
+  auto up = logger.ingest(parse_call_event(answered));
+  CHECK(up.ticket_created);
+  CHECK(up.call_log == ringing.call_log);
+  CHECK(s->count("HD Ticket") == 1);
+  // The options open tickets for them too.
+  CallLoggerOptions all = o;
+  all.tickets_for_unanswered = true;
+  all.tickets_for_outbound = true;
+  CallLogger eager(s, all);
+  CHECK(eager.ingest(parse_call_event(R"({"call_id": "m2", "direction": "Inbound",
+      "from_number": "+16505550104", "result": "Missed"})")).ticket_created);
+  CHECK(eager.ingest(parse_call_event(R"({"call_id": "o3", "direction": "Outbound",
+      "to_number": "+16505550105", "result": "No Answer"})")).ticket_created);
+}
+
 TEST_CASE("unknown results map to the fallback status") {
   auto s = fresh_store();
   CallLoggerOptions o = company();
