@@ -2,6 +2,7 @@
 #include <pybind11/native_enum.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include "casters.h"
 #include "errors.h"
@@ -13,6 +14,57 @@ using release_gil = py::call_guard<py::gil_scoped_release>;
 
 namespace switchboard::python {
 namespace {
+
+// The UTF-8 of a Python str, without a copy (valid while the str lives).
+std::string_view utf8_view(py::handle s) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(s.ptr(), &size);
+  if (!data) throw py::error_already_set();
+  return {data, static_cast<std::size_t>(size)};
+}
+
+using OptionalStr = py::typing::Optional<py::str>;
+
+OptionalStr key_or_none(const std::optional<std::string>& key) {
+  if (!key) return py::reinterpret_borrow<OptionalStr>(py::none());
+  return py::reinterpret_steal<OptionalStr>(py::str(key->data(), key->size()).release());
+}
+
+// The keys of a list of numbers: str items keyed, None items None. The keys are computed with
+// the GIL released, in chunks between which Ctrl-C is honoured.
+template <typename KeyOf>
+py::typing::List<OptionalStr> keys_of(const py::sequence& numbers, const KeyOf& key_of) {
+  const std::size_t n = numbers.size();
+  std::vector<py::object> held;  // keeps every str (and its UTF-8) alive while the GIL is free
+  std::vector<std::string_view> raw(n);
+  std::vector<bool> present(n, false);
+  held.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    py::object item = numbers[i];
+    if (item.is_none()) continue;
+    if (!PyUnicode_Check(item.ptr()))
+      throw py::type_error("phone_keys: item " + std::to_string(i) + " is " +
+                           std::string(py::str(py::type::of(item).attr("__name__"))) +
+                           ", not str or None");
+    raw[i] = utf8_view(item);
+    present[i] = true;
+    held.push_back(std::move(item));
+  }
+  std::vector<std::optional<std::string>> keys(n);
+  constexpr std::size_t kChunk = 8192;
+  for (std::size_t start = 0; start < n; start += kChunk) {
+    const std::size_t end = std::min(n, start + kChunk);
+    {
+      py::gil_scoped_release release;
+      for (std::size_t i = start; i < end; ++i)
+        if (present[i]) keys[i] = key_of(raw[i]);
+    }
+    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+  }
+  py::typing::List<OptionalStr> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = key_or_none(keys[i]);
+  return out;
+}
 
 py::dict relink_dict(const RelinkRule& r) {
   py::dict d;
@@ -136,14 +188,50 @@ void init_phone(py::module_& m) {
         py::arg("raw"), py::arg("region") = "US",
         "Parses a phone number as libphonenumber does; None when `raw` is not a number. "
         "`region` reads numbers without a country code.");
+  py::native_enum<ExtensionMatch>(m, "ExtensionMatch", "enum.Enum",
+                                  "How extensions count when numbers are matched.")
+      .value("IGNORE_MISSING", ExtensionMatch::kIgnoreMissing)
+      .value("STRICT", ExtensionMatch::kStrict)
+      .finalize();
+  // phone_key is called per row from Python: the str is read in place (no copy) and the GIL
+  // kept (a key costs less than releasing it; libphonenumber never blocks).
   m.def("phone_key",
-        [](const std::string& raw, const std::string& region) { return phone_key(raw, region); },
+        [](const py::str& raw, const py::str& region) {
+          return key_or_none(phone_key(utf8_view(raw), utf8_view(region)));
+        },
         py::arg("raw"), py::arg("region") = "US",
         "The match key: E.164 of a possible number without its extension, or None.");
   m.def("phone_key",
-        [](const std::string& raw, const SiteConfig& site) { return phone_key(raw, site); },
+        [](const py::str& raw, const SiteConfig& site) {
+          return key_or_none(phone_key(utf8_view(raw), site));
+        },
         py::arg("raw"), py::arg("site"),
-        "The match key as a store with this site stores it (its region, then fallback regions).");
+        "The match key as a store with this site stores it (its region, fallback regions and "
+        "international prefixes written instead of '+').");
+  m.def("phone_keys",
+        [](const py::sequence& numbers, const py::str& region) {
+          const std::string r(utf8_view(region));
+          phone_key("0", r);  // an unknown region raises before any work
+          return keys_of(numbers, [&r](std::string_view raw) { return phone_key(raw, r); });
+        },
+        py::arg("numbers"), py::arg("region") = "US",
+        "phone_key of every item (str, or None for None), as a list; the GIL is released "
+        "while the keys are computed.");
+  m.def("phone_keys",
+        [](const py::sequence& numbers, const SiteConfig& site) {
+          phone_key("0", site);
+          return keys_of(numbers, [&site](std::string_view raw) { return phone_key(raw, site); });
+        },
+        py::arg("numbers"), py::arg("site"),
+        "phone_key(raw, site) of every item (str, or None for None), as a list.");
+  m.def("same_line",
+        [](const std::string& key_a, const std::string& ext_a, const std::string& key_b,
+           const std::string& ext_b, ExtensionMatch extensions) {
+          return same_line(key_a, ext_a, key_b, ext_b, extensions);
+        },
+        py::arg("key_a"), py::arg("ext_a"), py::arg("key_b"), py::arg("ext_b"),
+        py::arg("extensions") = ExtensionMatch::kIgnoreMissing,
+        "Whether two stored keys and extensions name the same line.");
   m.def("digits_only", &digits_only, py::arg("raw"),
         "The original scripts' normalization: the ASCII digits of `raw`.");
 
@@ -155,12 +243,13 @@ void init_phone(py::module_& m) {
       .value("EXACT", PhoneMatch::kExact)
       .finalize();
   m.def("phone_match",
-        [](const std::string& a, const std::string& b, const std::string& region) {
-          return phone_match(a, b, region);
-        },
+        [](const std::string& a, const std::string& b, const std::string& region,
+           ExtensionMatch extensions) { return phone_match(a, b, region, extensions); },
         py::arg("a"), py::arg("b"), py::arg("region") = "US",
-        "EXACT when both have the same key and extension in `region`, else libphonenumber's "
-        "verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.");
+        py::arg("extensions") = ExtensionMatch::kIgnoreMissing,
+        "EXACT when both have the same key in `region` and their extensions match (by default "
+        "a missing extension matches any), else libphonenumber's verdict (NSN, SHORT_NSN, "
+        "NONE); garbage matches nothing.");
   auto links = [](const ClickToCall& c) {
     py::dict d;
     d["e164"] = c.e164;

@@ -41,9 +41,11 @@ SWITCHBOARD_EXPORT std::optional<Phone> normalize_phone(std::string_view raw,
 /// shapes. Throws ValidationError for an empty or unknown region.
 SWITCHBOARD_EXPORT std::optional<std::string> phone_key(std::string_view raw,
                                                         std::string_view region = "US");
-/// The match key of `raw` on `site`: read in site.region, unless the number is not valid
-/// there and valid in one of site.fallback_regions (the first such one). This is the key a
-/// store with that site stores and every service matches on. Throws ValidationError for a
+/// The match key of `raw` on `site`, the key a store with that site stores and every service
+/// matches on. The first reading that works: valid in site.region; valid in a fallback region
+/// (in order) where it is written as that country writes national numbers, with its trunk
+/// prefix; possible in site.region (libphonenumber's answer); an international prefix "0011",
+/// "011" or "00" written instead of "+" (valid, else possible). Throws ValidationError for a
 /// region libphonenumber does not know.
 SWITCHBOARD_EXPORT std::optional<std::string> phone_key(std::string_view raw,
                                                         const SiteConfig& site);
@@ -63,12 +65,28 @@ enum class PhoneMatch {
 /// The stable name of a match level: "NONE", "SHORT_NSN", "NSN", "EXACT".
 SWITCHBOARD_EXPORT const char* phone_match_name(PhoneMatch match) noexcept;
 
-/// Compares two numbers: kExact when both have the same key and extension read in `region`,
-/// else libphonenumber's verdict on the two strings. Input that is not a
-/// number, or too short to be one in `region` ("", "abc", "12"), matches nothing. Only kExact
-/// may merge.
+/// How extensions count when numbers are matched (dialling always keeps the extension).
+enum class ExtensionMatch {
+  /// The default: a number without an extension matches the same number with one (a caller ID
+  /// never carries the extension a record was written with); two different extensions never
+  /// match (colleagues on one company line are different people).
+  kIgnoreMissing,
+  kStrict,  ///< extensions must be equal: "" matches only ""
+};
+
+/// Whether two stored keys and extensions name the same line: equal non-empty keys, and
+/// extensions as `extensions` says. Never throws.
+SWITCHBOARD_EXPORT bool same_line(std::string_view key_a, std::string_view ext_a,
+                                  std::string_view key_b, std::string_view ext_b,
+                                  ExtensionMatch extensions = ExtensionMatch::kIgnoreMissing) noexcept;
+
+/// Compares two numbers: kExact when both have the same key read in `region` and their
+/// extensions match as `extensions` says, else libphonenumber's verdict on the two strings.
+/// Input that is not a number, or too short to be one in `region` ("", "abc", "12"), matches
+/// nothing. Only kExact may merge.
 SWITCHBOARD_EXPORT PhoneMatch phone_match(std::string_view a, std::string_view b,
-                                          std::string_view region = "US");
+                                          std::string_view region = "US",
+                                          ExtensionMatch extensions = ExtensionMatch::kIgnoreMissing);
 
 /// Links that start a call to a number.
 struct SWITCHBOARD_EXPORT ClickToCall {

@@ -80,32 +80,118 @@ bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, b
       out.extension.clear();
       return true;
     }
-    return key_parts_slow(raw, region, out);
+    return cached_key_parts(raw, region, out, [&](KeyParts& parts) {
+      return key_parts_slow(raw, region, parts);
+    });
   } catch (...) {  // only allocation can fail here; no key is the safe answer
     return false;
   }
 }
 
-std::string key_region(std::string_view raw, const SiteConfig& site) {
-  std::string region = resolve_region(site.region);
-  if (site.fallback_regions.empty()) return region;
-  const PhoneNumberUtil& u = util();
-  PhoneNumber number;
-  try {
-    if (!parse(raw, region, number) || u.IsValidNumber(number)) return region;
-    for (const auto& fallback : site.fallback_regions) {
-      std::string r = resolve_region(fallback);
-      if (parse(raw, r, number) && u.IsValidNumber(number)) return r;
-    }
-  } catch (const ValidationError&) {
-    throw;
-  } catch (...) {  // only allocation can fail here: the site's own region decides
-  }
-  return region;
+namespace {
+
+// International call prefixes people write instead of "+", longest first: Australia's 0011,
+// North America's 011 and the 00 of most of the world.
+constexpr std::string_view kCommonIdds[] = {"0011", "011", "00"};
+
+// `raw` with its leading international call prefix `idd` written as "+", or "" without one.
+std::string plus_for_idd(std::string_view raw, std::string_view idd) {
+  std::size_t i = 0;
+  while (i < raw.size() && (raw[i] == ' ' || raw[i] == '\t')) ++i;
+  if (raw.substr(i, idd.size()) != idd) return {};
+  return "+" + std::string(raw.substr(i + idd.size()));
 }
 
-bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out) {
-  return key_parts(raw, key_region(raw, site), out);
+// Whether `number`, read in `region`, was written as that region writes its national numbers:
+// its trunk prefix, then the national number ("020 7946 0958" in GB). A region without a
+// trunk prefix (Italy, Spain) always qualifies.
+bool written_nationally(std::string_view raw, const std::string& region, const PhoneNumber& number) {
+  const PhoneNumberUtil& u = util();
+  std::string trunk;
+  u.GetNddPrefixForRegion(region, /*strip_non_digits=*/true, &trunk);
+  if (trunk.empty()) return true;
+  std::string digits(raw);
+  u.NormalizeDigitsOnly(&digits);
+  std::string nsn;
+  u.GetNationalSignificantNumber(number, &nsn);
+  return digits.compare(0, trunk.size() + nsn.size(), trunk + nsn) == 0;
+}
+
+bool is_possible(const PhoneNumber& n) {
+  return util().IsPossibleNumberWithReason(n) == PhoneNumberUtil::IS_POSSIBLE;
+}
+
+}  // namespace
+
+bool read_on_site(std::string_view raw, const SiteConfig& site, PhoneNumber& number,
+                  std::string* region_used) {
+  const std::string region = resolve_region(site.region);
+  const PhoneNumberUtil& u = util();
+  auto found = [&](PhoneNumber& n, const std::string& r) {
+    number = std::move(n);
+    if (region_used) *region_used = r;
+    return true;
+  };
+  PhoneNumber in_site;
+  const bool site_parsed = parse(raw, region, in_site);
+  if (site_parsed && u.IsValidNumber(in_site)) return found(in_site, region);
+  for (const auto& fallback : site.fallback_regions) {
+    const std::string r = resolve_region(fallback);
+    PhoneNumber n;
+    if (parse(raw, r, n) && u.IsValidNumber(n) && written_nationally(raw, r, n)) return found(n, r);
+  }
+  if (site_parsed && is_possible(in_site)) return found(in_site, region);
+  // No key in the site's region: an international call prefix written instead of "+".
+  PhoneNumber possible;
+  bool have_possible = false;
+  for (std::string_view idd : kCommonIdds) {
+    std::string plus = plus_for_idd(raw, idd);
+    PhoneNumber n;
+    if (plus.empty() || !parse(plus, "ZZ", n)) continue;
+    if (u.IsValidNumber(n)) return found(n, "ZZ");
+    if (!have_possible && is_possible(n)) {
+      possible = n;
+      have_possible = true;
+    }
+  }
+  if (have_possible) return found(possible, "ZZ");
+  if (site_parsed) return found(in_site, region);
+  return false;
+}
+
+bool fast_path_safe(const SiteConfig& site) {
+  if (resolve_region(site.region) != "US") return false;
+  // A fast-path number starts with 1-9, so a fallback region whose trunk prefix is "0" never
+  // reads it nationally; a North American one reads it as the same +1 number.
+  for (const auto& fallback : site.fallback_regions) {
+    std::string trunk;
+    const std::string r = resolve_region(fallback);
+    util().GetNddPrefixForRegion(r, true, &trunk);
+    if (trunk != "0" && util().GetCountryCodeForRegion(r) != 1) return false;
+  }
+  return true;
+}
+
+bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out, bool fast) {
+  if (fast && fast_path_enabled() && fast_path_safe(site) && fast_nanp_key(raw, out.e164)) {
+    out.extension.clear();
+    return true;
+  }
+  try {
+    std::string context = "site:" + site.region;  // a site reads more than its region alone
+    for (const auto& fallback : site.fallback_regions) context += "," + fallback;
+    return cached_key_parts(raw, context, out, [&](KeyParts& parts) {
+      PhoneNumber number;
+      if (!read_on_site(raw, site, number) || !is_possible(number)) return false;
+      util().Format(number, PhoneNumberUtil::E164, &parts.e164);
+      parts.extension = number.extension();
+      return true;
+    });
+  } catch (const ValidationError&) {
+    throw;
+  } catch (...) {  // only allocation can fail here; no key is the safe answer
+    return false;
+  }
 }
 
 }  // namespace phone_detail
@@ -156,7 +242,15 @@ const char* phone_match_name(PhoneMatch match) noexcept {
   return "NONE";
 }
 
-PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view region) {
+bool same_line(std::string_view key_a, std::string_view ext_a, std::string_view key_b,
+               std::string_view ext_b, ExtensionMatch extensions) noexcept {
+  if (key_a.empty() || key_a != key_b) return false;
+  if (ext_a == ext_b) return true;
+  return extensions == ExtensionMatch::kIgnoreMissing && (ext_a.empty() || ext_b.empty());
+}
+
+PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view region,
+                       ExtensionMatch extensions) {
   const std::string r = phone_detail::resolve_region(region);
   const PhoneNumberUtil& u = phone_detail::util();
   PhoneNumber na, nb;
@@ -172,7 +266,7 @@ PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view 
       na.national_number() == nb.national_number() &&
       na.italian_leading_zero() == nb.italian_leading_zero() &&
       na.number_of_leading_zeros() == nb.number_of_leading_zeros() &&
-      na.extension() == nb.extension())
+      same_line("+", na.extension(), "+", nb.extension(), extensions))
     return PhoneMatch::kExact;
   switch (u.IsNumberMatchWithTwoStrings(std::string(a), std::string(b))) {
     case PhoneNumberUtil::EXACT_MATCH:  // same digits, but not both keyed in this region
@@ -182,14 +276,13 @@ PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view 
   }
 }
 
-ClickToCall click_to_call(std::string_view raw, const SiteConfig& site) {
-  return click_to_call(raw, phone_detail::key_region(raw, site));
-}
+namespace {
 
-ClickToCall click_to_call(std::string_view raw, std::string_view region) {
-  const std::string r = phone_detail::resolve_region(region);
-  PhoneNumber number;
-  if (!parse(raw, r, number))
+// Click-to-call links for `number`, parsed (`parsed`) from `raw` read in `region`; throws
+// ValidationError saying why a number cannot be dialled.
+ClickToCall links_for(std::string_view raw, bool parsed, const PhoneNumber& number,
+                      const std::string& region) {
+  if (!parsed)
     throw ValidationError(quoted(raw) + " is not a phone number", ErrorCode::kInvalidArgument);
   switch (phone_detail::util().IsPossibleNumberWithReason(number)) {
     case PhoneNumberUtil::IS_POSSIBLE: break;
@@ -203,7 +296,7 @@ ClickToCall click_to_call(std::string_view raw, std::string_view region) {
       throw ValidationError(quoted(raw) + " cannot be dialled: too long",
                             ErrorCode::kInvalidArgument);
     default:
-      throw ValidationError(quoted(raw) + " cannot be dialled: not a possible number in " + r,
+      throw ValidationError(quoted(raw) + " cannot be dialled: not a possible number in " + region,
                             ErrorCode::kInvalidArgument);
   }
   ClickToCall out;
@@ -216,6 +309,22 @@ ClickToCall click_to_call(std::string_view raw, std::string_view region) {
   out.tel = "tel:" + out.e164;
   if (!out.extension.empty()) out.tel += ";ext=" + text::percent_encode(out.extension);
   return out;
+}
+
+}  // namespace
+
+ClickToCall click_to_call(std::string_view raw, const SiteConfig& site) {
+  PhoneNumber number;
+  std::string region;
+  const bool parsed = phone_detail::read_on_site(raw, site, number, &region);
+  return links_for(raw, parsed, number, region.empty() ? site.region : region);
+}
+
+ClickToCall click_to_call(std::string_view raw, std::string_view region) {
+  const std::string r = phone_detail::resolve_region(region);
+  PhoneNumber number;
+  const bool parsed = parse(raw, r, number);
+  return links_for(raw, parsed, number, r);
 }
 
 }  // namespace switchboard

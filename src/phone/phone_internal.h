@@ -2,10 +2,12 @@
 // and without the fast path, the stored-key schema). Tests and benchmarks include it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace i18n::phonenumbers {
+class PhoneNumber;
 class PhoneNumberUtil;
 }
 
@@ -32,11 +34,18 @@ struct KeyParts {
 /// the fast path (when enabled globally). Never throws for any input.
 bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, bool fast = true);
 
-/// The region `raw` is keyed in on `site`: site.region, unless the number is invalid there and
-/// valid in a fallback region (the first one). Throws ValidationError for unknown regions.
-std::string key_region(std::string_view raw, const SiteConfig& site);
-/// key_parts in key_region(raw, site): the key a store with that site stores.
-bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out);
+/// The number `raw` is on `site` (phone_key(raw, site) explains the reading): true with the
+/// number parsed (possible or not), and the region it was read in ("ZZ" for an international
+/// prefix written instead of "+"), when any reading parses. Throws ValidationError for
+/// unknown regions.
+bool read_on_site(std::string_view raw, const SiteConfig& site,
+                  i18n::phonenumbers::PhoneNumber& number, std::string* region_used = nullptr);
+/// The key a store with `site` stores for `raw`; false when there is none. `fast` allows the
+/// fast path where it cannot change the answer (fast_path_safe).
+bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out, bool fast = true);
+/// Whether the North American fast path gives the site's answer: region US and every fallback
+/// region either North American or with the trunk prefix "0".
+bool fast_path_safe(const SiteConfig& site);
 
 /// The same answer straight from libphonenumber (the definition of a key).
 bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& out);
@@ -49,6 +58,14 @@ bool fast_nanp_key(std::string_view raw, std::string& e164);
 /// Process-wide switch for the fast path (on by default); for tests and benchmarks.
 void set_fast_path_enabled(bool enabled);
 bool fast_path_enabled();
+
+/// The key of `raw` in `context` (a region, or a site's readings) from this thread's cache of
+/// recent keys, else `compute(out)`, remembered. Thread-safe (one cache per thread).
+bool cached_key_parts(std::string_view raw, std::string_view context, KeyParts& out,
+                      const std::function<bool(KeyParts&)>& compute);
+/// Process-wide switch for the cache (on by default); for tests and benchmarks.
+void set_key_cache_enabled(bool enabled);
+bool key_cache_enabled();
 
 /// Adds the stored phone-key fields (and their derivation) to the standard schema.
 void add_phone_key_schema(Schema& schema);

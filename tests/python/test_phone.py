@@ -8,6 +8,14 @@ import switchboard as sb
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "phone", "reference_cases.jsonl")
 CASES = [json.loads(line) for line in open(DATA, encoding="utf-8") if line.strip()]
+SITE_CASES = [json.loads(line) for line in open(DATA.replace("reference_cases", "site_cases"), encoding="utf-8")
+              if line.strip()]
+
+
+@pytest.mark.parametrize("case", SITE_CASES, ids=[f"{c['region']}{c['fallback_regions']}:{c['raw']!r}" for c in SITE_CASES])
+def test_site_readings(case):
+    site = sb.SiteConfig(region=case["region"], fallback_regions=case["fallback_regions"])
+    assert sb.phone_key(case["raw"], site) == case["key"], case["note"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['region']}:{c['raw']!r}" for c in CASES])
@@ -71,6 +79,7 @@ def test_digits_only_is_the_original_rule():
     ("+64 3 331-6005 extn 1234", "+6433316005#1234", "US", "EXACT"),
     ("+1 650 253 0000", "253 0000", "US", "SHORT_NSN"),
     ("+1 555 123 4567 x 1", "+1 555 123 4567 x 2", "US", "NONE"),
+    ("+1 555 123 4567 x 1", "555.123.4567", "US", "EXACT"),
     ("+91 9845552671", "+1 9845552671", "US", "NONE"),
     ("12", "12", "US", "NONE"),
     ("", "", "US", "NONE"),
@@ -78,6 +87,70 @@ def test_digits_only_is_the_original_rule():
 ])
 def test_phone_match(a, b, region, level):
     assert sb.phone_match(a, b, region) is sb.PhoneMatch[level]
+
+
+def test_extensions_count_only_when_both_sides_have_one():
+    assert sb.phone_match("555-123-4567 ext. 89", "+15551234567") is sb.PhoneMatch.EXACT
+    assert sb.phone_match("555-123-4567 ext. 89", "+15551234567",
+                          extensions=sb.ExtensionMatch.STRICT) is sb.PhoneMatch.SHORT_NSN
+    assert sb.same_line("+15551234567", "", "+15551234567", "89")
+    assert not sb.same_line("+15551234567", "", "+15551234567", "89", sb.ExtensionMatch.STRICT)
+    assert not sb.same_line("+15551234567", "90", "+15551234567", "89")
+    assert sb.click_to_call("555-123-4567 ext. 89")["tel"] == "tel:+15551234567;ext=89"
+
+
+@pytest.mark.parametrize("raw,fallbacks,key", [
+    ("0044 20 7946 0958", [], "+442079460958"),
+    ("00 44 20 7946 0958", [], "+442079460958"),
+    ("001 415 555 0123", [], "+14155550123"),
+    ("0011 44 20 7946 0958", [], "+442079460958"),
+    ("020 7946 0123", [], None),
+    ("020 7946 0123", ["GB", "DE"], "+442079460123"),
+    ("030 5551234", ["GB", "DE"], "+49305551234"),
+    ("(415) 555-0123", ["GB", "DE"], "+14155550123"),
+    ("(555) 123-4567", ["GB"], "+15551234567"),
+])
+def test_a_us_site_reads_international_prefixes_and_fallback_regions(raw, fallbacks, key):
+    site = sb.SiteConfig(region="US", fallback_regions=fallbacks)
+    assert sb.phone_key(raw, site) == key
+    assert sb.phone_keys([raw], site) == [key]
+
+
+def test_phone_keys_is_phone_key_for_every_item():
+    numbers = ["(555) 123-4567", None, "abc", "+44 20 7946 0958", "555.123.4567 x 9", "", "12"] * 3000
+    assert sb.phone_keys(numbers) == [None if n is None else sb.phone_key(n) for n in numbers]
+    assert sb.phone_keys(numbers, "GB") == [None if n is None else sb.phone_key(n, "GB") for n in numbers]
+    assert sb.phone_keys(("98455 52671",), region="IN") == ["+919845552671"]
+    assert sb.phone_keys([]) == []
+    with pytest.raises(TypeError, match="item 1 is int"):
+        sb.phone_keys(["555 123 4567", 5551234567])
+    with pytest.raises(sb.ValidationError):
+        sb.phone_keys(["555 123 4567"], "XX")
+    with pytest.raises(sb.ValidationError):
+        sb.phone_keys([], "")
+
+
+def test_phone_keys_releases_the_gil():
+    import threading
+    numbers = ["+44 20 7946 %04d" % i for i in range(20000)]
+    ticks = []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks.append(1)
+            stop.wait(0.0005)
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    try:
+        before = len(ticks)
+        sb.phone_keys(numbers, "GB")
+        during = len(ticks) - before
+    finally:
+        stop.set()
+        t.join()
+    assert during > 0  # the other thread ran while the keys were computed
 
 
 def test_click_to_call():

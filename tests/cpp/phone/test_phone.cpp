@@ -99,14 +99,95 @@ TEST_CASE("phone: a site keys numbers in its region, then its fallback regions")
   abroad.fallback_regions = {"GB"};
   CHECK(phone_key("020 7946 0958", abroad) == std::optional<std::string>("+442079460958"));
   CHECK(phone_key("(650) 253-0000", abroad) == std::optional<std::string>("+16502530000"));
-  // The fictional 555 numbers are not valid in the US but are in GB: such a site reads them
-  // there (without fallback regions they stay +1).
-  CHECK(phone_key("(555) 123-4567", abroad) == std::optional<std::string>("+445551234567"));
+  // The fictional 555 numbers are not valid in the US but "5551234567" is in GB. Nobody in
+  // GB writes a national number without its trunk 0, so it stays +1: the same key as its
+  // spelling with "+1" (the original reading split the two).
+  CHECK(phone_key("(555) 123-4567", abroad) == std::optional<std::string>("+15551234567"));
+  CHECK(phone_key("(555) 123-4567", abroad) == phone_key("+1 555 123 4567", abroad));
   CHECK(phone_key("(555) 123-4567", us) == std::optional<std::string>("+15551234567"));
   CHECK(phone_key("+44 20 7946 0958", abroad) == std::optional<std::string>("+442079460958"));
   SiteConfig unknown;
   unknown.region = "XX";
   CHECK_THROWS_AS(phone_key("555 123 4567", unknown), ValidationError);
+}
+
+TEST_CASE("phone: a site reads international prefixes written instead of '+'") {
+  SiteConfig us, gb, au;
+  gb.region = "GB";
+  au.region = "AU";
+  // The region's own prefix is libphonenumber's; the common ones of other regions are read
+  // by the site (libphonenumber alone finds no number in them).
+  CHECK_FALSE(phone_key("0044 20 7946 0958", "US").has_value());
+  CHECK(phone_key("0044 20 7946 0958", us) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("00 44 20 7946 0958", us) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("001 415 555 0123", us) == std::optional<std::string>("+14155550123"));
+  CHECK(phone_key("0011 44 20 7946 0958", us) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("011 44 20 7946 0958", us) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("011 1 650 253 0000", gb) == std::optional<std::string>("+16502530000"));
+  CHECK(phone_key("0044 20 7946 0958", au) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("001 415 555 0123 x 22", us) == std::optional<std::string>("+14155550123"));
+  CHECK(click_to_call("0044 20 7946 0958", us).e164 == "+442079460958");
+  // What the site's region keys keeps libphonenumber's key; garbage stays garbage.
+  CHECK(phone_key("020 7946 0958", gb) == std::optional<std::string>("+442079460958"));
+  CHECK(phone_key("0113 496 0958", gb) == std::optional<std::string>("+441134960958"));
+  for (const char* junk : {"00", "0011", "011", "00 12", "0044", "001", "00 abc", "+00 44 20"})
+    CHECK_FALSE(phone_key(junk, us).has_value());
+  CHECK_FALSE(phone_key("0113 496 0958", us).has_value());  // a GB national number, no fallback
+}
+
+TEST_CASE("phone: every site case gives the expected key") {
+  auto cases = phone_cases::load_site_cases();
+  REQUIRE(cases.size() >= 20);
+  for (const auto& c : cases) {
+    SiteConfig site;
+    site.region = c.region;
+    site.fallback_regions = c.fallback_regions;
+    INFO(c.region << " " << c.raw << ": " << c.note);
+    auto key = phone_key(c.raw, site);
+    CHECK(key.value_or("") == c.key);
+  }
+}
+
+TEST_CASE("phone: fallback regions read national numbers written with their trunk prefix") {
+  SiteConfig site;
+  site.fallback_regions = {"GB", "DE", "FR"};
+  CHECK(phone_key("020 7946 0123", site) == std::optional<std::string>("+442079460123"));
+  CHECK(phone_key("0161 496 0123", site) == std::optional<std::string>("+441614960123"));
+  CHECK(phone_key("0113 496 0123", site) == std::optional<std::string>("+441134960123"));
+  CHECK(phone_key("030 5551234", site) == std::optional<std::string>("+49305551234"));
+  CHECK(phone_key("01 99 00 12 34", site) == std::optional<std::string>("+33199001234"));
+  CHECK(phone_key("020 7946 0123 ext. 22", site) == std::optional<std::string>("+442079460123"));
+  // North American numbers stay +1 however they are written.
+  for (const char* n : {"(415) 555-0123", "415.555.0123", "+1 415 555 0123", "4155550123"})
+    CHECK(phone_key(n, site) == std::optional<std::string>("+14155550123"));
+  // Tried in order: "030 5551234" is valid in DE, FR and AU alike; the first listed wins.
+  SiteConfig au_first = site;
+  au_first.fallback_regions = {"AU", "DE"};
+  CHECK(phone_key("030 5551234", au_first) == std::optional<std::string>("+61305551234"));
+  // Without fallback regions the site region alone decides (libphonenumber's answer).
+  SiteConfig plain;
+  CHECK(phone_key("030 5551234", plain) == phone_key("030 5551234", "US"));
+  CHECK_FALSE(phone_key("020 7946 0123", plain).has_value());
+  // The stored keys are the site's.
+  auto store = make_memory_store();
+  store->set_site(site);
+  auto t = store->insert("HD Ticket", {{"subject", "x"}, {"contact_mobile", "0044 20 7946 0123"}});
+  CHECK(store->get("HD Ticket", t)->text("custom_contact_mobile_key") == "+442079460123");
+}
+
+TEST_CASE("phone: extensions are ignored when missing on one side, never for dialling") {
+  CHECK(phone_match("(555) 123-4567 x 89", "555-123-4567") == PhoneMatch::kExact);
+  CHECK(phone_match("+15551234567", "555.123.4567 ext. 89") == PhoneMatch::kExact);
+  CHECK(phone_match("(555) 123-4567 x 89", "555-123-4567", "US", ExtensionMatch::kStrict) ==
+        PhoneMatch::kShortNsn);
+  CHECK(phone_match("(555) 123-4567 x 89", "555-123-4567 x 90") != PhoneMatch::kExact);
+  CHECK(phone_match("(555) 123-4567 x 89", "555-123-4567 #89") == PhoneMatch::kExact);
+  CHECK(same_line("+15551234567", "", "+15551234567", "89"));
+  CHECK_FALSE(same_line("+15551234567", "", "+15551234567", "89", ExtensionMatch::kStrict));
+  CHECK_FALSE(same_line("+15551234567", "90", "+15551234567", "89"));
+  CHECK_FALSE(same_line("", "", "", ""));
+  CHECK_FALSE(same_line("+15551234567", "", "+15551234568", ""));
+  CHECK(click_to_call("(555) 123-4567 x 89").tel == "tel:+15551234567;ext=89");
 }
 
 TEST_CASE("phone: digits_only is the seed's normalization") {

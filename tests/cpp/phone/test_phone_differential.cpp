@@ -5,6 +5,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <cstring>
 #include <map>
 #include <random>
 #include <string>
@@ -208,7 +209,7 @@ class Generator {
 };
 
 struct Tally {
-  long evaluations = 0, keyed = 0, fast = 0, mismatches = 0;
+  long evaluations = 0, keyed = 0, fast = 0, mismatches = 0, site_only = 0;
 };
 
 void check_one(const std::string& raw, const std::string& region, Tally& t, Generator& g) {
@@ -230,10 +231,33 @@ void check_one(const std::string& raw, const std::string& region, Tally& t, Gene
     auto phone = switchboard::normalize_phone(raw, region);
     ok = ok && (phone ? phone->key() : std::string()) == (has ? want.e164 : std::string());
   }
+  // A site without fallback regions agrees wherever libphonenumber gives a key; elsewhere it
+  // keys only numbers written with an international prefix instead of "+", as libphonenumber
+  // keys the "+" spelling.
+  switchboard::SiteConfig site;
+  site.region = region;
+  pd::KeyParts on_site;
+  const bool site_has = pd::site_key_parts(raw, site, on_site);
+  if (has) {
+    ok = ok && site_has && on_site.e164 == want.e164 && on_site.extension == want.extension;
+  } else if (site_has) {
+    ++t.site_only;
+    bool explained = false;
+    std::size_t i = raw.find_first_not_of(" \t");
+    for (const char* idd : {"0011", "011", "00"}) {
+      if (i == std::string::npos || raw.compare(i, std::strlen(idd), idd) != 0) continue;
+      pd::KeyParts plus;
+      if (oracle("+" + raw.substr(i + std::strlen(idd)), "ZZ", plus) && plus.e164 == on_site.e164 &&
+          plus.extension == on_site.extension)
+        explained = true;
+    }
+    ok = ok && explained;
+  }
   if (!ok && ++t.mismatches <= 20) {
     MESSAGE("mismatch for [" << raw << "] in " << region << ": libphonenumber "
                              << (has ? want.e164 + " ext " + want.extension : "no key")
-                             << ", switchboard slow " << (slow_has ? slow.e164 : "no key"));
+                             << ", switchboard slow " << (slow_has ? slow.e164 : "no key")
+                             << ", on a site " << (site_has ? on_site.e164 : "no key"));
   }
 }
 
@@ -274,11 +298,13 @@ TEST_CASE("phone: differential test against libphonenumber (100,000+ inputs, 20 
   pd::set_fast_path_enabled(true);
 
   MESSAGE("evaluated " << t.evaluations << " inputs: " << t.keyed << " keyed, " << t.fast
-                       << " answered by the fast path");
+                       << " answered by the fast path, " << t.site_only
+                       << " keyed by a site only (international prefixes)");
   CHECK(t.evaluations >= 100000);
   CHECK(t.fast >= 20000);  // the fast path is really exercised
   CHECK(t.keyed >= 30000);
   CHECK(t.evaluations - t.keyed >= 20000);  // and so are the inputs without a key
+  CHECK(t.site_only >= 100);  // the site's extra readings are exercised
   CHECK(t.mismatches == 0);
   CHECK(off_mismatches == 0);
 }
