@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs every benchmark binary (build/bench/bench_*) and the routing-quality workload
+"""Runs every benchmark binary (build/bench/bench_*), phone keys from Python (bench/phone_python.py,
+name `phone_python`; skipped without python-phonenumbers) and the routing-quality workload
 (bench/workload, name `workload`), and prints the tables bench/README.md reports, headed by the
 machine they ran on. Usage: bench/run.py [--build build] [names...]"""
 import argparse
@@ -39,9 +40,10 @@ def main() -> int:
     binaries = sorted(glob.glob(os.path.join(args.build, "bench", "bench_*")))
     binaries = [b for b in binaries if os.access(b, os.X_OK) and not b.endswith(".py")]
     workload = not args.names or "workload" in args.names
+    phone_python = not args.names or "phone_python" in args.names
     if args.names:
         binaries = [b for b in binaries if os.path.basename(b) in args.names]
-    if not binaries and not workload:
+    if not binaries and not workload and not phone_python:
         print("no benchmark binaries found; run `make bench`", file=sys.stderr)
         return 1
     out = [f"Machine: {machine()}", ""]
@@ -55,6 +57,17 @@ def main() -> int:
                 print(proc.stderr, file=sys.stderr)
                 return proc.returncode
             out += [f"## {os.path.basename(b)}", proc.stdout]
+    if phone_python:  # phone keys from Python against python-phonenumbers
+        print("\n## phone_python", flush=True)
+        env = dict(os.environ, PYTHONPATH=os.path.join(os.path.abspath(args.build), "python"))
+        here = os.path.dirname(os.path.abspath(__file__))
+        proc = subprocess.run([sys.executable, os.path.join(here, "phone_python.py")],
+                              capture_output=True, text=True, env=env)
+        print(proc.stdout, end="", flush=True)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return proc.returncode
+        out += ["## phone_python", proc.stdout]
     if workload:   # routing quality and speed on the generated 20,000-mail workload
         print("\n## workload", flush=True)
         env = dict(os.environ, PYTHONPATH=os.path.join(os.path.abspath(args.build), "python"))

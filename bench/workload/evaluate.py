@@ -72,7 +72,8 @@ def configure(store, manifest: dict, rules_json: str = "") -> "sb.RoutingRules":
     """The site's facts on the store, and the routing rules: library defaults, with the brands'
     aliases and domains wherever RoutingRules still carries its own copy of them."""
     lists = site_lists(manifest)
-    store.site = sb.SiteConfig(region=manifest.get("region", "US"), **lists)
+    store.site = sb.SiteConfig(region=manifest.get("region", "US"),
+                               fallback_regions=manifest.get("fallback_regions", []), **lists)
     store.save_site()
     rules = sb.RoutingRules.from_json(rules_json) if rules_json else sb.RoutingRules()
     for field, value in (("support_aliases", lists["support_aliases"]),

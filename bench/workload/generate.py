@@ -38,7 +38,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import mails as M  # noqa: E402
-from world import BRANDS, World, spell  # noqa: E402
+from world import BRANDS, COUNTRIES, World, spell  # noqa: E402
 
 START = dt.datetime(2025, 3, 3, 8, 0, tzinfo=dt.timezone.utc)
 HOUR = dt.timedelta(hours=1)
@@ -734,6 +734,9 @@ class Generator:
             "contacts": sum(1 for x in self.records if x["doctype"] == "Contact"),
             "calls": sum(1 for t in timeline if t["type"] == "call"), "call_count": len(call_truth),
             "start": START.timestamp(), "end": self.end.timestamp(), "region": "US",
+            # The countries customers abroad write national numbers from, most customers first.
+            "fallback_regions": [c for c, _ in sorted(COUNTRIES, key=lambda cw: -cw[1])
+                                 if c not in ("US", "CA")],
             "brands": [{"name": b.name, "domain": b.domain, "support": [b.alias("support")],
                         "sales": [b.alias("sales")], "info": [b.alias("info")], "numbers": b.numbers,
                         "accounts": [account(b, t) for t in ("support", "sales", "info")]}
