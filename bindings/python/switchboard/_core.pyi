@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'ExtensionMatch', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_keys', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'same_line', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -325,6 +325,15 @@ class Phone:
         """
         Valid under libphonenumber's metadata.
         """
+class ExtensionMatch(enum.Enum):
+    """
+    How extensions count when numbers are matched.
+    """
+    IGNORE_MISSING: typing.ClassVar[ExtensionMatch]
+    STRICT: typing.ClassVar[ExtensionMatch]
+    @classmethod
+    def __new__(cls, value):
+        ...
 class PhoneMatch(enum.Enum):
     """
     How closely two numbers match; only EXACT may merge.
@@ -972,7 +981,7 @@ class CallLogger:
     """
     Turns call events into Helpdesk Call Log and CRM Call Log rows, without duplicates, linked by phone key to the customer's ticket, lead and contact. The store's site gives the region and company numbers unless region / company_numbers are given.
     """
-    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] | None = None, create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed', after_ingest: typing.Any = None) -> None:
+    def __init__(self, store: Store, region: str = '', company_numbers: collections.abc.Sequence[str] | None = None, create_tickets: bool = False, helpdesk_call_logs: bool = True, crm_call_logs: bool = True, fallback_status: str = 'Completed', after_ingest: typing.Any = None, tickets_for_unanswered: bool = False, tickets_for_outbound: bool = False) -> None:
         ...
     def create_manual_call_log(self, phone_number: str, contact_name: str | int = '', ticket_name: str | int = '') -> str:
         """
@@ -1425,22 +1434,32 @@ def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = 
     Splits an mbox file into InboundEmails (GMime's mbox parser).
     """
 @typing.overload
-def phone_key(raw: str, region: str = 'US') -> str | None:
+def phone_key(raw: str, region: str = 'US') -> typing.Any:
     """
     The match key: E.164 of a possible number without its extension, or None.
     """
 @typing.overload
-def phone_key(raw: str, site: SiteConfig) -> str | None:
+def phone_key(raw: str, site: SiteConfig) -> typing.Any:
     """
-    The match key as a store with this site stores it (its region, then fallback regions).
+    The match key as a store with this site stores it (its region, fallback regions and international prefixes written instead of '+').
     """
 def phone_key_fields(doctype: str) -> list:
     """
     The keyed phone fields of a doctype and their key/extension fields.
     """
-def phone_match(a: str, b: str, region: str = 'US') -> PhoneMatch:
+@typing.overload
+def phone_keys(numbers: collections.abc.Sequence, region: str = 'US') -> list:
     """
-    EXACT when both have the same key and extension in `region`, else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
+    phone_key of every item (str, or None for None), as a list; the GIL is released while the keys are computed.
+    """
+@typing.overload
+def phone_keys(numbers: collections.abc.Sequence, site: SiteConfig) -> list:
+    """
+    phone_key(raw, site) of every item (str, or None for None), as a list.
+    """
+def phone_match(a: str, b: str, region: str = 'US', extensions: ExtensionMatch = ...) -> PhoneMatch:
+    """
+    EXACT when both have the same key in `region` and their extensions match (by default a missing extension matches any), else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
     """
 def process_crm_payload(logger: CallLogger, name: str | int) -> dict:
     """
@@ -1465,6 +1484,10 @@ def ringcentral_ingest_hook(**kwargs) -> IngestHook:
 def ringcentral_sync_status(store: Store) -> typing.Any:
     """
     Subscription, sync cursor and lag, queue depth, oldest due job and newest errors (a dict).
+    """
+def same_line(key_a: str, ext_a: str, key_b: str, ext_b: str, extensions: ExtensionMatch = ...) -> bool:
+    """
+    Whether two stored keys and extensions name the same line.
     """
 def save_site_config(store: Store, site: SiteConfig) -> None:
     """

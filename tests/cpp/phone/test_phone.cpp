@@ -204,7 +204,10 @@ TEST_CASE("phone: phone_match levels") {
   CHECK(phone_match("+44 7700 900123", "07700 900123", "US") == PhoneMatch::kNsn);
   CHECK(phone_match("+64 3 331-6005 extn 1234", "+6433316005#1234", "US") == PhoneMatch::kExact);
   CHECK(phone_match("+1 650 253 0000", "253 0000", "US") == PhoneMatch::kShortNsn);
-  CHECK(phone_match("+1 555 123 4567 x 1", "+1 555 123 4567", "US") == PhoneMatch::kShortNsn);
+  // A missing extension matches any (the default); libphonenumber's SHORT_NSN when strict.
+  CHECK(phone_match("+1 555 123 4567 x 1", "+1 555 123 4567", "US") == PhoneMatch::kExact);
+  CHECK(phone_match("+1 555 123 4567 x 1", "+1 555 123 4567", "US", ExtensionMatch::kStrict) ==
+        PhoneMatch::kShortNsn);
   CHECK(phone_match("+1 555 123 4567 x 1", "+1 555 123 4567 x 2", "US") == PhoneMatch::kNone);
   CHECK(phone_match("+91 9845552671", "+1 9845552671", "US") == PhoneMatch::kNone);
   for (const char* garbage : {"", "   ", "abc", "+---", "12", "123"}) {

@@ -270,7 +270,8 @@ TEST_CASE("a CRM Call Log never has a reference doctype without a name") {
   CHECK(s->get("CRM Call Log", r.crm_call_log)->text("reference_doctype").empty());
   // Once a lead has the number, the log names it.
   std::string lead = s->insert("CRM Lead", {{"first_name", "Dana"}, {"mobile_no", "650-555-0100"}});
-  auto again = logger.ingest(parse_call_event(R"({"call_id": "n1", "duration": 4})"));
+  auto again = logger.ingest(parse_call_event(R"({"call_id": "n1", "direction": "Inbound",
+      "from_number": "+16505550100", "duration": 4})"));
   CHECK(again.lead == lead);
   log = s->get("CRM Call Log", r.crm_call_log);
   CHECK(log->text("reference_doctype") == "CRM Lead");
