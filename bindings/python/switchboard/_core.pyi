@@ -1434,12 +1434,12 @@ def parse_mbox(mbox: bytes | bytearray | memoryview | str, email_account: str = 
     Splits an mbox file into InboundEmails (GMime's mbox parser).
     """
 @typing.overload
-def phone_key(raw: str, region: str = 'US') -> typing.Any:
+def phone_key(raw: str, region: str = 'US') -> str | None:
     """
     The match key: E.164 of a possible number without its extension, or None.
     """
 @typing.overload
-def phone_key(raw: str, site: SiteConfig) -> typing.Any:
+def phone_key(raw: str, site: SiteConfig) -> str | None:
     """
     The match key as a store with this site stores it (its region, fallback regions and international prefixes written instead of '+').
     """
@@ -1448,12 +1448,12 @@ def phone_key_fields(doctype: str) -> list:
     The keyed phone fields of a doctype and their key/extension fields.
     """
 @typing.overload
-def phone_keys(numbers: collections.abc.Sequence, region: str = 'US') -> list:
+def phone_keys(numbers: collections.abc.Sequence, region: str = 'US') -> list[str | None]:
     """
     phone_key of every item (str, or None for None), as a list; the GIL is released while the keys are computed.
     """
 @typing.overload
-def phone_keys(numbers: collections.abc.Sequence, site: SiteConfig) -> list:
+def phone_keys(numbers: collections.abc.Sequence, site: SiteConfig) -> list[str | None]:
     """
     phone_key(raw, site) of every item (str, or None for None), as a list.
     """
