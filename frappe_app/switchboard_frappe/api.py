@@ -119,32 +119,27 @@ def sync_order_history(doctype: str, name: str, customer_name: str) -> dict:
 def transfer_lead_to_ticket(lead: str, communication_ids=None, delete_source: int = 1) -> dict:
     """Moves a CRM Lead's emails (all, or the given Communications) to a new HD Ticket. Needs
     read (and delete, when the lead goes) on the lead and create on HD Ticket."""
-    site, lead = _require_user(), _name(lead)
-    _require_exists("CRM Lead", lead)
-    _require("CRM Lead", "read", lead)
-    if int(delete_source):
-        _require("CRM Lead", "delete", lead)
-    _require("HD Ticket", "create")
-    ids = _ids(communication_ids)
-    return _run(lambda: sb.transfer_lead_to_ticket(
-        FrappeStore(frappe), lead, ids, delete_source=bool(int(delete_source)),
-        internal_domains=site.internal_domains or None, region=site.region))
+    return _transfer(sb.transfer_lead_to_ticket, "CRM Lead", lead, "HD Ticket", communication_ids, delete_source)
 
 
 @frappe.whitelist(methods=["POST"])
 def transfer_ticket_to_lead(ticket: str, communication_ids=None, delete_source: int = 1) -> dict:
     """Moves an HD Ticket's emails to a new CRM Lead. Needs read (and delete) on the ticket and
     create on CRM Lead."""
-    site, ticket = _require_user(), _name(ticket)
-    _require_exists("HD Ticket", ticket)
-    _require("HD Ticket", "read", ticket)
+    return _transfer(sb.transfer_ticket_to_lead, "HD Ticket", ticket, "CRM Lead", communication_ids, delete_source)
+
+
+def _transfer(move, source_doctype: str, source, target_doctype: str, communication_ids, delete_source) -> dict:
+    """Checks the user's rights on both sides, then runs `move` on the site's store."""
+    site, source = _require_user(), _name(source)
+    _require_exists(source_doctype, source)
+    _require(source_doctype, "read", source)
     if int(delete_source):
-        _require("HD Ticket", "delete", ticket)
-    _require("CRM Lead", "create")
+        _require(source_doctype, "delete", source)
+    _require(target_doctype, "create")
     ids = _ids(communication_ids)
-    return _run(lambda: sb.transfer_ticket_to_lead(
-        FrappeStore(frappe), ticket, ids, delete_source=bool(int(delete_source)),
-        internal_domains=site.internal_domains or None, region=site.region))
+    return _run(lambda: move(FrappeStore(frappe), source, ids, delete_source=bool(int(delete_source)),
+                             internal_domains=site.internal_domains or None, region=site.region))
 
 
 @frappe.whitelist(methods=["POST"])
