@@ -111,6 +111,7 @@ py::dict shared_dict(const SharedNumber& s) {
   d["key"] = s.key;
   d["count"] = s.count;
   d["names"] = s.names;
+  d["reason"] = s.reason;
   return d;
 }
 
@@ -124,6 +125,7 @@ py::dict report_dict(const MergeReport& r) {
   d["steps"] = steps;
   d["shared"] = shared;
   d["skipped"] = r.skipped;
+  d["survivor_reason"] = r.survivor_reason;
   d["keys_refreshed"] = r.keys_refreshed;
   d["dry_run"] = r.dry_run;
   return d;
@@ -311,6 +313,8 @@ void init_phone(py::module_& m) {
       .def_readonly("key", &SharedNumber::key)
       .def_readonly("count", &SharedNumber::count)
       .def_readonly("names", &SharedNumber::names, "The oldest holders.")
+      .def_readonly("reason", &SharedNumber::reason,
+                    "'company_number', 'shared_cap', 'customers' or 'group_cap'.")
       .def("to_dict", &shared_dict)
       .def("__eq__", [](const SharedNumber& a, const SharedNumber& b) { return a == b; });
   py::class_<MergeReport>(m, "MergeReport", "What one merge did (or would do, in a dry run).")
@@ -319,6 +323,8 @@ void init_phone(py::module_& m) {
       .def_readonly("steps", &MergeReport::steps, "One per record merged, oldest first.")
       .def_readonly("shared", &MergeReport::shared, "Keys skipped as shared numbers.")
       .def_readonly("skipped", &MergeReport::skipped, "Why nothing merged ('' otherwise).")
+      .def_readonly("survivor_reason", &MergeReport::survivor_reason,
+                    "Why target survives: 'oldest_open', 'oldest', 'named' or 'chosen'.")
       .def_readonly("keys_refreshed", &MergeReport::keys_refreshed)
       .def_readonly("dry_run", &MergeReport::dry_run)
       .def_property_readonly("sources", &MergeReport::sources)
@@ -367,18 +373,27 @@ void init_phone(py::module_& m) {
   py::class_<PhoneMerger>(m, "PhoneMerger", R"doc(
 Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
 
-Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
-is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
-is one transaction, writes an audit row and changes nothing when run again. Raw numbers given
-to find_duplicates are keyed as the store's site keys them, unless `region` is given; closed
-ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.)doc")
+Only equal keys merge (an extension matches the same one, or none when the number has no
+other); never the company's numbers, numbers held by more than `shared_cap` records or by more
+than `max_customers_per_number` customers. Closed tickets merge too (`include_closed`), but a
+closed record never absorbs an open one: a group survives in its oldest open record, else its
+oldest. A merged record is tombstoned (tickets: is_merged, merged_with, status Closed; leads:
+custom_merged_into), never deleted; every merge is one transaction, writes an audit row and
+changes nothing when run again. Raw numbers given to find_duplicates are keyed as the store's
+site keys them, unless `region` is given; closed ticket statuses and company numbers are the
+site's unless given. Thread-safe.)doc")
       .def(py::init([](std::shared_ptr<Store> store, const std::optional<std::string>& region,
-                       std::int64_t shared_cap, bool include_converted, bool include_closed,
+                       std::int64_t shared_cap, std::int64_t max_customers_per_number,
+                       bool match_without_extension, bool include_converted, bool include_closed,
                        std::optional<std::vector<std::string>> closed_statuses,
+                       std::optional<std::vector<std::string>> company_numbers,
                        const std::string& merged_ticket_status, bool fill_blanks,
                        std::int64_t batch_size, const py::object& extra_relink_rules) {
              MergeOptions o;
              o.shared_cap = shared_cap;
+             o.max_customers_per_number = max_customers_per_number;
+             o.match_without_extension = match_without_extension;
+             if (company_numbers) o.company_numbers = std::move(*company_numbers);
              o.include_converted = include_converted;
              o.include_closed = include_closed;
              if (closed_statuses) o.closed_statuses = std::move(*closed_statuses);
@@ -391,8 +406,10 @@ ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.)d
              return PhoneMerger(std::move(store), region.value_or(std::string()), std::move(o));
            }),
            py::arg("store").none(false), py::arg("region") = py::none(), py::kw_only(),
-           py::arg("shared_cap") = 20, py::arg("include_converted") = false,
-           py::arg("include_closed") = false, py::arg("closed_statuses") = py::none(),
+           py::arg("shared_cap") = 20, py::arg("max_customers_per_number") = 1,
+           py::arg("match_without_extension") = true, py::arg("include_converted") = false,
+           py::arg("include_closed") = true, py::arg("closed_statuses") = py::none(),
+           py::arg("company_numbers") = py::none(),
            py::arg("merged_ticket_status") = "Closed", py::arg("fill_blanks") = true,
            py::arg("batch_size") = 0, py::arg("extra_relink_rules") = py::none())
       .def(
@@ -433,7 +450,8 @@ ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.)d
             });
           },
           py::arg("doctype"), py::arg("dry_run") = false, py::arg("progress") = py::none(),
-          "Merges every group of records sharing a key into its oldest record. `progress` is "
+          "Merges every group of records sharing a key into its oldest open record, else its "
+          "oldest. `progress` is "
           "called with (done, total) after each batch.")
       .def(
           "rekey",

@@ -26,7 +26,8 @@ struct MergeArgs {
   std::string record;
   std::string find;
   std::int64_t cap = 20;
-  bool include_closed = false;
+  bool exclude_closed = false;
+  bool include_closed = false;  // the default; kept so scripts passing it still run
   bool include_converted = false;
   bool no_rekey = false;
 };
@@ -133,12 +134,13 @@ void print_merge(Context& ctx, const MergeReport& r) {
   }
   std::string joined;
   for (const auto& p : parts) joined += (joined.empty() ? "" : "; ") + p;
-  ctx.say(fmt::format("  {} <- {}", r.target, joined));
+  ctx.say(fmt::format("  {} ({}) <- {}", r.target, r.survivor_reason, joined));
 }
 
 json shared_json(const std::vector<switchboard::SharedNumber>& shared) {
   json out = json::array();
-  for (const auto& s : shared) out.push_back({{"key", s.key}, {"count", s.count}, {"names", s.names}});
+  for (const auto& s : shared)
+    out.push_back({{"key", s.key}, {"count", s.count}, {"names", s.names}, {"reason", s.reason}});
   return out;
 }
 
@@ -149,6 +151,7 @@ json merge_json(const MergeReport& r) {
                      {"removed", step.removed}, {"filled", to_json(step.filled)},
                      {"rows_moved", step.rows_moved()}});
   return {{"doctype", r.doctype},       {"target", r.target},
+          {"survivor_reason", r.survivor_reason},
           {"steps", steps},             {"rows_moved", r.rows_moved()},
           {"skipped", r.skipped.empty() ? json(nullptr) : json(r.skipped)},
           {"shared", shared_json(r.shared)}};
@@ -156,15 +159,15 @@ json merge_json(const MergeReport& r) {
 
 void summarize(Context& ctx, const BulkMergeReport& r, bool dry_run, std::size_t shown) {
   ctx.say(fmt::format("{}: {} records with a phone key, {} groups, {} records {} into their "
-                      "oldest, {} rows moved, {} shared numbers skipped",
+                      "oldest open (else oldest), {} rows moved, {} shared numbers skipped",
                       r.doctype, r.scanned, r.merges.size(), r.records_merged(),
                       dry_run ? "would be merged" : "merged", r.rows_moved(), r.shared.size()));
   for (std::size_t i = 0; i < r.merges.size() && i < shown; ++i) print_merge(ctx, r.merges[i]);
   if (r.merges.size() > shown)
     ctx.say(fmt::format("  ... and {} more groups", r.merges.size() - shown));
   for (std::size_t i = 0; i < r.shared.size() && i < shown; ++i)
-    ctx.say(fmt::format("  shared: {} held by {} records (not merged)", r.shared[i].key,
-                        r.shared[i].count));
+    ctx.say(fmt::format("  shared: {} held by {} records (not merged: {})", r.shared[i].key,
+                        r.shared[i].count, r.shared[i].reason));
 }
 
 int run_merge(Context& ctx, MergeArgs& args) {
@@ -177,7 +180,7 @@ int run_merge(Context& ctx, MergeArgs& args) {
   }
   switchboard::MergeOptions options;
   options.shared_cap = args.cap;
-  options.include_closed = args.include_closed;
+  options.include_closed = !args.exclude_closed;
   options.include_converted = args.include_converted;
   switchboard::PhoneMerger merger(ctx.store_ptr(), "", options);
 
@@ -269,7 +272,10 @@ void add_phone_commands(CLI::App& app, Context& ctx, Runner& run) {
   merge->add_option("--cap", merge_args->cap,
                     "A number held by more records is a shared number, never merged (default 20)")
       ->check(CLI::PositiveNumber);
-  merge->add_flag("--include-closed", merge_args->include_closed, "Also merge closed tickets");
+  merge->add_flag("--exclude-closed", merge_args->exclude_closed,
+                  "Leave closed tickets out (by default they merge, into an open one if any)");
+  merge->add_flag("--include-closed", merge_args->include_closed,
+                  "Merge closed tickets too (the default)");
   merge->add_flag("--include-converted", merge_args->include_converted,
                   "Also merge converted leads");
   merge->add_flag("--no-rekey", merge_args->no_rekey,

@@ -51,11 +51,25 @@ struct SWITCHBOARD_EXPORT MergeOptions {
   /// A key held by more records than this (merged records aside) is a shared number (a
   /// company line, a front desk) and is reported instead of merged.
   std::int64_t shared_cap = 20;
+  /// A key whose holders belong to more distinct customers than this is a shared number too
+  /// (a family phone, a front desk, our own number typed in). A customer is known by a
+  /// ticket's contact or raised_by, a lead's email; records sharing one of them are one
+  /// customer, records with none count for nobody.
+  std::int64_t max_customers_per_number = 1;
+  /// A number with an extension also matches the same number without one, when no other
+  /// extension of that number is held (different extensions never match).
+  bool match_without_extension = true;
   bool include_converted = false;  ///< also merge CRM Leads with converted = 1
-  bool include_closed = false;     ///< also merge HD Tickets whose status is closed
+  /// Also merge closed HD Tickets (the default): a customer's history stays in one place.
+  /// A closed record never absorbs an open one: the survivor is the group's oldest open
+  /// record, else its oldest.
+  bool include_closed = true;
   /// HD Ticket statuses that are closed; nullopt (the default) = the site's: its
   /// closed_ticket_statuses plus every HD Ticket Status of category Resolved.
   std::optional<std::vector<std::string>> closed_statuses;
+  /// The company's own numbers, never merged on; nullopt (the default) = the site's
+  /// company_numbers.
+  std::optional<std::vector<std::string>> company_numbers;
   std::string merged_ticket_status = "Closed";  ///< status of a merged ticket ("" = keep)
   /// Fill the survivor's blank fields (email, names, numbers, contact...) from the merged
   /// records, oldest first; its own non-empty values always win.
@@ -85,11 +99,15 @@ struct SWITCHBOARD_EXPORT MergeStep {
   friend bool operator==(const MergeStep& a, const MergeStep& b);
 };
 
-/// A phone key too many records hold to merge on.
+/// A phone key never merged on, and why.
 struct SWITCHBOARD_EXPORT SharedNumber {
   std::string key;                 ///< "+15551234567" (";ext=..." when it has one)
   std::int64_t count = 0;          ///< records holding it
   std::vector<std::string> names;  ///< the oldest of them (at most shared_cap + 1)
+  /// "company_number" (one of the company's own), "shared_cap" (more holders than the cap),
+  /// "customers" (holders of several distinct customers), "group_cap" (a bulk group grown
+  /// past the cap by chaining keys).
+  std::string reason;
   friend bool operator==(const SharedNumber& a, const SharedNumber& b);
 };
 
@@ -102,6 +120,10 @@ struct SWITCHBOARD_EXPORT MergeReport {
   /// Why nothing was merged: "no_phone_key", "no_duplicates", "target_merged",
   /// "out_of_scope", "already_merged"; "" when steps is not empty.
   std::string skipped;
+  /// Why `target` survives: "oldest_open" (the group's oldest open record), "oldest" (none
+  /// is open: the oldest), "named" (the record named by on_phone_changed/merge_call_logs,
+  /// open or in a group with none open), "chosen" (merge()); "" when nothing merged.
+  std::string survivor_reason;
   bool keys_refreshed = false;  ///< the target's stored keys were stale and were rewritten
   bool dry_run = false;
 
@@ -133,7 +155,8 @@ struct SWITCHBOARD_EXPORT RekeyReport {
 
 /// Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
 /// Thread-safe: it holds no mutable state, and every merge is one transaction on the store.
-/// Only exact key equality (E.164 and extension) merges; a merged record is tombstoned
+/// Only equal keys merge (an extension matches the same one, or none when the number has no
+/// other), never through a company number or a shared one; a merged record is tombstoned
 /// (HD Ticket: is_merged, merged_with, closed; CRM Lead: custom_merged_into), never deleted,
 /// and an audit row records each merge. Running any merge twice changes nothing.
 class SWITCHBOARD_EXPORT PhoneMerger {
@@ -146,7 +169,9 @@ class SWITCHBOARD_EXPORT PhoneMerger {
 
   /// The validate/on_update hook flow, after a CRM Lead's mobile_no/phone or an HD Ticket's
   /// contact_mobile changed: refreshes the record's stored keys when stale, then merges the
-  /// other in-scope records with an equal key into it. Throws NotFound, ValidationError.
+  /// other in-scope records with a matching key into it; when it is closed and one of them is
+  /// open, it and the others merge into the oldest open one instead (survivor_reason).
+  /// Throws NotFound, ValidationError.
   MergeReport on_phone_changed(std::string_view doctype, std::string_view name,
                                bool dry_run = false);
   /// The manual trigger: the same merge into `name`, recorded as a manual merge.
@@ -160,8 +185,9 @@ class SWITCHBOARD_EXPORT PhoneMerger {
   /// Unmerged, in-scope records of `doctype` holding the key of `raw_phone` (extension
   /// included), oldest first (creation, then name). Empty for input without a key.
   std::vector<std::string> find_duplicates(std::string_view doctype, std::string_view raw_phone);
-  /// Groups every unmerged in-scope record by equal keys (records sharing any key join one
-  /// group) and merges each group into its oldest record (creation, then name), in one
+  /// Groups every unmerged in-scope record by matching keys (records sharing any key join one
+  /// group) and merges each group into its oldest open record, else its oldest (creation,
+  /// then name; survivor_reason says which), in one
   /// transaction (or one per options().batch_size merges); progress after every 1,000 groups.
   BulkMergeReport bulk_merge(std::string_view doctype, bool dry_run = false,
                              const MergeProgress& progress = {});

@@ -12,9 +12,10 @@
 namespace switchboard::merge_detail {
 namespace {
 
-Kind make_kind(const char* doctype, std::vector<std::string> state, std::vector<std::string> fill) {
+Kind make_kind(const char* doctype, std::vector<std::string> state, std::vector<std::string> fill,
+               std::vector<std::string> customer) {
   return Kind{doctype, std::string(merge_pointer_field(doctype)), &phone_key_fields(doctype),
-              std::move(state), std::move(fill)};
+              std::move(state), std::move(fill), std::move(customer)};
 }
 
 void add_unique(std::vector<std::string>& list, const std::string& value) {
@@ -30,11 +31,13 @@ std::string slot_of(const Document& link_row) {
 
 const Kind& kind_for(std::string_view doctype) {
   static const Kind kTicket = make_kind("HD Ticket", {"is_merged", "merged_with", "status"},
-                                        {"raised_by", "contact", "customer", "contact_mobile"});
+                                        {"raised_by", "contact", "customer", "contact_mobile"},
+                                        {"contact", "raised_by"});
   static const Kind kLead = make_kind(
-      "CRM Lead", {"custom_merged_into", "converted"},
+      "CRM Lead", {"custom_merged_into", "converted", "status"},
       {"salutation", "first_name", "last_name", "email", "mobile_no", "phone", "organization",
-       "website", "job_title", "industry", "territory", "source", "gender"});
+       "website", "job_title", "industry", "territory", "source", "gender"},
+      {"email"});
   if (doctype == kTicket.doctype) return kTicket;
   if (doctype == kLead.doctype) return kLead;
   throw ValidationError("'" + std::string(doctype) +
@@ -94,6 +97,7 @@ std::vector<std::string> record_fields(const Kind& kind) {
     fields.push_back(f.extension);
   }
   for (const auto& f : kind.state_fields) add_unique(fields, f);
+  for (const auto& f : kind.customer_fields) add_unique(fields, f);
   return fields;
 }
 
@@ -171,8 +175,12 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
       report.steps.push_back(std::move(step));
       live_sources.push_back(source);
     }
-    if (report.steps.empty()) report.skipped = "already_merged";
-    else live_targets.push_back(spec.target);
+    if (report.steps.empty()) {
+      report.skipped = "already_merged";
+    } else {
+      report.survivor_reason = spec.reason;
+      live_targets.push_back(spec.target);
+    }
   }
 
   // 3. Rows referencing the sources, re-pointed at the target; duplicate links dropped.

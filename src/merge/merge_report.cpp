@@ -15,7 +15,7 @@ bool operator==(const MergeStep& a, const MergeStep& b) {
 }
 
 bool operator==(const SharedNumber& a, const SharedNumber& b) {
-  return a.key == b.key && a.count == b.count && a.names == b.names;
+  return a.key == b.key && a.count == b.count && a.names == b.names && a.reason == b.reason;
 }
 
 std::vector<std::string> MergeReport::sources() const {
@@ -33,7 +33,8 @@ std::int64_t MergeReport::rows_moved() const {
 
 bool operator==(const MergeReport& a, const MergeReport& b) {
   return a.doctype == b.doctype && a.target == b.target && a.steps == b.steps &&
-         a.shared == b.shared && a.skipped == b.skipped && a.keys_refreshed == b.keys_refreshed &&
+         a.shared == b.shared && a.skipped == b.skipped &&
+         a.survivor_reason == b.survivor_reason && a.keys_refreshed == b.keys_refreshed &&
          a.dry_run == b.dry_run;
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "merge_internal.h"
+#include "switchboard/phone.h"
 #include "model/directory.h"
 #include "phone/phone_internal.h"
 
@@ -43,31 +44,19 @@ void scan(Store& store, std::string_view doctype, const Filters& filters,
   }
 }
 
-// Unmerged records of `kind` holding `key` with `extension` in any keyed field, oldest first.
-std::vector<Document> holders(Store& store, const Kind& kind, const std::string& key,
-                              const std::string& extension) {
+// Unmerged records of `kind` holding `key` (any extension) in any keyed field, oldest first.
+std::vector<Document> holders(Store& store, const Kind& kind, const std::string& key) {
   std::vector<Document> out;
   std::unordered_set<std::string> seen;  // a record holding the key in two fields counts once
   const auto fields = merge_detail::record_fields(kind);
   for (const auto& f : *kind.keys) {
     for (auto& d : store.find(kind.doctype, Query{Filter(f.key, Value(key))}.select(fields))) {
-      if (d.text(f.extension) != extension || merge_detail::is_merged(kind, d)) continue;
+      if (merge_detail::is_merged(kind, d)) continue;
       if (seen.insert(d.text("name")).second) out.push_back(std::move(d));
     }
   }
   std::sort(out.begin(), out.end(), ByAge());
   return out;
-}
-
-SharedNumber shared_number(std::string key, std::vector<std::string> oldest_first,
-                           std::int64_t cap) {
-  SharedNumber s;
-  s.key = std::move(key);
-  s.count = static_cast<std::int64_t>(oldest_first.size());
-  if (static_cast<std::int64_t>(oldest_first.size()) > cap + 1)
-    oldest_first.resize(static_cast<std::size_t>(cap + 1));
-  s.names = std::move(oldest_first);
-  return s;
 }
 
 // Disjoint sets over record indexes (path halving, union by index: older root wins).
@@ -105,21 +94,31 @@ PhoneMerger::PhoneMerger(std::shared_ptr<Store> store, std::string region, Merge
     : store_(std::move(store)), region_(std::move(region)), options_(std::move(options)) {
   if (!store_) throw ValidationError("PhoneMerger needs a store", ErrorCode::kInvalidArgument);
   if (!region_.empty()) region_ = phone_detail::resolve_region(region_);  // fail early
-  if (options_.shared_cap < 1 || options_.batch_size < 0)
-    throw ValidationError("shared_cap must be at least 1 and batch_size not negative",
+  if (options_.shared_cap < 1 || options_.batch_size < 0 || options_.max_customers_per_number < 1)
+    throw ValidationError("shared_cap and max_customers_per_number must be at least 1 and "
+                          "batch_size not negative",
                           ErrorCode::kInvalidArgument);
 }
 
 namespace {
 
-// The options with every site fact resolved: the closed ticket statuses from the store's site
-// unless given (leads do not need them).
-MergeOptions resolve(Store& store, const MergeOptions& options, std::string_view doctype) {
-  MergeOptions out = options;
-  if (out.closed_statuses) return out;
-  out.closed_statuses.emplace();
-  if (doctype == model::kTicket) out.closed_statuses = model::Directory(store).ticket_statuses().closed;
-  return out;
+// The options with every site fact resolved (see merge_detail::Facts).
+merge_detail::Facts resolve(Store& store, const MergeOptions& options, std::string_view doctype,
+                            const std::string& region) {
+  merge_detail::Facts facts;
+  facts.options = options;
+  auto site = store.site();
+  if (!facts.options.closed_statuses) {
+    facts.options.closed_statuses.emplace();
+    if (doctype == model::kTicket)
+      facts.options.closed_statuses = model::Directory(store).ticket_statuses().closed;
+  }
+  facts.closed_lead_statuses = site->closed_lead_statuses;
+  for (const auto& n : options.company_numbers ? *options.company_numbers : site->company_numbers) {
+    auto key = region.empty() ? phone_key(n, *site) : phone_key(n, region);
+    if (key) facts.company_keys.push_back(std::move(*key));
+  }
+  return facts;
 }
 
 }  // namespace
@@ -136,7 +135,8 @@ MergeReport PhoneMerger::merge_call_logs(std::string_view doctype, std::string_v
 
 MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view name,
                                     bool dry_run, const char* trigger) {
-  const MergeOptions opts = resolve(*store_, options_, doctype);
+  const merge_detail::Facts facts = resolve(*store_, options_, doctype, region_);
+  const MergeOptions& opts = facts.options;
   const Kind& kind = merge_detail::kind_for(doctype);
   Store& store = *store_;
   auto run = [&]() -> MergeReport {
@@ -165,47 +165,64 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
       report.skipped = "out_of_scope";
       return report;
     }
-    std::vector<std::pair<std::string, std::string>> keys;  // (key, extension)
-    for (const auto& f : *kind.keys) {
-      std::pair<std::string, std::string> k{doc->text(f.key), doc->text(f.extension)};
-      if (!k.first.empty() && std::find(keys.begin(), keys.end(), k) == keys.end())
-        keys.push_back(std::move(k));
-    }
-    if (keys.empty()) {
+    // The record itself first (with its fresh keys), then every holder of one of its keys.
+    std::vector<merge_detail::Holder> rows{merge_detail::holder_of(kind, facts, *doc)};
+    if (rows.front().numbers.empty()) {
       report.skipped = "no_phone_key";
       return report;
     }
-    std::vector<Document> candidates;
-    std::unordered_map<std::string, std::vector<std::string>> keys_of;
-    for (const auto& [key, extension] : keys) {
-      const std::string id = merge_detail::identity(key, extension);
-      std::vector<Document> others;
-      for (auto& h : holders(store, kind, key, extension))
-        if (h.text("name") != name) others.push_back(std::move(h));
-      // The target always counts, whether or not its stored key is current yet.
-      if (static_cast<std::int64_t>(others.size()) + 1 > opts.shared_cap) {
-        std::vector<std::string> names{std::string(name)};
-        for (const auto& o : others) names.push_back(o.text("name"));
-        report.shared.push_back(shared_number(id, std::move(names), opts.shared_cap));
-        continue;
+    std::unordered_set<std::string> seen{std::string(name)};
+    for (const auto& number : rows.front().numbers)
+      for (const auto& h : holders(store, kind, number.first))
+        if (seen.insert(h.text("name")).second)
+          rows.push_back(merge_detail::holder_of(kind, facts, h));
+    auto matches = merge_detail::match_numbers(rows, facts, report.shared, 0);
+    std::vector<std::uint32_t> group{0};
+    std::unordered_map<std::uint32_t, std::vector<std::string>> keys_of;
+    for (const auto& m : matches)
+      for (auto r : m.members) {
+        if (!rows[r].in_scope) continue;
+        auto& ids = keys_of[r];
+        if (ids.empty() && r != 0) group.push_back(r);
+        ids.push_back(m.label);
       }
-      for (auto& o : others) {
-        if (!merge_detail::in_scope(kind, opts, o)) continue;
-        auto& ids = keys_of[o.text("name")];
-        if (ids.empty()) candidates.push_back(o);
-        ids.push_back(id);
-      }
-    }
-    if (candidates.empty()) {
+    if (group.size() < 2) {
       report.skipped = "no_duplicates";
       return report;
     }
-    std::sort(candidates.begin(), candidates.end(), ByAge());
+    // Matches through different keys may still bring several customers together.
+    if (merge_detail::distinct_customers(rows, group) > opts.max_customers_per_number) {
+      std::string labels;
+      for (const auto& m : matches) labels += (labels.empty() ? "" : ", ") + m.label;
+      report.shared.push_back(
+          merge_detail::shared_number(labels, rows, group, opts.shared_cap, "customers"));
+      report.skipped = "no_duplicates";
+      return report;
+    }
+    std::sort(group.begin(), group.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return merge_detail::older(rows[a], rows[b]); });
+    // The named record survives unless it is closed and another one is open: a closed record
+    // never absorbs an open one.
+    std::uint32_t survivor = 0;
+    std::string reason = "named";
+    if (!rows[0].open) {
+      for (auto r : group)
+        if (rows[r].open) {
+          survivor = r;
+          reason = "oldest_open";
+          break;
+        }
+    }
     GroupSpec spec;
-    spec.target = std::string(name);
-    for (const auto& c : candidates) {
-      spec.sources.push_back(c.text("name"));
-      spec.keys.push_back(keys_of[c.text("name")]);
+    spec.target = rows[survivor].name;
+    spec.reason = reason;
+    for (auto r : group) {
+      if (r == survivor) continue;
+      spec.sources.push_back(rows[r].name);
+      // The keys it shares with the survivor's group: the named record's matching keys.
+      auto ids = keys_of[r == 0 ? survivor : r];
+      std::sort(ids.begin(), ids.end());
+      spec.keys.push_back(std::move(ids));
     }
     auto rules = merge_detail::active_rules(store, kind, opts, false);
     auto plans = merge_detail::plan_groups(store, kind, opts, rules, {spec}, dry_run);
@@ -221,7 +238,7 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
 
 MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target,
                                const std::vector<std::string>& sources, bool dry_run) {
-  const MergeOptions opts = resolve(*store_, options_, doctype);
+  const MergeOptions opts = resolve(*store_, options_, doctype, region_).options;
   const Kind& kind = merge_detail::kind_for(doctype);
   Store& store = *store_;
   auto run = [&]() -> MergeReport {
@@ -249,6 +266,7 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
     const auto target_ids = merge_detail::identities(kind, *target_doc);
     GroupSpec spec;
     spec.target = std::string(target);
+    spec.reason = "chosen";
     for (const auto& d : live) {
       spec.sources.push_back(d.text("name"));
       std::vector<std::string> shared;
@@ -268,7 +286,7 @@ MergeReport PhoneMerger::merge(std::string_view doctype, std::string_view target
 
 std::vector<std::string> PhoneMerger::find_duplicates(std::string_view doctype,
                                                       std::string_view raw_phone) {
-  const MergeOptions opts = resolve(*store_, options_, doctype);
+  const MergeOptions opts = resolve(*store_, options_, doctype, region_).options;
   const Kind& kind = merge_detail::kind_for(doctype);
   phone_detail::KeyParts parts;
   const bool found = region_.empty()
@@ -276,88 +294,66 @@ std::vector<std::string> PhoneMerger::find_duplicates(std::string_view doctype,
                          : phone_detail::key_parts(raw_phone, region_, parts);
   if (!found) return {};
   std::vector<std::string> out;
-  for (const auto& d : holders(*store_, kind, parts.e164, parts.extension))
-    if (merge_detail::in_scope(kind, opts, d)) out.push_back(d.text("name"));
+  auto holds = [&](const Document& d) {  // the key with that very extension, in any field
+    for (const auto& f : *kind.keys)
+      if (d.text(f.key) == parts.e164 && d.text(f.extension) == parts.extension) return true;
+    return false;
+  };
+  for (const auto& d : holders(*store_, kind, parts.e164))
+    if (holds(d) && merge_detail::in_scope(kind, opts, d)) out.push_back(d.text("name"));
   return out;
 }
 
 BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
                                         const MergeProgress& progress) {
-  const MergeOptions opts = resolve(*store_, options_, doctype);
+  const merge_detail::Facts facts = resolve(*store_, options_, doctype, region_);
+  const MergeOptions& opts = facts.options;
   const Kind& kind = merge_detail::kind_for(doctype);
   Store& store = *store_;
   BulkMergeReport report;
   report.doctype = kind.doctype;
   report.dry_run = dry_run;
 
-  // 1. Every unmerged record with a key: compact rows, and (identity, record) pairs.
-  struct Row {
-    std::string name, creation;
-    bool in_scope;
-  };
-  std::vector<Row> rows;
-  std::vector<std::pair<std::string, std::uint32_t>> entries;
+  // 1. Every unmerged record with a key.
+  std::vector<merge_detail::Holder> rows;
   // Only the name range is filtered in SQL: other conditions could make SQLite prefer another
   // index and sort the whole table for every page.
   const auto fields = merge_detail::record_fields(kind);
   scan(store, kind.doctype, {}, fields, [&](std::vector<Document>& page) {
     for (auto& d : page) {
       if (merge_detail::is_merged(kind, d)) continue;
-      auto ids = merge_detail::identities(kind, d);
-      if (ids.empty()) continue;
-      const auto index = static_cast<std::uint32_t>(rows.size());
-      rows.push_back(
-          Row{d.text("name"), d.text("creation"), merge_detail::in_scope(kind, opts, d)});
-      for (auto& id : ids) entries.emplace_back(std::move(id), index);
+      auto h = merge_detail::holder_of(kind, facts, d);
+      if (!h.numbers.empty()) rows.push_back(std::move(h));
     }
   });
   report.scanned = static_cast<std::int64_t>(rows.size());
-  auto older = [&](std::uint32_t a, std::uint32_t b) {
-    return rows[a].creation != rows[b].creation ? rows[a].creation < rows[b].creation
-                                                : rows[a].name < rows[b].name;
-  };
-  auto names_of = [&](std::vector<std::uint32_t> members) {
-    std::sort(members.begin(), members.end(), older);
-    std::vector<std::string> names;
-    for (auto m : members) names.push_back(rows[m].name);
-    return names;
-  };
+  auto older = [&](std::uint32_t a, std::uint32_t b) { return merge_detail::older(rows[a], rows[b]); };
 
-  // 2. Records sharing an identity join one group, unless too many hold it (shared number);
-  //    out-of-scope holders count toward the cap but never merge.
-  std::sort(entries.begin(), entries.end());
+  // 2. Records matching on a number join one group, unless the number is the company's, too
+  //    many records hold it, or its holders are several customers; out-of-scope holders
+  //    count toward those limits but never merge.
   DisjointSets sets(rows.size());
   std::unordered_map<std::uint32_t, std::vector<std::string>> keys_of;
-  for (std::size_t i = 0; i < entries.size();) {
-    std::size_t j = i;
-    while (j < entries.size() && entries[j].first == entries[i].first) ++j;
-    const auto holders_count = static_cast<std::int64_t>(j - i);
-    if (holders_count > opts.shared_cap) {
-      std::vector<std::uint32_t> members;
-      for (std::size_t k = i; k < j; ++k) members.push_back(entries[k].second);
-      report.shared.push_back(shared_number(entries[i].first, names_of(std::move(members)),
-                                            opts.shared_cap));
-    } else if (holders_count > 1) {
-      std::int64_t first = -1;
-      for (std::size_t k = i; k < j; ++k) {
-        const std::uint32_t r = entries[k].second;
-        if (!rows[r].in_scope) continue;
-        if (first < 0) first = r;
-        else sets.join(static_cast<std::uint32_t>(first), r);
-        keys_of[r].push_back(entries[i].first);
-      }
+  for (const auto& match : merge_detail::match_numbers(rows, facts, report.shared)) {
+    std::int64_t first = -1;
+    for (auto r : match.members) {
+      if (!rows[r].in_scope) continue;
+      if (first < 0) first = r;
+      else sets.join(static_cast<std::uint32_t>(first), r);
+      keys_of[r].push_back(match.label);
     }
-    i = j;
   }
 
-  // 3. Groups: each set of two or more records, merged into its oldest.
+  // 3. Groups: each set of two or more records, merged into its oldest open record, else its
+  //    oldest. A group chained past the cap or across customers is reported, not merged.
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> members_of;
   for (const auto& [r, ids] : keys_of) members_of[sets.find(r)].push_back(r);
   std::vector<std::vector<std::uint32_t>> groups;
   for (auto& [root, members] : members_of) {
     if (members.size() < 2) continue;
     std::sort(members.begin(), members.end(), older);
-    if (static_cast<std::int64_t>(members.size()) > opts.shared_cap) {
+    const bool too_big = static_cast<std::int64_t>(members.size()) > opts.shared_cap;
+    if (too_big || merge_detail::distinct_customers(rows, members) > opts.max_customers_per_number) {
       std::vector<std::string> ids;
       for (auto m : members)
         for (const auto& id : keys_of[m])
@@ -365,9 +361,14 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
       std::sort(ids.begin(), ids.end());
       std::string joined;
       for (const auto& id : ids) joined += (joined.empty() ? "" : ", ") + id;
-      report.shared.push_back(shared_number(joined, names_of(members), opts.shared_cap));
+      report.shared.push_back(merge_detail::shared_number(joined, rows, members, opts.shared_cap,
+                                                          too_big ? "group_cap" : "customers"));
       continue;
     }
+    // The survivor goes first.
+    auto open = std::find_if(members.begin(), members.end(),
+                             [&](std::uint32_t m) { return rows[m].open; });
+    if (open != members.end()) std::rotate(members.begin(), open, open + 1);
     groups.push_back(std::move(members));
   }
   // Work in the order of the records merged away (rows are in name order): their rows, call
@@ -394,6 +395,7 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
       const auto& members = groups[static_cast<std::size_t>(g)];
       GroupSpec spec;
       spec.target = rows[members.front()].name;
+      spec.reason = rows[members.front()].open ? "oldest_open" : "oldest";
       for (std::size_t m = 1; m < members.size(); ++m) {
         spec.sources.push_back(rows[members[m]].name);
         auto ids = keys_of[members[m]];

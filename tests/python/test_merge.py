@@ -138,22 +138,25 @@ def test_options_cap_scope_and_extra_rules(make_store):
     desk = [store.insert("HD Ticket", {"subject": "x", "contact_mobile": "+1 650 253 0000"}) for _ in range(4)]
     closed = store.insert("HD Ticket", {"subject": "c", "contact_mobile": "555 000 1111", "status": "Closed"})
     open_ = store.insert("HD Ticket", {"subject": "o", "contact_mobile": "5550001111"})
-    store.insert("Comment", {"reference_doctype": "HD Ticket", "reference_name": open_, "content": "n",
-                             "comment_email": open_})
+    store.insert("Comment", {"reference_doctype": "HD Ticket", "reference_name": closed, "content": "n",
+                             "comment_email": closed})
     report = sb.PhoneMerger(store, shared_cap=3).bulk_merge("HD Ticket", dry_run=True)
-    assert [(s.key, s.count) for s in report.shared] == [("+16502530000", 4)]
-    assert report.merges == []
-    assert sb.PhoneMerger(store).find_duplicates("HD Ticket", "555-000-1111") == [open_]
-    wide = sb.PhoneMerger(store, include_closed=True,
-                          extra_relink_rules=[("Comment", "comment_email")])
-    result = wide.merge_call_logs("HD Ticket", closed)
-    assert result.sources == [open_]
-    assert result.steps[0].moved["Comment.comment_email"] == names(store, "Comment", "comment_email", closed)
+    assert [(s.key, s.count, s.reason) for s in report.shared] == [("+16502530000", 4, "shared_cap")]
+    assert [(m.target, m.survivor_reason) for m in report.merges] == [(open_, "oldest_open")]
+    assert sb.PhoneMerger(store, include_closed=False).find_duplicates("HD Ticket", "555-000-1111") == [open_]
+    assert sb.PhoneMerger(store).find_duplicates("HD Ticket", "555-000-1111") == [closed, open_]
+    wide = sb.PhoneMerger(store, extra_relink_rules=[("Comment", "comment_email")])
+    result = wide.merge_call_logs("HD Ticket", open_)
+    assert (result.sources, result.survivor_reason) == ([closed], "named")
+    assert result.to_dict()["survivor_reason"] == "named"
+    assert result.steps[0].moved["Comment.comment_email"] == names(store, "Comment", "comment_email", open_)
     assert sb.PhoneMerger(store, shared_cap=3).shared_cap == 3
     with pytest.raises(sb.ValidationError):
         wide.merge("HD Ticket", desk[0], [desk[0]])  # never into itself
     with pytest.raises(sb.ValidationError):
         sb.PhoneMerger(store, batch_size=-1)
+    with pytest.raises(sb.ValidationError):
+        sb.PhoneMerger(store, max_customers_per_number=0)
     with pytest.raises(sb.ValidationError):
         sb.PhoneMerger(store, region="XX")
 
@@ -256,3 +259,80 @@ def test_merger_calls_release_the_gil():
                           timeout=30, env={**os.environ})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok 1"
+
+
+# ---- consolidation: closed records, the open survivor, company and shared numbers ----------
+
+def tickets_at(store, rows):
+    """Inserts HD Tickets one minute apart (creation orders them); returns their names."""
+    out = []
+    for i, fields in enumerate(rows):
+        store.freeze_time(1767225600 + 60 * i)
+        out.append(store.insert("HD Ticket", {"subject": f"t{i}", **fields}))
+    store.freeze_time(None)
+    return out
+
+
+def test_closed_tickets_join_their_group_and_the_oldest_open_one_survives(make_store):
+    store = make_store()
+    old, open_, done = tickets_at(store, [
+        {"contact_mobile": "555 123 4567", "status": "Closed"},
+        {"contact_mobile": "(555) 123-4567", "status": "Open"},
+        {"contact_mobile": "+1 555 123 4567", "status": "Resolved"}])
+    store.insert("Helpdesk Call Log", {"call_id": "c-old", "ticket": old})
+    report = sb.PhoneMerger(store).bulk_merge("HD Ticket")
+    assert [m.target for m in report.merges] == [open_]
+    assert sorted(report.merges[0].sources) == sorted([old, done])
+    assert store.get("HD Ticket", open_)["status"] == "Open"  # the survivor keeps its status
+    for name in (old, done):
+        doc = store.get("HD Ticket", name)
+        assert (doc["is_merged"], doc["merged_with"], doc["status"]) == (1, open_, "Closed")
+    assert names(store, "Helpdesk Call Log", "ticket", open_) == names(store, "Helpdesk Call Log", "call_id", "c-old")
+
+
+def test_include_closed_never_closes_an_open_ticket(make_store):
+    # With include_closed, the oldest (closed) ticket used to survive and the open one merged
+    # into it was closed.
+    store = make_store()
+    closed, open_ = tickets_at(store, [{"contact_mobile": "555 222 3333", "status": "Closed"},
+                                       {"contact_mobile": "5552223333", "status": "Replied"}])
+    merger = sb.PhoneMerger(store, include_closed=True)
+    assert merger.bulk_merge("HD Ticket").merges[0].target == open_
+    assert store.get("HD Ticket", open_)["status"] == "Replied"
+    assert store.get("HD Ticket", closed)["merged_with"] == open_
+    # The hook on a closed ticket: it merges into the open duplicate, not the other way round.
+    a, b = tickets_at(store, [{"contact_mobile": "555 444 5555", "status": "Open"},
+                              {"contact_mobile": "555-444-5555", "status": "Closed"}])
+    result = merger.on_phone_changed("HD Ticket", b)
+    assert (result.target, result.sources) == (a, [b])
+    assert store.get("HD Ticket", a)["status"] == "Open"
+
+
+def test_company_numbers_never_merge(make_store):
+    # An agent typed the company's own number (the site's company_numbers) into two customers'
+    # tickets: the same key, two different customers.
+    store = make_store()
+    a, b = tickets_at(store, [{"contact_mobile": "+1 555 987 6543", "status": "Open"},
+                              {"contact_mobile": "(555) 987-6543", "status": "Open"}])
+    merger = sb.PhoneMerger(store)
+    assert merger.bulk_merge("HD Ticket").merges == []
+    assert merger.on_phone_changed("HD Ticket", b).sources == []
+    assert store.count("HD Ticket", {"is_merged": 1}) == 0
+
+
+def test_a_number_of_several_customers_never_merges(make_store):
+    # A family phone, a front desk under the cap: tickets of different customers.
+    store = make_store()
+    tickets_at(store, [
+        {"contact_mobile": "555 666 7777", "raised_by": "ann@example.com", "status": "Open"},
+        {"contact_mobile": "555.666.7777", "raised_by": "bob@example.com", "status": "Open"},
+        {"contact_mobile": "5556667777", "status": "Open"}])
+    assert sb.PhoneMerger(store).bulk_merge("HD Ticket").merges == []
+    assert store.count("HD Ticket", {"is_merged": 1}) == 0
+
+
+def test_a_number_with_and_without_its_extension_merges(make_store):
+    store = make_store()
+    a, b = tickets_at(store, [{"contact_mobile": "555 888 9999 x 22", "status": "Open"},
+                              {"contact_mobile": "555 888 9999", "status": "Open"}])
+    assert [(m.target, m.sources) for m in sb.PhoneMerger(store).bulk_merge("HD Ticket").merges] == [(a, [b])]

@@ -52,7 +52,7 @@ def test_merge_bulk_with_progress_and_summary(frontdesk_bin, tmp_path):
     assert out.returncode == 0, out.stderr
     assert "merging HD Ticket" not in out.stderr  # no progress bar: not a terminal
     assert "1 groups, 2 records merged" in out.stdout
-    assert f"{tickets[0]} <- " in out.stdout
+    assert f"{tickets[0]} (oldest_open) <- " in out.stdout
     store = sb.SqliteStore(db)
     assert store.count("Helpdesk Call Log", {"ticket": tickets[0]}) == 3
 

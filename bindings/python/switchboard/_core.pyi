@@ -400,6 +400,11 @@ class SharedNumber:
         """
         The oldest holders.
         """
+    @property
+    def reason(self) -> str:
+        """
+        'company_number', 'shared_cap', 'customers' or 'group_cap'.
+        """
 class MergeReport:
     """
     What one merge did (or would do, in a dry run).
@@ -445,6 +450,11 @@ class MergeReport:
     def steps(self) -> list[MergeStep]:
         """
         One per record merged, oldest first.
+        """
+    @property
+    def survivor_reason(self) -> str:
+        """
+        Why target survives: 'oldest_open', 'oldest', 'named' or 'chosen'.
         """
     @property
     def target(self) -> str:
@@ -500,17 +510,21 @@ class PhoneMerger:
     """
     Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
     
-    Only exact keys (E.164 and extension) merge. A merged record is tombstoned (tickets:
-    is_merged, merged_with, status Closed; leads: custom_merged_into), never deleted; every merge
-    is one transaction, writes an audit row and changes nothing when run again. Raw numbers given
-    to find_duplicates are keyed as the store's site keys them, unless `region` is given; closed
-    ticket statuses are the site's unless `closed_statuses` is given. Thread-safe.
+    Only equal keys merge (an extension matches the same one, or none when the number has no
+    other); never the company's numbers, numbers held by more than `shared_cap` records or by more
+    than `max_customers_per_number` customers. Closed tickets merge too (`include_closed`), but a
+    closed record never absorbs an open one: a group survives in its oldest open record, else its
+    oldest. A merged record is tombstoned (tickets: is_merged, merged_with, status Closed; leads:
+    custom_merged_into), never deleted; every merge is one transaction, writes an audit row and
+    changes nothing when run again. Raw numbers given to find_duplicates are keyed as the store's
+    site keys them, unless `region` is given; closed ticket statuses and company numbers are the
+    site's unless given. Thread-safe.
     """
-    def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, include_converted: bool = False, include_closed: bool = False, closed_statuses: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
+    def __init__(self, store: Store, region: str | None = None, *, shared_cap: typing.SupportsInt | typing.SupportsIndex = 20, max_customers_per_number: typing.SupportsInt | typing.SupportsIndex = 1, match_without_extension: bool = True, include_converted: bool = False, include_closed: bool = True, closed_statuses: collections.abc.Sequence[str] | None = None, company_numbers: collections.abc.Sequence[str] | None = None, merged_ticket_status: str = 'Closed', fill_blanks: bool = True, batch_size: typing.SupportsInt | typing.SupportsIndex = 0, extra_relink_rules: typing.Any = None) -> None:
         ...
     def bulk_merge(self, doctype: str, dry_run: bool = False, progress: typing.Any = None) -> BulkMergeReport:
         """
-        Merges every group of records sharing a key into its oldest record. `progress` is called with (done, total) after each batch.
+        Merges every group of records sharing a key into its oldest open record, else its oldest. `progress` is called with (done, total) after each batch.
         """
     def find_duplicates(self, doctype: str, raw_phone: str) -> list[str]:
         """

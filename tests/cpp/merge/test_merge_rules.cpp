@@ -67,28 +67,32 @@ TEST_CASE("merge rules: a number held by more records than the cap is shared, no
   CHECK_THROWS_AS(PhoneMerger(store, "", MergeOptions{0}), ValidationError);
 }
 
-TEST_CASE("merge rules: converted leads and closed tickets stay out unless included") {
+TEST_CASE("merge rules: converted leads stay out unless included; closed tickets are in") {
   auto store = Memory::make();
   Store& s = *store;
   std::string l1 = s.insert("CRM Lead", {{"first_name", "A"}, {"mobile_no", "555 123 4567"}, {"converted", 1}});
   std::string l2 = s.insert("CRM Lead", {{"first_name", "B"}, {"mobile_no", "5551234567"}});
   std::string t1 = s.insert("HD Ticket", {{"subject", "a"}, {"contact_mobile", "555 123 4567"}, {"status", "Closed"}});
   std::string t2 = s.insert("HD Ticket", {{"subject", "b"}, {"contact_mobile", "5551234567"}});
-  PhoneMerger merger(store);
+  MergeOptions narrow;
+  narrow.include_closed = false;
+  PhoneMerger merger(store, "", narrow);
   CHECK(merger.bulk_merge("CRM Lead").merges.empty());
   CHECK(merger.bulk_merge("HD Ticket").merges.empty());
   CHECK(merger.on_phone_changed("CRM Lead", l2).skipped == "no_duplicates");
   CHECK(merger.on_phone_changed("CRM Lead", l1).skipped == "out_of_scope");
   CHECK(merger.find_duplicates("HD Ticket", "555 123 4567") == std::vector<std::string>{t2});
+  CHECK(PhoneMerger(store).find_duplicates("HD Ticket", "555 123 4567") == std::vector<std::string>{t1, t2});
   MergeOptions all;
   all.include_converted = true;
-  all.include_closed = true;
   PhoneMerger wide(store, "", all);
   CHECK(wide.find_duplicates("HD Ticket", "555 123 4567") == std::vector<std::string>{t1, t2});
-  CHECK(wide.bulk_merge("CRM Lead").merges.at(0).target == l1);
-  CHECK(wide.bulk_merge("HD Ticket").merges.at(0).target == t1);
+  // The converted lead is not open: the open one survives.
+  CHECK(wide.bulk_merge("CRM Lead").merges.at(0).target == l2);
+  CHECK(wide.bulk_merge("HD Ticket").merges.at(0).target == t2);
   // Leads and tickets are never merged with each other, and other doctypes not at all.
-  CHECK(s.get("CRM Lead", l2)->text("custom_merged_into") == l1);
+  CHECK(s.get("CRM Lead", l1)->text("custom_merged_into") == l2);
+  CHECK(s.get("HD Ticket", t2)->text("status") == "Open");
   CHECK_THROWS_AS(merger.bulk_merge("Contact"), ValidationError);
 }
 
