@@ -91,7 +91,11 @@ TEST_CASE("policy sender_recency_link") {
   RouterFixture f;
   std::string t = f.ticket("ann@x.com", "Open", "", "Faded covers");
   auto to_sales = mail("m1@x.com", "ann@x.com", {kSales}, "Quote for a second set");
-  CHECK(f.router.plan(to_sales).name == t);  // seed: any open ticket of the sender
+  // Default: a mail to sales that does not name the ticket is about a purchase.
+  CHECK(f.router.plan(to_sales).action == "create_lead");
+  RoutingRules seed;
+  seed.sales_alias_open_ticket = "sender_recency";
+  CHECK(f.with(seed).plan(to_sales).name == t);  // seed: any open ticket of the sender
   RoutingRules off;
   off.sender_recency_link = "off";
   CHECK(f.with(off).plan(to_sales).action == "create_lead");

@@ -185,11 +185,21 @@ TEST_CASE("seed checklist: reply to closed ticket creates new ticket") {
   f.communication("agent-final@cozycornerpatios.com", "HD Ticket", closed);
   auto reply = mail("m1@x.com", "ann@x.com", {kSupport}, "Re: Old problem");
   reply.in_reply_to = "agent-final@cozycornerpatios.com";
-  RouteResult r = f.router.route(reply);
+  RoutingRules seed;
+  seed.closed_ticket = "new_ticket";  // the checklist's unlinked ticket
+  RouteResult r = f.with(seed).plan(reply);
   CHECK(r.action == "create_ticket");
   CHECK(r.reason == "closed_ticket");
   CHECK(r.policy == "closed_ticket=new_ticket");
+  CHECK(r.follow_up_of.empty());
+  // The default: a new ticket too, linked to the closed one as its follow-up.
+  r = f.router.route(reply);
+  CHECK(r.action == "create_ticket");
+  CHECK(r.reason == "follow_up");
+  CHECK(r.policy == "closed_ticket=follow_up");
   CHECK(r.name != closed);
+  CHECK(r.follow_up_of == closed);
+  CHECK(f.store->get("HD Ticket", r.name)->text("ticket_split_from") == closed);
   CHECK(f.store->get("HD Ticket", closed)->text("status") == "Closed");
 }
 
