@@ -84,7 +84,12 @@ TEST_CASE("policy support_alias_existing_ticket") {
   CHECK(r.policy == "support_alias_existing_ticket=link_if_same_subject");
   RoutingRules always_new;
   always_new.support_alias_existing_ticket = "always_new";
-  CHECK(f.with(always_new).plan(same).action == "create_ticket");
+  CHECK(f.with(always_new).plan(mail("m3@x.com", "ann@x.com", {kSupport}, "Faded covers")).action ==
+        "create_ticket");
+  // A reply ("RE: AW: ...") without threading headers is threading, not a new matter.
+  RouteResult reply = f.with(always_new).plan(same);
+  CHECK(reply.name == open);
+  CHECK(reply.reason == "subject");
 }
 
 TEST_CASE("policy sender_recency_link") {
@@ -105,7 +110,7 @@ TEST_CASE("policy sender_recency_link") {
   auto same = mail("m2@x.com", "ann@x.com", {kSales}, "Re: Faded covers");
   RouteResult r = f.with(same_subject).plan(same);
   CHECK(r.name == t);
-  CHECK(r.policy == "sender_recency_link=same_subject");
+  CHECK(r.policy == "sales_alias_open_ticket=link_if_about_ticket, sender_recency_link=same_subject");
 }
 
 TEST_CASE("recipients: aliases are found in To, Cc, Delivered-To and X-Original-To") {
