@@ -259,7 +259,9 @@ from_json.)doc");
   SB_RULE(max_references);
   SB_RULE(support_alias_existing_ticket);
   SB_RULE(sender_recency_link);
+  SB_RULE(sales_alias_open_ticket);
   SB_RULE(closed_ticket);
+  SB_RULE(resolved_ticket);
   SB_RULE(closed_ticket_days);
   SB_RULE(automated_mail);
   SB_RULE(reply_to);
@@ -296,6 +298,7 @@ The router's decision for one mail. ``action`` is "create_ticket", "link_ticket"
   SB_RESULT(alias);
   SB_RESULT(alias_tag);
   SB_RESULT(merged_from);
+  SB_RESULT(follow_up_of);
   SB_RESULT(communication);
   SB_RESULT(in_reply_to);
   SB_RESULT(reopened);

@@ -264,9 +264,12 @@ const DemoStep kDemo[] = {
      "From: admin@example.com\nTo: support@cozycornerpatios.com\nSubject: test\nMessage-ID: <demo-10@example.com>\n\nx\n"},
     {"a colleague writes internally",
      "From: sam@zipcushions.com\nTo: support@zipcushions.com\nSubject: handover\nMessage-ID: <demo-11@zipcushions.com>\n\nx\n"},
-    {"Jane, who has an open ticket, writes to info@",
+    {"Jane, who has an open ticket, writes to info@ about something else: her lead",
      "From: Jane Doe <jane@example.com>\nTo: info@cozycornerpatios.com\nSubject: Catalogue?\n"
      "Message-ID: <demo-13@example.com>\n\nAlso, do you have a catalogue?\n"},
+    {"... and to info@ about her ticket (its subject): the ticket",
+     "From: Jane Doe <jane@example.com>\nTo: info@cozycornerpatios.com\n"
+     "Subject: Re: Where is my order?\nMessage-ID: <demo-14@example.com>\n\nAny news?\n"},
     {"a new customer writes to an address that is no alias",
      "From: Lars Eriksson <lars@example.se>\nTo: hello@zipcushions.com\nSubject: SV: Fråga\n"
      "Message-ID: <demo-12@example.se>\n\nHej!\n"},

@@ -95,8 +95,10 @@ RECORDS: list[tuple[str, str, dict]] = [
     ("CRM Lead Source", "Support Transfer", {"source_name": "Support Transfer"}),
 ]
 
-# Composite indexes: (doctype, fields). Each phone key is looked up newest first.
+# Composite indexes: (doctype, fields). Each phone key is looked up newest first; a closed
+# ticket's follow-ups (Helpdesk's own ticket_split_from) newest first too.
 INDEXES: list[tuple[str, tuple[str, ...]]] = [
+    ("HD Ticket", ("ticket_split_from", "modified")),
     ("Contact Phone", ("custom_phone_key", "creation")),
     ("CRM Lead", ("custom_mobile_no_key", "creation")),
     ("CRM Lead", ("custom_phone_key", "creation")),

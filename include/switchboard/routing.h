@@ -74,10 +74,17 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// The level-3 match "the sender's newest open ticket": "any_open" (the original scripts, within
   /// reply_window_days) | "same_subject" (also the same normalized subject) | "off".
   std::string sender_recency_link = "any_open";
-  /// A reply threading to a closed ticket: "new_ticket" (the original checklist) | "reopen" |
-  /// "new_ticket_after_days" (reopen when closed at most closed_ticket_days ago).
-  std::string closed_ticket = "new_ticket";
-  int closed_ticket_days = 30;
+  /// Level 3 for a mail to a sales or info alias: "link_if_about_ticket" (only an open ticket
+  /// its subject names: the same subject, or "#<ticket>") | "sender_recency" (as any mail).
+  std::string sales_alias_open_ticket = "link_if_about_ticket";
+  /// A reply threading to a ticket in status "Closed": "follow_up" (a new ticket linked to the
+  /// closed one) | "reopen" | "reopen_within_days" (reopen when closed at most
+  /// closed_ticket_days ago, else a follow-up) | "new_ticket" (unlinked, the original checklist)
+  /// | "new_ticket_after_days" (reopen within closed_ticket_days, else an unlinked ticket).
+  std::string closed_ticket = "follow_up";
+  /// The same for a ticket in any other closed status (category Resolved, e.g. "Resolved").
+  std::string resolved_ticket = "reopen_within_days";
+  int closed_ticket_days = 14;
   /// Automated mail (auto-replies, out-of-office, lists, bounces): "attach_no_reopen" (linked
   /// to the thread it answers, status untouched, never creates) | "drop" (always skipped).
   std::string automated_mail = "attach_no_reopen";
@@ -143,6 +150,7 @@ struct SWITCHBOARD_EXPORT RouteResult {
   std::string alias;        ///< the routing alias that decided (tag removed), or ""
   std::string alias_tag;    ///< its subaddress tag ("orders" for support+orders@)
   std::string merged_from;  ///< the record the thread pointed at before following merges
+  std::string follow_up_of;  ///< for a new follow-up ticket: the closed ticket it continues
   std::string communication;  ///< the Communication written or updated by route()
   std::string in_reply_to;    ///< the Communication this mail answers, when found
   bool reopened = false;      ///< the linked ticket's status was set to reopen_status

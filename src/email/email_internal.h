@@ -19,5 +19,9 @@ using text::valid_utf8;
 using text::word_at;
 /// Runs of ASCII whitespace become one space; trimmed (text::collapse_spaces).
 inline std::string collapse_whitespace(std::string_view s) { return text::collapse_spaces(s); }
+/// Whether `subject` opens as a forward: its first prefix (after leading "[TAG]"s) is a forward
+/// prefix (Fwd, FW, WG, TR, RV, ENC, VB, VL, Doorst, пересл, 转发, 転送, ...), or it is a
+/// "[Fwd: ...]" wrapper or ends in "(fwd)" (src/email/text.cpp, with normalize_subject's list).
+bool is_forward_subject(std::string_view subject);
 
 }  // namespace switchboard::email_detail

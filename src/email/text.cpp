@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "email/email_internal.h"
 #include "switchboard/email.h"
 
 namespace switchboard {
@@ -197,5 +198,37 @@ std::string truncate_subject(std::string_view subject, std::size_t max_chars,
   }
   return std::string(begin, static_cast<std::size_t>(cut - begin)) + "...";
 }
+
+namespace email_detail {
+
+bool is_forward_subject(std::string_view subject) {
+  static const std::vector<std::string> kForward = [] {
+    std::vector<std::string> v;
+    for (const char* p : {"fwd", "fw", "wg", "tr", "rv", "enc", "vb", "vl", "doorst", "пересл",
+                          "转发", "轉寄", "转寄", "転送"})
+      v.push_back(text::casefold(p));
+    return v;
+  }();
+  std::string s = trim(text::collapse_spaces(text::valid_utf8(subject)));
+  while (!s.empty() && s.front() == '[') {
+    auto close = s.find(']');
+    if (close == std::string::npos) break;
+    if (close + 1 == s.size()) return is_forward_subject(s.substr(1, close - 1));  // "[Fwd: ...]"
+    s = trim(std::string_view(s).substr(close + 1));
+  }
+  if (ends_with_ci(s, "(fwd)")) return true;
+  std::size_t n = prefix_length(s);
+  if (n == 0) return false;
+  std::string_view word(s.data(), n);
+  std::size_t letters = 0;
+  while (letters < word.size() && word[letters] != ':' && word[letters] != ' ' &&
+         word[letters] != '[' && word[letters] != '(' && word[letters] != '*' &&
+         word[letters] != '^' && static_cast<unsigned char>(word[letters]) != 0xEF)
+    ++letters;
+  const std::string w = text::casefold(word.substr(0, letters));
+  return std::find(kForward.begin(), kForward.end(), w) != kForward.end();
+}
+
+}  // namespace email_detail
 
 }  // namespace switchboard

@@ -207,6 +207,13 @@ std::vector<Found> Directory::open_tickets(const Filters& by, std::size_t limit,
                 [&](const Document& t) { return statuses.is_open(t.text("status")); });
 }
 
+std::vector<Found> Directory::tickets(const Filters& by, std::size_t limit,
+                                      const std::vector<std::string>& fields) {
+  std::vector<std::string> wanted = {"name", "status", "subject", "modified", "merged_with"};
+  for (const auto& f : fields) add_unique(wanted, f);
+  return newest(kTicket, by, limit, wanted, [](const Document&) { return true; });
+}
+
 std::optional<Found> Directory::open_ticket(const Filters& by) {
   auto found = open_tickets(by, 1);
   if (found.empty()) return std::nullopt;
@@ -218,6 +225,22 @@ std::optional<Found> Directory::lead(const Filters& by, bool open_only) {
                       [&](const Document& l) { return !open_only || is_open_lead(l); });
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
+}
+
+std::optional<Found> Directory::latest_follow_up(std::string_view name) {
+  const std::vector<std::string> fields = {"name", "status", "modified", "resolution_date",
+                                           "subject", "merged_with"};
+  std::optional<Found> last;
+  std::set<std::string> seen{std::string(name)};
+  std::string current(name);
+  for (int hop = 0; hop < kMaxHops; ++hop) {
+    auto found = newest(kTicket, {Filter(kFollowUpField, Value(current))}, 1, fields,
+                        [](const Document&) { return true; });
+    if (found.empty() || !seen.insert(found.front().name).second) break;
+    current = found.front().name;
+    last = std::move(found.front());
+  }
+  return last;
 }
 
 // ---- merges ---------------------------------------------------------------------------------
@@ -362,7 +385,15 @@ std::string Directory::create_ticket(const NewTicket& t) {
   put("email_account", t.email_account);
   put("status", t.status);
   put("priority", t.priority);
-  return store_.insert(kTicket, std::move(ticket));
+  put(kFollowUpField, t.follow_up_of);
+  std::string name = store_.insert(kTicket, std::move(ticket));
+  if (!t.follow_up_of.empty())
+    store_.insert("Comment", {{"comment_type", "Info"},
+                              {"reference_doctype", kTicket},
+                              {"reference_name", t.follow_up_of},
+                              {"subject", "Follow-up ticket " + name},
+                              {"content", "Follow-up ticket " + name + " continues this ticket."}});
+  return name;
 }
 
 std::string Directory::create_lead(const NewLead& l) {

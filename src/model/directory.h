@@ -66,10 +66,16 @@ struct NewContact {
 /// A new HD Ticket: via_customer_portal 0 and the opening date and time always; the other
 /// fields when not empty (status and priority otherwise take the schema's defaults). `phone`
 /// goes to contact_mobile and contact_number. Never a description: Helpdesk would turn it
-/// into a second Communication.
+/// into a second Communication. `follow_up_of`: the closed ticket this one continues; it goes
+/// to kFollowUpField, and a Comment on that ticket names the new one (the link shows on both).
 struct NewTicket {
   std::string subject, raised_by, contact, phone, email_account, status, priority;
+  std::string follow_up_of;
 };
+
+/// The HD Ticket field naming the ticket a follow-up continues (Helpdesk's own "Ticket Split
+/// From", which Helpdesk also sets when an agent splits a ticket).
+inline constexpr const char* kFollowUpField = "ticket_split_from";
 
 /// A new CRM Lead; first/last from split_name(full_name) unless given; lead_name = full_name,
 /// else first and last joined. Empty fields stay unset (status then takes the schema's
@@ -115,9 +121,16 @@ class Directory {
   std::vector<Found> open_tickets(const Filters& by, std::size_t limit,
                                   const std::vector<std::string>& fields = {});
   std::optional<Found> open_ticket(const Filters& by);
+  /// The customer's tickets of any status, the same way (newest modified first, through merges).
+  std::vector<Found> tickets(const Filters& by, std::size_t limit,
+                             const std::vector<std::string>& fields = {});
   /// The customer's lead: the newest-modified CRM Lead matching `by`, followed to its
   /// survivor; with `open_only`, the first whose survivor is open (is_open_lead).
   std::optional<Found> lead(const Filters& by, bool open_only);
+  /// The newest follow-up of ticket `name` (kFollowUpField), followed down the chain of
+  /// follow-ups and through merges to its last record; nullopt when `name` has none. Rows
+  /// carry name, status, modified, resolution_date and subject.
+  std::optional<Found> latest_follow_up(std::string_view name);
 
   // ---- merges --------------------------------------------------------------------------------
   /// The record `name` ended up in: follows merge pointers until a record that was not merged

@@ -215,7 +215,8 @@ Schema frappe_schema() {
        text("agent_group"), text("contact", true), text("customer", true), text("description"),
        integer("via_customer_portal"), text("email_account"), date("opening_date"),
        text("opening_time"), datetime("resolution_date"), datetime("first_responded_on"),
-       integer("is_merged"), text("merged_with", true), data("contact_mobile", true),
+       integer("is_merged"), text("merged_with", true), text("ticket_split_from", true),
+       data("contact_mobile", true),
        data("contact_number"), text("_assign")});
   ticket.tables = {{"custom_order_history", "Order History"}};
   s.add(ticket);

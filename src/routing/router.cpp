@@ -98,6 +98,9 @@ class Pass {
     if (auto t = thread_by_headers({})) {
       if (follow_thread(*t)) return;
     }
+    if (auto t = thread_by_subject()) {
+      if (follow_thread(*t)) return;
+    }
     if (support_) return support("support_alias");
     if (recent_open_ticket()) return;
     if (sales_) return sales("sales_alias");
@@ -148,14 +151,15 @@ class Pass {
         if (r_.contact.empty())
           r_.contact = dir_.create_contact({r_.sender_name, "", "", r_.sender, "", {}});
         r_.name = dir_.create_ticket({r_.subject, r_.sender, r_.contact, "", trim(e_.email_account),
-                                      rules_.ticket_status, rules_.ticket_priority});
+                                      rules_.ticket_status, rules_.ticket_priority, r_.follow_up_of});
       } else {
         r_.name = dir_.create_lead({r_.sender_name, "", "", r_.sender, "", rules_.lead_status, ""});
       }
     }
     log(doctype == kTicket ? "Route: Support Created" : "Route: CRM Created",
         std::string("[CREATED] ") + (doctype == kTicket ? "Ticket" : "Lead") + ": " +
-            (r_.name.empty() ? "(new)" : r_.name) + " | " + r_.sender + " | " + reason);
+            (r_.name.empty() ? "(new)" : r_.name) + " | " + r_.sender + " | " + reason +
+            (r_.follow_up_of.empty() ? "" : " of " + r_.follow_up_of));
   }
 
   // The Communication of the decided mail: a new row, or the hook's own row re-filed.
@@ -230,6 +234,7 @@ class Pass {
           if (it == c_.aliases.end()) continue;
           bool support = it->second == AliasKind::kSupport;
           if (in_to) (support ? support_in_to_ : sales_in_to_) = true;
+          if (in_to) to_aliases_.push_back(a.base());
           auto& hit = support ? support_ : sales_;
           if (!hit) hit = a;
         }
@@ -319,12 +324,33 @@ class Pass {
     std::size_t n = e_.references.size();
     std::size_t keep = std::min(n, static_cast<std::size_t>(rules_.max_references));
     for (std::size_t i = 0; i < keep; ++i) ids.emplace_back(strip_brackets(e_.references[n - 1 - i]), "references");
-    std::vector<std::string> seen;
+    std::vector<std::string>& seen = header_ids_;  // kept: the thread's ids, for forwards
+    seen.clear();
+    std::optional<Thread> found;
     for (const auto& [id, level] : ids) {
       if (id.empty() || id == r_.message_id) continue;
       if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
       seen.push_back(id);
-      if (auto t = owner_of(id, level)) return t;
+      if (!found) found = owner_of(id, level);
+    }
+    return found;
+  }
+
+  // A reply without usable threading headers ("Re: <subject>", not a forward, not to sales or
+  // info only): the sender's newest ticket of any status with the same subject is its thread.
+  std::optional<Thread> thread_by_subject() {
+    if ((sales_ && !support_) || email_detail::is_forward_subject(e_.subject)) return std::nullopt;
+    const std::string base = casefold(normalize_subject(e_.subject));
+    if (base.empty() || base == casefold(email_detail::collapse_whitespace(e_.subject))) return std::nullopt;
+    for (auto& f : dir_.tickets({Filter("raised_by", Op::kIn, variants_)}, 20, {"resolution_date"})) {
+      if (casefold(normalize_subject(f.row.text("subject"))) != base) continue;
+      Thread t;
+      t.doctype = kTicket;
+      t.name = f.name;
+      t.pointed_at = f.merged_from.empty() ? f.name : f.merged_from;
+      t.level = "subject";
+      t.record = std::move(f.row);
+      return t;
     }
     return std::nullopt;
   }
@@ -360,12 +386,25 @@ class Pass {
     link(t->doctype, t->name, r_.kind, t->level);
   }
 
-  // Whether the thread's matched email was itself addressed to `alias` (then a mail to that
-  // alias is a reply in the same conversation, e.g. after a lead <-> ticket transfer).
-  bool thread_addressed_to(const Thread& t, const std::optional<EmailAddress>& alias) const {
-    if (!alias) return false;
-    for (const auto& box : mailboxes(t.recipients))
-      if (parse_email_address(box.address, rules_.plus_delimiter).base() == alias->base()) return true;
+  // Whether one of this mail's routing aliases in To was seen anywhere in the thread: in To,
+  // Cc or From of any mail its In-Reply-To and References name (then it is a reply in the
+  // same conversation, e.g. after a lead <-> ticket transfer, not a forward).
+  bool alias_seen_in_thread(const Thread& t) {
+    std::vector<Value> ids(header_ids_.begin(), header_ids_.end());
+    auto rows = store_.find("Communication", Query{Filter("message_id", Op::kIn, ids)}
+                                                 .select({"recipients", "cc", "sender"})
+                                                 .take(static_cast<std::int64_t>(4 * ids.size() + 4)));
+    std::vector<std::string> fields{t.recipients};
+    for (const auto& row : rows) {
+      fields.push_back(row.text("recipients"));
+      fields.push_back(row.text("cc"));
+      fields.push_back(row.text("sender"));
+    }
+    for (const auto& field : fields)
+      for (const auto& box : mailboxes(field)) {
+        std::string base = parse_email_address(box.address, rules_.plus_delimiter).base();
+        if (std::find(to_aliases_.begin(), to_aliases_.end(), base) != to_aliases_.end()) return true;
+      }
     return false;
   }
 
@@ -374,7 +413,7 @@ class Pass {
     bool is_ticket = t.doctype == kTicket;
     bool other_alias = (is_ticket && sales_in_to_ && !support_in_to_) ||
                        (!is_ticket && support_in_to_ && !sales_in_to_);
-    if (other_alias && !thread_addressed_to(t, is_ticket ? sales_ : support_)) {
+    if (other_alias && t.level != "subject" && !alias_seen_in_thread(t)) {
       // Forwarded to another routing alias: a new record for that alias.
       r_.match = "forwarded";
       if (is_ticket) sales("forwarded");
@@ -391,23 +430,49 @@ class Pass {
       link(t.doctype, t.name, t.level, t.level, reopen_if_waiting(status));
       return true;
     }
-    // A reply to a closed ticket.
-    set_policy("closed_ticket", rules_.closed_ticket);
-    bool reopen = rules_.closed_ticket == "reopen";
-    if (rules_.closed_ticket == "new_ticket_after_days") {
-      std::string closed_at = t.record.text("resolution_date");
-      if (closed_at.empty()) closed_at = t.record.text("modified");
+    // A closed ticket: the thread continues on its newest follow-up, when it has one.
+    if (auto follow_up = dir_.latest_follow_up(t.name)) {
+      status = follow_up->row.text("status");
+      if (dir_.ticket_statuses().is_open(status)) {
+        r_.in_reply_to.clear();  // the answered mail is on the closed ticket
+        link(kTicket, follow_up->name, "follow_up", t.level, reopen_if_waiting(status));
+        return true;
+      }
+      closed_reply(follow_up->name, follow_up->row, t.level);
+      return true;
+    }
+    closed_reply(t.name, t.record, t.level);
+    return true;
+  }
+
+  // A reply to the closed ticket `name` (its row carries status, modified, resolution_date):
+  // reopen it, open a follow-up linked to it, or open a new ticket, as the policy of its
+  // status says (closed_ticket for "Closed", resolved_ticket for the other closed statuses).
+  void closed_reply(const std::string& name, const Document& record, const std::string& level) {
+    const bool closed = email_detail::iequals(trim(record.text("status")), "Closed");
+    const std::string& policy = closed ? rules_.closed_ticket : rules_.resolved_ticket;
+    set_policy(closed ? "closed_ticket" : "resolved_ticket", policy);
+    bool reopen = policy == "reopen";
+    if (policy == "reopen_within_days" || policy == "new_ticket_after_days") {
+      std::string closed_at = record.text("resolution_date");
+      if (closed_at.empty()) closed_at = record.text("modified");
       reopen = closed_at >= ago(std::chrono::hours(24) * rules_.closed_ticket_days);
     }
     if (reopen) {
-      link(t.doctype, t.name, "reopened", t.level,
+      link(kTicket, name, "reopened", level,
            rules_.reopen_status.empty() ? rules_.ticket_status : rules_.reopen_status);
-      return true;
+      return;
     }
     r_.in_reply_to.clear();  // a new ticket answers nothing of its own
     r_.merged_from.clear();
+    if (policy == "follow_up" || policy == "reopen_within_days") {
+      r_.follow_up_of = name;
+      r_.match = level;
+      create(kTicket, "follow_up");
+      if (r_.skipped()) r_.follow_up_of.clear();
+      return;
+    }
     create(kTicket, "closed_ticket");
-    return true;
   }
 
   // The status a human reply sets on a ticket in `status`: reopen_status when it waits.
@@ -445,12 +510,46 @@ class Pass {
     std::string since = rules_.reply_window_days > 0
                             ? ago(std::chrono::hours(24) * rules_.reply_window_days)
                             : std::string();
+    // A mail to sales or info is about a purchase unless it names the ticket.
+    bool intent = sales_ && rules_.sales_alias_open_ticket == "link_if_about_ticket";
     bool same_subject = policy == "same_subject";
-    auto ticket = pick(open_tickets(since, same_subject ? 50 : 1), same_subject);
-    if (!ticket) return false;
+    std::optional<model::Found> ticket;
+    if (intent) {
+      for (auto& f : open_tickets(since, 50))
+        if (about_ticket(f.row)) {
+          ticket = std::move(f);
+          break;
+        }
+      if (!ticket) return false;
+      set_policy("sales_alias_open_ticket", rules_.sales_alias_open_ticket);
+    } else {
+      ticket = pick(open_tickets(since, same_subject ? 50 : 1), same_subject);
+      if (!ticket) return false;
+    }
     set_policy("sender_recency_link", policy);
     link_open_ticket(*ticket, "sender_open_ticket");
     return true;
+  }
+
+  // Whether this mail's subject says it is about `ticket`: the same subject once reply
+  // prefixes are gone (a forwarded ticket "Fwd: <subject>" is a new matter for sales), or the
+  // ticket's number after a '#' ("#0042", "#42").
+  bool about_ticket(const Document& ticket) const {
+    const std::string subject = casefold(normalize_subject(e_.subject));
+    if (!subject.empty() && !email_detail::is_forward_subject(e_.subject) &&
+        subject == casefold(normalize_subject(ticket.text("subject"))))
+      return true;
+    std::string number = ticket.name();
+    number.erase(0, std::min(number.find_first_not_of('0'), number.size()));
+    if (number.empty()) return false;
+    for (std::size_t at = e_.subject.find('#'); at != std::string::npos; at = e_.subject.find('#', at + 1)) {
+      std::size_t i = at + 1;
+      while (i < e_.subject.size() && e_.subject[i] == '0') ++i;
+      if (e_.subject.compare(i, number.size(), number) != 0) continue;
+      std::size_t end = i + number.size();
+      if (end == e_.subject.size() || !std::isalnum(static_cast<unsigned char>(e_.subject[end]))) return true;
+    }
+    return false;
   }
 
   // The sender's lead (any state), followed through merges.
@@ -512,6 +611,8 @@ class Pass {
   std::vector<Value> variants_;         // the same, as filter values
   std::vector<std::string> to_, cc_;    // normalized recipients for the Communication
   std::optional<EmailAddress> support_, sales_;
+  std::vector<std::string> to_aliases_;  // the routing aliases in To (base addresses)
+  std::vector<std::string> header_ids_;  // In-Reply-To and References ids, as looked up
   bool support_in_to_ = false, sales_in_to_ = false;
   bool automated_ = false;  // automated mail: never changes a record's status
   bool contact_looked_up_ = false;

@@ -77,7 +77,9 @@ void for_each_field(Rules& r, Fn&& fn) {
   fn("max_references", r.max_references);
   fn("support_alias_existing_ticket", r.support_alias_existing_ticket);
   fn("sender_recency_link", r.sender_recency_link);
+  fn("sales_alias_open_ticket", r.sales_alias_open_ticket);
   fn("closed_ticket", r.closed_ticket);
+  fn("resolved_ticket", r.resolved_ticket);
   fn("closed_ticket_days", r.closed_ticket_days);
   fn("automated_mail", r.automated_mail);
   fn("reply_to", r.reply_to);
@@ -108,7 +110,12 @@ void RoutingRules::validate() const {
   check_choice("support_alias_existing_ticket", support_alias_existing_ticket,
                {"link_latest_open", "link_if_same_subject", "always_new"});
   check_choice("sender_recency_link", sender_recency_link, {"any_open", "same_subject", "off"});
-  check_choice("closed_ticket", closed_ticket, {"new_ticket", "reopen", "new_ticket_after_days"});
+  check_choice("sales_alias_open_ticket", sales_alias_open_ticket,
+               {"link_if_about_ticket", "sender_recency"});
+  for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"closed_ticket", closed_ticket},
+                                   {"resolved_ticket", resolved_ticket}})
+    check_choice(key, value, {"follow_up", "reopen", "reopen_within_days", "new_ticket",
+                              "new_ticket_after_days"});
   check_choice("automated_mail", automated_mail, {"attach_no_reopen", "drop"});
   check_choice("reply_to", reply_to, {"use_from", "use_reply_to", "reply_to_keep_from_name"});
   check_choice("error_log", error_log, {"all", "outcome", "errors", "none"});
@@ -170,6 +177,7 @@ std::string RouteResult::to_json() const {
   j["alias"] = alias;
   j["alias_tag"] = alias_tag;
   j["merged_from"] = merged_from;
+  j["follow_up_of"] = follow_up_of;
   j["communication"] = communication;
   j["in_reply_to"] = in_reply_to;
   j["reopened"] = reopened;

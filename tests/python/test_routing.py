@@ -36,7 +36,7 @@ def test_rules_defaults_keywords_and_json():
     r = sb.RoutingRules()
     assert r.support_aliases is None and r.internal_domains is None  # the store's site decides
     assert (r.error_log, r.route_log) == ("errors", "outcome")
-    assert r.closed_ticket == "new_ticket" and r.reply_window_days == 7 and r.subject_max_length == 140
+    assert r.closed_ticket == "follow_up" and r.reply_window_days == 7 and r.subject_max_length == 140
     k = sb.RoutingRules(closed_ticket="reopen", loop_allow=["@partner.example"], reply_window_days=0)
     assert (k.closed_ticket, k.loop_allow, k.reply_window_days) == ("reopen", ["@partner.example"], 0)
     assert sb.RoutingRules.from_json(k.to_json()).to_dict() == k.to_dict()

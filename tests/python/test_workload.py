@@ -253,7 +253,7 @@ def test_the_library_on_a_small_workload(small, capsys):
     assert 0 <= g["leads"]["consolidated"] <= g["leads"]["groups"]
     c = r["calls"]
     assert 0 < c["linked_to_caller"] <= c["known_callers"] <= c["calls"]
-    assert r["speed"]["route_mails_per_s"] > 0 and r["rules"]["closed_ticket"] == "new_ticket"
+    assert r["speed"]["route_mails_per_s"] > 0 and r["rules"]["closed_ticket"] == "follow_up"
     assert not math.isnan(r["speed"]["route_s"])
 
 

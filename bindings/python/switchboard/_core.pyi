@@ -694,7 +694,9 @@ class RoutingRules:
     plus_delimiter: str
     reopen_status: str
     reply_to: str
+    resolved_ticket: str
     route_log: str
+    sales_alias_open_ticket: str
     sender_recency_link: str
     support_alias_existing_ticket: str
     ticket_priority: str
@@ -846,6 +848,9 @@ class RouteResult:
         ...
     @property
     def error(self) -> str:
+        ...
+    @property
+    def follow_up_of(self) -> str:
         ...
     @property
     def in_reply_to(self) -> str:

@@ -2,6 +2,7 @@
 // as tables of inputs and outputs.
 #include <doctest/doctest.h>
 
+#include "email/email_internal.h"
 #include "routing/routing_test_support.h"
 
 using namespace switchboard;
@@ -189,4 +190,15 @@ TEST_CASE("email: automated mail is recognised by its headers") {
   CHECK(with({{"Content-Type", "multipart/report; report-type=disposition-notification"}}) ==
         MailKind::kHuman);
   CHECK(std::string(mail_kind_name(MailKind::kOutOfOffice)) == "out_of_office");
+}
+
+TEST_CASE("is_forward_subject: the first prefix decides") {
+  using switchboard::email_detail::is_forward_subject;
+  for (const char* s : {"Fwd: Faded covers", "FW: x", "WG: x", "TR: x", "RV: x", "Enc: x",
+                        "[EXT] Fwd: x", "[Fwd: Faded covers]", "Faded covers (fwd)",
+                        "Fwd[2]: x", "\xe8\xbd\xac\xe5\x8f\x91: x"})
+    CHECK_MESSAGE(is_forward_subject(s), s);
+  for (const char* s : {"Re: Fwd: x", "AW: x", "Faded covers", "Fwdx: y", "", "[EXT] Re: x",
+                        "Forward planning"})
+    CHECK_MESSAGE(!is_forward_subject(s), s);
 }

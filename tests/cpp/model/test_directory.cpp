@@ -229,3 +229,30 @@ TEST_CASE("directory: the create recipes") {
   CHECK(model::join_name("", "Lee") == "Lee");
   CHECK(model::join_name("Ann", "") == "Ann");
 }
+
+TEST_CASE_TEMPLATE("directory: follow-ups of a closed ticket, linked both ways, down the chain", F,
+                   test_support::SiteMemoryFactory, test_support::SiteSqliteFactory) {
+  auto s = F::make();
+  Directory dir(*s);
+  std::string closed = ticket(*s, "ann@x.com", "Closed", "2025-01-01 00:00:00");
+  CHECK_FALSE(dir.latest_follow_up(closed).has_value());
+  model::NewTicket t{"Re: x", "ann@x.com", "", "", "", "Open", "Medium", closed};
+  std::string first = dir.create_ticket(t);
+  CHECK(s->get("HD Ticket", first)->text(model::kFollowUpField) == closed);
+  auto notes = s->find("Comment", Query{Filter("reference_doctype", Value("HD Ticket")),
+                                        Filter("reference_name", Value(closed))});
+  REQUIRE(notes.size() == 1);
+  CHECK(notes.front().text("content").find(first) != std::string::npos);
+  CHECK(dir.latest_follow_up(closed)->name == first);
+  // A follow-up of the follow-up: the chain's end.
+  t.follow_up_of = first;
+  std::string second = dir.create_ticket(t);
+  auto end = dir.latest_follow_up(closed);
+  REQUIRE(end.has_value());
+  CHECK(end->name == second);
+  CHECK(end->row.text("status") == "Open");
+  // Without follow_up_of: no link, no Comment.
+  std::string plain = dir.create_ticket({"y", "bob@x.com", "", "", "", "Open", "Medium"});
+  CHECK(s->get("HD Ticket", plain)->text(model::kFollowUpField).empty());
+  CHECK(s->count("Comment", {}) == 2);
+}

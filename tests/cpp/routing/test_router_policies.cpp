@@ -84,14 +84,23 @@ TEST_CASE("policy support_alias_existing_ticket") {
   CHECK(r.policy == "support_alias_existing_ticket=link_if_same_subject");
   RoutingRules always_new;
   always_new.support_alias_existing_ticket = "always_new";
-  CHECK(f.with(always_new).plan(same).action == "create_ticket");
+  CHECK(f.with(always_new).plan(mail("m3@x.com", "ann@x.com", {kSupport}, "Faded covers")).action ==
+        "create_ticket");
+  // A reply ("RE: AW: ...") without threading headers is threading, not a new matter.
+  RouteResult reply = f.with(always_new).plan(same);
+  CHECK(reply.name == open);
+  CHECK(reply.reason == "subject");
 }
 
 TEST_CASE("policy sender_recency_link") {
   RouterFixture f;
   std::string t = f.ticket("ann@x.com", "Open", "", "Faded covers");
   auto to_sales = mail("m1@x.com", "ann@x.com", {kSales}, "Quote for a second set");
-  CHECK(f.router.plan(to_sales).name == t);  // seed: any open ticket of the sender
+  // Default: a mail to sales that does not name the ticket is about a purchase.
+  CHECK(f.router.plan(to_sales).action == "create_lead");
+  RoutingRules seed;
+  seed.sales_alias_open_ticket = "sender_recency";
+  CHECK(f.with(seed).plan(to_sales).name == t);  // seed: any open ticket of the sender
   RoutingRules off;
   off.sender_recency_link = "off";
   CHECK(f.with(off).plan(to_sales).action == "create_lead");
@@ -101,7 +110,7 @@ TEST_CASE("policy sender_recency_link") {
   auto same = mail("m2@x.com", "ann@x.com", {kSales}, "Re: Faded covers");
   RouteResult r = f.with(same_subject).plan(same);
   CHECK(r.name == t);
-  CHECK(r.policy == "sender_recency_link=same_subject");
+  CHECK(r.policy == "sales_alias_open_ticket=link_if_about_ticket, sender_recency_link=same_subject");
 }
 
 TEST_CASE("recipients: aliases are found in To, Cc, Delivered-To and X-Original-To") {

@@ -117,11 +117,15 @@ TEST_CASE("seed checklist: sales emails never create HD Tickets (unless support 
   // rule 11), exactly as the seed orders its rules.
   f.ticket("carol@y.com", "Closed");
   CHECK(f.router.route(mail("m2@x.com", "carol@y.com", {kSales}, "Quote")).doctype == "CRM Lead");
-  // With an open ticket (the "support history" that counts), level 3 links it.
+  // With an open ticket (the "support history" that counts), the seed's level 3 links it.
   f.ticket("dave@y.com", "Open");
-  RouteResult d = f.router.route(mail("m3@x.com", "dave@y.com", {kSales}, "Quote"));
+  RoutingRules seed;
+  seed.sales_alias_open_ticket = "sender_recency";
+  RouteResult d = f.with(seed).route(mail("m3@x.com", "dave@y.com", {kSales}, "Quote"));
   CHECK(d.action == "link_ticket");
   CHECK(d.reason == "sender_open_ticket");
+  // The default: a sales mail that does not name the ticket is a sales matter.
+  CHECK(f.router.plan(mail("m4@x.com", "dave@y.com", {kSales}, "Quote")).action == "create_lead");
 }
 
 // ---- Reply Detection Tests ---------------------------------------------------------------------
@@ -185,11 +189,21 @@ TEST_CASE("seed checklist: reply to closed ticket creates new ticket") {
   f.communication("agent-final@cozycornerpatios.com", "HD Ticket", closed);
   auto reply = mail("m1@x.com", "ann@x.com", {kSupport}, "Re: Old problem");
   reply.in_reply_to = "agent-final@cozycornerpatios.com";
-  RouteResult r = f.router.route(reply);
+  RoutingRules seed;
+  seed.closed_ticket = "new_ticket";  // the checklist's unlinked ticket
+  RouteResult r = f.with(seed).plan(reply);
   CHECK(r.action == "create_ticket");
   CHECK(r.reason == "closed_ticket");
   CHECK(r.policy == "closed_ticket=new_ticket");
+  CHECK(r.follow_up_of.empty());
+  // The default: a new ticket too, linked to the closed one as its follow-up.
+  r = f.router.route(reply);
+  CHECK(r.action == "create_ticket");
+  CHECK(r.reason == "follow_up");
+  CHECK(r.policy == "closed_ticket=follow_up");
   CHECK(r.name != closed);
+  CHECK(r.follow_up_of == closed);
+  CHECK(f.store->get("HD Ticket", r.name)->text("ticket_split_from") == closed);
   CHECK(f.store->get("HD Ticket", closed)->text("status") == "Closed");
 }
 
@@ -198,10 +212,15 @@ TEST_CASE("seed checklist: reply to closed ticket creates new ticket") {
 TEST_CASE("seed checklist: support customer emailing info@ gets HD Ticket") {
   RouterFixture f;
   std::string t = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken")).name;
-  RouteResult r = f.router.route(mail("m2@x.com", "ann@x.com", {kInfo}, "Also a catalogue?"));
+  RoutingRules seed;
+  seed.sales_alias_open_ticket = "sender_recency";
+  RouteResult r = f.with(seed).route(mail("m2@x.com", "ann@x.com", {kInfo}, "Also a catalogue?"));
   CHECK(r.action == "link_ticket");  // through the open ticket (level 3), as the seed orders it
   CHECK(r.name == t);
   CHECK(f.count("CRM Lead") == 0);
+  // The default: only a mail that names the ticket stays with it.
+  CHECK(f.router.plan(mail("m3@x.com", "ann@x.com", {kInfo}, "Also a catalogue?")).action == "create_lead");
+  CHECK(f.router.plan(mail("m4@x.com", "ann@x.com", {kInfo}, "Re: Broken")).name == t);
 }
 
 TEST_CASE("seed checklist: sales customer emailing support@ gets HD Ticket") {

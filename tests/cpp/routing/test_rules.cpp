@@ -22,7 +22,10 @@ TEST_CASE("rules: the defaults are the seed's behaviour; the site's facts come f
   CHECK(r.subject_max_length == 140);
   CHECK(r.support_alias_existing_ticket == "link_latest_open");
   CHECK(r.sender_recency_link == "any_open");
-  CHECK(r.closed_ticket == "new_ticket");
+  CHECK(r.closed_ticket == "follow_up");
+  CHECK(r.resolved_ticket == "reopen_within_days");
+  CHECK(r.closed_ticket_days == 14);
+  CHECK(r.sales_alias_open_ticket == "link_if_about_ticket");
   CHECK(r.automated_mail == "attach_no_reopen");
   CHECK(r.reply_to == "use_from");
   CHECK(r.loop_threshold == 20);
