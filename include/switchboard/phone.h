@@ -111,6 +111,6 @@ SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw, const SiteCon
 
 /// Version of the key format; stored beside the keys (kPhoneKeyVersionField). Bumped when
 /// normalization changes.
-inline constexpr int kPhoneKeyVersion = 1;
+inline constexpr int kPhoneKeyVersion = 2;  // 2: international prefixes, fallback regions
 
 }  // namespace switchboard
