@@ -168,8 +168,8 @@ def find_duplicates(doctype: str, phone: str) -> list[str]:
 
 @frappe.whitelist(methods=["POST"])
 def bulk_merge(doctype: str, dry_run: int = 1) -> dict:
-    """Merges every group of records sharing a number into its oldest. System Manager only:
-    it touches every record of the doctype."""
+    """Merges every group of records sharing a number into its oldest open record (else its
+    oldest). System Manager only: it touches every record of the doctype."""
     site = _require_user()
     frappe.only_for("System Manager")
     if doctype not in ("HD Ticket", "CRM Lead"):

@@ -70,8 +70,9 @@ def set_phone_keys(doc, method=None) -> None:
 
 
 def _merge_on_change(doc, doctype: str, sources: tuple[str, ...]) -> None:
-    """When a record gets a number, the oldest record holding it keeps the call logs: the
-    others (this one included, when it is newer) are merged into it. A failed merge is
+    """When a record gets a number, the oldest open record holding it (else the oldest) keeps
+    the call logs: the others, this one included when it is not that record, are merged
+    into it. A failed merge is
     logged and leaves everything as it was; the save goes on."""
     if doc.flags.get("switchboard_merging"):
         return
