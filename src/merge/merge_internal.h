@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "email/domains.h"
 #include "switchboard/merge.h"
 #include "switchboard/phone.h"
 #include "switchboard/store.h"
@@ -26,11 +27,13 @@ struct Kind {
 };
 
 /// The options with every site fact resolved: closed ticket statuses (the options' or the
-/// site's), closed lead statuses, and the keys of the company's own numbers.
+/// site's), closed lead statuses, the keys of the company's own numbers, and the company's
+/// mail domains (whose addresses are staff, never a customer).
 struct Facts {
   MergeOptions options;
   std::vector<std::string> closed_lead_statuses;
   std::vector<std::string> company_keys;
+  email_detail::DomainSet staff_domains;
 };
 
 /// The Kind of "CRM Lead" or "HD Ticket"; throws ValidationError for any other doctype.
@@ -44,7 +47,7 @@ bool in_scope(const Kind& kind, const MergeOptions& options, const Document& doc
 /// one of the site's closed lead statuses.
 bool is_open(const Kind& kind, const Facts& facts, const Document& doc);
 /// Who a record is for, as comparable tokens ("c:<contact>", "e:<lower-case address>").
-std::vector<std::string> customer_tokens(const Kind& kind, const Document& doc);
+std::vector<std::string> customer_tokens(const Kind& kind, const Facts& facts, const Document& doc);
 /// The changes that tombstone a record merged into `target`.
 Document tombstone(const Kind& kind, const MergeOptions& options, const std::string& target);
 /// "key" or "key;ext=89": what must be equal for two numbers to merge.

@@ -23,13 +23,20 @@ bool is_open(const Kind& kind, const Facts& facts, const Document& doc) {
   return !contains(facts.options.closed_statuses.value(), doc.text("status"));
 }
 
-std::vector<std::string> customer_tokens(const Kind& kind, const Document& doc) {
+std::vector<std::string> customer_tokens(const Kind& kind, const Facts& facts, const Document& doc) {
   std::vector<std::string> out;
   for (const auto& f : kind.customer_fields) {
     std::string v = text::trim(doc.text(f));
     if (v.empty()) continue;
-    // A contact is a name; everything else is an address, compared without case.
-    out.push_back(f == "contact" ? "c:" + v : "e:" + text::lower_ascii(v));
+    if (f == "contact") {  // a contact is a name
+      out.push_back("c:" + v);
+      continue;
+    }
+    // An address names a customer unless it is staff: Helpdesk fills raised_by with the
+    // agent who created the ticket ("Administrator", or a company address).
+    EmailAddress address = parse_email_address(v);
+    if (address.empty() || facts.staff_domains.contains(address)) continue;
+    out.push_back("e:" + address.address);
   }
   return out;
 }
@@ -40,7 +47,7 @@ Holder holder_of(const Kind& kind, const Facts& facts, const Document& doc) {
   h.creation = doc.text("creation");
   h.in_scope = in_scope(kind, facts.options, doc);
   h.open = is_open(kind, facts, doc);
-  h.customers = customer_tokens(kind, doc);
+  h.customers = customer_tokens(kind, facts, doc);
   for (const auto& f : *kind.keys) {
     const Value& key = doc.get(f.key);
     if (key.is_empty()) continue;

@@ -114,6 +114,7 @@ merge_detail::Facts resolve(Store& store, const MergeOptions& options, std::stri
       facts.options.closed_statuses = model::Directory(store).ticket_statuses().closed;
   }
   facts.closed_lead_statuses = site->closed_lead_statuses;
+  facts.staff_domains = email_detail::DomainSet(site->all_internal_domains());
   for (const auto& n : options.company_numbers ? *options.company_numbers : site->company_numbers) {
     auto key = region.empty() ? phone_key(n, *site) : phone_key(n, region);
     if (key) facts.company_keys.push_back(std::move(*key));

@@ -156,6 +156,30 @@ TEST_CASE("consolidate: a number several customers hold never merges, directly o
   CHECK_THROWS_AS(PhoneMerger(store, "", MergeOptions{20, 0}), ValidationError);
 }
 
+TEST_CASE("consolidate: staff who create a ticket are not its customer") {
+  // Helpdesk fills raised_by with the agent who created a ticket: "Administrator", or an
+  // address at the company's domain. Neither makes the number several customers'.
+  auto store = Memory::make();
+  Store& s = *store;
+  SiteConfig site = *s.site();
+  site.company_domains = {"ourco.com"};
+  s.set_site(site);
+  std::string pat = ticket(s, "555 010 4444", "Open", "pat@customer.com");
+  std::string by_admin = ticket(s, "+1 555 010 4444", "Open", "Administrator");
+  std::string by_agent = ticket(s, "(555) 010-4444", "Open", "Agent <jo@support.ourco.com>");
+  auto r = PhoneMerger(store).bulk_merge("HD Ticket", true);
+  REQUIRE(r.merges.size() == 1);
+  CHECK(r.merges[0].target == pat);
+  CHECK(r.merges[0].sources() == std::vector<std::string>{by_admin, by_agent});
+  CHECK(r.shared.empty());
+  // A second real customer on the number still stops it.
+  ticket(s, "555 010 4444", "Open", "sam@elsewhere.org");
+  auto shared = PhoneMerger(store).bulk_merge("HD Ticket", true);
+  CHECK(shared.merges.empty());
+  REQUIRE(shared.shared.size() == 1);
+  CHECK(shared.shared[0].reason == "customers");
+}
+
 TEST_CASE("consolidate: chained numbers of two customers are reported, not merged") {
   auto store = Memory::make();
   Store& s = *store;
