@@ -24,6 +24,7 @@ raw="$BUILD/wheel-raw"
 rm -rf "$raw"
 mkdir -p "$raw" dist
 args=(-Cbuild-dir="$BUILD/wheel-build")
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"  # cache hits from another clone too
 if command -v ccache >/dev/null 2>&1; then
   args+=(-Ccmake.define.CMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi

@@ -33,6 +33,7 @@ PIP_PACKAGES=(
   "pybind11>=3.0,<4|pybind11|3.0"
   "scikit-build-core>=0.10|scikit_build_core|0.10"
   "pytest>=7|pytest|7.0"
+  "pytest-xdist>=3|xdist|"   # make test runs pytest on every core
   "pybind11-stubgen>=2.5|pybind11_stubgen|"
 )
 
