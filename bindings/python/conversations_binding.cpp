@@ -101,6 +101,11 @@ void init_conversations(py::module_& m) {
   m.def("split_name", &split_name, py::arg("full_name"),
         "(first, last) of a person's name: 'Doe, John' -> ('John', 'Doe'); middle names stay "
         "with the first name; a single name is (name, '').");
+  m.def("reply_from_address", &reply_from_address, py::arg("store"), py::arg("doctype"),
+        py::arg("name"), py::call_guard<py::gil_scoped_release>(),
+        "The address an agent's reply on an HD Ticket or CRM Lead goes out from: its "
+        "custom_reply_email_alias, else the alias its customer last wrote to, else its brand's "
+        "default, else the site's; '' when the site has no alias.");
   m.def("extract_customer_email", &extract_customer_email, py::arg("candidates"),
         py::arg("internal_domains") = std::vector<std::string>{},
         "The first address outside the internal domains (and their subdomains) among address "

@@ -299,6 +299,7 @@ The router's decision for one mail. ``action`` is "create_ticket", "link_ticket"
   SB_RESULT(alias_tag);
   SB_RESULT(merged_from);
   SB_RESULT(follow_up_of);
+  SB_RESULT(reply_alias);
   SB_RESULT(communication);
   SB_RESULT(in_reply_to);
   SB_RESULT(reopened);

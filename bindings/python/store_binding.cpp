@@ -475,6 +475,35 @@ A backend that forwards everything to another store. Subclass it to decorate a s
       "A SQLite backend on `path` (tables are created when a Store adopts it; read_only: "
       "nothing is created, migrated or written).");
 
+  auto brand_from = [](const py::dict& fields) {
+    Brand brand;
+    py::object self = py::cast(brand);
+    for (auto [key, value] : fields) {
+      std::string k = py::str(key);
+      if (!py::hasattr(self, k.c_str()) || k.rfind("_", 0) == 0)
+        throw ValidationError("unknown brand setting '" + k + "'");
+      self.attr(k.c_str()) = value;
+    }
+    return self.cast<Brand>();
+  };
+  py::class_<Brand>(m, "Brand", R"doc(
+One brand of a site: name, mail domains, support/sales/info aliases, company numbers, the
+address replies go out from (``reply_from``) and a signature. ``sb.Brand(name="Acme", ...)``;
+a dict with the same keys is accepted wherever a Brand is.)doc")
+      .def(py::init([brand_from](const py::kwargs& kwargs) { return brand_from(kwargs); }))
+      .def(py::init(brand_from), py::arg("fields"))
+      .def_readwrite("name", &Brand::name)
+      .def_readwrite("domains", &Brand::domains)
+      .def_readwrite("support_aliases", &Brand::support_aliases)
+      .def_readwrite("sales_aliases", &Brand::sales_aliases)
+      .def_readwrite("info_aliases", &Brand::info_aliases)
+      .def_readwrite("company_numbers", &Brand::company_numbers)
+      .def_readwrite("reply_from", &Brand::reply_from)
+      .def_readwrite("signature", &Brand::signature)
+      .def("aliases", &Brand::aliases)
+      .def("__repr__", [](const Brand& b) { return "Brand(" + b.name + ")"; });
+  py::implicitly_convertible<py::dict, Brand>();
+
   py::class_<SiteConfig>(m, "SiteConfig", R"doc(
 The facts of one site: phone region (and fallback regions), the company's mail domains and
 routing aliases, internal domains, open and closed statuses, company phone numbers.
@@ -504,7 +533,21 @@ One per store (``store.site``); keyword arguments set fields, the rest keep thei
       .def_readwrite("closed_lead_statuses", &SiteConfig::closed_lead_statuses)
       .def_readwrite("company_numbers", &SiteConfig::company_numbers)
       .def("validate", &SiteConfig::validate)
+      .def_readwrite("brands", &SiteConfig::brands,
+                     "The site's brands (a copy: assign a new list to change them).")
       .def("all_internal_domains", &SiteConfig::all_internal_domains)
+      .def("all_support_aliases", &SiteConfig::all_support_aliases)
+      .def("all_sales_aliases", &SiteConfig::all_sales_aliases)
+      .def("all_info_aliases", &SiteConfig::all_info_aliases)
+      .def("all_company_numbers", &SiteConfig::all_company_numbers)
+      .def(
+          "brand_of",
+          [](const SiteConfig& s, const std::string& address) -> std::optional<Brand> {
+            const Brand* b = s.brand_of(address);
+            if (!b) return std::nullopt;
+            return *b;
+          },
+          py::arg("address"), "The brand an address belongs to, or None.")
       .def_static("from_json", &SiteConfig::from_json, py::arg("json"))
       .def("to_json", &SiteConfig::to_json)
       .def("to_dict",

@@ -19,7 +19,7 @@ switchboard::CallLoggerOptions call_logger_options(Context& ctx, const std::vect
   switchboard::CallLoggerOptions o;
   auto site = ctx.store().site();
   o.region = region.empty() ? site->region : region;
-  o.company_numbers = company_numbers.empty() ? site->company_numbers : company_numbers;
+  o.company_numbers = company_numbers.empty() ? site->all_company_numbers() : company_numbers;
   o.create_tickets = create_tickets;
   o.after_ingest = switchboard::ringcentral_ingest_hook(jobs);
   return o;

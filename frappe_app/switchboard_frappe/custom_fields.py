@@ -31,6 +31,12 @@ KEY_VERSION = {"fieldname": "custom_phone_key_version", "label": "Phone Key Vers
 ORDER_HISTORY = {"fieldname": "custom_order_history", "label": "Order History",
                  "fieldtype": "Table", "options": "Order History", "read_only": 1, "no_copy": 1}
 
+# The alias the customer wrote to (tag removed): replies to it from the customer continue the
+# record, and agents' answers go out from it (switchboard_frappe.handlers.set_reply_account).
+REPLY_ALIAS = {"fieldname": "custom_reply_email_alias", "label": "Reply Email Alias",
+               "fieldtype": "Data", "options": "Email", "read_only": 1, "no_copy": 1,
+               "search_index": 1, "insert_after": "status"}
+
 CUSTOM_FIELDS: dict[str, list[dict]] = {
     "Contact Phone": [*_key("phone", "phone"), {**KEY_VERSION, "insert_after": "custom_phone_ext"}],
     "CRM Lead": [
@@ -40,6 +46,7 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
         {"fieldname": "custom_merged_into", "label": "Merged Into", "fieldtype": "Link",
          "options": "CRM Lead", "read_only": 1, "no_copy": 1, "search_index": 1,
          "insert_after": "status"},
+        REPLY_ALIAS,
         ORDER_HISTORY,
     ],
     "CRM Deal": [
@@ -57,6 +64,7 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
          "options": "Phone", "insert_after": "custom_contact_mobile"},
         *_key("contact_mobile", "custom_contact_number"),
         {**KEY_VERSION, "insert_after": "custom_contact_mobile_ext"},
+        REPLY_ALIAS,
         ORDER_HISTORY,
     ],
     "CRM Call Log": [

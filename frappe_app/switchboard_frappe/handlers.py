@@ -64,6 +64,29 @@ def route_communication(doc, method=None) -> None:
         doc.reference_doctype, doc.reference_name = result.doctype, result.name
 
 
+def set_reply_account(doc, method=None) -> None:
+    """An agent's email on an HD Ticket or CRM Lead goes out from the record's reply alias.
+
+    Frappe sends a Communication through its ``email_account`` (``get_outgoing_email_account``);
+    when the sending code named none, this picks the enabled outgoing Email Account whose
+    address is ``sb.reply_from_address`` of the record: the alias the customer wrote to
+    (custom_reply_email_alias), else its brand's or the site's default. An account chosen by
+    the sender (Helpdesk's "from" picker) is left alone; no matching account changes nothing."""
+    if (doc.sent_or_received != "Sent" or doc.communication_medium != "Email"
+            or doc.reference_doctype not in ("HD Ticket", "CRM Lead") or not doc.reference_name
+            or doc.email_account):
+        return
+    try:
+        alias = sb.reply_from_address(system_store(), doc.reference_doctype, str(doc.reference_name))
+    except sb.NotFound:
+        return
+    if not alias:
+        return
+    account = frappe.db.get_value("Email Account", {"email_id": alias, "enable_outgoing": 1}, "name")
+    if account:
+        doc.email_account = account
+
+
 # -- phones ------------------------------------------------------------------------------------
 def set_phone_keys(doc, method=None) -> None:
     phones.set_phone_keys(doc)

@@ -16,7 +16,11 @@ after_uninstall = "switchboard_frappe.install.after_uninstall"
 doc_events = {
 	# A received mail is filed on its HD Ticket or CRM Lead once it is stored (the router
 	# updates the row Frappe's email receiving just inserted).
-	"Communication": {"after_insert": "switchboard_frappe.handlers.route_communication"},
+	# An agent's reply goes out from the alias the customer wrote to.
+	"Communication": {
+		"before_insert": "switchboard_frappe.handlers.set_reply_account",
+		"after_insert": "switchboard_frappe.handlers.route_communication",
+	},
 	# Phone keys for saves made by forms and other apps; merges after the row is written.
 	"CRM Lead": {
 		"validate": "switchboard_frappe.handlers.set_phone_keys",

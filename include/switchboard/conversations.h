@@ -80,6 +80,16 @@ SWITCHBOARD_EXPORT TransferResult transfer_lead_to_ticket(Store& store, std::str
 SWITCHBOARD_EXPORT TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket,
                                                           const TransferOptions& options = {});
 
+/// The address an agent's reply on HD Ticket or CRM Lead `name` goes out from: the record's
+/// custom_reply_email_alias (the alias its customer wrote to); else the routing alias the
+/// newest received mail filed on it was written to (To, then Cc); else, when that mail went to
+/// a brand's domain, the brand's reply_from (else its first support alias for a ticket, sales
+/// then info alias for a lead); else the site's first such alias (the flat lists, then the
+/// brands'); "" when the site has no alias. Throws NotFound for an unknown record and
+/// ValidationError for another doctype. Reads only.
+SWITCHBOARD_EXPORT std::string reply_from_address(Store& store, std::string_view doctype,
+                                                  std::string_view name);
+
 /// The first address among `candidates` (each may be "Name <a@b>" or a comma-separated
 /// list) outside `internal_domains` (and their subdomains), normalized as normalize_email
 /// does; "" when there is none. Never throws.

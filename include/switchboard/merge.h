@@ -43,7 +43,9 @@ struct SWITCHBOARD_EXPORT RelinkRule {
 
 /// The built-in rules for merging `doctype`: CRM Call Log reference_docname, Communication,
 /// Comment, File attachments, Dynamic Link and Communication Link rows (de-duplicated), plus
-/// Helpdesk Call Log `ticket` for HD Ticket and CRM Deal `lead` for CRM Lead.
+/// Helpdesk Call Log `ticket` and follow-ups' HD Ticket `ticket_split_from` for HD Ticket
+/// (a survivor that was itself the follow-up loses the link to itself), and CRM Deal `lead`
+/// for CRM Lead.
 SWITCHBOARD_EXPORT std::vector<RelinkRule> default_relink_rules(std::string_view doctype);
 
 /// Policy of a PhoneMerger. The defaults are the safe ones.

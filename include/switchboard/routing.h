@@ -151,6 +151,10 @@ struct SWITCHBOARD_EXPORT RouteResult {
   std::string alias_tag;    ///< its subaddress tag ("orders" for support+orders@)
   std::string merged_from;  ///< the record the thread pointed at before following merges
   std::string follow_up_of;  ///< for a new follow-up ticket: the closed ticket it continues
+  /// The alias stored as the record's custom_reply_email_alias by this mail (a new record, or
+  /// a linked one that had none): the alias that decided, else the mail's first routing alias
+  /// of the record's kind (a new record: else of any kind); "" when nothing was stored.
+  std::string reply_alias;
   std::string communication;  ///< the Communication written or updated by route()
   std::string in_reply_to;    ///< the Communication this mail answers, when found
   bool reopened = false;      ///< the linked ticket's status was set to reopen_status

@@ -165,6 +165,21 @@ void delete_source(Store& store, const std::string& doctype, const std::string& 
   store.remove(doctype, name);
 }
 
+// Follow-ups of a ticket that is transferred and deleted: they continue what it continued
+// (its own ticket_split_from, else nothing), and a Comment on each names the new lead.
+void release_follow_ups(Store& store, const Document& ticket, const std::string& lead) {
+  if (!model::Directory(store).has_field(kTicket, model::kFollowUpField)) return;
+  const std::string before = ticket.text(model::kFollowUpField);
+  for (const auto& f : store.find(kTicket, Query{Filter(model::kFollowUpField, Value(ticket.name()))}
+                                               .select({"name"}))) {
+    store.update(kTicket, f.name(),
+                 {{model::kFollowUpField, before.empty() ? Value() : Value(before)}}, false);
+    add_comment(store, kTicket, f.name(),
+                fmt::format("Ticket {} that this ticket continued was transferred to {} {}.",
+                            ticket.name(), kLead, lead));
+  }
+}
+
 // The part both directions share, once the target record exists.
 TransferResult finish(Store& store, const std::string& source_doctype, const std::string& source,
                       const std::string& source_label, const std::vector<Document>& comms,
@@ -231,6 +246,7 @@ TransferResult transfer_lead_to_ticket(Store& store, std::string_view lead_name,
   ticket.contact = contact;
   ticket.phone = customer.phone;
   if (!comms.empty()) ticket.email_account = comms.back().text("email_account");
+  ticket.reply_alias = lead.text(model::kReplyAliasField);  // replies to it still land here
   std::string name = dir.create_ticket(ticket);
 
   TransferResult r = finish(store, kLead, source, "", comms, kTicket, name, contact, customer, opt);
@@ -276,10 +292,12 @@ TransferResult transfer_ticket_to_lead(Store& store, std::string_view ticket_nam
   lead.mobile_no = customer.phone;
   lead.status = "New";
   lead.source = "Support Transfer";
+  lead.reply_alias = ticket.text(model::kReplyAliasField);
   std::string name = dir.create_lead(lead);
 
   TransferResult r = finish(store, kTicket, source, text::collapse_spaces(ticket.text("subject")),
                             comms, kLead, name, contact, customer, opt);
+  if (opt.delete_source) release_follow_ups(store, ticket, name);
   tx.commit();
   return r;
 }

@@ -1,6 +1,8 @@
 // SiteConfig: validation and JSON. One table of fields drives from_json, to_json and ==.
 #include "switchboard/site.h"
 
+#include "core/site_json.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -27,6 +29,20 @@ void for_each_field(Site& s, Fn&& fn) {
   fn("closed_ticket_statuses", s.closed_ticket_statuses);
   fn("closed_lead_statuses", s.closed_lead_statuses);
   fn("company_numbers", s.company_numbers);
+  fn("brands", s.brands);
+}
+
+// Calls fn(key, member) for every field of Brand, in declaration order.
+template <typename B, typename Fn>
+void for_each_brand_field(B& b, Fn&& fn) {
+  fn("name", b.name);
+  fn("domains", b.domains);
+  fn("support_aliases", b.support_aliases);
+  fn("sales_aliases", b.sales_aliases);
+  fn("info_aliases", b.info_aliases);
+  fn("company_numbers", b.company_numbers);
+  fn("reply_from", b.reply_from);
+  fn("signature", b.signature);
 }
 
 bool is_region(const std::string& r) {
@@ -49,7 +65,90 @@ void read(const json::Json& v, const std::string& key, Strings& out) {
   }
 }
 
+void read(const json::Json& v, const std::string& key, std::vector<Brand>& out) {
+  if (!v.is_array()) throw ParseError("site setting '" + key + "' must be a list of brands");
+  out.clear();
+  for (const auto& item : v) {
+    if (!item.is_object()) throw ParseError("each brand must be a JSON object");
+    Brand b;
+    std::size_t known = 0;
+    for_each_brand_field(b, [&](const char* k, auto& member) {
+      auto it = item.find(k);
+      if (it == item.end()) return;
+      ++known;
+      read(*it, std::string("brand ") + k, member);
+    });
+    if (known != item.size())
+      for (const auto& [k, value] : item.items()) {
+        bool found = false;
+        for_each_brand_field(b, [&](const char* name, const auto&) { found = found || k == name; });
+        if (!found) throw ParseError("unknown brand setting '" + k + "'");
+      }
+    out.push_back(std::move(b));
+  }
+}
+
+nlohmann::ordered_json brand_json(const Brand& b) {
+  nlohmann::ordered_json j;
+  for_each_brand_field(b, [&](const char* key, const auto& member) { j[key] = member; });
+  return j;
+}
+
+bool is_address(const std::string& a) {
+  return a.find('@') != std::string::npos && a.front() != '@' && a.back() != '@';
+}
+
+// "Support+x@Example.COM" -> "support@example.com".
+std::string base_address(std::string_view address) {
+  std::string a = text::lower_ascii(text::trim(address));
+  std::size_t at = a.rfind('@');
+  if (at == std::string::npos) return a;
+  std::size_t plus = a.find('+');
+  if (plus != std::string::npos && plus < at) a.erase(plus, at - plus);
+  return a;
+}
+
+bool domain_within(std::string_view domain, const std::string& parent) {
+  std::string p = text::lower_ascii(text::trim(parent));
+  if (p.empty() || domain.size() < p.size()) return false;
+  if (domain == p) return true;
+  return domain.size() > p.size() && domain.substr(domain.size() - p.size()) == p &&
+         domain[domain.size() - p.size() - 1] == '.';
+}
+
+Strings unite(const Strings& flat, Strings Brand::*member, const std::vector<Brand>& brands) {
+  Strings out = flat;
+  for (const auto& b : brands)
+    for (const auto& item : b.*member)
+      if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> Brand::aliases() const {
+  Strings out = support_aliases;
+  out.insert(out.end(), sales_aliases.begin(), sales_aliases.end());
+  out.insert(out.end(), info_aliases.begin(), info_aliases.end());
+  return out;
+}
+
+namespace site_detail {
+
+std::string brands_to_json(const std::vector<Brand>& brands) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const auto& b : brands) j.push_back(brand_json(b));
+  return json::dump(j);
+}
+
+std::vector<Brand> brands_from_json(std::string_view text) {
+  std::vector<Brand> out;
+  if (text::trim(text).empty()) return out;
+  read(json::parse(text, "brands"), "brands", out);
+  return out;
+}
+
+}  // namespace site_detail
 
 void SiteConfig::validate() const {
   if (!is_region(region))
@@ -58,7 +157,9 @@ void SiteConfig::validate() const {
     if (!is_region(r))
       throw ValidationError("fallback region '" + r + "' is not a two-letter region such as GB");
   for_each_field(*this, [](const char* key, const auto& member) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, Strings>) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::vector<Brand>>) {
+      return;
+    } else if constexpr (std::is_same_v<std::decay_t<decltype(member)>, Strings>) {
       for (const auto& item : member)
         if (item.find_first_not_of(" \t\r\n") == std::string::npos)
           throw ValidationError(std::string("site setting '") + key + "' has an empty entry");
@@ -66,18 +167,79 @@ void SiteConfig::validate() const {
   });
   for (const Strings* aliases : {&support_aliases, &sales_aliases, &info_aliases})
     for (const auto& a : *aliases)
-      if (a.find('@') == std::string::npos || a.front() == '@' || a.back() == '@')
-        throw ValidationError("routing alias '" + a + "' is not a mail address");
+      if (!is_address(a)) throw ValidationError("routing alias '" + a + "' is not a mail address");
+  Strings names;
+  for (const auto& b : brands) {
+    if (text::trim(b.name).empty()) throw ValidationError("a brand has no name");
+    if (std::find(names.begin(), names.end(), b.name) != names.end())
+      throw ValidationError("brand '" + b.name + "' is listed twice");
+    names.push_back(b.name);
+    for_each_brand_field(b, [&](const char* key, const auto& member) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(member)>, Strings>) {
+        for (const auto& item : member)
+          if (item.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw ValidationError("brand '" + b.name + "' setting '" + key + "' has an empty entry");
+      }
+    });
+    for (const auto& a : b.aliases())
+      if (!is_address(a))
+        throw ValidationError("brand '" + b.name + "' alias '" + a + "' is not a mail address");
+    if (!b.reply_from.empty() && !is_address(b.reply_from))
+      throw ValidationError("brand '" + b.name + "' reply_from '" + b.reply_from +
+                            "' is not a mail address");
+  }
+  // An alias names one brand at most.
+  for (std::size_t i = 0; i < brands.size(); ++i)
+    for (std::size_t j = i + 1; j < brands.size(); ++j)
+      for (const auto& a : brands[i].aliases())
+        for (const auto& other : brands[j].aliases())
+          if (base_address(a) == base_address(other))
+            throw ValidationError("alias '" + a + "' belongs to brands '" + brands[i].name +
+                                  "' and '" + brands[j].name + "'");
 }
 
 std::vector<std::string> SiteConfig::all_internal_domains() const {
   Strings out;
-  for (const Strings* list : {&company_domains, &internal_domains})
+  std::vector<const Strings*> lists{&company_domains, &internal_domains};
+  for (const auto& b : brands) lists.push_back(&b.domains);
+  for (const Strings* list : lists)
     for (const auto& d : *list) {
       std::string l = text::lower_ascii(d);
       if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(std::move(l));
     }
   return out;
+}
+
+std::vector<std::string> SiteConfig::all_support_aliases() const {
+  return unite(support_aliases, &Brand::support_aliases, brands);
+}
+std::vector<std::string> SiteConfig::all_sales_aliases() const {
+  return unite(sales_aliases, &Brand::sales_aliases, brands);
+}
+std::vector<std::string> SiteConfig::all_info_aliases() const {
+  return unite(info_aliases, &Brand::info_aliases, brands);
+}
+std::vector<std::string> SiteConfig::all_company_numbers() const {
+  return unite(company_numbers, &Brand::company_numbers, brands);
+}
+
+const Brand* SiteConfig::brand_of(std::string_view address) const {
+  if (brands.empty()) return nullptr;
+  const std::string base = base_address(address);
+  if (base.empty()) return nullptr;
+  for (const Strings* flat : {&support_aliases, &sales_aliases, &info_aliases})
+    for (const auto& a : *flat)
+      if (base_address(a) == base) return nullptr;
+  for (const auto& b : brands)
+    for (const auto& a : b.aliases())
+      if (base_address(a) == base) return &b;
+  std::size_t at = base.rfind('@');
+  std::string_view domain = at == std::string::npos ? std::string_view() : std::string_view(base).substr(at + 1);
+  if (domain.empty()) return nullptr;
+  for (const auto& b : brands)
+    for (const auto& d : b.domains)
+      if (domain_within(domain, d)) return &b;
+  return nullptr;
 }
 
 SiteConfig SiteConfig::from_json(std::string_view text) {
@@ -107,7 +269,14 @@ SiteConfig SiteConfig::from_json(std::string_view text) {
 
 std::string SiteConfig::to_json() const {
   nlohmann::ordered_json j;
-  for_each_field(*this, [&](const char* key, const auto& member) { j[key] = member; });
+  for_each_field(*this, [&](const char* key, const auto& member) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::vector<Brand>>) {
+      j[key] = nlohmann::ordered_json::array();
+      for (const auto& b : member) j[key].push_back(brand_json(b));
+    } else {
+      j[key] = member;
+    }
+  });
   return json::dump(j);
 }
 

@@ -283,6 +283,11 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
     for_chunks(rows, [&](std::vector<Value> chunk) {
       store.remove_where(doctype, {Filter("name", Op::kIn, std::move(chunk))});
     });
+  if (kind.doctype == "HD Ticket") {  // a follow-up merged with the ticket it continued
+    store.update_where(kind.doctype,
+                       {Filter("name", Value(target)), Filter("ticket_split_from", Value(target))},
+                       {{"ticket_split_from", Value()}}, /*update_modified=*/false);
+  }
   const Document marks = tombstone(kind, options, report.target);
   by("name", sources, [&](Filter f) { store.update_where(kind.doctype, {std::move(f)}, marks); });
   if (!plan.fill.empty()) store.update(kind.doctype, report.target, plan.fill);

@@ -85,7 +85,11 @@ std::vector<RelinkRule> default_relink_rules(std::string_view doctype) {
       {"Dynamic Link", "link_name", "link_doctype", true},
       {"Communication Link", "link_name", "link_doctype", true},
   };
-  if (doctype == "HD Ticket") rules.push_back({"Helpdesk Call Log", "ticket", "", false});
+  if (doctype == "HD Ticket") {
+    rules.push_back({"Helpdesk Call Log", "ticket", "", false});
+    // Follow-ups of a merged ticket continue its survivor.
+    rules.push_back({"HD Ticket", "ticket_split_from", "", false});
+  }
   if (doctype == "CRM Lead") rules.push_back({"CRM Deal", "lead", "", false});
   return rules;
 }
@@ -115,7 +119,7 @@ merge_detail::Facts resolve(Store& store, const MergeOptions& options, std::stri
   }
   facts.closed_lead_statuses = site->closed_lead_statuses;
   facts.staff_domains = email_detail::DomainSet(site->all_internal_domains());
-  for (const auto& n : options.company_numbers ? *options.company_numbers : site->company_numbers) {
+  for (const auto& n : options.company_numbers ? *options.company_numbers : site->all_company_numbers()) {
     auto key = region.empty() ? phone_key(n, *site) : phone_key(n, region);
     if (key) facts.company_keys.push_back(std::move(*key));
   }

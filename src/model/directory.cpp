@@ -198,20 +198,34 @@ std::vector<Found> Directory::newest(std::string_view doctype, const Filters& by
   }
 }
 
+void Directory::restrict_to(std::string field, std::function<bool(const Document&)> keep) {
+  restrict_field_ = std::move(field);
+  restrict_ = std::move(keep);
+}
+
+bool Directory::has_field(std::string_view doctype, std::string_view field) const {
+  const DocTypeDef* def = store_.schema().find(doctype);
+  return def && def->field(field);
+}
+
 std::vector<Found> Directory::open_tickets(const Filters& by, std::size_t limit,
                                            const std::vector<std::string>& fields) {
   const TicketStatuses& statuses = ticket_statuses();
   std::vector<std::string> wanted = {"name", "status", "subject", "modified", "merged_with"};
   for (const auto& f : fields) add_unique(wanted, f);
-  return newest(kTicket, by, limit, wanted,
-                [&](const Document& t) { return statuses.is_open(t.text("status")); });
+  if (restrict_) add_unique(wanted, restrict_field_);
+  return newest(kTicket, by, limit, wanted, [&](const Document& t) {
+    return statuses.is_open(t.text("status")) && (!restrict_ || restrict_(t));
+  });
 }
 
 std::vector<Found> Directory::tickets(const Filters& by, std::size_t limit,
                                       const std::vector<std::string>& fields) {
   std::vector<std::string> wanted = {"name", "status", "subject", "modified", "merged_with"};
   for (const auto& f : fields) add_unique(wanted, f);
-  return newest(kTicket, by, limit, wanted, [](const Document&) { return true; });
+  if (restrict_) add_unique(wanted, restrict_field_);
+  return newest(kTicket, by, limit, wanted,
+                [&](const Document& t) { return !restrict_ || restrict_(t); });
 }
 
 std::optional<Found> Directory::open_ticket(const Filters& by) {
@@ -221,8 +235,11 @@ std::optional<Found> Directory::open_ticket(const Filters& by) {
 }
 
 std::optional<Found> Directory::lead(const Filters& by, bool open_only) {
-  auto found = newest(kLead, by, 1, {"name", "status", "converted", "custom_merged_into"},
-                      [&](const Document& l) { return !open_only || is_open_lead(l); });
+  std::vector<std::string> wanted = {"name", "status", "converted", "custom_merged_into"};
+  if (restrict_) add_unique(wanted, restrict_field_);
+  auto found = newest(kLead, by, 1, wanted, [&](const Document& l) {
+    return (!open_only || is_open_lead(l)) && (!restrict_ || restrict_(l));
+  });
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
 }
@@ -386,6 +403,7 @@ std::string Directory::create_ticket(const NewTicket& t) {
   put("status", t.status);
   put("priority", t.priority);
   put(kFollowUpField, t.follow_up_of);
+  if (has_field(kTicket, kReplyAliasField)) put(kReplyAliasField, t.reply_alias);
   std::string name = store_.insert(kTicket, std::move(ticket));
   if (!t.follow_up_of.empty())
     store_.insert("Comment", {{"comment_type", "Info"},
@@ -410,6 +428,7 @@ std::string Directory::create_lead(const NewLead& l) {
   put("mobile_no", text::trim(l.mobile_no));
   put("status", l.status);
   put("source", l.source);
+  if (has_field(kLead, kReplyAliasField)) put(kReplyAliasField, l.reply_alias);
   return store_.insert(kLead, std::move(lead));
 }
 

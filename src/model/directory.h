@@ -71,7 +71,12 @@ struct NewContact {
 struct NewTicket {
   std::string subject, raised_by, contact, phone, email_account, status, priority;
   std::string follow_up_of;
+  std::string reply_alias;  ///< kReplyAliasField, when the schema has it
 };
+
+/// The field of HD Ticket and CRM Lead holding the alias the customer wrote to (tag removed):
+/// replies are recognised through it and agents' answers go out from it.
+inline constexpr const char* kReplyAliasField = "custom_reply_email_alias";
 
 /// The HD Ticket field naming the ticket a follow-up continues (Helpdesk's own "Ticket Split
 /// From", which Helpdesk also sets when an agent splits a ticket).
@@ -83,6 +88,7 @@ inline constexpr const char* kFollowUpField = "ticket_split_from";
 struct NewLead {
   std::string full_name, first_name, last_name;
   std::string email, mobile_no, status, source;
+  std::string reply_alias;  ///< kReplyAliasField, when the schema has it
 };
 
 /// Answers a site's domain questions over one store. Reads and writes go through the store in
@@ -114,6 +120,11 @@ class Directory {
   void use_ticket_statuses(TicketStatuses statuses) { statuses_ = std::move(statuses); }
   /// A lead is open when not converted and its status is not one of closed_lead_statuses.
   bool is_open_lead(const Document& lead) const;
+  /// From now on open_tickets, tickets and lead keep only records (survivors) for which
+  /// `keep` holds; their rows then also carry `field`. For one operation's view (a brand).
+  void restrict_to(std::string field, std::function<bool(const Document&)> keep);
+  /// Whether `doctype` declares `field` in the store's schema.
+  bool has_field(std::string_view doctype, std::string_view field) const;
 
   /// The customer's open tickets: HD Tickets matching `by`, newest modified first, each
   /// followed to its survivor, kept when the survivor's status is open; at most `limit`, no
@@ -170,6 +181,8 @@ class Directory {
   Store& store_;
   std::shared_ptr<const SiteConfig> site_;
   std::optional<TicketStatuses> statuses_;
+  std::string restrict_field_;
+  std::function<bool(const Document&)> restrict_;
 };
 
 }  // namespace switchboard::model

@@ -168,7 +168,8 @@ Schema frappe_schema() {
        text("website"), text("job_title"), text("industry"), text("territory"),
        real("annual_revenue"), text("no_of_employees"), text("lead_owner"),
        integer("converted", true), text("gender"), text("image"),
-       text_default("communication_status", "Open"), text("_assign")});
+       text_default("communication_status", "Open"), text("_assign"),
+       text("custom_reply_email_alias")});
   lead.tables = {{"custom_order_history", "Order History"}};
   s.add(lead);
 
@@ -216,6 +217,7 @@ Schema frappe_schema() {
        integer("via_customer_portal"), text("email_account"), date("opening_date"),
        text("opening_time"), datetime("resolution_date"), datetime("first_responded_on"),
        integer("is_merged"), text("merged_with", true), text("ticket_split_from", true),
+       text("custom_reply_email_alias"),
        data("contact_mobile", true),
        data("contact_number"), text("_assign")});
   ticket.tables = {{"custom_order_history", "Order History"}};
@@ -269,7 +271,7 @@ Schema frappe_schema() {
                 text("internal_domains"), text("support_aliases"), text("sales_aliases"),
                 text("info_aliases"), text("open_ticket_statuses"),
                 text("closed_ticket_statuses"), text("closed_lead_statuses"),
-                text("company_numbers")}));
+                text("company_numbers"), text("brands")}));
   return s;
 }
 

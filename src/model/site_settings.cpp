@@ -1,8 +1,9 @@
 // SiteConfig <-> the "Switchboard Settings" document: one field per SiteConfig member, lists as
-// one entry per line.
+// one entry per line; the brands as one JSON array (field "brands", "" for none).
 #include <string>
 #include <vector>
 
+#include "core/site_json.h"
 #include "switchboard/error.h"
 #include "switchboard/model.h"
 #include "switchboard/schema.h"
@@ -65,6 +66,7 @@ SiteConfig load_site_config(Store& store) {
     const Value& v = doc->get(field);
     if (!v.is_null()) list = lines_of(v);
   });
+  if (!doc->get("brands").is_empty()) site.brands = site_detail::brands_from_json(doc->get("brands").to_text());
   site.validate();
   return site;
 }
@@ -76,6 +78,7 @@ void save_site_config(Store& store, const SiteConfig& site) {
   for_each_list(site, [&](const char* field, const std::vector<std::string>& list) {
     doc.set(field, Value(joined(list)));
   });
+  doc.set("brands", Value(site.brands.empty() ? std::string() : site_detail::brands_to_json(site.brands)));
   Transaction tx(store);
   if (store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype)) {
     store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, doc);

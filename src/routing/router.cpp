@@ -98,9 +98,11 @@ class Pass {
     if (auto t = thread_by_headers({})) {
       if (follow_thread(*t)) return;
     }
+    keep_to_brand();
     if (auto t = thread_by_subject()) {
       if (follow_thread(*t)) return;
     }
+    if (reply_alias_record()) return;
     if (support_) return support("support_alias");
     if (recent_open_ticket()) return;
     if (sales_) return sales("sales_alias");
@@ -134,6 +136,7 @@ class Pass {
       store_.update(kTicket, name, {{"status", reopen_to}});
       r_.reopened = true;
     }
+    fill_reply_alias(doctype, name);
     log(doctype == kTicket ? "Route: Support Linked" : "Route: CRM Linked",
         std::string("[LINKED] ") + (doctype == kTicket ? "Ticket" : "Lead") + ": " + name + " | " +
             r_.sender + " | " + reason);
@@ -146,14 +149,17 @@ class Pass {
     r_.name.clear();
     r_.reason = reason;
     r_.contact = contact();
+    if (dir_.has_field(doctype, model::kReplyAliasField)) r_.reply_alias = stored_alias(doctype);
     if (write_) {
       if (doctype == kTicket) {
         if (r_.contact.empty())
           r_.contact = dir_.create_contact({r_.sender_name, "", "", r_.sender, "", {}});
         r_.name = dir_.create_ticket({r_.subject, r_.sender, r_.contact, "", trim(e_.email_account),
-                                      rules_.ticket_status, rules_.ticket_priority, r_.follow_up_of});
+                                      rules_.ticket_status, rules_.ticket_priority, r_.follow_up_of,
+                                      r_.reply_alias});
       } else {
-        r_.name = dir_.create_lead({r_.sender_name, "", "", r_.sender, "", rules_.lead_status, ""});
+        r_.name = dir_.create_lead(
+            {r_.sender_name, "", "", r_.sender, "", rules_.lead_status, "", r_.reply_alias});
       }
     }
     log(doctype == kTicket ? "Route: Support Created" : "Route: CRM Created",
@@ -232,6 +238,7 @@ class Pass {
           if (keep) keep->push_back(a.address);
           auto it = c_.aliases.find(a.base());
           if (it == c_.aliases.end()) continue;
+          if (written_to_.empty()) written_to_ = a.base();
           bool support = it->second == AliasKind::kSupport;
           if (in_to) (support ? support_in_to_ : sales_in_to_) = true;
           if (in_to) to_aliases_.push_back(a.base());
@@ -248,6 +255,78 @@ class Pass {
   void use_alias(const std::optional<EmailAddress>& a) {
     r_.alias = a->base();
     r_.alias_tag = a->tag;
+  }
+
+  // ---- reply aliases and brands --------------------------------------------------------------
+  // The alias of this mail a `doctype` record answers from: the alias that decided, else
+  // the first routing alias of the record's kind the mail was written to (support for a
+  // ticket, sales or info for a lead; To, then Cc, then Delivered-To).
+  std::string alias_for(const std::string& doctype) const {
+    if (!r_.alias.empty()) return r_.alias;
+    const auto& kind = doctype == kTicket ? support_ : sales_;
+    return kind ? kind->base() : std::string();
+  }
+  // For a new record, else the first routing alias of any kind.
+  std::string stored_alias(const std::string& doctype) const {
+    std::string alias = alias_for(doctype);
+    return alias.empty() ? written_to_ : alias;
+  }
+
+  // A human reply linked to a record that names no reply alias gives it this mail's alias
+  // of the record's kind (never another kind's: a ticket does not become sales' by a reply).
+  void fill_reply_alias(const std::string& doctype, const std::string& name) {
+    if (!write_ || automated_ || !dir_.has_field(doctype, model::kReplyAliasField)) return;
+    std::string alias = alias_for(doctype);
+    if (alias.empty()) return;
+    Filters unset{Filter("name", Value(name)), Filter::make(model::kReplyAliasField, "is", Value("not set"))};
+    if (store_.update_where(doctype, unset, {{model::kReplyAliasField, alias}}, false) > 0)
+      r_.reply_alias = alias;
+  }
+
+  // Mail written to one brand's alias sees only records of that brand (or of none) when the
+  // rules below look a record up by its customer; header threading is not limited.
+  void keep_to_brand() {
+    if (written_to_.empty() || !has_alias_field_) return;
+    const Brand* brand = c_.site->brand_of(written_to_);
+    if (!brand) return;
+    const SiteConfig* site = c_.site.get();
+    dir_.restrict_to(model::kReplyAliasField, [site, brand](const Document& row) {
+      const std::string alias = row.text(model::kReplyAliasField);
+      if (alias.empty()) return true;
+      const Brand* of = site->brand_of(alias);
+      return of == nullptr || of == brand;
+    });
+  }
+
+  // A mail from a record's customer to that record's reply alias continues it when the record
+  // is of the other kind than the alias routes to: a lead moved to Helpdesk whose customer
+  // writes to sales again lands on the ticket, a ticket moved to CRM on the lead (the newest
+  // open one). Records of the alias's own kind are the alias rules' (steps 13 to 15).
+  bool reply_alias_record() {
+    if (written_to_.empty() || !has_alias_field_) return false;
+    auto kind = c_.aliases.find(written_to_);
+    if (kind == c_.aliases.end()) return false;
+    const Filter alias(model::kReplyAliasField, Value(written_to_));
+    std::optional<model::Found> ticket, lead;
+    if (kind->second != AliasKind::kSupport) {
+      ticket = dir_.open_ticket({Filter("raised_by", Op::kIn, variants_), alias});
+    } else if (lead_alias_field_) {
+      lead = dir_.lead({Filter("email", Op::kIn, variants_), alias}, /*open_only=*/true);
+    }
+    if (!ticket && !lead) return false;
+    set_policy("reply_alias", written_to_);
+    r_.alias = written_to_;
+    r_.alias_tag.clear();
+    for (const auto& a : {support_, sales_})
+      if (a && a->base() == written_to_) r_.alias_tag = a->tag;
+    if (ticket) {
+      link_open_ticket(*ticket, "reply_alias");
+      r_.match = "reply_alias";
+      return true;
+    }
+    if (!lead->merged_from.empty()) r_.merged_from = lead->merged_from;
+    link(kLead, lead->name, "reply_alias", "reply_alias");
+    return true;
   }
 
   // ---- store lookups -------------------------------------------------------------------------
@@ -307,6 +386,7 @@ class Pass {
     std::string pointer(model::merge_pointer(t.doctype));
     std::vector<std::string> fields{"name", pointer};
     if (t.doctype == kTicket) fields = {"name", pointer, "status", "modified", "resolution_date", "subject"};
+    if (dir_.has_field(t.doctype, model::kReplyAliasField)) fields.emplace_back(model::kReplyAliasField);
     auto record = store_.find_one(t.doctype, Query{Filter("name", Value(t.pointed_at))}.select(fields));
     if (record) record = dir_.survivor_row(t.doctype, *record, fields);  // merged: the survivor
     if (!record) return std::nullopt;  // the record is gone: no thread
@@ -413,7 +493,10 @@ class Pass {
     bool is_ticket = t.doctype == kTicket;
     bool other_alias = (is_ticket && sales_in_to_ && !support_in_to_) ||
                        (!is_ticket && support_in_to_ && !sales_in_to_);
-    if (other_alias && t.level != "subject" && !alias_seen_in_thread(t)) {
+    // The record's own reply alias in To (a transferred lead's sales alias) is no forward.
+    const std::string own = t.record.text(model::kReplyAliasField);
+    const bool own_alias = !own.empty() && std::find(to_aliases_.begin(), to_aliases_.end(), own) != to_aliases_.end();
+    if (other_alias && t.level != "subject" && !own_alias && !alias_seen_in_thread(t)) {
       // Forwarded to another routing alias: a new record for that alias.
       r_.match = "forwarded";
       if (is_ticket) sales("forwarded");
@@ -614,11 +697,17 @@ class Pass {
   std::vector<std::string> to_aliases_;  // the routing aliases in To (base addresses)
   std::vector<std::string> header_ids_;  // In-Reply-To and References ids, as looked up
   bool support_in_to_ = false, sales_in_to_ = false;
+  std::string written_to_;  // the first routing alias the mail was written to (base)
+  // Whether the schema has custom_reply_email_alias (HD Ticket; CRM Lead): else no alias rules.
+  const bool has_alias_field_ = dir_.has_field(kTicket, model::kReplyAliasField);
+  const bool lead_alias_field_ = dir_.has_field(kLead, model::kReplyAliasField);
   bool automated_ = false;  // automated mail: never changes a record's status
   bool contact_looked_up_ = false;
   std::string contact_;
 };
 
+// The site with the rules' overrides: an alias override replaces the flat list (the brands'
+// aliases stay); an internal_domains override replaces company_domains and internal_domains.
 std::shared_ptr<const SiteConfig> with_overrides(const RoutingRules& rules, const SiteConfig& site) {
   auto out = std::make_shared<SiteConfig>(site);
   if (rules.support_aliases) out->support_aliases = *rules.support_aliases;
@@ -644,9 +733,9 @@ CompiledRules::CompiledRules(const RoutingRules& r, std::shared_ptr<const SiteCo
       if (!n.empty()) aliases.emplace(n.base(), kind);
     }
   };
-  add_aliases(site->support_aliases, AliasKind::kSupport);
-  add_aliases(site->sales_aliases, AliasKind::kSales);
-  add_aliases(site->info_aliases, AliasKind::kInfo);
+  add_aliases(site->all_support_aliases(), AliasKind::kSupport);
+  add_aliases(site->all_sales_aliases(), AliasKind::kSales);
+  add_aliases(site->all_info_aliases(), AliasKind::kInfo);
   for (const auto& b : rules.blocked_senders) {
     std::string n = parse_email_address(b, "").address;
     if (!n.empty()) blocked.insert(n);

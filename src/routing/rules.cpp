@@ -178,6 +178,7 @@ std::string RouteResult::to_json() const {
   j["alias_tag"] = alias_tag;
   j["merged_from"] = merged_from;
   j["follow_up_of"] = follow_up_of;
+  j["reply_alias"] = reply_alias;
   j["communication"] = communication;
   j["in_reply_to"] = in_reply_to;
   j["reopened"] = reopened;

@@ -35,7 +35,7 @@ struct CallSite {
   CallSite(Store& store, const CallLoggerOptions& o)
       : site(store.site()),
         region(o.region),
-        company_numbers(o.company_numbers ? *o.company_numbers : site->company_numbers) {
+        company_numbers(o.company_numbers ? *o.company_numbers : site->all_company_numbers()) {
     for (const auto& n : company_numbers)
       if (auto k = key_of(n)) company_keys.push_back(std::move(*k));
   }

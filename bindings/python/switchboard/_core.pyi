@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'ExtensionMatch', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_keys', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'same_line', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'Brand', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'ExtensionMatch', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_keys', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'reply_from_address', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'same_line', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -96,6 +96,55 @@ class FaultyBackend(ForwardingBackend):
     @property
     def writes(self) -> int:
         ...
+class Brand:
+    """
+    One brand of a site: name, mail domains, support/sales/info aliases, company numbers, the
+    address replies go out from (``reply_from``) and a signature. ``sb.Brand(name="Acme", ...)``;
+    a dict with the same keys is accepted wherever a Brand is.
+    """
+    name: str
+    reply_from: str
+    signature: str
+    @typing.overload
+    def __init__(self, **kwargs) -> None:
+        ...
+    @typing.overload
+    def __init__(self, fields: dict) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def aliases(self) -> list[str]:
+        ...
+    @property
+    def company_numbers(self) -> list[str]:
+        ...
+    @company_numbers.setter
+    def company_numbers(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def domains(self) -> list[str]:
+        ...
+    @domains.setter
+    def domains(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def info_aliases(self) -> list[str]:
+        ...
+    @info_aliases.setter
+    def info_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def sales_aliases(self) -> list[str]:
+        ...
+    @sales_aliases.setter
+    def sales_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def support_aliases(self) -> list[str]:
+        ...
+    @support_aliases.setter
+    def support_aliases(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
 class SiteConfig:
     """
     The facts of one site: phone region (and fallback regions), the company's mail domains and
@@ -113,13 +162,33 @@ class SiteConfig:
         ...
     def __repr__(self) -> str:
         ...
+    def all_company_numbers(self) -> list[str]:
+        ...
+    def all_info_aliases(self) -> list[str]:
+        ...
     def all_internal_domains(self) -> list[str]:
         ...
+    def all_sales_aliases(self) -> list[str]:
+        ...
+    def all_support_aliases(self) -> list[str]:
+        ...
+    def brand_of(self, address: str) -> Brand | None:
+        """
+        The brand an address belongs to, or None.
+        """
     def to_dict(self) -> typing.Any:
         ...
     def to_json(self) -> str:
         ...
     def validate(self) -> None:
+        ...
+    @property
+    def brands(self) -> list[Brand]:
+        """
+        The site's brands (a copy: assign a new list to change them).
+        """
+    @brands.setter
+    def brands(self, arg0: collections.abc.Sequence[Brand]) -> None:
         ...
     @property
     def closed_lead_statuses(self) -> list[str]:
@@ -886,6 +955,9 @@ class RouteResult:
     def reopened(self) -> bool:
         ...
     @property
+    def reply_alias(self) -> str:
+        ...
+    @property
     def sender(self) -> str:
         ...
     @property
@@ -1491,6 +1563,10 @@ def recording_url(recording_id: str, account_id: str = '~', media_server: str = 
 def refresh_transcript(store: Store, doctype: str, call_log: str, source: TranscriptSource) -> dict:
     """
     Fetches the transcript again and replaces the stored one.
+    """
+def reply_from_address(store: Store, doctype: str, name: str) -> str:
+    """
+    The address an agent's reply on an HD Ticket or CRM Lead goes out from: its custom_reply_email_alias, else the alias its customer last wrote to, else its brand's default, else the site's; '' when the site has no alias.
     """
 def resolve_survivor(store: Store, doctype: str, name: str | int) -> str:
     """

@@ -1,3 +1,4 @@
+import json
 import re
 
 import frappe
@@ -24,10 +25,23 @@ class SwitchboardSettings(Document):
 			frappe.throw(_("Phone Region must be a two-letter country code such as US, GB or IN"))
 		if self.fallback_regions:
 			self.fallback_regions = "\n".join(r.upper() for r in lines(self.fallback_regions))
+		brands = []
+		if (self.brands or "").strip():
+			try:
+				brands = json.loads(self.brands)
+			except ValueError as e:
+				frappe.throw(_("Brands must be a JSON list of brands: {0}").format(e))
+			if not isinstance(brands, list) or not all(isinstance(b, dict) for b in brands):
+				frappe.throw(_("Brands must be a JSON list of objects"))
 		try:  # what every FrappeStore reads as the site's SiteConfig
-			sb.SiteConfig(region=self.region, **{f: lines(self.get(f)) for f in LIST_FIELDS if self.get(f)})
-		except (ValueError, sb.Error) as e:
+			sb.SiteConfig(region=self.region, brands=brands,
+			              **{f: lines(self.get(f)) for f in LIST_FIELDS if self.get(f)})
+		except (ValueError, TypeError, sb.Error) as e:
 			frappe.throw(_("Switchboard Settings: {0}").format(e))
+		for brand in brands:
+			for number in brand.get("company_numbers") or []:
+				if sb.phone_key(number, self.region) is None:
+					frappe.throw(_("Company number {0} is not a phone number").format(number))
 		for number in lines(self.company_numbers):
 			if sb.phone_key(number, self.region) is None:
 				frappe.throw(_("Company number {0} is not a phone number").format(number))
