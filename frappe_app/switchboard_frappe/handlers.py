@@ -28,18 +28,33 @@ def merger(site: settings.Site) -> sb.PhoneMerger:
 
 
 # -- email routing -----------------------------------------------------------------------------
+def _filed_on_closed_ticket(doc, site: settings.Site) -> bool:
+    """Whether Frappe filed this reply on a closed HD Ticket because it answers one of its mails."""
+    if doc.reference_doctype != "HD Ticket" or not doc.in_reply_to:
+        return False
+    status = frappe.db.get_value("HD Ticket", doc.reference_name, "status")
+    return bool(status) and status in {*site.closed_statuses(), "Resolved", "Closed"}
+
+
 def route_communication(doc, method=None) -> None:
     """Files a received email on its HD Ticket or CRM Lead, creating one when the rules say so.
 
     Runs after Frappe inserted the Communication (the router updates that row); mail an Email
-    Account already filed (Append To) and mail switchboard wrote itself are left alone.
-    Routing never blocks the mail: failures are a `skip` with reason `error` in Error Log."""
+    Account already filed (Append To) and mail switchboard wrote itself are left alone, except
+    a reply Frappe filed on a closed HD Ticket by its thread: the site's closed-ticket policy
+    (a linked follow-up, or reopening) is the router's, and it runs before Helpdesk's own
+    ``on_communication_update`` would reopen the ticket. Routing never blocks the mail:
+    failures are a `skip` with reason `error` in Error Log."""
     if (doc.flags.get("switchboard_routed") or doc.sent_or_received != "Received"
             or doc.communication_type != "Communication" or doc.communication_medium != "Email"
-            or doc.reference_name or not doc.email_account):
+            or not doc.email_account):
+        return
+    if doc.reference_name and doc.reference_doctype != "HD Ticket":
         return
     site = settings.load()
     if not site.route_incoming_email:
+        return
+    if doc.reference_name and not _filed_on_closed_ticket(doc, site):
         return
     doc.flags.switchboard_routed = True
     in_reply_to = ""
