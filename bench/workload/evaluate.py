@@ -68,10 +68,25 @@ def site_lists(manifest: dict) -> dict:
     }
 
 
-def configure(store, manifest: dict, rules_json: str = "") -> "sb.RoutingRules":
+def site_brands(manifest: dict) -> list:
+    """The workload's brands as SiteConfig.brands."""
+    return [{"name": b["name"], "domains": [b["domain"]], "support_aliases": b["support"],
+             "sales_aliases": b["sales"], "info_aliases": b["info"], "company_numbers": b["numbers"]}
+            for b in manifest["brands"]]
+
+
+def configure(store, manifest: dict, rules_json: str = "", brands: bool = False) -> "sb.RoutingRules":
     """The site's facts on the store, and the routing rules: library defaults, with the brands'
-    aliases and domains wherever RoutingRules still carries its own copy of them."""
+    aliases and domains wherever RoutingRules still carries its own copy of them. With
+    `brands`, the site lists its brands (SiteConfig.brands) instead of one flat list of
+    aliases, domains and numbers, and the rules override nothing."""
     lists = site_lists(manifest)
+    if brands:
+        store.site = sb.SiteConfig(region=manifest.get("region", "US"),
+                                   fallback_regions=manifest.get("fallback_regions", []),
+                                   brands=site_brands(manifest))
+        store.save_site()
+        return sb.RoutingRules.from_json(rules_json) if rules_json else sb.RoutingRules()
     store.site = sb.SiteConfig(region=manifest.get("region", "US"),
                                fallback_regions=manifest.get("fallback_regions", []), **lists)
     store.save_site()
@@ -262,6 +277,30 @@ def merge(store) -> dict:
             "lead_records_merged": leads.records_merged}
 
 
+def brand_figures(store, wl: Workload, book: S.ThreadBook) -> dict:
+    """The brand each mail was written to and the brand each record's outgoing address
+    (sb.reply_from_address) belongs to, scored by S.score_brands."""
+    brand_of_domain = {b["domain"].lower(): b["name"] for b in wl.manifest["brands"]}
+
+    def brand(address: str) -> str:
+        return brand_of_domain.get(address.rpartition("@")[2].strip().lower().rstrip(">"), "")
+
+    mail_brand = []
+    for e in sb.parse_mbox(wl.mbox):
+        found = ""
+        for field in (e.to, e.cc, e.delivered_to):
+            for entry in field:
+                for _, address in sb.parse_address_list(entry):
+                    found = found or brand(address)
+        mail_brand.append(found)
+    record_brand = {}
+    for record in set(book.current.values()) | {(o.doctype, o.name) for o in book.outcomes
+                                                if o is not None and o.name}:
+        if store.get(*record) is not None:
+            record_brand[record] = brand(sb.reply_from_address(store, *record))
+    return S.score_brands(book, mail_brand, record_brand)
+
+
 def empty_reference_call_logs(store) -> int:
     rows = store.find("CRM Call Log", fields=["name", "reference_doctype", "reference_docname"])
     return sum(1 for r in rows if r.get("reference_doctype") and not r.get("reference_docname"))
@@ -269,7 +308,8 @@ def empty_reference_call_logs(store) -> int:
 
 # ---- one evaluation --------------------------------------------------------------------------
 
-def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routing_factory=None) -> dict:
+def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routing_factory=None,
+             brands: bool = False) -> dict:
     """Routes the workload in `path` and returns the figures. `routing_factory(store, book)`
     replaces the library's Router and CallLogger (the tests plug perfect and wrong routings
     in); it must return an object with route(email, i) -> Outcome and ingest(body) -> dict."""
@@ -282,17 +322,19 @@ def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routi
         if os.path.exists(path_):
             raise FileExistsError(f"{path_} exists: the workload is routed into a new file")
     store = sb.SqliteStore(db)
-    rules = configure(store, wl.manifest, rules_json)
+    rules = configure(store, wl.manifest, rules_json, brands)
     t0 = time.perf_counter()
     name_of, customer_of, threads = preload(store, wl.records)
     preload_s = time.perf_counter() - t0
     book = S.ThreadBook(wl.truth["mails"], threads, dict(customer_of))
-    numbers = site_lists(wl.manifest)["company_numbers"]
+    numbers = store.site.all_company_numbers() if hasattr(store.site, "all_company_numbers") \
+        else site_lists(wl.manifest)["company_numbers"]
     routing = routing_factory(store, book) if routing_factory else LibraryRouting(store, rules, numbers)
     t0 = time.perf_counter()
     played = replay(store, wl, routing, book, progress)
     replay_s = time.perf_counter() - t0
     customer_of.update(book.customer_of)
+    brand_scores = brand_figures(store, wl, book) if hasattr(sb, "reply_from_address") else {}
     before = {**statuses(store, TICKET), **statuses(store, LEAD)}
     merged = merge(store)
     after = {**statuses(store, TICKET), **statuses(store, LEAD)}
@@ -302,7 +344,9 @@ def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routi
     result = {
         "workload": {k: wl.manifest[k] for k in ("seed", "mails", "records", "contacts", "calls")},
         "rules": json.loads(rules.to_json()),
+        "site_brands": brands,
         "mail": S.tally(book),
+        "brands": brand_scores,
         "merge": S.score_groups(wl.truth["groups"], name_of, survivor_of, customer_of, before, after),
         "calls": {**S.score_calls(wl.truth["calls"], played["links"], customer_of),
                   "tickets_created": len(played["tickets_by_calls"]),
@@ -352,6 +396,11 @@ def markdown(r: dict) -> str:
          f"{g['leads']['consolidated_pct']}%"),
         ("false merges (records merged into another customer's)",
          str(g["tickets"]["false_merges"] + g["leads"]["false_merges"]), ""),
+        ("mails linked without a thread to a record of another brand",
+         str(r["brands"].get("cross_brand_links", "-")), ""),
+        ("threads whose record answers from the thread's brand (reply_from_address)",
+         f"{r['brands'].get('outgoing_right', '-')} / {r['brands'].get('threads', '-')}",
+         f"{r['brands'].get('outgoing_right_pct', '-')}%"),
         ("calls of known customers linked to them", f"{c['linked_to_caller']} / {c['known_callers']}",
          f"{c['linked_to_caller_pct']}%"),
         ("calls linked to another customer's record", str(c["linked_to_someone_else"]), ""),
@@ -385,6 +434,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db", default="", help="SQLite file to route into (default: a temporary one)")
     ap.add_argument("--rules", default="", help="RoutingRules as JSON (default: the library's)")
     ap.add_argument("--json", default="", help="also write the figures as JSON here")
+    ap.add_argument("--brands", action="store_true",
+                    help="configure the site with its brands (SiteConfig.brands) instead of flat lists")
     a = ap.parse_args(argv)
     tmp = None
     path = a.workload
@@ -397,7 +448,7 @@ def main(argv=None) -> int:
     def progress(done, total):
         print(f"\r  routed {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    r = evaluate(path, a.db, a.rules, progress if sys.stderr.isatty() else None)
+    r = evaluate(path, a.db, a.rules, progress if sys.stderr.isatty() else None, brands=a.brands)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(markdown(r))

@@ -208,6 +208,44 @@ def score_groups(groups: list, name_of: dict, survivor_of: dict, customer_of: di
     return out
 
 
+HEADER_REASONS = ("in_reply_to", "references", "follow_up", "bounce", "auto_reply", "out_of_office",
+                  "mailing_list", "forwarded", "subject")
+
+
+def score_brands(book: ThreadBook, mail_brand: list, record_brand: dict) -> dict:
+    """Brands kept apart, and agents answering from the right brand. `mail_brand[i]`: the brand
+    whose alias mail i was written to ("" for none); `record_brand[(doctype, name)]`: the brand
+    of the address the library says agents answer the record from.
+
+    - cross_brand_links: human mails linked, without a header or subject thread, to a record
+      answering for another brand than the one the mail was written to;
+    - outgoing_right: threads whose record at the end answers from the thread's brand (the
+      brand its first mail was written to)."""
+    cross = 0
+    first_brand = {}
+    for i, t in enumerate(book.truth):
+        o = book.outcomes[i]
+        thread = t.get("thread")
+        if thread and thread not in first_brand and mail_brand[i]:
+            first_brand[thread] = mail_brand[i]
+        if o is None or o.action not in LINK or o.kind != "human" or not mail_brand[i]:
+            continue
+        if o.reason in HEADER_REASONS:
+            continue
+        got = record_brand.get((o.doctype, o.name), "")
+        if got and got != mail_brand[i]:
+            cross += 1
+    threads = right = 0
+    for thread, record in book.current.items():
+        want = first_brand.get(thread)
+        if not want or record not in record_brand:
+            continue
+        threads += 1
+        right += record_brand[record] == want
+    return {"cross_brand_links": cross, "threads": threads, "outgoing_right": right,
+            "outgoing_right_pct": pct(right, threads)}
+
+
 def score_calls(call_truth: list, links: dict, customer_of: dict) -> dict:
     """`links`: call id -> the (doctype, name) keys (ticket, lead, contact) its logs point to;
     `customer_of`: key -> customer."""

@@ -193,6 +193,28 @@ def test_replies_follow_follow_ups_and_splits():
     assert (t["replies"], t["replies_on_thread"], t["false_new_records"], t["replies_on_split_record"]) == (5, 3, 1, 1)
 
 
+def test_brand_scoring():
+    truth = [{"expect": "new", "kind": "new", "variant": "new", "thread": "T1", "customer": "A", "doctype": "HD Ticket"},
+             {"expect": "new", "kind": "new", "variant": "new", "thread": "T2", "customer": "A", "doctype": "HD Ticket"},
+             {"expect": "thread", "kind": "reply", "variant": "x", "thread": "T1", "customer": "A", "doctype": "HD Ticket"}]
+    book = S.ThreadBook(truth)
+    book.judge(0, S.Outcome("create_ticket", "HD Ticket", "1"))
+    book.judge(1, S.Outcome("link_ticket", "HD Ticket", "1", reason="support_alias_open_ticket"))  # crosses
+    book.judge(2, S.Outcome("link_ticket", "HD Ticket", "1", reason="in_reply_to"))  # headers: allowed
+    r = S.score_brands(book, ["Acme", "Bolt", "Bolt"], {("HD Ticket", "1"): "Acme"})
+    assert r["cross_brand_links"] == 1
+    assert (r["threads"], r["outgoing_right"]) == (2, 1)   # T2 ended on Acme's ticket
+
+
+def test_the_library_with_brands_configured(small):
+    flat, branded = E.evaluate(small), E.evaluate(small, brands=True)
+    assert branded["site_brands"] and not flat["site_brands"]
+    # brands keep customers' mail on their brand's records (only records from before reply
+    # aliases, preloaded without one, are shared)
+    assert branded["brands"]["cross_brand_links"] <= flat["brands"]["cross_brand_links"]
+    assert 0 < branded["brands"]["outgoing_right"] <= branded["brands"]["threads"]
+
+
 def test_duplicate_groups_and_false_merges():
     T, L = "HD Ticket", "CRM Lead"
     groups = [{"doctype": T, "customer": "A", "members": ["r1", "r2"]},
