@@ -56,6 +56,13 @@ def uninstall(frappe, app: str) -> None:
         print(f"{app} not installed")
         return
     t0 = time.time()
+    # Each install adds the app's custom columns and each uninstall drops them, instantly:
+    # MariaDB keeps a dropped column in the table's metadata until the table is rebuilt, and on
+    # this long-lived test site enough cycles made a later drop fail with "Row size too large".
+    modules = frappe.get_module_list(app)
+    for dt in frappe.get_all("Custom Field", filters={"module": ["in", modules]}, pluck="dt",
+                             distinct=True):
+        frappe.db.sql_ddl(f"ALTER TABLE `tab{dt}` FORCE")
     frappe.installer.remove_app(app, yes=True, no_backup=True)
     frappe.db.commit()
     print(f"uninstalled {app} in {time.time() - t0:.1f}s")
