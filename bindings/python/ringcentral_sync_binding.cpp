@@ -96,7 +96,8 @@ Options (keywords; durations in seconds): recordings_dir ("" = no downloads), fi
 transcripts, lookup_delay, lookup_attempts, recording_attempts, transcript_attempts,
 transcript_retry, sync_interval, throttled_retry, lease; sync: backfill, overlap, slice, per_page,
 extension; subscription: address, event_filters, expires_in, renew_margin, check_interval;
-the CallLogger: region, company_numbers, create_tickets, helpdesk_call_logs, crm_call_logs.)doc";
+the CallLogger: region, company_numbers, create_tickets, tickets_for_unanswered,
+tickets_for_outbound, helpdesk_call_logs, crm_call_logs.)doc";
 
 }  // namespace
 
@@ -199,6 +200,10 @@ first run), Detailed view, every page followed, each record upserted through the
              if (kw.contains("create_tickets")) lo.create_tickets = kw["create_tickets"].cast<bool>();
              if (kw.contains("helpdesk_call_logs")) lo.helpdesk_call_logs = kw["helpdesk_call_logs"].cast<bool>();
              if (kw.contains("crm_call_logs")) lo.crm_call_logs = kw["crm_call_logs"].cast<bool>();
+             if (kw.contains("tickets_for_unanswered"))
+               lo.tickets_for_unanswered = kw["tickets_for_unanswered"].cast<bool>();
+             if (kw.contains("tickets_for_outbound"))
+               lo.tickets_for_outbound = kw["tickets_for_outbound"].cast<bool>();
              RingCentralJobOptions o = job_options(kw);
              py::gil_scoped_release release;
              return std::make_shared<RingCentralJobs>(std::move(store), std::move(client), std::move(o), std::move(lo));

@@ -33,6 +33,7 @@ py::dict ingest_dict(const IngestResult& r) {
   d["contact"] = r.contact;
   d["ticket_created"] = r.ticket_created;
   d["contact_created"] = r.contact_created;
+  if (!r.error.empty()) d["error"] = r.error;
   return d;
 }
 
@@ -229,6 +230,57 @@ void init_telephony(py::module_& m) {
           py::arg("event"),
           "Upserts the call log(s) of a CallEvent (or of a raw body) in one transaction. "
           "Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.")
+      .def(
+          "ingest_many",
+          [](CallLogger& logger, const py::iterable& events) {
+            // Bodies are parsed first (a bad one is that event's "failed" result); then chunks
+            // of a few hundred events, each one store transaction, Ctrl-C seen between them.
+            std::vector<std::optional<CallEvent>> parsed;
+            std::vector<IngestResult> bad;
+            for (const auto& item : events) {
+              py::object event = py::reinterpret_borrow<py::object>(item);
+              if (py::isinstance<CallEvent>(event)) {
+                parsed.emplace_back(event.cast<CallEvent>());
+                continue;
+              }
+              std::string text = body_text(event);
+              try {
+                parsed.emplace_back(parse_call_event(text));
+              } catch (const Error& e) {
+                parsed.emplace_back(std::nullopt);
+                IngestResult r;
+                r.action = "failed";
+                r.reason = error_code_name(e.code());
+                r.error = e.what();
+                bad.push_back(std::move(r));
+              }
+            }
+            constexpr std::size_t kChunk = 256;
+            py::list out;
+            std::size_t next_bad = 0;
+            for (std::size_t start = 0; start < parsed.size(); start += kChunk) {
+              std::size_t end = std::min(parsed.size(), start + kChunk);
+              std::vector<CallEvent> chunk;
+              for (std::size_t i = start; i < end; ++i)
+                if (parsed[i]) chunk.push_back(*parsed[i]);
+              std::vector<IngestResult> results;
+              {
+                py::gil_scoped_release release;
+                results = logger.ingest_many(chunk);
+              }
+              std::size_t k = 0;
+              for (std::size_t i = start; i < end; ++i)
+                out.append(ingest_dict(parsed[i] ? results[k++] : bad[next_bad++]));
+              raise_pending_interrupt();
+              if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C
+            }
+            return out;
+          },
+          py::arg("events"),
+          "ingest() for each CallEvent (or raw body) in order, one store transaction per chunk "
+          "of 256 events with a savepoint per event: the results of ingest() one at a time; a "
+          "failing event (or an unreadable body) rolls back alone and gets "
+          "{'action': 'failed', 'reason': <error code>, 'error': <message>}.")
       .def(
           "create_manual_call_log",
           [](CallLogger& logger, const std::string& phone_number, const Name& contact_name,

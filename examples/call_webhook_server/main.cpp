@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   webhook_server::Limits& limits = server.limits;
   int port = 8080;
   bool create_tickets = false, ringcentral = false;
+  bool tickets_for_unanswered = false, tickets_for_outbound = false;
   std::vector<std::string> company_numbers;
   double header_timeout = 10, request_timeout = 30;
   app.add_option("--db", db, "The store: an SQLite file or a mariadb:// URL (created when missing)");
@@ -82,6 +83,10 @@ int main(int argc, char** argv) {
                "Serve RingCentral's subscription: require the stored Verification-Token and queue each "
                "call's follow-up jobs (call-log lookup, recording) for `frontdesk worker`");
   app.add_flag("--create-tickets", create_tickets, "Create a ticket when a call matches nothing");
+  app.add_flag("--tickets-for-unanswered", tickets_for_unanswered,
+               "With --create-tickets: also for calls nobody answered (missed, voicemail, busy)");
+  app.add_flag("--tickets-for-outbound", tickets_for_outbound,
+               "With --create-tickets: also for calls the company placed");
   app.add_option("--clock-file", clock_file, "Simulated time for tests")->group("");  // hidden
   app.add_option("--company-number", company_numbers,
                  "The company's own numbers (default: the site's, stored in the database)");
@@ -123,6 +128,8 @@ int main(int argc, char** argv) {
     options.region = region;
     if (!company_numbers.empty()) options.company_numbers = company_numbers;
     options.create_tickets = create_tickets;
+    options.tickets_for_unanswered = tickets_for_unanswered;
+    options.tickets_for_outbound = tickets_for_outbound;
     if (ringcentral) {
       options.after_ingest = switchboard::ringcentral_ingest_hook();
       if (verification_token.empty())

@@ -15,6 +15,7 @@ namespace {
 struct CallOptions {
   std::vector<std::string> paths;
   bool create_tickets = false;
+  bool tickets_for_unanswered = false, tickets_for_outbound = false;
   std::vector<std::string> company_numbers;
   std::string region;
   int batch = 200;
@@ -129,6 +130,8 @@ int run_calls(Context& ctx, const CallOptions& o) {
 
   switchboard::CallLoggerOptions options;
   options.create_tickets = o.create_tickets;
+  options.tickets_for_unanswered = o.tickets_for_unanswered;
+  options.tickets_for_outbound = o.tickets_for_outbound;
   if (!o.company_numbers.empty()) options.company_numbers = o.company_numbers;
   options.region = o.region;
   switchboard::CallLogger logger(ctx.store_ptr(), options);
@@ -147,28 +150,39 @@ int run_calls(Context& ctx, const CallOptions& o) {
   // event sees the ones before it exactly as a real run would.
   std::optional<switchboard::Transaction> scratch;
   if (o.dry_run) scratch.emplace(store);
-  // Each event is its own savepoint inside a batch transaction: a bad event is reported and
-  // rolled back alone, the batch goes on.
+  // One transaction per batch, each event its own savepoint (CallLogger::ingest_many): a bad
+  // event is reported and rolled back alone, the batch goes on. Transcripts run after the
+  // calls, each in its own savepoint of the batch.
   const std::size_t batch_size = static_cast<std::size_t>(o.batch);
+  auto record = [&](const Item& item, const switchboard::IngestResult& r) {
+    if (r.action == "failed") return fail(*item.rec, r.error, r.reason);
+    ++actions[r.action];
+    if (ctx.as_json) events.push_back(ingest_json(*item.rec, r));
+  };
   for (std::size_t start = 0; start < items.size(); start += batch_size) {
-    switchboard::Transaction batch(store);
     std::size_t end = std::min(items.size(), start + batch_size);
+    std::vector<switchboard::CallEvent> batch_events;
+    for (std::size_t i = start; i < end; ++i)
+      if (items[i].error.empty() && items[i].event) batch_events.push_back(*items[i].event);
+    switchboard::Transaction batch(store);
+    std::vector<switchboard::IngestResult> results = logger.ingest_many(batch_events);
+    std::size_t k = 0;
     for (std::size_t i = start; i < end; ++i) {
       bar.tick();
       const Item& item = items[i];
       if (!item.error.empty()) {
         fail(*item.rec, item.error, item.code);
-        continue;
-      }
-      try {
-        switchboard::Transaction one(store);  // this event's savepoint
-        switchboard::IngestResult r =
-            item.insights ? attach_transcript(store, item.rec->text) : logger.ingest(*item.event);
-        one.commit();
-        ++actions[r.action];
-        if (ctx.as_json) events.push_back(ingest_json(*item.rec, r));
-      } catch (const switchboard::Error& e) {
-        fail(*item.rec, e.what(), switchboard::error_code_name(e.code()));
+      } else if (item.event) {
+        record(item, results[k++]);
+      } else {
+        try {
+          switchboard::Transaction one(store);  // this transcript's savepoint
+          switchboard::IngestResult r = attach_transcript(store, item.rec->text);
+          one.commit();
+          record(item, r);
+        } catch (const switchboard::Error& e) {
+          fail(*item.rec, e.what(), switchboard::error_code_name(e.code()));
+        }
       }
     }
     batch.commit();
@@ -202,6 +216,10 @@ void add_call_commands(CLI::App& app, Context& ctx, Runner& run) {
   auto* calls = app.add_subcommand("calls", "Ingest call payloads into call logs");
   calls->add_option("inputs", o.paths, "Files or folders of payloads, in order")->required();
   calls->add_flag("--create-tickets", o.create_tickets, "Create a ticket when a call matches nothing");
+  calls->add_flag("--tickets-for-unanswered", o.tickets_for_unanswered,
+                  "With --create-tickets: also for calls nobody answered (missed, voicemail, busy)");
+  calls->add_flag("--tickets-for-outbound", o.tickets_for_outbound,
+                  "With --create-tickets: also for calls the company placed");
   calls->add_option("--company-number", o.company_numbers,
                     "The company's own numbers (repeatable; default: the site's)");
   calls->add_option("--region", o.region,

@@ -136,6 +136,7 @@ struct Options {
   std::string account = "Inbox";
   std::string rules_file;
   std::string quarantine_dir;
+  int batch = 200;
   bool dry_run = false;
 };
 
@@ -160,19 +161,9 @@ int run_route(Context& ctx, const Options& o) {
   std::size_t width = 0;
   for (const auto& item : items) width = std::max(width, item.label.size());
   width = std::min<std::size_t>(width, 48);
-  for (const auto& item : items) {
-    bar.tick();
-    if (!item.mail) {
-      ++failures;
-      ++by_action["unreadable"];
-      ++by_reason["unparseable"];
-      if (!o.quarantine_dir.empty()) quarantine(o.quarantine_dir, item);
-      if (ctx.as_json)
-        mails.push_back({{"source", item.label}, {"action", "unreadable"}, {"error", item.error}});
-      ctx.say(fmt::format("{:<{}}  unreadable     {}", item.label, width, item.error));
-      continue;
-    }
-    RouteResult r = router.route(*item.mail);
+  // One transaction per batch of mails, each mail its own savepoint (Router::route_many): the
+  // decisions of routing them one at a time; a failing mail rolls back alone.
+  auto report = [&](const Item& item, const RouteResult& r) {
     ++by_action[r.action];
     ++by_reason[r.reason];
     if (r.reason == "error") ++failures;
@@ -180,7 +171,7 @@ int run_route(Context& ctx, const Options& o) {
       json j = json::parse(r.to_json());
       j["source"] = item.label;
       mails.push_back(std::move(j));
-      continue;
+      return;
     }
     std::string line = fmt::format("{:<{}}  {:<13}  {:<28}  {}", item.label, width, r.action, where(r), r.reason);
     if (!r.alias_tag.empty()) line += " (tag " + r.alias_tag + ")";
@@ -188,6 +179,30 @@ int run_route(Context& ctx, const Options& o) {
     if (r.reopened) line += " (reopened)";
     if (!r.error.empty()) line += ": " + r.error;
     ctx.say(line);
+  };
+  const std::size_t batch_size = static_cast<std::size_t>(o.batch);
+  for (std::size_t start = 0; start < items.size(); start += batch_size) {
+    std::size_t end = std::min(items.size(), start + batch_size);
+    std::vector<InboundEmail> batch;
+    for (std::size_t i = start; i < end; ++i)
+      if (items[i].mail) batch.push_back(*items[i].mail);
+    std::vector<RouteResult> results = router.route_many(batch);
+    std::size_t k = 0;
+    for (std::size_t i = start; i < end; ++i) {
+      const Item& item = items[i];
+      bar.tick();
+      if (item.mail) {
+        report(item, results[k++]);
+        continue;
+      }
+      ++failures;
+      ++by_action["unreadable"];
+      ++by_reason["unparseable"];
+      if (!o.quarantine_dir.empty()) quarantine(o.quarantine_dir, item);
+      if (ctx.as_json)
+        mails.push_back({{"source", item.label}, {"action", "unreadable"}, {"error", item.error}});
+      ctx.say(fmt::format("{:<{}}  unreadable     {}", item.label, width, item.error));
+    }
   }
   bar.finish();
   if (ctx.as_json) {
@@ -287,6 +302,11 @@ void add_routing_commands(CLI::App& app, Context& ctx, Runner& run) {
   route->add_flag("--dry-run", o.dry_run,
                   "Route everything in one transaction and roll it back: the decisions of a real "
                   "run (later mails see the records earlier ones created), nothing written");
+  route->add_option("--batch", o.batch,
+                    "Mails per transaction (each mail its own savepoint: a failing mail rolls back "
+                    "alone)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   add_json_flag(route, ctx);
   route->add_option("--quarantine", o.quarantine_dir,
                     "Copy unreadable mails here (raw bytes plus a .reason file) for replay");

@@ -33,6 +33,7 @@ struct WorkerFlags {
   std::vector<std::string> kinds, company_numbers;
   std::string region;
   bool create_tickets = false, once = false, no_periodic = false;
+  bool tickets_for_unanswered = false, tickets_for_outbound = false;
   double seconds = 50, poll = 1, sync_interval = 300, lookup_delay = 30, lease = 0;
   int batch = 1;
 };
@@ -63,6 +64,8 @@ int run_worker(Context& ctx, const WorkerFlags& f) {
   auto client = make_ringcentral_client(ctx, f.client, false, /*throttle_waits=*/false);
   switchboard::CallLoggerOptions lo = call_logger_options(ctx, f.company_numbers, f.region, f.create_tickets, jo);
   lo.after_ingest = nullptr;  // RingCentralJobs adds its own hook
+  lo.tickets_for_unanswered = f.tickets_for_unanswered;
+  lo.tickets_for_outbound = f.tickets_for_outbound;
   switchboard::RingCentralJobs jobs(store, client, jo, lo);
   switchboard::WorkerOptions wo;
   wo.owner = f.owner;
@@ -124,6 +127,10 @@ void add_worker_command(CLI::App& app, Context& ctx, Runner& run) {
   cmd->add_option("--company-number", f.company_numbers, "The company's own numbers (default: the site's)");
   cmd->add_option("--region", f.region, "Region for numbers without a country code (default: the site's)");
   cmd->add_flag("--create-tickets", f.create_tickets, "Create a ticket when a call matches nothing");
+  cmd->add_flag("--tickets-for-unanswered", f.tickets_for_unanswered,
+                "With --create-tickets: also for calls nobody answered (missed, voicemail, busy)");
+  cmd->add_flag("--tickets-for-outbound", f.tickets_for_outbound,
+                "With --create-tickets: also for calls the company placed");
   cmd->add_option("--allow-origin", f.client.allow_origins,
                   "Allow this plain-http or local origin (a test server; never needed for RingCentral)");
   cmd->add_option("--key-file", f.client.key_file, "File with the secret key (else $SWITCHBOARD_SECRET_KEY)");

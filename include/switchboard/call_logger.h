@@ -53,7 +53,8 @@ struct CallLoggerOptions {
   IngestHook after_ingest;
 };
 
-/// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped"; `reason` is
+/// What ingest() did. `action`: "created" | "updated" | "duplicate" | "skipped" (and
+/// "failed" from ingest_many); `reason` is
 /// machine-readable ("new_call", "newer_event", "filled_fields", "same_event",
 /// "stale_sequence"; for recording-ready events "recording_added" or "unknown_call").
 struct SWITCHBOARD_EXPORT IngestResult {
@@ -65,6 +66,9 @@ struct SWITCHBOARD_EXPORT IngestResult {
   std::string ticket, lead, contact;
   bool ticket_created = false;
   bool contact_created = false;
+  /// ingest_many only, for an event that failed (action "failed", reason the error code's
+  /// name as error_code_name gives it): the error's message.
+  std::string error;
 };
 
 /// Turns call events into call logs. Thread-safe (everything happens in store transactions).
@@ -86,6 +90,14 @@ class SWITCHBOARD_EXPORT CallLogger {
   /// field missing from an event never erases a stored value, and a telephony event older
   /// (by `sequence`) than the stored one never overwrites its state.
   IngestResult ingest(const CallEvent& event);
+  /// ingest() for each of `events` in order, inside one store transaction with a savepoint per
+  /// event: the results and writes are those of ingest() called on each event in turn (the
+  /// after_ingest hook too), the site's facts are read once and the batch commits once. An
+  /// event that fails rolls back only its savepoint and gets action "failed". Never throws
+  /// for an event: when the batch itself cannot commit (or the store forced it back more
+  /// than kTransactionAttempts times) every event is "failed". When the store forces the
+  /// transaction back and this call opened it, the batch is rerun from its first event.
+  std::vector<IngestResult> ingest_many(const std::vector<CallEvent>& events);
 
   /// The original scripts' click-to-call log: Outgoing, Initiated, from the company number, to
   /// `phone` (read as the site keys numbers), linked to the contact and ticket given (and

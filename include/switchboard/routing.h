@@ -172,7 +172,8 @@ struct SWITCHBOARD_EXPORT RouteResult {
 
 /// Routes inbound mail into a store. Thread-safe: the rules are fixed at construction; the
 /// site's facts are read from the store on every call (a changed SiteConfig applies to the
-/// next mail); each call works in its own store transaction.
+/// next mail; route_many reads them once per batch); each call works in its own store
+/// transaction.
 class SWITCHBOARD_EXPORT Router {
  public:
   /// Throws ValidationError for invalid rules (see RoutingRules::validate) and for rules
@@ -189,6 +190,16 @@ class SWITCHBOARD_EXPORT Router {
   /// rolled back, the result is skip/"error", and "Route: Critical Error" is logged to Error
   /// Log (without the body) unless error_log is "none".
   RouteResult route(const InboundEmail& email) const;
+  /// Routes `emails` in order inside one store transaction, each mail in its own savepoint:
+  /// the results (and what is written) are those of route() called on each mail in turn, but
+  /// the site's facts are read once for the batch and the batch commits once. A mail that
+  /// fails rolls back only its own savepoint: its result is skip/"error" and its "Route:
+  /// Critical Error" row is written in the batch. Never throws. When the store forces the
+  /// whole transaction back (a deadlock on a server database) and this call opened it, the
+  /// batch is rerun from its first mail; inside a caller's transaction the mail gets
+  /// skip/"error" instead. Interrupted propagates (the batch rolled back). Batches of a few
+  /// hundred mails keep the transaction short.
+  std::vector<RouteResult> route_many(const std::vector<InboundEmail>& emails) const;
 
   const RoutingRules& rules() const noexcept { return rules_; }
   std::shared_ptr<Store> store() const noexcept { return store_; }

@@ -53,14 +53,21 @@ struct Thread {
 
 class Pass {
  public:
-  Pass(Store& store, const CompiledRules& c, const InboundEmail& e, bool write, RouteResult& r)
-      : store_(store), dir_(store, c.site), c_(c), rules_(c.rules), e_(e), write_(write), r_(r) {}
+  Pass(Store& store, const CompiledRules& c, const InboundEmail& e, bool write, RouteResult& r,
+       const SiteFacts* facts)
+      : store_(store), dir_(store, c.site), c_(c), rules_(c.rules), e_(e), write_(write), r_(r),
+        facts_(facts) {
+    if (facts_ && facts_->statuses) dir_.use_ticket_statuses(*facts_->statuses);
+  }
 
   void run() {
     decide();
     if (write_ && r_.action != "skip") write_communication();
     r_.log_category = r_.log.empty() ? std::string() : r_.log.back().first;
-    if (write_) write_logs(store_, rules_, r_);
+    if (write_)
+      write_logs(store_, rules_, r_,
+                 facts_ && facts_->has_route_log ? *facts_->has_route_log
+                                                 : store_.schema().find(kRouteLogDoctype) != nullptr);
   }
 
  private:
@@ -688,6 +695,7 @@ class Pass {
   const InboundEmail& e_;
   const bool write_;
   RouteResult& r_;
+  const SiteFacts* facts_;  // read once per batch, or null
   EmailAddress sender_;
   std::string display_;
   std::vector<std::string> spellings_;  // the sender as stored: normalized, and as written
@@ -762,8 +770,8 @@ bool CompiledRules::is_system_sender(const EmailAddress& a) const {
 }
 
 void route_pass(Store& store, const CompiledRules& rules, const InboundEmail& email, bool write,
-                RouteResult& result) {
-  Pass(store, rules, email, write, result).run();
+                RouteResult& result, const SiteFacts* facts) {
+  Pass(store, rules, email, write, result, facts).run();
 }
 
 }  // namespace switchboard::routing_detail

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "email/domains.h"
+#include "model/directory.h"
 #include "switchboard/email.h"
 #include "switchboard/routing.h"
 #include "switchboard/site.h"
@@ -39,12 +41,19 @@ struct CompiledRules {
   bool is_system_sender(const EmailAddress& a) const;
 };
 
+/// The store's facts a pass reads that stay the same from mail to mail: read once by a batch
+/// (route_many) and handed to each of its passes. Empty members are read by the pass itself.
+struct SiteFacts {
+  std::optional<model::TicketStatuses> statuses;  // HD Ticket Status categories + the site's
+  std::optional<bool> has_route_log;              // the schema has the decision-log doctype
+};
+
 /// Decides `email` in one pass over the store into `result` and, when `write` is set, writes
 /// what the decision says as it is made (contact, ticket or lead, status, Communication, log
 /// rows) — in the caller's transaction. Throws on store errors, leaving in `result` what was
-/// decided until then.
+/// decided until then. `facts`, when given, must have been read from the same store and site.
 void route_pass(Store& store, const CompiledRules& rules, const InboundEmail& email, bool write,
-                RouteResult& result);
+                RouteResult& result, const SiteFacts* facts = nullptr);
 
 // ---- writes (router_write.cpp) -------------------------------------------------------------
 
@@ -56,6 +65,7 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
                               const std::vector<std::string>& cc, bool automated);
 /// Inserts the decision-log and Error Log rows that RoutingRules::route_log and error_log ask
 /// for.
-void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r);
+void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r,
+                bool has_route_log);
 
 }  // namespace switchboard::routing_detail

@@ -3,6 +3,7 @@
 // with nothing half-written.
 #include <exception>
 #include <mutex>
+#include <vector>
 #include <string>
 
 #include "email/email_internal.h"
@@ -71,14 +72,15 @@ std::string log_text(const std::pair<std::string, std::string>& entry) {
   return entry.first + "\n" + entry.second;
 }
 
-void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r) {
+void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r,
+                bool has_route_log) {
   if (r.log.empty()) return;
   // The outcome is the last entry; "all" writes every entry.
   auto first = [&](const std::string& policy) {
     return policy == "all" ? std::size_t{0} : r.log.size() - 1;
   };
   // A schema without the decision log (a Frappe site attached without it) logs no decisions.
-  if (rules.route_log != "none" && store.schema().find(kRouteLogDoctype))
+  if (rules.route_log != "none" && has_route_log)
     for (std::size_t i = first(rules.route_log); i < r.log.size(); ++i)
       store.insert(kRouteLogDoctype, route_log_row(r, r.log[i]));
   if (rules.error_log != "all" && rules.error_log != "outcome") return;
@@ -150,6 +152,38 @@ RouteResult Router::plan(const InboundEmail& email) const {
   }
 }
 
+namespace {
+
+// The diagnostics log (category routing): every step of a committed mail, whatever error_log
+// and route_log say.
+void debug_log(const RouteResult& r) {
+  if (log_enabled(LogLevel::kDebug))
+    for (const auto& entry : r.log) log(LogLevel::kDebug, "routing", log_text(entry));
+}
+
+// Records a failed mail (everything of it already rolled back): the diagnostics log, and its
+// critical error in Error Log, in a transaction (or savepoint) of its own.
+void log_failure(Store& store, const RoutingRules& rules, const RouteResult& r) {
+  log(LogLevel::kError, "routing", log_text(r.log.front()));
+  if (rules.error_log == "none") return;
+  try {
+    in_transaction(store, [&] {
+      store.insert("Error Log", {{"method", r.log.front().first}, {"error", log_text(r.log.front())}});
+    });
+  } catch (...) {  // never block: the result still says what happened
+  }
+}
+
+// The facts every mail of a batch shares, read in the batch's transaction.
+SiteFacts read_site_facts(Store& store, const CompiledRules& rules) {
+  SiteFacts facts;
+  facts.statuses = model::Directory(store, rules.site).ticket_statuses();
+  facts.has_route_log = store.schema().find(kRouteLogDoctype) != nullptr;
+  return facts;
+}
+
+}  // namespace
+
 RouteResult Router::route(const InboundEmail& email) const {
   RouteResult r;
   std::string what;
@@ -161,10 +195,7 @@ RouteResult Router::route(const InboundEmail& email) const {
       route_pass(*store_, *rules, email, /*write=*/true, r);
       return r;
     });
-    // The diagnostics log (category routing): every step of a committed mail, whatever
-    // error_log and route_log say.
-    if (log_enabled(LogLevel::kDebug))
-      for (const auto& entry : r.log) log(LogLevel::kDebug, "routing", log_text(entry));
+    debug_log(r);
     return r;
   } catch (const std::exception& e) {
     what = e.what();
@@ -173,16 +204,61 @@ RouteResult Router::route(const InboundEmail& email) const {
   }
   // Everything of this mail was rolled back; only the critical error is recorded.
   r = error_result(std::move(r), email, what);
-  log(LogLevel::kError, "routing", log_text(r.log.front()));
-  if (rules_.error_log != "none") {
-    try {
-      in_transaction(*store_, [&] {
-        store_->insert("Error Log", {{"method", r.log.front().first}, {"error", log_text(r.log.front())}});
-      });
-    } catch (...) {  // never block: the result still says what happened
-    }
-  }
+  log_failure(*store_, rules_, r);
   return r;
+}
+
+std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& emails) const {
+  std::vector<RouteResult> out(emails.size());
+  if (emails.empty()) return out;
+  // Whether this call owns the outermost transaction: only then can a retryable error (the
+  // server undid the whole transaction) be answered by rerunning the batch.
+  const bool outermost = store_->transaction_depth() == 0;
+  std::string what;
+  try {
+    std::shared_ptr<const CompiledRules> rules = compiled();
+    in_retrying_transaction(*store_, [&] {
+      const SiteFacts facts = read_site_facts(*store_, *rules);
+      for (std::size_t i = 0; i < emails.size(); ++i) {
+        RouteResult& r = out[i];
+        r = RouteResult{};
+        std::string failed;
+        try {
+          Transaction savepoint(*store_);
+          route_pass(*store_, *rules, emails[i], /*write=*/true, r, &facts);
+          savepoint.commit();
+          continue;
+        } catch (const Error& e) {
+          if (outermost && is_retryable(e)) throw;  // the batch is gone: rerun it whole
+          failed = e.what();
+        } catch (const Interrupted&) {  // the program is stopping: the batch rolls back
+          throw;
+        } catch (const std::exception& e) {
+          failed = e.what();
+        } catch (...) {
+          failed = "unknown error";
+        }
+        // The mail's savepoint is rolled back; its critical error joins the batch.
+        r = error_result(std::move(r), emails[i], failed);
+        log_failure(*store_, rules_, r);
+      }
+    });
+    for (const auto& r : out)
+      if (!r.skipped() || r.reason != "error") debug_log(r);
+    return out;
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "unknown error";
+  }
+  // The batch itself failed (its commit, or reruns exhausted): nothing of it was written.
+  for (std::size_t i = 0; i < emails.size(); ++i) {
+    out[i] = error_result(std::move(out[i]), emails[i], what);
+    log_failure(*store_, rules_, out[i]);
+  }
+  return out;
 }
 
 }  // namespace switchboard

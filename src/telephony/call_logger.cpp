@@ -394,28 +394,77 @@ class Ingest {
 
 }  // namespace
 
+namespace {
+
+// The site's ticket statuses for `site`, read once per site the store has (never under the
+// cache's lock: a thread holding the store's transaction may be waiting for it).
+template <typename Cache>
+model::TicketStatuses cached_statuses(Cache& cache, Store& store, const CallSite& site) {
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    if (cache.statuses && cache.site == site.site) return *cache.statuses;
+  }
+  model::TicketStatuses statuses = model::Directory(store, site.site).ticket_statuses();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  cache.statuses = statuses;
+  cache.site = site.site;
+  return statuses;
+}
+
+}  // namespace
+
 IngestResult CallLogger::ingest(const CallEvent& event) {
   const CallSite site(*store_, options_);
-  // The site's ticket statuses, read once per site the store has (never under the cache's
-  // lock: a thread holding the store's transaction may be waiting for it).
-  std::optional<model::TicketStatuses> statuses;
-  {
-    std::lock_guard<std::mutex> lock(cache_->mutex);
-    if (cache_->statuses && cache_->site == site.site) statuses = cache_->statuses;
-  }
-  if (!statuses) {
-    statuses = model::Directory(*store_, site.site).ticket_statuses();
-    std::lock_guard<std::mutex> lock(cache_->mutex);
-    cache_->statuses = statuses;
-    cache_->site = site.site;
-  }
+  const model::TicketStatuses statuses = cached_statuses(*cache_, *store_, site);
   // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks);
   // the hook runs inside, so what it queues commits or rolls back with the call log.
   return in_retrying_transaction(*store_, [&] {
-    IngestResult r = Ingest(*this, *store_, options_, site, *statuses).run(event);
+    IngestResult r = Ingest(*this, *store_, options_, site, statuses).run(event);
     if (options_.after_ingest && r.action != "skipped") options_.after_ingest(*store_, event, r);
     return r;
   });
+}
+
+std::vector<IngestResult> CallLogger::ingest_many(const std::vector<CallEvent>& events) {
+  std::vector<IngestResult> out(events.size());
+  if (events.empty()) return out;
+  auto failed = [](IngestResult& r, const std::string& code, const std::string& what) {
+    r = IngestResult{};
+    r.action = "failed";
+    r.reason = code;
+    r.error = what;
+  };
+  // Only the owner of the outermost transaction can rerun it after the server undid it.
+  const bool outermost = store_->transaction_depth() == 0;
+  try {
+    const CallSite site(*store_, options_);
+    const model::TicketStatuses statuses = cached_statuses(*cache_, *store_, site);
+    in_retrying_transaction(*store_, [&] {
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        try {
+          Transaction savepoint(*store_);
+          out[i] = Ingest(*this, *store_, options_, site, statuses).run(events[i]);
+          if (options_.after_ingest && out[i].action != "skipped")
+            options_.after_ingest(*store_, events[i], out[i]);
+          savepoint.commit();
+        } catch (const Error& e) {
+          if (outermost && is_retryable(e)) throw;  // the batch is gone: rerun it whole
+          failed(out[i], error_code_name(e.code()), e.what());
+        } catch (const Interrupted&) {  // the program is stopping: the batch rolls back
+          throw;
+        } catch (const std::exception& e) {
+          failed(out[i], "internal", e.what());
+        }
+      }
+    });
+  } catch (const Error& e) {
+    for (auto& r : out) failed(r, error_code_name(e.code()), e.what());
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    for (auto& r : out) failed(r, "internal", e.what());
+  }
+  return out;
 }
 
 std::string CallLogger::create_manual_call_log(std::string_view phone_number,

@@ -1,6 +1,7 @@
 // Shared helpers for the C++ tests: temporary directories and whole-store snapshots.
 #pragma once
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,6 +95,31 @@ inline std::map<std::string, std::vector<switchboard::Document>> snapshot(switch
   std::map<std::string, std::vector<switchboard::Document>> out;
   for (const auto& def : s.schema().doctypes())
     out[def->name] = s.find(def->name, switchboard::Query().order("name"));
+  return out;
+}
+
+/// Every document of every doctype as text, with hash names (Communication, Error Log, child
+/// rows...) replaced by a placeholder wherever they appear and each doctype's rows sorted:
+/// equal for two stores that hold the same records apart from their random names.
+inline std::map<std::string, std::vector<std::string>> canonical_snapshot(switchboard::Store& s) {
+  std::set<std::string> hashed;
+  for (const auto& def : s.schema().doctypes())
+    if (def->naming == switchboard::NamingRule::kHash)
+      for (const auto& row : s.find(def->name, switchboard::Query().select({"name"})))
+        hashed.insert(row.name());
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& def : s.schema().doctypes()) {
+    auto& rows = out[def->name];
+    for (const auto& row : s.find(def->name)) {
+      std::string line;
+      for (const auto& field : row) {
+        std::string v = row.text(field.first);
+        line += field.first + "=" + (hashed.count(v) ? "<hash>" : v) + "; ";
+      }
+      rows.push_back(std::move(line));
+    }
+    std::sort(rows.begin(), rows.end());
+  }
   return out;
 }
 

@@ -517,3 +517,85 @@ TEST_CASE("transcripts: cached, fetched, refreshed, for both call-log doctypes")
   CHECK_THROWS_AS(get_or_create_transcript(*s, "Helpdesk Call Log", "nope", source), NotFound);
   CHECK_THROWS_AS(get_or_create_transcript(*s, "HD Ticket", "1", source), ValidationError);
 }
+
+TEST_CASE("ingest_many: the results and writes of ingest() one event at a time") {
+  std::vector<CallEvent> events;
+  for (const char* f : {"seed_curl.json", "call_log_simple.json", "call_log_detailed.json",
+                        "telephony_seq2.json", "telephony_seq1.json", "telephony_seq4.json",
+                        "telephony_seq3.json", "seed_curl.json", "recording_ready.json"})
+    events.push_back(parse_call_event(telephony_fixture(f)));
+  for (const char* body : {
+           R"({"call_id": "m1", "direction": "Inbound", "from_number": "+16505550101", "result": "Missed"})",
+           R"({"call_id": "m2", "direction": "Inbound", "from_number": "+16505550101", "result": "Call connected", "duration": 30})",
+           R"({"call_id": "o1", "direction": "Outbound", "to_number": "+16505550102", "result": "No Answer"})",
+           R"({"call_id": "m3", "direction": "Inbound", "from_number": "(650) 555-0101", "result": "Call connected", "duration": 10})",
+           R"({"call_id": "m1", "direction": "Inbound", "from_number": "+16505550101", "result": "Missed", "duration": 0})"})
+    events.push_back(parse_call_event(body));
+  for (bool eager : {false, true}) {
+    CAPTURE(eager);
+    CallLoggerOptions o = company();
+    o.create_tickets = true;
+    o.tickets_for_unanswered = eager;
+    o.tickets_for_outbound = eager;
+    auto one = fresh_store(), many = fresh_store();
+    ticket_with_mobile(*one, "(555) 123-4567", "patio set");
+    ticket_with_mobile(*many, "(555) 123-4567", "patio set");
+    CallLogger single(one, o), batched(many, o);
+    std::vector<IngestResult> expected;
+    for (const auto& ev : events) expected.push_back(single.ingest(ev));
+    std::vector<IngestResult> got = batched.ingest_many(events);
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i].action == expected[i].action);
+      CHECK(got[i].reason == expected[i].reason);
+      CHECK(got[i].call_log == expected[i].call_log);
+      CHECK(got[i].crm_call_log == expected[i].crm_call_log);
+      CHECK(got[i].ticket == expected[i].ticket);
+      CHECK(got[i].lead == expected[i].lead);
+      CHECK(got[i].contact == expected[i].contact);
+      CHECK(got[i].ticket_created == expected[i].ticket_created);
+      CHECK(got[i].contact_created == expected[i].contact_created);
+      CHECK(got[i].error.empty());
+    }
+    CHECK(test_support::canonical_snapshot(*many) == test_support::canonical_snapshot(*one));
+    CHECK(many->transaction_depth() == 0);
+  }
+  CHECK(CallLogger(fresh_store()).ingest_many({}).empty());
+}
+
+TEST_CASE("ingest_many: a failing event rolls back alone, the others commit") {
+  std::vector<CallEvent> events;
+  for (const char* body : {
+           R"({"call_id": "k1", "direction": "Inbound", "from_number": "+16505550101", "result": "Call connected", "duration": 5})",
+           R"({"call_id": "k2", "direction": "Inbound", "from_number": "+16505550102", "result": "Call connected", "duration": 5})",
+           R"({"call_id": "k3", "direction": "Inbound", "from_number": "+16505550103", "result": "Call connected", "duration": 5})"})
+    events.push_back(parse_call_event(body));
+  CallLoggerOptions o = company();
+  o.create_tickets = true;
+  std::int64_t first_writes = 0;
+  {
+    auto counting = make_faulty_store(fresh_store());
+    CallLogger(counting, o).ingest(events[0]);
+    first_writes = faults(*counting).writes();
+  }
+  REQUIRE(first_writes >= 3);
+  for (std::int64_t extra : {1, 2, 3}) {
+    CAPTURE(extra);
+    auto inner = fresh_store();
+    auto faulty = make_faulty_store(inner, FaultPlan{first_writes + extra, 0, 0});
+    auto results = CallLogger(faulty, o).ingest_many(events);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].action == "created");
+    CHECK(results[1].action == "failed");
+    CHECK(results[1].reason == "injected_fault");
+    CHECK(results[1].error.find("injected") != std::string::npos);
+    CHECK(results[2].action == "created");
+    auto reference = fresh_store();
+    CallLogger ref(reference, o);
+    ref.ingest(events[0]);
+    ref.ingest(events[2]);
+    CHECK(test_support::canonical_snapshot(*inner) == test_support::canonical_snapshot(*reference));
+    CHECK(inner->transaction_depth() == 0);
+  }
+}

@@ -1,0 +1,254 @@
+// Router::route_many: one transaction per batch with a savepoint per mail, decisions and writes
+// identical to route() one mail at a time — replies to mails earlier in the same batch,
+// duplicates inside the batch, the loop breaker crossing its threshold inside the batch,
+// follow-ups of closed tickets — and a failing mail that rolls back alone.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "routing/routing_test_support.h"
+
+using namespace switchboard;
+using routing_test::kInfo;
+using routing_test::kSales;
+using routing_test::kSupport;
+using routing_test::mail;
+using routing_test::RouterFixture;
+
+namespace {
+
+std::map<std::string, std::vector<std::string>> canonical(Store& s) {
+  return test_support::canonical_snapshot(s);
+}
+
+// A result with its Communication names replaced by their Message-IDs.
+std::string canonical(Store& s, RouteResult r) {
+  auto id_of = [&](std::string& name) {
+    if (name.empty()) return;
+    auto c = s.get("Communication", name);
+    name = c ? "<" + c->text("message_id") + ">" : "<gone>";
+  };
+  id_of(r.communication);
+  id_of(r.in_reply_to);
+  return r.to_json();
+}
+
+// A mixed mailbox: new requests, replies to mails earlier in the list (In-Reply-To and
+// References), re-deliveries, sales and info mail, automated mail in a thread, bounces, system,
+// blocked and internal senders, a flood from one sender (the loop breaker), replies to a
+// closed and a resolved ticket (follow-ups), and a reply to that follow-up.
+std::vector<InboundEmail> mixed_mail() {
+  std::vector<InboundEmail> m;
+  auto add = [&](InboundEmail e) { m.push_back(std::move(e)); };
+  add(mail("a1@x.com", "Ann <ann@x.com>", {kSupport}, "Broken zipper"));
+  auto a2 = mail("a2@x.com", "ann@x.com", {kSupport}, "Re: Broken zipper");
+  a2.in_reply_to = "<a1@x.com>";
+  add(a2);
+  add(mail("a1@x.com", "Ann <ann@x.com>", {kSupport}, "Broken zipper"));  // re-delivered
+  add(mail("b1@y.com", "Bob <bob@y.com>", {kSales}, "Quote"));
+  auto b2 = mail("b2@y.com", "bob@y.com", {kSupport}, "Re: Quote");
+  b2.references = {"b1@y.com", "unknown@elsewhere"};
+  add(b2);
+  add(mail("b3@y.com", "bob@y.com", {kInfo}, "Catalogue"));
+  auto ooo = mail("o1@x.com", "ann@x.com", {kSupport}, "Automatic reply: Broken zipper");
+  ooo.in_reply_to = "a2@x.com";
+  ooo.headers = {{"Auto-Submitted", "auto-replied"}};
+  add(ooo);
+  add(mail("n1@news.example", "no-reply@news.example", {kSupport}, "News"));
+  add(mail("i1@cozycornerpatios.com", "sam@cozycornerpatios.com", {kSupport}, "handover"));
+  add(mail("bl1@example.com", "admin@example.com", {kSupport}, "test"));
+  for (int i = 1; i <= 6; ++i)  // a flood: the loop breaker stops it inside the batch
+    add(mail("f" + std::to_string(i) + "@flood.example", "robot@flood.example", {"hello@zipcushions.com"},
+             "Alert " + std::to_string(i)));
+  auto c1 = mail("c1@z.com", "cat@z.com", {kSupport}, "Re: Old problem");
+  c1.in_reply_to = "closed-final@ours";
+  add(c1);
+  auto c2 = mail("c2@z.com", "cat@z.com", {kSupport}, "Re: Old problem");
+  c2.references = {"closed-final@ours", "c1@z.com"};
+  add(c2);
+  auto r1 = mail("r1@z.com", "rita@z.com", {kSupport}, "Re: Old problem");
+  r1.in_reply_to = "resolved-final@ours";
+  add(r1);
+  add(mail("d1@w.com", "dan@w.com", {"hello@zipcushions.com"}, "Hi"));
+  add(mail("d2@w.com", "dan@w.com", {"hello@zipcushions.com"}, "Hi again"));
+  add(mail("", "eve@v.com", {kSupport}, "No Message-ID"));
+  add(mail("bad@v.com", "not an address", {kSupport}, "x"));
+  auto fwd = mail("a3@x.com", "ann@x.com", {kSales}, "Fwd: Broken zipper");
+  fwd.references = {"a1@x.com"};
+  add(fwd);
+  return m;
+}
+
+// The records the mailbox's replies refer to: a closed and a resolved ticket with our last
+// mail on each.
+void seed(RouterFixture& f) {
+  std::string closed = f.ticket("cat@z.com", "Closed", "2025-01-01 10:00:00");
+  f.communication("closed-final@ours", "HD Ticket", closed, "Sent", "2025-01-01 10:00:00");
+  std::string resolved = f.ticket("rita@z.com", "Resolved", "2025-03-09 10:00:00");
+  f.communication("resolved-final@ours", "HD Ticket", resolved, "Sent", "2025-03-09 10:00:00");
+}
+
+RoutingRules test_rules() {
+  RoutingRules rules;
+  rules.loop_threshold = 3;
+  rules.error_log = "all";
+  return rules;
+}
+
+// Snapshot without Error Log and the decision log.
+std::map<std::string, std::vector<std::string>> data_of(Store& s) {
+  auto snap = canonical(s);
+  snap.erase("Error Log");
+  snap.erase(kRouteLogDoctype);
+  return snap;
+}
+
+}  // namespace
+
+TEST_CASE("route_many decides and writes exactly as route() one mail at a time") {
+  for (const char* support_policy : {"link_latest_open", "always_new"}) {
+    for (std::size_t batch : {std::size_t{1}, std::size_t{4}, std::size_t{1000}}) {
+      CAPTURE(support_policy);
+      CAPTURE(batch);
+      RoutingRules rules = test_rules();
+      rules.support_alias_existing_ticket = support_policy;
+      auto mails = mixed_mail();
+
+      RouterFixture one;
+      seed(one);
+      Router single = one.with(rules);
+      std::vector<std::string> expected;
+      for (const auto& m : mails) expected.push_back(canonical(*one.store, single.route(m)));
+
+      RouterFixture many;
+      seed(many);
+      Router batched = many.with(rules);
+      std::vector<std::string> got;
+      for (std::size_t start = 0; start < mails.size(); start += batch) {
+        std::vector<InboundEmail> part(mails.begin() + static_cast<std::ptrdiff_t>(start),
+                                       mails.begin() + static_cast<std::ptrdiff_t>(std::min(mails.size(), start + batch)));
+        for (const auto& r : batched.route_many(part)) got.push_back(canonical(*many.store, r));
+        CHECK(many.store->transaction_depth() == 0);
+      }
+      REQUIRE(got.size() == expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        CAPTURE(i);
+        CHECK(got[i] == expected[i]);
+      }
+      CHECK(canonical(*many.store) == canonical(*one.store));
+    }
+  }
+}
+
+TEST_CASE("route_many: the mix exercises what it claims to") {
+  RouterFixture f;
+  seed(f);
+  auto results = f.with(test_rules()).route_many(mixed_mail());
+  std::multiset<std::string> reasons;
+  for (const auto& r : results) reasons.insert(r.reason);
+  CHECK(results[1].action == "link_ticket");  // a reply to the batch's first mail
+  CHECK(results[1].match == "in_reply_to");
+  CHECK(results[2].reason == "duplicate");    // re-delivered inside the batch
+  CHECK(results[4].match == "references");    // References naming the batch's fourth mail
+  CHECK(reasons.count("loop") >= 1);          // the flood crossed the threshold
+  CHECK(reasons.count("follow_up") >= 2);     // a follow-up, then the reply that continues it
+  CHECK(reasons.count("reopened") == 1);      // the resolved ticket, within closed_ticket_days
+  CHECK(reasons.count("out_of_office") + reasons.count("auto_reply") == 1);
+  CHECK(reasons.count("forwarded") == 1);
+}
+
+TEST_CASE("route_many: a failing mail rolls back alone; the others commit with the batch") {
+  RoutingRules rules = test_rules();
+  auto mails = std::vector<InboundEmail>{mail("p1@x.com", "pat@x.com", {kSupport}, "One"),
+                                         mail("q1@x.com", "quinn@x.com", {kSupport}, "Two"),
+                                         mail("s1@x.com", "sue@x.com", {kSales}, "Three")};
+  // How many writes the first mail makes.
+  std::int64_t first_writes = 0;
+  {
+    RouterFixture f;
+    auto faulty = make_faulty_store(f.store);
+    Router(faulty, rules).route(mails[0]);
+    first_writes = faults(*faulty).writes();
+  }
+  REQUIRE(first_writes >= 3);
+  for (std::int64_t extra : {1, 2, 3}) {  // the second mail's first, second and third write
+    CAPTURE(extra);
+    RouterFixture f;
+    auto faulty = make_faulty_store(f.store, FaultPlan{first_writes + extra, 0, 0});
+    auto results = Router(faulty, rules).route_many(mails);
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].action == "create_ticket");
+    CHECK(results[1].action == "skip");
+    CHECK(results[1].reason == "error");
+    CHECK(results[1].log_category == "Route: Critical Error");
+    CHECK(results[1].error.find("injected") != std::string::npos);
+    CHECK(results[1].name.empty());
+    CHECK(results[2].action == "create_lead");
+    CHECK(f.store->transaction_depth() == 0);
+
+    // The same store as routing the first and third mail alone, plus the critical error.
+    RouterFixture ref;
+    Router reference = ref.with(rules);
+    reference.route(mails[0]);
+    reference.route(mails[2]);
+    CHECK(data_of(*f.store) == data_of(*ref.store));
+    CHECK(f.store->count("HD Ticket", {Filter("raised_by", "quinn@x.com")}) == 0);
+    CHECK(f.store->count("Contact", {Filter("email_id", "quinn@x.com")}) == 0);
+    auto critical = f.store->find("Error Log", Query{Filter("method", "Route: Critical Error")});
+    REQUIRE(critical.size() == 1);
+    CHECK(critical[0].text("error").find("\nSender: quinn@x.com\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("route_many: a batch that cannot commit leaves nothing and says so for every mail") {
+  RouterFixture f;
+  auto faulty = make_faulty_store(f.store);
+  auto mails = std::vector<InboundEmail>{mail("p1@x.com", "pat@x.com", {kSupport}, "One"),
+                                         mail("q1@x.com", "quinn@x.com", {kSupport}, "Two")};
+  // Count the commits of a good batch: the last one is the batch's own.
+  Router(faulty, test_rules()).route_many({mail("z1@x.com", "zed@x.com", {kSupport})});
+  std::int64_t commits = faults(*faulty).commits();
+  REQUIRE(commits >= 1);
+  auto before = data_of(*f.store);
+  faults(*faulty).arm(FaultPlan{0, commits, 0});
+  auto results = Router(faulty, test_rules()).route_many(mails);
+  for (const auto& r : results) {
+    CHECK(r.reason == "error");
+    CHECK(r.error.find("injected") != std::string::npos);
+  }
+  CHECK(data_of(*f.store) == before);
+  CHECK(f.store->transaction_depth() == 0);
+}
+
+TEST_CASE("route_many inside a caller's transaction is part of it") {
+  RouterFixture f;
+  {
+    Transaction tx(*f.store);
+    auto results = f.router.route_many({mail("p1@x.com", "pat@x.com", {kSupport}, "One")});
+    CHECK(results[0].action == "create_ticket");
+    CHECK(f.store->transaction_depth() == 1);
+    tx.rollback();
+  }
+  CHECK(f.count("HD Ticket") == 0);
+  CHECK(f.router.route_many({}).empty());
+}
+
+TEST_CASE("route_many on SQLite matches route() one at a time") {
+  test_support::TempDir dir;
+  RoutingRules rules = test_rules();
+  auto mails = mixed_mail();
+  RouterFixture f_one, f_many;
+  f_one.store = routing_test::sqlite_store(dir.file("one.sqlite"));
+  f_many.store = routing_test::sqlite_store(dir.file("many.sqlite"));
+  seed(f_one);
+  seed(f_many);
+  auto one = f_one.store, many = f_many.store;
+  Router single(one, rules), batched(many, rules);
+  std::vector<std::string> expected, got;
+  for (const auto& m : mails) expected.push_back(canonical(*one, single.route(m)));
+  for (const auto& r : batched.route_many(mails)) got.push_back(canonical(*many, r));
+  CHECK(got == expected);
+  CHECK(canonical(*many) == canonical(*one));
+}
