@@ -989,7 +989,7 @@ class Router:
         """
     def route_many(self, emails: collections.abc.Sequence[InboundEmail]) -> list[RouteResult]:
         """
-        route() for each mail in turn (one transaction per mail).
+        Routes the mails in order, one store transaction per chunk of 256 mails with a savepoint per mail: the results of route() on each mail in turn; a failing mail rolls back alone (skip/'error').
         """
     @property
     def rules(self) -> RoutingRules:
@@ -1081,6 +1081,10 @@ class CallLogger:
     def ingest(self, event: typing.Any) -> dict:
         """
         Upserts the call log(s) of a CallEvent (or of a raw body) in one transaction. Returns {'action': created|updated|duplicate|skipped, 'reason', 'call_log', ...}.
+        """
+    def ingest_many(self, events: collections.abc.Iterable) -> list:
+        """
+        ingest() for each CallEvent (or raw body) in order, one store transaction per chunk of 256 events with a savepoint per event: the results of ingest() one at a time; a failing event (or an unreadable body) rolls back alone and gets {'action': 'failed', 'reason': <error code>, 'error': <message>}.
         """
     def status_for(self, event: CallEvent) -> str:
         ...
@@ -1363,7 +1367,8 @@ class RingCentralJobs:
     transcripts, lookup_delay, lookup_attempts, recording_attempts, transcript_attempts,
     transcript_retry, sync_interval, throttled_retry, lease; sync: backfill, overlap, slice, per_page,
     extension; subscription: address, event_filters, expires_in, renew_margin, check_interval;
-    the CallLogger: region, company_numbers, create_tickets, helpdesk_call_logs, crm_call_logs.
+    the CallLogger: region, company_numbers, create_tickets, tickets_for_unanswered,
+    tickets_for_outbound, helpdesk_call_logs, crm_call_logs.
     """
     def __init__(self, store: Store, client: RingCentralClient, **kwargs) -> None:
         ...
