@@ -98,29 +98,57 @@ inline std::map<std::string, std::vector<switchboard::Document>> snapshot(switch
   return out;
 }
 
-/// Every document of every doctype as text, with hash names (Communication, Error Log, child
-/// rows...) replaced by a placeholder wherever they appear and each doctype's rows sorted:
-/// equal for two stores that hold the same records apart from their random names.
-inline std::map<std::string, std::vector<std::string>> canonical_snapshot(switchboard::Store& s) {
-  std::set<std::string> hashed;
-  for (const auto& def : s.schema().doctypes())
-    if (def->naming == switchboard::NamingRule::kHash)
+/// Every document of every doctype as text, with generated names (hash-named doctypes, and
+/// field-named rows whose field was empty) replaced by a placeholder wherever they appear and
+/// each doctype's rows sorted: equal for two stores that hold the same records apart from
+/// their random names. Without `with_times`, creation and modified are left out (stores
+/// opened at different moments).
+inline std::map<std::string, std::vector<std::string>> canonical_snapshot(switchboard::Store& s,
+                                                                          bool with_times = true) {
+  std::set<std::string> generated;
+  for (const auto& def : s.schema().doctypes()) {
+    if (def->naming == switchboard::NamingRule::kHash) {
       for (const auto& row : s.find(def->name, switchboard::Query().select({"name"})))
-        hashed.insert(row.name());
+        generated.insert(row.name());
+    } else if (def->naming == switchboard::NamingRule::kField) {
+      for (const auto& row : s.find(def->name, switchboard::Query().select({"name", def->naming_arg})))
+        if (row.text(def->naming_arg) != row.name()) generated.insert(row.name());
+    }
+  }
+  generated.erase("");
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& def : s.schema().doctypes()) {
     auto& rows = out[def->name];
     for (const auto& row : s.find(def->name)) {
       std::string line;
       for (const auto& field : row) {
+        if (!with_times && (field.first == "creation" || field.first == "modified")) continue;
         std::string v = row.text(field.first);
-        line += field.first + "=" + (hashed.count(v) ? "<hash>" : v) + "; ";
+        line += field.first + "=" + (generated.count(v) ? "<generated>" : v) + "; ";
       }
       rows.push_back(std::move(line));
     }
     std::sort(rows.begin(), rows.end());
   }
   return out;
+}
+
+/// "" when two canonical snapshots are equal, else the first difference (for failure messages).
+inline std::string snapshot_difference(const std::map<std::string, std::vector<std::string>>& a,
+                                       const std::map<std::string, std::vector<std::string>>& b) {
+  for (const auto& [doctype, rows] : a) {
+    auto it = b.find(doctype);
+    const std::vector<std::string> none;
+    const auto& other = it == b.end() ? none : it->second;
+    if (rows == other) continue;
+    std::string out = doctype + ": " + std::to_string(rows.size()) + " vs " + std::to_string(other.size()) + " rows";
+    for (std::size_t i = 0; i < std::max(rows.size(), other.size()); ++i) {
+      std::string x = i < rows.size() ? rows[i] : "(none)", y = i < other.size() ? other[i] : "(none)";
+      if (x != y) return out + "\n  " + x + "\n  " + y;
+    }
+    return out;
+  }
+  return a.size() == b.size() ? "" : "different doctypes";
 }
 
 /// Factories for the contract suite.
