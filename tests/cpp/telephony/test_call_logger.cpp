@@ -595,6 +595,7 @@ TEST_CASE("ingest_many: a failing event rolls back alone, the others commit") {
     auto inner = fresh_store();
     inner->set_clock([now] { return now; });
     auto faulty = make_faulty_store(inner, FaultPlan{first_writes + extra, 0, 0});
+    faulty->set_clock([now] { return now; });  // the facade over the faults has its own clock
     auto results = CallLogger(faulty, o).ingest_many(events);
     REQUIRE(results.size() == 3);
     CHECK(results[0].action == "created");
