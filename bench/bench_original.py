@@ -7,7 +7,7 @@ into a fresh file each.
 
     PYTHONPATH=build/python python3 bench/bench_original.py [MAILS] [DIR]
 
-Prints a markdown table: mails/s of the original logic (one commit per mail, as the hook
+Prints a markdown table (wall rates and CPU time of this process per mail): mails/s of the original logic (one commit per mail, as the hook
 committed with each Communication, and one commit per 500 mails, its most favourable case),
 of Router.route() one mail at a time and of Router.route_many() (256 mails per transaction in
 the binding), and the ratios against the original in the same run.
@@ -206,7 +206,7 @@ def run_original(path: str, mails: list[dict], commit_every: int) -> tuple[float
     seed_baseline = importlib.reload(seed_baseline)
     frappe = sys.modules["frappe"]
     outcome = {}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     conn.execute("begin")
     for n, m in enumerate(mails, 1):
         doc = types.SimpleNamespace(name=None, sent_or_received="Received", sender=m["sender"],
@@ -228,9 +228,9 @@ def run_original(path: str, mails: list[dict], commit_every: int) -> tuple[float
             conn.execute("commit")
             conn.execute("begin")
     conn.execute("commit")
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     conn.close()
-    return elapsed, outcome
+    return elapsed, cpu, outcome
 
 
 def inbound(m: dict) -> sb.InboundEmail:
@@ -242,13 +242,13 @@ def inbound(m: dict) -> sb.InboundEmail:
 
 def run_library(path: str, emails: list, batch: bool) -> tuple[float, dict]:
     router = sb.Router(sb.SqliteStore(path))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     results = router.route_many(emails) if batch else [router.route(e) for e in emails]
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     outcome = {}
     for r in results:
         outcome[r.doctype or "none"] = outcome.get(r.doctype or "none", 0) + 1
-    return elapsed, outcome
+    return elapsed, cpu, outcome
 
 
 def main() -> None:
@@ -256,19 +256,20 @@ def main() -> None:
     directory = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="bench-original-")
     mails = generate(n)
     emails = [inbound(m) for m in mails]
-    rows = []
-    orig1, o1 = run_original(new_file(directory, "original-1.sqlite"), mails, 1)
-    orig500, _ = run_original(new_file(directory, "original-500.sqlite"), mails, 500)
-    one, lib1 = run_library(new_file(directory, "route.sqlite"), emails, batch=False)
-    many, libm = run_library(new_file(directory, "route-many.sqlite"), emails, batch=True)
-    rows = [("original logic (frappe shim over sqlite3), one commit per mail", orig1),
-            ("original logic, one commit per 500 mails", orig500),
-            ("Router.route(), one transaction per mail", one),
-            ("Router.route_many(), 256 mails per transaction", many)]
+    orig1, corig1, o1 = run_original(new_file(directory, "original-1.sqlite"), mails, 1)
+    orig500, corig500, _ = run_original(new_file(directory, "original-500.sqlite"), mails, 500)
+    one, cone, lib1 = run_library(new_file(directory, "route.sqlite"), emails, batch=False)
+    many, cmany, libm = run_library(new_file(directory, "route-many.sqlite"), emails, batch=True)
+    rows = [("original logic (frappe shim over sqlite3), one commit per mail", orig1, corig1),
+            ("original logic, one commit per 500 mails", orig500, corig500),
+            ("Router.route(), one transaction per mail", one, cone),
+            ("Router.route_many(), 256 mails per transaction", many, cmany)]
     print(f"| {n} mails, load {os.getloadavg()[0]:.1f} | mails/s | rate / original (1 commit per mail) "
-          f"| rate / original (500 per commit) |\n|---|---|---|---|")
-    for what, t in rows:
-        print(f"| {what} | {n / t:.0f} | {orig1 / t:.1f} | {orig500 / t:.1f} |")
+          f"| rate / original (500 per commit) | CPU µs per mail | CPU rate / original's (1 / 500 per commit) |"
+          f"\n|---|---|---|---|---|---|")
+    for what, t, c in rows:
+        print(f"| {what} | {n / t:.0f} | {orig1 / t:.1f} | {orig500 / t:.1f} | {c * 1e6 / n:.0f} "
+              f"| {corig1 / c:.1f} / {corig500 / c:.1f} |")
     print(f"\nRecords by doctype: original {dict(sorted(o1.items()))}; route() {dict(sorted(lib1.items()))}; "
           f"route_many() {dict(sorted(libm.items()))}")
     if lib1 != libm:
