@@ -183,3 +183,14 @@ def test_frontdesk_calls_ticket_flags(frontdesk_bin, tmp_path):
         assert out.returncode == 0, out.stderr
         counts[flags] = sb.SqliteStore(db).count("HD Ticket")
     assert list(counts.values()) == [0, 1, 2]
+
+
+def test_ingest_many_on_every_backend(make_store):
+    store = make_store()
+    ticket = store.insert("HD Ticket", {"subject": "patio", "contact_mobile": "(555) 123-4567"})
+    logger = sb.CallLogger(store, company_numbers=["+15559876543"])
+    got = logger.ingest_many([fixture("seed_curl.json"), fixture("seed_curl.json"), fixture("call_log_simple.json")])
+    assert [r["action"] for r in got] == ["created", "duplicate", "created"]
+    assert got[0]["ticket"] == ticket
+    inner = store.inner if isinstance(store, sb.FaultyStore) else store
+    assert inner.count("Helpdesk Call Log") == 2 and inner.count("CRM Call Log") == 2
