@@ -270,3 +270,51 @@ TEST_CASE("route_many on SQLite matches route() one at a time") {
   CHECK(got == expected);
   CHECK(test_support::snapshot_difference(canonical(*many), canonical(*one)) == "");
 }
+
+namespace {
+
+// A backend that fails its n-th insert once with a retryable error (what a deadlock on a
+// server database looks like to the store: the whole transaction is gone).
+class ConflictOnce : public ForwardingBackend {
+ public:
+  ConflictOnce(std::shared_ptr<Store> inner, int at) : ForwardingBackend(std::move(inner)), at_(at) {}
+  std::string insert(std::string_view doctype, const Document& doc) override {
+    if (++inserts_ == at_) throw StoreError(ErrorCode::kConflict, "simulated deadlock");
+    return ForwardingBackend::insert(doctype, doc);
+  }
+
+ private:
+  int at_;
+  int inserts_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("route_many: a retryable error reruns the whole batch it opened") {
+  auto mails = std::vector<InboundEmail>{mail("p1@x.com", "pat@x.com", {kSupport}, "One"),
+                                         mail("q1@x.com", "quinn@x.com", {kSupport}, "Two"),
+                                         mail("s1@x.com", "sue@x.com", {kSales}, "Three")};
+  RouterFixture clean;
+  std::vector<std::string> expected;
+  for (const auto& r : clean.with(test_rules()).route_many(mails)) expected.push_back(canonical(*clean.store, r));
+
+  RouterFixture f;
+  auto conflicted = std::make_shared<Store>(std::make_shared<ConflictOnce>(f.store, 6), f.store->schema_ptr());
+  const auto now = routing_test::frozen_now();
+  conflicted->set_clock([now] { return now; });
+  std::vector<std::string> got;
+  for (const auto& r : Router(conflicted, test_rules()).route_many(mails)) got.push_back(canonical(*f.store, r));
+  CHECK(got == expected);
+  CHECK(test_support::snapshot_difference(canonical(*f.store), canonical(*clean.store)) == "");
+  CHECK(f.store->count("Error Log", {Filter("method", "Route: Critical Error")}) == 0);
+
+  // Inside a caller's transaction the error is the mail's own: no rerun.
+  RouterFixture g;
+  auto inside = std::make_shared<Store>(std::make_shared<ConflictOnce>(g.store, 6), g.store->schema_ptr());
+  Transaction tx(*inside);
+  auto results = Router(inside, test_rules()).route_many(mails);
+  tx.commit();
+  int errors = 0;
+  for (const auto& r : results) errors += r.reason == "error";
+  CHECK(errors == 1);
+}
