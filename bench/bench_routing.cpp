@@ -1,5 +1,6 @@
 // Router throughput on SqliteStore: route() with one transaction per mail over 100,000
-// generated mails, plan() on the filled store, GMime parsing, and peak memory. Prints a
+// generated mails, route_many() with 500 mails per transaction (a savepoint per mail), plan()
+// on the filled store, GMime parsing, and peak memory. Prints a
 // markdown table. The baseline, measured in the same run on an identical file, is the least
 // any router must do per mail: one SqliteStore transaction that inserts the mail's
 // Communication row.
