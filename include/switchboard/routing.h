@@ -48,9 +48,11 @@ struct SWITCHBOARD_EXPORT RoutingRules {
                                            "do-not-reply",  "automated"};
   /// Also a system sender: a local part containing one of these as a word, i.e. not preceded
   /// or followed by a letter ("noreply-orders@" and "shop.noreply@" are, "bouncer.smith@" is not).
-  std::vector<std::string> system_prefixes{"noreply",    "no-reply", "mailer-daemon", "postmaster",
-                                           "bounce",     "bounces",  "donotreply",
-                                           "do-not-reply"};
+  /// Notification and alert mailboxes of shops, carriers and monitors send without headers.
+  std::vector<std::string> system_prefixes{
+      "noreply",      "no-reply",      "mailer-daemon", "postmaster", "bounce",
+      "bounces",      "donotreply",    "do-not-reply",  "notification", "notifications",
+      "notify",       "alert",         "alerts"};
   /// Generated names (lowercased) that become "Customer".
   std::vector<std::string> generic_names{"administrator", "admin", "noreply",
                                          "support",       "sales", "info"};

@@ -157,6 +157,23 @@ TEST_CASE("senders: system keywords match words of the local part, not substring
   }
 }
 
+TEST_CASE("senders: notification and alert mailboxes are system senders by default") {
+  RouterFixture f;
+  for (const char* system : {"notifications@shipping.example", "notification+shop@reviews.example",
+                             "alerts@monitoring.example", "shop-alert@uptime.example",
+                             "notify@carrier.example"}) {
+    CAPTURE(system);
+    RouteResult r = f.router.plan(mail(std::string("s-") + system, system, {kSupport}));
+    CHECK(r.action == "skip");
+    CHECK(r.reason == "automated_sender");
+  }
+  for (const char* person : {"karen.alertson@example.com", "notifier.jones@example.com",
+                             "alerta@example.com"}) {
+    CAPTURE(person);
+    CHECK(f.router.plan(mail(std::string("p-") + person, person, {kSupport})).action == "create_ticket");
+  }
+}
+
 TEST_CASE("senders: the Reply-To policy (a web form sending from noreply@)") {
   RouterFixture f;
   InboundEmail form = sample("14-web-form-reply-to.eml");

@@ -17,6 +17,9 @@ TEST_CASE("rules: the defaults are the seed's behaviour; the site's facts come f
   CHECK(r.blocked_senders == V{"admin@example.com", "administrator@example.com"});
   CHECK(r.system_keywords == V{"mailer-daemon", "noreply", "no-reply", "postmaster", "bounce",
                                "donotreply", "do-not-reply", "automated"});
+  CHECK(r.system_prefixes == V{"noreply", "no-reply", "mailer-daemon", "postmaster", "bounce",
+                               "bounces", "donotreply", "do-not-reply", "notification",
+                               "notifications", "notify", "alert", "alerts"});
   CHECK(r.generic_names == V{"administrator", "admin", "noreply", "support", "sales", "info"});
   CHECK(r.reply_window_days == 7);
   CHECK(r.subject_max_length == 140);
