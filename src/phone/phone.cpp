@@ -2,8 +2,10 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
+#include <vector>
 
 #include "core/text.h"
 #include "phone_internal.h"
@@ -121,6 +123,55 @@ bool is_possible(const PhoneNumber& n) {
   return util().IsPossibleNumberWithReason(n) == PhoneNumberUtil::IS_POSSIBLE;
 }
 
+// Where `s` breaks between its first `limit` ASCII digits: the number of digits before each
+// run of other characters. `digits` is the count of digits seen (at most `limit`).
+std::vector<std::size_t> breaks_of(std::string_view s, std::size_t limit, std::size_t& digits) {
+  std::vector<std::size_t> out;
+  digits = 0;
+  bool gap = false;
+  for (char c : s) {
+    if (digits == limit) break;
+    if (c >= '0' && c <= '9') {
+      if (gap && digits > 0) out.push_back(digits);
+      gap = false;
+      ++digits;
+    } else {
+      gap = true;
+    }
+  }
+  return out;
+}
+
+enum class Grouping { kUnknown, kMatches, kConflicts };
+
+// Whether `raw`, a national spelling of `number` in `region` (written_nationally), is grouped
+// as the region's numbering plan formats the number: every break of its national format is a
+// break in `raw`. kUnknown when either side has no group (an unbroken spelling, a number no
+// format of the region covers) or the digits cannot be lined up.
+Grouping grouping(std::string_view raw, const std::string& region, const PhoneNumber& number) {
+  const PhoneNumberUtil& u = util();
+  std::string trunk, nsn, formatted;
+  u.GetNddPrefixForRegion(region, /*strip_non_digits=*/true, &trunk);
+  u.GetNationalSignificantNumber(number, &nsn);
+  PhoneNumber bare = number;
+  bare.clear_extension();
+  u.Format(bare, PhoneNumberUtil::NATIONAL, &formatted);
+  const std::size_t length = trunk.size() + nsn.size();
+  std::size_t formatted_digits = 0, written_digits = 0;
+  const auto format_breaks = breaks_of(formatted, length, formatted_digits);
+  // Some formats leave the trunk prefix out: their breaks count from after it.
+  std::size_t offset = 0;
+  if (formatted_digits == nsn.size() && formatted_digits != length) offset = trunk.size();
+  else if (formatted_digits != length) return Grouping::kUnknown;
+  const auto written_breaks = breaks_of(raw, length, written_digits);
+  if (written_digits != length || written_breaks.empty() || format_breaks.empty())
+    return Grouping::kUnknown;
+  for (std::size_t b : format_breaks)
+    if (std::find(written_breaks.begin(), written_breaks.end(), b + offset) == written_breaks.end())
+      return Grouping::kConflicts;
+  return Grouping::kMatches;
+}
+
 }  // namespace
 
 bool read_on_site(std::string_view raw, const SiteConfig& site, PhoneNumber& number,
@@ -135,11 +186,24 @@ bool read_on_site(std::string_view raw, const SiteConfig& site, PhoneNumber& num
   PhoneNumber in_site;
   const bool site_parsed = parse(raw, region, in_site);
   if (site_parsed && u.IsValidNumber(in_site)) return found(in_site, region);
+  // A national spelling of a fallback region: the first region that groups the number as it
+  // was written, where it is valid or at least possible (fictional and unassigned ranges such
+  // as Ofcom's 07700 900xxx); else the first region where it is valid.
+  PhoneNumber first_valid;
+  std::string first_valid_region;
   for (const auto& fallback : site.fallback_regions) {
     const std::string r = resolve_region(fallback);
     PhoneNumber n;
-    if (parse(raw, r, n) && u.IsValidNumber(n) && written_nationally(raw, r, n)) return found(n, r);
+    if (!parse(raw, r, n) || !written_nationally(raw, r, n)) continue;
+    const bool valid = u.IsValidNumber(n);
+    if (!valid && !is_possible(n)) continue;
+    if (grouping(raw, r, n) == Grouping::kMatches) return found(n, r);
+    if (valid && first_valid_region.empty()) {
+      first_valid = n;
+      first_valid_region = r;
+    }
   }
+  if (!first_valid_region.empty()) return found(first_valid, first_valid_region);
   if (site_parsed && is_possible(in_site)) return found(in_site, region);
   // No key in the site's region: an international call prefix written instead of "+".
   PhoneNumber possible;

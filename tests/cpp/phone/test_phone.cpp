@@ -148,6 +148,30 @@ TEST_CASE("phone: every site case gives the expected key") {
   }
 }
 
+TEST_CASE("phone: the grouping as written picks the fallback region of a national number") {
+  SiteConfig site;
+  site.fallback_regions = {"GB", "DE", "FR", "AU"};
+  // Ofcom's drama range: invalid in GB, valid in DE; possible in GB and grouped as GB does.
+  CHECK(phone_key("07700 900123", site) == std::optional<std::string>("+447700900123"));
+  CHECK(phone_key("07700 900 123", site) == phone_key("+44 7700 900123", site));
+  CHECK(phone_key("07700-900-123 x 22", site) == std::optional<std::string>("+447700900123"));
+  // ACMA's fictional range, valid in DE, FR and AU: only AU groups it "02 5550 1234".
+  CHECK(phone_key("02 5550 1234", site) == std::optional<std::string>("+61255501234"));
+  CHECK(phone_key("(02) 5550 1234", site) == std::optional<std::string>("+61255501234"));
+  // Valid in GB as "0305 551 2345", grouped as Germany groups it.
+  CHECK(phone_key("030 5551 2345", site) == std::optional<std::string>("+493055512345"));
+  CHECK(phone_key("01 99 00 12 34", site) == std::optional<std::string>("+33199001234"));
+  CHECK(phone_key("020 7946 0123", site) == std::optional<std::string>("+442079460123"));
+  // Without grouping to go by: the first region where the number is valid.
+  CHECK(phone_key("0255501234", site) == std::optional<std::string>("+49255501234"));
+  CHECK(phone_key("07700900123", site) == std::optional<std::string>("+497700900123"));
+  // The order still ranks regions that group a number alike.
+  SiteConfig de_first;
+  de_first.fallback_regions = {"DE", "GB"};
+  CHECK(phone_key("07700 900123", de_first) == std::optional<std::string>("+497700900123"));
+  CHECK(click_to_call("07700 900123", site).e164 == "+447700900123");
+}
+
 TEST_CASE("phone: fallback regions read national numbers written with their trunk prefix") {
   SiteConfig site;
   site.fallback_regions = {"GB", "DE", "FR"};
@@ -160,10 +184,12 @@ TEST_CASE("phone: fallback regions read national numbers written with their trun
   // North American numbers stay +1 however they are written.
   for (const char* n : {"(415) 555-0123", "415.555.0123", "+1 415 555 0123", "4155550123"})
     CHECK(phone_key(n, site) == std::optional<std::string>("+14155550123"));
-  // Tried in order: "030 5551234" is valid in DE, FR and AU alike; the first listed wins.
+  // Tried in order: "0305551234" is valid in DE, FR and AU alike; the first listed wins.
   SiteConfig au_first = site;
   au_first.fallback_regions = {"AU", "DE"};
-  CHECK(phone_key("030 5551234", au_first) == std::optional<std::string>("+61305551234"));
+  CHECK(phone_key("0305551234", au_first) == std::optional<std::string>("+61305551234"));
+  // Grouped as Germany groups it ("030 5551234"; Australia writes "(03) 0555 1234").
+  CHECK(phone_key("030 5551234", au_first) == std::optional<std::string>("+49305551234"));
   // Without fallback regions the site region alone decides (libphonenumber's answer).
   SiteConfig plain;
   CHECK(phone_key("030 5551234", plain) == phone_key("030 5551234", "US"));
