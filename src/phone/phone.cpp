@@ -78,9 +78,16 @@ bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& o
 
 bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, bool fast) {
   try {
-    if (fast && region == "US" && fast_path_enabled() && fast_nanp_key(raw, out.e164)) {
-      out.extension.clear();
-      return true;
+    if (fast && fast_path_enabled()) {
+      if (region == "US" && fast_nanp_key(raw, out.e164)) {
+        out.extension.clear();
+        return true;
+      }
+      switch (fast_international_key(raw, region, out.e164)) {
+        case FastAnswer::kKey: out.extension.clear(); return true;
+        case FastAnswer::kNoKey: return false;
+        case FastAnswer::kUnknown: break;
+      }
     }
     return cached_key_parts(raw, region, out, [&](KeyParts& parts) {
       return key_parts_slow(raw, region, parts);

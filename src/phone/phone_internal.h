@@ -55,6 +55,15 @@ bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& o
 /// which case `e164` is the key; false when libphonenumber must decide.
 bool fast_nanp_key(std::string_view raw, std::string& e164);
 
+/// What a fast path knows: the key, that there is none, or nothing (libphonenumber decides).
+enum class FastAnswer { kUnknown, kKey, kNoKey };
+
+/// The fast path for numbers written with "+" and a country code (or, in region US, "011"),
+/// ASCII digits and the separators " -.()/": libphonenumber's answer whenever it is not
+/// kUnknown, which it is for anything the parser could treat otherwise (national prefixes,
+/// leading zeros, non-geographic codes, extensions, letters).
+FastAnswer fast_international_key(std::string_view raw, std::string_view region, std::string& e164);
+
 /// Process-wide switch for the fast path (on by default); for tests and benchmarks.
 void set_fast_path_enabled(bool enabled);
 bool fast_path_enabled();

@@ -209,7 +209,7 @@ class Generator {
 };
 
 struct Tally {
-  long evaluations = 0, keyed = 0, fast = 0, mismatches = 0, site_only = 0;
+  long evaluations = 0, keyed = 0, fast = 0, intl = 0, mismatches = 0, site_only = 0;
 };
 
 void check_one(const std::string& raw, const std::string& region, Tally& t, Generator& g) {
@@ -219,6 +219,19 @@ void check_one(const std::string& raw, const std::string& region, Tally& t, Gene
   ++t.evaluations;
   if (has) ++t.keyed;
   bool ok = slow_has == has && (!has || (slow.e164 == want.e164 && slow.extension == want.extension));
+  // The international fast path alone: whenever it answers, the answer is libphonenumber's.
+  std::string intl;
+  switch (pd::fast_international_key(raw, region, intl)) {
+    case pd::FastAnswer::kKey:
+      ++t.intl;
+      ok = ok && has && intl == want.e164 && want.extension.empty();
+      break;
+    case pd::FastAnswer::kNoKey:
+      ++t.intl;
+      ok = ok && !has;
+      break;
+    case pd::FastAnswer::kUnknown: break;
+  }
   // The fast path alone: whenever it answers, the answer is libphonenumber's.
   if (region == "US" && pd::fast_nanp_key(raw, fast.e164)) {
     ++t.fast;
@@ -282,6 +295,20 @@ TEST_CASE("phone: differential test against libphonenumber (100,000+ inputs, 20 
     if (g.chance(5)) check_one(raw, g.one_of(kRegions), t, g);
   }
   for (int i = 0; i < 8000; ++i) check_one(g.fast_alphabet(), "US", t, g);
+  // "+cc" and "011 cc" spellings with random national digits (the international fast path's
+  // domain: every country code 1-999, national prefixes, leading zeros, any length).
+  for (int i = 0; i < 20000; ++i) {
+    std::string cc = std::to_string(g.chance(60) ? PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(
+                                                       g.one_of(kRegions))
+                                                 : 1 + g.pick(999));
+    static const char* const kSeps[] = {" ", "-", ".", "", "", " (", ") ", "/"};
+    std::string raw = g.chance(85) ? "+" + cc : std::string(g.chance(50) ? "011 " : "011") + cc;
+    const int groups = 1 + g.pick(4);
+    for (int k = 0; k < groups; ++k) raw += g.one_of(kSeps) + g.digits(1 + g.pick(5));
+    if (g.chance(5)) raw = " " + raw + " ";
+    check_one(raw, g.chance(70) ? "US" : g.one_of(kRegions), t, g);
+  }
+  for (int i = 0; i < 8000; ++i) check_one(g.fast_alphabet(), g.one_of(kRegions), t, g);
   for (int i = 0; i < 4000; ++i) check_one(g.garbage(), g.chance(50) ? "US" : g.one_of(kRegions), t, g);
 
   // The same again with the fast path switched off globally: every key from libphonenumber.
@@ -298,10 +325,12 @@ TEST_CASE("phone: differential test against libphonenumber (100,000+ inputs, 20 
   pd::set_fast_path_enabled(true);
 
   MESSAGE("evaluated " << t.evaluations << " inputs: " << t.keyed << " keyed, " << t.fast
-                       << " answered by the fast path, " << t.site_only
+                       << " answered by the fast path, " << t.intl
+                       << " by the international fast path, " << t.site_only
                        << " keyed by a site only (international prefixes)");
   CHECK(t.evaluations >= 100000);
   CHECK(t.fast >= 20000);  // the fast path is really exercised
+  CHECK(t.intl >= 10000);  // and the international one
   CHECK(t.keyed >= 30000);
   CHECK(t.evaluations - t.keyed >= 20000);  // and so are the inputs without a key
   CHECK(t.site_only >= 100);  // the site's extra readings are exercised

@@ -1,0 +1,136 @@
+// The second fast path of phone_key: numbers written with "+" (or, in region US, its "011")
+// and a country code, in ASCII digits and plain separators. Parsing such a number only
+// splits off the country code and, where the country's metadata says so, a national prefix;
+// this path does the same from libphonenumber's own metadata and leaves every number whose
+// national prefix could be stripped (or any other doubt) to libphonenumber.
+#include <phonenumbers/phonemetadata.pb.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <array>
+#include <cstdint>
+
+#include "phone_internal.h"
+
+namespace i18n::phonenumbers {
+// libphonenumber's compiled metadata (exported by the library; its header is not installed).
+int metadata_size();
+const void* metadata_get();
+}  // namespace i18n::phonenumbers
+
+namespace switchboard::phone_detail {
+namespace {
+
+using i18n::phonenumbers::PhoneMetadataCollection;
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// What parsing "+<cc><national>" does for one country calling code.
+struct Country {
+  bool known = false;   // a calling code libphonenumber knows: it ends the code's digits
+  bool simple = false;  // geographic, national prefix for parsing absent or plain digits
+  std::string prefix;   // that national prefix for parsing ("0", "1", "8"; "" when none)
+};
+
+bool plain_digits(const std::string& s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+const std::array<Country, 1000>& countries() {
+  static const std::array<Country, 1000> kCountries = [] {
+    std::array<Country, 1000> out{};
+    const PhoneNumberUtil& u = util();
+    for (int cc = 1; cc < 1000; ++cc) {
+      std::string region;
+      u.GetRegionCodeForCountryCode(cc, &region);
+      out[cc].known = region != "ZZ";
+    }
+    PhoneMetadataCollection all;
+    if (!all.ParseFromArray(i18n::phonenumbers::metadata_get(),
+                            i18n::phonenumbers::metadata_size()))
+      return out;  // no metadata: nothing is simple, libphonenumber decides everything
+    for (const auto& m : all.metadata()) {
+      const int cc = m.country_code();
+      if (cc <= 0 || cc >= 1000 || !out[cc].known) continue;
+      std::string main;
+      u.GetRegionCodeForCountryCode(cc, &main);
+      if (m.id() != main || main == "001") continue;  // the metadata a "+cc" number is read with
+      const std::string& prefix = m.has_national_prefix_for_parsing() &&
+                                          !m.national_prefix_for_parsing().empty()
+                                      ? m.national_prefix_for_parsing()
+                                      : m.national_prefix();
+      out[cc].simple = plain_digits(prefix);
+      out[cc].prefix = prefix;
+    }
+    return out;
+  }();
+  return kCountries;
+}
+
+bool is_separator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
+}
+
+}  // namespace
+
+FastAnswer fast_international_key(std::string_view raw, std::string_view region,
+                                  std::string& e164) {
+  constexpr std::size_t kMaxInput = 48;
+  if (raw.size() > kMaxInput) return FastAnswer::kUnknown;
+  std::size_t i = 0;
+  while (i < raw.size() && raw[i] == ' ') ++i;
+  const bool plus = i < raw.size() && raw[i] == '+';
+  if (plus) ++i;
+  char digits[24];
+  std::size_t count = 0;
+  for (; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c >= '0' && c <= '9') {
+      if (count == sizeof digits) return FastAnswer::kUnknown;
+      digits[count++] = c;
+    } else if (!is_separator(c)) {
+      return FastAnswer::kUnknown;  // letters, extensions, Unicode, a second '+'
+    }
+  }
+  std::string_view number(digits, count);
+  if (!plus) {
+    // Region US's international call prefix, followed by anything but 0 (libphonenumber
+    // reads "0110..." as a national number).
+    if (region != "US" || number.substr(0, 3) != "011" || number.size() < 4 || number[3] == '0')
+      return FastAnswer::kUnknown;
+    number.remove_prefix(3);
+  }
+  if (number.size() <= 2 || number[0] == '0') return FastAnswer::kUnknown;
+  const auto& table = countries();
+  int cc = 0;
+  std::size_t cc_length = 0;
+  for (std::size_t n = 1; n <= 3 && n <= number.size(); ++n) {
+    const int candidate = std::stoi(std::string(number.substr(0, n)));
+    if (table[candidate].known) {
+      cc = candidate;
+      cc_length = n;
+      break;
+    }
+  }
+  if (cc == 0 || !table[cc].simple) return FastAnswer::kUnknown;
+  const std::string_view national = number.substr(cc_length);
+  // Too short or long for libphonenumber's parser; a leading 0 (Italian leading zeros, trunk
+  // prefixes) or a national prefix it might strip: libphonenumber decides.
+  if (national.size() < 2 || national.size() > 17 || national[0] == '0') return FastAnswer::kUnknown;
+  const std::string& prefix = table[cc].prefix;
+  if (!prefix.empty() && national.substr(0, prefix.size()) == prefix) return FastAnswer::kUnknown;
+  std::uint64_t value = 0;
+  for (char c : national) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  PhoneNumber n;
+  n.set_country_code(cc);
+  n.set_national_number(value);
+  if (util().IsPossibleNumberWithReason(n) != PhoneNumberUtil::IS_POSSIBLE) return FastAnswer::kNoKey;
+  e164.assign("+");
+  e164.append(number.substr(0, cc_length));
+  e164.append(national);
+  return FastAnswer::kKey;
+}
+
+}  // namespace switchboard::phone_detail
