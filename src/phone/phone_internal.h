@@ -58,7 +58,8 @@ bool fast_nanp_key(std::string_view raw, std::string& e164);
 /// What a fast path knows: the key, that there is none, or nothing (libphonenumber decides).
 enum class FastAnswer { kUnknown, kKey, kNoKey };
 
-/// The fast path for numbers written with "+" and a country code (or, in region US, "011"),
+/// The fast path for numbers written with "+" and a country code (in region US also "011"
+/// and a country code, or a leading 0),
 /// ASCII digits and the separators " -.()/": libphonenumber's answer whenever it is not
 /// kUnknown, which it is for anything the parser could treat otherwise (national prefixes,
 /// leading zeros, non-geographic codes, extensions, letters).

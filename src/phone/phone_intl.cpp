@@ -1,5 +1,6 @@
 // The second fast path of phone_key: numbers written with "+" (or, in region US, its "011")
-// and a country code, in ASCII digits and plain separators. Parsing such a number only
+// and a country code, and in region US numbers written with a leading 0, in ASCII digits and
+// plain separators. Parsing such a number only
 // splits off the country code and, where the country's metadata says so, a national prefix;
 // this path does the same from libphonenumber's own metadata and leaves every number whose
 // national prefix could be stripped (or any other doubt) to libphonenumber.
@@ -96,11 +97,20 @@ FastAnswer fast_international_key(std::string_view raw, std::string_view region,
   }
   std::string_view number(digits, count);
   if (!plus) {
+    if (region != "US" || number.empty() || number[0] != '0') return FastAnswer::kUnknown;
     // Region US's international call prefix, followed by anything but 0 (libphonenumber
     // reads "0110..." as a national number).
-    if (region != "US" || number.substr(0, 3) != "011" || number.size() < 4 || number[3] == '0')
-      return FastAnswer::kUnknown;
-    number.remove_prefix(3);
+    if (number.size() >= 4 && number.substr(0, 3) == "011" && number[3] != '0') {
+      number.remove_prefix(3);
+    } else {
+      // A national number with a leading 0 ("020 7946 0123", "0044 20 ..."): no national
+      // or international prefix of the US applies, so it is possible only with the ten
+      // digits of a North American number, leading zero kept.
+      if (number.size() != 10) return FastAnswer::kNoKey;
+      e164.assign("+1");
+      e164.append(number);
+      return FastAnswer::kKey;
+    }
   }
   if (number.size() <= 2 || number[0] == '0') return FastAnswer::kUnknown;
   const auto& table = countries();
