@@ -79,12 +79,8 @@ bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& o
 bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, bool fast) {
   try {
     if (fast && fast_path_enabled()) {
-      if (region == "US" && fast_nanp_key(raw, out.e164)) {
-        out.extension.clear();
-        return true;
-      }
-      switch (fast_international_key(raw, region, out.e164)) {
-        case FastAnswer::kKey: out.extension.clear(); return true;
+      switch (fast_key(raw, region, out)) {
+        case FastAnswer::kKey: return true;
         case FastAnswer::kNoKey: return false;
         case FastAnswer::kUnknown: break;
       }
@@ -247,6 +243,16 @@ bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out,
   if (fast && fast_path_enabled() && fast_path_safe(site) && fast_nanp_key(raw, out.e164)) {
     out.extension.clear();
     return true;
+  }
+  // A number written with "+" parses alike in every region, so every reading of the site
+  // finds the number libphonenumber finds: the fast paths' answer is the site's.
+  const std::size_t first = raw.find_first_not_of(' ');
+  if (fast && fast_path_enabled() && first != std::string_view::npos && raw[first] == '+') {
+    switch (fast_key(raw, resolve_region(site.region), out)) {
+      case FastAnswer::kKey: return true;
+      case FastAnswer::kNoKey: return false;
+      case FastAnswer::kUnknown: break;
+    }
   }
   try {
     std::string context = "site:" + site.region;  // a site reads more than its region alone

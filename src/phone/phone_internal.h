@@ -65,6 +65,10 @@ enum class FastAnswer { kUnknown, kKey, kNoKey };
 /// leading zeros, non-geographic codes, extensions, letters).
 FastAnswer fast_international_key(std::string_view raw, std::string_view region, std::string& e164);
 
+/// Both fast paths, on `raw` with a plain extension (" x22", " ext. 22", ";ext=22") split
+/// off first: libphonenumber's key and extension whenever the answer is not kUnknown.
+FastAnswer fast_key(std::string_view raw, std::string_view region, KeyParts& out);
+
 /// Process-wide switch for the fast path (on by default); for tests and benchmarks.
 void set_fast_path_enabled(bool enabled);
 bool fast_path_enabled();

@@ -8,6 +8,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -141,6 +142,47 @@ FastAnswer fast_international_key(std::string_view raw, std::string_view region,
   e164.append(number.substr(0, cc_length));
   e164.append(national);
   return FastAnswer::kKey;
+}
+
+namespace {
+
+// Splits an extension written at the end as " x22", " x 22", " ext 22", " ext. 22" or
+// ";ext=22" (1-6 ASCII digits; trailing spaces, which the parser drops first, ignored) off
+// `raw`, as libphonenumber's extension pattern does when what precedes it is a number (three
+// digits at least here). False when there is none of these.
+bool split_extension(std::string_view raw, std::string_view& number, std::string& extension) {
+  std::size_t end = raw.size();
+  while (end > 0 && raw[end - 1] == ' ') --end;
+  std::size_t p = end;
+  while (p > 0 && raw[p - 1] >= '0' && raw[p - 1] <= '9') --p;
+  if (p == end || end - p > 6) return false;
+  const std::size_t digits_at = p;
+  if (p >= 5 && raw.substr(p - 5, 5) == ";ext=") {
+    p -= 5;
+  } else {
+    while (p > 0 && raw[p - 1] == ' ') --p;
+    if (p >= 4 && raw.substr(p - 4, 4) == "ext.") p -= 4;
+    else if (p >= 3 && raw.substr(p - 3, 3) == "ext") p -= 3;
+    else if (p >= 1 && raw[p - 1] == 'x') p -= 1;
+    else return false;
+  }
+  number = raw.substr(0, p);
+  if (std::count_if(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }) < 3)
+    return false;
+  extension.assign(raw.substr(digits_at, end - digits_at));
+  return true;
+}
+
+}  // namespace
+
+FastAnswer fast_key(std::string_view raw, std::string_view region, KeyParts& out) {
+  std::string_view number = raw;
+  out.extension.clear();
+  if (!split_extension(raw, number, out.extension)) out.extension.clear();
+  if (region == "US" && fast_nanp_key(number, out.e164)) return FastAnswer::kKey;
+  FastAnswer a = fast_international_key(number, region, out.e164);
+  if (a != FastAnswer::kKey) out.extension.clear();
+  return a;
 }
 
 }  // namespace switchboard::phone_detail

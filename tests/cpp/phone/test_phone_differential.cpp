@@ -209,7 +209,8 @@ class Generator {
 };
 
 struct Tally {
-  long evaluations = 0, keyed = 0, fast = 0, intl = 0, mismatches = 0, site_only = 0;
+  long evaluations = 0, keyed = 0, fast = 0, intl = 0, with_extension = 0, mismatches = 0,
+       site_only = 0;
 };
 
 void check_one(const std::string& raw, const std::string& region, Tally& t, Generator& g) {
@@ -230,6 +231,16 @@ void check_one(const std::string& raw, const std::string& region, Tally& t, Gene
       ++t.intl;
       ok = ok && !has;
       break;
+    case pd::FastAnswer::kUnknown: break;
+  }
+  // Both fast paths with extensions split off: whenever they answer, libphonenumber agrees.
+  pd::KeyParts both;
+  switch (pd::fast_key(raw, region, both)) {
+    case pd::FastAnswer::kKey:
+      ++t.with_extension;
+      ok = ok && has && both.e164 == want.e164 && both.extension == want.extension;
+      break;
+    case pd::FastAnswer::kNoKey: ok = ok && !has; break;
     case pd::FastAnswer::kUnknown: break;
   }
   // The fast path alone: whenever it answers, the answer is libphonenumber's.
@@ -309,6 +320,15 @@ TEST_CASE("phone: differential test against libphonenumber (100,000+ inputs, 20 
     check_one(raw, g.chance(70) ? "US" : g.one_of(kRegions), t, g);
   }
   for (int i = 0; i < 8000; ++i) check_one(g.fast_alphabet(), g.one_of(kRegions), t, g);
+  // The same shapes with extensions written after them, plain and odd.
+  for (int i = 0; i < 12000; ++i) {
+    static const char* const kLabels[] = {" x", " x ", "x", " ext ", " ext. ", ";ext=", " ext.",
+                                          "ext", " X", " #", " ext: ", ",", " x-", "  x  "};
+    std::string raw = i % 3 ? g.nanp_shape() : "+" + std::to_string(1 + g.pick(999)) + " " + g.digits(2 + g.pick(10));
+    raw += std::string(g.one_of(kLabels)) + g.digits(g.pick(9));
+    if (g.chance(20)) raw += " ";
+    check_one(raw, g.chance(70) ? "US" : g.one_of(kRegions), t, g);
+  }
   for (int i = 0; i < 4000; ++i) check_one(g.garbage(), g.chance(50) ? "US" : g.one_of(kRegions), t, g);
 
   // The same again with the fast path switched off globally: every key from libphonenumber.
@@ -326,11 +346,13 @@ TEST_CASE("phone: differential test against libphonenumber (100,000+ inputs, 20 
 
   MESSAGE("evaluated " << t.evaluations << " inputs: " << t.keyed << " keyed, " << t.fast
                        << " answered by the fast path, " << t.intl
-                       << " by the international fast path, " << t.site_only
+                       << " by the international fast path, " << t.with_extension
+                       << " keyed by both with extensions split off, " << t.site_only
                        << " keyed by a site only (international prefixes)");
   CHECK(t.evaluations >= 100000);
   CHECK(t.fast >= 20000);  // the fast path is really exercised
   CHECK(t.intl >= 10000);  // and the international one
+  CHECK(t.with_extension >= 40000);
   CHECK(t.keyed >= 30000);
   CHECK(t.evaluations - t.keyed >= 20000);  // and so are the inputs without a key
   CHECK(t.site_only >= 100);  // the site's extra readings are exercised
