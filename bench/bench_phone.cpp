@@ -165,7 +165,12 @@ void bench_bulk_merge(const std::string& dir, long tickets) {
                                         : n.substr(0, 3) + "." + n.substr(3, 3) + "." + n.substr(6);
       char name[32];
       std::snprintf(name, sizeof name, "T%07ld", i);
+      // Every ticket has its customer's address, as Helpdesk fills raised_by; a duplicate
+      // is the same customer's.
+      const long customer = i < originals ? i : dup_of[static_cast<std::size_t>(i - originals)];
       store->insert("HD Ticket", {{"name", name}, {"subject", "call"}, {"contact_mobile", shown},
+                                  {"raised_by", "Customer " + std::to_string(customer) + " <c" +
+                                                    std::to_string(customer) + "@example.net>"},
                                   {"creation", stamp(i)}, {"modified", stamp(i)}});
       for (int c = 0; c < 3; ++c)
         store->insert("Helpdesk Call Log", {{"call_id", std::string(name) + "-" + std::to_string(c)},
