@@ -165,6 +165,11 @@ bool split_extension(std::string_view raw, std::string_view& number, std::string
     else if (p >= 3 && raw.substr(p - 3, 3) == "ext") p -= 3;
     else if (p >= 1 && raw[p - 1] == 'x') p -= 1;
     else return false;
+    // "/ x" starts a second number for libphonenumber, which drops it.
+    std::size_t before = p;
+    while (before > 0 && raw[before - 1] == ' ') --before;
+    if (raw[p] == 'x' && before > 0 && (raw[before - 1] == '/' || raw[before - 1] == '\\'))
+      return false;
   }
   number = raw.substr(0, p);
   if (std::count_if(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }) < 3)

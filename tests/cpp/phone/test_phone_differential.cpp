@@ -323,7 +323,8 @@ TEST_CASE("phone: differential test against libphonenumber (100,000+ inputs, 20 
   // The same shapes with extensions written after them, plain and odd.
   for (int i = 0; i < 12000; ++i) {
     static const char* const kLabels[] = {" x", " x ", "x", " ext ", " ext. ", ";ext=", " ext.",
-                                          "ext", " X", " #", " ext: ", ",", " x-", "  x  "};
+                                          "ext", " X", " #", " ext: ", ",", " x-", "  x  ",
+                                          " / x", "/x", " /ext "};
     std::string raw = i % 3 ? g.nanp_shape() : "+" + std::to_string(1 + g.pick(999)) + " " + g.digits(2 + g.pick(10));
     raw += std::string(g.one_of(kLabels)) + g.digits(g.pick(9));
     if (g.chance(20)) raw += " ";
