@@ -8,6 +8,7 @@
 
 #include "core/json.h"
 #include "merge_internal.h"
+#include "model/directory.h"
 
 namespace switchboard::merge_detail {
 namespace {
@@ -136,10 +137,15 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
     names.push_back(spec.target);
     names.insert(names.end(), spec.sources.begin(), spec.sources.end());
   }
+  // Blanks filled on the survivor: the kind's fields, and the alias the customer wrote to
+  // (so replies keep going out from it) where the schema has that field.
+  std::vector<std::string> fill = kind.fill_fields;
+  const DocTypeDef* def = store.schema().find(kind.doctype);
+  if (def && def->field(model::kReplyAliasField)) fill.push_back(model::kReplyAliasField);
   std::vector<std::string> fields = {"name"};
   for (const auto& f : kind.state_fields) add_unique(fields, f);
   if (options.fill_blanks)
-    for (const auto& f : kind.fill_fields) add_unique(fields, f);
+    for (const auto& f : fill) add_unique(fields, f);
   std::sort(names.begin(), names.end());  // neighbouring keys: fewer pages to read
   std::unordered_map<std::string, Document> docs;
   for (auto& d : find_in(store, kind.doctype, "name", names, fields)) {
@@ -229,7 +235,7 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
     if (plan.report.steps.empty()) continue;
     const Document& target = docs.at(plan.report.target);
     if (options.fill_blanks) {
-      for (const auto& f : kind.fill_fields) {
+      for (const auto& f : fill) {
         if (!target.get(f).is_empty()) continue;
         for (MergeStep& step : plan.report.steps) {
           const Value& v = docs.at(step.source).get(f);

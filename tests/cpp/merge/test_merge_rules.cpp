@@ -218,3 +218,24 @@ TEST_CASE("merge rules: the oldest record survives, by creation then name") {
   CHECK(report.merges.at(0).target == "C");
   CHECK(report.merges.at(0).sources() == std::vector<std::string>{"A", "B"});
 }
+
+TEST_CASE("merge rules: the survivor keeps the alias its customer wrote to, else gains one") {
+  auto store = Memory::make();
+  Store& s = *store;
+  std::string keep = s.insert("HD Ticket", {{"subject", "a"}, {"contact_mobile", "555 111 2222"}});
+  s.insert("HD Ticket", {{"subject", "b"}, {"contact_mobile", "555-111-2222"},
+                         {"custom_reply_email_alias", "help@brand-b.example"}});
+  PhoneMerger merger(store);
+  auto report = merger.bulk_merge("HD Ticket");
+  REQUIRE(report.merges.size() == 1);
+  CHECK(report.merges[0].target == keep);
+  CHECK(s.get("HD Ticket", keep)->text("custom_reply_email_alias") == "help@brand-b.example");
+
+  // Its own alias wins over a merged record's.
+  std::string own = s.insert("HD Ticket", {{"subject", "c"}, {"contact_mobile", "555 333 4444"},
+                                           {"custom_reply_email_alias", "support@brand-a.example"}});
+  s.insert("HD Ticket", {{"subject", "d"}, {"contact_mobile", "555-333-4444"},
+                         {"custom_reply_email_alias", "help@brand-b.example"}});
+  REQUIRE(merger.bulk_merge("HD Ticket").merges.size() == 1);
+  CHECK(s.get("HD Ticket", own)->text("custom_reply_email_alias") == "support@brand-a.example");
+}
