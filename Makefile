@@ -77,7 +77,7 @@ run-ctest:
 
 run-pytest:
 	SWITCHBOARD_BUILD_DIR="$(abspath $(BUILD))" PYTHONPATH="$(abspath $(BUILD))/python" \
-	  $(PYTHON) -m pytest tests/python -q -m "not online" -n $(JOBS) --dist loadfile
+	  $(PYTHON) -m pytest tests/python -q -m "not online" -n $(JOBS) --dist worksteal
 
 # A real Frappe v15 site with Helpdesk, CRM and Telephony (../shared/frappe/setup-site), the
 # Frappe app and the built module installed into its venv, and tests/frappe run there.
