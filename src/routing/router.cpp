@@ -156,7 +156,7 @@ class Pass {
     r_.name.clear();
     r_.reason = reason;
     r_.contact = contact();
-    if (dir_.has_field(doctype, model::kReplyAliasField)) r_.reply_alias = stored_alias(doctype);
+    if (has_alias_field(doctype)) r_.reply_alias = stored_alias(doctype);
     if (write_) {
       if (doctype == kTicket) {
         if (r_.contact.empty())
@@ -282,7 +282,7 @@ class Pass {
   // A human reply linked to a record that names no reply alias gives it this mail's alias
   // of the record's kind (never another kind's: a ticket does not become sales' by a reply).
   void fill_reply_alias(const std::string& doctype, const std::string& name) {
-    if (!write_ || automated_ || !dir_.has_field(doctype, model::kReplyAliasField)) return;
+    if (!write_ || automated_ || !has_alias_field(doctype)) return;
     std::string alias = alias_for(doctype);
     if (alias.empty()) return;
     Filters unset{Filter("name", Value(name)), Filter::make(model::kReplyAliasField, "is", Value("not set"))};
@@ -293,7 +293,7 @@ class Pass {
   // Mail written to one brand's alias sees only records of that brand (or of none) when the
   // rules below look a record up by its customer; header threading is not limited.
   void keep_to_brand() {
-    if (written_to_.empty() || !has_alias_field_) return;
+    if (written_to_.empty() || !ticket_alias_field_) return;
     const Brand* brand = c_.site->brand_of(written_to_);
     if (!brand) return;
     const SiteConfig* site = c_.site.get();
@@ -310,7 +310,7 @@ class Pass {
   // writes to sales again lands on the ticket, a ticket moved to CRM on the lead (the newest
   // open one). Records of the alias's own kind are the alias rules' (steps 13 to 15).
   bool reply_alias_record() {
-    if (written_to_.empty() || !has_alias_field_) return false;
+    if (written_to_.empty() || !ticket_alias_field_) return false;
     auto kind = c_.aliases.find(written_to_);
     if (kind == c_.aliases.end()) return false;
     const Filter alias(model::kReplyAliasField, Value(written_to_));
@@ -393,7 +393,7 @@ class Pass {
     std::string pointer(model::merge_pointer(t.doctype));
     std::vector<std::string> fields{"name", pointer};
     if (t.doctype == kTicket) fields = {"name", pointer, "status", "modified", "resolution_date", "subject"};
-    if (dir_.has_field(t.doctype, model::kReplyAliasField)) fields.emplace_back(model::kReplyAliasField);
+    if (has_alias_field(t.doctype)) fields.emplace_back(model::kReplyAliasField);
     auto record = store_.find_one(t.doctype, Query{Filter("name", Value(t.pointed_at))}.select(fields));
     if (record) record = dir_.survivor_row(t.doctype, *record, fields);  // merged: the survivor
     if (!record) return std::nullopt;  // the record is gone: no thread
@@ -707,8 +707,11 @@ class Pass {
   bool support_in_to_ = false, sales_in_to_ = false;
   std::string written_to_;  // the first routing alias the mail was written to (base)
   // Whether the schema has custom_reply_email_alias (HD Ticket; CRM Lead): else no alias rules.
-  const bool has_alias_field_ = dir_.has_field(kTicket, model::kReplyAliasField);
+  const bool ticket_alias_field_ = dir_.has_field(kTicket, model::kReplyAliasField);
   const bool lead_alias_field_ = dir_.has_field(kLead, model::kReplyAliasField);
+  bool has_alias_field(const std::string& doctype) const {
+    return doctype == kTicket ? ticket_alias_field_ : lead_alias_field_;
+  }
   bool automated_ = false;  // automated mail: never changes a record's status
   bool contact_looked_up_ = false;
   std::string contact_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "email/email_internal.h"
+#include "store/batch.h"
 #include "routing/router_internal.h"
 #include "switchboard/error.h"
 #include "switchboard/log.h"
@@ -211,38 +212,21 @@ RouteResult Router::route(const InboundEmail& email) const {
 std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& emails) const {
   std::vector<RouteResult> out(emails.size());
   if (emails.empty()) return out;
-  // Whether this call owns the outermost transaction: only then can a retryable error (the
-  // server undid the whole transaction) be answered by rerunning the batch.
-  const bool outermost = store_->transaction_depth() == 0;
   std::string what;
   try {
     std::shared_ptr<const CompiledRules> rules = compiled();
-    in_retrying_transaction(*store_, [&] {
-      const SiteFacts facts = read_site_facts(*store_, *rules);
-      for (std::size_t i = 0; i < emails.size(); ++i) {
-        RouteResult& r = out[i];
-        r = RouteResult{};
-        std::string failed;
-        try {
-          Transaction savepoint(*store_);
-          route_pass(*store_, *rules, emails[i], /*write=*/true, r, &facts);
-          savepoint.commit();
-          continue;
-        } catch (const Error& e) {
-          if (outermost && is_retryable(e)) throw;  // the batch is gone: rerun it whole
-          failed = e.what();
-        } catch (const Interrupted&) {  // the program is stopping: the batch rolls back
-          throw;
-        } catch (const std::exception& e) {
-          failed = e.what();
-        } catch (...) {
-          failed = "unknown error";
-        }
-        // The mail's savepoint is rolled back; its critical error joins the batch.
-        r = error_result(std::move(r), emails[i], failed);
-        log_failure(*store_, rules_, r);
-      }
-    });
+    const SiteFacts facts = read_site_facts(*store_, *rules);
+    store_detail::each_in_savepoint(
+        *store_, emails.size(),
+        [&](std::size_t i) {
+          out[i] = RouteResult{};
+          route_pass(*store_, *rules, emails[i], /*write=*/true, out[i], &facts);
+        },
+        [&](std::size_t i, const std::exception* e) {
+          // The mail's savepoint is rolled back; its critical error joins the batch.
+          out[i] = error_result(std::move(out[i]), emails[i], e ? e->what() : "unknown error");
+          log_failure(*store_, rules_, out[i]);
+        });
     for (const auto& r : out)
       if (!r.skipped() || r.reason != "error") debug_log(r);
     return out;

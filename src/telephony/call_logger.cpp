@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "model/directory.h"
+#include "store/batch.h"
 #include "switchboard/phone.h"
 
 namespace switchboard {
@@ -428,41 +429,28 @@ IngestResult CallLogger::ingest(const CallEvent& event) {
 std::vector<IngestResult> CallLogger::ingest_many(const std::vector<CallEvent>& events) {
   std::vector<IngestResult> out(events.size());
   if (events.empty()) return out;
-  auto failed = [](IngestResult& r, const std::string& code, const std::string& what) {
+  auto failed = [](IngestResult& r, const std::exception* e) {
+    const auto* error = dynamic_cast<const Error*>(e);
     r = IngestResult{};
     r.action = "failed";
-    r.reason = code;
-    r.error = what;
+    r.reason = error ? error_code_name(error->code()) : "internal";
+    r.error = e ? e->what() : "unknown error";
   };
-  // Only the owner of the outermost transaction can rerun it after the server undid it.
-  const bool outermost = store_->transaction_depth() == 0;
   try {
     const CallSite site(*store_, options_);
     const model::TicketStatuses statuses = cached_statuses(*cache_, *store_, site);
-    in_retrying_transaction(*store_, [&] {
-      for (std::size_t i = 0; i < events.size(); ++i) {
-        try {
-          Transaction savepoint(*store_);
+    store_detail::each_in_savepoint(
+        *store_, events.size(),
+        [&](std::size_t i) {
           out[i] = Ingest(*this, *store_, options_, site, statuses).run(events[i]);
           if (options_.after_ingest && out[i].action != "skipped")
             options_.after_ingest(*store_, events[i], out[i]);
-          savepoint.commit();
-        } catch (const Error& e) {
-          if (outermost && is_retryable(e)) throw;  // the batch is gone: rerun it whole
-          failed(out[i], error_code_name(e.code()), e.what());
-        } catch (const Interrupted&) {  // the program is stopping: the batch rolls back
-          throw;
-        } catch (const std::exception& e) {
-          failed(out[i], "internal", e.what());
-        }
-      }
-    });
-  } catch (const Error& e) {
-    for (auto& r : out) failed(r, error_code_name(e.code()), e.what());
+        },
+        [&](std::size_t i, const std::exception* e) { failed(out[i], e); });
   } catch (const Interrupted&) {
     throw;
   } catch (const std::exception& e) {
-    for (auto& r : out) failed(r, "internal", e.what());
+    for (auto& r : out) failed(r, &e);
   }
   return out;
 }
