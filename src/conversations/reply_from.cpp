@@ -1,8 +1,8 @@
 // The address an agent's reply on a ticket or lead goes out from: the alias its customer
 // wrote to (custom_reply_email_alias, else the routing alias of the newest received mail),
 // else the brand's default, else the site's.
-#include <algorithm>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "conversations/copy.h"
@@ -14,11 +14,6 @@ namespace switchboard {
 namespace {
 
 std::string base_of(const std::string& address) { return parse_email_address(address, "+").base(); }
-
-bool listed(const std::vector<std::string>& aliases, const std::string& base) {
-  return std::any_of(aliases.begin(), aliases.end(),
-                     [&](const std::string& a) { return base_of(a) == base; });
-}
 
 // The default of `doctype` among support, sales and info aliases: tickets answer from
 // support, leads from sales, then info; either falls back to the other lists.
@@ -48,9 +43,9 @@ std::string reply_from_address(Store& store, std::string_view doctype, std::stri
   const std::string stored = record.text(model::kReplyAliasField);
   if (!stored.empty()) return stored;
   auto site = store.site();
-  std::vector<std::string> aliases = site->all_support_aliases();
-  for (const auto& list : {site->all_sales_aliases(), site->all_info_aliases()})
-    aliases.insert(aliases.end(), list.begin(), list.end());
+  std::unordered_set<std::string> aliases;  // base addresses
+  for (const auto& list : {site->all_support_aliases(), site->all_sales_aliases(), site->all_info_aliases()})
+    for (const auto& a : list) aliases.insert(base_of(a));
   // What the customer last wrote to: a routing alias, else an address of a brand's domain.
   const Brand* brand = nullptr;
   auto received = store.find("Communication", Query{Filter("reference_doctype", Value(doctype)),
@@ -64,7 +59,7 @@ std::string reply_from_address(Store& store, std::string_view doctype, std::stri
       for (const auto& box : parse_address_list(row.text(field))) {
         std::string base = base_of(box.address);
         if (base.empty()) continue;
-        if (listed(aliases, base)) return base;
+        if (aliases.count(base) > 0) return base;
         if (!brand) brand = site->brand_of(base);
       }
   }
