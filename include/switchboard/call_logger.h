@@ -96,7 +96,9 @@ class SWITCHBOARD_EXPORT CallLogger {
   /// event that fails rolls back only its savepoint and gets action "failed". Never throws
   /// for an event: when the batch itself cannot commit (or the store forced it back more
   /// than kTransactionAttempts times) every event is "failed". When the store forces the
-  /// transaction back and this call opened it, the batch is rerun from its first event.
+  /// transaction back and this call opened it, the batch is rerun from its first event; so it
+  /// is when an event fails (the batch first runs without a savepoint each, then again with
+  /// them): after_ingest may run more than once for an event, its store writes undone between.
   std::vector<IngestResult> ingest_many(const std::vector<CallEvent>& events);
 
   /// The original scripts' click-to-call log: Outgoing, Initiated, from the company number, to

@@ -199,8 +199,10 @@ class SWITCHBOARD_EXPORT Router {
   /// Critical Error" row is written in the batch. Never throws. When the store forces the
   /// whole transaction back (a deadlock on a server database) and this call opened it, the
   /// batch is rerun from its first mail; inside a caller's transaction the mail gets
-  /// skip/"error" instead. Interrupted propagates (the batch rolled back). Batches of a few
-  /// hundred mails keep the transaction short.
+  /// skip/"error" instead. Interrupted propagates (the batch rolled back). When this call
+  /// opens the transaction, the mails first run without savepoints (they cost ~15% of a mail);
+  /// a failure undoes that pass and reruns the batch with a savepoint per mail. Batches of a
+  /// few hundred mails keep the transaction short.
   std::vector<RouteResult> route_many(const std::vector<InboundEmail>& emails) const;
 
   const RoutingRules& rules() const noexcept { return rules_; }

@@ -185,4 +185,22 @@ struct FaultySqliteFactory {
   }
 };
 
+// A backend that fails every insert into one doctype of a row naming `needle`: an item that
+// fails each time it is written (a FaultPlan fault happens once).
+class Poisoned : public switchboard::ForwardingBackend {
+ public:
+  Poisoned(std::shared_ptr<switchboard::Store> inner, std::string doctype, std::string needle)
+      : ForwardingBackend(std::move(inner)), doctype_(std::move(doctype)), needle_(std::move(needle)) {}
+  std::string insert(std::string_view doctype, const switchboard::Document& doc) override {
+    if (doctype == doctype_)
+      for (const auto& field : doc)
+        if (field.second.to_text().find(needle_) != std::string::npos)
+          throw switchboard::StoreError(switchboard::ErrorCode::kInjectedFault, "injected: poisoned " + doctype_);
+    return ForwardingBackend::insert(doctype, doc);
+  }
+
+ private:
+  std::string doctype_, needle_;
+};
+
 }  // namespace test_support
