@@ -79,6 +79,9 @@ std::vector<std::string> create_index_sql(const DocTypeDef& def) {
     } else if (c.indexed) {
       out.push_back("CREATE INDEX IF NOT EXISTS " + index_name(def, {c.name}, false) + " ON " +
                     table_name(def.name) + "(" + quote(c.name) + ")");
+    } else {
+      // A field this schema no longer indexes: its index would only cost every insert.
+      out.push_back("DROP INDEX IF EXISTS " + index_name(def, {c.name}, false));
     }
   }
   for (const auto& cols : def.indexes) {

@@ -106,6 +106,16 @@ TEST_CASE("sqlite: an older file is migrated in place without losing data") {
   auto s2 = make_sqlite_store(opt);
   CHECK(s2->get("CRM Lead", "OLD-1")->text("custom_tier") == "Gold");
   CHECK(indexes_of(path, "tabCRM Lead").count("idx_CRM Lead_custom_tier"));
+
+  // A schema that no longer indexes the field drops its index (every insert paid for it).
+  auto unindexed = std::make_shared<Schema>(*Schema::standard());
+  unindexed->add_field("CRM Lead", FieldDef{"custom_tier", FieldType::kText, Value("Gold"), false, false});
+  opt.schema = unindexed;
+  s2.reset();
+  auto s3 = make_sqlite_store(opt);
+  CHECK_FALSE(indexes_of(path, "tabCRM Lead").count("idx_CRM Lead_custom_tier"));
+  CHECK(indexes_of(path, "tabCRM Lead").count("idx_CRM Lead_email"));
+  CHECK(s3->get("CRM Lead", "OLD-1")->text("custom_tier") == "Gold");
 }
 
 TEST_CASE("sqlite: a file from a newer switchboard is refused, not damaged") {
