@@ -6,8 +6,9 @@
     python3 bench/workload/evaluate.py /tmp/wl --rules '{"closed_ticket": "reopen"}' --json out.json
 
 What it does, with the library's defaults unless --rules says otherwise:
- 1. a fresh SqliteStore whose site is configured for the workload's brands (company domains,
-    support/sales/info aliases, company numbers; the same lists go into RoutingRules);
+ 1. a fresh SqliteStore whose site lists the workload's brands (SiteConfig.brands: each
+    brand's domain, support/sales/info aliases and company numbers; --flat: the same as one
+    flat list each, the site of a company that has not told the library about its brands);
  2. the records of records.jsonl are loaded (Contacts, HD Tickets, CRM Leads, Communications),
     each at its own time (the store's clock is frozen at every event's time throughout);
  3. the timeline is replayed in order: each mail through Router.route(), each call event
@@ -75,7 +76,7 @@ def site_brands(manifest: dict) -> list:
             for b in manifest["brands"]]
 
 
-def configure(store, manifest: dict, rules_json: str = "", brands: bool = False) -> "sb.RoutingRules":
+def configure(store, manifest: dict, rules_json: str = "", brands: bool = True) -> "sb.RoutingRules":
     """The site's facts on the store, and the routing rules: library defaults, with the brands'
     aliases and domains wherever RoutingRules still carries its own copy of them. With
     `brands`, the site lists its brands (SiteConfig.brands) instead of one flat list of
@@ -309,7 +310,7 @@ def empty_reference_call_logs(store) -> int:
 # ---- one evaluation --------------------------------------------------------------------------
 
 def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routing_factory=None,
-             brands: bool = False) -> dict:
+             brands: bool = True) -> dict:
     """Routes the workload in `path` and returns the figures. `routing_factory(store, book)`
     replaces the library's Router and CallLogger (the tests plug perfect and wrong routings
     in); it must return an object with route(email, i) -> Outcome and ingest(body) -> dict."""
@@ -434,8 +435,9 @@ def main(argv=None) -> int:
     ap.add_argument("--db", default="", help="SQLite file to route into (default: a temporary one)")
     ap.add_argument("--rules", default="", help="RoutingRules as JSON (default: the library's)")
     ap.add_argument("--json", default="", help="also write the figures as JSON here")
-    ap.add_argument("--brands", action="store_true",
-                    help="configure the site with its brands (SiteConfig.brands) instead of flat lists")
+    ap.add_argument("--flat", action="store_true",
+                    help="configure the brands' domains, aliases and numbers as the site's flat lists "
+                         "instead of its brands (SiteConfig.brands)")
     a = ap.parse_args(argv)
     tmp = None
     path = a.workload
@@ -448,7 +450,7 @@ def main(argv=None) -> int:
     def progress(done, total):
         print(f"\r  routed {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    r = evaluate(path, a.db, a.rules, progress if sys.stderr.isatty() else None, brands=a.brands)
+    r = evaluate(path, a.db, a.rules, progress if sys.stderr.isatty() else None, brands=not a.flat)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(markdown(r))
