@@ -5,6 +5,8 @@
 // processes share one file: writers queue (BEGIN IMMEDIATE) instead of failing with
 // SQLITE_BUSY. Fields the schema does not know are added as untyped columns on first write,
 // inside the writing transaction, so a site's custom fields are kept and stay filterable.
+// An indexed field's index holds only the rows that have a value (creation and modified, which
+// order listings, hold all): a ticket from mail writes nothing to its phone or merge indexes.
 // Thread-safe (through the Store facade): one connection serialized by the facade mutex.
 #pragma once
 

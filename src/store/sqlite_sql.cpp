@@ -5,11 +5,16 @@
 namespace switchboard::sqlite {
 namespace {
 
-std::string index_name(const DocTypeDef& def, const std::vector<std::string>& cols, bool unique) {
+// The index's name as sqlite_master holds it (unquoted).
+std::string raw_index_name(const DocTypeDef& def, const std::vector<std::string>& cols, bool unique) {
   std::string n = unique ? "uniq_" : "idx_";
   n += def.name;
   for (const auto& c : cols) n += "_" + c;
-  return quote(n);
+  return n;
+}
+
+std::string index_name(const DocTypeDef& def, const std::vector<std::string>& cols, bool unique) {
+  return quote(raw_index_name(def, cols, unique));
 }
 
 }  // namespace
@@ -66,30 +71,43 @@ std::string create_table_sql(const DocTypeDef& def) {
   return sql;
 }
 
-std::vector<std::string> create_index_sql(const DocTypeDef& def) {
+std::vector<std::string> create_index_sql(const DocTypeDef& def,
+                                          const std::map<std::string, std::string>& existing) {
   std::vector<std::string> out;
+  const std::string table = table_name(def.name);
+  // An index is kept when its stored definition is the one wanted, else rebuilt; stored names
+  // and definitions are as sqlite_master holds them (unquoted name; CREATE without IF NOT EXISTS).
+  auto want = [&](const std::vector<std::string>& cols) {
+    const std::string name = index_name(def, cols, false);
+    std::string list;
+    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + quote(c);
+    std::string sql = "CREATE INDEX " + name + " ON " + table + "(" + list + ")";
+    // Lookups are by value: rows without one (a ticket without a phone, an unmerged record)
+    // stay out of the index and cost an insert nothing. creation and modified order listings
+    // without a filter on them, so they keep every row.
+    if (cols.front() != "creation" && cols.front() != "modified")
+      sql += " WHERE " + quote(cols.front()) + " IS NOT NULL";
+    auto it = existing.find(raw_index_name(def, cols, false));
+    if (it != existing.end() && it->second == sql) return;
+    if (it != existing.end()) out.push_back("DROP INDEX " + name);
+    out.push_back(std::move(sql));
+  };
   for (const auto& c : def.columns()) {
     if (c.unique) {
       // Nulls never collide in a SQLite unique index, and the facade stores an empty unique
       // value as null; a full (not partial) index also serves lookups by value.
       // Rebuilt on every migration: earlier layouts made it partial.
       out.push_back("DROP INDEX IF EXISTS " + index_name(def, {c.name}, true));
-      out.push_back("CREATE UNIQUE INDEX " + index_name(def, {c.name}, true) + " ON " +
-                    table_name(def.name) + "(" + quote(c.name) + ")");
+      out.push_back("CREATE UNIQUE INDEX " + index_name(def, {c.name}, true) + " ON " + table +
+                    "(" + quote(c.name) + ")");
     } else if (c.indexed) {
-      out.push_back("CREATE INDEX IF NOT EXISTS " + index_name(def, {c.name}, false) + " ON " +
-                    table_name(def.name) + "(" + quote(c.name) + ")");
-    } else {
+      want({c.name});
+    } else if (existing.count(raw_index_name(def, {c.name}, false))) {
       // A field this schema no longer indexes: its index would only cost every insert.
-      out.push_back("DROP INDEX IF EXISTS " + index_name(def, {c.name}, false));
+      out.push_back("DROP INDEX " + index_name(def, {c.name}, false));
     }
   }
-  for (const auto& cols : def.indexes) {
-    std::string list;
-    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + quote(c);
-    out.push_back("CREATE INDEX IF NOT EXISTS " + index_name(def, cols, false) + " ON " +
-                  table_name(def.name) + "(" + list + ")");
-  }
+  for (const auto& cols : def.indexes) want(cols);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,8 +24,12 @@ std::string literal(const Value& v);
 std::string create_table_sql(const DocTypeDef& def);
 /// The column definition used by CREATE TABLE and ALTER TABLE ADD COLUMN.
 std::string column_sql(const FieldDef& f);
-/// CREATE [UNIQUE] INDEX IF NOT EXISTS statements for every indexed field and composite index.
-std::vector<std::string> create_index_sql(const DocTypeDef& def);
+/// The statements that bring a table's indexes to this layout, given `existing` (index name ->
+/// its sqlite_master definition): every indexed field and composite index, partial (rows whose
+/// first column is null left out) except on creation and modified; a changed definition is
+/// dropped and rebuilt; the index of a field no longer indexed is dropped.
+std::vector<std::string> create_index_sql(const DocTypeDef& def,
+                                          const std::map<std::string, std::string>& existing);
 
 /// Appends a double-quoted identifier to `out`.
 void append_quoted(std::string& out, std::string_view identifier);

@@ -659,7 +659,7 @@ class SqliteBackend final : public StoreBackend {
   void migrate() {
     // The schema plus this backend's table and index layout (bump the suffix when the DDL
     // for the same schema changes, so existing files pick the change up).
-    const std::string fingerprint = schema().fingerprint() + ":layout-3";
+    const std::string fingerprint = schema().fingerprint() + ":layout-4";
     retry_busy([&] { db_.exec("BEGIN IMMEDIATE"); });
     try {
       db_.exec(std::string("CREATE TABLE IF NOT EXISTS ") + sqlite::quote(kMetaTable) +
@@ -720,7 +720,13 @@ class SqliteBackend final : public StoreBackend {
         if (!existing.count(c.name))
           db_.exec("ALTER TABLE " + table + " ADD COLUMN " + sqlite::column_sql(c));
     }
-    for (const auto& sql : sqlite::create_index_sql(def)) db_.exec(sql);
+    std::map<std::string, std::string> indexes;
+    {
+      SQLite::Statement s(db_, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?");
+      s.bind(1, "tab" + def.name);
+      while (s.executeStep()) indexes.emplace(s.getColumn(0).getString(), s.getColumn(1).getString());
+    }
+    for (const auto& sql : sqlite::create_index_sql(def, indexes)) db_.exec(sql);
   }
 
   std::shared_ptr<const Schema> schema_;
