@@ -45,7 +45,7 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
                               const std::vector<std::string>& cc, bool automated) {
   std::string subject = email_detail::collapse_whitespace(email_detail::valid_utf8(e.subject));
   std::string name = r.sender_name.empty() ? clean_display_name(e.sender_full_name, r.sender) : r.sender_name;
-  return Document{
+  Document row{
       {"communication_type", automated ? "Automated Message" : "Communication"},
       {"communication_medium", "Email"},
       {"sent_or_received", "Received"},
@@ -57,7 +57,6 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
       {"recipients", join(to)},
       {"cc", join(cc)},
       {"message_id", r.message_id},
-      {"in_reply_to", r.in_reply_to},
       {"reference_doctype", r.doctype},
       {"reference_name", r.name},
       {"status", "Linked"},
@@ -65,6 +64,9 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
       {"communication_date", e.date.empty() ? store.now() : e.date},
       {"has_attachment", e.has_attachment ? 1 : 0},
       {"email_status", "Open"}};
+  // Left null, not "", when the mail answers nothing: its index holds only replies.
+  if (!r.in_reply_to.empty()) row.set("in_reply_to", Value(r.in_reply_to));
+  return row;
 }
 
 // Error Log rows carry the category as their title (method) and again on the first line of
