@@ -101,32 +101,43 @@ Filter Filter::make(std::string field, std::string_view op, std::vector<Value> v
 }
 
 std::vector<OrderTerm> parse_order_by(std::string_view order_by) {
+  // Called for every query (by the facade and again by SQL backends): views, no temporaries.
+  auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
   std::vector<OrderTerm> terms;
-  if (lower_trimmed(order_by).empty()) return terms;
+  if (std::all_of(order_by.begin(), order_by.end(), space)) return terms;
   auto bad = [&](const std::string& why) {
     return ValidationError("bad order_by '" + std::string(order_by) + "': " + why,
                            ErrorCode::kInvalidArgument);
   };
+  auto is_word = [](std::string_view w, std::string_view lower) {
+    if (w.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (ascii_fold(static_cast<unsigned char>(w[i])) != static_cast<unsigned char>(lower[i]))
+        return false;
+    return true;
+  };
+  terms.reserve(static_cast<std::size_t>(std::count(order_by.begin(), order_by.end(), ',')) + 1);
   std::size_t pos = 0;
   while (true) {
     std::size_t comma = std::min(order_by.find(',', pos), order_by.size());
     std::string_view term = order_by.substr(pos, comma - pos);
-    std::vector<std::string_view> words;
+    std::string_view words[3];
+    std::size_t n = 0;
     std::size_t i = 0;
-    while (i < term.size()) {
-      while (i < term.size() && std::isspace(static_cast<unsigned char>(term[i]))) ++i;
+    while (i < term.size() && n < 3) {
+      while (i < term.size() && space(term[i])) ++i;
       std::size_t start = i;
-      while (i < term.size() && !std::isspace(static_cast<unsigned char>(term[i]))) ++i;
-      if (i > start) words.push_back(term.substr(start, i - start));
+      while (i < term.size() && !space(term[i])) ++i;
+      if (i > start) words[n++] = term.substr(start, i - start);
     }
-    if (words.empty() || words.size() > 2) throw bad("expected 'field [asc|desc]' terms");
+    if (n == 0 || n > 2) throw bad("expected 'field [asc|desc]' terms");
+    if (!is_valid_field_name(words[0]))
+      throw bad("'" + std::string(words[0]) + "' is not a field name");
     OrderTerm t;
     t.field = std::string(words[0]);
-    if (!is_valid_field_name(t.field)) throw bad("'" + t.field + "' is not a field name");
-    if (words.size() == 2) {
-      std::string dir = lower_trimmed(words[1]);
-      if (dir == "desc") t.descending = true;
-      else if (dir != "asc") throw bad("direction must be asc or desc");
+    if (n == 2) {
+      if (is_word(words[1], "desc")) t.descending = true;
+      else if (!is_word(words[1], "asc")) throw bad("direction must be asc or desc");
     }
     terms.push_back(std::move(t));
     if (comma == order_by.size()) break;
