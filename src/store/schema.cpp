@@ -54,9 +54,34 @@ const std::vector<FieldDef>& standard_columns(bool is_child) {
   return is_child ? kChild : kParent;
 }
 
+namespace {
+
+// FNV-1a of a field name, folded to 32 bits (never 0 once shifted into a slot: index + 1 is
+// in the low half).
+std::uint32_t name_hash(std::string_view s) noexcept {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return h;
+}
+
+}  // namespace
+
+// Called for every field of every written document: one hash and (almost always) one
+// comparison instead of a tree walk.
 const FieldDef* DocTypeDef::field(std::string_view field_name) const noexcept {
-  auto it = by_name_.find(field_name);
-  return it == by_name_.end() ? nullptr : &columns_[it->second];
+  if (by_name_.empty()) return nullptr;
+  const std::uint32_t h = name_hash(field_name);
+  const std::size_t mask = by_name_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = by_name_[i];
+    if (slot == 0) return nullptr;
+    if (static_cast<std::uint32_t>(slot >> 32) != h) continue;
+    const FieldDef& f = columns_[static_cast<std::uint32_t>(slot) - 1];
+    if (f.name == field_name) return &f;
+  }
 }
 
 void DocTypeDef::finalize() {
@@ -83,10 +108,16 @@ void DocTypeDef::finalize() {
     if (!c.default_value.is_null()) defaults_.emplace_back(c.name, c.default_value);
   std::sort(defaults_.begin(), defaults_.end(),
             [](const Document::Field& a, const Document::Field& b) { return a.first < b.first; });
-  by_name_.clear();
+  std::size_t slots = 8;
+  while (slots < columns_.size() * 2) slots *= 2;  // at most half full
+  by_name_.assign(slots, 0);
   for (std::size_t i = 0; i < columns_.size(); ++i) {
-    if (!by_name_.emplace(columns_[i].name, i).second)
+    if (field(columns_[i].name))
       throw ValidationError("doctype '" + name + "': field '" + columns_[i].name + "' twice");
+    const std::uint32_t h = name_hash(columns_[i].name);
+    std::size_t s = h & (slots - 1);
+    while (by_name_[s] != 0) s = (s + 1) & (slots - 1);
+    by_name_[s] = (static_cast<std::uint64_t>(h) << 32) | static_cast<std::uint64_t>(i + 1);
   }
   for (const auto& index : indexes)
     for (const auto& col : index)
