@@ -4,6 +4,7 @@
 #include <cassert>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "switchboard/error.h"
@@ -94,8 +95,35 @@ int compare_values(const Value& a, const Value& b) noexcept {
 }
 
 Document::Document(std::initializer_list<Field> fields) {
-  fields_.reserve(fields.size());
-  for (const auto& f : fields) set(f.first, f.second);
+  // Sorts positions, then copies each field once into its final slot (no shifting of
+  // already placed fields); on a repeated name the last one wins, as with set().
+  const Field* in = fields.begin();
+  const std::size_t n = fields.size();
+  std::uint32_t small[32];
+  std::vector<std::uint32_t> large;
+  std::uint32_t* order = small;
+  if (n > 32) {
+    large.resize(n);
+    for (std::size_t i = 0; i < n; ++i) large[i] = static_cast<std::uint32_t>(i);
+    std::stable_sort(large.begin(), large.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return in[a].first < in[b].first;
+    });
+    order = large.data();
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {  // insertion sort: stable, no allocation
+      std::size_t j = i;
+      while (j > 0 && in[i].first < in[order[j - 1]].first) {
+        order[j] = order[j - 1];
+        --j;
+      }
+      order[j] = static_cast<std::uint32_t>(i);
+    }
+  }
+  fields_.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + 1 < n && in[order[k + 1]].first == in[order[k]].first) continue;  // a later one wins
+    fields_.push_back(in[order[k]]);
+  }
 }
 
 std::vector<Document::Field>::iterator Document::lower_bound(std::string_view field) noexcept {
