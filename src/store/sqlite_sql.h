@@ -2,7 +2,6 @@
 // the semantics of filter_matches() (query.h).
 #pragma once
 
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,8 +33,21 @@ std::vector<std::string> create_index_sql(const DocTypeDef& def,
 /// Appends a double-quoted identifier to `out`.
 void append_quoted(std::string& out, std::string_view identifier);
 
-/// Tells whether the table has a column (missing ones read as NULL).
-using HasColumn = std::function<bool(std::string_view)>;
+/// Tells whether the table has a column (missing ones read as NULL). A non-owning reference
+/// to a callable that outlives the call it is passed to (no std::function per query).
+class HasColumn {
+ public:
+  template <typename Fn>
+  HasColumn(const Fn& fn)  // NOLINT(google-explicit-constructor)
+      : fn_(&fn), call_([](const void* f, std::string_view c) {
+          return (*static_cast<const Fn*>(f))(c);
+        }) {}
+  bool operator()(std::string_view column) const { return call_(fn_, column); }
+
+ private:
+  const void* fn_;
+  bool (*call_)(const void*, std::string_view);
+};
 
 /// Appends " WHERE ..." (nothing for no filters) to `sql`; the SQL text depends only on the
 /// filters' shape, values go to `params` in placeholder order (pointers into `filters`, or

@@ -16,7 +16,6 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "sqlite_sql.h"
 
@@ -73,7 +72,7 @@ struct TableInfo {
   const DocTypeDef* def = nullptr;
   std::string sql_name;                  // "tabX", quoted
   std::set<std::string, std::less<>> columns;
-  std::unordered_set<std::string_view> lookup;  // views into `columns`, for has()
+  std::vector<char> declared_present;    // parallel to def->columns(): in the file?
   std::vector<std::string> sorted;       // all columns, sorted: SELECT order == Document order
   std::vector<bool> is_custom;           // parallel to `sorted`
   std::string select_all;                // quoted list in `sorted` order
@@ -85,7 +84,12 @@ struct TableInfo {
   SQLite::Statement* last_insert = nullptr;
   std::vector<std::string> last_insert_fields;
 
-  bool has(std::string_view c) const { return lookup.count(c) > 0; }
+  // Asked for every filtered and ordered column of every query: declared fields by index.
+  bool has(std::string_view c) const {
+    if (const FieldDef* f = def->field(c))
+      return declared_present[static_cast<std::size_t>(f - def->columns().data())] != 0;
+    return columns.find(c) != columns.end();
+  }
   void forget_inserts() {
     inserts.clear();
     last_insert = nullptr;
@@ -103,8 +107,8 @@ struct TableInfo {
     return i == last_insert_fields.size();
   }
   void rebuild() {
-    lookup.clear();
-    for (const auto& c : columns) lookup.insert(c);
+    declared_present.clear();
+    for (const auto& c : def->columns()) declared_present.push_back(columns.count(c.name) ? 1 : 0);
     sorted.assign(columns.begin(), columns.end());
     is_custom.clear();
     select_all.clear();
@@ -251,8 +255,7 @@ class SqliteBackend final : public StoreBackend {
     see_schema_changes(doctype);
     const TableInfo& t = info(doctype);
     auto has = [&](std::string_view c) { return t.has(c); };
-    std::string sql;
-    sql.reserve(160);
+    std::string& sql = scratch_sql();
     sql += "SELECT ";
     const std::vector<std::string>& fields = q.fields;  // the facade removed duplicates
     if (fields.empty()) {
@@ -266,7 +269,7 @@ class SqliteBackend final : public StoreBackend {
     }
     sql += " FROM ";
     sql += t.sql_name;
-    std::vector<const Value*> params;
+    std::vector<const Value*>& params = scratch_params();
     std::vector<Value> owned;
     sqlite::append_where(sql, params, owned, q.filters, has);
     sqlite::append_order(sql, q.order_by, has);
@@ -299,8 +302,10 @@ class SqliteBackend final : public StoreBackend {
   std::int64_t count(std::string_view doctype, const Filters& filters) override {
     see_schema_changes(doctype);
     const TableInfo& t = info(doctype);
-    std::string sql = "SELECT COUNT(*) FROM " + t.sql_name;
-    std::vector<const Value*> params;
+    std::string& sql = scratch_sql();
+    sql += "SELECT COUNT(*) FROM ";
+    sql += t.sql_name;
+    std::vector<const Value*>& params = scratch_params();
     std::vector<Value> owned;
     sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
     return run("count", doctype, [&] {
@@ -380,8 +385,10 @@ class SqliteBackend final : public StoreBackend {
 
   std::int64_t remove_where(std::string_view doctype, const Filters& filters) override {
     const TableInfo& t = info(doctype);
-    std::string sql = "DELETE FROM " + t.sql_name;
-    std::vector<const Value*> params;
+    std::string& sql = scratch_sql();
+    sql += "DELETE FROM ";
+    sql += t.sql_name;
+    std::vector<const Value*>& params = scratch_params();
     std::vector<Value> owned;
     sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
     return run("delete from", doctype, [&] {
@@ -530,6 +537,17 @@ class SqliteBackend final : public StoreBackend {
     }
   }
 
+  // The SQL text and parameter list of the query being built, emptied but keeping their
+  // buffers: find/count/update/delete build one per call (never nested), no allocation each.
+  std::string& scratch_sql() {
+    sql_scratch_.clear();
+    return sql_scratch_;
+  }
+  std::vector<const Value*>& scratch_params() {
+    params_scratch_.clear();
+    return params_scratch_;
+  }
+
   static void exec(SQLite::Statement& stmt) {
     Use use(stmt);
     stmt.exec();
@@ -549,7 +567,10 @@ class SqliteBackend final : public StoreBackend {
   std::int64_t update_rows(std::string_view doctype, const Filters& filters, const Document& changes) {
     TableInfo& t = info(doctype);
     ensure_columns(t, changes);
-    std::string sql = "UPDATE " + t.sql_name + " SET ";
+    std::string& sql = scratch_sql();
+    sql += "UPDATE ";
+    sql += t.sql_name;
+    sql += " SET ";
     bool first = true;
     for (const auto& [k, v] : changes) {
       if (!first) sql += ", ";
@@ -557,7 +578,7 @@ class SqliteBackend final : public StoreBackend {
       sqlite::append_quoted(sql, k);
       sql += " = ?";
     }
-    std::vector<const Value*> params;
+    std::vector<const Value*>& params = scratch_params();
     std::vector<Value> owned;
     sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
     return run("update", doctype, [&] {
@@ -735,6 +756,8 @@ class SqliteBackend final : public StoreBackend {
   StatementCache cache_;
   std::unique_ptr<SQLite::Statement> begin_, commit_, rollback_, schema_version_, series_;
   std::map<std::string, TableInfo, std::less<>> tables_;
+  std::string sql_scratch_;
+  std::vector<const Value*> params_scratch_;
   int depth_ = 0;
   int known_schema_version_ = -1;
   bool columns_added_ = false;  // custom columns added in the open transaction
