@@ -117,6 +117,86 @@ void coerce_document(const DocTypeDef& def, Document& doc) {
   });
 }
 
+// True when coerce() would leave `v` exactly as it is.
+bool is_coerced(const FieldDef& f, const Value& v) {
+  switch (f.type) {
+    case FieldType::kInt: return v.is_int();
+    case FieldType::kReal: return v.is_real();
+    case FieldType::kText:
+    case FieldType::kDate:
+    case FieldType::kDatetime:
+      if (v.is_null()) return true;
+      return v.is_text() && text::is_clean_field(v.as_text(), !f.single_line, f.max_length) &&
+             !(f.unique && v.as_text().empty());
+  }
+  return false;
+}
+
+// True when normalizing `filters` (Store::normalize_query) would neither change nor reject
+// them: most queries are already normal, and then they go to the backend without a copy.
+bool filters_are_normal(const DocTypeDef& def, const Filters& filters) {
+  for (const auto& f : filters) {
+    if (!is_valid_field_name(f.field)) return false;
+    const FieldDef* fd = def.field(f.field);
+    auto ok = [&](const Value& v) { return !fd || is_coerced(*fd, v); };
+    switch (f.op) {
+      case Op::kIn:
+      case Op::kNotIn:
+        for (const auto& v : f.values)
+          if (v.is_null() || !ok(v)) return false;
+        break;
+      case Op::kBetween:
+        if (f.values.size() != 2) return false;
+        for (const auto& v : f.values)
+          if (v.is_null() || !ok(v)) return false;
+        break;
+      case Op::kLike:
+      case Op::kNotLike:
+        if (!f.value.is_text()) return false;
+        break;
+      case Op::kIsSet:
+      case Op::kIsNotSet:
+        if (!f.value.is_null()) return false;
+        break;
+      case Op::kEq:
+      case Op::kNe:
+        if (!f.value.is_null() && !ok(f.value)) return false;
+        break;
+      default:
+        if (f.value.is_null() || !ok(f.value)) return false;
+    }
+  }
+  return true;
+}
+
+// True when `order_by` is empty or already in the form normalize_query writes:
+// "field asc|desc" terms joined by ", ".
+bool order_is_normal(std::string_view order_by) {
+  while (!order_by.empty()) {
+    std::size_t end = order_by.find(", ");
+    std::string_view term = order_by.substr(0, end);
+    std::size_t space = term.find(' ');
+    if (space == std::string_view::npos || !is_valid_field_name(term.substr(0, space)))
+      return false;
+    std::string_view dir = term.substr(space + 1);
+    if (dir != "asc" && dir != "desc") return false;
+    if (end == std::string_view::npos) break;
+    order_by.remove_prefix(end + 2);
+    if (order_by.empty()) return false;  // a trailing ", "
+  }
+  return true;
+}
+
+bool query_is_normal(const DocTypeDef& def, const Query& query) {
+  if ((query.limit && *query.limit < 0) || query.offset < 0) return false;
+  for (std::size_t i = 0; i < query.fields.size(); ++i) {
+    if (!is_valid_field_name(query.fields[i])) return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (query.fields[j] == query.fields[i]) return false;
+  }
+  return order_is_normal(query.order_by) && filters_are_normal(def, query.filters);
+}
+
 bool is_write_free(const Document& changes) { return changes.empty(); }
 
 // ---- derived fields (DocTypeDef::derived) ----------------------------------------------------
@@ -385,7 +465,10 @@ void Store::complete_document(const DocTypeDef& def, Document& doc) const {
 std::vector<Document> Store::find(std::string_view doctype, const Query& query) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
-  Query q = normalize_query(def, query);
+  Query normalized;
+  const bool as_is = query_is_normal(def, query);
+  if (!as_is) normalized = normalize_query(def, query);
+  const Query& q = as_is ? query : normalized;
   auto rows = guarded("find", doctype, [&] { return backend_->find(doctype, q); });
   if (!has(Capability::kCompleteDocuments)) {
     for (auto& row : rows) {
@@ -411,6 +494,8 @@ std::optional<Document> Store::find_one(std::string_view doctype, Query query) {
 std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
+  if (filters_are_normal(def, filters))
+    return guarded("count", doctype, [&] { return backend_count(doctype, filters); });
   Query q = normalize_query(def, Query(filters));
   return guarded("count", doctype, [&] { return backend_count(doctype, q.filters); });
 }
@@ -581,18 +666,21 @@ std::int64_t Store::update_where(std::string_view doctype, const Filters& filter
                                  const Document& changes, bool update_modified) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
-  Query q = normalize_query(def, Query(filters));
+  Query normalized;
+  const bool as_is = filters_are_normal(def, filters);
+  if (!as_is) normalized = normalize_query(def, Query(filters));
+  const Filters& where = as_is ? filters : normalized.filters;
   Document c = prepare_changes(def, changes, update_modified);
-  if (is_write_free(c)) return guarded("count", doctype, [&] { return backend_count(doctype, q.filters); });
+  if (is_write_free(c)) return guarded("count", doctype, [&] { return backend_count(doctype, where); });
   std::vector<const DerivedFields*> per_row;
   for (const auto& d : def.derived) {
     if (!touches(d, c)) continue;
     if (has_all_sources(d, c)) derive(*site(), def, d, c, nullptr, c);
     else per_row.push_back(&d);
   }
-  if (!per_row.empty()) return update_where_derived(def, q.filters, c, per_row);
+  if (!per_row.empty()) return update_where_derived(def, where, c, per_row);
   WriteScope scope(*this, false);
-  auto n = guarded("update_where", doctype, [&] { return backend_->update_where(doctype, q.filters, c); });
+  auto n = guarded("update_where", doctype, [&] { return backend_->update_where(doctype, where, c); });
   scope.done();
   return n;
 }

@@ -45,6 +45,10 @@ TEST_CASE("parse_order_by accepts field [asc|desc] lists only") {
   CHECK_FALSE(t[1].descending);
   CHECK(parse_order_by("  ").empty());
   CHECK(parse_order_by("Modified DESC")[0].field == "Modified");
+  CHECK(parse_order_by("a DeSc")[0].descending);
+  CHECK(parse_order_by("\ta\n aSC ,b")[0].field == "a");
+  CHECK_THROWS_AS(parse_order_by("a asc,"), ValidationError);
+  CHECK_THROWS_AS(parse_order_by("a descending"), ValidationError);
   CHECK_THROWS_AS(parse_order_by("a,,b"), ValidationError);
   CHECK_THROWS_AS(parse_order_by("a desc extra"), ValidationError);
   CHECK_THROWS_AS(parse_order_by("`tabX`.a"), ValidationError);
@@ -98,4 +102,62 @@ TEST_CASE("Schema rejects bad definitions and can be extended") {
   auto store = make_memory_store(std::make_shared<Schema>(s));
   auto name = store->insert("CRM Lead", {{"first_name", "A"}});
   CHECK(store->get("CRM Lead", name)->text("custom_tier") == "Gold");
+}
+
+namespace {
+
+// Records what the facade hands its backend.
+class Recorder : public ForwardingBackend {
+ public:
+  using ForwardingBackend::ForwardingBackend;
+  std::vector<Document> find(std::string_view doctype, const Query& query) override {
+    queries.push_back(query);
+    return ForwardingBackend::find(doctype, query);
+  }
+  std::int64_t count(std::string_view doctype, const Filters& filters) override {
+    counts.push_back(filters);
+    return ForwardingBackend::count(doctype, filters);
+  }
+  std::vector<Query> queries;
+  std::vector<Filters> counts;
+};
+
+}  // namespace
+
+TEST_CASE("backends get queries in normal form, whether or not the caller wrote them so") {
+  std::shared_ptr<Store> inner = make_memory_store();
+  auto recorder = std::make_shared<Recorder>(inner);
+  Store store(recorder, inner->schema_ptr());
+  store.insert("Contact", {{"first_name", "Ann"}, {"email_id", "ann@x.com"}});
+
+  // Already normal: handed on exactly as written.
+  Query normal{Filter("email_id", "ann@x.com"), Filter("idx", Op::kGe, Value(0))};
+  normal.fields = {"name", "email_id"};
+  normal.order_by = "creation desc, name asc";
+  CHECK(store.find("Contact", normal).size() == 1);
+  REQUIRE(recorder->queries.size() == 1);
+  CHECK(recorder->queries[0].order_by == normal.order_by);
+  CHECK(recorder->queries[0].filters[1].value == Value(0));
+
+  // Not normal: order spelled loosely, a repeated field, an int compared with text, a text
+  // value with a line break in a single-line field, a null in 'is set'.
+  Query loose{Filter("email_id", Op::kNe, Value("b@x.com\n")), Filter("idx", Op::kGe, Value("0")),
+              Filter("first_name", Op::kIsSet, Value("x"))};
+  loose.fields = {"name", "name"};
+  loose.order_by = "creation,  name DESC";
+  CHECK(store.find("Contact", loose).size() == 1);
+  REQUIRE(recorder->queries.size() == 2);
+  const Query& got = recorder->queries[1];
+  CHECK(got.order_by == "creation asc, name desc");
+  CHECK(got.fields == std::vector<std::string>{"name"});
+  CHECK(got.filters[1].value == Value(0));
+  CHECK(got.filters[0].value.as_text().find('\n') == std::string::npos);
+  CHECK(got.filters[2].value.is_null());
+
+  CHECK(store.count("Contact", {Filter("idx", Op::kGe, Value("0"))}) == 1);
+  CHECK(store.count("Contact", {Filter("idx", Op::kGe, Value(0))}) == 1);
+  REQUIRE(recorder->counts.size() == 2);
+  CHECK(recorder->counts[0][0].value == Value(0));
+  CHECK_THROWS_AS(store.find("Contact", Query{Filter("idx", Op::kGt, Value())}), ValidationError);
+  CHECK_THROWS_AS(store.find("Contact", Query().order("name,")), ValidationError);
 }
