@@ -35,6 +35,9 @@ namespace switchboard {
 namespace naming {
 struct SeriesParts;
 }
+namespace store_detail {
+class AllOrNothing;
+}
 
 /// Child rows to insert with a parent, grouped by the parent's Table field (`parentfield`).
 using ChildRows = std::vector<std::pair<std::string, std::vector<Document>>>;
@@ -136,6 +139,7 @@ class SWITCHBOARD_EXPORT Store final {
 
  private:
   struct WriteScope;
+  friend class store_detail::AllOrNothing;
   const DocTypeDef& doctype_def(std::string_view doctype) const;
   bool has(std::uint32_t capability) const { return (capabilities() & capability) != 0; }
   void prepare_insert(const DocTypeDef& def, Document& doc);
@@ -166,6 +170,11 @@ class SWITCHBOARD_EXPORT Store final {
   std::map<const DocTypeDef*, std::unique_ptr<SeriesCacheEntry>> series_cache_;  // by mutex_
   mutable std::recursive_mutex mutex_;
   int depth_ = 0;                            // guarded by mutex_
+  // From this transaction level on, a failure anywhere rolls the whole level back (see
+  // store_detail::AllOrNothing): multi-row writes need no savepoint of their own there, and
+  // one that fails only marks the level broken. 0 = none.
+  int all_or_nothing_level_ = 0;             // guarded by mutex_
+  bool all_or_nothing_broken_ = false;       // guarded by mutex_
   std::atomic<std::thread::id> owner_{};     // thread holding the open transaction
   Clock clock_;                              // guarded by mutex_
   std::shared_ptr<const SiteConfig> site_;   // guarded by mutex_

@@ -295,20 +295,30 @@ static void end_level(Store& store, int level, bool commit) {
 // Opens a transaction level for one facade operation when needed and closes it: commit on
 // done(), rollback when destroyed without done(). `always` = also when already nested
 // (multi-write operations need a savepoint to stay atomic inside an outer transaction).
+// A write of several rows: its own transaction at depth 0, a savepoint inside one when
+// `always` (several rows that must stand or fall together), nothing more for a single row.
+// Inside an all-or-nothing level no savepoint is needed: a failure marks the level broken and
+// whoever opened it rolls it all back.
 struct Store::WriteScope {
-  WriteScope(Store& s, bool always) : store(s), owns(always || s.depth_ == 0) {
+  WriteScope(Store& s, bool always)
+      : store(s),
+        owns(s.depth_ == 0 || (always && !(s.all_or_nothing_level_ > 0 &&
+                                           s.depth_ >= s.all_or_nothing_level_))),
+        unguarded(always && !owns) {
     if (owns) {
       store.begin();
       level = store.depth_;
     }
   }
   void done() {
+    unguarded = false;
     if (owns) {
       owns = false;
       end_level(store, level, true);
     }
   }
   ~WriteScope() {
+    if (unguarded) store.all_or_nothing_broken_ = true;
     if (owns) {
       try {
         end_level(store, level, false);
@@ -318,6 +328,7 @@ struct Store::WriteScope {
   }
   Store& store;
   bool owns;
+  bool unguarded;  // several rows without a savepoint: not done() = the level is broken
   int level = 0;
 };
 
