@@ -48,6 +48,20 @@ std::string any_case_pattern(std::string_view s) {
   return out;
 }
 
+// The ORDER BY clause of `order`.
+std::string order_clause(const std::vector<SortKey>& order) {
+  std::string out;
+  for (const auto& key : order) {
+    if (!out.empty()) out += ", ";
+    out += key.field;
+    if (key.desc) out += " desc";
+  }
+  return out;
+}
+
+const std::vector<SortKey> kOldestFirst{{"creation", false}, {"name", false}};
+const std::vector<SortKey> kNewestModifiedFirst{{"modified", true}, {"name", true}};
+
 Document child(const char* field, Document row) {
   row.set("parentfield", Value(field));
   return row;
@@ -59,6 +73,14 @@ std::string_view merge_pointer(std::string_view doctype) noexcept {
   if (doctype == kTicket) return "merged_with";
   if (doctype == kLead) return "custom_merged_into";
   return {};
+}
+
+bool comes_before(const Document& a, const Document& b, const std::vector<SortKey>& order) {
+  for (const auto& key : order) {
+    const int c = compare_values(a.get(key.field), b.get(key.field));
+    if (c != 0) return key.desc ? c > 0 : c < 0;
+  }
+  return false;
 }
 
 bool TicketStatuses::is_open(std::string_view s) const { return contains(open, s); }
@@ -73,15 +95,15 @@ Directory::Directory(Store& store, std::shared_ptr<const SiteConfig> site)
 std::string Directory::contact_by_email(const std::vector<std::string>& emails, bool any_case) {
   if (emails.empty()) return {};
   const std::vector<Value> spellings = values_of(emails);
-  if (auto row = store_.find_one("Contact Email", Query{Filter("email_id", Op::kIn, spellings),
-                                                        Filter("parenttype", kContact)}
-                                                      .select({"parent"})
-                                                      .order("creation, name")))
-    return row->text("parent");
-  if (auto c = store_.find_one(kContact, Query{Filter("email_id", Op::kIn, spellings)}
-                                             .select({"name"})
-                                             .order("creation, name")))
-    return c->name();
+  auto rows = first_in_order("Contact Email",
+                             Query{Filter("email_id", Op::kIn, spellings), Filter("parenttype", kContact)}
+                                 .select({"parent", "creation", "name"}),
+                             kOldestFirst, 1);
+  if (!rows.empty()) return rows.front().text("parent");
+  rows = first_in_order(kContact,
+                        Query{Filter("email_id", Op::kIn, spellings)}.select({"name", "creation"}),
+                        kOldestFirst, 1);
+  if (!rows.empty()) return rows.front().name();
   if (!any_case) return {};
   const std::string want = folded(emails.front());
   const Value pattern("%" + any_case_pattern(want) + "%");
@@ -158,24 +180,16 @@ std::vector<Found> Directory::newest(std::string_view doctype, const Filters& by
   if (limit == 0) return out;
   const std::string pointer(merge_pointer(doctype));
   std::set<std::string> seen;
-  // Most filters match a handful of rows: read them unordered (the filter's own index walk)
-  // and order them here, since asking the database to order them costs a sort per lookup.
   std::vector<std::string> selected = fields;
   add_unique(selected, "modified");
   add_unique(selected, "name");
-  auto rows = store_.find(doctype, Query(by).select(selected).take(kPage + 1));
-  const bool all_read = static_cast<std::int64_t>(rows.size()) <= kPage;
-  if (all_read)
-    std::sort(rows.begin(), rows.end(), [](const Document& a, const Document& b) {
-      int c = compare_values(a.get("modified"), b.get("modified"));
-      if (c == 0) c = compare_values(a.get("name"), b.get("name"));
-      return c > 0;  // modified desc, name desc: as the ordered query below
-    });
+  const Query query = Query(by).select(selected);
+  bool all_read = false;
+  auto rows = first_in_order(doctype, query, kNewestModifiedFirst, kPage, &all_read);
   for (std::int64_t offset = 0;; offset += kPage) {
-    if (!all_read)
-      rows = store_.find(doctype, Query(by)
-                                      .select(selected)
-                                      .order("modified desc, name desc")
+    if (offset > 0)
+      rows = store_.find(doctype, Query(query)
+                                      .order(order_clause(kNewestModifiedFirst))
                                       .take(kPage)
                                       .skip(offset));
     for (auto& row : rows) {
@@ -196,6 +210,25 @@ std::vector<Found> Directory::newest(std::string_view doctype, const Filters& by
     }
     if (all_read || static_cast<std::int64_t>(rows.size()) < kPage) return out;
   }
+}
+
+std::vector<Document> Directory::first_in_order(std::string_view doctype, Query q,
+                                                const std::vector<SortKey>& order,
+                                                std::int64_t limit, bool* complete) {
+  std::vector<Document> rows;
+  if (limit > 0 && limit <= kPage) {
+    rows = store_.find(doctype, Query(q).take(kPage + 1));
+    if (static_cast<std::int64_t>(rows.size()) <= kPage) {
+      std::sort(rows.begin(), rows.end(),
+                [&](const Document& a, const Document& b) { return comes_before(a, b, order); });
+      if (complete) *complete = static_cast<std::int64_t>(rows.size()) <= limit;
+      if (static_cast<std::int64_t>(rows.size()) > limit) rows.resize(static_cast<std::size_t>(limit));
+      return rows;
+    }
+  }
+  rows = store_.find(doctype, q.order(order_clause(order)).take(limit));
+  if (complete) *complete = static_cast<std::int64_t>(rows.size()) < limit;
+  return rows;
 }
 
 void Directory::restrict_to(std::string field, std::function<bool(const Document&)> keep) {

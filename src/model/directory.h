@@ -91,6 +91,16 @@ struct NewLead {
   std::string reply_alias;  ///< kReplyAliasField, when the schema has it
 };
 
+/// One key of an ordering: rows compare by `field`, descending when `desc`.
+struct SortKey {
+  const char* field;
+  bool desc;
+};
+
+/// Whether row `a` comes before row `b` in `order` (compare_values on each key in turn; a row
+/// missing a field sorts as null) — the order the store's ORDER BY on the same keys gives.
+bool comes_before(const Document& a, const Document& b, const std::vector<SortKey>& order);
+
 /// Answers a site's domain questions over one store. Reads and writes go through the store in
 /// the caller's transaction.
 class Directory {
@@ -142,6 +152,15 @@ class Directory {
   /// follow-ups and through merges to its last record; nullopt when `name` has none. Rows
   /// carry name, status, modified, resolution_date and subject.
   std::optional<Found> latest_follow_up(std::string_view name);
+
+  // ---- ordered reads -----------------------------------------------------------------------
+  /// The first `limit` rows of `doctype` matching `q` (its filters and fields; the fields must
+  /// include every key of `order`) in `order`. A filter matching at most a page of rows (20)
+  /// is read unordered and ordered here: asking the database to order costs it a temporary
+  /// sort per lookup. `complete`, when given, is set to whether the result holds every match.
+  std::vector<Document> first_in_order(std::string_view doctype, Query q,
+                                       const std::vector<SortKey>& order, std::int64_t limit,
+                                       bool* complete = nullptr);
 
   // ---- merges --------------------------------------------------------------------------------
   /// The record `name` ended up in: follows merge pointers until a record that was not merged
