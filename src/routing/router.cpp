@@ -176,11 +176,24 @@ class Pass {
   }
 
   // The Communication of the decided mail: a new row, or the hook's own row re-filed.
+  // A batch's later mails find in memory what it wrote (BatchThreads).
   void write_communication() {
+    BatchThreads* batch = facts_ && facts_->threads && facts_->threads->active()
+                              ? facts_->threads.get() : nullptr;
     std::string existing = trim(e_.communication);
     if (existing.empty()) {
-      r_.communication = store_.insert(
-          "Communication", communication_fields(store_, rules_, e_, r_, to_, cc_, automated_));
+      Document row = communication_fields(store_, rules_, e_, r_, to_, cc_, automated_);
+      const bool kept = batch && batch->tracks(r_.message_id);
+      r_.communication = store_.insert("Communication", kept ? Document(row) : std::move(row));
+      if (kept) {  // a later mail of the batch names it: its creation orders it among the rows
+        auto stored = store_.find_one("Communication", Query{Filter("name", Value(r_.communication))}
+                                                           .select({"creation"}));
+        Document note;
+        for (const auto& f : BatchThreads::kFields) note.set(f, row.get(f));
+        note.set("name", Value(r_.communication));
+        note.set("creation", stored ? stored->get("creation") : Value());
+        batch->inserted(std::move(note));
+      }
       return;
     }
     r_.communication = existing;
@@ -188,7 +201,13 @@ class Pass {
       Document link{{"reference_doctype", r_.doctype}, {"reference_name", r_.name}, {"status", "Linked"}};
       if (!r_.in_reply_to.empty()) link.set("in_reply_to", r_.in_reply_to);
       store_.update("Communication", existing, link);
+      if (batch) batch->refiled(existing, r_.doctype, r_.name);
     }
+  }
+
+  // The batch's rows carrying `id`, or null when the pass asks the store.
+  const std::vector<Document>* batch_rows(const std::string& id) const {
+    return facts_ && facts_->threads ? facts_->threads->rows_of(id) : nullptr;
   }
 
   // Records a policy that decided; several are listed in order ("reply_to=..., closed_ticket=...").
@@ -375,14 +394,25 @@ class Pass {
   // The record a Message-ID belongs to: the newest Communication carrying it (creation desc,
   // then name desc) owns the thread; its reference is followed through merges.
   std::optional<Thread> owner_of(const std::string& id, const char* level) {
-    auto rows = store_.find(
-        "Communication",
-        Query{Filter("message_id", Value(id)),
-              Filter("reference_doctype", Op::kIn, std::vector<Value>{Value(kTicket), Value(kLead)}),
-              Filter::make("reference_name", "is", Value("set"))}
-            .select({"name", "reference_doctype", "reference_name", "recipients"})
-            .order("creation desc, name desc")
-            .take(1));
+    static const std::vector<model::SortKey> kNewestFirst{{"creation", true}, {"name", true}};
+    const Filters filed{
+        Filter("reference_doctype", Op::kIn, std::vector<Value>{Value(kTicket), Value(kLead)}),
+        Filter::make("reference_name", "is", Value("set"))};
+    std::vector<Document> rows;
+    if (const std::vector<Document>* known = batch_rows(id)) {  // read once for the batch
+      const Document* newest = nullptr;
+      for (const auto& row : *known)
+        if (filters_match(filed, row) && (!newest || model::comes_before(row, *newest, kNewestFirst)))
+          newest = &row;
+      if (newest) rows.push_back(*newest);
+    } else {
+      Query q{Filter("message_id", Value(id))};
+      for (const auto& f : filed) q.where(f);
+      rows = dir_.first_in_order(
+          "Communication",
+          q.select({"name", "reference_doctype", "reference_name", "recipients", "creation"}),
+          kNewestFirst, 1);
+    }
     if (rows.empty()) return std::nullopt;
     Thread t;
     t.recipients = rows.front().text("recipients");
@@ -405,16 +435,10 @@ class Pass {
   // In-Reply-To, then References newest first (at most max_references), skipping this mail's
   // own id. `first` is tried before them (a bounce's original Message-ID).
   std::optional<Thread> thread_by_headers(const std::string& first) {
-    std::vector<std::pair<std::string, const char*>> ids;
-    if (!first.empty()) ids.emplace_back(strip_brackets(first), "original_message_id");
-    if (!trim(e_.in_reply_to).empty()) ids.emplace_back(strip_brackets(e_.in_reply_to), "in_reply_to");
-    std::size_t n = e_.references.size();
-    std::size_t keep = std::min(n, static_cast<std::size_t>(rules_.max_references));
-    for (std::size_t i = 0; i < keep; ++i) ids.emplace_back(strip_brackets(e_.references[n - 1 - i]), "references");
     std::vector<std::string>& seen = header_ids_;  // kept: the thread's ids, for forwards
     seen.clear();
     std::optional<Thread> found;
-    for (const auto& [id, level] : ids) {
+    for (const auto& [id, level] : thread_ids(e_, rules_, first)) {
       if (id.empty() || id == r_.message_id) continue;
       if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
       seen.push_back(id);
@@ -477,10 +501,21 @@ class Pass {
   // Cc or From of any mail its In-Reply-To and References name (then it is a reply in the
   // same conversation, e.g. after a lead <-> ticket transfer, not a forward).
   bool alias_seen_in_thread(const Thread& t) {
-    std::vector<Value> ids(header_ids_.begin(), header_ids_.end());
-    auto rows = store_.find("Communication", Query{Filter("message_id", Op::kIn, ids)}
-                                                 .select({"recipients", "cc", "sender"})
-                                                 .take(static_cast<std::int64_t>(4 * ids.size() + 4)));
+    const std::size_t most = 4 * header_ids_.size() + 4;
+    std::vector<Document> rows;
+    bool known = true;
+    for (const auto& id : header_ids_) {
+      const std::vector<Document>* of = batch_rows(id);
+      known = of && rows.size() + of->size() <= most;  // else which rows count is the store's
+      if (!known) break;
+      rows.insert(rows.end(), of->begin(), of->end());
+    }
+    if (!known) {
+      std::vector<Value> ids(header_ids_.begin(), header_ids_.end());
+      rows = store_.find("Communication", Query{Filter("message_id", Op::kIn, ids)}
+                                              .select({"recipients", "cc", "sender"})
+                                              .take(static_cast<std::int64_t>(most)));
+    }
     std::vector<std::string> fields{t.recipients};
     for (const auto& row : rows) {
       fields.push_back(row.text("recipients"));
@@ -716,6 +751,22 @@ class Pass {
   bool contact_looked_up_ = false;
   std::string contact_;
 };
+
+}  // namespace
+
+std::vector<std::pair<std::string, const char*>> thread_ids(const InboundEmail& e,
+                                                           const RoutingRules& rules,
+                                                           const std::string& first) {
+  std::vector<std::pair<std::string, const char*>> ids;
+  if (!first.empty()) ids.emplace_back(strip_brackets(first), "original_message_id");
+  if (!trim(e.in_reply_to).empty()) ids.emplace_back(strip_brackets(e.in_reply_to), "in_reply_to");
+  std::size_t n = e.references.size();
+  std::size_t keep = std::min(n, static_cast<std::size_t>(rules.max_references));
+  for (std::size_t i = 0; i < keep; ++i) ids.emplace_back(strip_brackets(e.references[n - 1 - i]), "references");
+  return ids;
+}
+
+namespace {
 
 // The site with the rules' overrides: an alias override replaces the flat list (the brands'
 // aliases stay); an internal_domains override replaces company_domains and internal_domains.

@@ -41,11 +41,61 @@ struct CompiledRules {
   bool is_system_sender(const EmailAddress& a) const;
 };
 
+/// The Message-IDs a mail's thread is looked up by, in order, each with the level it matches
+/// at: `first` (a bounce's original Message-ID) when given, In-Reply-To, then References
+/// newest first (at most rules.max_references); brackets removed, empty ones kept.
+std::vector<std::pair<std::string, const char*>> thread_ids(const InboundEmail& e,
+                                                           const RoutingRules& rules,
+                                                           const std::string& first);
+
+/// The Communications carrying the Message-IDs a batch's mails name in their threading
+/// headers (thread_ids, with each bounce's original), read in one query per few hundred ids
+/// when the batch's first mail starts, plus what the batch's own mails insert and re-file —
+/// so a pass finds in memory what its own query would return. One thread at a time.
+class BatchThreads {
+ public:
+  BatchThreads(const std::vector<InboundEmail>& emails, const RoutingRules& rules);
+  /// Before mail `index` of the batch: the first mail (again when the batch reruns) reads the
+  /// rows; a later one keeps what the mail before it wrote (it was not failed()).
+  void start(Store& store, std::size_t index);
+  /// The current mail failed: its savepoint was rolled back, so are its notes.
+  void failed() { pending_.clear(); }
+  /// Every Communication carrying `id` (fields kFields, any order), or null when `id` was not
+  /// read (ask the store).
+  const std::vector<Document>* rows_of(const std::string& id) const;
+  /// Whether the rows were read (else every pass asks the store).
+  bool active() const noexcept { return active_; }
+  /// Whether a Communication carrying `message_id` belongs to the rows (inserted() wants it).
+  bool tracks(const std::string& message_id) const { return active_ && rows_.count(message_id) > 0; }
+  /// The current mail inserted Communication `row` (kFields, as stored).
+  void inserted(Document row);
+  /// The current mail re-filed Communication `name` on `doctype`/`reference`.
+  void refiled(const std::string& name, const std::string& doctype, const std::string& reference);
+
+  static const std::vector<std::string> kFields;
+
+ private:
+  struct Note {
+    Document row;                         // inserted; or, for a re-filing:
+    std::string name, doctype, reference;
+  };
+  void read(Store& store);
+  void apply(Note note);
+
+  std::vector<std::string> ids_;  // unique
+  bool active_ = false;
+  std::unordered_map<std::string, std::vector<Document>> rows_;  // message_id -> rows
+  std::unordered_map<std::string, std::string> id_of_;           // row name -> message_id
+  std::vector<Note> pending_;  // the current mail's notes, kept once the next one starts
+};
+
 /// The store's facts a pass reads that stay the same from mail to mail: read once by a batch
 /// (route_many) and handed to each of its passes. Empty members are read by the pass itself.
 struct SiteFacts {
   std::optional<model::TicketStatuses> statuses;  // HD Ticket Status categories + the site's
   std::optional<bool> has_route_log;              // the schema has the decision-log doctype
+  /// The batch's thread rows (route_many calls start() and failed() around each mail).
+  std::shared_ptr<BatchThreads> threads;
 };
 
 /// Decides `email` in one pass over the store into `result` and, when `write` is set, writes

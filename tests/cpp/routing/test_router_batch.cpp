@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -337,4 +338,134 @@ TEST_CASE("route_many: a retryable error reruns the whole batch it opened") {
   int errors = 0;
   for (const auto& r : results) errors += r.reason == "error";
   CHECK(errors == 1);
+}
+
+// ---- the batch's thread rows (read once per batch) -------------------------------------------
+
+namespace {
+
+// Routes the mails `setup` gives one at a time on one store and as one batch on another (each
+// store prepared by `setup`, in memory and on SQLite); the results and stores must be equal.
+// Returns the batch's results on the store in memory.
+std::vector<RouteResult> batch_equals_single(
+    const std::function<std::vector<InboundEmail>(RouterFixture&)>& setup,
+    const RoutingRules& rules = test_rules()) {
+  test_support::TempDir dir;
+  std::vector<RouteResult> batch_results;
+  for (bool sqlite : {false, true}) {
+    CAPTURE(sqlite);
+    RouterFixture one, many;
+    if (sqlite) {
+      one.store = routing_test::sqlite_store(dir.file("one.sqlite"));
+      many.store = routing_test::sqlite_store(dir.file("many.sqlite"));
+    }
+    std::vector<std::string> expected, got;
+    Router single = one.with(rules);
+    for (const auto& m : setup(one)) expected.push_back(canonical(*one.store, single.route(m)));
+    auto results = many.with(rules).route_many(setup(many));
+    for (const auto& r : results) got.push_back(canonical(*many.store, r));
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i] == expected[i]);
+    }
+    CHECK(test_support::snapshot_difference(canonical(*many.store), canonical(*one.store)) == "");
+    if (!sqlite) batch_results = std::move(results);
+  }
+  return batch_results;
+}
+
+}  // namespace
+
+TEST_CASE("route_many: a reply to a mail of the same batch finds it") {
+  auto results = batch_equals_single([](RouterFixture&) {
+    auto reply = mail("t2@x.com", "ann@x.com", {kSupport}, "Re: Broken zipper");
+    reply.in_reply_to = "<t1@x.com>";
+    auto later = mail("t3@x.com", "ann@x.com", {kSupport}, "Re: Broken zipper");
+    later.references = {"t1@x.com", "t2@x.com"};
+    return std::vector<InboundEmail>{mail("t1@x.com", "Ann <ann@x.com>", {kSupport}, "Broken zipper"),
+                                     reply, later};
+  });
+  CHECK(results[1].match == "in_reply_to");
+  CHECK(results[1].name == results[0].name);
+  CHECK(results[2].match == "references");
+  CHECK(results[2].name == results[0].name);
+}
+
+TEST_CASE("route_many: a reply naming a mail the batch re-filed follows it to its new record") {
+  // The hook's own Communication, filed on an old lead, is re-filed on the ticket its mail
+  // opens; the reply naming it belongs to that ticket, not to the lead.
+  auto results = batch_equals_single([](RouterFixture& f) {
+    std::string lead = f.lead("bob@y.com");
+    std::string own = f.communication("h1@y.com", "CRM Lead", lead, "Received", "2025-03-01 10:00:00");
+    auto first = mail("h1@y.com", "bob@y.com", {kSupport}, "Broken hinge");
+    first.communication = own;
+    auto reply = mail("h2@y.com", "bob@y.com", {kSupport}, "Re: Broken hinge");
+    reply.references = {"h1@y.com"};
+    return std::vector<InboundEmail>{first, reply};
+  });
+  CHECK(results[0].action == "create_ticket");
+  CHECK(results[1].action == "link_ticket");
+  CHECK(results[1].match == "references");
+  CHECK(results[1].name == results[0].name);
+}
+
+TEST_CASE("route_many: the newest Communication carrying an id changes within the batch") {
+  // Our mail x1 on Ann's ticket; then a received copy carrying the same Message-ID opens a lead
+  // for Bob: from then on the lead owns x1's thread.
+  auto results = batch_equals_single([](RouterFixture& f) {
+    std::string ticket = f.ticket("ann@x.com", "Open", "2025-03-01 10:00:00");
+    f.communication("x1@ours", "HD Ticket", ticket, "Sent", "2025-03-01 10:00:00");
+    auto before = mail("x0@x.com", "ann@x.com", {kSupport}, "Re: Your order");
+    before.in_reply_to = "x1@ours";
+    auto copy = mail("x1@ours", "bob@y.com", {kSales}, "Your order");
+    auto after = mail("x2@y.com", "bob@y.com", {kSales}, "Re: Your order");
+    after.in_reply_to = "x1@ours";
+    return std::vector<InboundEmail>{before, copy, after};
+  });
+  CHECK(results[0].action == "link_ticket");
+  CHECK(results[0].match == "in_reply_to");
+  CHECK(results[1].action == "create_lead");
+  CHECK(results[2].action == "link_lead");
+  CHECK(results[2].match == "in_reply_to");
+  CHECK(results[2].name == results[1].name);
+}
+
+TEST_CASE("route_many: a failed mail leaves no thread for a later mail of the batch") {
+  RoutingRules rules = test_rules();
+  // Ann's reply links to her open ticket and fails on its last write (after its Communication);
+  // Carol's mail answering it must not find that Communication.
+  auto prepare = [](RouterFixture& f) {
+    std::string ticket = f.ticket("ann@x.com", "Open", "2025-03-01 10:00:00");
+    f.communication("o1@ours", "HD Ticket", ticket, "Sent", "2025-03-01 10:00:00");
+    auto reply = mail("y1@x.com", "ann@x.com", {kSupport}, "Re: Broken zipper");
+    reply.in_reply_to = "o1@ours";
+    auto answer = mail("y2@z.com", "carol@z.com", {kSupport}, "Re: Broken zipper");
+    answer.in_reply_to = "y1@x.com";
+    return std::vector<InboundEmail>{reply, answer};
+  };
+  std::int64_t reply_writes = 0;
+  {
+    RouterFixture f;
+    auto mails = prepare(f);
+    auto faulty = make_faulty_store(f.store);
+    Router(faulty, rules).route(mails[0]);
+    reply_writes = faults(*faulty).writes();
+  }
+  RouterFixture f;
+  auto mails = prepare(f);
+  auto faulty = make_faulty_store(f.store, FaultPlan{reply_writes, 0, 0});
+  const auto now = routing_test::frozen_now();
+  faulty->set_clock([now] { return now; });
+  auto results = Router(faulty, rules).route_many(mails);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].reason == "error");
+  CHECK(f.store->count("Communication", {Filter("message_id", "y1@x.com")}) == 0);
+  CHECK(results[1].action == "create_ticket");
+  CHECK(results[1].match != "in_reply_to");
+
+  RouterFixture ref;
+  auto ref_mails = prepare(ref);
+  RouteResult alone = ref.with(rules).route(ref_mails[1]);
+  CHECK(canonical(*f.store, results[1]) == canonical(*ref.store, alone));
 }

@@ -1,0 +1,99 @@
+// The Communications of a batch's threads, read once per batch instead of once per mail.
+#include <algorithm>
+#include <unordered_set>
+
+#include "model/directory.h"
+#include "routing/router_internal.h"
+
+namespace switchboard::routing_detail {
+namespace {
+
+constexpr std::size_t kIdsPerQuery = 100;
+
+}  // namespace
+
+const std::vector<std::string> BatchThreads::kFields{
+    "name",           "creation",   "message_id", "reference_doctype",
+    "reference_name", "recipients", "cc",         "sender"};
+
+BatchThreads::BatchThreads(const std::vector<InboundEmail>& emails, const RoutingRules& rules) {
+  std::unordered_set<std::string> seen;
+  for (const auto& e : emails)
+    for (const auto& [id, level] : thread_ids(e, rules, e.bounce.original_message_id))
+      if (!id.empty() && seen.insert(id).second) ids_.push_back(id);
+}
+
+void BatchThreads::start(Store& store, std::size_t index) {
+  if (index == 0) {
+    pending_.clear();
+    read(store);
+    return;
+  }
+  for (auto& note : pending_) apply(std::move(note));
+  pending_.clear();
+}
+
+void BatchThreads::read(Store& store) {
+  rows_.clear();
+  id_of_.clear();
+  active_ = !ids_.empty();
+  if (!active_) return;
+  // Bounded: a batch whose ids are carried by unusually many rows asks per mail instead.
+  const std::size_t budget = 8 * ids_.size() + 64;
+  std::size_t read = 0;
+  for (const auto& id : ids_) rows_[id];
+  for (std::size_t at = 0; at < ids_.size(); at += kIdsPerQuery) {
+    std::vector<Value> chunk(ids_.begin() + static_cast<std::ptrdiff_t>(at),
+                             ids_.begin() + static_cast<std::ptrdiff_t>(std::min(ids_.size(), at + kIdsPerQuery)));
+    auto rows = store.find("Communication", Query{Filter("message_id", Op::kIn, std::move(chunk))}
+                                                .select(kFields)
+                                                .take(static_cast<std::int64_t>(budget - read + 1)));
+    read += rows.size();
+    for (auto& row : rows) {
+      auto it = rows_.find(row.text("message_id"));
+      // Over budget, or a row the backend matched otherwise than exactly (a case-insensitive
+      // collation): the passes ask the store themselves.
+      if (read > budget || it == rows_.end()) {
+        rows_.clear();
+        active_ = false;
+        return;
+      }
+      id_of_[row.name()] = it->first;
+      it->second.push_back(std::move(row));
+    }
+  }
+}
+
+const std::vector<Document>* BatchThreads::rows_of(const std::string& id) const {
+  if (!active_) return nullptr;
+  auto it = rows_.find(id);
+  return it == rows_.end() ? nullptr : &it->second;
+}
+
+void BatchThreads::inserted(Document row) {
+  if (active_) pending_.push_back(Note{std::move(row), {}, {}, {}});
+}
+
+void BatchThreads::refiled(const std::string& name, const std::string& doctype,
+                           const std::string& reference) {
+  if (active_) pending_.push_back(Note{Document(), name, doctype, reference});
+}
+
+void BatchThreads::apply(Note note) {
+  if (note.name.empty()) {  // an insert
+    auto it = rows_.find(note.row.text("message_id"));
+    if (it == rows_.end()) return;  // no mail of the batch names it
+    id_of_[note.row.name()] = it->first;
+    it->second.push_back(std::move(note.row));
+    return;
+  }
+  auto id = id_of_.find(note.name);
+  if (id == id_of_.end()) return;  // carries none of the batch's ids
+  for (auto& row : rows_[id->second])
+    if (row.name() == note.name) {
+      row.set("reference_doctype", Value(note.doctype));
+      row.set("reference_name", Value(note.reference));
+    }
+}
+
+}  // namespace switchboard::routing_detail
