@@ -217,14 +217,17 @@ std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& ema
   std::string what;
   try {
     std::shared_ptr<const CompiledRules> rules = compiled();
-    const SiteFacts facts = read_site_facts(*store_, *rules);
+    SiteFacts facts = read_site_facts(*store_, *rules);
+    facts.threads = std::make_shared<BatchThreads>(emails, rules->rules);
     store_detail::each_in_savepoint(
         *store_, emails.size(),
         [&](std::size_t i) {
           out[i] = RouteResult{};
+          facts.threads->start(*store_, i);
           route_pass(*store_, *rules, emails[i], /*write=*/true, out[i], &facts);
         },
         [&](std::size_t i, const std::exception* e) {
+          facts.threads->failed();
           // The mail's savepoint is rolled back; its critical error joins the batch.
           out[i] = error_result(std::move(out[i]), emails[i], e ? e->what() : "unknown error");
           log_failure(*store_, rules_, out[i]);
