@@ -36,8 +36,8 @@ void BatchThreads::start(Store& store, std::size_t index) {
 void BatchThreads::read(Store& store) {
   rows_.clear();
   id_of_.clear();
-  active_ = !ids_.empty();
-  if (!active_) return;
+  active_ = false;  // until every row is read: a read that throws leaves the passes asking
+  if (ids_.empty()) return;
   // Bounded: a batch whose ids are carried by unusually many rows asks per mail instead.
   const std::size_t budget = 8 * ids_.size() + 64;
   std::size_t read = 0;
@@ -55,13 +55,14 @@ void BatchThreads::read(Store& store) {
       // collation): the passes ask the store themselves.
       if (read > budget || it == rows_.end()) {
         rows_.clear();
-        active_ = false;
+        id_of_.clear();
         return;
       }
       id_of_[row.name()] = it->first;
       it->second.push_back(std::move(row));
     }
   }
+  active_ = true;
 }
 
 const std::vector<Document>* BatchThreads::rows_of(const std::string& id) const {

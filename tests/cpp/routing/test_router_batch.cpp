@@ -431,7 +431,7 @@ TEST_CASE("route_many: the newest Communication carrying an id changes within th
   CHECK(results[2].name == results[1].name);
 }
 
-TEST_CASE("route_many: a failed mail leaves no thread for a later mail of the batch") {
+TEST_CASE("route_many: a failed mail leaves no thread and no duplicate for later mails of the batch") {
   RoutingRules rules = test_rules();
   // Ann's reply links to her open ticket and fails on its last write (after its Communication);
   // Carol's mail answering it must not find that Communication.
@@ -442,7 +442,7 @@ TEST_CASE("route_many: a failed mail leaves no thread for a later mail of the ba
     reply.in_reply_to = "o1@ours";
     auto answer = mail("y2@z.com", "carol@z.com", {kSupport}, "Re: Broken zipper");
     answer.in_reply_to = "y1@x.com";
-    return std::vector<InboundEmail>{reply, answer};
+    return std::vector<InboundEmail>{reply, answer, reply};  // then Ann's reply re-delivered
   };
   std::int64_t reply_writes = 0;
   {
@@ -458,11 +458,13 @@ TEST_CASE("route_many: a failed mail leaves no thread for a later mail of the ba
   const auto now = routing_test::frozen_now();
   faulty->set_clock([now] { return now; });
   auto results = Router(faulty, rules).route_many(mails);
-  REQUIRE(results.size() == 2);
+  REQUIRE(results.size() == 3);
   CHECK(results[0].reason == "error");
-  CHECK(f.store->count("Communication", {Filter("message_id", "y1@x.com")}) == 0);
   CHECK(results[1].action == "create_ticket");
   CHECK(results[1].match != "in_reply_to");
+  CHECK(results[2].action == "link_ticket");  // no duplicate of the mail that failed
+  CHECK(results[2].match == "in_reply_to");
+  CHECK(f.store->count("Communication", {Filter("message_id", "y1@x.com")}) == 1);
 
   RouterFixture ref;
   auto ref_mails = prepare(ref);
