@@ -55,9 +55,10 @@ std::vector<std::pair<std::string, const char*>> thread_ids(const InboundEmail& 
 class BatchThreads {
  public:
   BatchThreads(const std::vector<InboundEmail>& emails, const RoutingRules& rules);
-  /// Before mail `index` of the batch: the first mail (again when the batch reruns) reads the
-  /// rows; a later one keeps what the mail before it wrote (it was not failed()).
-  void start(Store& store, std::size_t index);
+  /// Before each pass over the batch (each_in_savepoint's restart): reads the rows afresh.
+  void restart(Store& store);
+  /// Before each mail: keeps what the mail before it wrote (it was not failed()).
+  void next();
   /// The current mail failed: its savepoint was rolled back, so are its notes.
   void failed() { pending_.clear(); }
   /// Every Communication carrying `id` (fields kFields, any order), or null when `id` was not
@@ -94,7 +95,7 @@ class BatchThreads {
 struct SiteFacts {
   std::optional<model::TicketStatuses> statuses;  // HD Ticket Status categories + the site's
   std::optional<bool> has_route_log;              // the schema has the decision-log doctype
-  /// The batch's thread rows (route_many calls start() and failed() around each mail).
+  /// The batch's thread rows (route_many calls restart(), next() and failed()).
   std::shared_ptr<BatchThreads> threads;
 };
 

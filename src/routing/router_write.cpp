@@ -223,7 +223,7 @@ std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& ema
         *store_, emails.size(),
         [&](std::size_t i) {
           out[i] = RouteResult{};
-          facts.threads->start(*store_, i);
+          facts.threads->next();
           route_pass(*store_, *rules, emails[i], /*write=*/true, out[i], &facts);
         },
         [&](std::size_t i, const std::exception* e) {
@@ -231,7 +231,8 @@ std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& ema
           // The mail's savepoint is rolled back; its critical error joins the batch.
           out[i] = error_result(std::move(out[i]), emails[i], e ? e->what() : "unknown error");
           log_failure(*store_, rules_, out[i]);
-        });
+        },
+        [&] { facts.threads->restart(*store_); });
     for (const auto& r : out)
       if (!r.skipped() || r.reason != "error") debug_log(r);
     return out;

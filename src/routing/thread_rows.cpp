@@ -23,12 +23,12 @@ BatchThreads::BatchThreads(const std::vector<InboundEmail>& emails, const Routin
       if (!id.empty() && seen.insert(id).second) ids_.push_back(id);
 }
 
-void BatchThreads::start(Store& store, std::size_t index) {
-  if (index == 0) {
-    pending_.clear();
-    read(store);
-    return;
-  }
+void BatchThreads::restart(Store& store) {
+  pending_.clear();
+  read(store);
+}
+
+void BatchThreads::next() {
   for (auto& note : pending_) apply(std::move(note));
   pending_.clear();
 }
