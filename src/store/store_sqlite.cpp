@@ -195,6 +195,13 @@ class SqliteBackend final : public StoreBackend {
       db_.exec("PRAGMA foreign_keys=OFF");
       db_.exec("PRAGMA cache_size=-" + std::to_string(std::max(opt.page_cache_kib, 64)));
       db_.exec("PRAGMA temp_store=MEMORY");
+      if (!opt.read_only) {
+        SQLite::Statement page_size(db_, "PRAGMA page_size");
+        page_size.executeStep();
+        const long long bytes = std::max(1, page_size.getColumn(0).getInt());
+        db_.exec("PRAGMA wal_autocheckpoint=" +
+                 std::to_string(std::max(1LL, std::max(0, opt.wal_checkpoint_kib) * 1024LL / bytes)));
+      }
     } catch (const SQLite::Exception& e) {
       throw_mapped(e, "opening " + opt.path);
     }

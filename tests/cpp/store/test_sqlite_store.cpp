@@ -332,3 +332,23 @@ TEST_CASE("sqlite: more distinct statements than the cache holds") {
     CHECK(s->count("CRM Lead", {Filter("name", Op::kIn, list)}) == i + 1);
   }
 }
+
+TEST_CASE("sqlite: the WAL is copied back once it reaches wal_checkpoint_kib") {
+  TempDir dir;
+  auto wal_size_after_writes = [&](const std::string& name, int kib) {
+    SqliteOptions opt;
+    opt.path = dir.file(name);
+    opt.wal_checkpoint_kib = kib;
+    auto s = make_sqlite_store(opt);
+    const std::string text(2000, 'x');
+    for (int t = 0; t < 40; ++t) {  // 40 transactions of ~100 KiB
+      Transaction tx(*s);
+      for (int i = 0; i < 50; ++i) s->insert("Comment", {{"content", text + std::to_string(t * 50 + i)}});
+      tx.commit();
+    }
+    return std::filesystem::file_size(opt.path + "-wal");
+  };
+  // The WAL file keeps its largest size: the frames written between two checkpoints.
+  CHECK(wal_size_after_writes("small.sqlite", 256) < 1024 * 1024);
+  CHECK(wal_size_after_writes("large.sqlite", 65536) > 3 * 1024 * 1024);
+}
