@@ -216,6 +216,7 @@ class SqliteBackend final : public StoreBackend {
       switchboard::log(LogLevel::kDebug, "sqlite",
           "opened '" + opt.path + "'" + (opt.read_only ? " read-only" : ""));
       begin_ = prepare(opt.read_only ? "BEGIN" : "BEGIN IMMEDIATE");
+      read_begin_ = prepare("BEGIN");
       commit_ = prepare("COMMIT");
       rollback_ = prepare("ROLLBACK");
       schema_version_ = prepare("PRAGMA schema_version");
@@ -246,7 +247,28 @@ class SqliteBackend final : public StoreBackend {
   void lock(std::string_view) override {}
 
   std::optional<Document> get(std::string_view doctype, std::string_view name) override {
-    see_schema_changes(doctype);
+    if (depth_ != 0 || options_.read_only) {
+      see_schema_changes(doctype);
+      return get_row(doctype, name);
+    }
+    // Outside a transaction: the schema cookie and the row in one read transaction, which
+    // locks the file once instead of once per statement.
+    run("begin a read of", doctype, [&] { exec(*read_begin_); });
+    try {
+      run("read the schema version of", doctype, [&] { refresh_if_schema_changed(); });
+      auto row = get_row(doctype, name);
+      run("end a read of", doctype, [&] { exec(*commit_); });
+      return row;
+    } catch (...) {
+      try {
+        exec(*rollback_);
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  std::optional<Document> get_row(std::string_view doctype, std::string_view name) {
     const TableInfo& t = info(doctype);
     return run("get", doctype, [&]() -> std::optional<Document> {
       auto& stmt = cache_.get(t.get_sql);
@@ -259,28 +281,34 @@ class SqliteBackend final : public StoreBackend {
   }
 
   std::vector<Document> find(std::string_view doctype, const Query& q) override {
-    see_schema_changes(doctype);
-    const TableInfo& t = info(doctype);
-    auto has = [&](std::string_view c) { return t.has(c); };
-    std::string& sql = scratch_sql();
-    sql += "SELECT ";
     const std::vector<std::string>& fields = q.fields;  // the facade removed duplicates
-    if (fields.empty()) {
-      sql += t.select_all;
-    } else {
-      for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i) sql += ", ";
-        if (t.has(fields[i])) sqlite::append_quoted(sql, fields[i]);
-        else sql += "NULL";
-      }
-    }
-    sql += " FROM ";
-    sql += t.sql_name;
-    std::vector<const Value*>& params = scratch_params();
+    std::string* sql_out = nullptr;
+    std::vector<const Value*>* params_out = nullptr;
     std::vector<Value> owned;
-    sqlite::append_where(sql, params, owned, q.filters, has);
-    sqlite::append_order(sql, q.order_by, has);
-    if (q.limit || q.offset) sql += " LIMIT ? OFFSET ?";
+    const TableInfo& t = build_read(doctype, fields.empty(), [&](const TableInfo& table, const auto& has) {
+      std::string& sql = scratch_sql();
+      sql += "SELECT ";
+      if (fields.empty()) {
+        sql += table.select_all;
+      } else {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          if (i) sql += ", ";
+          if (has(fields[i])) sqlite::append_quoted(sql, fields[i]);
+          else sql += "NULL";
+        }
+      }
+      sql += " FROM ";
+      sql += table.sql_name;
+      std::vector<const Value*>& params = scratch_params();
+      owned.clear();
+      sqlite::append_where(sql, params, owned, q.filters, has);
+      sqlite::append_order(sql, q.order_by, has);
+      if (q.limit || q.offset) sql += " LIMIT ? OFFSET ?";
+      sql_out = &sql;
+      params_out = &params;
+    });
+    const std::string& sql = *sql_out;
+    const std::vector<const Value*>& params = *params_out;
     return run("find", doctype, [&] {
       auto& stmt = cache_.get(sql);
       Use use(stmt);
@@ -307,14 +335,21 @@ class SqliteBackend final : public StoreBackend {
   }
 
   std::int64_t count(std::string_view doctype, const Filters& filters) override {
-    see_schema_changes(doctype);
-    const TableInfo& t = info(doctype);
-    std::string& sql = scratch_sql();
-    sql += "SELECT COUNT(*) FROM ";
-    sql += t.sql_name;
-    std::vector<const Value*>& params = scratch_params();
+    std::string* sql_out = nullptr;
+    std::vector<const Value*>* params_out = nullptr;
     std::vector<Value> owned;
-    sqlite::append_where(sql, params, owned, filters, [&](std::string_view c) { return t.has(c); });
+    build_read(doctype, false, [&](const TableInfo& t, const auto& has) {
+      std::string& sql = scratch_sql();
+      sql += "SELECT COUNT(*) FROM ";
+      sql += t.sql_name;
+      std::vector<const Value*>& params = scratch_params();
+      owned.clear();
+      sqlite::append_where(sql, params, owned, filters, has);
+      sql_out = &sql;
+      params_out = &params;
+    });
+    const std::string& sql = *sql_out;
+    const std::vector<const Value*>& params = *params_out;
     return run("count", doctype, [&] {
       auto& stmt = cache_.get(sql);
       Use use(stmt);
@@ -644,6 +679,28 @@ class SqliteBackend final : public StoreBackend {
     if (depth_ == 0) run("read the schema version of", doctype, [&] { refresh_if_schema_changed(); });
   }
 
+  // A read's SQL, written by build(table, has_column). Columns never disappear, so the schema
+  // cookie is read (outside a transaction) only when the read takes whole rows or names a
+  // column the table lacked when last looked at; when it changed, the SQL is written again.
+  template <typename Build>
+  const TableInfo& build_read(std::string_view doctype, bool whole_rows, Build&& build) {
+    for (bool first = true;; first = false) {
+      const TableInfo& t = info(doctype);
+      bool unknown = false;
+      auto has = [&](std::string_view c) {
+        const bool known = t.has(c);
+        unknown = unknown || !known;
+        return known;
+      };
+      build(t, has);
+      if (!first || depth_ != 0 || !(whole_rows || unknown)) return t;
+      const bool changed = run("read the schema version of", doctype,
+                               [&] { return schema_version_pragma() != known_schema_version_; });
+      if (!changed) return t;
+      load_tables();
+    }
+  }
+
   void load_tables() {
     tables_.clear();
     for (const auto& def : schema().doctypes()) {
@@ -761,7 +818,7 @@ class SqliteBackend final : public StoreBackend {
   SqliteOptions options_;
   SQLite::Database db_;
   StatementCache cache_;
-  std::unique_ptr<SQLite::Statement> begin_, commit_, rollback_, schema_version_, series_;
+  std::unique_ptr<SQLite::Statement> begin_, read_begin_, commit_, rollback_, schema_version_, series_;
   std::map<std::string, TableInfo, std::less<>> tables_;
   std::string sql_scratch_;
   std::vector<const Value*> params_scratch_;

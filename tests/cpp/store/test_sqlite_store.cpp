@@ -318,6 +318,17 @@ TEST_CASE("sqlite: a custom column added by another connection becomes visible")
   }
   CHECK(a->get("HD Ticket", name)->text("custom_sla") == "gold");
   CHECK(a->find("HD Ticket", {Filter("custom_sla", "gold")}).size() == 1);
+
+  // Outside a transaction too: a read of whole rows, or naming a column it has not seen, looks.
+  std::string other = b->insert("HD Ticket", {{"subject", "y"}, {"custom_tier", "2"}});
+  CHECK(a->find("HD Ticket", Query{Filter("name", other)}.select({"name", "subject"})).front().text("subject") == "y");
+  CHECK(a->find("HD Ticket", Query{Filter("name", other)}.select({"custom_tier"})).front().text("custom_tier") == "2");
+  std::string third = b->insert("HD Ticket", {{"subject", "z"}, {"custom_zone", "eu"}});
+  CHECK(a->count("HD Ticket", {Filter("custom_zone", "eu")}) == 1);
+  std::string fourth = b->insert("HD Ticket", {{"subject", "w"}, {"custom_desk", "north"}});
+  CHECK(a->get("HD Ticket", fourth)->text("custom_desk") == "north");
+  std::string fifth = b->insert("HD Ticket", {{"subject", "v"}, {"custom_floor", "3"}});
+  CHECK(a->find("HD Ticket", Query{Filter("name", fifth)}).front().text("custom_floor") == "3");
 }
 
 TEST_CASE("sqlite: more distinct statements than the cache holds") {
