@@ -321,7 +321,7 @@ py::dict doctype_info(const DocTypeDef& def) {
 
 SqliteOptions sqlite_options(const std::string& path, int busy_timeout_ms, bool create,
                              const std::string& synchronous, std::size_t statement_cache_size,
-                             bool read_only) {
+                             bool read_only, int page_cache_kib, int wal_checkpoint_kib) {
   SqliteOptions o;
   o.path = path;
   o.busy_timeout_ms = busy_timeout_ms;
@@ -329,6 +329,8 @@ SqliteOptions sqlite_options(const std::string& path, int busy_timeout_ms, bool 
   o.read_only = read_only;
   o.synchronous = synchronous;
   o.statement_cache_size = statement_cache_size;
+  o.page_cache_kib = page_cache_kib;
+  o.wal_checkpoint_kib = wal_checkpoint_kib;
   return o;
 }
 
@@ -465,13 +467,16 @@ A backend that forwards everything to another store. Subclass it to decorate a s
   m.def(
       "_sqlite_backend",
       [](const std::string& path, int busy_timeout_ms, bool create, const std::string& synchronous,
-         std::size_t statement_cache_size, bool read_only) {
+         std::size_t statement_cache_size, bool read_only, int page_cache_kib,
+         int wal_checkpoint_kib) {
         return make_sqlite_backend(sqlite_options(path, busy_timeout_ms, create, synchronous,
-                                                  statement_cache_size, read_only));
+                                                  statement_cache_size, read_only, page_cache_kib,
+                                                  wal_checkpoint_kib));
       },
       py::arg("path"), py::arg("busy_timeout_ms") = 30000, py::arg("create") = true,
       py::arg("synchronous") = "NORMAL", py::arg("statement_cache_size") = 256,
-      py::arg("read_only") = false, release_gil(),
+      py::arg("read_only") = false, py::arg("page_cache_kib") = SqliteOptions{}.page_cache_kib,
+      py::arg("wal_checkpoint_kib") = SqliteOptions{}.wal_checkpoint_kib, release_gil(),
       "A SQLite backend on `path` (tables are created when a Store adopts it; read_only: "
       "nothing is created, migrated or written).");
 

@@ -39,3 +39,18 @@ def test_processes_share_one_file(tmp_path):
     assert len(set(names)) == workers * each
     assert names[-1].endswith(f"{workers * each:05d}")
     assert os.path.exists(path + "-wal") or True  # WAL file may be checkpointed away
+
+
+def test_wal_checkpoint_kib_bounds_the_wal_file(tmp_path):
+    # The WAL file keeps its largest size: what was written between two checkpoints.
+    def wal_size(kib):
+        path = str(tmp_path / f"s{kib}.sqlite")
+        store = sb.SqliteStore(path, wal_checkpoint_kib=kib, page_cache_kib=4096)
+        for t in range(40):  # 40 transactions of ~100 KiB
+            with store.transaction():
+                for i in range(50):
+                    store.insert("Comment", {"content": "x" * 2000 + str(t * 50 + i)})
+        return os.path.getsize(path + "-wal")  # while open: closing checkpoints and removes it
+
+    assert wal_size(256) < 1024 * 1024
+    assert wal_size(65536) > 3 * 1024 * 1024

@@ -1407,7 +1407,7 @@ def _set_log_sink(sink: typing.Any, min_level: typing.SupportsInt | typing.Suppo
     """
     Sends every diagnostic line at min_level (0 debug .. 3 error) or above to sink(level, category, message); None restores the default (stderr per $SWITCHBOARD_LOG).
     """
-def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256, read_only: bool = False) -> StoreBackend:
+def _sqlite_backend(path: str, busy_timeout_ms: typing.SupportsInt | typing.SupportsIndex = 30000, create: bool = True, synchronous: str = 'NORMAL', statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256, read_only: bool = False, page_cache_kib: typing.SupportsInt | typing.SupportsIndex = 16384, wal_checkpoint_kib: typing.SupportsInt | typing.SupportsIndex = 65536) -> StoreBackend:
     """
     A SQLite backend on `path` (tables are created when a Store adopts it; read_only: nothing is created, migrated or written).
     """

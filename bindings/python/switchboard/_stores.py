@@ -58,13 +58,17 @@ class SqliteStore(_core.Store):
     migrated in place; WAL and a busy timeout let several processes share it.
 
     ``read_only=True`` opens an existing switchboard database for reading only (a read-only
-    file works): nothing is created, migrated or written, and every write raises StoreError."""
+    file works): nothing is created, migrated or written, and every write raises StoreError.
+    ``page_cache_kib``: SQLite's page cache; ``wal_checkpoint_kib``: the WAL size after which a
+    commit copies it back into the file (larger: faster batches, that much more disk)."""
 
     def __init__(self, path: str = ":memory:", busy_timeout_ms: int = 30000, create: bool = True,
                  synchronous: str = "NORMAL", statement_cache_size: int = 256,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, page_cache_kib: int = 16384,
+                 wal_checkpoint_kib: int = 65536) -> None:
         backend = _core._sqlite_backend(path, busy_timeout_ms, create, synchronous,
-                                        statement_cache_size, read_only)
+                                        statement_cache_size, read_only, page_cache_kib,
+                                        wal_checkpoint_kib)
         _core.Store.__init__(self, backend, seed_defaults=not read_only)
         self._path = path
 
