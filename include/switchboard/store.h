@@ -150,6 +150,10 @@ class SWITCHBOARD_EXPORT Store final {
                                     const Document& changes,
                                     const std::vector<const DerivedFields*>& per_row);
   Query normalize_query(const DocTypeDef& def, const Query& query) const;
+  // `query` / `filters` as the backend gets them: as they are when already normal (most are),
+  // else normalize_query's copy, kept in `storage`.
+  const Query& normal_query(const DocTypeDef& def, const Query& query, Query& storage) const;
+  const Filters& normal_filters(const DocTypeDef& def, const Filters& filters, Query& storage) const;
   void remove_children(const DocTypeDef& def, std::string_view name);
   void complete_document(const DocTypeDef& def, Document& doc) const;
   naming::SeriesParts series_parts(const DocTypeDef& def, const Document& doc);

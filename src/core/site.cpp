@@ -88,10 +88,22 @@ void read(const json::Json& v, const std::string& key, std::vector<Brand>& out) 
   }
 }
 
-nlohmann::ordered_json brand_json(const Brand& b) {
-  nlohmann::ordered_json j;
-  for_each_brand_field(b, [&](const char* key, const auto& member) { j[key] = member; });
-  return j;
+// The brands as a JSON array of objects, each field in declaration order.
+nlohmann::ordered_json brands_json(const std::vector<Brand>& brands) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& b : brands) {
+    nlohmann::ordered_json j;
+    for_each_brand_field(b, [&](const char* key, const auto& member) { j[key] = member; });
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// A list setting's entries must not be blank; `what` names the setting in the message.
+void check_entries(const Strings& entries, const std::string& what) {
+  for (const auto& item : entries)
+    if (item.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw ValidationError(what + " has an empty entry");
 }
 
 bool is_address(const std::string& a) {
@@ -135,11 +147,7 @@ std::vector<std::string> Brand::aliases() const {
 
 namespace site_detail {
 
-std::string brands_to_json(const std::vector<Brand>& brands) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::array();
-  for (const auto& b : brands) j.push_back(brand_json(b));
-  return json::dump(j);
-}
+std::string brands_to_json(const std::vector<Brand>& brands) { return json::dump(brands_json(brands)); }
 
 std::vector<Brand> brands_from_json(std::string_view text) {
   std::vector<Brand> out;
@@ -160,9 +168,7 @@ void SiteConfig::validate() const {
     if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::vector<Brand>>) {
       return;
     } else if constexpr (std::is_same_v<std::decay_t<decltype(member)>, Strings>) {
-      for (const auto& item : member)
-        if (item.find_first_not_of(" \t\r\n") == std::string::npos)
-          throw ValidationError(std::string("site setting '") + key + "' has an empty entry");
+      check_entries(member, std::string("site setting '") + key + "'");
     }
   });
   for (const Strings* aliases : {&support_aliases, &sales_aliases, &info_aliases})
@@ -175,11 +181,8 @@ void SiteConfig::validate() const {
       throw ValidationError("brand '" + b.name + "' is listed twice");
     names.push_back(b.name);
     for_each_brand_field(b, [&](const char* key, const auto& member) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(member)>, Strings>) {
-        for (const auto& item : member)
-          if (item.find_first_not_of(" \t\r\n") == std::string::npos)
-            throw ValidationError("brand '" + b.name + "' setting '" + key + "' has an empty entry");
-      }
+      if constexpr (std::is_same_v<std::decay_t<decltype(member)>, Strings>)
+        check_entries(member, "brand '" + b.name + "' setting '" + key + "'");
     });
     for (const auto& a : b.aliases())
       if (!is_address(a))
@@ -270,12 +273,10 @@ SiteConfig SiteConfig::from_json(std::string_view text) {
 std::string SiteConfig::to_json() const {
   nlohmann::ordered_json j;
   for_each_field(*this, [&](const char* key, const auto& member) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::vector<Brand>>) {
-      j[key] = nlohmann::ordered_json::array();
-      for (const auto& b : member) j[key].push_back(brand_json(b));
-    } else {
+    if constexpr (std::is_same_v<std::decay_t<decltype(member)>, std::vector<Brand>>)
+      j[key] = brands_json(member);
+    else
       j[key] = member;
-    }
   });
   return json::dump(j);
 }

@@ -178,20 +178,21 @@ class Pass {
   // The Communication of the decided mail: a new row, or the hook's own row re-filed.
   // A batch's later mails find in memory what it wrote (BatchThreads).
   void write_communication() {
-    BatchThreads* batch = facts_ && facts_->threads && facts_->threads->active()
-                              ? facts_->threads.get() : nullptr;
+    BatchThreads* batch = facts_ ? facts_->threads.get() : nullptr;
     std::string existing = trim(e_.communication);
     if (existing.empty()) {
       Document row = communication_fields(store_, rules_, e_, r_, to_, cc_, automated_);
       const bool kept = batch && batch->tracks(r_.message_id);
-      r_.communication = store_.insert("Communication", kept ? Document(row) : std::move(row));
       if (kept) {  // a later mail of the batch names it: its creation orders it among the rows
-        auto stored = store_.find_one("Communication", Query{Filter("name", Value(r_.communication))}
-                                                           .select({"creation"}));
+        const Value stamp(store_.now());
+        row.set("creation", stamp);
+        row.set("modified", stamp);
+      }
+      r_.communication = store_.insert("Communication", kept ? Document(row) : std::move(row));
+      if (kept) {
         Document note;
         for (const auto& f : BatchThreads::kFields) note.set(f, row.get(f));
         note.set("name", Value(r_.communication));
-        note.set("creation", stored ? stored->get("creation") : Value());
         batch->inserted(std::move(note));
       }
       return;

@@ -49,8 +49,8 @@ std::vector<std::pair<std::string, const char*>> thread_ids(const InboundEmail& 
                                                            const std::string& first);
 
 /// The Communications carrying the Message-IDs a batch's mails name in their threading
-/// headers (thread_ids, with each bounce's original), read in one query per few hundred ids
-/// when the batch's first mail starts, plus what the batch's own mails insert and re-file —
+/// headers (thread_ids, with each bounce's original), read in one query per 100 ids before
+/// each pass over the batch, plus what the batch's own mails insert and re-file —
 /// so a pass finds in memory what its own query would return. One thread at a time.
 class BatchThreads {
  public:
@@ -64,8 +64,6 @@ class BatchThreads {
   /// Every Communication carrying `id` (fields kFields, any order), or null when `id` was not
   /// read (ask the store).
   const std::vector<Document>* rows_of(const std::string& id) const;
-  /// Whether the rows were read (else every pass asks the store).
-  bool active() const noexcept { return active_; }
   /// Whether a Communication carrying `message_id` belongs to the rows (inserted() wants it).
   bool tracks(const std::string& message_id) const { return active_ && rows_.count(message_id) > 0; }
   /// The current mail inserted Communication `row` (kFields, as stored).

@@ -77,37 +77,33 @@ std::vector<std::string> create_index_sql(const DocTypeDef& def,
   const std::string table = table_name(def.name);
   // An index is kept when its stored definition is the one wanted, else rebuilt; stored names
   // and definitions are as sqlite_master holds them (unquoted name; CREATE without IF NOT EXISTS).
-  auto want = [&](const std::vector<std::string>& cols) {
-    const std::string name = index_name(def, cols, false);
+  auto want = [&](const std::vector<std::string>& cols, bool unique) {
+    const std::string name = index_name(def, cols, unique);
     std::string list;
     for (const auto& c : cols) list += (list.empty() ? "" : ", ") + quote(c);
-    std::string sql = "CREATE INDEX " + name + " ON " + table + "(" + list + ")";
+    std::string sql = std::string(unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + name +
+                      " ON " + table + "(" + list + ")";
     // Lookups are by value: rows without one (a ticket without a phone, an unmerged record)
     // stay out of the index and cost an insert nothing. creation and modified order listings
-    // without a filter on them, so they keep every row.
-    if (cols.front() != "creation" && cols.front() != "modified")
+    // without a filter on them, so they keep every row. A unique index holds every row: nulls
+    // never collide in it, the facade stores an empty unique value as null, and earlier
+    // layouts' partial ones are rebuilt.
+    if (!unique && cols.front() != "creation" && cols.front() != "modified")
       sql += " WHERE " + quote(cols.front()) + " IS NOT NULL";
-    auto it = existing.find(raw_index_name(def, cols, false));
+    auto it = existing.find(raw_index_name(def, cols, unique));
     if (it != existing.end() && it->second == sql) return;
     if (it != existing.end()) out.push_back("DROP INDEX " + name);
     out.push_back(std::move(sql));
   };
   for (const auto& c : def.columns()) {
-    if (c.unique) {
-      // Nulls never collide in a SQLite unique index, and the facade stores an empty unique
-      // value as null; a full (not partial) index also serves lookups by value.
-      // Rebuilt on every migration: earlier layouts made it partial.
-      out.push_back("DROP INDEX IF EXISTS " + index_name(def, {c.name}, true));
-      out.push_back("CREATE UNIQUE INDEX " + index_name(def, {c.name}, true) + " ON " + table +
-                    "(" + quote(c.name) + ")");
-    } else if (c.indexed) {
-      want({c.name});
+    if (c.unique || c.indexed) {
+      want({c.name}, c.unique);
     } else if (existing.count(raw_index_name(def, {c.name}, false))) {
       // A field this schema no longer indexes: its index would only cost every insert.
       out.push_back("DROP INDEX " + index_name(def, {c.name}, false));
     }
   }
-  for (const auto& cols : def.indexes) want(cols);
+  for (const auto& cols : def.indexes) want(cols, false);
   return out;
 }
 

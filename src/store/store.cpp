@@ -293,17 +293,14 @@ static void end_level(Store& store, int level, bool commit) {
 }
 
 // Opens a transaction level for one facade operation when needed and closes it: commit on
-// done(), rollback when destroyed without done(). `always` = also when already nested
-// (multi-write operations need a savepoint to stay atomic inside an outer transaction).
-// A write of several rows: its own transaction at depth 0, a savepoint inside one when
-// `always` (several rows that must stand or fall together), nothing more for a single row.
-// Inside an all-or-nothing level no savepoint is needed: a failure marks the level broken and
-// whoever opened it rolls it all back.
+// done(), rollback when destroyed without done(). At depth 0 it is the operation's own
+// transaction; inside one, `always` (several rows that must stand or fall together) asks for
+// a savepoint, except inside an all-or-nothing level, where a failure only marks the level
+// broken and whoever opened it rolls it all back.
 struct Store::WriteScope {
   WriteScope(Store& s, bool always)
       : store(s),
-        owns(s.depth_ == 0 || (always && !(s.all_or_nothing_level_ > 0 &&
-                                           s.depth_ >= s.all_or_nothing_level_))),
+        owns(s.depth_ == 0 || (always && !all_or_nothing(s))),
         unguarded(always && !owns) {
     if (owns) {
       store.begin();
@@ -325,6 +322,9 @@ struct Store::WriteScope {
       } catch (...) {  // the original error is what matters
       }
     }
+  }
+  static bool all_or_nothing(const Store& s) {
+    return s.all_or_nothing_level_ > 0 && s.depth_ >= s.all_or_nothing_level_;
   }
   Store& store;
   bool owns;
@@ -393,6 +393,19 @@ bool Store::exists(std::string_view doctype, std::string_view name) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   doctype_def(doctype);
   return guarded("get", doctype, [&] { return backend_->get(doctype, name); }).has_value();
+}
+
+const Query& Store::normal_query(const DocTypeDef& def, const Query& query, Query& storage) const {
+  if (query_is_normal(def, query)) return query;
+  storage = normalize_query(def, query);
+  return storage;
+}
+
+const Filters& Store::normal_filters(const DocTypeDef& def, const Filters& filters,
+                                     Query& storage) const {
+  if (filters_are_normal(def, filters)) return filters;
+  storage = normalize_query(def, Query(filters));
+  return storage.filters;
 }
 
 Query Store::normalize_query(const DocTypeDef& def, const Query& query) const {
@@ -477,9 +490,7 @@ std::vector<Document> Store::find(std::string_view doctype, const Query& query) 
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
   Query normalized;
-  const bool as_is = query_is_normal(def, query);
-  if (!as_is) normalized = normalize_query(def, query);
-  const Query& q = as_is ? query : normalized;
+  const Query& q = normal_query(def, query, normalized);
   auto rows = guarded("find", doctype, [&] { return backend_->find(doctype, q); });
   if (!has(Capability::kCompleteDocuments)) {
     for (auto& row : rows) {
@@ -505,10 +516,9 @@ std::optional<Document> Store::find_one(std::string_view doctype, Query query) {
 std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
-  if (filters_are_normal(def, filters))
-    return guarded("count", doctype, [&] { return backend_count(doctype, filters); });
-  Query q = normalize_query(def, Query(filters));
-  return guarded("count", doctype, [&] { return backend_count(doctype, q.filters); });
+  Query normalized;
+  const Filters& where = normal_filters(def, filters, normalized);
+  return guarded("count", doctype, [&] { return backend_count(doctype, where); });
 }
 
 // ---- writes --------------------------------------------------------------------------------
@@ -678,9 +688,7 @@ std::int64_t Store::update_where(std::string_view doctype, const Filters& filter
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   const DocTypeDef& def = doctype_def(doctype);
   Query normalized;
-  const bool as_is = filters_are_normal(def, filters);
-  if (!as_is) normalized = normalize_query(def, Query(filters));
-  const Filters& where = as_is ? filters : normalized.filters;
+  const Filters& where = normal_filters(def, filters, normalized);
   Document c = prepare_changes(def, changes, update_modified);
   if (is_write_free(c)) return guarded("count", doctype, [&] { return backend_count(doctype, where); });
   std::vector<const DerivedFields*> per_row;

@@ -282,8 +282,6 @@ class SqliteBackend final : public StoreBackend {
 
   std::vector<Document> find(std::string_view doctype, const Query& q) override {
     const std::vector<std::string>& fields = q.fields;  // the facade removed duplicates
-    std::string* sql_out = nullptr;
-    std::vector<const Value*>* params_out = nullptr;
     std::vector<Value> owned;
     const TableInfo& t = build_read(doctype, fields.empty(), [&](const TableInfo& table, const auto& has) {
       std::string& sql = scratch_sql();
@@ -304,11 +302,9 @@ class SqliteBackend final : public StoreBackend {
       sqlite::append_where(sql, params, owned, q.filters, has);
       sqlite::append_order(sql, q.order_by, has);
       if (q.limit || q.offset) sql += " LIMIT ? OFFSET ?";
-      sql_out = &sql;
-      params_out = &params;
     });
-    const std::string& sql = *sql_out;
-    const std::vector<const Value*>& params = *params_out;
+    const std::string& sql = sql_scratch_;
+    const std::vector<const Value*>& params = params_scratch_;
     return run("find", doctype, [&] {
       auto& stmt = cache_.get(sql);
       Use use(stmt);
@@ -335,8 +331,6 @@ class SqliteBackend final : public StoreBackend {
   }
 
   std::int64_t count(std::string_view doctype, const Filters& filters) override {
-    std::string* sql_out = nullptr;
-    std::vector<const Value*>* params_out = nullptr;
     std::vector<Value> owned;
     build_read(doctype, false, [&](const TableInfo& t, const auto& has) {
       std::string& sql = scratch_sql();
@@ -345,11 +339,9 @@ class SqliteBackend final : public StoreBackend {
       std::vector<const Value*>& params = scratch_params();
       owned.clear();
       sqlite::append_where(sql, params, owned, filters, has);
-      sql_out = &sql;
-      params_out = &params;
     });
-    const std::string& sql = *sql_out;
-    const std::vector<const Value*>& params = *params_out;
+    const std::string& sql = sql_scratch_;
+    const std::vector<const Value*>& params = params_scratch_;
     return run("count", doctype, [&] {
       auto& stmt = cache_.get(sql);
       Use use(stmt);
@@ -668,8 +660,11 @@ class SqliteBackend final : public StoreBackend {
     return schema_version_->getColumn(0).getInt();
   }
 
-  void refresh_if_schema_changed() {
-    if (schema_version_pragma() != known_schema_version_) load_tables();
+  // Whether another process changed the schema (then the column lists are read again).
+  bool refresh_if_schema_changed() {
+    if (schema_version_pragma() == known_schema_version_) return false;
+    load_tables();
+    return true;
   }
 
   // Before a read outside a transaction: another process may have changed the schema (a
@@ -679,7 +674,8 @@ class SqliteBackend final : public StoreBackend {
     if (depth_ == 0) run("read the schema version of", doctype, [&] { refresh_if_schema_changed(); });
   }
 
-  // A read's SQL, written by build(table, has_column). Columns never disappear, so the schema
+  // A read's SQL, written by build(table, has_column) into scratch_sql() and scratch_params().
+  // Columns never disappear, so the schema
   // cookie is read (outside a transaction) only when the read takes whole rows or names a
   // column the table lacked when last looked at; when it changed, the SQL is written again.
   template <typename Build>
@@ -694,10 +690,8 @@ class SqliteBackend final : public StoreBackend {
       };
       build(t, has);
       if (!first || depth_ != 0 || !(whole_rows || unknown)) return t;
-      const bool changed = run("read the schema version of", doctype,
-                               [&] { return schema_version_pragma() != known_schema_version_; });
-      if (!changed) return t;
-      load_tables();
+      if (!run("read the schema version of", doctype, [&] { return refresh_if_schema_changed(); }))
+        return t;
     }
   }
 

@@ -412,6 +412,15 @@ model::TicketStatuses cached_statuses(Cache& cache, Store& store, const CallSite
   return statuses;
 }
 
+// One event's ingest and its after_ingest hook, in the caller's transaction or savepoint.
+IngestResult ingest_event(CallLogger& logger, Store& store, const CallLoggerOptions& options,
+                          const CallSite& site, const model::TicketStatuses& statuses,
+                          const CallEvent& event) {
+  IngestResult r = Ingest(logger, store, options, site, statuses).run(event);
+  if (options.after_ingest && r.action != "skipped") options.after_ingest(store, event, r);
+  return r;
+}
+
 }  // namespace
 
 IngestResult CallLogger::ingest(const CallEvent& event) {
@@ -419,11 +428,8 @@ IngestResult CallLogger::ingest(const CallEvent& event) {
   const model::TicketStatuses statuses = cached_statuses(*cache_, *store_, site);
   // Rerun as a whole when a concurrent writer forced the transaction back (MariaDB deadlocks);
   // the hook runs inside, so what it queues commits or rolls back with the call log.
-  return in_retrying_transaction(*store_, [&] {
-    IngestResult r = Ingest(*this, *store_, options_, site, statuses).run(event);
-    if (options_.after_ingest && r.action != "skipped") options_.after_ingest(*store_, event, r);
-    return r;
-  });
+  return in_retrying_transaction(
+      *store_, [&] { return ingest_event(*this, *store_, options_, site, statuses, event); });
 }
 
 std::vector<IngestResult> CallLogger::ingest_many(const std::vector<CallEvent>& events) {
@@ -441,11 +447,7 @@ std::vector<IngestResult> CallLogger::ingest_many(const std::vector<CallEvent>& 
     const model::TicketStatuses statuses = cached_statuses(*cache_, *store_, site);
     store_detail::each_in_savepoint(
         *store_, events.size(),
-        [&](std::size_t i) {
-          out[i] = Ingest(*this, *store_, options_, site, statuses).run(events[i]);
-          if (options_.after_ingest && out[i].action != "skipped")
-            options_.after_ingest(*store_, events[i], out[i]);
-        },
+        [&](std::size_t i) { out[i] = ingest_event(*this, *store_, options_, site, statuses, events[i]); },
         [&](std::size_t i, const std::exception* e) { failed(out[i], e); });
   } catch (const Interrupted&) {
     throw;
