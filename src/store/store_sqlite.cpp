@@ -122,6 +122,59 @@ struct TableInfo {
   }
 };
 
+// Naming-series counters of the open write transaction. BEGIN IMMEDIATE holds the file's
+// write lock, so no one else can bump a counter until COMMIT: after the first bump of a
+// prefix (an upsert in tabSeries) the next ones need no statement. Each savepoint keeps a
+// copy, so rolling an item back gives its numbers back as the upsert's undo would.
+class SeriesCounters {
+ public:
+  // The counter after one more bump, or nullptr when this transaction has not bumped it yet.
+  std::int64_t* bump(std::string_view prefix) {
+    auto it = counters_.find(prefix);
+    if (it == counters_.end()) return nullptr;
+    ++it->second.current;
+    return &it->second.current;
+  }
+  void start(std::string_view prefix, std::int64_t stored) {
+    counters_.insert_or_assign(std::string(prefix), Counter{stored, stored});
+  }
+  bool unwritten() const noexcept {
+    for (const auto& [prefix, c] : counters_)
+      if (c.current != c.stored) return true;
+    return false;
+  }
+  // Calls write(prefix, value) for each counter ahead of tabSeries, then counts it as stored.
+  template <typename Write>
+  void write(Write&& write) {
+    for (auto& [prefix, c] : counters_) {
+      if (c.current == c.stored) continue;
+      write(prefix, c.current);
+      c.stored = c.current;
+    }
+  }
+  void savepoint() { saved_.push_back(counters_); }
+  void release() {
+    if (!saved_.empty()) saved_.pop_back();
+  }
+  void rollback_savepoint() {
+    if (saved_.empty()) return;
+    counters_ = std::move(saved_.back());
+    saved_.pop_back();
+  }
+  void clear() noexcept {
+    counters_.clear();
+    saved_.clear();
+  }
+
+ private:
+  struct Counter {
+    std::int64_t stored;   // the value in tabSeries
+    std::int64_t current;  // the last number handed out
+  };
+  std::map<std::string, Counter, std::less<>> counters_;
+  std::vector<std::map<std::string, Counter, std::less<>>> saved_;
+};
+
 // LRU cache of prepared statements keyed by SQL text.
 class StatementCache {
  public:
@@ -223,6 +276,7 @@ class SqliteBackend final : public StoreBackend {
       series_ = prepare(
           "INSERT INTO \"tabSeries\" (\"name\", \"current\") VALUES (?, 1) ON CONFLICT(\"name\") "
           "DO UPDATE SET \"current\" = \"current\" + 1 RETURNING \"current\"");
+      series_set_ = prepare("UPDATE \"tabSeries\" SET \"current\" = ? WHERE \"name\" = ?");
       load_tables();
     } catch (const SQLite::Exception& e) {
       throw_mapped(e, "opening " + opt.path);
@@ -434,14 +488,21 @@ class SqliteBackend final : public StoreBackend {
     });
   }
 
+  // Inside a write transaction the first bump of a prefix runs the upsert and later bumps
+  // count in memory; the counters are written back before COMMIT and before anything touches
+  // tabSeries (see SeriesCounters).
   std::int64_t next_series(std::string_view prefix) override {
-    return run("naming series", prefix, [&] {
+    if (depth_ > 0)
+      if (std::int64_t* n = series_counters_.bump(prefix)) return *n;
+    std::int64_t n = run("naming series", prefix, [&] {
       Use use(*series_);
       std::string key(prefix);
       series_->bindNoCopy(1, key);
       step(*series_);
       return static_cast<std::int64_t>(series_->getColumn(0).getInt64());
     });
+    if (depth_ > 0) series_counters_.start(prefix, n);
+    return n;
   }
 
   void begin() override {
@@ -453,6 +514,7 @@ class SqliteBackend final : public StoreBackend {
     } else {
       run("savepoint", "transaction",
           [&] { exec(cache_.get("SAVEPOINT sb_" + std::to_string(depth_))); });
+      series_counters_.savepoint();
     }
     ++depth_;
   }
@@ -460,14 +522,18 @@ class SqliteBackend final : public StoreBackend {
   void commit() override {
     if (sqlite3_get_autocommit(db_.getHandle())) {
       depth_ = 0;  // SQLite already rolled the whole transaction back after an error
+      series_counters_.clear();
       throw StoreError(ErrorCode::kBackend,
                        "commit: SQLite had already rolled this transaction back after an error");
     }
     if (depth_ == 1) {
+      flush_series();
       run("commit", "transaction", [&] { retry_busy([&] { exec(*commit_); }); });
+      series_counters_.clear();
     } else {
       run("release", "transaction",
           [&] { exec(cache_.get("RELEASE sb_" + std::to_string(depth_ - 1))); });
+      series_counters_.release();
     }
     if (--depth_ == 0) columns_added_ = false;
   }
@@ -475,9 +541,11 @@ class SqliteBackend final : public StoreBackend {
   void rollback() override {
     if (sqlite3_get_autocommit(db_.getHandle())) {
       depth_ = depth_ > 0 ? depth_ - 1 : 0;  // nothing left to undo
+      series_counters_.clear();
       return;
     }
     if (depth_ == 1) {
+      series_counters_.clear();
       run("rollback", "transaction", [&] { exec(*rollback_); });
     } else {
       std::string sp = "sb_" + std::to_string(depth_ - 1);
@@ -485,6 +553,7 @@ class SqliteBackend final : public StoreBackend {
         exec(cache_.get("ROLLBACK TO " + sp));
         exec(cache_.get("RELEASE " + sp));
       });
+      series_counters_.rollback_savepoint();
     }
     --depth_;
     if (columns_added_) load_tables();  // custom columns added by the undone work are gone
@@ -626,6 +695,7 @@ class SqliteBackend final : public StoreBackend {
   }
 
   TableInfo& info(std::string_view doctype) {
+    if (doctype == "Series" && series_counters_.unwritten()) flush_series();
     auto it = tables_.find(doctype);
     if (it == tables_.end())
       throw NotFound("unknown doctype '" + std::string(doctype) + "'", ErrorCode::kUnknownDoctype);
@@ -693,6 +763,18 @@ class SqliteBackend final : public StoreBackend {
       if (!run("read the schema version of", doctype, [&] { return refresh_if_schema_changed(); }))
         return t;
     }
+  }
+
+  // Writes the counters bumped in memory back to tabSeries.
+  void flush_series() {
+    series_counters_.write([&](const std::string& prefix, std::int64_t n) {
+      run("naming series", prefix, [&] {
+        Use use(*series_set_);
+        series_set_->bind(1, static_cast<int64_t>(n));
+        series_set_->bindNoCopy(2, prefix);
+        series_set_->exec();
+      });
+    });
   }
 
   void load_tables() {
@@ -812,7 +894,9 @@ class SqliteBackend final : public StoreBackend {
   SqliteOptions options_;
   SQLite::Database db_;
   StatementCache cache_;
-  std::unique_ptr<SQLite::Statement> begin_, read_begin_, commit_, rollback_, schema_version_, series_;
+  std::unique_ptr<SQLite::Statement> begin_, read_begin_, commit_, rollback_, schema_version_, series_,
+      series_set_;
+  SeriesCounters series_counters_;
   std::map<std::string, TableInfo, std::less<>> tables_;
   std::string sql_scratch_;
   std::vector<const Value*> params_scratch_;

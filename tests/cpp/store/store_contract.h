@@ -352,6 +352,48 @@ TEST_CASE_TEMPLATE_DEFINE("contract: transactions nest and roll back exactly", F
   CHECK_THROWS_AS(s->lock("k"), StoreError);  // outside a transaction
 }
 
+TEST_CASE_TEMPLATE_DEFINE("contract: naming-series numbers inside nested transactions", F,
+                          contract_series_tx) {
+  using namespace switchboard;
+  auto s = F::make();
+  auto stored = [&] { return s->get("Series", "SBT-").value().integer("current"); };
+  s->begin();
+  CHECK(s->next_series("SBT-") == 1);
+  CHECK(s->next_series("SBT-") == 2);
+  CHECK(s->next_series("SBT-") == 3);
+  CHECK(stored() == 3);  // a read inside the transaction sees every number handed out
+  s->begin();
+  CHECK(s->next_series("SBT-") == 4);
+  CHECK(s->next_series("SBT-") == 5);
+  s->rollback();  // the savepoint gives its numbers back
+  CHECK(s->next_series("SBT-") == 4);
+  s->begin();
+  CHECK(s->next_series("SBT-") == 5);
+  CHECK(stored() == 5);
+  CHECK(s->next_series("SBT-") == 6);
+  s->rollback();  // also after the savepoint had written its numbers for the read
+  CHECK(stored() == 4);
+  s->begin();
+  CHECK(s->next_series("SBT-") == 5);
+  CHECK(s->next_series("SBT-") == 6);
+  s->commit();  // released into the outer transaction
+  CHECK(s->next_series("SBT-") == 7);
+  s->commit();
+  CHECK(stored() == 7);
+  CHECK(s->next_series("SBT-") == 8);  // outside a transaction
+
+  s->begin();
+  CHECK(s->next_series("SBT-") == 9);
+  CHECK(s->next_series("SBT-") == 10);
+  s->rollback();
+  CHECK(stored() == 8);
+  s->begin();
+  CHECK(s->next_series("SBT-") == 9);
+  CHECK(s->next_series("SBT-") == 10);
+  s->commit();
+  CHECK(stored() == 10);
+}
+
 TEST_CASE_TEMPLATE_DEFINE("contract: unique fields and duplicate names", F, contract_unique) {
   using namespace switchboard;
   auto s = F::make();
@@ -497,6 +539,7 @@ TEST_CASE_TEMPLATE_DEFINE("contract: names and text order follow the backend's c
   TEST_CASE_TEMPLATE_INVOKE(contract_update, __VA_ARGS__);                      \
   TEST_CASE_TEMPLATE_INVOKE(contract_children, __VA_ARGS__);                    \
   TEST_CASE_TEMPLATE_INVOKE(contract_tx, __VA_ARGS__);                          \
+  TEST_CASE_TEMPLATE_INVOKE(contract_series_tx, __VA_ARGS__);                   \
   TEST_CASE_TEMPLATE_INVOKE(contract_unique, __VA_ARGS__);                      \
   TEST_CASE_TEMPLATE_INVOKE(contract_faults, __VA_ARGS__);                      \
   TEST_CASE_TEMPLATE_INVOKE(contract_threads, __VA_ARGS__);                     \
