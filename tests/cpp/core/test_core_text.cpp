@@ -30,6 +30,42 @@ TEST_CASE("text: trim, collapse, case and UTF-8 length") {
   CHECK(text::percent_encode("a b/ü") == "a%20b%2F%C3%BC");
 }
 
+TEST_CASE("text: is_clean_field agrees with a byte-by-byte check at every position") {
+  // The scan reads 8 bytes at a time: put every byte value at every offset of strings of
+  // lengths around the word size, in both modes.
+  auto reference = [](std::string_view s, bool multiline) {
+    for (char ch : s) {  // ASCII only
+      auto c = static_cast<unsigned char>(ch);
+      if ((c < 0x20 || c == 0x7F) && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
+        return false;
+    }
+    return true;
+  };
+  int checked = 0;
+  for (std::size_t len : {1u, 7u, 8u, 9u, 15u, 16u, 17u, 24u}) {
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      for (int b = 0; b < 0x80; ++b) {
+        std::string s(len, 'a');
+        s[pos] = static_cast<char>(b);
+        for (bool multiline : {false, true}) {
+          CHECK_MESSAGE(text::is_clean_field(s, multiline) == reference(s, multiline),
+                        "byte " << b << " at " << pos << " of " << len);
+          ++checked;
+        }
+      }
+      std::string accented(len, 'a'), broken(len, 'a');
+      accented.insert(pos, "\xc3\xa9");  // é: the UTF-8 check takes over
+      broken[pos] = '\xc3';
+      CHECK(text::is_clean_field(accented, false));
+      CHECK_FALSE(text::is_clean_field(broken, true));
+    }
+  }
+  CHECK(checked > 10000);
+  CHECK_FALSE(text::is_clean_field(std::string(16, 'a') + "\x7f" + std::string(16, 'b'), true));
+  CHECK(text::is_clean_field(std::string(16, 'a') + "\xc3\xa9" + std::string(16, 'b'), false));
+  CHECK_FALSE(text::is_clean_field(std::string(16, 'a') + "\xc3" + std::string(16, 'b'), false));
+}
+
 TEST_CASE("text: clean_field for single-line and multi-line fields") {
   CHECK(text::clean_field("Jane Doe", false) == "Jane Doe");
   CHECK(text::clean_field("Jane\r\nDoe", false) == "Jane Doe");
