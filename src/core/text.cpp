@@ -19,7 +19,16 @@ std::string glib_map(std::string_view valid, GlibFn&& fn) {
 }
 
 bool is_ascii(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
+  std::size_t i = 0;
+  std::uint64_t high = 0;  // 8 bytes at a time: any byte with its high bit set
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
+  }
+  if (high & 0x8080808080808080ULL) return false;
+  return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
+                     [](char c) { return (c & 0x80) == 0; });
 }
 
 // One decoded character of valid UTF-8 starting at s[i]; `len` receives its byte length.
@@ -88,6 +97,7 @@ bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept {
 }
 
 bool is_valid_utf8(std::string_view s) noexcept {
+  if (is_ascii(s)) return true;
   // GLib calls a NUL byte invalid when given a length: validate the pieces between NULs.
   for (std::size_t start = 0;;) {
     std::size_t nul = s.find('\0', start);
@@ -120,6 +130,8 @@ std::string valid_utf8(std::string_view s) {
 }
 
 std::string casefold(std::string_view s) {
+  // ASCII folds to lower case (as GLib, whose result ends at the first NUL).
+  if (is_ascii(s)) return lower_ascii(s.substr(0, s.find('\0')));
   std::string v = valid_utf8(s);
   return glib_map(v, g_utf8_casefold);
 }

@@ -20,6 +20,13 @@ TEST_CASE("text: trim, collapse, case and UTF-8 length") {
   CHECK(text::upper("straße") == "STRASSE");
   CHECK(text::lower("\xff" "AB") == "\xff" "ab");  // invalid UTF-8: ASCII rules only
   CHECK(text::casefold("Straße") == text::casefold("STRASSE"));
+  // ASCII takes a short path; it folds every byte as the Unicode path does.
+  for (int c = 1; c < 0x80; ++c) {
+    std::string ascii(1, static_cast<char>(c));
+    CHECK(text::casefold(ascii) + "\xc3\xa9" == text::casefold(ascii + "\xc3\x89"));
+  }
+  CHECK(text::casefold(std::string("AB\0CD", 5)) == "ab");  // both paths end at a NUL
+  CHECK(text::casefold(std::string("\xc3\x89" "B\0CD", 6)) == "\xc3\xa9" "b");
   CHECK(text::iequals("Received", "rECEIVED"));
   CHECK(text::utf8_length("añ€😀") == 4);
   CHECK(text::truncate_chars("añ€😀x", 4) == "añ€😀");
