@@ -46,12 +46,14 @@ bool is_line_separator(char32_t c) noexcept { return c == 0x2028 || c == 0x2029;
 
 }  // namespace
 
-std::string trim(std::string_view s) {
+std::string_view trim_view(std::string_view s) noexcept {
   std::size_t b = 0, e = s.size();
   while (b < e && is_space(s[b])) ++b;
   while (e > b && is_space(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
 }
+
+std::string trim(std::string_view s) { return std::string(trim_view(s)); }
 
 std::string collapse_spaces(std::string_view s) {
   std::string out;

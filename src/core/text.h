@@ -15,6 +15,8 @@ inline bool is_space(char c) noexcept {
 }
 /// Without leading and trailing ASCII whitespace.
 std::string trim(std::string_view s);
+/// The same, as a view into `s`.
+std::string_view trim_view(std::string_view s) noexcept;
 /// Trimmed; every run of ASCII whitespace inside becomes one space.
 std::string collapse_spaces(std::string_view s);
 /// ASCII letters lowercased, every other byte unchanged (locale-independent).
