@@ -224,8 +224,9 @@ int main(int argc, char** argv) {
   // SWITCHBOARD_BENCH_ONLY=route|route_many: that phase alone, for profiling (perf record).
   if (const char* only = std::getenv("SWITCHBOARD_BENCH_ONLY")) {
     RoutingRules defaults;
+    if (const char* rl = std::getenv("SB_ROUTE_LOG")) defaults.route_log = rl;
     Run r = std::string(only) == "route" ? route_all(dir / "only.sqlite", mix, defaults)
-                                         : route_batches(dir / "only.sqlite", mix, defaults, 500);
+                                         : route_batches(dir / "only.sqlite", mix, defaults, std::getenv("SB_BATCH") ? std::stoul(std::getenv("SB_BATCH")) : 500);
     std::printf("%s: %.0f mails/s, CPU %.0f / %.0f µs per mail\n", only, kMails / r.time.wall,
                 r.time.user * 1e6 / kMails, r.time.sys * 1e6 / kMails);
     return 0;
