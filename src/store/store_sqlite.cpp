@@ -369,14 +369,21 @@ class SqliteBackend final : public StoreBackend {
         stmt.bind(++i, static_cast<int64_t>(q.offset));
       }
       std::vector<Document> out;
+      // The selected columns in name order, so each row's Document is built by appending.
+      std::vector<int> by_name(fields.size());
+      for (std::size_t c = 0; c < fields.size(); ++c) by_name[c] = static_cast<int>(c);
+      std::sort(by_name.begin(), by_name.end(), [&](int a, int b) { return fields[a] < fields[b]; });
       while (step(stmt)) {
         if (fields.empty()) {
           out.push_back(read_all(t, stmt));
         } else {
           Document d;
           d.reserve(fields.size());
-          for (std::size_t c = 0; c < fields.size(); ++c)
-            d.set(fields[c], column_value(stmt.getColumn(static_cast<int>(c))));
+          for (std::size_t k = 0; k < by_name.size(); ++k) {
+            const int c = by_name[k];
+            if (k && fields[c] == fields[by_name[k - 1]]) continue;  // a column named twice
+            d.append_sorted(fields[c], column_value(stmt.getColumn(c)));
+          }
           out.push_back(std::move(d));
         }
       }
