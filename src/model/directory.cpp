@@ -331,17 +331,25 @@ std::string Directory::create_contact(const NewContact& c) {
   std::string first = c.first_name, last = c.last_name;
   if (first.empty() && last.empty()) std::tie(first, last) = split_name(c.full_name);
   if (first.empty()) first = full;
-  Document contact{{"first_name", first}, {"full_name", full}};
-  if (!last.empty()) contact.set("last_name", Value(last));
+  const std::string phone = text::trim(c.phone);
+  // Built in field order (no sorting, no shifting): one contact per new sender.
+  Document contact;
+  contact.reserve(6);
   ChildRows children;
   if (!c.email.empty()) {
-    contact.set("email_id", Value(c.email));
-    children.push_back({"email_ids", {Document{{"email_id", c.email}, {"is_primary", 1}}}});
+    contact.append_sorted("email_id", Value(c.email));
+    Document email;
+    email.reserve(2);
+    email.append_sorted("email_id", Value(c.email));
+    email.append_sorted("is_primary", Value(1));
+    children.push_back({"email_ids", {std::move(email)}});
   }
-  const std::string phone = text::trim(c.phone);
+  contact.append_sorted("first_name", Value(first));
+  contact.append_sorted("full_name", Value(full));
+  if (!last.empty()) contact.append_sorted("last_name", Value(last));
   if (!phone.empty()) {
-    contact.set("mobile_no", Value(phone));
-    contact.set("phone", Value(phone));
+    contact.append_sorted("mobile_no", Value(phone));
+    contact.append_sorted("phone", Value(phone));
     children.push_back(
         {"phone_nos",
          {Document{{"phone", phone}, {"is_primary_mobile_no", 1}, {"is_primary_phone", 1}}}});
@@ -421,22 +429,27 @@ void Directory::complete_contact(const std::string& name, const NewContact& c,
 
 std::string Directory::create_ticket(const NewTicket& t) {
   const std::string now = store_.now();
-  Document ticket{{"subject", t.subject},
-                  {"via_customer_portal", 0},
-                  {"opening_date", now.substr(0, 10)},
-                  {"opening_time", now.substr(11, 8)}};
+  // Built in field order (no sorting, no shifting): one ticket per new request.
+  Document ticket;
+  ticket.reserve(13);
   auto put = [&](const char* field, const std::string& value) {
-    if (!value.empty()) ticket.set(field, Value(value));
+    if (!value.empty()) ticket.append_sorted(field, Value(value));
   };
-  put("raised_by", t.raised_by);
+  const std::string phone = text::trim(t.phone);
   put("contact", t.contact);
-  put("contact_mobile", text::trim(t.phone));
-  put("contact_number", text::trim(t.phone));
+  put("contact_mobile", phone);
+  put("contact_number", phone);
+  if (!t.reply_alias.empty() && has_field(kTicket, kReplyAliasField))
+    put(kReplyAliasField, t.reply_alias);
   put("email_account", t.email_account);
-  put("status", t.status);
+  ticket.append_sorted("opening_date", Value(now.substr(0, 10)));
+  ticket.append_sorted("opening_time", Value(now.substr(11, 8)));
   put("priority", t.priority);
+  put("raised_by", t.raised_by);
+  put("status", t.status);
+  ticket.append_sorted("subject", Value(t.subject));
   put(kFollowUpField, t.follow_up_of);
-  if (has_field(kTicket, kReplyAliasField)) put(kReplyAliasField, t.reply_alias);
+  ticket.append_sorted("via_customer_portal", Value(0));
   std::string name = store_.insert(kTicket, std::move(ticket));
   if (!t.follow_up_of.empty())
     store_.insert("Comment", {{"comment_type", "Info"},
@@ -450,18 +463,21 @@ std::string Directory::create_ticket(const NewTicket& t) {
 std::string Directory::create_lead(const NewLead& l) {
   std::string first = l.first_name, last = l.last_name;
   if (first.empty() && last.empty()) std::tie(first, last) = split_name(l.full_name);
-  Document lead{{"first_name", first}};
+  // Built in field order (no sorting, no shifting): one lead per new inquiry.
+  Document lead;
+  lead.reserve(8);
   auto put = [&](const char* field, const std::string& value) {
-    if (!value.empty()) lead.set(field, Value(value));
+    if (!value.empty()) lead.append_sorted(field, Value(value));
   };
+  if (!l.reply_alias.empty() && has_field(kLead, kReplyAliasField)) put(kReplyAliasField, l.reply_alias);
+  put("email", l.email);
+  lead.append_sorted("first_name", Value(first));
   put("last_name", last);
   const std::string full = text::trim(l.full_name);
   put("lead_name", !full.empty() ? full : join_name(first, last));
-  put("email", l.email);
   put("mobile_no", text::trim(l.mobile_no));
-  put("status", l.status);
   put("source", l.source);
-  if (has_field(kLead, kReplyAliasField)) put(kReplyAliasField, l.reply_alias);
+  put("status", l.status);
   return store_.insert(kLead, std::move(lead));
 }
 

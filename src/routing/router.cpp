@@ -188,10 +188,11 @@ class Pass {
         row.set("creation", stamp);
         row.set("modified", stamp);
       }
-      r_.communication = store_.insert("Communication", kept ? Document(row) : std::move(row));
-      if (kept) {
-        Document note;
+      Document note;  // the fields later mails read, taken before the row moves to the store
+      if (kept)
         for (const auto& f : BatchThreads::kFields) note.set(f, row.get(f));
+      r_.communication = store_.insert("Communication", std::move(row));
+      if (kept) {
         note.set("name", Value(r_.communication));
         batch->inserted(std::move(note));
       }
