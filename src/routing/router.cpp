@@ -158,6 +158,8 @@ class Pass {
     r_.contact = contact();
     if (has_alias_field(doctype)) r_.reply_alias = stored_alias(doctype);
     if (write_) {
+      if (facts_ && facts_->senders) facts_->senders->creating(r_.sender);
+      new_sender_ = false;  // its records exist from here on
       if (doctype == kTicket) {
         if (r_.contact.empty())
           r_.contact = dir_.create_contact({r_.sender_name, "", "", r_.sender, "", {}});
@@ -247,6 +249,7 @@ class Pass {
     std::string written = trim(from_address);
     if (!written.empty() && written != sender_.address && !reply_to_used) spellings_.push_back(written);
     variants_.assign(spellings_.begin(), spellings_.end());
+    new_sender_ = facts_ && facts_->senders && facts_->senders->unknown(spellings_);
   }
 
   void generate_name() {
@@ -331,7 +334,7 @@ class Pass {
   // writes to sales again lands on the ticket, a ticket moved to CRM on the lead (the newest
   // open one). Records of the alias's own kind are the alias rules' (steps 13 to 15).
   bool reply_alias_record() {
-    if (written_to_.empty() || !ticket_alias_field_) return false;
+    if (written_to_.empty() || !ticket_alias_field_ || new_sender_) return false;
     auto kind = c_.aliases.find(written_to_);
     if (kind == c_.aliases.end()) return false;
     const Filter alias(model::kReplyAliasField, Value(written_to_));
@@ -367,7 +370,7 @@ class Pass {
   }
 
   std::string contact() {
-    if (!contact_looked_up_) contact_ = dir_.contact_by_email(spellings_);
+    if (!contact_looked_up_ && !new_sender_) contact_ = dir_.contact_by_email(spellings_);
     contact_looked_up_ = true;
     return contact_;
   }
@@ -378,6 +381,7 @@ class Pass {
 
   // The sender's open tickets, newest-modified first (optionally modified since `since`).
   std::vector<model::Found> open_tickets(const std::string& since, std::size_t limit) {
+    if (new_sender_) return {};
     Filters by{Filter("raised_by", Op::kIn, variants_)};
     if (!since.empty()) by.emplace_back("modified", Op::kGe, Value(since));
     return dir_.open_tickets(by, limit);
@@ -455,6 +459,7 @@ class Pass {
     if ((sales_ && !support_) || email_detail::is_forward_subject(e_.subject)) return std::nullopt;
     const std::string base = casefold(normalize_subject(e_.subject));
     if (base.empty() || base == casefold(email_detail::collapse_whitespace(e_.subject))) return std::nullopt;
+    if (new_sender_) return std::nullopt;
     for (auto& f : dir_.tickets({Filter("raised_by", Op::kIn, variants_)}, 20, {"resolution_date"})) {
       if (casefold(normalize_subject(f.row.text("subject"))) != base) continue;
       Thread t;
@@ -681,6 +686,7 @@ class Pass {
 
   // The sender's lead (any state), followed through merges.
   std::optional<std::string> existing_lead() {
+    if (new_sender_) return std::nullopt;
     auto lead = dir_.lead({Filter("email", Op::kIn, variants_)}, /*open_only=*/false);
     if (!lead) return std::nullopt;
     if (!lead->merged_from.empty()) r_.merged_from = lead->merged_from;
@@ -698,6 +704,7 @@ class Pass {
   }
 
   void fallback() {
+    if (new_sender_) return create(kLead, "new_customer");
     auto history = store_.find(kTicket, Query{Filter("raised_by", Op::kIn, variants_)}.select({"name"}).take(1));
     if (!history.empty()) return create(kTicket, "ticket_history");
     if (auto lead = existing_lead()) return link(kLead, *lead, "lead_history", "lead_email");
@@ -710,6 +717,7 @@ class Pass {
     if (c_.loop_allow.count(sender_.address) || c_.loop_allow.count(sender_.base()) ||
         c_.loop_allow.count("@" + sender_.domain))
       return false;
+    if (new_sender_) return false;  // no records at all: none within the window
     std::string since = ago(std::chrono::minutes(rules_.loop_window_minutes));
     std::int64_t n = store_.count(kTicket, {Filter("raised_by", Op::kIn, variants_), Filter("creation", Op::kGe, Value(since))});
     if (n < rules_.loop_threshold)
@@ -752,6 +760,8 @@ class Pass {
   bool automated_ = false;  // automated mail: never changes a record's status
   bool contact_looked_up_ = false;
   std::string contact_;
+  // No record carries the sender (BatchSenders): every lookup by the sender finds nothing.
+  bool new_sender_ = false;
 };
 
 }  // namespace
@@ -766,6 +776,21 @@ std::vector<std::pair<std::string, const char*>> thread_ids(const InboundEmail& 
   std::size_t keep = std::min(n, static_cast<std::size_t>(rules.max_references));
   for (std::size_t i = 0; i < keep; ++i) ids.emplace_back(strip_brackets(e.references[n - 1 - i]), "references");
   return ids;
+}
+
+std::vector<std::string> sender_candidates(const InboundEmail& e, const RoutingRules& rules) {
+  std::vector<std::string> out;
+  try {  // as resolve_sender reads them
+    auto from = mailboxes(e.sender);
+    std::string from_address = from.empty() ? trim(e.sender) : from.front().address;
+    out.push_back(parse_email_address(from_address, rules.plus_delimiter).address);
+    out.push_back(trim(from_address));
+    if (!trim(e.reply_to).empty())
+      if (auto boxes = mailboxes(e.reply_to); !boxes.empty())
+        out.push_back(parse_email_address(boxes.front().address, rules.plus_delimiter).address);
+  } catch (...) {  // the pass asks the store
+  }
+  return out;
 }
 
 namespace {

@@ -88,6 +88,36 @@ class BatchThreads {
   std::vector<Note> pending_;  // the current mail's notes, kept once the next one starts
 };
 
+/// The addresses a mail's sender may be looked up by: From (normalized and as written) and the
+/// first Reply-To (normalized). A superset of the pass's own spellings; never throws.
+std::vector<std::string> sender_candidates(const InboundEmail& e, const RoutingRules& rules);
+
+/// Which of a batch's sender addresses (sender_candidates) no HD Ticket (raised_by), CRM Lead
+/// (email), Contact Email or Contact (email_id) carries, read in one query per doctype and 100
+/// addresses before each pass over the batch, so that a pass skips the lookups by a new
+/// sender: their answer is "none" until a mail of the pass creates records for a like
+/// address. One thread at a time.
+class BatchSenders {
+ public:
+  BatchSenders(const std::vector<InboundEmail>& emails, const RoutingRules& rules);
+  /// Before each pass over the batch (each_in_savepoint's restart): reads afresh.
+  void restart(Store& store);
+  /// Whether no record carries any of `spellings` (every lookup by them finds nothing);
+  /// false when unsure.
+  bool unknown(const std::vector<std::string>& spellings) const;
+  /// The current mail creates records (ticket, lead, contact) carrying `sender`. Kept even
+  /// when the mail fails: unsure is safe.
+  void creating(const std::string& sender);
+
+ private:
+  void read(Store& store);
+
+  std::vector<std::string> candidates_;          // unique
+  bool active_ = false;
+  std::unordered_set<std::string> absent_;       // read, and carried by no record
+  std::unordered_set<std::string> created_;      // lowercased senders this pass created for
+};
+
 /// The store's facts a pass reads that stay the same from mail to mail: read once by a batch
 /// (route_many) and handed to each of its passes. Empty members are read by the pass itself.
 struct SiteFacts {
@@ -95,6 +125,8 @@ struct SiteFacts {
   std::optional<bool> has_route_log;              // the schema has the decision-log doctype
   /// The batch's thread rows (route_many calls restart(), next() and failed()).
   std::shared_ptr<BatchThreads> threads;
+  /// The batch's new senders (route_many calls restart()).
+  std::shared_ptr<BatchSenders> senders;
 };
 
 /// Decides `email` in one pass over the store into `result` and, when `write` is set, writes

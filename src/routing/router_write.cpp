@@ -229,6 +229,7 @@ std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& ema
     std::shared_ptr<const CompiledRules> rules = compiled();
     SiteFacts facts = read_site_facts(*store_, *rules);
     facts.threads = std::make_shared<BatchThreads>(emails, rules->rules);
+    facts.senders = std::make_shared<BatchSenders>(emails, rules->rules);
     store_detail::each_in_savepoint(
         *store_, emails.size(),
         [&](std::size_t i) {
@@ -242,7 +243,10 @@ std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& ema
           out[i] = error_result(std::move(out[i]), emails[i], e ? e->what() : "unknown error");
           log_failure(*store_, rules_, out[i]);
         },
-        [&] { facts.threads->restart(*store_); });
+        [&] {
+          facts.threads->restart(*store_);
+          facts.senders->restart(*store_);
+        });
     for (const auto& r : out)
       if (!r.skipped() || r.reason != "error") debug_log(r);
     return out;

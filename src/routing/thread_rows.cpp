@@ -1,7 +1,9 @@
-// The Communications of a batch's threads, read once per batch instead of once per mail.
+// What a batch reads once instead of once per mail: the Communications of its threads and
+// which of its senders are new.
 #include <algorithm>
 #include <unordered_set>
 
+#include "email/email_internal.h"
 #include "model/directory.h"
 #include "routing/router_internal.h"
 
@@ -95,6 +97,84 @@ void BatchThreads::apply(Note note) {
       row.set("reference_doctype", Value(note.doctype));
       row.set("reference_name", Value(note.reference));
     }
+}
+
+// ---- BatchSenders -----------------------------------------------------------------------------
+
+namespace {
+
+// Non-ASCII addresses are never taken for new: a database collation may equate them with
+// other spellings (accents, case beyond ASCII) that an exact comparison here tells apart.
+bool ascii(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+}  // namespace
+
+BatchSenders::BatchSenders(const std::vector<InboundEmail>& emails, const RoutingRules& rules) {
+  std::unordered_set<std::string> seen;
+  for (const auto& e : emails)
+    for (auto& a : sender_candidates(e, rules))
+      if (!a.empty() && ascii(a) && seen.insert(a).second) candidates_.push_back(std::move(a));
+}
+
+void BatchSenders::restart(Store& store) {
+  created_.clear();
+  read(store);
+}
+
+void BatchSenders::read(Store& store) {
+  absent_.clear();
+  active_ = false;  // until every query is read: a read that throws leaves the passes asking
+  if (candidates_.empty()) return;
+  // (doctype, field): every lookup by the sender filters on one of these.
+  static const std::pair<const char*, const char*> kCarriers[] = {
+      {model::kTicket, "raised_by"}, {model::kLead, "email"}, {"Contact Email", "email_id"},
+      {model::kContact, "email_id"}};
+  for (const auto& [doctype, field] : kCarriers)
+    if (!store.schema().find(doctype)) return;
+  for (std::size_t at = 0; at < candidates_.size(); at += kIdsPerQuery) {
+    const auto first = candidates_.begin() + static_cast<std::ptrdiff_t>(at);
+    const auto last = candidates_.begin() + static_cast<std::ptrdiff_t>(std::min(candidates_.size(), at + kIdsPerQuery));
+    std::unordered_set<std::string> present;
+    // Bounded: a chunk whose addresses carry unusually many records counts as known.
+    const std::int64_t budget = 8 * static_cast<std::int64_t>(last - first) + 64;
+    bool complete = true;
+    for (const auto& [doctype, field] : kCarriers) {
+      auto rows = store.find(doctype, Query{Filter(field, Op::kIn, std::vector<Value>(first, last))}
+                                          .select({field})
+                                          .take(budget + 1));
+      if (static_cast<std::int64_t>(rows.size()) > budget) complete = false;
+      for (const auto& row : rows) {
+        std::string value = row.text(field);
+        // A row the backend matched otherwise than exactly (a case-insensitive collation):
+        // the passes ask the store themselves.
+        if (std::find(first, last, value) == last) {
+          absent_.clear();
+          return;
+        }
+        present.insert(std::move(value));
+      }
+    }
+    if (complete)
+      for (auto it = first; it != last; ++it)
+        if (!present.count(*it)) absent_.insert(*it);
+  }
+  active_ = true;
+}
+
+bool BatchSenders::unknown(const std::vector<std::string>& spellings) const {
+  if (!active_ || spellings.empty()) return false;
+  for (const auto& s : spellings)
+    if (!absent_.count(s) || created_.count(email_detail::lower_ascii(s))) return false;
+  return true;
+}
+
+void BatchSenders::creating(const std::string& sender) {
+  // A non-ASCII sender may equal another spelling in the database's collation: unsure from
+  // now on.
+  if (!ascii(sender)) active_ = false;
+  created_.insert(email_detail::lower_ascii(sender));
 }
 
 }  // namespace switchboard::routing_detail

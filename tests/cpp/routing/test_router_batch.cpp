@@ -467,3 +467,127 @@ TEST_CASE("route_many: a failed mail leaves no thread and no duplicate for later
   RouteResult alone = ref.with(rules).route(ref_mails[1]);
   CHECK(canonical(*f.store, results[1]) == canonical(*ref.store, alone));
 }
+
+namespace {
+
+// Senders new to the store in every spelling, next to senders some record already carries
+// (a contact with a Contact Email row, one with only email_id, a lead, a closed ticket).
+std::vector<InboundEmail> sender_mail() {
+  std::vector<InboundEmail> m;
+  m.push_back(mail("s1@q.com", "Gus <GUS@Q.COM>", {kSupport}, "Order 1"));
+  m.push_back(mail("s2@q.com", "gus@q.com", {kSupport}, "Order 2"));  // his ticket of this batch
+  auto rt = mail("s3@q.com", "hal@q.com", {kSupport}, "Help");
+  rt.reply_to = "Ivy <ivy@q.com>";
+  m.push_back(rt);
+  m.push_back(mail("s4@q.com", "ivy@q.com", {"hello@zipcushions.com"}, "Hi"));  // ticket history
+  m.push_back(mail("s5@q.com", "IVY@Q.COM", {kSales}, "Quote"));
+  m.push_back(mail("s6@q.com", "jösé@q.com", {kSupport}, "Hola"));
+  m.push_back(mail("s7@q.com", "JÖSÉ@q.com", {kSupport}, "Hola otra vez"));
+  m.push_back(mail("s8@q.com", "kim@q.com", {kSupport}, "Need help"));
+  m.push_back(mail("s9@q.com", "nia@q.com", {kSupport}, "Need help too"));
+  m.push_back(mail("s10@q.com", "lena@q.com", {kSales}, "Quote again"));
+  m.push_back(mail("s11@q.com", "Lena@Q.com", {"hello@zipcushions.com"}, "Hi"));
+  m.push_back(mail("s12@q.com", "cat@z.com", {kSupport}, "New matter"));
+  m.push_back(mail("s13@q.com", "mo@q.com", {kSupport}, "Re: Old problem"));
+  m.push_back(mail("s14@q.com", "mo@q.com", {"hello@zipcushions.com"}, "Re: Old problem"));
+  for (int i = 1; i <= 4; ++i)
+    m.push_back(mail("z" + std::to_string(i) + "@q.com", "zed@q.com", {kSupport}, "Alert " + std::to_string(i)));
+  return m;
+}
+
+void seed_senders(RouterFixture& f) {
+  seed(f);
+  f.store->insert("Contact", {{"name", "kim"}, {"first_name", "Kim"}, {"email_id", "kim@q.com"}},
+                  {{"email_ids", {Document{{"email_id", "kim@q.com"}, {"is_primary", 1}}}}});
+  f.store->insert("Contact", {{"name", "nia"}, {"first_name", "Nia"}, {"email_id", "nia@q.com"}});
+  f.lead("lena@q.com");
+}
+
+// Counts the lookups that filter on a sender field.
+class SenderLookups : public ForwardingBackend {
+ public:
+  using ForwardingBackend::ForwardingBackend;
+  std::vector<Document> find(std::string_view doctype, const Query& q) override {
+    note(q.filters);
+    return ForwardingBackend::find(doctype, q);
+  }
+  std::int64_t count(std::string_view doctype, const Filters& filters) override {
+    note(filters);
+    return ForwardingBackend::count(doctype, filters);
+  }
+  int lookups = 0;
+
+ private:
+  void note(const Filters& filters) {
+    for (const auto& f : filters)
+      if (f.field == "raised_by" || f.field == "email" || f.field == "email_id") ++lookups;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("route_many: new senders, in any spelling, are decided as route() decides them") {
+  test_support::TempDir dir;
+  for (bool sqlite : {false, true}) {
+    for (std::size_t batch : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+      CAPTURE(sqlite);
+      CAPTURE(batch);
+      RoutingRules rules = test_rules();
+      auto mails = sender_mail();
+      const std::string tag = std::to_string(batch);
+      RouterFixture one, many;
+      if (sqlite) {
+        one.store = routing_test::sqlite_store(dir.file("one" + tag + ".sqlite"));
+        many.store = routing_test::sqlite_store(dir.file("many" + tag + ".sqlite"));
+      }
+      seed_senders(one);
+      seed_senders(many);
+      std::vector<std::string> expected, got;
+      Router single = one.with(rules);
+      for (const auto& m : mails) expected.push_back(canonical(*one.store, single.route(m)));
+      Router batched = many.with(rules);
+      for (std::size_t start = 0; start < mails.size(); start += batch) {
+        std::vector<InboundEmail> part(mails.begin() + static_cast<std::ptrdiff_t>(start),
+                                       mails.begin() + static_cast<std::ptrdiff_t>(std::min(mails.size(), start + batch)));
+        for (const auto& r : batched.route_many(part)) got.push_back(canonical(*many.store, r));
+      }
+      REQUIRE(got.size() == expected.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        CAPTURE(i);
+        CHECK(got[i] == expected[i]);
+      }
+      CHECK(test_support::snapshot_difference(canonical(*many.store), canonical(*one.store)) == "");
+    }
+  }
+}
+
+TEST_CASE("route_many: a batch asks the store about each new sender once, not per lookup") {
+  RoutingRules rules = test_rules();
+  std::vector<InboundEmail> mails;
+  for (int i = 0; i < 20; ++i)
+    mails.push_back(mail("n" + std::to_string(i) + "@q.com", "new" + std::to_string(i) + "@q.com",
+                         {i % 2 ? kSupport : "hello@zipcushions.com"}, "Question " + std::to_string(i)));
+  auto lookups_of = [&](bool batch) {
+    RouterFixture f;
+    auto counting = std::make_shared<SenderLookups>(f.store);
+    auto store = std::make_shared<Store>(counting, f.store->schema_ptr());
+    const auto now = routing_test::frozen_now();
+    store->set_clock([now] { return now; });
+    Router router(store, rules);
+    std::vector<std::string> actions;
+    if (batch) {
+      for (const auto& r : router.route_many(mails)) actions.push_back(r.action + "/" + r.reason);
+    } else {
+      for (const auto& m : mails) {
+        RouteResult r = router.route(m);
+        actions.push_back(r.action + "/" + r.reason);
+      }
+    }
+    return std::make_pair(counting->lookups, actions);
+  };
+  auto [single, single_actions] = lookups_of(false);
+  auto [batched, batched_actions] = lookups_of(true);
+  CHECK(batched_actions == single_actions);
+  CHECK(single >= 5 * 20);  // contact (2), open tickets or history, leads, the loop breaker's counts
+  CHECK(batched == 4);      // one query per sender doctype for the whole batch
+}
