@@ -225,10 +225,13 @@ class Pass {
 
   // ---- sender, names, recipients -------------------------------------------------------------
   void resolve_sender() {
-    auto from = mailboxes(e_.sender);
-    std::string from_address = from.empty() ? trim(e_.sender) : from.front().address;
+    const FromField* read = facts_ && facts_->senders ? facts_->senders->from(facts_->item) : nullptr;
+    FromField own;
+    if (!read) own = read_from(e_, rules_);
+    const std::vector<Mailbox>& from = read ? read->boxes : own.boxes;
+    const std::string& from_address = read ? read->address : own.address;
     display_ = trim(e_.sender_full_name).empty() && !from.empty() ? from.front().name : e_.sender_full_name;
-    sender_ = parse_email_address(from_address, rules_.plus_delimiter);
+    sender_ = read ? read->parsed : std::move(own.parsed);
     bool reply_to_used = false;
     if (rules_.reply_to != "use_from" && !trim(e_.reply_to).empty()) {
       auto boxes = mailboxes(e_.reply_to);
@@ -778,17 +781,36 @@ std::vector<std::pair<std::string, const char*>> thread_ids(const InboundEmail& 
   return ids;
 }
 
-std::vector<std::string> sender_candidates(const InboundEmail& e, const RoutingRules& rules) {
+FromField read_from(const InboundEmail& e, const RoutingRules& rules) {
+  FromField f;
+  f.boxes = mailboxes(e.sender);
+  f.address = f.boxes.empty() ? trim(e.sender) : f.boxes.front().address;
+  f.parsed = parse_email_address(f.address, rules.plus_delimiter);
+  return f;
+}
+
+std::vector<std::string> sender_candidates(const InboundEmail& e, const CompiledRules& c,
+                                           std::optional<FromField>* from) {
   std::vector<std::string> out;
+  if (!email_detail::iequals(trim(e.sent_or_received), "Received") || trim(e.email_account).empty() ||
+      (!trim(e.reference_doctype).empty() && !trim(e.reference_name).empty()))
+    return out;
   try {  // as resolve_sender reads them
-    auto from = mailboxes(e.sender);
-    std::string from_address = from.empty() ? trim(e.sender) : from.front().address;
-    out.push_back(parse_email_address(from_address, rules.plus_delimiter).address);
-    out.push_back(trim(from_address));
-    if (!trim(e.reply_to).empty())
-      if (auto boxes = mailboxes(e.reply_to); !boxes.empty())
-        out.push_back(parse_email_address(boxes.front().address, rules.plus_delimiter).address);
-  } catch (...) {  // the pass asks the store
+    FromField f = read_from(e, c.rules);
+    const EmailAddress& sender = f.parsed;
+    const bool reply_to = !trim(e.reply_to).empty();
+    if (reply_to || !(sender.empty() || c.internal.contains(sender) || c.is_alias(sender) ||
+                      c.blocked.count(sender.address) || c.blocked.count(sender.base()))) {
+      out.push_back(sender.address);
+      out.push_back(trim(f.address));
+      if (reply_to)
+        if (auto boxes = mailboxes(e.reply_to); !boxes.empty())
+          out.push_back(parse_email_address(boxes.front().address, c.rules.plus_delimiter).address);
+    }
+    if (from) *from = std::move(f);
+  } catch (...) {  // the pass reads it again (and fails as it does)
+    out.clear();
+    if (from) from->reset();
   }
   return out;
 }

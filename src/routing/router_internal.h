@@ -88,18 +88,31 @@ class BatchThreads {
   std::vector<Note> pending_;  // the current mail's notes, kept once the next one starts
 };
 
+/// A mail's From as a pass reads it: its mailboxes, the address (the first mailbox's, else the
+/// field trimmed) and that address parsed.
+struct FromField {
+  std::vector<Mailbox> boxes;
+  std::string address;
+  EmailAddress parsed;
+};
+FromField read_from(const InboundEmail& e, const RoutingRules& rules);
+
 /// The addresses a mail's sender may be looked up by: From (normalized and as written) and the
-/// first Reply-To (normalized). A superset of the pass's own spellings; never throws.
-std::vector<std::string> sender_candidates(const InboundEmail& e, const RoutingRules& rules);
+/// first Reply-To (normalized); none for mail a pass skips before any such lookup (not
+/// received, already routed, no account, from a blocked, internal or alias address without
+/// Reply-To). Never throws.
+/// `from`, when given, receives read_from(e) when it was read (then the pass need not).
+std::vector<std::string> sender_candidates(const InboundEmail& e, const CompiledRules& rules,
+                                           std::optional<FromField>* from = nullptr);
 
 /// Which of a batch's sender addresses (sender_candidates) no HD Ticket (raised_by), CRM Lead
-/// (email), Contact Email or Contact (email_id) carries, read in one query per doctype and 100
-/// addresses before each pass over the batch, so that a pass skips the lookups by a new
+/// (email), Contact Email or Contact (email_id) carries, read in one query per doctype and 64
+/// addresses (those still unknown) before each pass over the batch, so that a pass skips the lookups by a new
 /// sender: their answer is "none" until a mail of the pass creates records for a like
 /// address. One thread at a time.
 class BatchSenders {
  public:
-  BatchSenders(const std::vector<InboundEmail>& emails, const RoutingRules& rules);
+  BatchSenders(const std::vector<InboundEmail>& emails, const CompiledRules& rules);
   /// Before each pass over the batch (each_in_savepoint's restart): reads afresh.
   void restart(Store& store);
   /// Whether no record carries any of `spellings` (every lookup by them finds nothing);
@@ -108,10 +121,15 @@ class BatchSenders {
   /// The current mail creates records (ticket, lead, contact) carrying `sender`. Kept even
   /// when the mail fails: unsure is safe.
   void creating(const std::string& sender);
+  /// The From of the batch's mail `i` as read_from gives it, or null when it was not read.
+  const FromField* from(std::size_t i) const {
+    return i < from_.size() && from_[i] ? &*from_[i] : nullptr;
+  }
 
  private:
   void read(Store& store);
 
+  std::vector<std::optional<FromField>> from_;   // per mail
   std::vector<std::string> candidates_;          // unique
   bool active_ = false;
   std::unordered_set<std::string> absent_;       // read, and carried by no record
@@ -127,6 +145,7 @@ struct SiteFacts {
   std::shared_ptr<BatchThreads> threads;
   /// The batch's new senders (route_many calls restart()).
   std::shared_ptr<BatchSenders> senders;
+  std::size_t item = 0;  // the index of the mail being routed in the batch
 };
 
 /// Decides `email` in one pass over the store into `result` and, when `write` is set, writes

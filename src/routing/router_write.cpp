@@ -229,12 +229,13 @@ std::vector<RouteResult> Router::route_many(const std::vector<InboundEmail>& ema
     std::shared_ptr<const CompiledRules> rules = compiled();
     SiteFacts facts = read_site_facts(*store_, *rules);
     facts.threads = std::make_shared<BatchThreads>(emails, rules->rules);
-    facts.senders = std::make_shared<BatchSenders>(emails, rules->rules);
+    facts.senders = std::make_shared<BatchSenders>(emails, *rules);
     store_detail::each_in_savepoint(
         *store_, emails.size(),
         [&](std::size_t i) {
           out[i] = RouteResult{};
           facts.threads->next();
+          facts.item = i;
           route_pass(*store_, *rules, emails[i], /*write=*/true, out[i], &facts);
         },
         [&](std::size_t i, const std::exception* e) {

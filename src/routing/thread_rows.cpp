@@ -10,7 +10,20 @@
 namespace switchboard::routing_detail {
 namespace {
 
-constexpr std::size_t kIdsPerQuery = 100;
+// Values per IN list. SqliteStore binds lists of up to 64 values as parameters (longer ones
+// go through JSON), and a list padded to exactly this size (the last value repeated, which
+// changes no match) keeps the SQL text the same, so its prepared statement is reused.
+constexpr std::size_t kIdsPerQuery = 64;
+
+// values[at, at + kIdsPerQuery), padded with its last value to kIdsPerQuery values.
+std::vector<Value> chunk_of(const std::vector<std::string>& values, std::size_t at) {
+  const std::size_t end = std::min(values.size(), at + kIdsPerQuery);
+  std::vector<Value> out;
+  out.reserve(kIdsPerQuery);
+  for (std::size_t i = at; i < end; ++i) out.emplace_back(values[i]);
+  while (out.size() < kIdsPerQuery) out.push_back(out.back());
+  return out;
+}
 
 }  // namespace
 
@@ -45,9 +58,7 @@ void BatchThreads::read(Store& store) {
   std::size_t read = 0;
   for (const auto& id : ids_) rows_[id];
   for (std::size_t at = 0; at < ids_.size(); at += kIdsPerQuery) {
-    std::vector<Value> chunk(ids_.begin() + static_cast<std::ptrdiff_t>(at),
-                             ids_.begin() + static_cast<std::ptrdiff_t>(std::min(ids_.size(), at + kIdsPerQuery)));
-    auto rows = store.find("Communication", Query{Filter("message_id", Op::kIn, std::move(chunk))}
+    auto rows = store.find("Communication", Query{Filter("message_id", Op::kIn, chunk_of(ids_, at))}
                                                 .select(kFields)
                                                 .take(static_cast<std::int64_t>(budget - read + 1)));
     read += rows.size();
@@ -111,10 +122,11 @@ bool ascii(const std::string& s) {
 
 }  // namespace
 
-BatchSenders::BatchSenders(const std::vector<InboundEmail>& emails, const RoutingRules& rules) {
+BatchSenders::BatchSenders(const std::vector<InboundEmail>& emails, const CompiledRules& rules) {
   std::unordered_set<std::string> seen;
-  for (const auto& e : emails)
-    for (auto& a : sender_candidates(e, rules))
+  from_.resize(emails.size());
+  for (std::size_t i = 0; i < emails.size(); ++i)
+    for (auto& a : sender_candidates(emails[i], rules, &from_[i]))
       if (!a.empty() && ascii(a) && seen.insert(a).second) candidates_.push_back(std::move(a));
 }
 
@@ -127,39 +139,39 @@ void BatchSenders::read(Store& store) {
   absent_.clear();
   active_ = false;  // until every query is read: a read that throws leaves the passes asking
   if (candidates_.empty()) return;
-  // (doctype, field): every lookup by the sender filters on one of these.
+  // (doctype, field): every lookup by the sender filters on one of these. Contact Email
+  // first: it holds most known senders, who are then not asked about again.
   static const std::pair<const char*, const char*> kCarriers[] = {
-      {model::kTicket, "raised_by"}, {model::kLead, "email"}, {"Contact Email", "email_id"},
+      {"Contact Email", "email_id"}, {model::kTicket, "raised_by"}, {model::kLead, "email"},
       {model::kContact, "email_id"}};
   for (const auto& [doctype, field] : kCarriers)
     if (!store.schema().find(doctype)) return;
-  for (std::size_t at = 0; at < candidates_.size(); at += kIdsPerQuery) {
-    const auto first = candidates_.begin() + static_cast<std::ptrdiff_t>(at);
-    const auto last = candidates_.begin() + static_cast<std::ptrdiff_t>(std::min(candidates_.size(), at + kIdsPerQuery));
-    std::unordered_set<std::string> present;
-    // Bounded: a chunk whose addresses carry unusually many records counts as known.
-    const std::int64_t budget = 8 * static_cast<std::int64_t>(last - first) + 64;
-    bool complete = true;
-    for (const auto& [doctype, field] : kCarriers) {
-      auto rows = store.find(doctype, Query{Filter(field, Op::kIn, std::vector<Value>(first, last))}
+  std::vector<std::string> left = candidates_;  // carried by none of the doctypes asked so far
+  for (const auto& [doctype, field] : kCarriers) {
+    std::vector<std::string> next;
+    for (std::size_t at = 0; at < left.size(); at += kIdsPerQuery) {
+      const auto first = left.begin() + static_cast<std::ptrdiff_t>(at);
+      const auto last = left.begin() + static_cast<std::ptrdiff_t>(std::min(left.size(), at + kIdsPerQuery));
+      // Bounded: a chunk whose addresses carry unusually many records counts as known.
+      const std::int64_t budget = 8 * static_cast<std::int64_t>(kIdsPerQuery) + 64;
+      auto rows = store.find(doctype, Query{Filter(field, Op::kIn, chunk_of(left, at))}
                                           .select({field})
                                           .take(budget + 1));
-      if (static_cast<std::int64_t>(rows.size()) > budget) complete = false;
+      if (static_cast<std::int64_t>(rows.size()) > budget) continue;
+      std::unordered_set<std::string> present;
       for (const auto& row : rows) {
         std::string value = row.text(field);
         // A row the backend matched otherwise than exactly (a case-insensitive collation):
         // the passes ask the store themselves.
-        if (std::find(first, last, value) == last) {
-          absent_.clear();
-          return;
-        }
+        if (std::find(first, last, value) == last) return;
         present.insert(std::move(value));
       }
-    }
-    if (complete)
       for (auto it = first; it != last; ++it)
-        if (!present.count(*it)) absent_.insert(*it);
+        if (!present.count(*it)) next.push_back(*it);
+    }
+    left = std::move(next);
   }
+  absent_.insert(left.begin(), left.end());
   active_ = true;
 }
 
