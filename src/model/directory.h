@@ -146,8 +146,10 @@ class Directory {
   std::vector<Found> tickets(const Filters& by, std::size_t limit,
                              const std::vector<std::string>& fields = {});
   /// The customer's lead: the newest-modified CRM Lead matching `by`, followed to its
-  /// survivor; with `open_only`, the first whose survivor is open (is_open_lead).
-  std::optional<Found> lead(const Filters& by, bool open_only);
+  /// survivor; with `open_only`, the first whose survivor is open (is_open_lead). The row
+  /// carries name, status, converted and `fields`.
+  std::optional<Found> lead(const Filters& by, bool open_only,
+                            const std::vector<std::string>& fields = {});
   /// The newest follow-up of ticket `name` (kFollowUpField), followed down the chain of
   /// follow-ups and through merges to its last record; nullopt when `name` has none. Rows
   /// carry name, status, modified, resolution_date and subject.

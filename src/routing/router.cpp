@@ -126,8 +126,10 @@ class Pass {
   }
 
   // Links the mail to `name`; `reopen_to` is the status a waiting or closed ticket gets.
+  // `row`: the record's row as this pass read it, when it has one.
   void link(const std::string& doctype, const std::string& name, const std::string& reason,
-            const std::string& match, const std::string& reopen_to = {}) {
+            const std::string& match, const std::string& reopen_to = {},
+            const Document* row = nullptr) {
     r_.action = doctype == kTicket ? "link_ticket" : "link_lead";
     r_.doctype = doctype;
     r_.name = name;
@@ -143,7 +145,7 @@ class Pass {
       store_.update(kTicket, name, {{"status", reopen_to}});
       r_.reopened = true;
     }
-    fill_reply_alias(doctype, name);
+    fill_reply_alias(doctype, name, row);
     log(doctype == kTicket ? "Route: Support Linked" : "Route: CRM Linked",
         std::string("[LINKED] ") + (doctype == kTicket ? "Ticket" : "Lead") + ": " + name + " | " +
             r_.sender + " | " + reason);
@@ -308,8 +310,10 @@ class Pass {
 
   // A human reply linked to a record that names no reply alias gives it this mail's alias
   // of the record's kind (never another kind's: a ticket does not become sales' by a reply).
-  void fill_reply_alias(const std::string& doctype, const std::string& name) {
+  // A `row` read by this pass that shows an alias already says the update would match nothing.
+  void fill_reply_alias(const std::string& doctype, const std::string& name, const Document* row) {
     if (!write_ || automated_ || !has_alias_field(doctype)) return;
+    if (row && row->has(model::kReplyAliasField)) return;
     std::string alias = alias_for(doctype);
     if (alias.empty()) return;
     Filters unset{Filter("name", Value(name)), Filter::make(model::kReplyAliasField, "is", Value("not set"))};
@@ -359,7 +363,7 @@ class Pass {
       return true;
     }
     if (!lead->merged_from.empty()) r_.merged_from = lead->merged_from;
-    link(kLead, lead->name, "reply_alias", "reply_alias");
+    link(kLead, lead->name, "reply_alias", "reply_alias", {}, &lead->row);
     return true;
   }
 
@@ -387,7 +391,7 @@ class Pass {
     if (new_sender_) return {};
     Filters by{Filter("raised_by", Op::kIn, variants_)};
     if (!since.empty()) by.emplace_back("modified", Op::kGe, Value(since));
-    return dir_.open_tickets(by, limit);
+    return dir_.open_tickets(by, limit, ticket_alias_field_ ? alias_field_ : no_fields_);
   }
 
   // The first ticket of `found` whose subject matches this mail's, or the first one.
@@ -557,12 +561,12 @@ class Pass {
     }
     note_thread(t);
     if (!is_ticket) {
-      link(t.doctype, t.name, t.level, t.level);
+      link(t.doctype, t.name, t.level, t.level, {}, &t.record);
       return true;
     }
     std::string status = t.record.text("status");
     if (dir_.ticket_statuses().is_open(status)) {
-      link(t.doctype, t.name, t.level, t.level, reopen_if_waiting(status));
+      link(t.doctype, t.name, t.level, t.level, reopen_if_waiting(status), &t.record);
       return true;
     }
     // A closed ticket: the thread continues on its newest follow-up, when it has one.
@@ -570,7 +574,7 @@ class Pass {
       status = follow_up->row.text("status");
       if (dir_.ticket_statuses().is_open(status)) {
         r_.in_reply_to.clear();  // the answered mail is on the closed ticket
-        link(kTicket, follow_up->name, "follow_up", t.level, reopen_if_waiting(status));
+        link(kTicket, follow_up->name, "follow_up", t.level, reopen_if_waiting(status), &follow_up->row);
         return true;
       }
       closed_reply(follow_up->name, follow_up->row, t.level);
@@ -595,7 +599,7 @@ class Pass {
     }
     if (reopen) {
       link(kTicket, name, "reopened", level,
-           rules_.reopen_status.empty() ? rules_.ticket_status : rules_.reopen_status);
+           rules_.reopen_status.empty() ? rules_.ticket_status : rules_.reopen_status, &record);
       return;
     }
     r_.in_reply_to.clear();  // a new ticket answers nothing of its own
@@ -620,7 +624,7 @@ class Pass {
   void link_open_ticket(model::Found& ticket, const char* reason) {
     if (!ticket.merged_from.empty()) r_.merged_from = ticket.merged_from;
     link(kTicket, ticket.name, reason, "sender_open_ticket",
-         reopen_if_waiting(ticket.row.text("status")));
+         reopen_if_waiting(ticket.row.text("status")), &ticket.row);
   }
 
   void support(const char* reason) {
@@ -688,19 +692,21 @@ class Pass {
   }
 
   // The sender's lead (any state), followed through merges.
-  std::optional<std::string> existing_lead() {
+  // (Its row carries the reply alias, when the schema has it.)
+  std::optional<model::Found> existing_lead() {
     if (new_sender_) return std::nullopt;
-    auto lead = dir_.lead({Filter("email", Op::kIn, variants_)}, /*open_only=*/false);
+    auto lead = dir_.lead({Filter("email", Op::kIn, variants_)}, /*open_only=*/false,
+                          lead_alias_field_ ? alias_field_ : no_fields_);
     if (!lead) return std::nullopt;
     if (!lead->merged_from.empty()) r_.merged_from = lead->merged_from;
-    return lead->name;
+    return lead;
   }
 
   void sales(const char* reason) {
     if (sales_) use_alias(sales_);
     if (auto lead = existing_lead()) {
-      link(kLead, *lead, std::string(reason) == "forwarded" ? "forwarded" : "sales_alias_existing_lead",
-           "lead_email");
+      link(kLead, lead->name, std::string(reason) == "forwarded" ? "forwarded" : "sales_alias_existing_lead",
+           "lead_email", {}, &lead->row);
       return;
     }
     create(kLead, reason);
@@ -710,7 +716,7 @@ class Pass {
     if (new_sender_) return create(kLead, "new_customer");
     auto history = store_.find(kTicket, Query{Filter("raised_by", Op::kIn, variants_)}.select({"name"}).take(1));
     if (!history.empty()) return create(kTicket, "ticket_history");
-    if (auto lead = existing_lead()) return link(kLead, *lead, "lead_history", "lead_email");
+    if (auto lead = existing_lead()) return link(kLead, lead->name, "lead_history", "lead_email", {}, &lead->row);
     create(kLead, "new_customer");
   }
 
@@ -760,6 +766,9 @@ class Pass {
   bool has_alias_field(const std::string& doctype) const {
     return doctype == kTicket ? ticket_alias_field_ : lead_alias_field_;
   }
+  // The reply alias, read with the records a mail may link to (fill_reply_alias).
+  const std::vector<std::string> alias_field_{model::kReplyAliasField};
+  const std::vector<std::string> no_fields_;
   bool automated_ = false;  // automated mail: never changes a record's status
   bool contact_looked_up_ = false;
   std::string contact_;

@@ -124,6 +124,38 @@ TEST_CASE("reply alias: stored on new tickets and leads, tag removed; filled on 
   CHECK(alias_of(*f.store, "HD Ticket", older).empty());
 }
 
+TEST_CASE("reply alias: filled once on a lead and on a thread's ticket, however the mail finds them") {
+  for (bool batch : {false, true}) {
+    CAPTURE(batch);
+    RouterFixture f;
+    auto route = [&](const InboundEmail& e) { return batch ? f.router.route_many({e}).front() : f.router.route(e); };
+    // A lead made before the field existed: found by its email (sales), then by history.
+    std::string lead = f.lead("eve@x.com");
+    auto r = route(mail("l1@x.com", "eve@x.com", {kSales}, "Prices"));
+    REQUIRE(r.name == lead);
+    CHECK(r.reply_alias == kSales);
+    CHECK(alias_of(*f.store, "CRM Lead", lead) == kSales);
+    r = route(mail("l2@x.com", "eve@x.com", {"info@zipcushions.com"}, "More prices"));
+    CHECK(r.name == lead);
+    CHECK(r.reply_alias.empty());
+    CHECK(alias_of(*f.store, "CRM Lead", lead) == kSales);
+    // A ticket without the field's value, found through In-Reply-To.
+    std::string ticket = f.ticket("fay@x.com", "Open");
+    f.communication("ours1@cozycornerpatios.com", "HD Ticket", ticket);
+    auto reply = mail("t1@x.com", "fay@x.com", {kSupport}, "Re: Old problem");
+    reply.in_reply_to = "<ours1@cozycornerpatios.com>";
+    r = route(reply);
+    REQUIRE(r.name == ticket);
+    CHECK(r.match == "in_reply_to");
+    CHECK(r.reply_alias == kSupport);
+    CHECK(alias_of(*f.store, "HD Ticket", ticket) == kSupport);
+    reply.message_id = "t2@x.com";
+    r = route(reply);
+    CHECK(r.name == ticket);
+    CHECK(r.reply_alias.empty());
+  }
+}
+
 TEST_CASE("reply alias: a lead transferred to a ticket keeps its conversation both ways") {
   RouterFixture f;
   auto first = f.router.route(mail("lead-1@x.com", "ann@x.com", {kSales}, "Patio set prices"));
