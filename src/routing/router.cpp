@@ -761,8 +761,12 @@ class Pass {
   bool support_in_to_ = false, sales_in_to_ = false;
   std::string written_to_;  // the first routing alias the mail was written to (base)
   // Whether the schema has custom_reply_email_alias (HD Ticket; CRM Lead): else no alias rules.
-  const bool ticket_alias_field_ = dir_.has_field(kTicket, model::kReplyAliasField);
-  const bool lead_alias_field_ = dir_.has_field(kLead, model::kReplyAliasField);
+  const bool ticket_alias_field_ = facts_ && facts_->ticket_alias_field
+                                        ? *facts_->ticket_alias_field
+                                        : dir_.has_field(kTicket, model::kReplyAliasField);
+  const bool lead_alias_field_ = facts_ && facts_->lead_alias_field
+                                      ? *facts_->lead_alias_field
+                                      : dir_.has_field(kLead, model::kReplyAliasField);
   bool has_alias_field(const std::string& doctype) const {
     return doctype == kTicket ? ticket_alias_field_ : lead_alias_field_;
   }

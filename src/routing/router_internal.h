@@ -141,6 +141,8 @@ class BatchSenders {
 struct SiteFacts {
   std::optional<model::TicketStatuses> statuses;  // HD Ticket Status categories + the site's
   std::optional<bool> has_route_log;              // the schema has the decision-log doctype
+  /// HD Ticket and CRM Lead have custom_reply_email_alias in the schema.
+  std::optional<bool> ticket_alias_field, lead_alias_field;
   /// The batch's thread rows (route_many calls restart(), next() and failed()).
   std::shared_ptr<BatchThreads> threads;
   /// The batch's new senders (route_many calls restart()).

@@ -190,8 +190,11 @@ void log_failure(Store& store, const RoutingRules& rules, const RouteResult& r) 
 // The facts every mail of a batch shares, read in the batch's transaction.
 SiteFacts read_site_facts(Store& store, const CompiledRules& rules) {
   SiteFacts facts;
-  facts.statuses = model::Directory(store, rules.site).ticket_statuses();
+  model::Directory dir(store, rules.site);
+  facts.statuses = dir.ticket_statuses();
   facts.has_route_log = store.schema().find(kRouteLogDoctype) != nullptr;
+  facts.ticket_alias_field = dir.has_field(model::kTicket, model::kReplyAliasField);
+  facts.lead_alias_field = dir.has_field(model::kLead, model::kReplyAliasField);
   return facts;
 }
 

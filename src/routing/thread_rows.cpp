@@ -128,6 +128,7 @@ BatchSenders::BatchSenders(const std::vector<InboundEmail>& emails, const Compil
   for (std::size_t i = 0; i < emails.size(); ++i)
     for (auto& a : sender_candidates(emails[i], rules, &from_[i]))
       if (!a.empty() && ascii(a) && seen.insert(a).second) candidates_.push_back(std::move(a));
+  absent_.reserve(candidates_.size());
 }
 
 void BatchSenders::restart(Store& store) {
@@ -146,32 +147,38 @@ void BatchSenders::read(Store& store) {
       {model::kContact, "email_id"}};
   for (const auto& [doctype, field] : kCarriers)
     if (!store.schema().find(doctype)) return;
+  // Bounded: a chunk whose addresses carry unusually many records counts as known.
+  constexpr std::int64_t kBudget = 8 * static_cast<std::int64_t>(kIdsPerQuery) + 64;
   std::vector<std::string> left = candidates_;  // carried by none of the doctypes asked so far
+  std::vector<bool> present;
   for (const auto& [doctype, field] : kCarriers) {
-    std::vector<std::string> next;
+    std::size_t kept = 0;  // left[0, kept): still unknown after this doctype
     for (std::size_t at = 0; at < left.size(); at += kIdsPerQuery) {
+      const std::size_t end = std::min(left.size(), at + kIdsPerQuery);
       const auto first = left.begin() + static_cast<std::ptrdiff_t>(at);
-      const auto last = left.begin() + static_cast<std::ptrdiff_t>(std::min(left.size(), at + kIdsPerQuery));
-      // Bounded: a chunk whose addresses carry unusually many records counts as known.
-      const std::int64_t budget = 8 * static_cast<std::int64_t>(kIdsPerQuery) + 64;
+      const auto last = left.begin() + static_cast<std::ptrdiff_t>(end);
       auto rows = store.find(doctype, Query{Filter(field, Op::kIn, chunk_of(left, at))}
                                           .select({field})
-                                          .take(budget + 1));
-      if (static_cast<std::int64_t>(rows.size()) > budget) continue;
-      std::unordered_set<std::string> present;
+                                          .take(kBudget + 1));
+      if (static_cast<std::int64_t>(rows.size()) > kBudget) continue;
+      present.assign(end - at, false);
       for (const auto& row : rows) {
-        std::string value = row.text(field);
+        const Value& value = row.get(field);
         // A row the backend matched otherwise than exactly (a case-insensitive collation):
         // the passes ask the store themselves.
-        if (std::find(first, last, value) == last) return;
-        present.insert(std::move(value));
+        auto it = value.is_text() ? std::find(first, last, value.as_text()) : last;
+        if (it == last) return;
+        present[static_cast<std::size_t>(it - first)] = true;
       }
-      for (auto it = first; it != last; ++it)
-        if (!present.count(*it)) next.push_back(*it);
+      for (std::size_t i = at; i < end; ++i)
+        if (!present[i - at]) {
+          if (kept != i) left[kept] = std::move(left[i]);
+          ++kept;
+        }
     }
-    left = std::move(next);
+    left.resize(kept);
   }
-  absent_.insert(left.begin(), left.end());
+  for (auto& a : left) absent_.insert(std::move(a));
   active_ = true;
 }
 

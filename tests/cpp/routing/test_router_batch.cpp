@@ -591,3 +591,61 @@ TEST_CASE("route_many: a batch asks the store about each new sender once, not pe
   CHECK(single >= 5 * 20);  // contact (2), open tickets or history, leads, the loop breaker's counts
   CHECK(batched == 4);      // one query per sender doctype for the whole batch
 }
+
+TEST_CASE("route_many: duplicates are found as route() finds them") {
+  // A received Communication from before the batch, a sent one (no duplicate), a hook's own
+  // row (never its own duplicate), and re-deliveries inside the batch.
+  auto prepare = [](RouterFixture& f) {
+    std::string t = f.ticket("ann@x.com", "Open", "2025-03-01 10:00:00");
+    f.communication("old@x.com", "HD Ticket", t, "Received", "2025-03-01 10:00:00");
+    f.communication("sent@x.com", "HD Ticket", t, "Sent", "2025-03-01 10:00:00");
+    f.store->insert("Communication", {{"name", "hook-row"},
+                                      {"message_id", "hook@x.com"},
+                                      {"sent_or_received", "Received"},
+                                      {"communication_medium", "Email"}});
+    std::vector<InboundEmail> m;
+    m.push_back(mail("old@x.com", "ann@x.com", {kSupport}, "Again"));
+    m.push_back(mail("<sent@x.com>", "ann@x.com", {kSupport}, "Sent id"));
+    auto hook = mail("hook@x.com", "bo@x.com", {kSupport}, "Hook");
+    hook.communication = "hook-row";
+    m.push_back(hook);
+    m.push_back(mail("new@x.com", "cy@x.com", {kSupport}, "New"));
+    m.push_back(mail("<new@x.com>", "cy@x.com", {kSupport}, "New"));
+    m.push_back(mail("hook@x.com", "bo@x.com", {kSupport}, "Hook"));
+    m.push_back(hook);
+    m.push_back(mail("", "dee@x.com", {kSupport}, "No Message-ID"));
+    m.push_back(mail("", "dee@x.com", {kSupport}, "No Message-ID"));
+    return m;
+  };
+  for (std::size_t batch : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
+    CAPTURE(batch);
+    RoutingRules rules = test_rules();
+    RouterFixture one, many;
+    auto mails = prepare(one);
+    prepare(many);
+    std::vector<std::string> expected, got;
+    std::vector<std::string> reasons;
+    Router single = one.with(rules), batched = many.with(rules);
+    for (const auto& m : mails) expected.push_back(canonical(*one.store, single.route(m)));
+    for (std::size_t start = 0; start < mails.size(); start += batch) {
+      std::vector<InboundEmail> part(mails.begin() + static_cast<std::ptrdiff_t>(start),
+                                     mails.begin() + static_cast<std::ptrdiff_t>(std::min(mails.size(), start + batch)));
+      for (const auto& r : batched.route_many(part)) {
+        got.push_back(canonical(*many.store, r));
+        reasons.push_back(r.reason);
+      }
+    }
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i] == expected[i]);
+    }
+    CHECK(reasons[0] == "duplicate");
+    CHECK(reasons[1] != "duplicate");
+    CHECK(reasons[2] != "duplicate");
+    CHECK(reasons[4] == "duplicate");
+    CHECK(reasons[5] == "duplicate");
+    CHECK(reasons[8] == "duplicate");
+    CHECK(test_support::snapshot_difference(canonical(*many.store), canonical(*one.store)) == "");
+  }
+}
