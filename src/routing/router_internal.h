@@ -100,16 +100,16 @@ FromField read_from(const InboundEmail& e, const RoutingRules& rules);
 /// The addresses a mail's sender may be looked up by: From (normalized and as written) and the
 /// first Reply-To (normalized); none for mail a pass skips before any such lookup (not
 /// received, already routed, no account, from a blocked, internal or alias address without
-/// Reply-To). Never throws.
-/// `from`, when given, receives read_from(e) when it was read (then the pass need not).
+/// Reply-To). `from`, when given, receives read_from(e) when it was read (then the pass need
+/// not read it). Never throws.
 std::vector<std::string> sender_candidates(const InboundEmail& e, const CompiledRules& rules,
                                            std::optional<FromField>* from = nullptr);
 
 /// Which of a batch's sender addresses (sender_candidates) no HD Ticket (raised_by), CRM Lead
-/// (email), Contact Email or Contact (email_id) carries, read in one query per doctype and 64
-/// addresses (those still unknown) before each pass over the batch, so that a pass skips the lookups by a new
-/// sender: their answer is "none" until a mail of the pass creates records for a like
-/// address. One thread at a time.
+/// (email), Contact Email or Contact (email_id) carries, read before each pass over the batch
+/// in one query per doctype and 64 addresses still unknown, so that a pass skips the lookups
+/// by a new sender: their answer is "none" until a mail of the pass creates records for a
+/// like address. One thread at a time.
 class BatchSenders {
  public:
   BatchSenders(const std::vector<InboundEmail>& emails, const CompiledRules& rules);
