@@ -18,19 +18,6 @@ std::string glib_map(std::string_view valid, GlibFn&& fn) {
   return r;
 }
 
-bool is_ascii(std::string_view s) noexcept {
-  std::size_t i = 0;
-  std::uint64_t high = 0;  // 8 bytes at a time: any byte with its high bit set
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    high |= w;
-  }
-  if (high & 0x8080808080808080ULL) return false;
-  return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
-                     [](char c) { return (c & 0x80) == 0; });
-}
-
 // One decoded character of valid UTF-8 starting at s[i]; `len` receives its byte length.
 char32_t decode(std::string_view s, std::size_t i, std::size_t& len) noexcept {
   unsigned char c = static_cast<unsigned char>(s[i]);
@@ -45,6 +32,19 @@ bool is_control(char32_t c) noexcept { return c < 0x20 || (c >= 0x7F && c <= 0x9
 bool is_line_separator(char32_t c) noexcept { return c == 0x2028 || c == 0x2029; }
 
 }  // namespace
+
+bool is_ascii(std::string_view s) noexcept {
+  std::size_t i = 0;
+  std::uint64_t high = 0;  // 8 bytes at a time: any byte with its high bit set
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
+  }
+  if (high & 0x8080808080808080ULL) return false;
+  return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
+                     [](char c) { return (c & 0x80) == 0; });
+}
 
 std::string_view trim_view(std::string_view s) noexcept {
   std::size_t b = 0, e = s.size();

@@ -28,6 +28,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 /// Whether s[pos, pos + len) is a whole word: no ASCII letter right before or after it.
 bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept;
 
+/// Whether every byte of `s` is below 0x80.
+bool is_ascii(std::string_view s) noexcept;
 /// Whether `s` is valid UTF-8 (NUL bytes count as valid).
 bool is_valid_utf8(std::string_view s) noexcept;
 /// `s` when it is valid UTF-8, else with each invalid sequence replaced by U+FFFD.

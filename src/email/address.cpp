@@ -10,12 +10,6 @@
 namespace switchboard {
 namespace {
 
-bool is_ascii(std::string_view s) noexcept {
-  for (unsigned char c : s)
-    if (c >= 0x80) return false;
-  return true;
-}
-
 bool has_any(std::string_view s, std::string_view chars) noexcept {
   return s.find_first_of(chars) != std::string_view::npos;
 }
@@ -47,7 +41,7 @@ std::string_view strip_wrappers(std::string_view s) {
 }
 
 std::string normalize_domain(std::string_view domain) {
-  if (is_ascii(domain)) return text::lower_ascii(domain);
+  if (text::is_ascii(domain)) return text::lower_ascii(domain);
   std::string d = text::valid_utf8(domain);
   if (char* ascii = g_hostname_to_ascii(d.c_str())) {
     std::string out = text::lower_ascii(ascii);
@@ -85,7 +79,7 @@ EmailAddress parse_email_address(std::string_view raw, std::string_view plus_del
   if (domain.find('.') == 0 || domain.find("..") != std::string_view::npos) return out;
   out.domain = normalize_domain(domain);
   if (out.domain.empty()) return out;
-  std::string lowered = is_ascii(local) ? text::lower_ascii(local) : std::string(local);
+  std::string lowered = text::is_ascii(local) ? text::lower_ascii(local) : std::string(local);
   auto tag = plus_delimiter.empty() ? std::string::npos : lowered.find(plus_delimiter);
   if (tag != std::string::npos && tag > 0) {
     out.local = lowered.substr(0, tag);

@@ -112,22 +112,14 @@ void BatchThreads::apply(Note note) {
 
 // ---- BatchSenders -----------------------------------------------------------------------------
 
-namespace {
-
-// Non-ASCII addresses are never taken for new: a database collation may equate them with
-// other spellings (accents, case beyond ASCII) that an exact comparison here tells apart.
-bool ascii(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-}  // namespace
-
 BatchSenders::BatchSenders(const std::vector<InboundEmail>& emails, const CompiledRules& rules) {
   std::unordered_set<std::string> seen;
   from_.resize(emails.size());
+  // Non-ASCII addresses are never taken for new: a database collation may equate them with
+  // other spellings (accents, case beyond ASCII) that an exact comparison here tells apart.
   for (std::size_t i = 0; i < emails.size(); ++i)
     for (auto& a : sender_candidates(emails[i], rules, &from_[i]))
-      if (!a.empty() && ascii(a) && seen.insert(a).second) candidates_.push_back(std::move(a));
+      if (!a.empty() && text::is_ascii(a) && seen.insert(a).second) candidates_.push_back(std::move(a));
   absent_.reserve(candidates_.size());
 }
 
@@ -192,7 +184,7 @@ bool BatchSenders::unknown(const std::vector<std::string>& spellings) const {
 void BatchSenders::creating(const std::string& sender) {
   // A non-ASCII sender may equal another spelling in the database's collation: unsure from
   // now on.
-  if (!ascii(sender)) active_ = false;
+  if (!text::is_ascii(sender)) active_ = false;
   created_.insert(email_detail::lower_ascii(sender));
 }
 
