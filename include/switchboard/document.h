@@ -66,8 +66,21 @@ class SWITCHBOARD_EXPORT Document {
   using Field = std::pair<std::string, Value>;
   using const_iterator = std::vector<Field>::const_iterator;
 
+  /// One element of a braced field list, {"name", value}: the Document moves its name and
+  /// value out instead of copying them (elements of an initializer_list are const).
+  struct FieldInit {
+    FieldInit(std::string n, Value v) noexcept : name(std::move(n)), value(std::move(v)) {}
+    FieldInit(const Field& f) : name(f.first), value(f.second) {}                 // NOLINT
+    FieldInit(Field&& f) noexcept : name(std::move(f.first)), value(std::move(f.second)) {}  // NOLINT
+    mutable std::string name;
+    mutable Value value;
+  };
+
   Document() = default;
-  Document(std::initializer_list<Field> fields);
+  /// Document{{"subject", s}, {"status", "Open"}}; on a repeated name the last one wins.
+  Document(std::initializer_list<FieldInit> fields);
+  /// Takes the fields in any order (sorted once, moved); on a repeated name the last one wins.
+  explicit Document(std::vector<Field> fields);
 
   /// The value of `field`, or nullptr when the document has no such field.
   const Value* find(std::string_view field) const noexcept;

@@ -94,10 +94,10 @@ int compare_values(const Value& a, const Value& b) noexcept {
   return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
 }
 
-Document::Document(std::initializer_list<Field> fields) {
-  // Sorts positions, then copies each field once into its final slot (no shifting of
+Document::Document(std::initializer_list<FieldInit> fields) {
+  // Sorts positions, then moves each field once into its final slot (no shifting of
   // already placed fields); on a repeated name the last one wins, as with set().
-  const Field* in = fields.begin();
+  const FieldInit* in = fields.begin();
   const std::size_t n = fields.size();
   std::uint32_t small[32];
   std::vector<std::uint32_t> large;
@@ -106,13 +106,13 @@ Document::Document(std::initializer_list<Field> fields) {
     large.resize(n);
     for (std::size_t i = 0; i < n; ++i) large[i] = static_cast<std::uint32_t>(i);
     std::stable_sort(large.begin(), large.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return in[a].first < in[b].first;
+      return in[a].name < in[b].name;
     });
     order = large.data();
   } else {
     for (std::size_t i = 0; i < n; ++i) {  // insertion sort: stable, no allocation
       std::size_t j = i;
-      while (j > 0 && in[i].first < in[order[j - 1]].first) {
+      while (j > 0 && in[i].name < in[order[j - 1]].name) {
         order[j] = order[j - 1];
         --j;
       }
@@ -121,9 +121,31 @@ Document::Document(std::initializer_list<Field> fields) {
   }
   fields_.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
-    if (k + 1 < n && in[order[k + 1]].first == in[order[k]].first) continue;  // a later one wins
-    fields_.push_back(in[order[k]]);
+    if (k + 1 < n && in[order[k + 1]].name == in[order[k]].name) continue;  // a later one wins
+    const FieldInit& f = in[order[k]];
+    fields_.emplace_back(std::move(f.name), std::move(f.value));
   }
+}
+
+Document::Document(std::vector<Field> fields) : fields_(std::move(fields)) {
+  auto by_name = [](const Field& a, const Field& b) { return a.first < b.first; };
+  if (std::is_sorted(fields_.begin(), fields_.end(), by_name)) {
+    // Already in order: only repeated names (adjacent) need folding.
+    if (std::adjacent_find(fields_.begin(), fields_.end(), [](const Field& a, const Field& b) {
+          return a.first == b.first;
+        }) == fields_.end())
+      return;
+  } else {
+    std::stable_sort(fields_.begin(), fields_.end(), by_name);
+  }
+  // Keep the last of each run of equal names.
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    if (i + 1 < fields_.size() && fields_[i + 1].first == fields_[i].first) continue;
+    if (out != i) fields_[out] = std::move(fields_[i]);
+    ++out;
+  }
+  fields_.erase(fields_.begin() + static_cast<std::ptrdiff_t>(out), fields_.end());
 }
 
 std::vector<Document::Field>::iterator Document::lower_bound(std::string_view field) noexcept {
@@ -173,6 +195,10 @@ std::int64_t Document::integer(std::string_view field, std::int64_t fallback) co
 }
 
 void Document::set(std::string_view field, Value value) {
+  if (fields_.empty() || fields_.back().first < field) {  // building in order: no search
+    fields_.emplace_back(std::string(field), std::move(value));
+    return;
+  }
   auto it = lower_bound(field);
   if (it != fields_.end() && it->first == field) {
     it->second = std::move(value);

@@ -88,6 +88,56 @@ TEST_CASE("merge, by copy and by move, equals setting field by field") {
   }
 }
 
+TEST_CASE("a braced list moves its values in; repeated names keep the last") {
+  const std::string long_text(200, 'x');
+  Value v(long_text);
+  const char* buffer = v.as_text().data();
+  Document d{{"text", std::move(v)}, {"a", 1}, {"b", 2}, {"b", 3}, {"c", Value()}};
+  CHECK(d.get("text").as_text().data() == buffer);  // the string itself, not a copy
+  CHECK(d.text("text") == long_text);
+  CHECK(d.integer("b") == 3);
+  std::vector<std::string> keys;
+  for (const auto& [k, val] : d) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"a", "b", "c", "text"});
+  // A list of Fields (pairs) still converts.
+  std::initializer_list<Document::Field> fields{{"y", 1}, {"x", 2}};
+  CHECK(Document(fields) == Document{{"x", 2}, {"y", 1}});
+}
+
+TEST_CASE("Document from a vector of fields sorts once and keeps the last of a name") {
+  std::mt19937 rng(7);
+  const char* names[] = {"a", "b", "c", "d", "name", "z"};
+  for (int round = 0; round < 500; ++round) {
+    std::vector<Document::Field> fields;
+    Document expected;
+    const int n = static_cast<int>(rng() % 9);
+    for (int i = 0; i < n; ++i) {
+      std::string k = names[rng() % 6];
+      Value v(static_cast<int>(rng() % 100));
+      expected.set(k, v);
+      fields.emplace_back(k, v);
+    }
+    if (rng() % 2)
+      std::sort(fields.begin(), fields.end(),
+                [](const auto& x, const auto& y) { return x.first < y.first; });
+    REQUIRE(Document(std::move(fields)) == expected);
+  }
+}
+
+TEST_CASE("set appends a field that sorts last and inserts one that does not") {
+  Document d;
+  d.set("b", Value(1));
+  d.set("d", Value(2));  // last: appended
+  d.set("a", Value(3));  // first
+  d.set("c", Value(4));  // middle
+  d.set("d", Value(5));  // replaces the last one
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : d) keys.push_back(k);
+  CHECK(keys == std::vector<std::string>{"a", "b", "c", "d"});
+  CHECK(d.integer("d") == 5);
+  CHECK(d.size() == 4);
+}
+
 TEST_CASE("errors carry stable codes") {
   CHECK(std::string(error_code_name(ErrorCode::kNotFound)) == "not_found");
   CHECK(std::string(error_code_name(ErrorCode::kInjectedFault)) == "injected_fault");
