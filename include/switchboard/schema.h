@@ -87,12 +87,19 @@ struct SWITCHBOARD_EXPORT DocTypeDef {
   const std::vector<FieldDef>& columns() const noexcept { return columns_; }
   /// (column, default) for every column with a non-null default, sorted by column name.
   const std::vector<Document::Field>& defaults() const noexcept { return defaults_; }
+  /// defaults() plus name, creation and modified as null (sorted): what an insert fills in one
+  /// pass before it names and stamps the document, so those three are set in place.
+  const std::vector<Document::Field>& insert_defaults() const noexcept { return insert_defaults_; }
+  /// Positions in columns() in order of column name (a merge walk over a Document's fields).
+  const std::vector<std::uint32_t>& column_order() const noexcept { return column_order_; }
   /// Fills `columns_` and the lookup index; called by Schema::add.
   void finalize();
 
  private:
   std::vector<FieldDef> columns_;
   std::vector<Document::Field> defaults_;
+  std::vector<Document::Field> insert_defaults_;
+  std::vector<std::uint32_t> column_order_;
   /// Open-addressing hash table over `columns_`: (name hash << 32) | (index + 1); 0 = empty.
   std::vector<std::uint64_t> by_name_;
 };

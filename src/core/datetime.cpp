@@ -100,7 +100,9 @@ std::string frappe_now(std::chrono::system_clock::time_point t) {
     cached_secs = secs;
     cached_zone = ::timezone;
   }
-  std::string out = cached;
+  std::string out;
+  out.reserve(cached.size() + 6);
+  out += cached;
   char digits6[6];
   for (int i = 5; i >= 0; --i, frac /= 10) digits6[i] = static_cast<char>('0' + frac % 10);
   out.append(digits6, 6);

@@ -106,8 +106,19 @@ void DocTypeDef::finalize() {
   defaults_.clear();
   for (const auto& c : columns_)
     if (!c.default_value.is_null()) defaults_.emplace_back(c.name, c.default_value);
-  std::sort(defaults_.begin(), defaults_.end(),
-            [](const Document::Field& a, const Document::Field& b) { return a.first < b.first; });
+  auto by_name = [](const Document::Field& a, const Document::Field& b) { return a.first < b.first; };
+  std::sort(defaults_.begin(), defaults_.end(), by_name);
+  insert_defaults_ = defaults_;
+  for (const char* stamped : {"name", "creation", "modified"}) {
+    auto it = std::find_if(insert_defaults_.begin(), insert_defaults_.end(),
+                           [&](const Document::Field& f) { return f.first == stamped; });
+    if (it == insert_defaults_.end()) insert_defaults_.emplace_back(stamped, Value());
+  }
+  std::sort(insert_defaults_.begin(), insert_defaults_.end(), by_name);
+  column_order_.resize(columns_.size());
+  for (std::size_t i = 0; i < columns_.size(); ++i) column_order_[i] = static_cast<std::uint32_t>(i);
+  std::sort(column_order_.begin(), column_order_.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return columns_[a].name < columns_[b].name; });
   std::size_t slots = 8;
   while (slots < columns_.size() * 2) slots *= 2;  // at most half full
   by_name_.assign(slots, 0);

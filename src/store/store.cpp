@@ -109,10 +109,15 @@ void check_field_name(const DocTypeDef& def, std::string_view field) {
                           ErrorCode::kInvalidArgument);
 }
 
-// Coerces every known field of `doc` in place; validates every other field name.
+// Coerces every known field of `doc` in place; validates every other field name. One merge
+// walk over the document's sorted fields and the doctype's sorted columns.
 void coerce_document(const DocTypeDef& def, Document& doc) {
+  const std::vector<FieldDef>& columns = def.columns();
+  const std::vector<std::uint32_t>& order = def.column_order();
+  std::size_t c = 0;
   doc.for_each_value([&](const std::string& field, Value& value) {
-    if (const FieldDef* f = def.field(field)) coerce(def, *f, value);
+    while (c < order.size() && columns[order[c]].name < field) ++c;
+    if (c < order.size() && columns[order[c]].name == field) coerce(def, columns[order[c++]], value);
     else check_field_name(def, field);
   });
 }
@@ -529,7 +534,8 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
     throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
   // A self-managed backend names, defaults and stamps documents itself; derived fields are ours.
   const bool self_managed = capabilities() & Capability::kSelfManaged;
-  if (!self_managed) doc.fill_missing(def.defaults());
+  // name, creation and modified get null slots here, filled in place below and by naming.
+  if (!self_managed) doc.fill_missing(def.insert_defaults());
   if (!def.derived.empty()) {
     auto site = this->site();
     for (const auto& d : def.derived) derive(*site, def, d, doc, nullptr, doc);

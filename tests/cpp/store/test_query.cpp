@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "store/naming.h"
 #include "switchboard/switchboard.h"
 
@@ -102,6 +104,28 @@ TEST_CASE("Schema rejects bad definitions and can be extended") {
   auto store = make_memory_store(std::make_shared<Schema>(s));
   auto name = store->insert("CRM Lead", {{"first_name", "A"}});
   CHECK(store->get("CRM Lead", name)->text("custom_tier") == "Gold");
+}
+
+TEST_CASE("a doctype lists its columns by name and its insert defaults in order") {
+  const DocTypeDef& lead = Schema::standard()->get("CRM Lead");
+  const auto& order = lead.column_order();
+  REQUIRE(order.size() == lead.columns().size());
+  for (std::size_t i = 1; i < order.size(); ++i)
+    CHECK(lead.columns()[order[i - 1]].name < lead.columns()[order[i]].name);
+  const auto& fill = lead.insert_defaults();
+  CHECK(std::is_sorted(fill.begin(), fill.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; }));
+  CHECK(fill.size() == lead.defaults().size() + 3);
+  for (const char* stamped : {"name", "creation", "modified"}) {
+    auto it = std::find_if(fill.begin(), fill.end(), [&](const auto& f) { return f.first == stamped; });
+    REQUIRE(it != fill.end());
+    CHECK(it->second.is_null());
+  }
+  for (const auto& [field, value] : lead.defaults()) {
+    auto it = std::find_if(fill.begin(), fill.end(), [&](const auto& f) { return f.first == field; });
+    REQUIRE(it != fill.end());
+    CHECK(it->second == value);
+  }
 }
 
 namespace {
