@@ -142,8 +142,11 @@ class SWITCHBOARD_EXPORT Schema {
 
  private:
   void change(std::string_view doctype, const std::function<void(DocTypeDef&)>& edit);
+  void index_names();
   std::vector<std::unique_ptr<DocTypeDef>> order_;
   std::map<std::string, DocTypeDef*, std::less<>> by_name_;
+  /// Open-addressing hash table over `order_` for find(): (name hash << 32) | (index + 1).
+  std::vector<std::uint64_t> slots_;
 };
 
 }  // namespace switchboard

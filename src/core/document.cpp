@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/text.h"
 #include "switchboard/error.h"
 
 namespace switchboard {
@@ -106,13 +107,13 @@ Document::Document(std::initializer_list<FieldInit> fields) {
     large.resize(n);
     for (std::size_t i = 0; i < n; ++i) large[i] = static_cast<std::uint32_t>(i);
     std::stable_sort(large.begin(), large.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return in[a].name < in[b].name;
+      return text::bytes_less(in[a].name, in[b].name);
     });
     order = large.data();
   } else {
     for (std::size_t i = 0; i < n; ++i) {  // insertion sort: stable, no allocation
       std::size_t j = i;
-      while (j > 0 && in[i].name < in[order[j - 1]].name) {
+      while (j > 0 && text::bytes_less(in[i].name, in[order[j - 1]].name)) {
         order[j] = order[j - 1];
         --j;
       }
@@ -150,13 +151,13 @@ Document::Document(std::vector<Field> fields) : fields_(std::move(fields)) {
 
 std::vector<Document::Field>::iterator Document::lower_bound(std::string_view field) noexcept {
   return std::lower_bound(fields_.begin(), fields_.end(), field,
-                          [](const Field& f, std::string_view k) { return f.first < k; });
+                          [](const Field& f, std::string_view k) { return text::bytes_less(f.first, k); });
 }
 
 std::vector<Document::Field>::const_iterator Document::lower_bound(
     std::string_view field) const noexcept {
   return std::lower_bound(fields_.begin(), fields_.end(), field,
-                          [](const Field& f, std::string_view k) { return f.first < k; });
+                          [](const Field& f, std::string_view k) { return text::bytes_less(f.first, k); });
 }
 
 const Value* Document::find(std::string_view field) const noexcept {
@@ -195,7 +196,7 @@ std::int64_t Document::integer(std::string_view field, std::int64_t fallback) co
 }
 
 void Document::set(std::string_view field, Value value) {
-  if (fields_.empty() || fields_.back().first < field) {  // building in order: no search
+  if (fields_.empty() || text::bytes_less(fields_.back().first, field)) {  // in order: no search
     fields_.emplace_back(std::string(field), std::move(value));
     return;
   }
@@ -231,7 +232,7 @@ std::vector<Document::Field> merged(std::vector<Document::Field>& ours, Fields& 
   auto a = ours.begin();
   auto b = theirs.begin();
   while (a != ours.end() || b != theirs.end()) {
-    if (b == theirs.end() || (a != ours.end() && a->first < b->first)) {
+    if (b == theirs.end() || (a != ours.end() && text::bytes_less(a->first, b->first))) {
       out.push_back(std::move(*a++));
     } else {
       if (a != ours.end() && a->first == b->first) ++a;
@@ -267,7 +268,7 @@ void Document::merge(Document&& other) {
   };
   while (j > 0) {
     Field& theirs = other.fields_[j - 1];
-    if (i > 0 && fields_[i - 1].first > theirs.first) {
+    if (i > 0 && text::bytes_less(theirs.first, fields_[i - 1].first)) {
       shift();
     } else if (i > 0 && fields_[i - 1].first == theirs.first) {
       fields_[i - 1].second = std::move(theirs.second);
@@ -287,9 +288,9 @@ void Document::fill_missing(const std::vector<Field>& defaults) {
   auto a = fields_.begin();
   auto b = defaults.begin();
   while (a != fields_.end() || b != defaults.end()) {
-    if (b == defaults.end() || (a != fields_.end() && a->first < b->first)) {
+    if (b == defaults.end() || (a != fields_.end() && text::bytes_less(a->first, b->first))) {
       out.push_back(std::move(*a++));
-    } else if (a == fields_.end() || b->first < a->first) {
+    } else if (a == fields_.end() || text::bytes_less(b->first, a->first)) {
       out.push_back(*b++);
     } else {  // same field: keep ours unless null
       if (a->second.is_null()) a->second = b->second;

@@ -160,6 +160,7 @@ Schema& Schema::operator=(const Schema& other) {
   if (this == &other) return *this;
   order_.clear();
   by_name_.clear();
+  slots_.clear();
   for (const auto& d : other.order_) add(*d);
   return *this;
 }
@@ -176,6 +177,19 @@ void Schema::add(DocTypeDef def) {
   }
   order_.push_back(std::make_unique<DocTypeDef>(std::move(def)));
   by_name_.emplace(order_.back()->name, order_.back().get());
+  index_names();
+}
+
+void Schema::index_names() {
+  std::size_t n = 8;
+  while (n < order_.size() * 2) n *= 2;  // at most half full
+  slots_.assign(n, 0);
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    const std::uint32_t h = name_hash(order_[i]->name);
+    std::size_t s = h & (n - 1);
+    while (slots_[s] != 0) s = (s + 1) & (n - 1);
+    slots_[s] = (static_cast<std::uint64_t>(h) << 32) | static_cast<std::uint64_t>(i + 1);
+  }
 }
 
 void Schema::change(std::string_view doctype, const std::function<void(DocTypeDef&)>& edit) {
@@ -203,9 +217,18 @@ void Schema::add_index(std::string_view doctype, std::vector<std::string> column
   });
 }
 
+// Called by every store operation: one hash and (almost always) one comparison.
 const DocTypeDef* Schema::find(std::string_view doctype) const noexcept {
-  auto it = by_name_.find(doctype);
-  return it == by_name_.end() ? nullptr : it->second;
+  if (slots_.empty()) return nullptr;
+  const std::uint32_t h = name_hash(doctype);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = slots_[i];
+    if (slot == 0) return nullptr;
+    if (static_cast<std::uint32_t>(slot >> 32) != h) continue;
+    const DocTypeDef* d = order_[static_cast<std::uint32_t>(slot) - 1].get();
+    if (d->name == doctype) return d;
+  }
 }
 
 const DocTypeDef& Schema::get(std::string_view doctype) const {

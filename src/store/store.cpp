@@ -116,7 +116,7 @@ void coerce_document(const DocTypeDef& def, Document& doc) {
   const std::vector<std::uint32_t>& order = def.column_order();
   std::size_t c = 0;
   doc.for_each_value([&](const std::string& field, Value& value) {
-    while (c < order.size() && columns[order[c]].name < field) ++c;
+    while (c < order.size() && text::bytes_less(columns[order[c]].name, field)) ++c;
     if (c < order.size() && columns[order[c]].name == field) coerce(def, columns[order[c++]], value);
     else check_field_name(def, field);
   });
@@ -141,8 +141,8 @@ bool is_coerced(const FieldDef& f, const Value& v) {
 // them: most queries are already normal, and then they go to the backend without a copy.
 bool filters_are_normal(const DocTypeDef& def, const Filters& filters) {
   for (const auto& f : filters) {
-    if (!is_valid_field_name(f.field)) return false;
-    const FieldDef* fd = def.field(f.field);
+    const FieldDef* fd = def.field(f.field);  // a declared column's name is valid
+    if (!fd && !is_valid_field_name(f.field)) return false;
     auto ok = [&](const Value& v) { return !fd || is_coerced(*fd, v); };
     switch (f.op) {
       case Op::kIn:
