@@ -64,9 +64,22 @@ struct SWITCHBOARD_EXPORT Query {
   std::optional<std::int64_t> limit;
   std::int64_t offset = 0;
 
+  /// One element of a braced filter list (a Filter, or a Filter's arguments): the Query moves
+  /// it in instead of copying it (elements of an initializer_list are const).
+  struct FilterInit {
+    FilterInit(Filter f) noexcept : filter(std::move(f)) {}  // NOLINT(google-explicit-constructor)
+    FilterInit(std::string f, Value v) : filter(std::move(f), std::move(v)) {}
+    FilterInit(std::string f, Op o, Value v) : filter(std::move(f), o, std::move(v)) {}
+    FilterInit(std::string f, Op o, std::vector<Value> vs) : filter(std::move(f), o, std::move(vs)) {}
+    mutable Filter filter;
+  };
+
   Query() = default;
   Query(Filters f) : filters(std::move(f)) {}  // NOLINT(google-explicit-constructor)
-  Query(std::initializer_list<Filter> f) : filters(f) {}
+  Query(std::initializer_list<FilterInit> f) {  // NOLINT(google-explicit-constructor)
+    filters.reserve(f.size());
+    for (const FilterInit& x : f) filters.push_back(std::move(x.filter));
+  }
   Query& where(Filter f) { filters.push_back(std::move(f)); return *this; }
   Query& select(std::vector<std::string> f) { fields = std::move(f); return *this; }
   Query& order(std::string o) { order_by = std::move(o); return *this; }

@@ -38,6 +38,26 @@ TEST_CASE("parse_op and Filter::make speak Frappe") {
   CHECK_THROWS_AS(Filter::make("x", "=", std::vector<Value>{1}), ValidationError);
 }
 
+TEST_CASE("a braced filter list moves its filters into the Query") {
+  std::vector<Value> ids;
+  for (int i = 0; i < 50; ++i) ids.emplace_back("id-" + std::to_string(i) + std::string(40, 'x'));
+  const Value* first = ids.data();
+  Filter by_ids("message_id", Op::kIn, std::move(ids));
+  Query q{std::move(by_ids), Filter("status", "Open"), {"sender", Op::kNe, Value("a@x")},
+          {"subject", "s"}};
+  REQUIRE(q.filters.size() == 4);
+  CHECK(q.filters[0].values.data() == first);  // the list itself, not a copy
+  CHECK(q.filters[0].values.size() == 50);
+  CHECK(q.filters[1].field == "status");
+  CHECK(q.filters[1].value == Value("Open"));
+  CHECK(q.filters[2].op == Op::kNe);
+  CHECK(q.filters[3].value == Value("s"));
+  const Filter kept("name", Value("N"));
+  Query copy{kept};  // an lvalue is copied, as before
+  CHECK(kept.value == Value("N"));
+  CHECK(copy.filters.front().value == Value("N"));
+}
+
 TEST_CASE("parse_order_by accepts field [asc|desc] lists only") {
   auto t = parse_order_by("creation desc, name");
   REQUIRE(t.size() == 2);
