@@ -541,13 +541,15 @@ void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
     for (const auto& d : def.derived) derive(*site, def, d, doc, nullptr, doc);
   }
   if (self_managed) return;
-  const Value* creation = doc.find("creation");
-  const Value* modified = doc.find("modified");
-  if (!creation || creation->is_null() || !modified || modified->is_null()) {
-    Value stamp(now());
-    if (!creation || creation->is_null()) doc.set("creation", stamp);
-    if (!modified || modified->is_null()) doc.set("modified", stamp);
+  // One stamp for both when both are unset; the slots are there (insert_defaults).
+  std::string stamp;
+  Value& creation = doc["creation"];
+  if (creation.is_null()) {
+    stamp = now();
+    creation = Value(stamp);
   }
+  Value& modified = doc["modified"];
+  if (modified.is_null()) modified = Value(stamp.empty() ? now() : std::move(stamp));
 }
 
 std::string Store::insert_prepared(const DocTypeDef& def, Document& doc) {
