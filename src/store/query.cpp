@@ -9,25 +9,32 @@
 namespace switchboard {
 namespace {
 
-std::string lower_trimmed(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  std::string out;
-  out.reserve(e - b);
-  bool prev_space = false;
-  for (std::size_t i = b; i < e; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (std::isspace(c)) {
-      if (!prev_space) out += ' ';
-      prev_space = true;
-    } else {
-      out += static_cast<char>(std::tolower(c));
-      prev_space = false;
+// Operators and their keywords ("set", "not set") as spelled in a filter: trimmed, ASCII
+// lowercase, inner runs of whitespace as one space. Without allocating: anything longer than
+// the buffer is none of them, and `fits` is false.
+struct Spelling {
+  explicit Spelling(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    bool prev_space = false;
+    for (std::size_t i = b; i < e; ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      const bool space = std::isspace(c) != 0;
+      if (space && prev_space) continue;
+      prev_space = space;
+      if (n == sizeof buf) {
+        fits = false;
+        return;
+      }
+      buf[n++] = space ? ' ' : static_cast<char>(std::tolower(c));
     }
   }
-  return out;
-}
+  bool operator==(std::string_view word) const { return fits && std::string_view(buf, n) == word; }
+  char buf[16];
+  std::size_t n = 0;
+  bool fits = true;
+};
 
 unsigned char ascii_fold(unsigned char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c;
@@ -38,7 +45,7 @@ Value null_as_empty(const Value& v) { return v.is_null() ? Value(std::string()) 
 }  // namespace
 
 Op parse_op(std::string_view op) {
-  std::string o = lower_trimmed(op);
+  const Spelling o(op);
   if (o == "=" || o == "==") return Op::kEq;
   if (o == "!=" || o == "<>") return Op::kNe;
   if (o == "<") return Op::kLt;
@@ -77,8 +84,9 @@ const char* op_name(Op op) noexcept {
 
 Filter Filter::make(std::string field, std::string_view op, Value value) {
   Op o = parse_op(op);
-  if (o == Op::kIsSet && lower_trimmed(op) == "is") {
-    std::string v = lower_trimmed(value.to_text());
+  if (o == Op::kIsSet && Spelling(op) == "is") {
+    const Spelling v(value.is_text() ? std::string_view(value.as_text())
+                                     : std::string_view(value.to_text()));
     if (v == "set") return Filter(std::move(field), Op::kIsSet, Value());
     if (v == "not set") return Filter(std::move(field), Op::kIsNotSet, Value());
     throw ValidationError("filter '" + field + " is ...' needs \"set\" or \"not set\"",

@@ -34,6 +34,13 @@ TEST_CASE("parse_op and Filter::make speak Frappe") {
   CHECK(Filter::make("x", "is", "set").op == Op::kIsSet);
   CHECK(Filter::make("x", "is", "not set").op == Op::kIsNotSet);
   CHECK_THROWS_AS(Filter::make("x", "is", "maybe"), ValidationError);
+  CHECK(Filter::make("x", " IS ", "  Not\tSET ").op == Op::kIsNotSet);
+  CHECK(Filter::make("x", "is set", Value()).op == Op::kIsSet);
+  CHECK(parse_op("not\t\tlike") == Op::kNotLike);
+  CHECK(parse_op("is not set") == Op::kIsNotSet);
+  CHECK_THROWS_AS(parse_op("not in" + std::string(40, ' ') + "x"), ValidationError);
+  CHECK_THROWS_AS(parse_op(std::string(40, '=')), ValidationError);
+  CHECK_THROWS_AS(Filter::make("x", "is", 1), ValidationError);
   CHECK(Filter::make("x", "in", std::vector<Value>{1, 2}).values.size() == 2);
   CHECK_THROWS_AS(Filter::make("x", "=", std::vector<Value>{1}), ValidationError);
 }
