@@ -221,12 +221,16 @@ int main(int argc, char** argv) {
   Mix mix = generate(kMails);
   long rss_after_generate = peak_rss_kib();
 
-  // SWITCHBOARD_BENCH_ONLY=route|route_many: that phase alone, for profiling (perf record).
+  // SWITCHBOARD_BENCH_ONLY=route|route_many: that phase alone, for profiling (perf record,
+  // callgrind), with the default rules; SWITCHBOARD_BENCH_ROUTE_LOG sets route_log and
+  // SWITCHBOARD_BENCH_BATCH the mails per route_many call (500).
   if (const char* only = std::getenv("SWITCHBOARD_BENCH_ONLY")) {
     RoutingRules defaults;
-    if (const char* rl = std::getenv("SB_ROUTE_LOG")) defaults.route_log = rl;
+    if (const char* rl = std::getenv("SWITCHBOARD_BENCH_ROUTE_LOG")) defaults.route_log = rl;
+    std::size_t batch = 500;
+    if (const char* b = std::getenv("SWITCHBOARD_BENCH_BATCH")) batch = std::max(1, std::atoi(b));
     Run r = std::string(only) == "route" ? route_all(dir / "only.sqlite", mix, defaults)
-                                         : route_batches(dir / "only.sqlite", mix, defaults, std::getenv("SB_BATCH") ? std::stoul(std::getenv("SB_BATCH")) : 500);
+                                         : route_batches(dir / "only.sqlite", mix, defaults, batch);
     std::printf("%s: %.0f mails/s, CPU %.0f / %.0f µs per mail\n", only, kMails / r.time.wall,
                 r.time.user * 1e6 / kMails, r.time.sys * 1e6 / kMails);
     return 0;
