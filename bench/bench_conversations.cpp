@@ -3,13 +3,13 @@
 //
 //   sync_order_history: a customer with 500 Sales Orders of 5 items, one Work Order per item
 //     (2,500 rows replaced on a ticket that already has them). Baselines, on the same store:
-//     - the seed's per-step approach: per order a query for its Work Orders and one for its
+//     - the original scripts' per-step approach: per order a query for its Work Orders and one for its
 //       items, per item a query for its Work Orders, one insert per row (one transaction);
 //     - raw store writes: only the removal and the 2,500 inserts, documents prebuilt.
 //   transfer_lead_to_ticket: a lead with 200 emails, each with 2 File attachments (200
 //     copies, 400 File rows, the originals deleted). Baselines, on copies of the same file:
-//     - the seed's per-step approach: get each Communication, insert its copy and copy its
-//       Files, committing after every step as the seed does;
+//     - the original scripts' per-step approach: get each Communication, insert its copy and copy its
+//       Files, committing after every step as the original scripts do;
 //     - raw store writes: the same inserts and deletes with prebuilt documents, one transaction.
 #include <algorithm>
 #include <chrono>
@@ -123,8 +123,8 @@ std::optional<std::string> opt_text(const Document& d, const char* f) {
   return d.has(f) ? std::optional<std::string>(d.text(f)) : std::nullopt;
 }
 
-// The seed's loop, on the same store: queries per order and per item, a write per row.
-void seed_style_sync(Store& s, const std::string& ticket) {
+// The original scripts' loop, on the same store: queries per order and per item, a write per row.
+void original_style_sync(Store& s, const std::string& ticket) {
   Transaction tx(s);
   s.remove_where("Order History", history_of(ticket));
   auto customers =
@@ -224,9 +224,9 @@ std::string the_lead(Store& s) {
   return s.find("CRM Lead", Query().select({"name"})).front().name();
 }
 
-// The seed's transfer_to_helpdesk (Contact, ticket, then a commit after every copy), doing the
+// The original scripts' transfer_to_helpdesk (Contact, ticket, then a commit after every copy), doing the
 // work ours does: copy every field and the File rows, then delete the originals and the lead.
-void seed_style_transfer(Store& s) {
+void original_style_transfer(Store& s) {
   std::string lead_name = the_lead(s);
   auto lead = *s.get("CRM Lead", lead_name);
   std::string contact = s.insert("Contact", {{"first_name", "Jane"}, {"full_name", "Jane Doe"}},
@@ -328,11 +328,11 @@ int main(int argc, char** argv) {
   sync_order_history(counted, "HD Ticket", ticket, "John Doe");
   std::int64_t reads_ours = counter->reads;
   counter->reads = 0;
-  seed_style_sync(counted, ticket);
-  std::int64_t reads_seed = counter->reads;
-  std::vector<double> ours, seed, raw;
+  original_style_sync(counted, ticket);
+  std::int64_t reads_original = counter->reads;
+  std::vector<double> ours, original, raw;
   for (int round = 0; round < kRounds; ++round) {
-    seed.push_back(seconds([&] { seed_style_sync(*shared, ticket); }));
+    original.push_back(seconds([&] { original_style_sync(*shared, ticket); }));
     raw.push_back(seconds([&] { raw_writes(*shared, ticket, rows); }));
     ours.push_back(seconds([&] { sync_order_history(*shared, "HD Ticket", ticket, "John Doe"); }));
   }
@@ -351,24 +351,24 @@ int main(int argc, char** argv) {
     s->count("File");
     return s;
   };
-  std::int64_t transfer_reads_ours = 0, transfer_reads_seed = 0;
+  std::int64_t transfer_reads_ours = 0, transfer_reads_original = 0;
   {
     std::shared_ptr<Store> inner(fresh());
     auto counted = std::make_shared<ReadCounter>(inner);
     Store ours(counted, inner->schema_ptr());
     transfer_lead_to_ticket(ours, the_lead(ours));
     transfer_reads_ours = counted->reads - 1;  // the_lead's own read
-    std::shared_ptr<Store> inner_seed(fresh());
-    auto counted_seed = std::make_shared<ReadCounter>(inner_seed);
-    Store theirs(counted_seed, inner_seed->schema_ptr());
-    seed_style_transfer(theirs);
-    transfer_reads_seed = counted_seed->reads;
+    std::shared_ptr<Store> inner_original(fresh());
+    auto counted_original = std::make_shared<ReadCounter>(inner_original);
+    Store theirs(counted_original, inner_original->schema_ptr());
+    original_style_transfer(theirs);
+    transfer_reads_original = counted_original->reads;
   }
-  std::vector<double> t_ours, t_seed, t_raw;
+  std::vector<double> t_ours, t_original, t_raw;
   for (int round = 0; round < kRounds; ++round) {
     {
       auto s = fresh();
-      t_seed.push_back(seconds([&] { seed_style_transfer(*s); }));
+      t_original.push_back(seconds([&] { original_style_transfer(*s); }));
     }
     {
       auto s = fresh();
@@ -394,17 +394,17 @@ int main(int argc, char** argv) {
       "| operation | switchboard ms | baseline | baseline ms | "
       "switchboard time / baseline time |\n|---|---|---|---|---|\n");
   row("sync_order_history (500 orders x 5 items, 2,500 Work Orders)", ours,
-      "seed's per-step queries", seed);
+      "original scripts' per-step queries", original);
   row("sync_order_history (same)", ours, "raw store writes only", raw);
-  row("transfer_lead_to_ticket (200 emails, 400 files)", t_ours, "seed's per-step commits", t_seed);
+  row("transfer_lead_to_ticket (200 emails, 400 files)", t_ours, "original scripts' per-step commits", t_original);
   row("transfer_lead_to_ticket (same)", t_ours, "raw store writes only", t_raw);
   std::printf(
-      "\nstore reads for one sync_order_history: switchboard %lld, the seed's approach %lld "
+      "\nstore reads for one sync_order_history: switchboard %lld, the original scripts' approach %lld "
       "(each a round trip on a Frappe backend)\n",
-      static_cast<long long>(reads_ours), static_cast<long long>(reads_seed));
+      static_cast<long long>(reads_ours), static_cast<long long>(reads_original));
   std::printf(
-      "store reads for one transfer_lead_to_ticket: switchboard %lld, the seed's approach %lld\n",
-      static_cast<long long>(transfer_reads_ours), static_cast<long long>(transfer_reads_seed));
+      "store reads for one transfer_lead_to_ticket: switchboard %lld, the original scripts' approach %lld\n",
+      static_cast<long long>(transfer_reads_ours), static_cast<long long>(transfer_reads_original));
   std::printf("median of %d rounds on SqliteStore; files in %s\n", kRounds, dir.string().c_str());
   return 0;
 }
