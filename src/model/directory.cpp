@@ -269,14 +269,19 @@ std::optional<Found> Directory::open_ticket(const Filters& by) {
 
 std::optional<Found> Directory::lead(const Filters& by, bool open_only,
                                      const std::vector<std::string>& fields) {
+  auto found = leads(by, open_only, 1, fields);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<Found> Directory::leads(const Filters& by, bool open_only, std::size_t limit,
+                                    const std::vector<std::string>& fields) {
   std::vector<std::string> wanted = {"name", "status", "converted", "custom_merged_into"};
   for (const auto& f : fields) add_unique(wanted, f);
   if (restrict_) add_unique(wanted, restrict_field_);
-  auto found = newest(kLead, by, 1, wanted, [&](const Document& l) {
+  return newest(kLead, by, limit, wanted, [&](const Document& l) {
     return (!open_only || is_open_lead(l)) && (!restrict_ || restrict_(l));
   });
-  if (found.empty()) return std::nullopt;
-  return std::move(found.front());
 }
 
 std::optional<Found> Directory::latest_follow_up(std::string_view name) {

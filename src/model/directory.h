@@ -150,6 +150,10 @@ class Directory {
   /// carries name, status, converted and `fields`.
   std::optional<Found> lead(const Filters& by, bool open_only,
                             const std::vector<std::string>& fields = {});
+  /// The customer's leads the same way, newest modified first, no survivor twice; at most
+  /// `limit`.
+  std::vector<Found> leads(const Filters& by, bool open_only, std::size_t limit,
+                           const std::vector<std::string>& fields = {});
   /// The newest follow-up of ticket `name` (kFollowUpField), followed down the chain of
   /// follow-ups and through merges to its last record; nullopt when `name` has none. Rows
   /// carry name, status, modified, resolution_date and subject.

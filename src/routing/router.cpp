@@ -17,6 +17,9 @@
 namespace switchboard::routing_detail {
 namespace {
 
+constexpr std::size_t kSubjectLeads = 20;    // the sender's newest leads a subject is sought in
+constexpr std::int64_t kSubjectMails = 500;  // at most this many of their mails read for it
+
 using email_detail::casefold;
 using email_detail::lower_ascii;
 using email_detail::trim;
@@ -463,10 +466,9 @@ class Pass {
   // A reply without usable threading headers ("Re: <subject>", not a forward, not to sales or
   // info only): the sender's newest ticket of any status with the same subject is its thread.
   std::optional<Thread> thread_by_subject() {
-    if ((sales_ && !support_) || email_detail::is_forward_subject(e_.subject)) return std::nullopt;
-    const std::string base = casefold(normalize_subject(e_.subject));
-    if (base.empty() || base == casefold(email_detail::collapse_whitespace(e_.subject))) return std::nullopt;
-    if (new_sender_) return std::nullopt;
+    if (sales_ && !support_) return std::nullopt;
+    const std::string base = reply_subject_base();
+    if (base.empty() || new_sender_) return std::nullopt;
     for (auto& f : dir_.tickets({Filter("raised_by", Op::kIn, variants_)}, 20, {"resolution_date"})) {
       if (casefold(normalize_subject(f.row.text("subject"))) != base) continue;
       Thread t;
@@ -478,6 +480,15 @@ class Pass {
       return t;
     }
     return std::nullopt;
+  }
+
+  // The subject a reply's "Re: <subject>" answers, case-folded; "" when the subject carries no
+  // reply prefix or is a forward's.
+  std::string reply_subject_base() const {
+    if (email_detail::is_forward_subject(e_.subject)) return {};
+    std::string base = casefold(normalize_subject(e_.subject));
+    if (base == casefold(email_detail::collapse_whitespace(e_.subject))) return {};
+    return base;
   }
 
   void note_thread(const Thread& t) {
@@ -702,11 +713,47 @@ class Pass {
     return lead;
   }
 
+  // A reply without threading headers to sales ("Re: <subject>") from a customer with several
+  // leads: the newest of them whose conversation holds a mail with that subject. nullopt when
+  // none does (the sales rule then takes the newest lead, as for a new mail).
+  std::optional<model::Found> lead_by_subject() {
+    if (new_sender_) return std::nullopt;
+    const std::string base = reply_subject_base();
+    if (base.empty()) return std::nullopt;
+    auto leads = dir_.leads({Filter("email", Op::kIn, variants_)}, /*open_only=*/false,
+                            kSubjectLeads, lead_alias_field_ ? alias_field_ : no_fields_);
+    if (leads.size() < 2) return std::nullopt;  // one lead: the sales rule finds it anyway
+    std::vector<Value> names;
+    for (const auto& l : leads) {
+      names.emplace_back(l.name);
+      if (!l.merged_from.empty()) names.emplace_back(l.merged_from);
+    }
+    Query q{Filter("reference_doctype", Value(kLead)), Filter("reference_name", Op::kIn, names)};
+    std::vector<std::string> on_subject;
+    for (const auto& c : store_.find("Communication", q.select({"reference_name", "subject"}).take(kSubjectMails)))
+      if (casefold(normalize_subject(c.text("subject"))) == base) on_subject.push_back(c.text("reference_name"));
+    for (auto& l : leads) {
+      auto has = [&](const std::string& n) {
+        return !n.empty() && std::find(on_subject.begin(), on_subject.end(), n) != on_subject.end();
+      };
+      if (!has(l.name) && !has(l.merged_from)) continue;
+      if (!l.merged_from.empty()) r_.merged_from = l.merged_from;
+      return std::move(l);
+    }
+    return std::nullopt;
+  }
+
   void sales(const char* reason) {
     if (sales_) use_alias(sales_);
-    if (auto lead = existing_lead()) {
+    const char* match = "lead_subject";
+    std::optional<model::Found> lead = lead_by_subject();
+    if (!lead) {
+      match = "lead_email";
+      lead = existing_lead();
+    }
+    if (lead) {
       link(kLead, lead->name, std::string(reason) == "forwarded" ? "forwarded" : "sales_alias_existing_lead",
-           "lead_email", {}, &lead->row);
+           match, {}, &lead->row);
       return;
     }
     create(kLead, reason);

@@ -27,6 +27,64 @@ TEST_CASE("threading: a reply to a lead's mail goes to the lead, not to a ticket
   CHECK(r.reason == "references");
 }
 
+namespace {
+// Ann has two leads: chairs (older) and tables (newest), each with her first mail on it.
+struct TwoLeads {
+  RouterFixture f;
+  std::string chairs = lead_at("2025-03-01 10:00:00");
+  std::string tables = lead_at("2025-03-05 10:00:00");
+  TwoLeads() {
+    filed("c1@x.com", chairs, "Quote for 40 chairs");
+    filed("t1@x.com", tables, "Garden tables");
+  }
+  std::string lead_at(const std::string& when) {
+    return f.store->insert("CRM Lead", {{"first_name", "Ann"}, {"email", "ann@x.com"},
+                                        {"creation", when}, {"modified", when}});
+  }
+  void filed(const std::string& id, const std::string& lead, const std::string& subject) {
+    f.store->insert("Communication", {{"message_id", id}, {"reference_doctype", "CRM Lead"},
+                                      {"reference_name", lead}, {"sent_or_received", "Received"},
+                                      {"sender", "ann@x.com"}, {"subject", subject}});
+  }
+};
+}  // namespace
+
+TEST_CASE("threading: a reply to sales without headers goes to the lead whose mail has its subject") {
+  // The sales rule alone links the newest lead, splitting a conversation on an older one.
+  const std::vector<std::string> subjects = {"RE: quote for 40 chairs", "Quote for 40 chairs",
+                                             "Fwd: Quote for 40 chairs", "Re: Something else"};
+  std::vector<InboundEmail> mails;
+  for (std::size_t i = 0; i < subjects.size(); ++i)
+    mails.push_back(mail("m" + std::to_string(i) + "@x.com", "ann@x.com", {kSales}, subjects[i]));
+
+  TwoLeads one_by_one;
+  std::vector<RouteResult> routed;
+  for (const auto& m : mails) routed.push_back(one_by_one.f.router.route(m));
+  CHECK(routed[0].action == "link_lead");
+  CHECK(routed[0].name == one_by_one.chairs);
+  CHECK(routed[0].match == "lead_subject");
+  // Not a reply, a forward, a subject no lead's mail has: the newest lead, as before.
+  for (std::size_t i = 1; i < routed.size(); ++i) {
+    CAPTURE(subjects[i]);
+    CHECK(routed[i].name == one_by_one.tables);
+    CHECK(routed[i].match == "lead_email");
+  }
+
+  TwoLeads batch;
+  auto batched = batch.f.router.route_many(mails);
+  REQUIRE(batched.size() == routed.size());
+  CHECK(batched[0].name == batch.chairs);
+  for (std::size_t i = 1; i < batched.size(); ++i) CHECK(batched[i].name == batch.tables);
+}
+
+TEST_CASE("threading: a reply to sales without headers from a customer with one lead links it") {
+  RouterFixture f;
+  std::string lead = f.lead("bob@x.com");
+  RouteResult r = f.router.route(mail("b1@x.com", "bob@x.com", {kSales}, "Re: A subject never seen"));
+  CHECK(r.name == lead);
+  CHECK(r.match == "lead_email");
+}
+
 TEST_CASE("threading: In-Reply-To wins over References; References are read newest first") {
   RouterFixture f;
   std::string a = f.ticket("ann@x.com"), b = f.ticket("ann@x.com"), c = f.ticket("ann@x.com");
