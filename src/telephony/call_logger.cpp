@@ -9,6 +9,7 @@
 #include "model/directory.h"
 #include "store/batch.h"
 #include "switchboard/phone.h"
+#include "switchboard/phone_fields.h"
 
 namespace switchboard {
 
@@ -23,6 +24,14 @@ namespace {
 
 constexpr const char* kHelpdeskLog = "Helpdesk Call Log";
 constexpr const char* kCrmLog = "CRM Call Log";
+constexpr std::size_t kTicketsForContact = 20;  // tickets read to find a caller's one contact
+
+// HD Ticket's keyed contact_mobile (its key and extension fields), or null.
+const PhoneKeyField* ticket_mobile_field() {
+  for (const auto& f : phone_key_fields("HD Ticket"))
+    if (f.source == "contact_mobile") return &f;
+  return nullptr;
+}
 
 using text::lower_ascii;
 
@@ -227,6 +236,25 @@ class Ingest {
     return found ? found->name : std::string();
   }
 
+  // The one contact of the tickets (any status) carrying the caller's number, or "" when none
+  // or several do: a customer whose number is on their tickets but not on their Contact. A
+  // line shared by several customers (a hotel's front desk) or written with an extension (a
+  // company line with desks, which a caller ID cannot tell apart) links nobody.
+  std::string ticket_contact(const std::string& key) {
+    const PhoneKeyField* mobile = ticket_mobile_field();
+    if (!mobile) return {};
+    std::string contact;
+    for (auto& t : dir_.tickets({Filter(mobile->key, Value(key))}, kTicketsForContact,
+                                {"contact", mobile->extension})) {
+      if (!t.row.text(mobile->extension).empty()) return {};
+      const std::string& c = t.row.text("contact");
+      if (c.empty() || c == contact) continue;
+      if (!contact.empty()) return {};
+      contact = c;
+    }
+    return contact;
+  }
+
   // Whether the call may open a ticket: inbound (or of unknown direction) and answered, unless
   // the options allow unanswered or outbound calls too.
   bool may_create_ticket(const CallEvent& ev, const Document& stored, bool state_frozen) const {
@@ -248,6 +276,7 @@ class Ingest {
     if (stored.text("reference_doctype") == "CRM Lead") l.lead = stored.text("reference_docname");
     if (key.empty()) return l;
     if (l.contact.empty()) l.contact = dir_.contact_by_phone_key(key);
+    if (l.contact.empty()) l.contact = ticket_contact(key);
     if (l.ticket.empty()) l.ticket = open_ticket(Filter(phone_key_field("HD Ticket", "contact_mobile"), Value(key)));
     if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket(Filter("contact", Value(l.contact)));
     if (l.lead.empty()) {

@@ -227,6 +227,37 @@ TEST_CASE("linking priority, merged tickets and leads, Dynamic Link rows") {
   CHECK(r2.ticket == survivor);
 }
 
+TEST_CASE("a caller whose number is only on their closed tickets is linked to their contact") {
+  auto s = fresh_store();
+  CallLoggerOptions o = company();
+  o.create_tickets = true;
+  CallLogger logger(s, o);
+  // Dana's Contact has no phone row; her closed ticket carries her number.
+  std::string dana = s->insert("Contact", {{"full_name", "Dana Client"}});
+  s->insert("HD Ticket", {{"subject", "old"}, {"contact", dana}, {"contact_mobile", "(650) 555-0100"},
+                          {"status", "Closed"}});
+  auto r = logger.ingest(parse_call_event(R"({"call_id": "d1", "direction": "Inbound", "from_number": "+16505550100", "result": "Call connected"})"));
+  CHECK(r.contact == dana);
+  CHECK_FALSE(r.contact_created);  // no second "Caller" contact splitting her history
+  REQUIRE(r.ticket_created);
+  CHECK(s->get("HD Ticket", r.ticket)->text("contact") == dana);
+
+  // A number on two customers' tickets, or written with an extension, names nobody.
+  std::string hotel_a = s->insert("Contact", {{"full_name", "Guest A"}});
+  std::string hotel_b = s->insert("Contact", {{"full_name", "Guest B"}});
+  for (const auto& guest : {hotel_a, hotel_b})
+    s->insert("HD Ticket", {{"subject", "stay"}, {"contact", guest}, {"contact_mobile", "+1 212 555 0111"},
+                            {"status", "Closed"}});
+  auto desk = logger.ingest(parse_call_event(R"({"call_id": "h1", "direction": "Inbound", "from_number": "+12125550111"})"));
+  CHECK(desk.contact != hotel_a);
+  CHECK(desk.contact != hotel_b);
+  std::string colleague = s->insert("Contact", {{"full_name", "Desk 22"}});
+  s->insert("HD Ticket", {{"subject", "desk"}, {"contact", colleague}, {"contact_mobile", "+1 303 555 0123 x22"},
+                          {"status", "Closed"}});
+  auto line = logger.ingest(parse_call_event(R"({"call_id": "l1", "direction": "Inbound", "from_number": "+13035550123"})"));
+  CHECK(line.contact != colleague);
+}
+
 TEST_CASE("a call that matches nothing creates the contact, then the ticket") {
   auto s = fresh_store();
   CallLoggerOptions o = company();
