@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -713,45 +714,49 @@ class Pass {
     return lead;
   }
 
-  // A reply without threading headers to sales ("Re: <subject>") from a customer with several
-  // leads: the newest of them whose conversation holds a mail with that subject. nullopt when
-  // none does (the sales rule then takes the newest lead, as for a new mail).
-  std::optional<model::Found> lead_by_subject() {
-    if (new_sender_) return std::nullopt;
-    const std::string base = reply_subject_base();
-    if (base.empty()) return std::nullopt;
+  // The sender's lead for the sales rule, and in `match` how it was found: for a reply without
+  // threading headers ("Re: <subject>") from a customer with several leads, the newest whose
+  // conversation holds a mail with that subject ("lead_subject"); else the newest ("lead_email").
+  std::optional<model::Found> sales_lead(const char*& match) {
+    match = "lead_email";
+    const std::string base = new_sender_ ? std::string() : reply_subject_base();
+    if (base.empty()) return existing_lead();
     auto leads = dir_.leads({Filter("email", Op::kIn, variants_)}, /*open_only=*/false,
                             kSubjectLeads, lead_alias_field_ ? alias_field_ : no_fields_);
-    if (leads.size() < 2) return std::nullopt;  // one lead: the sales rule finds it anyway
+    if (leads.empty()) return std::nullopt;
+    std::size_t pick = 0;  // the newest, as existing_lead() finds it
+    if (leads.size() > 1) {
+      if (auto i = lead_with_subject(leads, base)) {
+        pick = *i;
+        match = "lead_subject";
+      }
+    }
+    if (!leads[pick].merged_from.empty()) r_.merged_from = leads[pick].merged_from;
+    return std::move(leads[pick]);
+  }
+
+  // The first of `leads` with a Communication whose subject, without reply prefixes and
+  // case-folded, is `base`.
+  std::optional<std::size_t> lead_with_subject(const std::vector<model::Found>& leads,
+                                               const std::string& base) {
     std::vector<Value> names;
     for (const auto& l : leads) {
       names.emplace_back(l.name);
       if (!l.merged_from.empty()) names.emplace_back(l.merged_from);
     }
     Query q{Filter("reference_doctype", Value(kLead)), Filter("reference_name", Op::kIn, names)};
-    std::vector<std::string> on_subject;
+    std::set<std::string> on_subject;
     for (const auto& c : store_.find("Communication", q.select({"reference_name", "subject"}).take(kSubjectMails)))
-      if (casefold(normalize_subject(c.text("subject"))) == base) on_subject.push_back(c.text("reference_name"));
-    for (auto& l : leads) {
-      auto has = [&](const std::string& n) {
-        return !n.empty() && std::find(on_subject.begin(), on_subject.end(), n) != on_subject.end();
-      };
-      if (!has(l.name) && !has(l.merged_from)) continue;
-      if (!l.merged_from.empty()) r_.merged_from = l.merged_from;
-      return std::move(l);
-    }
+      if (casefold(normalize_subject(c.text("subject"))) == base) on_subject.insert(c.text("reference_name"));
+    for (std::size_t i = 0; i < leads.size(); ++i)
+      if (on_subject.count(leads[i].name) || on_subject.count(leads[i].merged_from)) return i;
     return std::nullopt;
   }
 
   void sales(const char* reason) {
     if (sales_) use_alias(sales_);
-    const char* match = "lead_subject";
-    std::optional<model::Found> lead = lead_by_subject();
-    if (!lead) {
-      match = "lead_email";
-      lead = existing_lead();
-    }
-    if (lead) {
+    const char* match = nullptr;
+    if (auto lead = sales_lead(match)) {
       link(kLead, lead->name, std::string(reason) == "forwarded" ? "forwarded" : "sales_alias_existing_lead",
            match, {}, &lead->row);
       return;
