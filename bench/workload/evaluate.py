@@ -142,6 +142,26 @@ def preload(store, records: list):
     return name_of, customer_of, threads
 
 
+def calls_on_record(store, records: list, call_truth: list) -> set:
+    """The ids of the calls whose number (keyed on the site) one of the caller's preloaded
+    records carries, with or without an extension."""
+    keys = {}
+    for item in records:
+        f = item["fields"]
+        texts = item.get("phones", []) if item["doctype"] == "Contact" else \
+            [f.get(k) for k in ("contact_mobile", "mobile_no", "phone")]
+        for t in texts:
+            k = sb.phone_key(t, store.site) if t else None
+            if k:
+                keys.setdefault(item["customer"], set()).add(k)
+    out = set()
+    for c in call_truth:
+        k = sb.phone_key(c["number"], store.site) if c.get("number") else None
+        if k and k in keys.get(c["customer"], ()):
+            out.add(c["call"])
+    return out
+
+
 # ---- the library as the workload sees it -------------------------------------------------------
 
 def follow_up_of(store, result) -> str:
@@ -349,7 +369,8 @@ def evaluate(path: str, db: str = "", rules_json: str = "", progress=None, routi
         "mail": S.tally(book),
         "brands": brand_scores,
         "merge": S.score_groups(wl.truth["groups"], name_of, survivor_of, customer_of, before, after),
-        "calls": {**S.score_calls(wl.truth["calls"], played["links"], customer_of),
+        "calls": {**S.score_calls(wl.truth["calls"], played["links"], customer_of,
+                                  calls_on_record(store, wl.records, wl.truth["calls"])),
                   "tickets_created": len(played["tickets_by_calls"]),
                   "tickets_created_unanswered_or_outbound": sum(
                       1 for c in played["tickets_by_calls"] if not c.get("answered", True) or not c.get("inbound", True)),
@@ -404,6 +425,8 @@ def markdown(r: dict) -> str:
          f"{r['brands'].get('outgoing_right_pct', '-')}%"),
         ("calls of known customers linked to them", f"{c['linked_to_caller']} / {c['known_callers']}",
          f"{c['linked_to_caller_pct']}%"),
+        *([("  of them from a number one of their records carries", f"{c['linked_on_record']} / {c['known_on_record']}",
+            f"{c['linked_on_record_pct']}%")] if "known_on_record" in c else []),
         ("calls linked to another customer's record", str(c["linked_to_someone_else"]), ""),
         ("tickets created by calls (unanswered or outbound)",
          f"{c['tickets_created']} ({c['tickets_created_unanswered_or_outbound']})", ""),

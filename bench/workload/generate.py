@@ -684,7 +684,7 @@ class Generator:
                 self.events.append((at, self.seq, {"type": "call", "body": b, "call": call_id}))
                 lines += 1
             truth.append({"call": call_id, "customer": c.key, "kind": kind, "inbound": inbound,
-                          "answered": answered, "shape": shape})
+                          "answered": answered, "shape": shape, "number": number.e164})
         return truth
 
     def run(self, out: str):

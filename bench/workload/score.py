@@ -246,18 +246,26 @@ def score_brands(book: ThreadBook, mail_brand: list, record_brand: dict) -> dict
             "outgoing_right_pct": pct(right, threads)}
 
 
-def score_calls(call_truth: list, links: dict, customer_of: dict) -> dict:
+def score_calls(call_truth: list, links: dict, customer_of: dict, on_record=None) -> dict:
     """`links`: call id -> the (doctype, name) keys (ticket, lead, contact) its logs point to;
-    `customer_of`: key -> customer."""
+    `customer_of`: key -> customer; `on_record`: the ids of the calls from a number one of
+    the caller's records carried before the calls (the others come from a number the site
+    has never seen, and only a guess could link them)."""
     known = [c for c in call_truth if c["kind"] == "known"]
-    right = wrong = 0
+    right = wrong = right_on_record = 0
     for c in known:
         owners = {customer_of.get(n) for n in links.get(c["call"], ()) if customer_of.get(n)}
         if c["customer"] in owners:
             right += 1
+            right_on_record += on_record is not None and c["call"] in on_record
     for c in call_truth:
         owners = {customer_of.get(n) for n in links.get(c["call"], ()) if customer_of.get(n)}
         if owners - {c["customer"]}:
             wrong += 1
-    return {"calls": len(call_truth), "known_callers": len(known), "linked_to_caller": right,
-            "linked_to_caller_pct": pct(right, len(known)), "linked_to_someone_else": wrong}
+    out = {"calls": len(call_truth), "known_callers": len(known), "linked_to_caller": right,
+           "linked_to_caller_pct": pct(right, len(known)), "linked_to_someone_else": wrong}
+    if on_record is not None:
+        n = sum(1 for c in known if c["call"] in on_record)
+        out.update({"known_on_record": n, "linked_on_record": right_on_record,
+                    "linked_on_record_pct": pct(right_on_record, n)})
+    return out

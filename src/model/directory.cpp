@@ -121,14 +121,33 @@ std::string Directory::contact_by_email(const std::vector<std::string>& emails, 
   return {};
 }
 
-std::string Directory::contact_by_phone_key(std::string_view key) {
+std::string Directory::contact_by_phone_key(std::string_view key, bool without_extension) {
   if (key.empty()) return {};
-  auto row = store_.find_one("Contact Phone",
-                             Query{Filter(phone_key_field("Contact Phone", "phone"), Value(key)),
-                                   Filter("parenttype", kContact)}
-                                 .select({"parent"})
-                                 .order("creation, name"));
+  const PhoneKeyField& phone = phone_key_fields("Contact Phone").front();
+  Query q{Filter(phone.key, Value(key)), Filter("parenttype", kContact)};
+  if (without_extension) q.where(Filter(phone.extension, Op::kIsNotSet, Value()));
+  auto row = store_.find_one("Contact Phone", q.select({"parent"}).order("creation, name"));
   return row ? row->text("parent") : std::string();
+}
+
+bool Directory::has_desks(std::string_view key) {
+  if (key.empty()) return false;
+  constexpr std::size_t kRowsPerField = 64;
+  std::set<std::string> extensions;
+  for (const char* doctype : {"Contact Phone", kTicket, kLead}) {
+    if (!store_.schema().find(doctype)) continue;
+    for (const auto& f : phone_key_fields(doctype)) {
+      if (!has_field(doctype, f.extension)) continue;
+      for (const auto& row : store_.find(doctype, Query{Filter(f.key, Value(key)),
+                                                        Filter(f.extension, Op::kIsSet, Value())}
+                                                      .select({f.extension})
+                                                      .take(kRowsPerField))) {
+        extensions.insert(row.text(f.extension));
+        if (extensions.size() >= 2) return true;
+      }
+    }
+  }
+  return false;
 }
 
 std::vector<std::string> Directory::customers_by_name(std::string_view customer_name) {

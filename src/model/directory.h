@@ -117,8 +117,13 @@ class Directory {
   /// rows differing from emails[0] only in letter case also count (a LIKE scan: for rare
   /// operations, not per mail).
   std::string contact_by_email(const std::vector<std::string>& emails, bool any_case = false);
-  /// The oldest Contact with a Contact Phone row whose stored key is `key`; "" when none.
-  std::string contact_by_phone_key(std::string_view key);
+  /// The oldest Contact with a Contact Phone row whose stored key is `key`; "" when none. With
+  /// `without_extension`, only rows that store no extension count.
+  std::string contact_by_phone_key(std::string_view key, bool without_extension = false);
+  /// Whether the records customers are found by (Contact Phone, HD Ticket, CRM Lead) write
+  /// number `key` with two or more different extensions: a line with desks, whose callers a
+  /// caller ID (which carries no extension) cannot tell apart. At most 64 rows per field read.
+  bool has_desks(std::string_view key);
   /// The ERPNext Customers whose customer_name equals `customer_name` ignoring case and
   /// surrounding whitespace, sorted by name; none for "".
   std::vector<std::string> customers_by_name(std::string_view customer_name);

@@ -26,11 +26,20 @@ constexpr const char* kHelpdeskLog = "Helpdesk Call Log";
 constexpr const char* kCrmLog = "CRM Call Log";
 constexpr std::size_t kTicketsForContact = 20;  // tickets read to find a caller's one contact
 
-// HD Ticket's keyed contact_mobile (its key and extension fields), or null.
-const PhoneKeyField* ticket_mobile_field() {
-  for (const auto& f : phone_key_fields("HD Ticket"))
-    if (f.source == "contact_mobile") return &f;
+// The keyed phone field `source` of `doctype` (its key and extension fields), or null.
+const PhoneKeyField* keyed_field(std::string_view doctype, std::string_view source) {
+  for (const auto& f : phone_key_fields(doctype))
+    if (f.source == source) return &f;
   return nullptr;
+}
+
+// Records whose `source` field stores `key`; with `without_extension`, written without one.
+Filters by_key(std::string_view doctype, std::string_view source, const std::string& key,
+               bool without_extension) {
+  const PhoneKeyField* f = keyed_field(doctype, source);
+  Filters by{Filter(f->key, Value(key))};
+  if (without_extension) by.emplace_back(f->extension, Op::kIsNotSet, Value());
+  return by;
 }
 
 using text::lower_ascii;
@@ -231,8 +240,8 @@ class Ingest {
   }
 
   // The customer's open ticket matching `by` (followed through merges), or "".
-  std::string open_ticket(Filter by) {
-    auto found = dir_.open_ticket({std::move(by)});
+  std::string open_ticket(const Filters& by) {
+    auto found = dir_.open_ticket(by);
     return found ? found->name : std::string();
   }
 
@@ -241,7 +250,7 @@ class Ingest {
   // line shared by several customers (a hotel's front desk) or written with an extension (a
   // company line with desks, which a caller ID cannot tell apart) links nobody.
   std::string ticket_contact(const std::string& key) {
-    const PhoneKeyField* mobile = ticket_mobile_field();
+    const PhoneKeyField* mobile = keyed_field("HD Ticket", "contact_mobile");
     if (!mobile) return {};
     std::string contact;
     for (auto& t : dir_.tickets({Filter(mobile->key, Value(key))}, kTicketsForContact,
@@ -270,25 +279,36 @@ class Ingest {
   }
 
   Links link(const std::string& key, const Document& stored, bool may_create) {
-    Links l;
-    l.ticket = stored.text("ticket");
-    l.contact = stored.text("contact");
-    if (stored.text("reference_doctype") == "CRM Lead") l.lead = stored.text("reference_docname");
-    if (key.empty()) return l;
-    if (l.contact.empty()) l.contact = dir_.contact_by_phone_key(key);
-    if (l.contact.empty()) l.contact = ticket_contact(key);
-    if (l.ticket.empty()) l.ticket = open_ticket(Filter(phone_key_field("HD Ticket", "contact_mobile"), Value(key)));
-    if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket(Filter("contact", Value(l.contact)));
-    if (l.lead.empty()) {
-      for (const char* source : {"mobile_no", "phone"}) {
-        if (!l.lead.empty()) break;
-        if (auto lead = dir_.lead({Filter(phone_key_field("CRM Lead", source), Value(key))},
-                                  /*open_only=*/true))
-          l.lead = lead->name;
+    Links named;  // what the stored log already names
+    named.ticket = stored.text("ticket");
+    named.contact = stored.text("contact");
+    if (stored.text("reference_doctype") == "CRM Lead") named.lead = stored.text("reference_docname");
+    Links l = named;
+    if (!key.empty()) {
+      link_by_number(key, l, /*without_extension=*/false);
+      // A line with desks: the caller ID carries no extension, so a record written with one
+      // may be any desk's. Only records written without one are this caller's.
+      const bool found = l.contact != named.contact || l.ticket != named.ticket || l.lead != named.lead;
+      if (found && dir_.has_desks(key)) {
+        l = named;
+        link_by_number(key, l, /*without_extension=*/true);
       }
     }
     l.create_ticket = l.ticket.empty() && l.lead.empty() && may_create;
     return l;
+  }
+
+  // Fills the links `l` does not name yet from the records carrying the caller's number.
+  void link_by_number(const std::string& key, Links& l, bool without_extension) {
+    if (l.contact.empty()) l.contact = dir_.contact_by_phone_key(key, without_extension);
+    if (l.contact.empty()) l.contact = ticket_contact(key);
+    if (l.ticket.empty()) l.ticket = open_ticket(by_key("HD Ticket", "contact_mobile", key, without_extension));
+    if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket({Filter("contact", Value(l.contact))});
+    for (const char* source : {"mobile_no", "phone"}) {
+      if (!l.lead.empty()) break;
+      if (auto lead = dir_.lead(by_key("CRM Lead", source, key, without_extension), /*open_only=*/true))
+        l.lead = lead->name;
+    }
   }
 
   // The seed's "Contact Mobile Field Fix": the Contact (with its Contact Phone row) first,

@@ -251,6 +251,9 @@ def test_call_scoring():
     r = S.score_calls(calls, links, customer_of)
     assert r == {"calls": 4, "known_callers": 3, "linked_to_caller": 1, "linked_to_caller_pct": 33.33,
                  "linked_to_someone_else": 2}
+    # c2 comes from a number none of A's records carries: a call nobody could link but by a guess
+    r = S.score_calls(calls, links, customer_of, on_record={"c1", "c3", "c4"})
+    assert (r["known_on_record"], r["linked_on_record"], r["linked_on_record_pct"]) == (2, 1, 50.0)
 
 
 # ---- the library through the evaluator ----------------------------------------------------------
@@ -275,6 +278,7 @@ def test_the_library_on_a_small_workload(small, capsys):
     assert 0 <= g["leads"]["consolidated"] <= g["leads"]["groups"]
     c = r["calls"]
     assert 0 < c["linked_to_caller"] <= c["known_callers"] <= c["calls"]
+    assert 0 < c["linked_on_record"] <= c["known_on_record"] <= c["known_callers"]
     assert r["speed"]["route_mails_per_s"] > 0 and r["rules"]["closed_ticket"] == "follow_up"
     assert not math.isnan(r["speed"]["route_s"])
 

@@ -65,6 +65,19 @@ TEST_CASE("directory: contacts by phone key, on the site's stored keys") {
   CHECK(dir.contact_by_phone_key("+442079460958") == c);
   CHECK(dir.contact_by_phone_key("+15551234567").empty());
   CHECK(dir.contact_by_phone_key("").empty());
+
+  // Extensions: without_extension skips rows that store one; two different ones make desks.
+  std::string desk = s->insert("Contact", {{"full_name", "Desk 1"}},
+                               {{"phone_nos", {Document{{"phone", "0161 496 0091 ext 1"}}}}});
+  CHECK(dir.contact_by_phone_key("+441614960091") == desk);
+  CHECK(dir.contact_by_phone_key("+441614960091", /*without_extension=*/true).empty());
+  CHECK_FALSE(dir.has_desks("+441614960091"));  // one extension: the same line
+  s->insert("CRM Lead", {{"first_name", "Desk"}, {"phone", "0161 496 0091 x1"}});
+  CHECK_FALSE(dir.has_desks("+441614960091"));  // the same extension again
+  s->insert("HD Ticket", {{"subject", "desk 2"}, {"contact_mobile", "+44 161 496 0091 x2"}});
+  CHECK(dir.has_desks("+441614960091"));
+  CHECK_FALSE(dir.has_desks("+442079460958"));
+  CHECK_FALSE(dir.has_desks(""));
 }
 
 TEST_CASE("directory: one meaning of open, waiting and closed tickets") {

@@ -258,6 +258,45 @@ TEST_CASE("a caller whose number is only on their closed tickets is linked to th
   CHECK(line.contact != colleague);
 }
 
+TEST_CASE_TEMPLATE("a call from a line with desks links only records written without an extension", F,
+                   test_support::MemoryFactory, test_support::SqliteFactory) {
+  auto s = F::make();
+  CallLoggerOptions o = company();
+  o.create_tickets = false;
+  CallLogger logger(s, o);
+  // Three desks on one company line, each written with its extension.
+  std::string alice = s->insert("Contact", {{"full_name", "Alice Desk"}},
+                                {{"phone_nos", {Document{{"phone", "+1 303 555 0177 x101"}}}}});
+  s->insert("CRM Lead", {{"first_name", "Bob"}, {"mobile_no", "+1 303 555 0177 ext. 102"}});
+  std::string carol = s->insert("Contact", {{"full_name", "Carol Desk"}});
+  s->insert("HD Ticket", {{"subject", "desk 103"}, {"contact", carol}, {"contact_mobile", "303-555-0177 x 103"}});
+  auto call = R"({"call_id": "%", "direction": "Inbound", "from_number": "+13035550177"})";
+  auto ingest = [&](const std::string& id) {
+    std::string body = call;
+    body.replace(body.find('%'), 1, id);
+    return logger.ingest(parse_call_event(body));
+  };
+  auto desks = ingest("k1");
+  CHECK(desks.customer_key == "+13035550177");
+  CHECK(desks.contact.empty());  // the caller ID cannot tell Alice, Bob and Carol apart
+  CHECK(desks.lead.empty());
+  CHECK(desks.ticket.empty());
+  // The line's own record, written without an extension, is the caller's.
+  std::string front = s->insert("Contact", {{"full_name", "Front Desk"}},
+                                {{"phone_nos", {Document{{"phone", "(303) 555-0177"}}}}});
+  std::string open = s->insert("HD Ticket", {{"subject", "line"}, {"contact_mobile", "+13035550177"}});
+  std::string lead = s->insert("CRM Lead", {{"first_name", "Reception"}, {"phone", "303.555.0177"}});
+  auto line = ingest("k2");
+  CHECK(line.contact == front);
+  CHECK(line.ticket == open);
+  CHECK(line.lead == lead);
+  CHECK(line.contact != alice);
+  // One desk only: the same line written with and without its extension, as merging sees it.
+  std::string dana = s->insert("CRM Lead", {{"first_name", "Dana"}, {"mobile_no", "+1 650 555 0199 x7"}});
+  auto one = logger.ingest(parse_call_event(R"({"call_id": "k3", "direction": "Inbound", "from_number": "+16505550199"})"));
+  CHECK(one.lead == dana);
+}
+
 TEST_CASE("a call that matches nothing creates the contact, then the ticket") {
   auto s = fresh_store();
   CallLoggerOptions o = company();
