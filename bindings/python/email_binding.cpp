@@ -260,6 +260,7 @@ from_json.)doc");
   SB_RULE(support_alias_existing_ticket);
   SB_RULE(sender_recency_link);
   SB_RULE(sales_alias_open_ticket);
+  SB_RULE(mixed_aliases);
   SB_RULE(closed_ticket);
   SB_RULE(resolved_ticket);
   SB_RULE(closed_ticket_days);

@@ -79,6 +79,11 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Level 3 for a mail to a sales or info alias: "link_if_about_ticket" (only an open ticket
   /// its subject names: the same subject, or "#<ticket>") | "sender_recency" (as any mail).
   std::string sales_alias_open_ticket = "link_if_about_ticket";
+  /// A mail written to a support alias and to a sales or info alias: "to_before_cc" (the
+  /// support alias decides unless only the sales or info alias is in To: To sales@, Cc
+  /// support@ is a sales mail) | "support_wins" (a support alias anywhere among the recipients
+  /// makes it a support mail, as the original scripts did).
+  std::string mixed_aliases = "to_before_cc";
   /// A reply threading to a ticket in status "Closed": "follow_up" (a new ticket linked to the
   /// closed one) | "reopen" | "reopen_within_days" (reopen when closed at most
   /// closed_ticket_days ago, else a follow-up) | "new_ticket" (unlinked, the original checklist)

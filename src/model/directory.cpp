@@ -121,13 +121,19 @@ std::string Directory::contact_by_email(const std::vector<std::string>& emails, 
   return {};
 }
 
-std::string Directory::contact_by_phone_key(std::string_view key, bool without_extension) {
+std::string Directory::contact_by_phone_key(std::string_view key, bool without_extension,
+                                            std::string* extension) {
+  if (extension) extension->clear();
   if (key.empty()) return {};
   const PhoneKeyField& phone = phone_key_fields("Contact Phone").front();
   Query q{Filter(phone.key, Value(key)), Filter("parenttype", kContact)};
   if (without_extension) q.where(Filter(phone.extension, Op::kIsNotSet, Value()));
-  auto row = store_.find_one("Contact Phone", q.select({"parent"}).order("creation, name"));
-  return row ? row->text("parent") : std::string();
+  if (extension) q.select({"parent", phone.extension});
+  else q.select({"parent"});
+  auto row = store_.find_one("Contact Phone", q.order("creation, name"));
+  if (!row) return {};
+  if (extension) *extension = row->text(phone.extension);
+  return row->text("parent");
 }
 
 bool Directory::has_desks(std::string_view key) {

@@ -118,8 +118,10 @@ class Directory {
   /// operations, not per mail).
   std::string contact_by_email(const std::vector<std::string>& emails, bool any_case = false);
   /// The oldest Contact with a Contact Phone row whose stored key is `key`; "" when none. With
-  /// `without_extension`, only rows that store no extension count.
-  std::string contact_by_phone_key(std::string_view key, bool without_extension = false);
+  /// `without_extension`, only rows that store no extension count. `extension`, when given,
+  /// gets the extension of the row found ("" when none).
+  std::string contact_by_phone_key(std::string_view key, bool without_extension = false,
+                                   std::string* extension = nullptr);
   /// Whether the records customers are found by (Contact Phone, HD Ticket, CRM Lead) write
   /// number `key` with two or more different extensions: a line with desks, whose callers a
   /// caller ID (which carries no extension) cannot tell apart. At most 64 rows per field read.

@@ -114,7 +114,7 @@ class Pass {
       if (follow_thread(*t)) return;
     }
     if (reply_alias_record()) return;
-    if (support_) return support("support_alias");
+    if (support_ && support_decides()) return support("support_alias");
     if (recent_open_ticket()) return;
     if (sales_) return sales("sales_alias");
     fallback();
@@ -290,6 +290,14 @@ class Pass {
     scan(e_.to, true, &to_);
     scan(e_.cc, false, &cc_);
     scan(e_.delivered_to, false, nullptr);
+  }
+
+  // Whether the mail's support alias decides (it has one): alone, or against a sales or info
+  // alias unless only that one is in To (mixed_aliases).
+  bool support_decides() {
+    if (!sales_) return true;
+    set_policy("mixed_aliases", rules_.mixed_aliases);
+    return rules_.mixed_aliases == "support_wins" || support_in_to_ || !sales_in_to_;
   }
 
   void use_alias(const std::optional<EmailAddress>& a) {

@@ -78,6 +78,7 @@ void for_each_field(Rules& r, Fn&& fn) {
   fn("support_alias_existing_ticket", r.support_alias_existing_ticket);
   fn("sender_recency_link", r.sender_recency_link);
   fn("sales_alias_open_ticket", r.sales_alias_open_ticket);
+  fn("mixed_aliases", r.mixed_aliases);
   fn("closed_ticket", r.closed_ticket);
   fn("resolved_ticket", r.resolved_ticket);
   fn("closed_ticket_days", r.closed_ticket_days);
@@ -112,6 +113,7 @@ void RoutingRules::validate() const {
   check_choice("sender_recency_link", sender_recency_link, {"any_open", "same_subject", "off"});
   check_choice("sales_alias_open_ticket", sales_alias_open_ticket,
                {"link_if_about_ticket", "sender_recency"});
+  check_choice("mixed_aliases", mixed_aliases, {"to_before_cc", "support_wins"});
   for (const auto& [key, value] : {std::pair<const char*, const std::string&>{"closed_ticket", closed_ticket},
                                    {"resolved_ticket", resolved_ticket}})
     check_choice(key, value, {"follow_up", "reopen", "reopen_within_days", "new_ticket",

@@ -285,11 +285,10 @@ class Ingest {
     if (stored.text("reference_doctype") == "CRM Lead") named.lead = stored.text("reference_docname");
     Links l = named;
     if (!key.empty()) {
-      link_by_number(key, l, /*without_extension=*/false);
+      const bool extension = link_by_number(key, l, /*without_extension=*/false);
       // A line with desks: the caller ID carries no extension, so a record written with one
       // may be any desk's. Only records written without one are this caller's.
-      const bool found = l.contact != named.contact || l.ticket != named.ticket || l.lead != named.lead;
-      if (found && dir_.has_desks(key)) {
+      if (extension && dir_.has_desks(key)) {
         l = named;
         link_by_number(key, l, /*without_extension=*/true);
       }
@@ -299,16 +298,34 @@ class Ingest {
   }
 
   // Fills the links `l` does not name yet from the records carrying the caller's number.
-  void link_by_number(const std::string& key, Links& l, bool without_extension) {
-    if (l.contact.empty()) l.contact = dir_.contact_by_phone_key(key, without_extension);
-    if (l.contact.empty()) l.contact = ticket_contact(key);
-    if (l.ticket.empty()) l.ticket = open_ticket(by_key("HD Ticket", "contact_mobile", key, without_extension));
+  // Returns whether a record it took writes the number with an extension (for a merged
+  // ticket or lead, its survivor).
+  bool link_by_number(const std::string& key, Links& l, bool without_extension) {
+    bool extension = false;
+    if (l.contact.empty()) {
+      std::string written;
+      l.contact = dir_.contact_by_phone_key(key, without_extension, &written);
+      extension = !written.empty();
+    }
+    if (l.contact.empty()) l.contact = ticket_contact(key);  // never through an extension
+    if (l.ticket.empty()) {
+      const char* ext = keyed_field("HD Ticket", "contact_mobile")->extension.c_str();
+      auto found = dir_.open_tickets(by_key("HD Ticket", "contact_mobile", key, without_extension), 1, {ext});
+      if (!found.empty()) {
+        l.ticket = found.front().name;
+        extension |= !found.front().row.text(ext).empty();
+      }
+    }
     if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket({Filter("contact", Value(l.contact))});
     for (const char* source : {"mobile_no", "phone"}) {
       if (!l.lead.empty()) break;
-      if (auto lead = dir_.lead(by_key("CRM Lead", source, key, without_extension), /*open_only=*/true))
+      const char* ext = keyed_field("CRM Lead", source)->extension.c_str();
+      if (auto lead = dir_.lead(by_key("CRM Lead", source, key, without_extension), /*open_only=*/true, {ext})) {
         l.lead = lead->name;
+        extension |= !lead->row.text(ext).empty();
+      }
     }
+    return extension;
   }
 
   // The seed's "Contact Mobile Field Fix": the Contact (with its Contact Phone row) first,

@@ -95,6 +95,10 @@ def test_closed_ticket_rules_validate_and_round_trip():
     k = sb.RoutingRules()
     assert (k.closed_ticket, k.resolved_ticket, k.closed_ticket_days) == ("follow_up", "reopen_within_days", 14)
     assert k.sales_alias_open_ticket == "link_if_about_ticket"
+    assert k.mixed_aliases == "to_before_cc"
+    assert sb.RoutingRules(mixed_aliases="support_wins").mixed_aliases == "support_wins"
+    with pytest.raises(sb.ParseError):
+        sb.RoutingRules.from_json('{"mixed_aliases": "sales_wins"}')
     j = sb.RoutingRules.from_json('{"closed_ticket": "reopen", "resolved_ticket": "follow_up"}')
     assert (j.closed_ticket, j.resolved_ticket) == ("reopen", "follow_up")
     with pytest.raises(sb.ValidationError):

@@ -766,6 +766,7 @@ class RoutingRules:
     resolved_ticket: str
     route_log: str
     sales_alias_open_ticket: str
+    mixed_aliases: str
     sender_recency_link: str
     support_alias_existing_ticket: str
     ticket_priority: str

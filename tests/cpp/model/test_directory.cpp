@@ -71,6 +71,11 @@ TEST_CASE("directory: contacts by phone key, on the site's stored keys") {
                                {{"phone_nos", {Document{{"phone", "0161 496 0091 ext 1"}}}}});
   CHECK(dir.contact_by_phone_key("+441614960091") == desk);
   CHECK(dir.contact_by_phone_key("+441614960091", /*without_extension=*/true).empty());
+  std::string extension = "stale";
+  CHECK(dir.contact_by_phone_key("+441614960091", false, &extension) == desk);
+  CHECK(extension == "1");
+  CHECK(dir.contact_by_phone_key("+442079460958", false, &extension) == c);
+  CHECK(extension.empty());
   CHECK_FALSE(dir.has_desks("+441614960091"));  // one extension: the same line
   s->insert("CRM Lead", {{"first_name", "Desk"}, {"phone", "0161 496 0091 x1"}});
   CHECK_FALSE(dir.has_desks("+441614960091"));  // the same extension again

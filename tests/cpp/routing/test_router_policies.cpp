@@ -137,6 +137,35 @@ TEST_CASE("recipients: aliases are found in To, Cc, Delivered-To and X-Original-
   CHECK(f.router.plan(list).alias == "sales@zipcushions.com");
 }
 
+TEST_CASE("recipients: a sales or info alias in To decides over a support alias in Cc") {
+  RouterFixture f;
+  auto cc_support = mail("m1@x.com", "ann@y.com", {kSales});
+  cc_support.cc = {kSupport};
+  RouteResult r = f.router.plan(cc_support);
+  CHECK(r.action == "create_lead");
+  CHECK(r.alias == kSales);
+  CHECK(r.policy == "mixed_aliases=to_before_cc");
+  auto info = mail("m2@x.com", "ann@y.com", {kInfo});
+  info.cc = {kSupport};
+  CHECK(f.router.plan(info).action == "create_lead");
+  // With an open ticket, a sales mail that does not name it is still a sales matter.
+  f.ticket("ann@y.com", "Open");
+  CHECK(f.router.plan(cc_support).action == "create_lead");
+  // Support in To (with or without sales), or both only in Cc: support, as before.
+  auto to_support = mail("m3@x.com", "bob@y.com", {kSupport});
+  to_support.cc = {kSales};
+  CHECK(f.router.plan(to_support).action == "create_ticket");
+  auto both_cc = mail("m4@x.com", "bob@y.com", {"someone@else.com"});
+  both_cc.cc = {kSales, kSupport};
+  CHECK(f.router.plan(both_cc).action == "create_ticket");
+  // The original scripts: a support alias anywhere wins.
+  RoutingRules original;
+  original.mixed_aliases = "support_wins";
+  RouteResult o = f.with(original).plan(cc_support);
+  CHECK(o.action == "link_ticket");
+  CHECK(o.policy.find("mixed_aliases=support_wins") != std::string::npos);
+}
+
 TEST_CASE("recipients: plus-addressing reaches the alias and reports the tag") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {"Support+Orders@ZipCushions.com"}));

@@ -29,6 +29,7 @@ TEST_CASE("rules: the defaults are the seed's behaviour; the site's facts come f
   CHECK(r.resolved_ticket == "reopen_within_days");
   CHECK(r.closed_ticket_days == 14);
   CHECK(r.sales_alias_open_ticket == "link_if_about_ticket");
+  CHECK(r.mixed_aliases == "to_before_cc");
   CHECK(r.automated_mail == "attach_no_reopen");
   CHECK(r.reply_to == "use_from");
   CHECK(r.loop_threshold == 20);
