@@ -760,13 +760,13 @@ class RoutingRules:
     empty_subject: str
     error_log: str
     lead_status: str
+    mixed_aliases: str
     plus_delimiter: str
     reopen_status: str
     reply_to: str
     resolved_ticket: str
     route_log: str
     sales_alias_open_ticket: str
-    mixed_aliases: str
     sender_recency_link: str
     support_alias_existing_ticket: str
     ticket_priority: str
