@@ -478,17 +478,22 @@ class Pass {
     if (sales_ && !support_) return std::nullopt;
     const std::string base = reply_subject_base();
     if (base.empty() || new_sender_) return std::nullopt;
-    for (auto& f : dir_.tickets({Filter("raised_by", Op::kIn, variants_)}, 20, {"resolution_date"})) {
-      if (casefold(normalize_subject(f.row.text("subject"))) != base) continue;
-      Thread t;
-      t.doctype = kTicket;
-      t.name = f.name;
-      t.pointed_at = f.merged_from.empty() ? f.name : f.merged_from;
-      t.level = "subject";
-      t.record = std::move(f.row);
-      return t;
-    }
-    return std::nullopt;
+    auto tickets = dir_.tickets({Filter("raised_by", Op::kIn, variants_)}, 20, {"resolution_date"});
+    std::optional<std::size_t> pick;
+    for (std::size_t i = 0; i < tickets.size() && !pick; ++i)
+      if (casefold(normalize_subject(tickets[i].row.text("subject"))) == base) pick = i;
+    // A conversation that joined the customer's open ticket: its subject is on the ticket's
+    // mails, not on the ticket.
+    if (!pick) pick = record_with_subject(kTicket, tickets, base);
+    if (!pick) return std::nullopt;
+    model::Found& f = tickets[*pick];
+    Thread t;
+    t.doctype = kTicket;
+    t.name = f.name;
+    t.pointed_at = f.merged_from.empty() ? f.name : f.merged_from;
+    t.level = "subject";
+    t.record = std::move(f.row);
+    return t;
   }
 
   // The subject a reply's "Re: <subject>" answers, case-folded; "" when the subject carries no
@@ -734,7 +739,7 @@ class Pass {
     if (leads.empty()) return std::nullopt;
     std::size_t pick = 0;  // the newest, as existing_lead() finds it
     if (leads.size() > 1) {
-      if (auto i = lead_with_subject(leads, base)) {
+      if (auto i = record_with_subject(kLead, leads, base)) {
         pick = *i;
         match = "lead_subject";
       }
@@ -743,21 +748,23 @@ class Pass {
     return std::move(leads[pick]);
   }
 
-  // The first of `leads` with a Communication whose subject, without reply prefixes and
-  // case-folded, is `base`.
-  std::optional<std::size_t> lead_with_subject(const std::vector<model::Found>& leads,
-                                               const std::string& base) {
+  // The first of `records` (of `doctype`) with a Communication whose subject, without reply
+  // prefixes and case-folded, is `base`; nullopt when none (or no records).
+  std::optional<std::size_t> record_with_subject(const char* doctype,
+                                                 const std::vector<model::Found>& records,
+                                                 const std::string& base) {
+    if (records.empty()) return std::nullopt;
     std::vector<Value> names;
-    for (const auto& l : leads) {
-      names.emplace_back(l.name);
-      if (!l.merged_from.empty()) names.emplace_back(l.merged_from);
+    for (const auto& r : records) {
+      names.emplace_back(r.name);
+      if (!r.merged_from.empty()) names.emplace_back(r.merged_from);
     }
-    Query q{Filter("reference_doctype", Value(kLead)), Filter("reference_name", Op::kIn, names)};
+    Query q{Filter("reference_doctype", Value(doctype)), Filter("reference_name", Op::kIn, names)};
     std::set<std::string> on_subject;
     for (const auto& c : store_.find("Communication", q.select({"reference_name", "subject"}).take(kSubjectMails)))
       if (casefold(normalize_subject(c.text("subject"))) == base) on_subject.insert(c.text("reference_name"));
-    for (std::size_t i = 0; i < leads.size(); ++i)
-      if (on_subject.count(leads[i].name) || on_subject.count(leads[i].merged_from)) return i;
+    for (std::size_t i = 0; i < records.size(); ++i)
+      if (on_subject.count(records[i].name) || on_subject.count(records[i].merged_from)) return i;
     return std::nullopt;
   }
 

@@ -85,6 +85,45 @@ TEST_CASE("threading: a reply to sales without headers from a customer with one 
   CHECK(r.match == "lead_email");
 }
 
+TEST_CASE("threading: a reply without headers finds a ticket by the subject of its mails") {
+  // A new request joined Ann's open ticket (link_latest_open), which was then resolved: her
+  // reply "Re: <the request's subject>" belongs to that ticket, not to a new one.
+  auto build = [](RouterFixture& f) {
+    std::string older = f.ticket("ann@x.com", "Closed", "2025-03-01 10:00:00", "Something else");
+    std::string joined = f.ticket("ann@x.com", "Open", "2025-03-05 10:00:00", "Broken zipper");
+    RouteResult first = f.router.route(mail("n1@x.com", "ann@x.com", {kSupport}, "Faded covers"));
+    CHECK(first.name == joined);
+    f.store->update("HD Ticket", joined, {{"status", "Resolved"}});
+    return std::pair{older, joined};
+  };
+  const std::vector<std::string> subjects = {"RE: faded covers", "Faded covers (2)", "Fwd: Faded covers"};
+  std::vector<InboundEmail> mails;
+  for (std::size_t i = 0; i < subjects.size(); ++i)
+    mails.push_back(mail("r" + std::to_string(i) + "@x.com", "ann@x.com", {kSupport}, subjects[i]));
+
+  RouterFixture one_by_one;
+  auto [older, joined] = build(one_by_one);
+  RouteResult reply = one_by_one.router.route(mails[0]);
+  CHECK(reply.name == joined);
+  CHECK(reply.action == "link_ticket");
+  CHECK(reply.reason == "reopened");  // resolved days ago: reopened (resolved_ticket)
+  CHECK(reply.match == "subject");
+  // A new subject or a forward is a new matter.
+  for (std::size_t i = 1; i < mails.size(); ++i) {
+    CAPTURE(subjects[i]);
+    RouteResult r = one_by_one.router.route(mails[i]);
+    CHECK(r.match != "subject");
+    CHECK(r.name != older);
+  }
+
+  RouterFixture batch;
+  build(batch);
+  auto batched = batch.router.route_many(mails);
+  REQUIRE(batched.size() == mails.size());
+  CHECK(batched[0].match == "subject");
+  CHECK(batched[0].name == joined);
+}
+
 TEST_CASE("threading: In-Reply-To wins over References; References are read newest first") {
   RouterFixture f;
   std::string a = f.ticket("ann@x.com"), b = f.ticket("ann@x.com"), c = f.ticket("ann@x.com");
