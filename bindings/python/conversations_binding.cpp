@@ -1,5 +1,5 @@
-// Python bindings for transfers, deals and order history. Results that the seed returns as
-// dicts are dicts; every call that reaches the store releases the GIL.
+// Python bindings for transfers, deals and order history. Results that the original scripts
+// return as dicts are dicts; every call that reaches the store releases the GIL.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -43,7 +43,7 @@ py::dict transfer_dict(const TransferResult& r, const char* name_key) {
 
 using TransferFn = TransferResult (*)(Store&, std::string_view, const TransferOptions&);
 
-// Binds one transfer direction; `name_key` is the seed's key for the new record's name.
+// Binds one transfer direction; `name_key` is the original scripts' key for the new record's name.
 void def_transfer(py::module_& m, const char* name, TransferFn fn, const char* source_arg,
                   const char* name_key, const char* doc) {
   m.def(
@@ -121,7 +121,7 @@ void init_conversations(py::module_& m) {
         validate_deal(store, deal.doc, rows);
       },
       py::arg("store").none(false), py::arg("deal"),
-      "Raises ValidationError (the seed's message) when the deal's status is of type Won and it "
+      "Raises ValidationError (the original scripts' message) when the deal's status is of type Won and it "
       "has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.");
   m.attr("DEAL_NEEDS_SALES_ORDER") = kDealNeedsSalesOrder;
   m.def("aggregate_production_status", &aggregate_production_status, py::arg("statuses"),

@@ -206,7 +206,7 @@ of (name, value) pairs.)doc");
   m.def("clean_display_name", &clean_display_name, py::arg("name"), py::arg("address") = "",
         "Quotes, comments and 'Last, First' handled; '' when the name is unusable.");
   m.def("name_from_address", &name_from_address, py::arg("address"),
-        "The seed's name from an address: 'john.doe@x' -> 'John Doe'.");
+        "The original scripts' name from an address: 'john.doe@x' -> 'John Doe'.");
   m.def("title_case", &title_case, py::arg("text"), "Python's str.title() for any Unicode letters.");
   m.def("normalize_subject", &normalize_subject, py::arg("subject"),
         "The subject without reply/forward prefixes in many languages (for comparisons).");

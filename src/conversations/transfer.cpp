@@ -101,7 +101,7 @@ std::vector<Document> selected_communications(Store& store, std::string_view doc
   return out;
 }
 
-// Every address the customer may have used, in the order the seed looks at them.
+// Every address the customer may have used, in the order the original scripts look at them.
 std::vector<std::string> email_candidates(std::vector<std::string> first,
                                           const std::vector<Document>& comms) {
   for (const auto& c : comms) {

@@ -88,7 +88,7 @@ void take_recording(const Json& recording, CallEvent& ev) {
   if (ev.recording_url.empty()) ev.recording_url = field(recording, "contentUri");
 }
 
-// Fills whichever of recording id / URL is missing from the other (the seed's "Recording
+// Fills whichever of recording id / URL is missing from the other (the original scripts' "Recording
 // URL Extraction Fix": an id alone still gives a playable media URL).
 void complete_recording(CallEvent& ev) {
   if (ev.recording_id.empty() && !ev.recording_url.empty()) {

@@ -328,7 +328,7 @@ class Ingest {
     return extension;
   }
 
-  // The seed's "Contact Mobile Field Fix": the Contact (with its Contact Phone row) first,
+  // The original scripts' "Contact Mobile Field Fix": the Contact (with its Contact Phone row) first,
   // then the ticket pointing at it with contact and contact_mobile.
   void create_ticket(const CallEvent& ev, const std::string& key, Links& l) {
     const CallParty& customer = ev.direction == "Outbound" ? ev.to : ev.from;

@@ -1,4 +1,4 @@
-// Recording URLs and ids, and transcripts: formatting RingSense insights and the seed's cache.
+// Recording URLs and ids, and transcripts: formatting RingSense insights and the original scripts' cache.
 #include <cctype>
 #include <map>
 

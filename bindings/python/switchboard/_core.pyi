@@ -1496,7 +1496,7 @@ def merge_pointer_field(doctype: str) -> str:
     """
 def name_from_address(address: str) -> str:
     """
-    The seed's name from an address: 'john.doe@x' -> 'John Doe'.
+    The original scripts' name from an address: 'john.doe@x' -> 'John Doe'.
     """
 def normalize_email(raw: str) -> str:
     """
@@ -1644,7 +1644,7 @@ def unix_seconds(store: Store) -> int:
     """
 def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
     """
-    Raises ValidationError (the seed's message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
+    Raises ValidationError (the original scripts' message) when the deal's status is of type Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.
     """
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
 JOB_DOCTYPE: str = 'Switchboard Job'
