@@ -121,8 +121,9 @@ void init_conversations(py::module_& m) {
         validate_deal(store, deal.doc, rows);
       },
       py::arg("store").none(false), py::arg("deal"),
-      "Raises ValidationError (the original scripts' message) when the deal's status is of type Won and it "
-      "has no Sales Order: rows from deal['sales_orders'] when given, else the stored rows.");
+      "Raises ValidationError (the original scripts' message) when the deal's status is of type "
+      "Won and it has no Sales Order: rows from deal['sales_orders'] when given, else the stored "
+      "rows.");
   m.attr("DEAL_NEEDS_SALES_ORDER") = kDealNeedsSalesOrder;
   m.def("aggregate_production_status", &aggregate_production_status, py::arg("statuses"),
         "One status over several Work Orders: 'N/A' when none is known, else the highest "

@@ -328,8 +328,8 @@ class Ingest {
     return extension;
   }
 
-  // The original scripts' "Contact Mobile Field Fix": the Contact (with its Contact Phone row) first,
-  // then the ticket pointing at it with contact and contact_mobile.
+  // The original scripts' "Contact Mobile Field Fix": the Contact (with its Contact Phone
+  // row) first, then the ticket pointing at it with contact and contact_mobile.
   void create_ticket(const CallEvent& ev, const std::string& key, Links& l) {
     const CallParty& customer = ev.direction == "Outbound" ? ev.to : ev.from;
     std::string number = customer.phone_number.empty() ? key : customer.phone_number;

@@ -1,4 +1,5 @@
-// Recording URLs and ids, and transcripts: formatting RingSense insights and the original scripts' cache.
+// Recording URLs and ids, and transcripts: formatting RingSense insights and the original
+// scripts' cache.
 #include <cctype>
 #include <map>
 
