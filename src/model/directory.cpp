@@ -242,7 +242,7 @@ std::vector<Document> Directory::first_in_order(std::string_view doctype, Query 
                                                 std::int64_t limit, bool* complete) {
   std::vector<Document> rows;
   if (limit > 0 && limit <= kPage) {
-    rows = store_.find(doctype, Query(q).take(kPage + 1));
+    rows = store_.find(doctype, q.take(kPage + 1));  // q is this call's copy
     if (static_cast<std::int64_t>(rows.size()) <= kPage) {
       std::sort(rows.begin(), rows.end(),
                 [&](const Document& a, const Document& b) { return comes_before(a, b, order); });
