@@ -577,7 +577,11 @@ class Pass {
     // The record's own reply alias in To (a transferred lead's sales alias) is no forward.
     const std::string own = t.record.text(model::kReplyAliasField);
     const bool own_alias = !own.empty() && std::find(to_aliases_.begin(), to_aliases_.end(), own) != to_aliases_.end();
-    if (other_alias && t.level != "subject" && !own_alias && !alias_seen_in_thread(t)) {
+    // A forward prefix ("Fwd:", "WG:") says so even when that alias was copied in earlier: the
+    // customer hands the conversation to the other team. Otherwise an alias seen in the thread
+    // makes it a reply in the same conversation.
+    if (other_alias && t.level != "subject" && !own_alias &&
+        (email_detail::is_forward_subject(e_.subject) || !alias_seen_in_thread(t))) {
       // Forwarded to another routing alias: a new record for that alias.
       r_.match = "forwarded";
       if (is_ticket) sales("forwarded");

@@ -201,6 +201,32 @@ TEST_CASE("threading: forwarded to another routing alias starts a new record; Cc
   CHECK(u.reason == "forwarded");
 }
 
+TEST_CASE("threading: a forward prefix to the other team's alias is a forward even when that alias was copied in") {
+  RouterFixture f;
+  // The request went to support@ with sales@ in Cc: sales@ is an alias seen in the thread.
+  auto first = mail("m1@x.com", "ann@x.com", {kSupport}, "Faded covers");
+  first.cc = {kSales};
+  std::string t = f.router.route(first).name;
+  // Re: to sales@ continues the conversation on the ticket ...
+  auto reply = mail("m2@x.com", "ann@x.com", {kSales}, "Re: Faded covers");
+  reply.in_reply_to = "m1@x.com";
+  RouteResult r = f.router.plan(reply);
+  CHECK(r.action == "link_ticket");
+  CHECK(r.name == t);
+  // ... Fwd: to sales@ hands it to sales: a lead of its own.
+  for (const char* subject : {"Fwd: Faded covers", "WG: Faded covers"}) {
+    auto fwd = mail("m3@x.com", "ann@x.com", {kSales}, subject);
+    fwd.references = {"m1@x.com"};
+    RouteResult s = f.router.plan(fwd);
+    CHECK(s.action == "create_lead");
+    CHECK(s.reason == "forwarded");
+  }
+  // A forward to the thread's own team stays on the ticket.
+  auto same_team = mail("m4@x.com", "ann@x.com", {kSupport}, "Fwd: Faded covers");
+  same_team.references = {"m1@x.com"};
+  CHECK(f.router.plan(same_team).name == t);
+}
+
 TEST_CASE("threading: when several Communications share a Message-ID the newest owns the thread") {
   // A lead -> ticket transfer copied the mail (same message_id) and kept the original.
   RouterFixture f;
