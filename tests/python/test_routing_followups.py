@@ -122,6 +122,10 @@ def test_an_alias_seen_earlier_in_the_thread_is_no_forward(store):
     r = sb.Router(store).plan(mail("r1@x.com", [SALES], cc=[SUPPORT], in_reply_to="<answer@ours>",
                                    references=["<first@x.com>", "<answer@ours>"]))
     assert (r.action, r.name, r.reason) == ("link_ticket", t, "in_reply_to")
+    # A forward prefix hands the conversation to sales, whoever was copied in before.
+    handed = sb.Router(store).plan(mail("h1@x.com", [SALES], subject="Fwd: Faded covers", in_reply_to="<answer@ours>",
+                                        references=["<first@x.com>", "<answer@ours>"]))
+    assert (handed.action, handed.reason) == ("create_lead", "forwarded")
     # Without the earlier mail in the thread, the same mail is a forward to sales.
     fwd = sb.Router(store).plan(mail("f1@x.com", [SALES], subject="Fwd: Faded covers", in_reply_to="<answer@ours>"))
     assert (fwd.action, fwd.reason) == ("create_lead", "forwarded")
