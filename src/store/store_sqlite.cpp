@@ -284,7 +284,11 @@ class SqliteBackend final : public StoreBackend {
   }
 
   ~SqliteBackend() override {
-    try {  // SQLite's advice: keep planner statistics fresh when a connection closes
+    // SQLite's advice: keep planner statistics fresh when a connection closes. The analysis
+    // limit samples each index instead of reading it whole: closing a store that has grown by
+    // millions of rows takes milliseconds, not seconds.
+    try {
+      db_.exec("PRAGMA analysis_limit=1000");
       db_.exec("PRAGMA optimize");
     } catch (...) {
     }

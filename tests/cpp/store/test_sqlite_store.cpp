@@ -52,6 +52,19 @@ TEST_CASE("sqlite: data persists and the file is in WAL mode") {
         std::to_string(sqlite_schema_version()));
 }
 
+TEST_CASE("sqlite: closing a store leaves the query planner statistics of the tables it read") {
+  TempDir dir;
+  std::string path = dir.file("stats.sqlite");
+  {
+    auto s = make_sqlite_store(path);
+    for (int i = 0; i < 300; ++i)
+      s->insert("CRM Lead", {{"first_name", "Lead"}, {"email", "l" + std::to_string(i) + "@x.com"}});
+    CHECK(s->find("CRM Lead", Query{Filter("email", "l7@x.com")}).size() == 1);
+  }
+  // PRAGMA optimize ran at close (sampling each index: analysis_limit).
+  CHECK(pragma(path, "SELECT count(*) FROM sqlite_stat1 WHERE tbl='tabCRM Lead'") != "0");
+}
+
 TEST_CASE("sqlite: every looked-up field has an index") {
   TempDir dir;
   std::string path = dir.file("idx.sqlite");
