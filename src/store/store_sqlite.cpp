@@ -285,8 +285,8 @@ class SqliteBackend final : public StoreBackend {
 
   ~SqliteBackend() override {
     // SQLite's advice: keep planner statistics fresh when a connection closes. The analysis
-    // limit samples each index instead of reading it whole: closing a store that has grown by
-    // millions of rows takes milliseconds, not seconds.
+    // limit samples each index instead of reading it whole, so closing costs about the same
+    // however large the file has grown.
     try {
       db_.exec("PRAGMA analysis_limit=1000");
       db_.exec("PRAGMA optimize");
