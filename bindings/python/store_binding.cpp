@@ -149,7 +149,8 @@ class PyBackend : public Base, public py::trampoline_self_life_support {
         {"remove_where", Capability::kRemoveWhere},
         {"next_series", Capability::kSeries},
         {"lock", Capability::kLock},
-        {"insert_many", Capability::kInsertMany}};
+        {"insert_many", Capability::kInsertMany},
+        {"insert_with_rows", Capability::kInsertWithRows}};
     for (const auto& [name, bit] : kOptional)
       if (override(name)) caps |= bit;
     return caps;
@@ -205,6 +206,24 @@ class PyBackend : public Base, public py::trampoline_self_life_support {
       }
     }
     Base::insert_many(doctype, docs);
+  }
+
+  std::string insert_with_rows(std::string_view doctype, const Document& doc,
+                               const std::vector<ChildTableRows>& tables) override {
+    {
+      py::gil_scoped_acquire gil;
+      if (py::function f = override("insert_with_rows")) {
+        py::list py_tables;
+        for (const auto& t : tables) {
+          py::list rows;
+          for (const auto& r : t.rows) rows.append(from_document(r));
+          py_tables.append(py::make_tuple(t.parentfield, t.child_doctype, rows));
+        }
+        return name_of(invoke(f, "insert_with_rows", doctype, from_document(doc), py_tables),
+                       "insert_with_rows");
+      }
+    }
+    return Base::insert_with_rows(doctype, doc, tables);
   }
 
  private:
@@ -356,7 +375,9 @@ Base class of storage backends written in Python (Frappe's is one).
 
 Subclass it, call ``sb.StoreBackend.__init__(self)``, and write ``get``, ``find``, ``insert``,
 ``update``, ``update_where``, ``remove``, ``begin``, ``commit`` and ``rollback``; optionally
-``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many`` (each one you write is
+``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many``, ``insert_with_rows``
+(a self-managed backend storing a document with its child rows in one call: ``(doctype, doc,
+[(parentfield, child_doctype, [row, ...]), ...])`` returning the name; each one you write is
 used), ``capabilities`` (extra Capability flags such as SAVEPOINTS or SELF_MANAGED) and
 ``open(schema)``. Then ``store = sb.Store(MyBackend())``: the Store validates, names
 documents, fills defaults, derives fields and keeps every multi-write operation atomic.

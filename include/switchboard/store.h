@@ -142,7 +142,8 @@ class SWITCHBOARD_EXPORT Store final {
   friend class store_detail::AllOrNothing;
   const DocTypeDef& doctype_def(std::string_view doctype) const;
   bool has(std::uint32_t capability) const { return (capabilities() & capability) != 0; }
-  void prepare_insert(const DocTypeDef& def, Document& doc);
+  // `parent_known`: false for child rows the backend links to their parent (insert_with_rows).
+  void prepare_insert(const DocTypeDef& def, Document& doc, bool parent_known = true);
   std::string insert_prepared(const DocTypeDef& def, Document& doc);
   Document prepare_changes(const DocTypeDef& def, const Document& changes, bool update_modified);
   void derive_changes(const DocTypeDef& def, std::string_view name, Document& changes);

@@ -37,6 +37,16 @@ struct Capability {
   /// get()/find() return every schema field (null when unset) plus set custom fields, or
   /// exactly the requested `fields`; otherwise the facade completes and projects results.
   static constexpr std::uint32_t kCompleteDocuments = 1u << 7;
+  /// insert_with_rows(): a kSelfManaged backend stores a document with its child rows in one
+  /// operation (Frappe: one ORM insert instead of an insert plus one parent save per row).
+  static constexpr std::uint32_t kInsertWithRows = 1u << 8;
+};
+
+/// The rows of one table field of a document given to StoreBackend::insert_with_rows.
+struct ChildTableRows {
+  std::string parentfield;    ///< the parent's table field
+  std::string child_doctype;  ///< the rows' doctype
+  std::vector<Document> rows; ///< validated, in order, without name or parent
 };
 
 /// The storage interface. Implement the required operations; declare optional ones in
@@ -85,6 +95,11 @@ class SWITCHBOARD_EXPORT StoreBackend {
   virtual void lock(std::string_view key);
   /// kInsertMany: inserts complete documents (all named) of one doctype; all or nothing.
   virtual void insert_many(std::string_view doctype, const std::vector<Document>& docs);
+  /// kInsertWithRows (with kSelfManaged): stores `doc` and its child rows, naming them and
+  /// setting their parent, parenttype, parentfield and idx; returns the parent's name. All or
+  /// nothing.
+  virtual std::string insert_with_rows(std::string_view doctype, const Document& doc,
+                                       const std::vector<ChildTableRows>& tables);
 };
 
 /// A backend that forwards every operation to another Store's public methods (naming,

@@ -528,9 +528,10 @@ std::int64_t Store::count(std::string_view doctype, const Filters& filters) {
 
 // ---- writes --------------------------------------------------------------------------------
 
-void Store::prepare_insert(const DocTypeDef& def, Document& doc) {
+void Store::prepare_insert(const DocTypeDef& def, Document& doc, bool parent_known) {
   coerce_document(def, doc);
-  if (def.is_child && (!doc.has("parent") || !doc.has("parenttype") || !doc.has("parentfield")))
+  if (def.is_child && ((parent_known && !doc.has("parent")) || !doc.has("parenttype") ||
+                       !doc.has("parentfield")))
     throw ValidationError("a " + def.name + " row needs parent, parenttype and parentfield");
   // A self-managed backend names, defaults and stamps documents itself; derived fields are ours.
   const bool self_managed = capabilities() & Capability::kSelfManaged;
@@ -643,6 +644,28 @@ std::string Store::insert(std::string_view doctype, Document doc, const ChildRow
   }
   WriteScope scope(*this, true);
   prepare_insert(def, doc);
+  const std::uint32_t caps = capabilities();
+  if ((caps & Capability::kSelfManaged) && (caps & Capability::kInsertWithRows)) {
+    // The backend names the parent, so it sets the rows' parent too: one call for all.
+    std::vector<ChildTableRows> tables;
+    for (std::size_t t = 0; t < rows.size(); ++t) {
+      ChildTableRows table{children[t].first, rows[t].first->name, {}};
+      std::int64_t idx = 0;
+      for (Document& row : rows[t].second) {
+        row.set("parenttype", Value(def.name));
+        row.set("parentfield", Value(children[t].first));
+        ++idx;
+        if (row.integer("idx") == 0) row.set("idx", Value(idx));
+        prepare_insert(*rows[t].first, row, /*parent_known=*/false);
+        table.rows.push_back(std::move(row));
+      }
+      tables.push_back(std::move(table));
+    }
+    std::string name =
+        guarded("insert", def.name, [&] { return backend_->insert_with_rows(def.name, doc, tables); });
+    scope.done();
+    return name;
+  }
   std::string name = insert_prepared(def, doc);
   for (std::size_t t = 0; t < rows.size(); ++t) {
     const DocTypeDef& cdef = *rows[t].first;

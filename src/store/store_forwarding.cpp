@@ -24,6 +24,10 @@ void StoreBackend::lock(std::string_view) { throw NotSupported("this store does 
 void StoreBackend::insert_many(std::string_view, const std::vector<Document>&) {
   throw NotSupported("this backend has no insert_many()");
 }
+std::string StoreBackend::insert_with_rows(std::string_view, const Document&,
+                                           const std::vector<ChildTableRows>&) {
+  throw NotSupported("this backend has no insert_with_rows()");
+}
 
 // ---- ForwardingBackend ------------------------------------------------------------------------
 

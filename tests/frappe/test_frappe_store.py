@@ -33,6 +33,20 @@ def test_child_tables_keep_the_library_names(site):
         sb.validate_deal(store, {"name": deal, "status": won, "sales_orders": []})
 
 
+def test_a_document_with_rows_is_one_orm_insert(site):
+    """A Contact and its email rows are inserted together: no save of the parent per row
+    (each would run the Contact's hooks again and move its `modified`)."""
+    store = FrappeStore()
+    assert store.capabilities & sb.Capability.INSERT_WITH_ROWS
+    contact = store.insert("Contact", {"first_name": "Rows", "email_ids": [
+        {"email_id": "rows@x.example", "is_primary": 1}, {"email_id": "rows@home.example"}]})
+    doc = site.get_doc("Contact", contact)
+    assert [(r.email_id, r.is_primary, r.idx) for r in doc.email_ids] == [
+        ("rows@x.example", 1, 1), ("rows@home.example", 0, 2)]
+    assert doc.email_id == "rows@x.example"  # Frappe's own hooks saw the rows at insert
+    assert doc.creation == doc.modified
+
+
 def test_what_the_site_lacks(site, monkeypatch):
     store = FrappeStore()
     with pytest.raises(sb.ValidationError, match="has no field 'custom_nowhere'"):

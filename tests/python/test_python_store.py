@@ -157,3 +157,48 @@ def test_a_python_decorator_behaves_like_the_inner_store(tmp_path):
                 outer.insert("CRM Lead", {"first_name": "Gone"})
                 raise RuntimeError("undo")
     assert [d["first_name"] for d in inner.find("CRM Lead", order_by="name")] == ["Ann", "Bob"]
+
+
+def test_a_self_managed_backend_stores_a_document_with_its_rows_in_one_call(tmp_path):
+    """insert_with_rows: a Contact and its email rows reach the backend as one call (on Frappe,
+    one ORM insert instead of an insert and one save of the parent per row)."""
+    inner = sb.SqliteStore(str(tmp_path / "inner.sqlite"))
+    calls = []
+
+    class OneCall(CountingDecorator):
+        def capabilities(self):  # names and stamps as the inner store does, like Frappe
+            return int(sb.Capability.SELF_MANAGED | sb.Capability.SAVEPOINTS)
+
+        def insert(self, doctype, doc):
+            calls.append(("insert", doctype))
+            return super().insert(doctype, doc)
+
+        def insert_with_rows(self, doctype, doc, tables):
+            calls.append(("insert_with_rows", doctype, [(f, d, len(rows)) for f, d, rows in tables]))
+            for _field, _child, rows in tables:
+                for row in rows:
+                    assert not {"name", "parent"} & set(row)  # the backend names and links them
+            return self.inner.insert(doctype, {**doc, **{f: rows for f, _d, rows in tables}})
+
+    outer = sb.Store(OneCall(inner))
+    assert outer.capabilities & sb.Capability.INSERT_WITH_ROWS
+    name = outer.insert("Contact", {"first_name": "Ann", "email_ids": [
+        {"email_id": "ann@x.com", "is_primary": 1}, {"email_id": "ann@home.example"}]})
+    assert calls == [("insert_with_rows", "Contact", [("email_ids", "Contact Email", 2)])]
+    rows = inner.find("Contact Email", [["parent", "=", name]], order_by="idx")
+    assert [(r["email_id"], r["idx"], r["parenttype"], r["parentfield"]) for r in rows] == [
+        ("ann@x.com", 1, "Contact", "email_ids"), ("ann@home.example", 2, "Contact", "email_ids")]
+    # The router creates a sender's Contact with its email row the same way.
+    calls.clear()
+    rules = sb.RoutingRules(support_aliases=["support@ours.example"])
+    r = sb.Router(outer, rules).route(sb.InboundEmail(message_id="m1@x.com", sender="bob@y.com",
+                                                      to=["support@ours.example"], subject="Hi",
+                                                      email_account="Support", content="text"))
+    assert r.action == "create_ticket"
+    assert ("insert_with_rows", "Contact", [("email_ids", "Contact Email", 1)]) in calls
+    assert not [c for c in calls if c[:2] == ("insert", "Contact Email")]
+    # A backend without the method gets the parent and then each row.
+    plain = sb.Store(CountingDecorator(sb.MemoryStore()))
+    assert not plain.capabilities & sb.Capability.INSERT_WITH_ROWS
+    n = plain.insert("Contact", {"first_name": "Cy", "email_ids": [{"email_id": "cy@x.com"}]})
+    assert plain.find("Contact Email", [["parent", "=", n]], ["email_id"]) == [{"email_id": "cy@x.com"}]

@@ -48,6 +48,7 @@ class Capability(enum.IntFlag):
     SERIES = 32
     INSERT_MANY = 64
     COMPLETE_DOCUMENTS = 128
+    INSERT_WITH_ROWS = 256
 
 
 __all__ = sorted(set(

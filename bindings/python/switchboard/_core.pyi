@@ -32,7 +32,9 @@ class StoreBackend:
     
     Subclass it, call ``sb.StoreBackend.__init__(self)``, and write ``get``, ``find``, ``insert``,
     ``update``, ``update_where``, ``remove``, ``begin``, ``commit`` and ``rollback``; optionally
-    ``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many`` (each one you write is
+    ``count``, ``remove_where``, ``next_series``, ``lock``, ``insert_many``, ``insert_with_rows``
+    (a self-managed backend storing a document with its child rows in one call: ``(doctype, doc,
+    [(parentfield, child_doctype, [row, ...]), ...])`` returning the name; each one you write is
     used), ``capabilities`` (extra Capability flags such as SAVEPOINTS or SELF_MANAGED) and
     ``open(schema)``. Then ``store = sb.Store(MyBackend())``: the Store validates, names
     documents, fills defaults, derives fields and keeps every multi-write operation atomic.

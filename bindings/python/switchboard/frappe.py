@@ -476,6 +476,28 @@ class FrappeBackend(_core.StoreBackend):
             return new.name
         return str(self._call("insert", insert_doc))
 
+    def insert_with_rows(self, doctype: str, doc: dict, tables: list) -> str:
+        """A document with its child rows in one ORM insert (instead of an insert and one save of
+        the parent per row)."""
+        site = self._site(doctype, write=True)
+        if site.single or site.child:
+            raise ValidationError(f"{doctype} cannot be inserted with child rows")
+        values = self._values(site, doc, skip=("name",))
+        for parentfield, child_doctype, rows in tables:
+            table = site.site_table(parentfield)
+            if table is None:
+                raise ValidationError(f"{doctype} has no table {parentfield!r} on this site")
+            child = self._site(child_doctype, write=True)
+            values[table] = [self._values(child, row, skip=("name", "parent", "parenttype", "parentfield"))
+                             for row in rows]
+        ignore = self._ignore(doctype)
+
+        def insert_doc():
+            new = self.frappe.get_doc({**values, "doctype": doctype})
+            new.insert(ignore_permissions=ignore)
+            return new.name
+        return str(self._call("insert", insert_doc))
+
     def update(self, doctype: str, name: str, changes: dict) -> None:
         site = self._site(doctype, write=True)
         values = self._values(site, changes)
