@@ -514,12 +514,11 @@ std::string Directory::create_lead(const NewLead& l) {
 }
 
 bool Directory::add_link(std::string_view parent_doctype, std::string_view parent,
-                         std::string_view link_doctype, std::string_view link_name,
-                         bool known_new) {
+                         std::string_view link_doctype, std::string_view link_name) {
   if (link_name.empty()) return false;
   Filters same{Filter("parent", Value(parent)), Filter("parenttype", Value(parent_doctype)),
                Filter("link_doctype", Value(link_doctype)), Filter("link_name", Value(link_name))};
-  if (!known_new && store_.count("Dynamic Link", same) > 0) return false;
+  if (store_.count("Dynamic Link", same) > 0) return false;
   store_.insert("Dynamic Link", child("links", Document{{"parent", parent},
                                                        {"parenttype", parent_doctype},
                                                        {"link_doctype", link_doctype},

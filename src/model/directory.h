@@ -197,11 +197,10 @@ class Directory {
   std::string create_ticket(const NewTicket& ticket);
   std::string create_lead(const NewLead& lead);
   /// Adds a Dynamic Link row (parenttype `parent_doctype`, parentfield "links") pointing at
-  /// `link_doctype`/`link_name`, unless the parent has it already (skip the check with
-  /// `known_new` for a parent created in this operation). True when a row was added.
+  /// `link_doctype`/`link_name`, unless the parent has it already. True when a row was added.
+  /// (A parent created with its links takes them as child rows of its insert instead.)
   bool add_link(std::string_view parent_doctype, std::string_view parent,
-                std::string_view link_doctype, std::string_view link_name,
-                bool known_new = false);
+                std::string_view link_doctype, std::string_view link_name);
 
  private:
   void complete_contact(const std::string& name, const NewContact& customer,

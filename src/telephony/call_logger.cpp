@@ -406,23 +406,29 @@ class Ingest {
       if (!changes.has("type")) changes.set("type", Value("Incoming"));
       if (crm && !changes.has(f.from)) changes.set(f.from, Value("Unknown"));
       if (crm && !changes.has(f.to)) changes.set(f.to, Value("Unknown"));
-      w.name = store_.insert(f.doctype, changes);
+      // A new CRM Call Log is stored with its Dynamic Links: one insert (on Frappe, one ORM
+      // insert instead of a save of the log per link).
+      std::vector<Document> links;
+      if (crm && !l.lead.empty()) links.push_back(Document{{"link_doctype", "CRM Lead"}, {"link_name", l.lead}});
+      if (crm && !l.contact.empty()) links.push_back(Document{{"link_doctype", "Contact"}, {"link_name", l.contact}});
+      w.name = links.empty() ? store_.insert(f.doctype, changes)
+                             : store_.insert(f.doctype, changes, ChildRows{{"links", std::move(links)}});
       w.created = w.changed = true;
-    } else {
-      w.name = stored->text("name");
-      if (!changes.empty()) {
-        store_.update(f.doctype, w.name, changes);
-        w.changed = true;
-      }
+      return w;
     }
-    if (crm) w.changed |= add_links(w.name, l, w.created);
+    w.name = stored->text("name");
+    if (!changes.empty()) {
+      store_.update(f.doctype, w.name, changes);
+      w.changed = true;
+    }
+    if (crm) w.changed |= add_links(w.name, l);
     return w;
   }
 
-  // Dynamic Link rows of a CRM Call Log for the lead and contact, without duplicates.
-  bool add_links(const std::string& log, const Links& l, bool new_log) {
-    bool added = dir_.add_link(kCrmLog, log, "CRM Lead", l.lead, new_log);
-    added |= dir_.add_link(kCrmLog, log, "Contact", l.contact, new_log);
+  // Dynamic Link rows of a stored CRM Call Log for the lead and contact, without duplicates.
+  bool add_links(const std::string& log, const Links& l) {
+    bool added = dir_.add_link(kCrmLog, log, "CRM Lead", l.lead);
+    added |= dir_.add_link(kCrmLog, log, "Contact", l.contact);
     return added;
   }
 

@@ -205,6 +205,7 @@ def test_a_queued_call_lands_on_the_ticket_the_lead_and_the_contact(site, settin
     assert (crm.reference_doctype, crm.reference_docname, crm.telephony_medium) == ("CRM Lead", lead.name, "RingCentral")
     assert crm.custom_from_key == "+15550107777" and crm.custom_result == "Call connected"
     assert {(l.link_doctype, l.link_name) for l in crm.links} >= {("CRM Lead", lead.name)}
+    assert crm.creation == crm.modified  # stored with its links in one insert, never saved again
     # Helpdesk's own call list (the Telephony app's TP Call Log) shows it on the ticket.
     tp = site.get_doc("TP Call Log", "test-123")
     assert (tp.type, tp.status, tp.telephony_medium) == ("Incoming", "Completed", "RingCentral")
