@@ -644,42 +644,28 @@ std::string Store::insert(std::string_view doctype, Document doc, const ChildRow
   }
   WriteScope scope(*this, true);
   prepare_insert(def, doc);
-  const std::uint32_t caps = capabilities();
-  if ((caps & Capability::kSelfManaged) && (caps & Capability::kInsertWithRows)) {
-    // The backend names the parent, so it sets the rows' parent too: one call for all.
-    std::vector<ChildTableRows> tables;
-    for (std::size_t t = 0; t < rows.size(); ++t) {
-      ChildTableRows table{children[t].first, rows[t].first->name, {}};
-      std::int64_t idx = 0;
-      for (Document& row : rows[t].second) {
-        row.set("parenttype", Value(def.name));
-        row.set("parentfield", Value(children[t].first));
-        ++idx;
-        if (row.integer("idx") == 0) row.set("idx", Value(idx));
-        prepare_insert(*rows[t].first, row, /*parent_known=*/false);
-        table.rows.push_back(std::move(row));
-      }
-      tables.push_back(std::move(table));
-    }
-    std::string name =
-        guarded("insert", def.name, [&] { return backend_->insert_with_rows(def.name, doc, tables); });
-    scope.done();
-    return name;
-  }
-  std::string name = insert_prepared(def, doc);
+  // A self-managed backend that takes the rows with their parent names both: one call for all.
+  const bool one_call = has(Capability::kSelfManaged) && has(Capability::kInsertWithRows);
+  std::string name = one_call ? std::string() : insert_prepared(def, doc);
+  std::vector<ChildTableRows> tables;
   for (std::size_t t = 0; t < rows.size(); ++t) {
     const DocTypeDef& cdef = *rows[t].first;
+    ChildTableRows table{children[t].first, cdef.name, {}};
     std::int64_t idx = 0;
     for (Document& row : rows[t].second) {
-      row.set("parent", Value(name));
+      if (!one_call) row.set("parent", Value(name));
       row.set("parenttype", Value(def.name));
       row.set("parentfield", Value(children[t].first));
       ++idx;
       if (row.integer("idx") == 0) row.set("idx", Value(idx));
-      prepare_insert(cdef, row);
-      insert_prepared(cdef, row);
+      prepare_insert(cdef, row, /*parent_known=*/!one_call);
+      if (one_call) table.rows.push_back(std::move(row));
+      else insert_prepared(cdef, row);
     }
+    if (one_call) tables.push_back(std::move(table));
   }
+  if (one_call)
+    name = guarded("insert", def.name, [&] { return backend_->insert_with_rows(def.name, doc, tables); });
   scope.done();
   return name;
 }

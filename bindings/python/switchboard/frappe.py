@@ -468,10 +468,14 @@ class FrappeBackend(_core.StoreBackend):
                 parent.save(ignore_permissions=self._ignore(doc["parenttype"]))
                 return row.name
             return str(self._call("insert", append_row))
-        values = self._values(site, doc, skip=("name",))
+        return self._orm_insert(doctype, self._values(site, doc, skip=("name",)))
+
+    def _orm_insert(self, doctype: str, values: dict) -> str:
+        """One ORM insert of a document given as site fields (child tables as lists of rows)."""
+        ignore = self._ignore(doctype)
 
         def insert_doc():
-            new = f.get_doc({**values, "doctype": doctype})
+            new = self.frappe.get_doc({**values, "doctype": doctype})
             new.insert(ignore_permissions=ignore)
             return new.name
         return str(self._call("insert", insert_doc))
@@ -490,13 +494,7 @@ class FrappeBackend(_core.StoreBackend):
             child = self._site(child_doctype, write=True)
             values[table] = [self._values(child, row, skip=("name", "parent", "parenttype", "parentfield"))
                              for row in rows]
-        ignore = self._ignore(doctype)
-
-        def insert_doc():
-            new = self.frappe.get_doc({**values, "doctype": doctype})
-            new.insert(ignore_permissions=ignore)
-            return new.name
-        return str(self._call("insert", insert_doc))
+        return self._orm_insert(doctype, values)
 
     def update(self, doctype: str, name: str, changes: dict) -> None:
         site = self._site(doctype, write=True)
