@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <vector>
 
 #include "core/text.h"
 #include "model/directory.h"
@@ -245,17 +247,23 @@ class Ingest {
     return found ? found->name : std::string();
   }
 
-  // The one contact of the tickets (any status) carrying the caller's number, or "" when none
-  // or several do: a customer whose number is on their tickets but not on their Contact. A
-  // line shared by several customers (a hotel's front desk) or written with an extension (a
-  // company line with desks, which a caller ID cannot tell apart) links nobody.
-  std::string ticket_contact(const std::string& key) {
+  // The tickets (any status, survivors, newest first) carrying the caller's number: up to
+  // kTicketsForContact, all of them when fewer.
+  std::vector<model::Found> tickets_carrying(const std::string& key) {
     const PhoneKeyField* mobile = keyed_field("HD Ticket", "contact_mobile");
-    if (!mobile) return {};
+    return dir_.tickets({Filter(mobile->key, Value(key))}, kTicketsForContact,
+                        {"contact", mobile->extension});
+  }
+
+  // The one contact of `tickets` (tickets_carrying), or "" when none or several: a customer
+  // whose number is on their tickets but not on their Contact. A line shared by several
+  // customers (a hotel's front desk) or written with an extension (a company line with desks,
+  // which a caller ID cannot tell apart) links nobody.
+  static std::string ticket_contact(const std::vector<model::Found>& tickets) {
+    const std::string& extension = keyed_field("HD Ticket", "contact_mobile")->extension;
     std::string contact;
-    for (auto& t : dir_.tickets({Filter(mobile->key, Value(key))}, kTicketsForContact,
-                                {"contact", mobile->extension})) {
-      if (!t.row.text(mobile->extension).empty()) return {};
+    for (const auto& t : tickets) {
+      if (!t.row.text(extension).empty()) return {};
       const std::string& c = t.row.text("contact");
       if (c.empty() || c == contact) continue;
       if (!contact.empty()) return {};
@@ -307,13 +315,33 @@ class Ingest {
       l.contact = dir_.contact_by_phone_key(key, without_extension, &written);
       extension = !written.empty();
     }
-    if (l.contact.empty()) l.contact = ticket_contact(key);  // never through an extension
+    // Read once for the contact, the tickets carrying the number also answer which of them is
+    // the newest open one: the first open in their order, or none when all were read.
+    std::optional<std::vector<model::Found>> carrying;
+    if (l.contact.empty()) {
+      carrying = tickets_carrying(key);
+      l.contact = ticket_contact(*carrying);  // never through an extension
+    }
     if (l.ticket.empty()) {
       const char* ext = keyed_field("HD Ticket", "contact_mobile")->extension.c_str();
-      auto found = dir_.open_tickets(by_key("HD Ticket", "contact_mobile", key, without_extension), 1, {ext});
-      if (!found.empty()) {
-        l.ticket = found.front().name;
-        extension |= !found.front().row.text(ext).empty();
+      std::optional<model::Found> open;
+      bool decided = false;
+      if (carrying && !without_extension) {
+        const model::TicketStatuses& statuses = dir_.ticket_statuses();
+        for (auto& t : *carrying)
+          if (statuses.is_open(t.row.text("status"))) {
+            open = std::move(t);
+            break;
+          }
+        decided = open || carrying->size() < kTicketsForContact;
+      }
+      if (!decided) {
+        auto found = dir_.open_tickets(by_key("HD Ticket", "contact_mobile", key, without_extension), 1, {ext});
+        if (!found.empty()) open = std::move(found.front());
+      }
+      if (open) {
+        l.ticket = open->name;
+        extension |= !open->row.text(ext).empty();
       }
     }
     if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket({Filter("contact", Value(l.contact))});

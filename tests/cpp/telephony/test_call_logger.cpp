@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "switchboard/switchboard.h"
@@ -256,6 +257,66 @@ TEST_CASE("a caller whose number is only on their closed tickets is linked to th
                           {"status", "Closed"}});
   auto line = logger.ingest(parse_call_event(R"({"call_id": "l1", "direction": "Inbound", "from_number": "+13035550123"})"));
   CHECK(line.contact != colleague);
+}
+
+namespace {
+
+// Counts the reads of each doctype that reach the store.
+class CountingReads : public ForwardingBackend {
+ public:
+  using ForwardingBackend::ForwardingBackend;
+  std::map<std::string, int> finds;
+  std::vector<Document> find(std::string_view doctype, const Query& q) override {
+    ++finds[std::string(doctype)];
+    return ForwardingBackend::find(doctype, q);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a number on tickets but on no Contact: one read of the tickets finds the contact and the open ticket") {
+  std::shared_ptr<Store> inner = make_memory_store();
+  auto counting = std::make_shared<CountingReads>(inner);
+  auto s = std::make_shared<Store>(counting, Schema::standard());
+  s->set_site(*inner->site());
+  auto minute = std::make_shared<int>(0);
+  s->set_clock([minute] {
+    return std::chrono::system_clock::time_point(std::chrono::minutes(29'000'000 + (*minute)++));
+  });
+  CallLogger logger(s, company());
+  std::string dana = s->insert("Contact", {{"full_name", "Dana Client"}});
+  s->insert("HD Ticket", {{"subject", "old"}, {"contact", dana}, {"contact_mobile", "(650) 555-0100"},
+                          {"status", "Closed"}});
+  std::string open = s->insert("HD Ticket", {{"subject", "new"}, {"contact", dana},
+                                             {"contact_mobile", "650.555.0100"}, {"status", "Open"}});
+  s->insert("HD Ticket", {{"subject", "newest"}, {"contact", dana}, {"contact_mobile", "+1 650 555 0100"},
+                          {"status", "Resolved"}});
+  counting->finds.clear();
+  auto r = logger.ingest(parse_call_event(R"({"call_id": "t1", "direction": "Inbound", "from_number": "+16505550100"})"));
+  CHECK(r.contact == dana);
+  CHECK(r.ticket == open);
+  CHECK(counting->finds["HD Ticket"] == 1);
+
+  // More closed tickets than one read holds, newer than the open one: the open one is still found.
+  std::string erin = s->insert("Contact", {{"full_name", "Erin Client"}});
+  std::string erins_open = s->insert("HD Ticket", {{"subject", "open"}, {"contact", erin},
+                                                   {"contact_mobile", "+1 650 555 0199"}, {"status", "Open"}});
+  for (int i = 0; i < 25; ++i)
+    s->insert("HD Ticket", {{"subject", "done " + std::to_string(i)}, {"contact", erin},
+                            {"contact_mobile", "+1 650 555 0199"}, {"status", "Closed"}});
+  auto r2 = logger.ingest(parse_call_event(R"({"call_id": "t2", "direction": "Inbound", "from_number": "+16505550199"})"));
+  CHECK(r2.contact == erin);
+  CHECK(r2.ticket == erins_open);
+
+  // No open ticket among all of them: none, and no second read.
+  std::string finn = s->insert("Contact", {{"full_name", "Finn Client"}});
+  s->insert("HD Ticket", {{"subject", "closed"}, {"contact", finn}, {"contact_mobile", "+1 650 555 0177"},
+                          {"status", "Closed"}});
+  counting->finds.clear();
+  auto r3 = logger.ingest(parse_call_event(R"({"call_id": "t3", "direction": "Inbound", "from_number": "+16505550177"})"));
+  CHECK(r3.contact == finn);
+  CHECK(r3.ticket.empty());
+  CHECK(counting->finds["HD Ticket"] == 2);  // the number's tickets, then the contact's open ones
 }
 
 TEST_CASE_TEMPLATE("a call from a line with desks links only records written without an extension", F,
