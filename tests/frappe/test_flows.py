@@ -218,6 +218,28 @@ def test_a_queued_call_lands_on_the_ticket_the_lead_and_the_contact(site, settin
     assert site.db.count("TP Call Log", {"id": "test-123"}) == 1
 
 
+def test_a_call_logs_mirror_is_saved_only_when_the_call_log_changed(site):
+    from switchboard_frappe import telephony
+
+    ticket = site.get_doc({"doctype": "HD Ticket", "subject": "Mirror me"}).insert()
+    log = site.get_doc({"doctype": "Helpdesk Call Log", "call_id": "mirror-1", "type": "Incoming",
+                        "status": "Ringing", "from_number": "+15550104444", "ticket": ticket.name,
+                        "start_time": "2026-01-06 10:30:00", "duration": 0}).insert()
+    tp = site.get_doc("TP Call Log", log.name)  # written by the log's after_insert
+    assert (tp.status, tp.get("from"), tp.start_time.isoformat(" ")) == ("Ringing", "+15550104444", "2026-01-06 10:30:00")
+    assert {(l.link_doctype, l.link_name) for l in tp.links} == {("HD Ticket", str(ticket.name))}
+    # The webhook's reply mirrors the same log again: nothing to write.
+    assert telephony.mirror(log.name) == tp.name
+    assert site.db.get_value("TP Call Log", tp.name, "modified") == tp.modified
+    # A later event of the call changes the log: the mirror follows.
+    site.db.set_value("Helpdesk Call Log", log.name, {"status": "Completed", "duration": 60,
+                                                      "end_time": "2026-01-06 10:31:00"})
+    telephony.mirror(log.name)
+    tp.reload()
+    assert (tp.status, tp.duration, tp.end_time.isoformat(" ")) == ("Completed", 60, "2026-01-06 10:31:00")
+    assert tp.modified > tp.creation
+
+
 # -- orders -----------------------------------------------------------------------------------
 def test_order_history_sync_replaces_rows_with_production_status(site):
     from switchboard_frappe import api
