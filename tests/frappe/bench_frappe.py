@@ -1,7 +1,7 @@
 """Route and ingest per second on the real site: switchboard against the original logic
 (seed_baseline.py) on the same site, the same data shapes, in alternating rounds.
 
-    python bench_frappe.py [--mails 60] [--calls 150] [--rounds 3]
+    python bench_frappe.py [--mails 60] [--calls 150] [--rounds 3] [--profile DIR]
 
 Route: each mail goes through Frappe's email receiving (InboundMail.process(): the
 Communication insert, its hooks, reload and save) and is filed by either the app's
@@ -10,12 +10,15 @@ Save" script. Ingest: each webhook body becomes call logs through either CallLog
 FrappeStore or the original Pabbly webhook. Each measurement runs in a transaction of its own
 from the same data and is rolled back (Error Log rows, kept by MyISAM, are deleted), rounds
 alternate the variants, and nothing commits: the figures compare the work, not fsyncs. Prints
-a markdown table.
+a markdown table. With --profile DIR, each variant's timed work is profiled (cProfile) into
+DIR/<operation>-<variant>.prof, summed over its rounds (read with `python -m pstats`).
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import os
 import statistics
 import sys
 import time
@@ -57,6 +60,21 @@ def mail_round(tag: str, n: int) -> list[tuple[str, bytes]]:
     return out
 
 
+PROFILES: dict[str, cProfile.Profile] = {}
+
+
+def profiled(key: str, fn, *args):
+    """fn(*args) under the profile `key` when --profile is on."""
+    prof = PROFILES.get(key)
+    if prof is None:
+        return fn(*args)
+    prof.enable()
+    try:
+        return fn(*args)
+    finally:
+        prof.disable()
+
+
 def timed(fn, spent: list):
     def wrapper(*args, **kwargs):
         t0 = time.perf_counter()
@@ -91,7 +109,7 @@ def route_round(frappe, accounts, mails, variant: str) -> tuple[float, float]:
     try:
         t0 = time.perf_counter()
         for account, raw in mails:
-            InboundMail(raw, accounts[account]).process()
+            profiled(f"route-{variant}", InboundMail(raw, accounts[account]).process)
         return time.perf_counter() - t0, sum(spent)
     finally:
         Communication.before_save = original_save
@@ -129,14 +147,15 @@ def ingest_round(frappe, bodies, variant: str) -> float:
         payloads = [json.loads(b) for b in bodies]
         t0 = time.perf_counter()
         for p in payloads:
-            seed_baseline.ingest(p)
+            profiled("ingest-seed", seed_baseline.ingest, p)
         return time.perf_counter() - t0
     logger = sb.CallLogger(FrappeStore(ignore_permissions=True), region="US",
                            company_numbers=["+15550100999"],
                            crm_call_logs=variant == "switchboard")
     t0 = time.perf_counter()
+    key = "ingest-" + variant.replace(", ", "-").replace(" ", "_")
     for b in bodies:
-        logger.ingest(sb.parse_call_event(b))
+        profiled(key, lambda: logger.ingest(sb.parse_call_event(b)))
     return time.perf_counter() - t0
 
 
@@ -145,7 +164,13 @@ def main() -> int:
     ap.add_argument("--mails", type=int, default=60)
     ap.add_argument("--calls", type=int, default=150)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--profile", metavar="DIR", help="cProfile each variant's timed work into DIR")
     args = ap.parse_args()
+    if args.profile:
+        os.makedirs(args.profile, exist_ok=True)
+        for key in ("route-switchboard", "route-seed", "ingest-switchboard",
+                    "ingest-switchboard-Helpdesk_log_only", "ingest-seed"):
+            PROFILES[key] = cProfile.Profile()
     frappe = connect()
     started = frappe.utils.now()
     import switchboard as sb
@@ -204,6 +229,8 @@ def main() -> int:
                 print(f"| {label} | {name} | {value:.0f} | {', '.join(f'{x:.0f}' for x in values)} "
                       f"| {value / base:.2f}x |")
     finally:
+        for key, prof in PROFILES.items():
+            prof.dump_stats(os.path.join(args.profile, f"{key}.prof"))
         frappe.db.rollback()
         frappe.db.delete("Error Log", {"creation": [">=", started]})
         frappe.db.commit()
