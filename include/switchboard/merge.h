@@ -64,7 +64,8 @@ struct SWITCHBOARD_EXPORT MergeOptions {
   bool include_converted = false;  ///< also merge CRM Leads with converted = 1
   /// Also merge closed HD Tickets (the default): a customer's history stays in one place.
   /// A closed record never absorbs an open one: the survivor is the group's oldest open
-  /// record, else its oldest.
+  /// record, else its oldest. A closed lead: converted, or of a status in the site's
+  /// closed_lead_statuses or of type Lost (CRM Lead Status: Unqualified, Junk).
   bool include_closed = true;
   /// HD Ticket statuses that are closed; nullopt (the default) = the site's: its
   /// closed_ticket_statuses plus every HD Ticket Status of category Resolved.

@@ -193,6 +193,17 @@ const TicketStatuses& Directory::ticket_statuses() {
   return *statuses_;
 }
 
+const std::vector<std::string>& Directory::ended_lead_statuses() {
+  if (ended_lead_statuses_) return *ended_lead_statuses_;
+  std::vector<std::string> ended = site_->closed_lead_statuses;
+  if (store_.schema().find("CRM Lead Status"))
+    for (const auto& row : store_.find("CRM Lead Status",
+                                       Query{Filter("type", Value("Lost"))}.select({"name"}).order("name")))
+      add_unique(ended, row.name());
+  ended_lead_statuses_ = std::move(ended);
+  return *ended_lead_statuses_;
+}
+
 bool Directory::is_open_lead(const Document& lead) const {
   return lead.integer("converted") == 0 &&
          !contains(site_->closed_lead_statuses, lead.text("status"));

@@ -137,6 +137,10 @@ class Directory {
   void use_ticket_statuses(TicketStatuses statuses) { statuses_ = std::move(statuses); }
   /// A lead is open when not converted and its status is not one of closed_lead_statuses.
   bool is_open_lead(const Document& lead) const;
+  /// The CRM Lead statuses that end a lead: the site's closed_lead_statuses plus every CRM
+  /// Lead Status of type Lost (Frappe CRM's Unqualified and Junk), decided by type, never by
+  /// label. Read once per Directory.
+  const std::vector<std::string>& ended_lead_statuses();
   /// From now on open_tickets, tickets and lead keep only records (survivors) for which
   /// `keep` holds; their rows then also carry `field`. For one operation's view (a brand).
   void restrict_to(std::string field, std::function<bool(const Document&)> keep);
@@ -212,6 +216,7 @@ class Directory {
   Store& store_;
   std::shared_ptr<const SiteConfig> site_;
   std::optional<TicketStatuses> statuses_;
+  std::optional<std::vector<std::string>> ended_lead_statuses_;
   std::string restrict_field_;
   std::function<bool(const Document&)> restrict_;
 };

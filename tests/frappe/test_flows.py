@@ -140,6 +140,18 @@ def test_a_lead_that_gets_a_number_takes_over_the_call_logs_of_newer_leads(site)
     assert site.db.get_value("CRM Lead", caller.name, "custom_merged_into") == old.name
 
 
+def test_a_junk_lead_that_gets_a_number_merges_into_the_open_lead_holding_it(site):
+    # Junk is of type Lost in CRM Lead Status: the older Junk lead never absorbs an open one.
+    junk = site.get_doc({"doctype": "CRM Lead", "first_name": "Spam", "email": "spam@customer.com",
+                         "status": "Junk", "lost_reason": "Other", "lost_notes": "spam"}).insert()
+    real = site.get_doc({"doctype": "CRM Lead", "first_name": "Real", "mobile_no": "+1 555 010 5566"}).insert()
+    junk.reload()
+    junk.mobile_no = "555-010-5566"
+    junk.save()
+    assert site.db.get_value("CRM Lead", junk.name, "custom_merged_into") == real.name
+    assert not site.db.get_value("CRM Lead", real.name, "custom_merged_into")
+
+
 # -- deals ------------------------------------------------------------------------------------
 def test_a_deal_is_won_only_with_a_sales_order(site):
     import frappe

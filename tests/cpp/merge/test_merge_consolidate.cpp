@@ -96,6 +96,28 @@ TEST_CASE("consolidate: leads with a closed status merge into the open lead") {
   CHECK_FALSE(s.get("CRM Lead", converted)->has("custom_merged_into"));
 }
 
+TEST_CASE_TEMPLATE("consolidate: a lead of a status of type Lost never absorbs an open one", S,
+                   Memory, Sqlite) {
+  auto store = S::make();
+  Store& s = *store;
+  // Decided by the status's type, not its label, and without any closed_lead_statuses set.
+  s.insert("CRM Lead Status", {{"lead_status", "Dead End"}, {"type", "Lost"}});
+  std::string dead = s.insert("CRM Lead", {{"first_name", "A"}, {"mobile_no", "555 123 4577"}, {"status", "Dead End"}});
+  std::string open = s.insert("CRM Lead", {{"first_name", "A"}, {"phone", "5551234577"}, {"status", "Contacted"}});
+  std::string newer = s.insert("CRM Lead", {{"first_name", "A"}, {"phone", "(555) 123-4577"}, {"status", "New"}});
+  auto plan = PhoneMerger(store).bulk_merge("CRM Lead", /*dry_run=*/true);
+  REQUIRE(plan.merges.size() == 1);
+  CHECK(plan.merges[0].target == open);
+  CHECK(plan.merges[0].survivor_reason == "oldest_open");
+  // The hook on the Lost lead (its number was just set) merges it into the open one too.
+  auto r = PhoneMerger(store).on_phone_changed("CRM Lead", dead);
+  CHECK(r.target == open);
+  CHECK(r.survivor_reason == "oldest_open");
+  CHECK(s.get("CRM Lead", dead)->text("custom_merged_into") == open);
+  CHECK(s.get("CRM Lead", newer)->text("custom_merged_into") == open);
+  CHECK(s.get("CRM Lead", open)->text("status") == "Contacted");
+}
+
 TEST_CASE("consolidate: the company's numbers never merge") {
   auto store = Memory::make();
   Store& s = *store;
