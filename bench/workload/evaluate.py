@@ -416,6 +416,8 @@ def markdown(r: dict) -> str:
         ("  of which with an open ticket kept open", f"{g['tickets']['open_survivor']} / {g['tickets']['groups_with_open']}", ""),
         ("duplicate lead groups consolidated", f"{g['leads']['consolidated']} / {g['leads']['groups']}",
          f"{g['leads']['consolidated_pct']}%"),
+        ("  of which with an open lead kept open (none of type Lost: Unqualified, Junk)",
+         f"{g['leads']['open_survivor']} / {g['leads']['groups_with_open']}", ""),
         ("false merges (records merged into another customer's)",
          str(g["tickets"]["false_merges"] + g["leads"]["false_merges"]), ""),
         ("mails linked without a thread to a record of another brand",

@@ -13,6 +13,8 @@ import dataclasses
 CREATE = ("create_ticket", "create_lead")
 LINK = ("link_ticket", "link_lead")
 OPEN_STATUSES = ("Open", "Replied", "Paused", "Waiting for Customer", "On Hold")
+# The generator's lead statuses of type Lost in Frappe CRM: a lead so marked is over.
+LOST_LEAD_STATUSES = ("Unqualified", "Junk")
 
 
 @dataclasses.dataclass
@@ -191,11 +193,17 @@ def score_groups(groups: list, name_of: dict, survivor_of: dict, customer_of: di
         for g in mine:
             keys = [name_of[m] for m in g["members"] if m in name_of]
             survivors = {survivor_of.get(k, k) for k in keys}
-            has_open = doctype == "HD Ticket" and any(status_before.get(k) in OPEN_STATUSES for k in keys)
+            if doctype == "HD Ticket":
+                def is_open(status):
+                    return status in OPEN_STATUSES
+            else:
+                def is_open(status):
+                    return status is not None and status not in LOST_LEAD_STATUSES
+            has_open = any(is_open(status_before.get(k)) for k in keys)
             with_open += has_open
             if len(survivors) == 1:
                 consolidated += 1
-                if has_open and status_after.get(next(iter(survivors))) in OPEN_STATUSES:
+                if has_open and is_open(status_after.get(next(iter(survivors)))):
                     open_kept += 1
         merged = [k for k, s in survivor_of.items() if k[0] == doctype and s != k]
         false = [k for k in merged

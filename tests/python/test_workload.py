@@ -225,7 +225,8 @@ def test_duplicate_groups_and_false_merges():
     customer_of[(L, "9")] = "D"
     customer_of[(T, "8")] = "E"
     every = list(name_of.values()) + [(L, "9"), (T, "8")]
-    before = {(T, "1"): "Closed", (T, "2"): "Open", (T, "3"): "Closed", (T, "4"): "Closed", (T, "5"): "Closed"}
+    before = {(T, "1"): "Closed", (T, "2"): "Open", (T, "3"): "Closed", (T, "4"): "Closed", (T, "5"): "Closed",
+              (L, "6"): "New", (L, "7"): "Junk", (L, "9"): "Unqualified"}
     perfect = {k: k for k in every}
     perfect.update({(T, "1"): (T, "2"), (T, "4"): (T, "3"), (T, "5"): (T, "3"), (L, "7"): (L, "6")})
     after = dict(before)
@@ -233,6 +234,8 @@ def test_duplicate_groups_and_false_merges():
     assert r["tickets"] == {"groups": 2, "consolidated": 2, "consolidated_pct": 100.0, "groups_with_open": 1,
                             "open_survivor": 1, "merged_records": 3, "false_merges": 0}
     assert r["leads"]["consolidated"] == 1 and r["leads"]["false_merges"] == 0
+    # A lead of a Lost status (Junk) merged into the open one: the group kept an open lead.
+    assert (r["leads"]["groups_with_open"], r["leads"]["open_survivor"]) == (1, 1)
     wrong = {k: k for k in every}
     wrong.update({(T, "2"): (T, "1"),           # into the closed one, which stays closed
                   (T, "4"): (T, "3"),           # r5 left out: not consolidated
@@ -241,6 +244,7 @@ def test_duplicate_groups_and_false_merges():
     r = S.score_groups(groups, name_of, wrong, customer_of, before, after)
     assert (r["tickets"]["consolidated"], r["tickets"]["open_survivor"], r["tickets"]["false_merges"]) == (1, 0, 1)
     assert (r["leads"]["consolidated"], r["leads"]["false_merges"], r["leads"]["merged_records"]) == (1, 2, 2)
+    assert r["leads"]["open_survivor"] == 0  # ended in an Unqualified lead
 
 
 def test_call_scoring():
