@@ -118,8 +118,8 @@ merge_detail::Facts resolve(Store& store, const MergeOptions& options, std::stri
       facts.options.closed_statuses = model::Directory(store).ticket_statuses().closed;
   }
   // A lead of a Lost status (Junk, Unqualified) never absorbs an open one.
-  facts.closed_lead_statuses = doctype == model::kLead ? model::Directory(store).ended_lead_statuses()
-                                                       : site->closed_lead_statuses;
+  if (doctype == model::kLead) facts.closed_lead_statuses = model::Directory(store).ended_lead_statuses();
+  else facts.closed_lead_statuses = site->closed_lead_statuses;
   facts.staff_domains = email_detail::DomainSet(site->all_internal_domains());
   for (const auto& n : options.company_numbers ? *options.company_numbers : site->all_company_numbers()) {
     auto key = region.empty() ? phone_key(n, *site) : phone_key(n, region);
