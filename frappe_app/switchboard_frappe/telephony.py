@@ -15,6 +15,7 @@ TP = "TP Call Log"
 FIELDS = {"type": "type", "status": "status", "from_number": "from", "to_number": "to",
           "duration": "duration", "start_time": "start_time", "end_time": "end_time",
           "recording_url": "recording_url"}
+LINKED = ("HD Ticket", "Contact")  # the links the mirror keeps in step with the call log
 
 
 def mirror(call_log: str, log=None) -> str | None:
@@ -36,12 +37,11 @@ def mirror(call_log: str, log=None) -> str | None:
     values["to"] = values["to"] or "Unknown"
     if values["recording_url"] and len(values["recording_url"]) > 140:  # TP's is a Data field
         values["recording_url"] = None
-    wanted = {(dt, str(name)) for dt, name in (("HD Ticket", log.get("ticket")), ("Contact", log.get("contact")))
-              if name}
+    wanted = {(dt, str(name)) for dt, name in zip(LINKED, (log.get("ticket"), log.get("contact"))) if name}
     name = str(log.get("name"))
     if frappe.db.sql("select name from `tabTP Call Log` where name = %s", name):
         doc = frappe.get_doc(TP, name)
-        shown = {(r.link_doctype, r.link_name) for r in doc.links if r.link_doctype in ("HD Ticket", "Contact")}
+        shown = {(r.link_doctype, r.link_name) for r in doc.links if r.link_doctype in LINKED}
         if shown == wanted and all(_same(doc.get(f), v) for f, v in values.items()):
             return doc.name
         doc.update(values)
@@ -49,7 +49,7 @@ def mirror(call_log: str, log=None) -> str | None:
         doc = frappe.get_doc({"doctype": TP, "id": name, "telephony_medium": "RingCentral",
                               "medium": "switchboard", **values})
     doc.links = [row for row in doc.links if (row.link_doctype, row.link_name) in wanted
-                 or row.link_doctype not in ("HD Ticket", "Contact")]
+                 or row.link_doctype not in LINKED]
     for dt, link in sorted(wanted - {(r.link_doctype, r.link_name) for r in doc.links}):
         doc.append("links", {"link_doctype": dt, "link_name": link})
     doc.flags.ignore_permissions = True

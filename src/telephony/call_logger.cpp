@@ -272,6 +272,23 @@ class Ingest {
     return contact;
   }
 
+  // The newest open ticket carrying the number: from `carrying` (tickets_carrying, whose rows
+  // it may move from) when that read answers it — an open one among them, or none when they
+  // were all the tickets — else by a read of its own.
+  std::optional<model::Found> open_ticket_carrying(const std::string& key, bool without_extension,
+                                                   std::vector<model::Found>* carrying) {
+    if (carrying && !without_extension) {
+      const model::TicketStatuses& statuses = dir_.ticket_statuses();
+      for (auto& t : *carrying)
+        if (statuses.is_open(t.row.text("status"))) return std::move(t);
+      if (carrying->size() < kTicketsForContact) return std::nullopt;
+    }
+    const std::string& ext = keyed_field("HD Ticket", "contact_mobile")->extension;
+    auto found = dir_.open_tickets(by_key("HD Ticket", "contact_mobile", key, without_extension), 1, {ext});
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
   // Whether the call may open a ticket: inbound (or of unknown direction) and answered, unless
   // the options allow unanswered or outbound calls too.
   bool may_create_ticket(const CallEvent& ev, const Document& stored, bool state_frozen) const {
@@ -315,33 +332,15 @@ class Ingest {
       l.contact = dir_.contact_by_phone_key(key, without_extension, &written);
       extension = !written.empty();
     }
-    // Read once for the contact, the tickets carrying the number also answer which of them is
-    // the newest open one: the first open in their order, or none when all were read.
-    std::optional<std::vector<model::Found>> carrying;
+    std::optional<std::vector<model::Found>> carrying;  // read once, for the contact and the ticket
     if (l.contact.empty()) {
       carrying = tickets_carrying(key);
       l.contact = ticket_contact(*carrying);  // never through an extension
     }
     if (l.ticket.empty()) {
-      const char* ext = keyed_field("HD Ticket", "contact_mobile")->extension.c_str();
-      std::optional<model::Found> open;
-      bool decided = false;
-      if (carrying && !without_extension) {
-        const model::TicketStatuses& statuses = dir_.ticket_statuses();
-        for (auto& t : *carrying)
-          if (statuses.is_open(t.row.text("status"))) {
-            open = std::move(t);
-            break;
-          }
-        decided = open || carrying->size() < kTicketsForContact;
-      }
-      if (!decided) {
-        auto found = dir_.open_tickets(by_key("HD Ticket", "contact_mobile", key, without_extension), 1, {ext});
-        if (!found.empty()) open = std::move(found.front());
-      }
-      if (open) {
+      if (auto open = open_ticket_carrying(key, without_extension, carrying ? &*carrying : nullptr)) {
         l.ticket = open->name;
-        extension |= !open->row.text(ext).empty();
+        extension |= !open->row.text(keyed_field("HD Ticket", "contact_mobile")->extension).empty();
       }
     }
     if (l.ticket.empty() && !l.contact.empty()) l.ticket = open_ticket({Filter("contact", Value(l.contact))});
