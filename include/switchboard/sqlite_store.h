@@ -8,6 +8,9 @@
 // An indexed field's index holds only the rows that have a value (creation and modified, which
 // order listings, hold all): a ticket from mail writes nothing to its phone or merge indexes.
 // Thread-safe (through the Store facade): one connection serialized by the facade mutex.
+// Opened before any other use of SQLite in the process, the first store turns off SQLite's
+// memory statistics (sqlite3_memory_used() then reads 0), which cost every SQLite allocation
+// a global mutex; call sqlite3_initialize() first to keep them.
 #pragma once
 
 #include <cstdint>

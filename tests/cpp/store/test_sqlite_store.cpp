@@ -1,6 +1,7 @@
 // SqliteStore beyond the contract: files, WAL, migration, several processes on one file.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -375,4 +376,13 @@ TEST_CASE("sqlite: the WAL is copied back once it reaches wal_checkpoint_kib") {
   // The WAL file keeps its largest size: the frames written between two checkpoints.
   CHECK(wal_size_after_writes("small.sqlite", 256) < 1024 * 1024);
   CHECK(wal_size_after_writes("large.sqlite", 65536) > 3 * 1024 * 1024);
+}
+
+TEST_CASE("sqlite: a process whose first SQLite connection is a store keeps no memory statistics") {
+  // They cost every SQLite allocation a global mutex; sqlite3_memory_used() stays 0 without them.
+  TempDir dir;
+  auto s = make_sqlite_store(dir.file("stats.sqlite"));
+  for (int i = 0; i < 20; ++i) s->insert("Comment", {{"content", "note " + std::to_string(i)}});
+  CHECK(s->count("Comment", {}) == 20);
+  CHECK(sqlite3_memory_used() == 0);
 }
