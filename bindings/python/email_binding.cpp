@@ -162,6 +162,9 @@ of (name, value) pairs.)doc");
       .def_readwrite("content", &InboundEmail::content)
       .def_readwrite("text_content", &InboundEmail::text_content)
       .def_readwrite("date", &InboundEmail::date)
+      .def_readwrite("date_unix", &InboundEmail::date_unix,
+                     "The Date header's instant (Unix seconds) or None; a Router writes it in its "
+                     "store's time_zone.")
       .def_readwrite("has_attachment", &InboundEmail::has_attachment)
       .def_readwrite("reference_doctype", &InboundEmail::reference_doctype)
       .def_readwrite("reference_name", &InboundEmail::reference_name)

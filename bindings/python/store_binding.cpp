@@ -598,10 +598,16 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
              // A decorator shares its inner store's schema and site facts.
              auto* forwarding = dynamic_cast<ForwardingBackend*>(backend.get());
              auto schema = forwarding ? forwarding->inner().schema_ptr() : Schema::standard();
-             // A backend attached to a Frappe site brings the site's doctypes and fields.
+             // A backend attached to a Frappe site brings the site's doctypes and fields,
+             // and writes datetimes in the site's time zone.
+             std::string zone;
              if (!forwarding)
-               if (auto site = frappe_site_schema(*backend, *schema)) schema = std::move(site);
+               if (auto site = frappe_site_schema(*backend, *schema)) {
+                 schema = std::move(site);
+                 zone = frappe_site_time_zone(*backend);
+               }
              auto s = std::make_shared<Store>(std::move(backend), std::move(schema));
+             if (!zone.empty()) s->set_time_zone(zone);  // a decorator keeps its inner store's
              if (seed_defaults) seed_standard_records(*s);
              if (!forwarding) s->set_site(load_site_config(*s));
              return s;
@@ -700,7 +706,7 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
       .def_property_readonly("capabilities",
                              py::cpp_function(&Store::capabilities, release_gil()))
       .def("lock", &Store::lock, py::arg("key"), release_gil())
-      .def("now", &Store::now, release_gil(), "The store's time as Frappe datetime text.")
+      .def("now", &Store::now, release_gil(), "The store's time as Frappe datetime text in its time_zone.")
       .def(
           "freeze_time",
           [](Store& s, py::object at) {
@@ -720,6 +726,15 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
           },
           py::arg("at"),
           "Stops the store's clock at a datetime or epoch seconds (None restarts it).")
+      .def_property(
+          "time_zone", [](const Store& s) { return s.time_zone(); },
+          [](Store& s, const std::string& name) {
+            py::gil_scoped_release release;  // as freeze_time: never wait for the mutex with the GIL
+            s.set_time_zone(name);
+          },
+          "The zone the store's datetimes are in: an IANA name (a Frappe site's System Settings "
+          "time zone; FrappeStore sets it) or '' for the process's local time. ValidationError "
+          "for an unknown name.")
       .def("doctypes", [](const Store& s) { return doctype_names(s.schema()); })
       .def(
           "doctype", [](const Store& s, const std::string& name) { return doctype_info(s.schema().get(name)); },

@@ -117,6 +117,7 @@ void init_telephony(py::module_& m) {
       .def_property_readonly("from_party", [](const CallEvent& e) { return party_dict(e.from); })
       .def_property_readonly("to_party", [](const CallEvent& e) { return party_dict(e.to); })
       .def_readonly("start_time", &CallEvent::start_time)
+      .def_readonly("start_unix", &CallEvent::start_unix)
       .def_readonly("duration", &CallEvent::duration)
       .def_readonly("result", &CallEvent::result)
       .def_readonly("status_code", &CallEvent::status_code)

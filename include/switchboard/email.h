@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -59,7 +61,10 @@ struct SWITCHBOARD_EXPORT InboundEmail {
   std::string email_account;   ///< the Frappe Email Account the mail arrived through
   std::string content;         ///< body as Communication.content: HTML when there is some, else text
   std::string text_content;    ///< plain-text body
-  std::string date;            ///< Date header as Frappe datetime text (local time), or ""
+  std::string date;            ///< Date header as Frappe datetime text (process TZ), or ""
+  /// The Date header's instant as Unix seconds, when known: a Router writes it in its
+  /// store's time zone (Store::time_zone); without it, `date` is written as it is.
+  std::optional<std::int64_t> date_unix;
   bool has_attachment = false;
   std::string reference_doctype;  ///< set when the mail is already filed on a record
   std::string reference_name;

@@ -53,7 +53,8 @@ struct MariaDbOptions {
 /// A Store on a MariaDB database (see make_mariadb_backend for `url` and the errors). An own
 /// database is created and migrated, and gets Frappe's default records and the site facts
 /// stored in it; attached to a Frappe site, the store's schema is the site's (see
-/// frappe_site_schema; `options.schema` or the standard schema is what it looks for).
+/// frappe_site_schema; `options.schema` or the standard schema is what it looks for) and so
+/// is its time zone (frappe_site_time_zone).
 SWITCHBOARD_EXPORT std::unique_ptr<Store> make_mariadb_store(const std::string& url,
                                                              MariaDbOptions options = {});
 
@@ -73,6 +74,12 @@ SWITCHBOARD_EXPORT std::shared_ptr<StoreBackend> make_mariadb_backend(const std:
 /// any other backend (an own MariaDB database, SQLite, ...).
 SWITCHBOARD_EXPORT std::shared_ptr<const Schema> frappe_site_schema(StoreBackend& backend,
                                                                    const Schema& wanted);
+
+/// For a MariaDB backend attached to a Frappe site: the time zone of its System Settings, the
+/// zone Frappe writes datetimes in (Frappe's own "Asia/Kolkata" when the site never set one);
+/// "" for any other backend.
+/// make_mariadb_store gives it to the store (Store::set_time_zone).
+SWITCHBOARD_EXPORT std::string frappe_site_time_zone(StoreBackend& backend);
 
 /// `url` with the password replaced by "***" (safe for logs). Never throws.
 SWITCHBOARD_EXPORT std::string redact_database_url(std::string_view url);

@@ -35,6 +35,9 @@ namespace switchboard {
 namespace naming {
 struct SeriesParts;
 }
+namespace dates {
+class Zone;
+}
 namespace store_detail {
 class AllOrNothing;
 }
@@ -45,7 +48,8 @@ using ChildRows = std::vector<std::pair<std::string, std::vector<Document>>>;
 /// The time source of a store; everything timestamped through a store uses it.
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-/// Formats a time point as Frappe does: "YYYY-MM-DD HH:MM:SS.ffffff", naive local time.
+/// Formats a time point as Frappe does: "YYYY-MM-DD HH:MM:SS.ffffff", in the process's local
+/// time (TZ). Store::datetime_text uses the store's time zone instead.
 SWITCHBOARD_EXPORT std::string format_datetime(std::chrono::system_clock::time_point t);
 
 /// The one facade over every storage backend (store_backend.h): it validates, names, fills
@@ -131,11 +135,21 @@ class SWITCHBOARD_EXPORT Store final {
   /// Replaces the site facts in memory (model::save_site_config also stores them).
   /// Throws ValidationError when `site` is invalid.
   void set_site(SiteConfig site);
-  /// The store's current time formatted as Frappe does (see format_datetime).
+  /// The store's current time as Frappe datetime text in the store's time zone.
   std::string now();
   std::chrono::system_clock::time_point now_time_point();
   /// Replaces the time source (tests freeze time); an empty function restores the system clock.
   void set_clock(Clock clock);
+  /// `t` as Frappe datetime text ("YYYY-MM-DD HH:MM:SS.ffffff") in the store's time zone.
+  std::string datetime_text(std::chrono::system_clock::time_point t);
+  /// Unix seconds as Frappe datetime text ("YYYY-MM-DD HH:MM:SS") in the store's time zone.
+  std::string datetime_text(std::int64_t unix_seconds);
+  /// The zone every datetime the store writes or compares is in: an IANA name such as
+  /// "Asia/Kolkata" (a Frappe site's System Settings time zone), or "" (the default) for the
+  /// process's local time (TZ). A store over a ForwardingBackend uses the inner store's.
+  std::string time_zone() const;
+  /// Sets time_zone(). Throws ValidationError for a name the system's zone database lacks.
+  void set_time_zone(std::string_view name);
 
  private:
   struct WriteScope;
@@ -166,6 +180,7 @@ class SWITCHBOARD_EXPORT Store final {
   void require_open_level(const char* operation) const;
   void pop_level();
 
+  std::shared_ptr<const dates::Zone> zone() const;  // a copy: formatting runs unlocked
   struct SeriesCacheEntry;
   static constexpr std::uint32_t kCapsUnknown = 0xffffffffu;
 
@@ -182,6 +197,8 @@ class SWITCHBOARD_EXPORT Store final {
   bool all_or_nothing_broken_ = false;       // guarded by mutex_
   std::atomic<std::thread::id> owner_{};     // thread holding the open transaction
   Clock clock_;                              // guarded by mutex_
+  std::string zone_name_;                    // guarded by mutex_
+  std::shared_ptr<const dates::Zone> zone_;  // guarded by mutex_; null: the process's TZ
   std::shared_ptr<const SiteConfig> site_;   // guarded by mutex_
   Store* forward_to_ = nullptr;              // the inner store of a ForwardingBackend
 };

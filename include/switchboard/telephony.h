@@ -46,7 +46,10 @@ struct SWITCHBOARD_EXPORT CallEvent {
   std::optional<std::int64_t> sequence;  ///< telephony-session event order
   std::string direction;             ///< "Inbound" or "Outbound"
   CallParty from, to;
-  std::string start_time;            ///< naive local datetime "YYYY-MM-DD HH:MM:SS"
+  std::string start_time;            ///< naive local datetime "YYYY-MM-DD HH:MM:SS" (process TZ)
+  /// The same instant as Unix seconds when the payload gave it with a zone (ISO 8601): a
+  /// CallLogger writes it in its store's time zone. Unset: start_time is written as it is.
+  std::optional<std::int64_t> start_unix;
   std::optional<double> duration;    ///< seconds
   std::string result;                ///< call-log result ("Accepted", "Missed", ...)
   std::string status_code;           ///< telephony party status (Setup ... Disconnected)

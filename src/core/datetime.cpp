@@ -1,9 +1,13 @@
-// The shared date and time rules (see datetime.h): the C library's timegm/localtime_r only.
+// The shared date and time rules (see datetime.h): the C library's timegm/localtime_r, and
+// GLib's zone database for named zones.
 #include "core/datetime.h"
+
+#include <glib.h>
 
 #include <cstdio>
 
 #include "core/text.h"
+#include "switchboard/error.h"
 #include "switchboard/timestamps.h"
 
 namespace switchboard::dates {
@@ -80,14 +84,25 @@ std::string format_frappe(Instant t, bool with_micros) {
   return out;
 }
 
-std::string frappe_now(std::chrono::system_clock::time_point t) {
+namespace {
+
+// `t` as whole seconds (rounded down, also before 1970) and the microseconds past them.
+Instant instant_of(std::chrono::system_clock::time_point t) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(micros / 1000000);
-  long frac = static_cast<long>(micros % 1000000);
-  if (frac < 0) {
-    frac += 1000000;
-    --secs;
+  Instant out{micros / 1000000, static_cast<int>(micros % 1000000)};
+  if (out.micros < 0) {
+    out.micros += 1000000;
+    --out.seconds;
   }
+  return out;
+}
+
+}  // namespace
+
+std::string frappe_now(std::chrono::system_clock::time_point t) {
+  const Instant at = instant_of(t);
+  std::time_t secs = static_cast<std::time_t>(at.seconds);
+  long frac = at.micros;
   // Writes come in bursts within one second: localtime_r and the date text are reused (for
   // the same zone: tzset() after a TZ change moves ::timezone).
   thread_local std::time_t cached_secs = -1;
@@ -121,6 +136,50 @@ std::tm local_tm(std::chrono::system_clock::time_point t) {
   std::tm tm{};
   localtime_r(&secs, &tm);
   return tm;
+}
+
+class Zone {
+ public:
+  explicit Zone(GTimeZone* tz) : tz_(tz) {}
+  ~Zone() { g_time_zone_unref(tz_); }
+  Zone(const Zone&) = delete;
+  Zone& operator=(const Zone&) = delete;
+  /// Seconds east of UTC at the instant `unix_seconds`.
+  std::int64_t offset_at(std::int64_t unix_seconds) const {
+    int interval = g_time_zone_find_interval(tz_, G_TIME_TYPE_UNIVERSAL, unix_seconds);
+    return interval < 0 ? 0 : g_time_zone_get_offset(tz_, interval);
+  }
+
+ private:
+  GTimeZone* tz_;
+};
+
+std::shared_ptr<const Zone> zone_named(std::string_view name) {
+  std::string id = text::trim(name);
+  if (id.empty()) return nullptr;
+  GTimeZone* tz = g_time_zone_new_identifier(id.c_str());
+  if (!tz) throw ValidationError("unknown time zone '" + id + "' (an IANA name such as Asia/Kolkata)");
+  return std::make_shared<const Zone>(tz);
+}
+
+std::tm zone_tm(const Zone* zone, std::chrono::system_clock::time_point t) {
+  if (!zone) return local_tm(t);
+  const std::int64_t secs = instant_of(t).seconds;
+  std::time_t shifted = static_cast<std::time_t>(secs + zone->offset_at(secs));
+  std::tm tm{};
+  gmtime_r(&shifted, &tm);
+  return tm;
+}
+
+std::string zone_text(const Zone* zone, std::chrono::system_clock::time_point t, bool with_micros) {
+  if (!zone) {
+    std::string local = frappe_now(t);
+    if (!with_micros) local.resize(19);
+    return local;
+  }
+  Instant at = instant_of(t);
+  at.seconds += zone->offset_at(at.seconds);
+  return format_frappe(at, with_micros);
 }
 
 std::optional<std::string> datetime_after(std::string_view floor) {

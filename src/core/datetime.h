@@ -1,12 +1,13 @@
 // Internal date and time rules every area shares: Frappe's datetime text (naive local time,
 // "YYYY-MM-DD HH:MM:SS[.ffffff]"), ISO 8601 instants as sent by RingCentral, and instants
 // (from RFC 5322 Date headers, parsed by GMime) turned into Frappe's local time.
-// Thread-safe: pure functions; local time follows the process's TZ.
+// Thread-safe: pure functions; local time follows the process's TZ unless a Zone is given.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,17 @@ std::string frappe_now(std::chrono::system_clock::time_point t);
 std::string frappe_local(std::int64_t unix_seconds);
 /// The broken-down local time of `t`.
 std::tm local_tm(std::chrono::system_clock::time_point t);
+
+/// A named time zone ("Asia/Kolkata", "America/New_York", "UTC") read from the system's zone
+/// database through GLib: the zone a Frappe site writes its datetimes in.
+class Zone;
+/// The zone of an IANA name; null for "" (the process's local time, TZ). Throws
+/// ValidationError for a name the zone database does not know.
+std::shared_ptr<const Zone> zone_named(std::string_view name);
+/// The broken-down time of `t` in `zone` (null: the process's local time).
+std::tm zone_tm(const Zone* zone, std::chrono::system_clock::time_point t);
+/// Frappe datetime text of `t` in `zone` (null: the process's local time, as frappe_now).
+std::string zone_text(const Zone* zone, std::chrono::system_clock::time_point t, bool with_micros);
 
 /// `floor` plus one microsecond as Frappe text with microseconds; nullopt when `floor` is not
 /// Frappe datetime text.

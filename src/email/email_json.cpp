@@ -97,6 +97,10 @@ InboundEmail InboundEmail::from_json(std::string_view text) {
     else if (k == "content") e.content = as_string(v, k);
     else if (k == "text_content") e.text_content = as_string(v, k);
     else if (k == "date") e.date = as_string(v, k);
+    else if (k == "date_unix") {
+      if (v.is_number_integer()) e.date_unix = v.get<std::int64_t>();
+      else if (!v.is_null()) throw ParseError("InboundEmail field 'date_unix' must be an integer or null");
+    }
     else if (k == "has_attachment") e.has_attachment = as_bool(v, k);
     else if (k == "reference_doctype") e.reference_doctype = as_string(v, k);
     else if (k == "reference_name") e.reference_name = as_string(v, k);
@@ -128,6 +132,7 @@ std::string InboundEmail::to_json() const {
   j["content"] = content;
   j["text_content"] = text_content;
   j["date"] = date;
+  j["date_unix"] = date_unix ? Json(*date_unix) : Json();
   j["has_attachment"] = has_attachment;
   j["reference_doctype"] = reference_doctype;
   j["reference_name"] = reference_name;

@@ -321,7 +321,9 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
   auto parents = parse_ids(in_reply_to_raw);
   if (!parents.empty()) e.in_reply_to = parents.front();
   e.references = parse_ids(references_raw);
-  e.date = local_datetime(g_mime_message_get_date(msg));
+  GDateTime* date = g_mime_message_get_date(msg);
+  e.date = local_datetime(date);
+  if (date) e.date_unix = g_date_time_to_unix(date);
 
   Walk w(limits);
   walk(g_mime_message_get_mime_part(msg), w, 0);

@@ -221,6 +221,15 @@ std::shared_ptr<Schema> MariaDbBackend::read_site_schema(const Schema& wanted) {
   return out;
 }
 
+std::string MariaDbBackend::read_site_time_zone() {
+  std::string zone;
+  for (auto& row : conn_->query("SELECT IFNULL(`value`, '') FROM `tabSingles` WHERE `doctype` = "
+                                "'System Settings' AND `field` = 'time_zone'"))
+    zone = row[0].to_text();
+  // Frappe v15's own fallback (frappe.utils.get_system_timezone) for a site that never set one.
+  return zone.empty() ? "Asia/Kolkata" : zone;
+}
+
 std::optional<Document> MariaDbBackend::single_get(const TableInfo& t) {
   static const std::string sql =
       "SELECT `field`, `value` FROM `tabSingles` WHERE `doctype` = ?";

@@ -568,4 +568,10 @@ std::shared_ptr<const Schema> frappe_site_schema(StoreBackend& backend, const Sc
   return b->read_site_schema(wanted);
 }
 
+std::string frappe_site_time_zone(StoreBackend& backend) {
+  auto* b = dynamic_cast<mariadb::MariaDbBackend*>(&backend);
+  if (!b || !b->spec().frappe) return "";
+  return b->read_site_time_zone();
+}
+
 }  // namespace switchboard

@@ -380,7 +380,7 @@ class Pass {
   }
 
   // ---- store lookups -------------------------------------------------------------------------
-  std::string ago(std::chrono::minutes m) { return format_datetime(store_.now_time_point() - m); }
+  std::string ago(std::chrono::minutes m) { return store_.datetime_text(store_.now_time_point() - m); }
 
   bool is_duplicate() {
     Query q{Filter("message_id", Value(r_.message_id)), Filter("sent_or_received", Value("Received"))};

@@ -57,7 +57,10 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
   Document row;
   row.reserve(19);
   row.append_sorted("cc", Value(join(cc)));
-  row.append_sorted("communication_date", Value(e.date.empty() ? store.now() : e.date));
+  row.append_sorted("communication_date",
+                    Value(e.date_unix      ? store.datetime_text(*e.date_unix)
+                          : e.date.empty() ? store.now()
+                                           : e.date));
   row.append_sorted("communication_medium", Value("Email"));
   row.append_sorted("communication_type", Value(automated ? "Automated Message" : "Communication"));
   row.append_sorted("content", Value(email_detail::valid_utf8(e.content)));

@@ -12,7 +12,9 @@ std::unique_ptr<Store> make_mariadb_store(const std::string& url, MariaDbOptions
   auto backend = make_mariadb_backend(url, options);
   const std::shared_ptr<const Schema> wanted = options.schema ? options.schema : Schema::standard();
   if (auto site = frappe_site_schema(*backend, *wanted)) {  // attached: the site's own records
+    const std::string zone = frappe_site_time_zone(*backend);
     auto store = std::make_unique<Store>(std::move(backend), std::move(site));
+    store->set_time_zone(zone);
     store->set_site(load_site_config(*store));
     return store;
   }

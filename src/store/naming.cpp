@@ -3,7 +3,6 @@
 #include <ctime>
 #include <random>
 
-#include "core/datetime.h"
 #include "switchboard/error.h"
 
 namespace switchboard::naming {
@@ -18,11 +17,9 @@ std::string two(int v) {
 
 }  // namespace
 
-SeriesParts resolve_series(std::string_view pattern, std::chrono::system_clock::time_point now,
-                           const Document& doc) {
+SeriesParts resolve_series(std::string_view pattern, const std::tm& tm, const Document& doc) {
   SeriesParts out;
   bool counter_seen = false;
-  std::tm tm = dates::local_tm(now);
   std::size_t pos = 0;
   while (pos <= pattern.size()) {
     std::size_t dot = pattern.find('.', pos);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -19,10 +20,9 @@ struct SeriesParts {
 };
 
 /// Resolves "CRM-LEAD-.YYYY.-.#####" (tokens YYYY YY MM DD, {field}, ### runs, literals)
-/// against local time `now` and the document's fields. Throws ValidationError when the
-/// pattern has no # run.
-SeriesParts resolve_series(std::string_view pattern, std::chrono::system_clock::time_point now,
-                           const Document& doc);
+/// against the date `today` (in the store's time zone) and the document's fields. Throws
+/// ValidationError when the pattern has no # run.
+SeriesParts resolve_series(std::string_view pattern, const std::tm& today, const Document& doc);
 
 /// prefix + zero-padded n + suffix.
 std::string series_name(const SeriesParts& parts, std::int64_t n);

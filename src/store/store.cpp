@@ -372,7 +372,38 @@ const DocTypeDef& Store::doctype_def(std::string_view doctype) const {
   return schema_->get(doctype);
 }
 
-std::string Store::now() { return format_datetime(now_time_point()); }
+std::string Store::now() { return datetime_text(now_time_point()); }
+
+std::shared_ptr<const dates::Zone> Store::zone() const {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return zone_;
+}
+
+std::string Store::datetime_text(std::chrono::system_clock::time_point t) {
+  if (forward_to_) return forward_to_->datetime_text(t);
+  return dates::zone_text(zone().get(), t, true);
+}
+
+std::string Store::datetime_text(std::int64_t unix_seconds) {
+  if (forward_to_) return forward_to_->datetime_text(unix_seconds);
+  const auto t = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(unix_seconds));
+  return dates::zone_text(zone().get(), t, false);
+}
+
+std::string Store::time_zone() const {
+  if (forward_to_) return forward_to_->time_zone();
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return zone_name_;
+}
+
+void Store::set_time_zone(std::string_view name) {
+  if (forward_to_) return forward_to_->set_time_zone(name);
+  auto zone = dates::zone_named(name);  // throws for unknown names
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  zone_name_ = zone ? text::trim(name) : std::string();
+  zone_ = std::move(zone);
+  series_cache_.clear();  // resolved in the old zone's days
+}
 
 std::chrono::system_clock::time_point Store::now_time_point() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
@@ -894,10 +925,10 @@ naming::SeriesParts Store::series_parts(const DocTypeDef& def, const Document& d
   auto now = now_time_point();
   auto& slot = series_cache_[&def];
   if (slot && now >= slot->valid_from && now < slot->valid_until) return slot->parts;
-  auto parts = naming::resolve_series(def.naming_arg, now, doc);
+  const std::tm tm = dates::zone_tm(zone_.get(), now);
+  auto parts = naming::resolve_series(def.naming_arg, tm, doc);
   if (def.naming_arg.find('{') != std::string::npos) return parts;
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm = dates::local_tm(now);
   auto since_midnight = std::chrono::seconds(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
   auto midnight = std::chrono::system_clock::from_time_t(t) - since_midnight;
   slot = std::make_unique<SeriesCacheEntry>(

@@ -103,6 +103,14 @@ void complete_recording(CallEvent& ev) {
   }
 }
 
+// The start as local text, and as an instant when the text names its zone (ISO 8601 "T"
+// form; Frappe's "YYYY-MM-DD HH:MM:SS" is already some site's local time).
+void set_start(CallEvent& ev, const std::string& text) {
+  ev.start_time = dates::local_from_iso8601(text);
+  if (!ev.start_time.empty() && text.find('T') != std::string::npos)
+    ev.start_unix = dates::unix_from_iso8601(text);
+}
+
 CallEvent parse_relay(const Json& o) {
   CallEvent ev;
   ev.kind = CallEventKind::kRelay;
@@ -116,7 +124,7 @@ CallEvent parse_relay(const Json& o) {
   ev.to.phone_number = field(o, "to_number");
   ev.to.name = field(o, "to_name");
   ev.to.extension_number = field(o, "to_extension");
-  ev.start_time = dates::local_from_iso8601(field(o, "start_time"));
+  set_start(ev, field(o, "start_time"));
   ev.duration = number(o, "duration");
   ev.result = field(o, "result");
   if (auto* recording = child_object(o, "recording")) take_recording(*recording, ev);
@@ -144,7 +152,7 @@ CallEvent parse_call_log(const Json& o) {
   ev.direction = direction_of(field(o, "direction"));
   if (auto* party = child_object(o, "from")) ev.from = party_of(*party);
   if (auto* party = child_object(o, "to")) ev.to = party_of(*party);
-  ev.start_time = dates::local_from_iso8601(field(o, "startTime"));
+  set_start(ev, field(o, "startTime"));
   ev.duration = number(o, "duration");
   ev.result = field(o, "result");
   if (auto* recording = child_object(o, "recording")) take_recording(*recording, ev);
@@ -161,7 +169,7 @@ CallEvent parse_telephony(const Json& envelope, const Json& body) {
   std::int64_t n = 0;
   auto r = std::from_chars(seq.data(), seq.data() + seq.size(), n);
   if (!seq.empty() && r.ec == std::errc() && r.ptr == seq.data() + seq.size()) ev.sequence = n;
-  ev.start_time = dates::local_from_iso8601(field(body, "eventTime"));
+  set_start(ev, field(body, "eventTime"));
   const Json& parties = at(body, "parties");
   if (parties.is_array()) {
     // The first party with a direction is the monitored extension's leg of the call.

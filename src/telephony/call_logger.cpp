@@ -398,7 +398,8 @@ class Ingest {
     put(changes, stored, f.to, Value(to));
     // A telephony event's time is when the event happened: only the first one starts the call.
     if (ev.kind != CallEventKind::kTelephonySession || !stored || !stored->has("start_time"))
-      put(changes, stored, "start_time", Value(ev.start_time));
+      put(changes, stored, "start_time",
+          Value(ev.start_unix ? store_.datetime_text(*ev.start_unix) : ev.start_time));
     if (ev.duration) put(changes, stored, "duration", Value(*ev.duration));
     put(changes, stored, "recording_url", Value(ev.recording_url));
     if (!crm) put(changes, stored, "ringcentral_recording_url", Value(ev.recording_url));

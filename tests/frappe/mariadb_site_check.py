@@ -186,6 +186,8 @@ def main() -> int:
     url = store_url(frappe)
     store = sb.MariaDbStore(url)
     print(f"store on {sb.describe_database(url)}: {len(store.doctypes())} doctypes", flush=True)
+    check(store.time_zone == frappe.utils.get_system_timezone(),
+          "the store writes datetimes in the site's time zone (System Settings)")
     check("password" not in sb.describe_database(url) and frappe.conf.db_password not in
           sb.describe_database(url.replace("@", f":{frappe.conf.db_password}@", 1)),
           "the password never shows in the store's description of its database")

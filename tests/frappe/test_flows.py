@@ -230,6 +230,42 @@ def test_a_queued_call_lands_on_the_ticket_the_lead_and_the_contact(site, settin
     assert site.db.count("TP Call Log", {"id": "test-123"}) == 1
 
 
+def test_tickets_and_call_logs_carry_the_sites_local_time_not_the_servers(site, shop, settings):
+    """Frappe writes datetimes in its System Settings time zone, rarely the server process's TZ;
+    what the library writes itself (a ticket's opening date and time, a call's start) is in
+    the same zone."""
+    import datetime
+
+    from switchboard_frappe import jobs
+
+    zone = site.utils.get_system_timezone()
+    site_now = site.utils.now_datetime()
+    assert abs((site_now - datetime.datetime.now()).total_seconds()) > 3600, (
+        f"the site's time zone ({zone}) must be hours away from this process's TZ for the test to mean anything")
+
+    def near_now(value) -> bool:
+        return abs((site.utils.get_datetime(value) - site_now).total_seconds()) < 120
+
+    store = FrappeStore(site, ignore_permissions=True)
+    assert store.time_zone == zone and near_now(store.now())
+    first = receive(site, shop["Support"], mail())
+    ticket = site.get_doc("HD Ticket", first.reference_name)
+    opened = datetime.datetime.combine(site.utils.getdate(ticket.opening_date), datetime.time()) + \
+        site.utils.to_timedelta(ticket.opening_time)
+    assert near_now(opened), (ticket.opening_date, ticket.opening_time, site_now)
+
+    settings(company_numbers="+15550100999")
+    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with open(os.path.join(ROOT, "tests", "data", "telephony", "seed_curl.json")) as f:
+        payload = {**json.load(f), "call_id": "tz-1", "start_time": started,
+                   "from_number": "+15550107777", "to_number": "+15550100999"}
+    queued = site.get_doc({"doctype": "RingCentral CRM Payload", "payload": json.dumps(payload)}).insert()
+    jobs.process_payload(queued.name)
+    for doctype in ("Helpdesk Call Log", "CRM Call Log"):
+        start = site.db.get_value(doctype, "tz-1", "start_time")
+        assert near_now(start), (doctype, start, started, site_now)
+
+
 def test_a_call_logs_mirror_is_saved_only_when_the_call_log_changed(site):
     from switchboard_frappe import telephony
 

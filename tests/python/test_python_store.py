@@ -202,3 +202,20 @@ def test_a_self_managed_backend_stores_a_document_with_its_rows_in_one_call(tmp_
     assert not plain.capabilities & sb.Capability.INSERT_WITH_ROWS
     n = plain.insert("Contact", {"first_name": "Cy", "email_ids": [{"email_id": "cy@x.com"}]})
     assert plain.find("Contact Email", [["parent", "=", n]], ["email_id"]) == [{"email_id": "cy@x.com"}]
+
+
+def test_a_stores_time_zone_is_the_zone_of_what_it_writes():
+    store = sb.MemoryStore()
+    store.freeze_time(1736193600)  # 2025-01-06 20:00:00 UTC
+    assert store.time_zone == ""
+    store.time_zone = "Asia/Kolkata"
+    assert (store.time_zone, store.now()) == ("Asia/Kolkata", "2025-01-07 01:30:00.000000")
+    with pytest.raises(sb.ValidationError, match="unknown time zone"):
+        store.time_zone = "Atlantis/Capital"
+    assert store.time_zone == "Asia/Kolkata"
+    ticket = store.insert("HD Ticket", {"subject": "x"})
+    assert store.get("HD Ticket", ticket)["creation"] == "2025-01-07 01:30:00.000000"
+    # A decorator writes in its inner store's zone, and leaves it as it was.
+    outer = sb.Store(CountingDecorator(store))
+    outer.freeze_time(1736193600)
+    assert (store.time_zone, outer.time_zone, outer.now()) == ("Asia/Kolkata",) * 2 + ("2025-01-07 01:30:00.000000",)

@@ -308,7 +308,7 @@ class Store:
         ...
     def now(self) -> str:
         """
-        The store's time as Frappe datetime text.
+        The store's time as Frappe datetime text in its time_zone.
         """
     def remove(self, doctype: str, name: str | int) -> None:
         """
@@ -348,6 +348,14 @@ class Store:
         """
     @site.setter
     def site(self, arg1: SiteConfig) -> None:
+        ...
+    @property
+    def time_zone(self) -> str:
+        """
+        The zone the store's datetimes are in: an IANA name (a Frappe site's System Settings time zone; FrappeStore sets it) or '' for the process's local time. ValidationError for an unknown name.
+        """
+    @time_zone.setter
+    def time_zone(self, arg1: str) -> None:
         ...
     @property
     def transaction_depth(self) -> int:
@@ -689,6 +697,14 @@ class InboundEmail:
         ...
     @cc.setter
     def cc(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def date_unix(self) -> int | None:
+        """
+        The Date header's instant (Unix seconds) or None; a Router writes it in its store's time_zone.
+        """
+    @date_unix.setter
+    def date_unix(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
         ...
     @property
     def delivered_to(self) -> list[str]:
@@ -1050,6 +1066,9 @@ class CallEvent:
         ...
     @property
     def start_time(self) -> str:
+        ...
+    @property
+    def start_unix(self) -> int | None:
         ...
     @property
     def status_code(self) -> str:

@@ -12,7 +12,7 @@ __all__ = ["MemoryStore", "SqliteStore", "MariaDbStore", "FaultyStore"]
 _FACADE = frozenset({
     "get", "exists", "find", "find_one", "count", "insert", "update", "update_where", "remove",
     "remove_where", "next_series", "begin", "commit", "rollback", "transaction", "lock",
-    "capabilities", "now", "freeze_time", "doctypes", "doctype",
+    "capabilities", "now", "freeze_time", "time_zone", "doctypes", "doctype",
     "do_get", "do_find", "do_insert", "do_update", "do_update_where", "do_remove", "do_begin",
     "do_commit", "do_rollback", "do_count", "do_remove_where", "do_next_series", "do_lock",
     "do_capabilities",

@@ -40,6 +40,10 @@ What FrappeStore does, and where Frappe's own semantics are the contract:
   (and 0 for numbers: Frappe's ``is set`` is false for 0); ``!=``/``not in``/comparisons read
   null as ''; equality and ``like`` follow the database collation (MariaDB's is
   case-insensitive).
+- **The site's time zone.** Frappe writes datetimes in the time zone of its System Settings,
+  which is rarely the server process's (``TZ``); the store's ``time_zone`` is set to it, so
+  what the library stamps (a ticket's opening date and time, a call log's start) and the
+  windows it compares (a reply within days of a closure) are the site's local time.
 - **One thread.** ``frappe.local`` belongs to the thread (request) that created the store; a
   call from another thread is a ``StoreError``.
 """
@@ -564,6 +568,12 @@ def _is_duplicate(frappe: Any, e: Exception) -> bool:
         return False
 
 
+def _site_time_zone(frappe: Any) -> str:
+    """The site's System Settings time zone (cached by Frappe); '' where there is none."""
+    get = getattr(getattr(frappe, "utils", None), "get_system_timezone", None)
+    return (get() or "") if callable(get) else ""
+
+
 class FrappeStore(_core.Store):
     """A switchboard Store on the current Frappe site (a FrappeBackend), with the site's
     SiteConfig read from its Switchboard Settings. One per request or job, on its thread.
@@ -572,6 +582,9 @@ class FrappeStore(_core.Store):
     def __init__(self, frappe_module: Any = None, ignore_permissions: bool = False) -> None:
         self.frappe_backend = FrappeBackend(frappe_module, ignore_permissions=ignore_permissions)
         _core.Store.__init__(self, self.frappe_backend)
+        zone = _site_time_zone(self.frappe_backend.frappe)
+        if zone:
+            self.time_zone = zone
 
     @property
     def frappe(self) -> Any:

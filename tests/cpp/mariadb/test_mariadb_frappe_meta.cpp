@@ -32,6 +32,7 @@ void frappe_meta(mariadb_test::Database& db) {
   c.exec("CREATE TABLE " + d + "`tabSingles` (doctype varchar(255), field varchar(255), value text, "
          "KEY singles_doctype_field_index (doctype, field))");
   c.exec("CREATE TABLE " + d + "`tabSeries` (name varchar(100) NOT NULL PRIMARY KEY, current int(10) NOT NULL DEFAULT 0)");
+  c.exec("INSERT INTO " + d + "`tabSingles` VALUES ('System Settings', 'time_zone', 'America/Chicago')");
   c.exec("INSERT INTO " + d + "`tabDocType` (name, istable, issingle, autoname) VALUES "
          "('SB Thing', 0, 0, 'naming_series:'), ('SB Auto', 0, 0, 'autoincrement'), "
          "('SB Settings', 0, 1, NULL), ('SB Row', 1, 0, NULL), ('SB Keyed', 0, 0, 'format:K-{code}-{###}')");
@@ -90,6 +91,7 @@ TEST_CASE("mariadb attached: schema, naming and singles from Frappe's meta table
   auto s = make_mariadb_store(mariadb_test::with_param(db.url(), "frappe=1"), o);
   const Schema& schema = s->schema();
   CHECK(schema.find("SB Not On The Site") == nullptr);  // only what the site has
+  CHECK(s->time_zone() == "America/Chicago");          // the site's, as Frappe writes datetimes
   const DocTypeDef& thing = schema.get("SB Thing");
   CHECK(thing.naming == NamingRule::kSeries);
   CHECK(thing.naming_arg == "SBT-.YYYY.-.#####");  // the first naming_series option

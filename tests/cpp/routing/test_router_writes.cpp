@@ -347,3 +347,24 @@ TEST_CASE("writes: a site whose schema has no decision log routes and logs no de
   CHECK(store->count("HD Ticket") == 1);
   CHECK(store->count("Communication") == 1);
 }
+
+TEST_CASE("route(): a store's time zone dates the mail and opens the ticket in that zone") {
+  RouterFixture f;  // clock: 2025-03-10 12:00:00 UTC
+  f.store->set_time_zone("Asia/Kolkata");
+  InboundEmail e = InboundEmail::from_rfc822(
+      "From: Ann <ann@customer.com>\nTo: " + kSupport + "\nMessage-ID: <tz1@customer.com>\n"
+      "Date: Mon, 10 Mar 2025 11:58:00 +0000\nSubject: Broken zipper\n\nhello\n", "Support");
+  REQUIRE(e.date_unix);
+  CHECK(e.date == "2025-03-10 11:58:00");  // the process's TZ (UTC in these tests)
+  RouteResult r = f.router.route(e);
+  REQUIRE(r.action == "create_ticket");
+  auto communication = f.store->get("Communication", r.communication);
+  REQUIRE(communication);
+  CHECK(communication->text("communication_date") == "2025-03-10 17:28:00");
+  auto ticket = f.store->get("HD Ticket", r.name);
+  REQUIRE(ticket);
+  CHECK(ticket->text("opening_date") == "2025-03-10");
+  CHECK(ticket->text("opening_time") == "17:30:00");
+  // The instant travels with the mail through JSON (the job queue).
+  CHECK(InboundEmail::from_json(e.to_json()).date_unix == e.date_unix);
+}

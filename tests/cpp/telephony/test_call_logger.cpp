@@ -738,3 +738,28 @@ TEST_CASE("ingest_many: a failing event rolls back alone, the others commit") {
     CHECK(inner->transaction_depth() == 0);
   }
 }
+
+TEST_CASE("a call log's start is written in its store's time zone") {
+  auto s = fresh_store();
+  s->set_time_zone("Asia/Kolkata");
+  CallLogger logger(s, company());
+  CallEvent ev = parse_call_event(telephony_fixture("call_log_simple.json"));  // 16:20:00Z
+  REQUIRE(ev.start_unix);
+  CHECK(ev.start_time == "2026-02-10 16:20:00");  // the process's TZ (UTC in these tests)
+  auto r = logger.ingest(ev);
+  auto hd = s->get("Helpdesk Call Log", r.call_log);
+  auto crm = s->get("CRM Call Log", r.crm_call_log);
+  REQUIRE(hd);
+  REQUIRE(crm);
+  CHECK(hd->text("start_time").rfind("2026-02-10 21:50:00", 0) == 0);
+  CHECK(crm->text("start_time").rfind("2026-02-10 21:50:00", 0) == 0);
+  // The original relay's "YYYY-MM-DD HH:MM:SS" is already local time: written as sent.
+  std::string body = telephony_fixture("seed_curl.json");
+  const std::string iso = "2025-01-06T10:30:00Z";
+  REQUIRE(body.find(iso) != std::string::npos);
+  body.replace(body.find(iso), iso.size(), "2025-01-06 10:30:00");
+  CallEvent relay = parse_call_event(body);
+  CHECK_FALSE(relay.start_unix);
+  auto rr = logger.ingest(relay);
+  CHECK(s->get("Helpdesk Call Log", rr.call_log)->text("start_time").rfind("2025-01-06 10:30:00", 0) == 0);
+}
