@@ -68,7 +68,7 @@ class MariaDbBackend final : public StoreBackend {
   /// Attached mode: the doctypes of `wanted` that the site has, with the site's fields, custom
   /// fields, naming rules and defaults (frappe_site.cpp).
   std::shared_ptr<Schema> read_site_schema(const Schema& wanted);
-  // Attached: the time zone of the site's System Settings ("" when unset).
+  // Attached: the time zone of the site's System Settings (Frappe's Asia/Kolkata when unset).
   std::string read_site_time_zone();
   const ConnectSpec& spec() const noexcept { return spec_; }
 
