@@ -14,7 +14,7 @@ from frappe import _
 import switchboard as sb
 from switchboard.frappe import FrappeStore
 
-from . import phones, settings
+from . import email_account, phones, settings
 
 
 def system_store() -> FrappeStore:
@@ -57,15 +57,7 @@ def route_communication(doc, method=None) -> None:
     if doc.reference_name and not _filed_on_closed_ticket(doc, site):
         return
     doc.flags.switchboard_routed = True
-    in_reply_to = ""
-    if doc.in_reply_to:  # Frappe stores the Communication it answers; the router wants its id
-        in_reply_to = frappe.db.get_value("Communication", doc.in_reply_to, "message_id") or ""
-    email = sb.InboundEmail(
-        message_id=doc.message_id or "", sender=doc.sender or "",
-        sender_full_name=doc.sender_full_name or "", to=doc.recipients or "", cc=doc.cc or "",
-        subject=doc.subject or "", in_reply_to=in_reply_to, sent_or_received="Received",
-        email_account=doc.email_account or "", content=doc.text_content or doc.content or "",
-        communication=doc.name)
+    email = _inbound_email(doc)
     frappe.db.savepoint("sb_route")
     try:
         result = sb.Router(system_store(), site.routing_rules()).route(email)
@@ -77,6 +69,35 @@ def route_communication(doc, method=None) -> None:
     frappe.db.release_savepoint("sb_route")
     if result.doctype and result.name:
         doc.reference_doctype, doc.reference_name = result.doctype, result.name
+
+
+def _inbound_email(doc) -> sb.InboundEmail:
+    """The mail `doc` stores, for the router: the whole message while Frappe's email receiving
+    stores it (its headers tell automated mail, threads and the alias it came in on), else what
+    the Communication kept."""
+    email = None
+    raw = email_account.received_mail(doc)
+    if raw is not None:
+        try:
+            email = sb.InboundEmail.from_rfc822(raw, doc.email_account or "")
+            # as Frappe stored them (its sender prefers X-Original-From, as mailing lists set it)
+            email.message_id = doc.message_id or email.message_id
+            if doc.sender:
+                email.sender, email.sender_full_name = doc.sender, doc.sender_full_name or ""
+        except Exception:  # noqa: BLE001 - a message GMime cannot read is routed by its fields
+            email = None
+    if email is None:
+        in_reply_to = ""
+        if doc.in_reply_to:  # Frappe stores the Communication it answers; the router wants its id
+            in_reply_to = frappe.db.get_value("Communication", doc.in_reply_to, "message_id") or ""
+        email = sb.InboundEmail(
+            message_id=doc.message_id or "", sender=doc.sender or "",
+            sender_full_name=doc.sender_full_name or "", to=doc.recipients or "", cc=doc.cc or "",
+            subject=doc.subject or "", in_reply_to=in_reply_to,
+            email_account=doc.email_account or "", content=doc.text_content or doc.content or "")
+    email.sent_or_received = "Received"
+    email.communication = doc.name
+    return email
 
 
 def set_reply_account(doc, method=None) -> None:

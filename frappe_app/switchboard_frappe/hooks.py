@@ -13,6 +13,10 @@ after_migrate = "switchboard_frappe.install.after_migrate"
 before_uninstall = "switchboard_frappe.install.before_uninstall"
 after_uninstall = "switchboard_frappe.install.after_uninstall"
 
+# Frappe's email receiving keeps a mail's headers for the router while it stores the mail
+# (adds to Helpdesk's Email Account class, see email_account.py).
+override_doctype_class = {"Email Account": "switchboard_frappe.email_account.EmailAccount"}
+
 doc_events = {
 	# A received mail is filed on its HD Ticket or CRM Lead once it is stored (the router
 	# updates the row Frappe's email receiving just inserted).

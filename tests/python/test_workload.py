@@ -292,3 +292,23 @@ def test_rules_are_passed_through(small):
     assert r["rules"]["closed_ticket"] == "reopen"
     # reopening closed tickets puts every reply after a closure on its thread's record
     assert r["mail"]["by_variant"].get("reply/after_closed", {}).get("new_record", 0) == 0
+
+
+def test_stored_fields_keep_what_a_communication_keeps():
+    e = sb.InboundEmail.from_rfc822(
+        b"From: Kim <kim@customer.com>\r\nTo: support@shop.example\r\nCc: Pat <pat@shop.example>\r\n"
+        b"Delivered-To: support@shop.example\r\nAuto-Submitted: auto-replied\r\nSubject: Away\r\n"
+        b"Message-ID: <m2@customer.com>\r\nReferences: <m0@shop.example> <m1@shop.example>\r\n\r\nBack soon\r\n",
+        "Support")
+    kept = E.stored_fields(e)
+    assert (kept.message_id, kept.sender, kept.subject, kept.email_account) == \
+        (e.message_id, e.sender, "Away", "Support")
+    assert kept.to == e.to and kept.cc == e.cc and kept.content == e.content
+    assert kept.in_reply_to == "m1@shop.example" and kept.references == []  # Helpdesk's fallback
+    assert kept.headers == [] and kept.delivered_to == []
+
+
+def test_a_workload_routed_from_stored_fields_says_so(small):
+    r = E.evaluate(small, fields_only=True)
+    assert r["fields_only"] is True and r["mail"]["mails"] == 500
+    assert "routed from the fields a Communication keeps" in E.markdown(r)

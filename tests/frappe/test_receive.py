@@ -1,0 +1,97 @@
+"""Mail fetched by an Email Account from a real POP3 mailbox on loopback, stored by Frappe's
+email receiving and routed by the app's Communication hook with the whole message: the
+headers Frappe does not keep (Auto-Submitted, List-Id, Precedence, Delivered-To, References)
+decide too. Without them an auto-reply or a list mail whose subject and sender look human
+became a ticket on the site."""
+from __future__ import annotations
+
+import pytest
+
+from pop3 import Pop3Mailbox
+from test_flows import mail
+
+
+def fetch(account):
+    """What EmailAccount.receive() does (less the commits): fetch, then store each mail."""
+    return [m.process() for m in account.get_inbound_mails()]
+
+
+@pytest.fixture
+def mailbox(site, settings):
+    """A POP3 mailbox on loopback and Email Accounts fetching from it: the shop's Support and
+    Sales, and Inbox (one mailbox that every alias delivers to)."""
+    from test_flows import SHOP
+
+    settings(**SHOP)
+    with Pop3Mailbox() as box:
+        accounts = {}
+        for name in ("Support", "Sales", "Inbox"):
+            accounts[name] = site.get_doc({
+                "doctype": "Email Account", "email_account_name": name,
+                "email_id": f"{name.lower()}@example-shop.com", "enable_incoming": 1, "use_imap": 0,
+                "email_server": "127.0.0.1", "incoming_port": box.port, "use_ssl": 0,
+                "password": box.password, "awaiting_password": 0, "enable_outgoing": 0,
+                "no_smtp_authentication": 1}).insert()
+        box.accounts = accounts
+        yield box
+
+
+def raw(text: str, *extra: str) -> bytes:
+    """`text` (a mail from test_flows.mail) with `extra` header lines added."""
+    head, _, body = text.partition("\r\n\r\n")
+    return ("\r\n".join([head, *extra]) + "\r\n\r\n" + body).encode()
+
+
+def tickets_of(site, sender: str) -> list:
+    return site.get_all("HD Ticket", filters={"raised_by": sender}, pluck="name")
+
+
+def test_the_email_account_class_adds_to_helpdesks(site, mailbox):
+    from helpdesk.overrides.email_account import CustomEmailAccount
+
+    cls = type(mailbox.accounts["Support"])
+    assert cls.__module__ == "switchboard_frappe.email_account"
+    assert issubclass(cls, CustomEmailAccount)  # Helpdesk's References threading stays
+
+
+AUTOMATED = {
+    "auto-reply": raw(mail(sender="Kim Lee <kim@customer.com>", subject="Your message to support",
+                           message_id="a1@customer.com", body="I will answer as soon as I can."),
+                      "Auto-Submitted: auto-replied"),
+    "mailing list": raw(mail(sender="Vendor News <news@vendor.example>", subject="New colours this spring",
+                             message_id="n1@vendor.example", body="Have a look at our spring range."),
+                        "List-Id: Vendor news <news.vendor.example>", "Precedence: bulk"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(AUTOMATED))
+def test_automated_mail_told_only_by_its_headers_makes_no_record(site, mailbox, kind):
+    human = mail(sender="Jane Doe <jane@customer.com>", subject="Broken zipper", message_id="h1@customer.com")
+    mailbox.messages = [human.encode(), AUTOMATED[kind]]
+    first, automated = fetch(mailbox.accounts["Support"])
+    assert mailbox.messages == []  # fetched and deleted from the mailbox
+    assert first.reference_doctype == "HD Ticket" and tickets_of(site, "jane@customer.com") == [first.reference_name]
+    automated.reload()
+    assert (automated.reference_doctype, automated.reference_name) == (None, None)
+    assert tickets_of(site, automated.sender) == []
+    assert not site.get_all("CRM Lead", filters={"email": automated.sender})
+
+
+def test_a_mail_bcc_to_support_in_a_shared_inbox_is_a_ticket_by_its_delivered_to(site, mailbox):
+    bcc = raw(mail(sender="Sam Buyer <sam@buyer.org>", to="Pat <pat@partner.example>",
+                   subject="The chairs arrived broken", message_id="b1@buyer.org"),
+              "Delivered-To: support@example-shop.com")
+    mailbox.messages = [bcc]
+    [stored] = fetch(mailbox.accounts["Inbox"])
+    assert stored.reference_doctype == "HD Ticket"  # by its To alone: a new customer's lead
+    assert tickets_of(site, "sam@buyer.org") == [stored.reference_name]
+    assert not site.get_all("CRM Lead", filters={"email": "sam@buyer.org"})
+
+
+def test_mail_stored_without_its_message_is_routed_from_the_communication(site, mailbox):
+    """Mail stored another way (an app's own InboundMail, an Email Account class of an app
+    installed later) is routed from the Communication's fields, as before."""
+    from frappe.email.receive import InboundMail
+
+    comm = InboundMail(mail(message_id="p1@customer.com").encode(), mailbox.accounts["Support"]).process()
+    assert comm.reference_doctype == "HD Ticket"
