@@ -190,6 +190,11 @@ void init_phone(py::module_& m) {
         py::arg("raw"), py::arg("region") = "US",
         "Parses a phone number as libphonenumber does; None when `raw` is not a number. "
         "`region` reads numbers without a country code.");
+  m.def("normalize_phone",
+        [](const std::string& raw, const SiteConfig& site) { return normalize_phone(raw, site); },
+        py::arg("raw"), py::arg("site"),
+        "The number as a store with this site reads it: its key() is phone_key(raw, site), "
+        "its extension is the one stored beside the key. None when no reading parses.");
   py::native_enum<ExtensionMatch>(m, "ExtensionMatch", "enum.Enum",
                                   "How extensions count when numbers are matched.")
       .value("IGNORE_MISSING", ExtensionMatch::kIgnoreMissing)

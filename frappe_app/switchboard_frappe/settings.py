@@ -82,6 +82,13 @@ def region() -> str:
     return (value or "US").strip().upper()
 
 
+def phone_site() -> sb.SiteConfig:
+    """How the site reads phone numbers: its region and fallback regions (cached: no secrets
+    read), as the library's stores key them."""
+    fallback = frappe.db.get_single_value(DOCTYPE, "fallback_regions", cache=True)
+    return sb.SiteConfig(region=region(), fallback_regions=[r.upper() for r in lines(fallback)])
+
+
 def load(secrets: bool = False) -> Site:
     """The site's settings; defaults when the Single was never saved. The webhook's token and
     secret are read (decrypted) only when `secrets` is asked for."""

@@ -34,6 +34,11 @@ struct SWITCHBOARD_EXPORT Phone {
 /// phone number at all. Throws ValidationError for an empty or unknown region.
 SWITCHBOARD_EXPORT std::optional<Phone> normalize_phone(std::string_view raw,
                                                         std::string_view region = "US");
+/// The number `raw` is on `site`, read as phone_key(raw, site) reads it: its key() is that
+/// key, with the extension beside it, as a store with that site stores both. nullopt when no
+/// reading parses. Throws ValidationError for a region libphonenumber does not know.
+SWITCHBOARD_EXPORT std::optional<Phone> normalize_phone(std::string_view raw,
+                                                        const SiteConfig& site);
 
 /// The match key of `raw`: the E.164 of a possible number, extension split off; nullopt for
 /// garbage, too short or too long numbers and numbers possible only locally (no area code).

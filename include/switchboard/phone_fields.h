@@ -25,7 +25,7 @@ struct SWITCHBOARD_EXPORT PhoneKeyField {
 /// The keyed phone fields of `doctype` (CRM Lead: mobile_no, phone; CRM Deal: mobile_no,
 /// phone; Contact Phone: phone; HD Ticket: contact_mobile; CRM Call Log: from, to; Helpdesk
 /// Call Log: from_number, to_number); empty for other doctypes. The store keeps the keys up to
-/// date on every insert and update, computed in its site's region (SiteConfig::region).
+/// date on every insert and update, computed as phone_key(raw, site) reads numbers on its site.
 SWITCHBOARD_EXPORT const std::vector<PhoneKeyField>& phone_key_fields(std::string_view doctype);
 
 /// Every doctype with stored phone keys, in the order above.

@@ -273,19 +273,33 @@ bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out,
 
 }  // namespace phone_detail
 
-std::optional<Phone> normalize_phone(std::string_view raw, std::string_view region) {
-  const std::string r = phone_detail::resolve_region(region);
+namespace {
+
+Phone phone_of(const PhoneNumber& number) {
   const PhoneNumberUtil& u = phone_detail::util();
-  PhoneNumber number;
-  if (!parse(raw, r, number)) return std::nullopt;
   Phone p;
   u.Format(number, PhoneNumberUtil::E164, &p.e164);
   p.extension = number.extension();
-  p.possible = u.IsPossibleNumberWithReason(number) == PhoneNumberUtil::IS_POSSIBLE;
+  p.possible = phone_detail::is_possible(number);
   p.valid = u.IsValidNumber(number);
   u.GetRegionCodeForNumber(number, &p.region);
   if (p.region == "ZZ") u.GetRegionCodeForCountryCode(number.country_code(), &p.region);
   return p;
+}
+
+}  // namespace
+
+std::optional<Phone> normalize_phone(std::string_view raw, std::string_view region) {
+  const std::string r = phone_detail::resolve_region(region);
+  PhoneNumber number;
+  if (!parse(raw, r, number)) return std::nullopt;
+  return phone_of(number);
+}
+
+std::optional<Phone> normalize_phone(std::string_view raw, const SiteConfig& site) {
+  PhoneNumber number;
+  if (!phone_detail::read_on_site(raw, site, number)) return std::nullopt;
+  return phone_of(number);
 }
 
 std::optional<std::string> phone_key(std::string_view raw, std::string_view region) {

@@ -125,6 +125,25 @@ def test_a_ticket_that_gets_a_number_takes_over_the_call_logs_of_newer_tickets(s
     assert site.db.count("Switchboard Merge Log", {"target_name": str(email_ticket.name)}) == 2
 
 
+def test_numbers_saved_in_forms_are_keyed_as_the_librarys_stores_key_them(site, settings):
+    """A US site whose customers also write British and German numbers nationally: the keys a
+    form save stores are the library's (its fallback regions, "00" written for "+"), so the
+    lead found by a caller's number and the tickets merged by it are the same as in the
+    library's own stores."""
+    import switchboard as sb
+
+    settings(region="US", fallback_regions="GB\nDE")
+    lead = site.get_doc({"doctype": "CRM Lead", "first_name": "Olivia", "mobile_no": "020 7946 0312 #12",
+                         "phone": "0049 30 5551234"}).insert()
+    assert (lead.custom_mobile_no_key, lead.custom_mobile_no_ext) == ("+442079460312", "12")
+    assert lead.custom_phone_key == "+49305551234"
+    ticket = site.get_doc({"doctype": "HD Ticket", "subject": "Call me", "raised_by": "olivia@customer.com",
+                           "custom_contact_mobile": "030 5551234"}).insert()
+    assert ticket.custom_contact_mobile_key == "+49305551234"
+    site_ = sb.SiteConfig(region="US", fallback_regions=["GB", "DE"])
+    assert ticket.custom_contact_mobile_key == sb.phone_key("030 5551234", site_)
+
+
 def test_a_lead_that_gets_a_number_takes_over_the_call_logs_of_newer_leads(site):
     old = site.get_doc({"doctype": "CRM Lead", "first_name": "Old", "email": "old@customer.com"}).insert()
     caller = site.get_doc({"doctype": "CRM Lead", "first_name": "Caller", "mobile_no": "+1 555 010 5555"}).insert()

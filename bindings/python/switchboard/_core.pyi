@@ -1523,9 +1523,15 @@ def normalize_email(raw: str) -> str:
     """
     The normalized address, or '' when `raw` is not one.
     """
+@typing.overload
 def normalize_phone(raw: str, region: str = 'US') -> Phone | None:
     """
     Parses a phone number as libphonenumber does; None when `raw` is not a number. `region` reads numbers without a country code.
+    """
+@typing.overload
+def normalize_phone(raw: str, site: SiteConfig) -> Phone | None:
+    """
+    The number as a store with this site reads it: its key() is phone_key(raw, site), its extension is the one stored beside the key. None when no reading parses.
     """
 def normalize_subject(subject: str) -> str:
     """

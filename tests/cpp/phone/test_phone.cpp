@@ -201,6 +201,37 @@ TEST_CASE("phone: fallback regions read national numbers written with their trun
   CHECK(store->get("HD Ticket", t)->text("custom_contact_mobile_key") == "+442079460123");
 }
 
+TEST_CASE("phone: normalize_phone on a site reads a number as the site's stores key it") {
+  for (const auto& c : phone_cases::load_site_cases()) {
+    SiteConfig site;
+    site.region = c.region;
+    site.fallback_regions = c.fallback_regions;
+    INFO(c.region << " " << c.raw << ": " << c.note);
+    auto phone = normalize_phone(c.raw, site);
+    CHECK((phone ? phone->key() : std::string()) == c.key);
+  }
+  // Key and extension are the ones a store on that site writes beside the number.
+  SiteConfig site;
+  site.fallback_regions = {"GB", "DE"};
+  auto store = make_memory_store();
+  store->set_site(site);
+  for (const char* raw : {"020 7946 0123 ext. 22", "0044 20 7946 0123 x 7", "030 5551234",
+                          "(415) 555-0123 #12", "+1 415 555 0123", "555-0123", "not a number"}) {
+    INFO(raw);
+    auto t = store->insert("HD Ticket", {{"subject", "x"}, {"contact_mobile", raw}});
+    auto row = store->get("HD Ticket", t);
+    auto phone = normalize_phone(raw, site);
+    CHECK((phone ? phone->key() : std::string()) == row->text("custom_contact_mobile_key"));
+    CHECK((phone && phone->possible ? phone->extension : std::string()) ==
+          row->text("custom_contact_mobile_ext"));
+  }
+  CHECK(normalize_phone("020 7946 0123", site)->region == "GB");
+  CHECK_FALSE(normalize_phone("not a number", site).has_value());
+  SiteConfig unknown;
+  unknown.region = "XX";
+  CHECK_THROWS_AS(normalize_phone("020 7946 0123", unknown), ValidationError);
+}
+
 TEST_CASE("phone: extensions are ignored when missing on one side, never for dialling") {
   CHECK(phone_match("(555) 123-4567 x 89", "555-123-4567") == PhoneMatch::kExact);
   CHECK(phone_match("+15551234567", "555.123.4567 ext. 89") == PhoneMatch::kExact);
