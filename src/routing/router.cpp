@@ -69,7 +69,7 @@ class Pass {
     if (write_ && r_.action != "skip") write_communication();
     r_.log_category = r_.log.empty() ? std::string() : r_.log.back().first;
     if (write_)
-      write_logs(store_, rules_, r_,
+      write_logs(store_, rules_, r_, trim(e_.communication),
                  facts_ && facts_->has_route_log ? *facts_->has_route_log
                                                  : store_.schema().find(kRouteLogDoctype) != nullptr);
   }

@@ -166,8 +166,9 @@ Document communication_fields(Store& store, const RoutingRules& rules, const Inb
                               const RouteResult& r, const std::vector<std::string>& to,
                               const std::vector<std::string>& cc, bool automated);
 /// Inserts the decision-log and Error Log rows that RoutingRules::route_log and error_log ask
-/// for.
+/// for. A decision-log row names the Communication route() wrote, else `mail_communication`
+/// (InboundEmail::communication, trimmed: the row a hook stored the mail in).
 void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r,
-                bool has_route_log);
+                const std::string& mail_communication, bool has_route_log);
 
 }  // namespace switchboard::routing_detail

@@ -26,12 +26,13 @@ std::string join(const std::vector<std::string>& items) {
 
 // One decision-log row: the mail, the decision and one log entry. Built in field order (no
 // sorting, no shifting): one row per routed mail.
-Document route_log_row(const RouteResult& r, const std::pair<std::string, std::string>& entry) {
+Document route_log_row(const RouteResult& r, const std::pair<std::string, std::string>& entry,
+                       const std::string& communication) {
   Document row;
   row.reserve(12);
   row.append_sorted("action", Value(r.action));
   row.append_sorted("category", Value(entry.first));
-  row.append_sorted("communication", Value(r.communication));
+  row.append_sorted("communication", Value(communication));
   row.append_sorted("mail_kind", Value(r.kind));
   row.append_sorted("match", Value(r.match));
   row.append_sorted("message", Value(entry.second));
@@ -89,8 +90,10 @@ std::string log_text(const std::pair<std::string, std::string>& entry) {
 }
 
 void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r,
-                bool has_route_log) {
+                const std::string& mail_communication, bool has_route_log) {
   if (r.log.empty()) return;
+  // A skipped mail writes no Communication; the row it came in (a hook's) is still its own.
+  const std::string& communication = r.communication.empty() ? mail_communication : r.communication;
   // The outcome is the last entry; "all" writes every entry.
   auto first = [&](const std::string& policy) {
     return policy == "all" ? std::size_t{0} : r.log.size() - 1;
@@ -98,7 +101,7 @@ void write_logs(Store& store, const RoutingRules& rules, const RouteResult& r,
   // A schema without the decision log (a Frappe site attached without it) logs no decisions.
   if (rules.route_log != "none" && has_route_log)
     for (std::size_t i = first(rules.route_log); i < r.log.size(); ++i)
-      store.insert(kRouteLogDoctype, route_log_row(r, r.log[i]));
+      store.insert(kRouteLogDoctype, route_log_row(r, r.log[i], communication));
   if (rules.error_log != "all" && rules.error_log != "outcome") return;
   for (std::size_t i = first(rules.error_log); i < r.log.size(); ++i) {
     Document row{{"method", r.log[i].first}, {"error", log_text(r.log[i])}};

@@ -242,6 +242,20 @@ TEST_CASE("writes: the Frappe hook passes the Communication it is saving") {
   CHECK(c->text("reference_doctype") == "HD Ticket");
   CHECK(c->text("reference_name") == r.name);
   CHECK(f.count("Communication") == 1);
+  // A skipped mail stays unfiled, and its decision-log row names the hook's row.
+  std::string unfiled = f.store->insert("Communication", {{"message_id", "h3@x.com"},
+                                                          {"sent_or_received", "Received"},
+                                                          {"subject", "Out of office"}});
+  auto m3 = mail("h3@x.com", "ann@x.com", {kSupport}, "Out of office");
+  m3.headers = {{"Auto-Submitted", "auto-replied"}};
+  m3.communication = unfiled;
+  RouteResult r3 = f.router.route(m3);
+  CHECK(r3.action == "skip");
+  CHECK(f.store->get("Communication", unfiled)->text("reference_name").empty());
+  auto logged = f.store->find(kRouteLogDoctype, Query{Filter("message_id", "h3@x.com")});
+  REQUIRE(logged.size() == 1);
+  CHECK(logged[0].text("reason") == r3.reason);
+  CHECK(logged[0].text("communication") == unfiled);
 }
 
 TEST_CASE("writes: a fault at every write position leaves nothing and logs a critical error") {
