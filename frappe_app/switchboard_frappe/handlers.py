@@ -36,25 +36,46 @@ def _filed_on_closed_ticket(doc, site: settings.Site) -> bool:
     return bool(status) and status in {*site.closed_statuses(), "Resolved", "Closed"}
 
 
+# How the router found a thread by the mail's headers (RouteResult.match; a forward's record
+# may have been found otherwise, its reason says forwarded).
+_THREAD_MATCHES = frozenset({"in_reply_to", "references", "forwarded"})
+
+
+def _followed_thread(result) -> bool:
+    return result.match in _THREAD_MATCHES or result.reason == "forwarded"
+
+
+def _filed_by_thread(doc) -> bool:
+    """Whether Frappe (or Helpdesk) filed this mail on its record because it answers one of
+    the record's mails (not by an Email Account's Append To)."""
+    if doc.reference_doctype not in ("HD Ticket", "CRM Lead") or not doc.in_reply_to:
+        return False
+    parent = frappe.db.get_value("Communication", doc.in_reply_to,
+                                 ["reference_doctype", "reference_name"], as_dict=True)
+    return bool(parent) and (parent.reference_doctype, str(parent.reference_name)) == \
+        (doc.reference_doctype, str(doc.reference_name))
+
+
 def route_communication(doc, method=None) -> None:
     """Files a received email on its HD Ticket or CRM Lead, creating one when the rules say so.
 
-    Runs after Frappe inserted the Communication (the router updates that row); mail an Email
-    Account already filed (Append To) and mail switchboard wrote itself are left alone, except
-    a reply Frappe filed on a closed HD Ticket by its thread: the site's closed-ticket policy
-    (a linked follow-up, or reopening) is the router's, and it runs before Helpdesk's own
-    ``on_communication_update`` would reopen the ticket. Routing never blocks the mail:
-    failures are a `skip` with reason `error` in Error Log."""
+    Runs after Frappe inserted the Communication (the router updates that row), before
+    Helpdesk's own ``on_communication_update`` would reopen a ticket. Mail an Email Account
+    filed by Append To and mail switchboard wrote itself are left alone. Mail Frappe filed on
+    a ticket or lead by its thread is routed too, and the router's decision stands where it
+    followed the thread itself: a forward to another team gets that team's record, a reply to
+    a closed ticket the site's closed-ticket policy (a linked follow-up, or reopening); where
+    the router could not see the thread, Frappe's filing stands. Routing never blocks the
+    mail: failures are a `skip` with reason `error` in Error Log."""
     if (doc.flags.get("switchboard_routed") or doc.sent_or_received != "Received"
             or doc.communication_type != "Communication" or doc.communication_medium != "Email"
             or not doc.email_account):
         return
-    if doc.reference_name and doc.reference_doctype != "HD Ticket":
-        return
     site = settings.load()
     if not site.route_incoming_email:
         return
-    if doc.reference_name and not _filed_on_closed_ticket(doc, site):
+    on_closed = bool(doc.reference_name) and _filed_on_closed_ticket(doc, site)
+    if doc.reference_name and not on_closed and not _filed_by_thread(doc):
         return
     doc.flags.switchboard_routed = True
     email = _inbound_email(doc)
@@ -65,6 +86,9 @@ def route_communication(doc, method=None) -> None:
         frappe.db.rollback(save_point="sb_route")
         frappe.log_error(title="Route: Critical Error", message=frappe.get_traceback(),
                          reference_doctype="Communication", reference_name=doc.name)
+        return
+    if doc.reference_name and not on_closed and not _followed_thread(result):
+        frappe.db.rollback(save_point="sb_route")  # Frappe's thread, which the router did not see
         return
     frappe.db.release_savepoint("sb_route")
     if result.doctype and result.name:

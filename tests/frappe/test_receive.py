@@ -95,3 +95,51 @@ def test_mail_stored_without_its_message_is_routed_from_the_communication(site, 
 
     comm = InboundMail(mail(message_id="p1@customer.com").encode(), mailbox.accounts["Support"]).process()
     assert comm.reference_doctype == "HD Ticket"
+
+
+def route_logs(site, communication) -> list:
+    return site.get_all("Switchboard Route Log", filters={"communication": communication},
+                        fields=["action", "reason", "reference_doctype", "reference_name"])
+
+
+def test_a_reply_frappe_files_by_its_thread_is_routed_and_a_forward_to_sales_gets_a_lead(site, mailbox):
+    first = mail(sender="Jane Doe <jane@customer.com>", subject="Patio set 40 pieces", message_id="t1@customer.com")
+    reply = mail(sender="Jane Doe <jane@customer.com>", subject="Re: Patio set 40 pieces",
+                 message_id="t2@customer.com", in_reply_to="t1@customer.com")
+    forward = mail(sender="Jane Doe <jane@customer.com>", to="sales@example-shop.com",
+                   subject="Fwd: Patio set 40 pieces", message_id="t3@customer.com", in_reply_to="t2@customer.com",
+                   body="Could sales quote this for our second shop?")
+    mailbox.messages = [first.encode(), reply.encode()]
+    opened, replied = fetch(mailbox.accounts["Support"])
+    assert opened.reference_doctype == "HD Ticket"
+    ticket = opened.reference_name
+    # Frappe threads the reply onto the ticket itself; the router agrees and logs why.
+    assert (replied.reference_doctype, replied.reference_name) == ("HD Ticket", ticket)
+    assert [(r.action, r.reason) for r in route_logs(site, replied.name)] == [("link_ticket", "in_reply_to")]
+    # Forwarded to sales, the thread goes on as a lead: Frappe alone files it on the ticket.
+    mailbox.messages = [forward.encode()]
+    [forwarded] = fetch(mailbox.accounts["Sales"])
+    forwarded.reload()
+    assert forwarded.reference_doctype == "CRM Lead"
+    assert site.db.get_value("CRM Lead", forwarded.reference_name, "email") == "jane@customer.com"
+    assert [r.reason for r in route_logs(site, forwarded.name)] == ["forwarded"]
+
+
+def test_where_the_router_cannot_see_the_thread_frappes_filing_stands(site, mailbox):
+    """Frappe also threads a reply by the Message-ID of a mail it sent (Email Queue), which the
+    router does not read: the reply stays on the ticket Frappe filed it on."""
+    first = mail(sender="Jane Doe <jane@customer.com>", subject="Cushion colours", message_id="q1@customer.com")
+    mailbox.messages = [first.encode()]
+    [opened] = fetch(mailbox.accounts["Support"])
+    ticket = opened.reference_name
+    site.get_doc({"doctype": "Email Queue", "message_id": "agent1@example-shop.com", "sender": "support@example-shop.com",
+                  "communication": opened.name, "status": "Sent",
+                  "recipients": [{"recipient": "jane@customer.com"}]}).insert(ignore_permissions=True)
+    answer = mail(sender="Jane Doe <jane@customer.com>", to="sales@example-shop.com",
+                  subject="Something else entirely", message_id="q2@customer.com", in_reply_to="agent1@example-shop.com")
+    mailbox.messages = [answer.encode()]
+    [stored] = fetch(mailbox.accounts["Sales"])
+    stored.reload()
+    assert (stored.reference_doctype, stored.reference_name) == ("HD Ticket", ticket)
+    assert route_logs(site, stored.name) == []
+    assert not site.get_all("CRM Lead", filters={"email": "jane@customer.com"})
