@@ -27,7 +27,7 @@ endif
 FUZZERS := $(patsubst tests/fuzz/fuzz_%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 
 .PHONY: all deps configure build test test-cpp test-python run-ctest run-pytest demo bench fuzz \
-        test-frappe bench-frappe install wheel stubs sanitize clean help
+        test-frappe bench-frappe workload-frappe install wheel stubs sanitize clean help
 
 all: build
 
@@ -41,6 +41,8 @@ help:
 	@echo "make wheel     a manylinux wheel in dist/ (module + frontdesk), repaired by auditwheel"
 	@echo "make bench     build and run the benchmarks (results: bench/README.md)"
 	@echo "make bench-frappe  route and ingest on a Frappe site against the original scripts"
+	@echo "make workload-frappe  a generated workload lived on a Frappe site, against SQLite"
+	@echo "                   (WORKLOAD_MAILS [2000], WORKLOAD_SEED [1])"
 	@echo "make fuzz      build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make stubs     regenerate bindings/python/switchboard/_core.pyi"
 	@echo "make sanitize  build and run the C++ tests with ASan+UBSan in build-asan/"
@@ -87,6 +89,10 @@ test-frappe: build
 # Route and ingest on that site against the original scripts (results: bench/README.md).
 bench-frappe: build
 	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" scripts/frappe-test.sh bench
+
+workload-frappe: build
+	BUILD="$(abspath $(BUILD))" PYTHON="$(PYTHON)" WORKLOAD_MAILS="$(WORKLOAD_MAILS)" \
+	  WORKLOAD_SEED="$(WORKLOAD_SEED)" scripts/frappe-test.sh workload
 
 demo: build
 	$(BUILD)/examples/frontdesk/frontdesk demo --db $(BUILD)/demo.sqlite --force

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make test-frappe: switchboard inside a real Frappe site.
 # make bench-frappe (scripts/frappe-test.sh bench): the same site, then tests/frappe/bench_frappe.py.
+# make workload-frappe (scripts/frappe-test.sh workload): the same site, then a generated workload
+# (WORKLOAD_MAILS [2000] mails, WORKLOAD_SEED [1]) through tests/frappe/workload_site.py --compare.
 #
 # Sets up (or checks) a Frappe v15 site with Helpdesk, CRM and Telephony through
 # ../shared/frappe/setup-site (MariaDB + Redis from Debian, a venv from PyPI), installs into
@@ -59,7 +61,7 @@ pick() { ls "$SHARED"/$1 2>/dev/null | sort | tail -1; }
 FRAPPE_SRC=$(pick 'frappe-v15*-src.tar.gz')
 APPS="$(pick 'telephony-*-src.tar.gz') $(pick 'helpdesk-*-src.tar.gz') $(pick 'crm-*-src.tar.gz')"
 say "site: setup-site $(basename "$FRAPPE_SRC") with $(for a in $APPS; do printf '%s ' "$(basename "$a")"; done)"
-(cd "$SHARED" && FRAPPE_APPS="$APPS" PIP_EXTRA="pytest${PIP_EXTRA:+ $PIP_EXTRA}" ./setup-site "$FRAPPE_SRC") \
+(cd "$SHARED" && FRAPPE_APPS="$APPS" PIP_EXTRA="pytest freezegun${PIP_EXTRA:+ $PIP_EXTRA}" ./setup-site "$FRAPPE_SRC") \
   >"${TMPDIR:-/tmp}/switchboard-setup-site.log" 2>&1 || {
   tail -40 "${TMPDIR:-/tmp}/switchboard-setup-site.log"; echo "frappe-test: setup-site failed" >&2; exit 1; }
 grep -E '^==> |installed|done' "${TMPDIR:-/tmp}/switchboard-setup-site.log" | tail -3
@@ -82,6 +84,12 @@ cd "$ROOT/tests/frappe"
 if [ "${1:-}" = bench ]; then
   say "bench_frappe.py on $FRAPPE_SITE"
   "$VPY" -W ignore bench_frappe.py ${BENCH_ARGS:-}
+elif [ "${1:-}" = workload ]; then
+  wl=$(mktemp -d)
+  trap 'rm -rf "$wl"; stop' EXIT
+  say "a workload of ${WORKLOAD_MAILS:-2000} mails (seed ${WORKLOAD_SEED:-1}) on $FRAPPE_SITE"
+  "$VPY" "$ROOT/bench/workload/generate.py" --seed "${WORKLOAD_SEED:-1}" --mails "${WORKLOAD_MAILS:-2000}" --out "$wl"
+  "$VPY" -W ignore workload_site.py "$wl" --compare
 else
   say "tests/frappe on $FRAPPE_SITE"
   rc=0

@@ -312,3 +312,18 @@ def test_a_workload_routed_from_stored_fields_says_so(small):
     r = E.evaluate(small, fields_only=True)
     assert r["fields_only"] is True and r["mail"]["mails"] == 500
     assert "routed from the fields a Communication keeps" in E.markdown(r)
+
+
+def test_a_workload_routed_into_a_given_store_on_a_given_clock(small):
+    store, times = sb.MemoryStore(), []
+
+    def clock(at):
+        times.append(at)
+        store.freeze_time(at)
+
+    r = E.evaluate(E.Workload(small), store=store, clock=clock, per_mail=True)
+    assert times[-1] is None and len(times) > 500  # every event, then back to the system clock
+    assert r["speed"]["floor_s"] == 0  # the floor is a SQLite figure
+    assert len(r["per_mail"]) == 500
+    assert sum(1 for m in r["per_mail"] if m["verdict"] == "on_thread") == r["mail"]["by_kind"]["reply"]["on_thread"]
+    assert store.count("HD Ticket") > 0
