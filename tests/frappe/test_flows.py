@@ -58,12 +58,18 @@ def test_received_mail_is_filed_on_a_new_ticket_and_the_reply_follows_it(site, s
     # Helpdesk sees the mail as the ticket's: its own hook ran (first message stamped).
     assert site.db.count("Communication", {"reference_doctype": "HD Ticket", "reference_name": ticket.name}) == 1
     # The customer replies: Frappe threads it (in_reply_to = the first Communication) and
-    # switchboard files it on the same ticket, although it went to the sales address.
-    reply = receive(site, shop["Sales"], mail(to="sales@example-shop.com", subject="Re: Broken zipper",
-                                              message_id="m2@customer.com", in_reply_to="m1@customer.com"))
+    # switchboard agrees.
+    reply = receive(site, shop["Support"], mail(subject="Re: Broken zipper", message_id="m2@customer.com",
+                                                in_reply_to="m1@customer.com"))
     assert reply.in_reply_to == first.name
     assert (reply.reference_doctype, reply.reference_name) == ("HD Ticket", ticket.name)
     assert site.db.count("HD Ticket", {"raised_by": "jane@customer.com"}) == 1
+    # Written to the sales address alone, which the thread never had, the conversation is
+    # handed to sales: Frappe threads it onto the ticket, switchboard gives it a lead.
+    handed = receive(site, shop["Sales"], mail(to="sales@example-shop.com", subject="Re: Broken zipper",
+                                               message_id="m3@customer.com", in_reply_to="m2@customer.com"))
+    assert handed.reference_doctype == "CRM Lead"
+    assert site.db.get_value("CRM Lead", handed.reference_name, "email") == "jane@customer.com"
 
 
 def test_new_senders_to_sales_become_leads_and_internal_mail_stays_unfiled(site, shop):
