@@ -77,6 +77,19 @@ def __getattr__(name: str) -> Any:
     return _composed[base]
 
 
+def receives_whole_mail() -> bool:
+    """Whether the site's Email Accounts use this class (Frappe takes the override of the app
+    installed last): else the hook routes mail from the Communication's fields alone."""
+    paths = frappe.get_hooks("override_doctype_class").get("Email Account", [])
+    return bool(paths) and paths[-1] == OWN_PATH
+
+
+WHOLE_MAIL_WARNING = (
+    "Another app's Email Account class is in use ({0}), so switchboard routes received mail from "
+    "the fields Frappe stores, without its headers: automated mail told only by its headers can "
+    "become tickets, and Delivered-To is not read. Install switchboard_frappe after that app.")
+
+
 def received_mail(communication) -> Optional[bytes | str]:
     """The raw message Frappe's email receiving is storing as `communication`, or None (mail
     stored another way, or by an Email Account class other than this one)."""

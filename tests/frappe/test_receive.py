@@ -143,3 +143,22 @@ def test_where_the_router_cannot_see_the_thread_frappes_filing_stands(site, mail
     assert (stored.reference_doctype, stored.reference_name) == ("HD Ticket", ticket)
     assert route_logs(site, stored.name) == []
     assert not site.get_all("CRM Lead", filters={"email": "jane@customer.com"})
+
+
+def test_switchboard_settings_warn_when_another_apps_email_account_class_wins(site, settings, monkeypatch):
+    from switchboard_frappe import email_account
+
+    assert email_account.receives_whole_mail()
+    real = site.get_hooks
+
+    def hooks(hook=None, *args, **kwargs):
+        out = real(hook, *args, **kwargs)
+        if hook == "override_doctype_class":
+            out = {**out, "Email Account": [*out.get("Email Account", []), "other_app.overrides.EmailAccount"]}
+        return out
+
+    monkeypatch.setattr(site, "get_hooks", hooks)
+    assert not email_account.receives_whole_mail()
+    site.local.message_log = []
+    settings(route_incoming_email=1)
+    assert any("other_app.overrides.EmailAccount" in str(m) for m in site.local.message_log)

@@ -49,6 +49,13 @@ class SwitchboardSettings(Document):
 			sb.RoutingRules.from_json(rules_json(self)).validate()
 		except (ValueError, sb.Error) as e:
 			frappe.throw(_("Routing rules: {0}").format(e))
+		if self.route_incoming_email:
+			from switchboard_frappe import email_account
+
+			if not email_account.receives_whole_mail():
+				winner = frappe.get_hooks("override_doctype_class").get("Email Account", ["Frappe's"])[-1]
+				frappe.msgprint(_(email_account.WHOLE_MAIL_WARNING).format(winner), indicator="orange",
+				                title=_("Received mail is routed without its headers"))
 
 	def on_update(self):
 		# get_single_value(cache=True) keeps values per connection: this request reads the new ones.
