@@ -77,11 +77,17 @@ def __getattr__(name: str) -> Any:
     return _composed[base]
 
 
-def receives_whole_mail() -> bool:
-    """Whether the site's Email Accounts use this class (Frappe takes the override of the app
-    installed last): else the hook routes mail from the Communication's fields alone."""
+def class_in_use() -> str:
+    """The Email Account class the site uses: the override of the app installed last, as Frappe
+    picks it ("Frappe's" when no app has one)."""
     paths = frappe.get_hooks("override_doctype_class").get("Email Account", [])
-    return bool(paths) and paths[-1] == OWN_PATH
+    return paths[-1] if paths else "Frappe's"
+
+
+def receives_whole_mail() -> bool:
+    """Whether the site's Email Accounts use this class: else the hook routes mail from the
+    Communication's fields alone (WHOLE_MAIL_WARNING says so, naming class_in_use())."""
+    return class_in_use() == OWN_PATH
 
 
 WHOLE_MAIL_WARNING = (

@@ -19,11 +19,10 @@ def after_install() -> None:
 
 def after_migrate() -> None:
     ensure_schema()
-    from .email_account import WHOLE_MAIL_WARNING, receives_whole_mail
+    from .email_account import WHOLE_MAIL_WARNING, class_in_use, receives_whole_mail
 
     if not receives_whole_mail():  # shown by `bench migrate`; Switchboard Settings says it too
-        winner = frappe.get_hooks("override_doctype_class").get("Email Account", ["Frappe's"])[-1]
-        print("switchboard: " + WHOLE_MAIL_WARNING.format(winner))
+        print("switchboard: " + WHOLE_MAIL_WARNING.format(class_in_use()))
 
 
 def ensure_schema() -> None:

@@ -88,6 +88,14 @@ class Pop3Mailbox:
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
+    def email_account(self, frappe, name: str, email_id: str):
+        """An Email Account `name` (address `email_id`) fetching from this mailbox."""
+        return frappe.get_doc({
+            "doctype": "Email Account", "email_account_name": name, "email_id": email_id,
+            "enable_incoming": 1, "use_imap": 0, "email_server": "127.0.0.1", "incoming_port": self.port,
+            "use_ssl": 0, "password": self.password, "awaiting_password": 0, "enable_outgoing": 0,
+            "no_smtp_authentication": 1}).insert(ignore_permissions=True)
+
     def __enter__(self) -> "Pop3Mailbox":
         self._thread.start()
         return self

@@ -24,15 +24,8 @@ def mailbox(site, settings):
 
     settings(**SHOP)
     with Pop3Mailbox() as box:
-        accounts = {}
-        for name in ("Support", "Sales", "Inbox"):
-            accounts[name] = site.get_doc({
-                "doctype": "Email Account", "email_account_name": name,
-                "email_id": f"{name.lower()}@example-shop.com", "enable_incoming": 1, "use_imap": 0,
-                "email_server": "127.0.0.1", "incoming_port": box.port, "use_ssl": 0,
-                "password": box.password, "awaiting_password": 0, "enable_outgoing": 0,
-                "no_smtp_authentication": 1}).insert()
-        box.accounts = accounts
+        box.accounts = {name: box.email_account(site, name, f"{name.lower()}@example-shop.com")
+                        for name in ("Support", "Sales", "Inbox")}
         yield box
 
 

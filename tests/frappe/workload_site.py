@@ -95,7 +95,7 @@ def site_store(frappe, clock: Clock):
     return clock.stamp(FrappeStore(frappe, ignore_permissions=True))
 
 
-def email_accounts(frappe, manifest: dict, names: set, port: int, password: str) -> dict:
+def email_accounts(frappe, manifest: dict, names: set, box: Pop3Mailbox) -> dict:
     """An Email Account per account name of the timeline ("<Brand> Support", ...), fetching from
     the POP3 mailbox, with its brand's alias as its address."""
     aliases = {}
@@ -103,15 +103,8 @@ def email_accounts(frappe, manifest: dict, names: set, port: int, password: str)
         for kind in ("support", "sales", "info"):
             for alias in b[kind]:
                 aliases.setdefault(f"{b['name']} {kind.title()}", alias)
-    accounts = {}
-    for n, name in enumerate(sorted(names)):
-        email_id = aliases.get(name) or f"inbox{n}@{manifest['brands'][0]['domain']}"
-        accounts[name] = frappe.get_doc({
-            "doctype": "Email Account", "email_account_name": name, "email_id": email_id,
-            "enable_incoming": 1, "use_imap": 0, "email_server": "127.0.0.1", "incoming_port": port,
-            "use_ssl": 0, "password": password, "awaiting_password": 0, "enable_outgoing": 0,
-            "no_smtp_authentication": 1}).insert(ignore_permissions=True)
-    return accounts
+    return {name: box.email_account(frappe, name, aliases.get(name) or f"inbox{n}@{manifest['brands'][0]['domain']}")
+            for n, name in enumerate(sorted(names))}
 
 
 _EXTENSION = re.compile(r"\s*(?:;ext=|x|ext\.?)\s*(\d+)$", re.IGNORECASE)
@@ -225,7 +218,7 @@ def run(path: str, frappe, progress=None, per_mail: bool = False) -> dict:
         with Pop3Mailbox() as box:
             names = {ev["account"] for ev in wl.timeline if ev["type"] == "mail"}
             names |= {b for brand in wl.manifest["brands"] for b in brand.get("accounts", ())}
-            accounts = email_accounts(frappe, wl.manifest, names, box.port, box.password)
+            accounts = email_accounts(frappe, wl.manifest, names, box)
             link_targets(frappe, wl.records)
 
             def receiving(store_, book):

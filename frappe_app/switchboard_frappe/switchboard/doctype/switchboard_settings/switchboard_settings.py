@@ -53,8 +53,8 @@ class SwitchboardSettings(Document):
 			from switchboard_frappe import email_account
 
 			if not email_account.receives_whole_mail():
-				winner = frappe.get_hooks("override_doctype_class").get("Email Account", ["Frappe's"])[-1]
-				frappe.msgprint(_(email_account.WHOLE_MAIL_WARNING).format(winner), indicator="orange",
+				frappe.msgprint(_(email_account.WHOLE_MAIL_WARNING).format(email_account.class_in_use()),
+				                indicator="orange",
 				                title=_("Received mail is routed without its headers"))
 
 	def on_update(self):
