@@ -33,9 +33,6 @@ void init_mariadb(py::module_& m) {
       py::arg("lock_wait_timeout") = 10, py::arg("connect_timeout") = 10,
       py::arg("statement_cache_size") = 256, release_gil(),
       "A MariaDB backend on `url` (connected; tables are created when a Store adopts it).");
-  m.def("_is_frappe_site_backend",
-        [](StoreBackend& b) { return frappe_site_schema(b, *Schema::standard()) != nullptr; },
-        py::arg("backend").none(false), release_gil());
   m.def("open_store", [](const std::string& db) -> std::shared_ptr<Store> { return open_store(db); },
         py::arg("database"), release_gil(),
         "Opens a store from a database string: a mariadb:// URL, ':memory:', or an SQLite path.");

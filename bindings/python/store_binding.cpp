@@ -10,7 +10,7 @@
 
 #include "casters.h"
 #include "errors.h"
-#include "switchboard/mariadb_store.h"
+#include "switchboard/open_store.h"
 #include "switchboard/switchboard.h"
 
 namespace py = pybind11;
@@ -595,26 +595,13 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
 
   store
       .def(py::init([](std::shared_ptr<StoreBackend> backend, bool seed_defaults) {
-             // A decorator shares its inner store's schema and site facts.
-             auto* forwarding = dynamic_cast<ForwardingBackend*>(backend.get());
-             auto schema = forwarding ? forwarding->inner().schema_ptr() : Schema::standard();
-             // A backend attached to a Frappe site brings the site's doctypes and fields,
-             // and writes datetimes in the site's time zone.
-             std::string zone;
-             if (!forwarding)
-               if (auto site = frappe_site_schema(*backend, *schema)) {
-                 schema = std::move(site);
-                 zone = frappe_site_time_zone(*backend);
-               }
-             auto s = std::make_shared<Store>(std::move(backend), std::move(schema));
-             if (!zone.empty()) s->set_time_zone(zone);  // a decorator keeps its inner store's
-             if (seed_defaults) seed_standard_records(*s);
-             if (!forwarding) s->set_site(load_site_config(*s));
-             return s;
+             return std::shared_ptr<Store>(open_store(std::move(backend), nullptr, seed_defaults));
            }),
            py::arg("backend").none(false), py::kw_only(), py::arg("seed_defaults") = false,
-           "A store over `backend` with the standard schema and the site facts stored in it; "
-           "seed_defaults inserts Frappe's default statuses that are missing.")
+           "A store over `backend` with the standard schema and the site facts stored in it "
+           "(a backend attached to a Frappe site: the site's doctypes and time zone; a decorator: "
+           "its inner store's); seed_defaults inserts Frappe's default statuses that are missing, "
+           "never on a Frappe site's own database.")
       .def_property_readonly("backend", &Store::backend)
       .def_property_readonly("schema", [](const Store& s) { return SchemaView{s.schema_ptr()}; })
       .def_property(

@@ -1,27 +1,42 @@
-// The stores on MariaDB, and open_store: the one dispatch from a database string to a store.
+// open_store: the one way a backend becomes a store (own database or attached Frappe site), the
+// stores on MariaDB, and the one dispatch from a database string to a store.
 #include "switchboard/open_store.h"
 
 #include "switchboard/mariadb_store.h"
+#include "switchboard/error.h"
 #include "switchboard/model.h"
 #include "switchboard/sqlite_store.h"
 #include "switchboard/store.h"
 
 namespace switchboard {
 
-std::unique_ptr<Store> make_mariadb_store(const std::string& url, MariaDbOptions options) {
-  auto backend = make_mariadb_backend(url, options);
-  const std::shared_ptr<const Schema> wanted = options.schema ? options.schema : Schema::standard();
-  if (auto site = frappe_site_schema(*backend, *wanted)) {  // attached: the site's own records
-    const std::string zone = frappe_site_time_zone(*backend);
-    auto store = std::make_unique<Store>(std::move(backend), std::move(site));
-    store->set_time_zone(zone);
-    store->set_site(load_site_config(*store));
+std::unique_ptr<Store> open_store(std::shared_ptr<StoreBackend> backend,
+                                  std::shared_ptr<const Schema> schema, bool seed_defaults) {
+  if (!backend) throw ValidationError("a Store needs a backend", ErrorCode::kInvalidArgument);
+  if (auto* forwarding = dynamic_cast<ForwardingBackend*>(backend.get())) {
+    // The inner store already holds the zone and the site facts the decorator forwards to.
+    if (!schema) schema = forwarding->inner().schema_ptr();
+    auto store = std::make_unique<Store>(std::move(backend), std::move(schema));
+    if (seed_defaults) seed_standard_records(*store);
     return store;
   }
-  auto store = std::make_unique<Store>(std::move(backend), wanted);
-  seed_standard_records(*store);
+  if (!schema) schema = Schema::standard();
+  std::unique_ptr<Store> store;
+  if (auto site = frappe_site_schema(*backend, *schema)) {  // attached: the site's own records
+    const std::string zone = frappe_site_time_zone(*backend);
+    store = std::make_unique<Store>(std::move(backend), std::move(site));
+    store->set_time_zone(zone);
+  } else {
+    store = std::make_unique<Store>(std::move(backend), std::move(schema));
+    if (seed_defaults) seed_standard_records(*store);
+  }
   store->set_site(load_site_config(*store));
   return store;
+}
+
+std::unique_ptr<Store> make_mariadb_store(const std::string& url, MariaDbOptions options) {
+  auto schema = options.schema;
+  return open_store(make_mariadb_backend(url, std::move(options)), std::move(schema));
 }
 
 std::unique_ptr<Store> open_store(const std::string& database) {

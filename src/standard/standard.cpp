@@ -5,7 +5,7 @@
 #include "model/model_schema.h"
 #include "phone/phone_internal.h"
 #include "switchboard/memory_store.h"
-#include "switchboard/model.h"
+#include "switchboard/open_store.h"
 #include "switchboard/schema.h"
 #include "switchboard/sqlite_store.h"
 #include "ringcentral/ringcentral_schema.h"
@@ -26,17 +26,6 @@ Schema build_standard() {
   return s;
 }
 
-// A store on its own database: Frappe's default records (unless it is opened read-only: they
-// were seeded when it was created), and the site facts stored in it.
-std::unique_ptr<Store> open_own_store(std::shared_ptr<StoreBackend> backend,
-                                      std::shared_ptr<const Schema> schema, bool seed = true) {
-  auto store = std::make_unique<Store>(std::move(backend),
-                                       schema ? std::move(schema) : Schema::standard());
-  if (seed) seed_standard_records(*store);
-  store->set_site(load_site_config(*store));
-  return store;
-}
-
 }  // namespace
 
 std::shared_ptr<const Schema> Schema::standard() {
@@ -46,11 +35,12 @@ std::shared_ptr<const Schema> Schema::standard() {
 }
 
 std::unique_ptr<Store> make_memory_store(std::shared_ptr<const Schema> schema) {
-  return open_own_store(make_memory_backend(), std::move(schema));
+  return open_store(make_memory_backend(), std::move(schema));
 }
 
 std::unique_ptr<Store> make_sqlite_store(const SqliteOptions& options) {
-  return open_own_store(make_sqlite_backend(options), options.schema, !options.read_only);
+  // Read-only: nothing is seeded (that was done when the file was created).
+  return open_store(make_sqlite_backend(options), options.schema, !options.read_only);
 }
 
 std::unique_ptr<Store> make_sqlite_store(const std::string& path) {

@@ -266,7 +266,7 @@ class Store:
         """
         __init__(self: switchboard._core.Store, backend: switchboard._core.StoreBackend, *, seed_defaults: bool = False) -> None
         
-        A store over `backend` with the standard schema and the site facts stored in it; seed_defaults inserts Frappe's default statuses that are missing.
+        A store over `backend` with the standard schema and the site facts stored in it (a backend attached to a Frappe site: the site's doctypes and time zone; a decorator: its inner store's); seed_defaults inserts Frappe's default statuses that are missing, never on a Frappe site's own database.
         """
     def begin(self) -> None:
         ...
@@ -1415,8 +1415,6 @@ def _hold_transaction(store: Store, seconds: typing.SupportsFloat | typing.Suppo
     """
     Holds a transaction open in C++ for `seconds` (GIL released).
     """
-def _is_frappe_site_backend(backend: StoreBackend) -> bool:
-    ...
 def _mariadb_backend(url: str, frappe: bool = False, password_env: str = 'MARIADB_PASSWORD', option_file: str = '', option_group: str = 'client', lock_wait_timeout: typing.SupportsInt | typing.SupportsIndex = 10, connect_timeout: typing.SupportsInt | typing.SupportsIndex = 10, statement_cache_size: typing.SupportsInt | typing.SupportsIndex = 256) -> StoreBackend:
     """
     A MariaDB backend on `url` (connected; tables are created when a Store adopts it).

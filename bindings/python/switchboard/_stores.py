@@ -90,9 +90,8 @@ class MariaDbStore(_core.Store):
                  connect_timeout: int = 10, statement_cache_size: int = 256) -> None:
         backend = _core._mariadb_backend(url, frappe, password_env, option_file, option_group,
                                          lock_wait_timeout, connect_timeout, statement_cache_size)
-        # Attached to a Frappe site: the site's own records stay as they are.
-        attached = _core._is_frappe_site_backend(backend)
-        _core.Store.__init__(self, backend, seed_defaults=not attached)
+        # Attached to a Frappe site, nothing is seeded: the site's own records stay as they are.
+        _core.Store.__init__(self, backend, seed_defaults=True)
         self._url = _core.describe_database(url)
 
     @property

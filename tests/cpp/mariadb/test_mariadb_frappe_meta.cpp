@@ -4,6 +4,7 @@
 // tests/frappe/mariadb_site_check.py.
 #include "mariadb_test_support.h"
 #include "switchboard/switchboard.h"
+#include "switchboard/open_store.h"
 
 using namespace switchboard;
 
@@ -139,4 +140,15 @@ TEST_CASE("mariadb attached: schema, naming and singles from Frappe's meta table
                                "`.`tabSingles` WHERE doctype = 'SB Settings' AND field = 'tries'");
   REQUIRE(rows.size() == 1);
   CHECK(rows[0][0].to_text() == "5");
+}
+
+TEST_CASE("mariadb attached: open_store(backend) adopts the site as make_mariadb_store does") {
+  if (!mariadb_test::server_url()) return mariadb_test::skip();
+  mariadb_test::Database db;
+  frappe_meta(db);
+  auto backend = make_mariadb_backend(mariadb_test::with_param(db.url(), "frappe=1"));
+  auto s = open_store(backend, wanted(), /*seed_defaults=*/true);
+  CHECK(s->schema().find("SB Not On The Site") == nullptr);
+  CHECK(s->schema().get("SB Thing").field("custom_score") != nullptr);
+  CHECK(s->time_zone() == "America/Chicago");
 }
