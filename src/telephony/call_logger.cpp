@@ -257,13 +257,14 @@ class Ingest {
 
   // The one contact of `tickets` (tickets_carrying), or "" when none or several: a customer
   // whose number is on their tickets but not on their Contact. A line shared by several
-  // customers (a hotel's front desk) or written with an extension (a company line with desks,
-  // which a caller ID cannot tell apart) links nobody.
+  // customers (a hotel's front desk) links nobody. Only tickets written without an extension
+  // count: one written with an extension may be any desk's of a company line (a caller ID
+  // cannot tell them apart), so it neither names nor rules out a contact.
   static std::string ticket_contact(const std::vector<model::Found>& tickets) {
     const std::string& extension = keyed_field("HD Ticket", "contact_mobile")->extension;
     std::string contact;
     for (const auto& t : tickets) {
-      if (!t.row.text(extension).empty()) return {};
+      if (!t.row.text(extension).empty()) continue;
       const std::string& c = t.row.text("contact");
       if (c.empty() || c == contact) continue;
       if (!contact.empty()) return {};

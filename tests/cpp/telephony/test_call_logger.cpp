@@ -257,6 +257,16 @@ TEST_CASE("a caller whose number is only on their closed tickets is linked to th
                           {"status", "Closed"}});
   auto line = logger.ingest(parse_call_event(R"({"call_id": "l1", "direction": "Inbound", "from_number": "+13035550123"})"));
   CHECK(line.contact != colleague);
+
+  // Her number once written with her extension, once without: the ticket without one is hers.
+  std::string erin = s->insert("Contact", {{"full_name", "Erin Client"}});
+  s->insert("HD Ticket", {{"subject", "at work"}, {"contact", erin}, {"contact_mobile", "(305) 555-9774 ext. 22"},
+                          {"status", "Closed"}});
+  s->insert("HD Ticket", {{"subject", "again"}, {"contact", erin}, {"contact_mobile", "1-305-555-9774"},
+                          {"status", "Closed"}});
+  auto erins = logger.ingest(parse_call_event(R"({"call_id": "e1", "direction": "Inbound", "from_number": "+13055559774", "result": "Call connected"})"));
+  CHECK(erins.contact == erin);
+  CHECK_FALSE(erins.contact_created);
 }
 
 namespace {
