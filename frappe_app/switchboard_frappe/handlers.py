@@ -45,13 +45,22 @@ def _followed_thread(result) -> bool:
     return result.match in _THREAD_MATCHES or result.reason == "forwarded"
 
 
+def _answered(doc):
+    """The Communication `doc` answers (Frappe's `in_reply_to`): its reference and Message-ID,
+    read once per mail; None when it answers none."""
+    if "switchboard_answered" not in doc.flags:
+        doc.flags.switchboard_answered = frappe.db.get_value(
+            "Communication", doc.in_reply_to, ["reference_doctype", "reference_name", "message_id"],
+            as_dict=True) if doc.in_reply_to else None
+    return doc.flags.switchboard_answered
+
+
 def _filed_by_thread(doc) -> bool:
     """Whether Frappe (or Helpdesk) filed this mail on its record because it answers one of
     the record's mails (not by an Email Account's Append To)."""
     if doc.reference_doctype not in ("HD Ticket", "CRM Lead") or not doc.in_reply_to:
         return False
-    parent = frappe.db.get_value("Communication", doc.in_reply_to,
-                                 ["reference_doctype", "reference_name"], as_dict=True)
+    parent = _answered(doc)
     return bool(parent) and (parent.reference_doctype, str(parent.reference_name)) == \
         (doc.reference_doctype, str(doc.reference_name))
 
@@ -111,9 +120,9 @@ def _inbound_email(doc) -> sb.InboundEmail:
         except Exception:  # noqa: BLE001 - a message GMime cannot read is routed by its fields
             email = None
     if email is None:
-        in_reply_to = ""
-        if doc.in_reply_to:  # Frappe stores the Communication it answers; the router wants its id
-            in_reply_to = frappe.db.get_value("Communication", doc.in_reply_to, "message_id") or ""
+        # Frappe stores the Communication it answers; the router wants its Message-ID.
+        answered = _answered(doc)
+        in_reply_to = (answered.message_id or "") if answered else ""
         email = sb.InboundEmail(
             message_id=doc.message_id or "", sender=doc.sender or "",
             sender_full_name=doc.sender_full_name or "", to=doc.recipients or "", cc=doc.cc or "",
