@@ -1,4 +1,4 @@
-// The seed document's whole "Testing Checklist", one test case per line, with the seed's
+// The original scripts' whole "Testing Checklist", one test case per line, with their
 // defaults (RoutingRules{}).
 #include <doctest/doctest.h>
 
@@ -13,7 +13,7 @@ using routing_test::RouterFixture;
 
 // ---- Support Email Tests -----------------------------------------------------------------------
 
-TEST_CASE("seed checklist: new email to support@ creates HD Ticket") {
+TEST_CASE("original checklist: new email to support@ creates HD Ticket") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken chair"));
   CHECK(r.action == "create_ticket");
@@ -27,7 +27,7 @@ TEST_CASE("seed checklist: new email to support@ creates HD Ticket") {
   CHECK(f.count("CRM Lead") == 0);
 }
 
-TEST_CASE("seed checklist: reply to ticket email links to existing ticket") {
+TEST_CASE("original checklist: reply to ticket email links to existing ticket") {
   RouterFixture f;
   RouteResult first = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken chair"));
   auto reply = mail("m2@x.com", "ann@x.com", {kSupport}, "Re: Broken chair");
@@ -39,7 +39,7 @@ TEST_CASE("seed checklist: reply to ticket email links to existing ticket") {
   CHECK(f.count("HD Ticket") == 1);
 }
 
-TEST_CASE("seed checklist: multiple emails from same customer create one ticket") {
+TEST_CASE("original checklist: multiple emails from same customer create one ticket") {
   RouterFixture f;
   RouteResult a = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "First"));
   RouteResult b = f.router.route(mail("m2@x.com", "Ann@X.com", {kSupport}, "Second"));
@@ -55,7 +55,7 @@ TEST_CASE("seed checklist: multiple emails from same customer create one ticket"
   CHECK(f.count("Communication") == 3);
 }
 
-TEST_CASE("seed checklist: support emails never create CRM Leads") {
+TEST_CASE("original checklist: support emails never create CRM Leads") {
   RouterFixture f;
   f.lead("ann@x.com");  // even a known sales contact
   for (int i = 0; i < 5; ++i) {
@@ -69,7 +69,7 @@ TEST_CASE("seed checklist: support emails never create CRM Leads") {
 
 // ---- Sales Email Tests -------------------------------------------------------------------------
 
-TEST_CASE("seed checklist: new email to sales@ creates CRM Lead") {
+TEST_CASE("original checklist: new email to sales@ creates CRM Lead") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "bob@y.com", {kSales}, "Quote please"));
   CHECK(r.action == "create_lead");
@@ -84,14 +84,14 @@ TEST_CASE("seed checklist: new email to sales@ creates CRM Lead") {
   CHECK(f.count("HD Ticket") == 0);
 }
 
-TEST_CASE("seed checklist: new email to info@ creates CRM Lead") {
+TEST_CASE("original checklist: new email to info@ creates CRM Lead") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "bob@y.com", {kInfo}, "Catalogue"));
   CHECK(r.action == "create_lead");
   CHECK(r.alias == kInfo);
 }
 
-TEST_CASE("seed checklist: reply to lead email links to existing lead") {
+TEST_CASE("original checklist: reply to lead email links to existing lead") {
   RouterFixture f;
   RouteResult first = f.router.route(mail("m1@x.com", "bob@y.com", {kSales}, "Quote please"));
   // Our answer went out from sales@; the customer answers it.
@@ -109,19 +109,19 @@ TEST_CASE("seed checklist: reply to lead email links to existing lead") {
   CHECK(f.count("CRM Lead") == 1);
 }
 
-TEST_CASE("seed checklist: sales emails never create HD Tickets (unless support history)") {
+TEST_CASE("original checklist: sales emails never create HD Tickets (unless support history)") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "bob@y.com", {kSales}, "Quote"));
   CHECK(r.doctype == "CRM Lead");
   // Support history without an open ticket: sales mail still goes to a lead (rule 10 precedes
-  // rule 11), exactly as the seed orders its rules.
+  // rule 11), exactly as the original scripts order their rules.
   f.ticket("carol@y.com", "Closed");
   CHECK(f.router.route(mail("m2@x.com", "carol@y.com", {kSales}, "Quote")).doctype == "CRM Lead");
-  // With an open ticket (the "support history" that counts), the seed's level 3 links it.
+  // With an open ticket (the "support history" that counts), the original scripts' level 3 links it.
   f.ticket("dave@y.com", "Open");
-  RoutingRules seed;
-  seed.sales_alias_open_ticket = "sender_recency";
-  RouteResult d = f.with(seed).route(mail("m3@x.com", "dave@y.com", {kSales}, "Quote"));
+  RoutingRules original;
+  original.sales_alias_open_ticket = "sender_recency";
+  RouteResult d = f.with(original).route(mail("m3@x.com", "dave@y.com", {kSales}, "Quote"));
   CHECK(d.action == "link_ticket");
   CHECK(d.reason == "sender_open_ticket");
   // The default: a sales mail that does not name the ticket is a sales matter.
@@ -130,7 +130,7 @@ TEST_CASE("seed checklist: sales emails never create HD Tickets (unless support 
 
 // ---- Reply Detection Tests ---------------------------------------------------------------------
 
-TEST_CASE("seed checklist: reply with In-Reply-To header links correctly") {
+TEST_CASE("original checklist: reply with In-Reply-To header links correctly") {
   RouterFixture f;
   std::string t1 = f.ticket("ann@x.com");
   std::string t2 = f.ticket("ann@x.com");  // newer: the sender-based rules would pick it
@@ -146,7 +146,7 @@ TEST_CASE("seed checklist: reply with In-Reply-To header links correctly") {
   (void)t2;
 }
 
-TEST_CASE("seed checklist: reply with References header links correctly") {
+TEST_CASE("original checklist: reply with References header links correctly") {
   RouterFixture f;
   std::string t1 = f.ticket("ann@x.com");
   f.ticket("ann@x.com");
@@ -160,9 +160,9 @@ TEST_CASE("seed checklist: reply with References header links correctly") {
   CHECK(r.reason == "references");
 }
 
-TEST_CASE("seed checklist: reply to 7-day-old ticket links correctly") {
+TEST_CASE("original checklist: reply to 7-day-old ticket links correctly") {
   RouterFixture f;
-  // Modified 6 days 23 hours ago: inside the seed's 7-day window.
+  // Modified 6 days 23 hours ago: inside the original scripts' 7-day window.
   std::string recent = f.ticket("ann@x.com", "Replied", "2025-03-03 13:00:00.000000");
   RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {"hello@zipcushions.com"}, "Another thing"));
   CHECK(r.action == "link_ticket");
@@ -175,7 +175,7 @@ TEST_CASE("seed checklist: reply to 7-day-old ticket links correctly") {
   RouteResult s = g.router.route(mail("m1@x.com", "ann@x.com", {"hello@zipcushions.com"}, "Another thing"));
   CHECK(s.action == "create_ticket");
   CHECK(s.reason == "ticket_history");
-  // reply_window_days = 0 is the seed's code (no date filter).
+  // reply_window_days = 0 is the original scripts' code (no date filter).
   RoutingRules no_window;
   no_window.reply_window_days = 0;
   RouterFixture h;
@@ -183,15 +183,15 @@ TEST_CASE("seed checklist: reply to 7-day-old ticket links correctly") {
   CHECK(h.with(no_window).plan(mail("m1@x.com", "ann@x.com", {"hello@zipcushions.com"})).name == old);
 }
 
-TEST_CASE("seed checklist: reply to closed ticket creates new ticket") {
+TEST_CASE("original checklist: reply to closed ticket creates new ticket") {
   RouterFixture f;
   std::string closed = f.ticket("ann@x.com", "Closed");
   f.communication("agent-final@cozycornerpatios.com", "HD Ticket", closed);
   auto reply = mail("m1@x.com", "ann@x.com", {kSupport}, "Re: Old problem");
   reply.in_reply_to = "agent-final@cozycornerpatios.com";
-  RoutingRules seed;
-  seed.closed_ticket = "new_ticket";  // the checklist's unlinked ticket
-  RouteResult r = f.with(seed).plan(reply);
+  RoutingRules original;
+  original.closed_ticket = "new_ticket";  // the checklist's unlinked ticket
+  RouteResult r = f.with(original).plan(reply);
   CHECK(r.action == "create_ticket");
   CHECK(r.reason == "closed_ticket");
   CHECK(r.policy == "closed_ticket=new_ticket");
@@ -209,13 +209,13 @@ TEST_CASE("seed checklist: reply to closed ticket creates new ticket") {
 
 // ---- Customer History Tests --------------------------------------------------------------------
 
-TEST_CASE("seed checklist: support customer emailing info@ gets HD Ticket") {
+TEST_CASE("original checklist: support customer emailing info@ gets HD Ticket") {
   RouterFixture f;
   std::string t = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, "Broken")).name;
-  RoutingRules seed;
-  seed.sales_alias_open_ticket = "sender_recency";
-  RouteResult r = f.with(seed).route(mail("m2@x.com", "ann@x.com", {kInfo}, "Also a catalogue?"));
-  CHECK(r.action == "link_ticket");  // through the open ticket (level 3), as the seed orders it
+  RoutingRules original;
+  original.sales_alias_open_ticket = "sender_recency";
+  RouteResult r = f.with(original).route(mail("m2@x.com", "ann@x.com", {kInfo}, "Also a catalogue?"));
+  CHECK(r.action == "link_ticket");  // through the open ticket (level 3), as the original scripts order it
   CHECK(r.name == t);
   CHECK(f.count("CRM Lead") == 0);
   // The default: only a mail that names the ticket stays with it.
@@ -223,7 +223,7 @@ TEST_CASE("seed checklist: support customer emailing info@ gets HD Ticket") {
   CHECK(f.router.plan(mail("m4@x.com", "ann@x.com", {kInfo}, "Re: Broken")).name == t);
 }
 
-TEST_CASE("seed checklist: sales customer emailing support@ gets HD Ticket") {
+TEST_CASE("original checklist: sales customer emailing support@ gets HD Ticket") {
   RouterFixture f;
   f.router.route(mail("m1@x.com", "bob@y.com", {kSales}, "Quote"));
   RouteResult r = f.router.route(mail("m2@x.com", "bob@y.com", {kSupport}, "My order broke"));
@@ -232,7 +232,7 @@ TEST_CASE("seed checklist: sales customer emailing support@ gets HD Ticket") {
   CHECK(f.count("CRM Lead") == 1);
 }
 
-TEST_CASE("seed checklist: new customer emailing unknown address gets CRM Lead") {
+TEST_CASE("original checklist: new customer emailing unknown address gets CRM Lead") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "eve@z.com", {"hello@zipcushions.com"}, "Hi"));
   CHECK(r.action == "create_lead");
@@ -241,7 +241,7 @@ TEST_CASE("seed checklist: new customer emailing unknown address gets CRM Lead")
 
 // ---- Edge Cases --------------------------------------------------------------------------------
 
-TEST_CASE("seed checklist: email from admin@example.com is blocked") {
+TEST_CASE("original checklist: email from admin@example.com is blocked") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "Admin@Example.com", {kSupport}));
   CHECK(r.action == "skip");
@@ -251,7 +251,7 @@ TEST_CASE("seed checklist: email from admin@example.com is blocked") {
   CHECK(f.count("Communication") == 0);
 }
 
-TEST_CASE("seed checklist: email from noreply@ is blocked") {
+TEST_CASE("original checklist: email from noreply@ is blocked") {
   RouterFixture f;
   for (const char* sender : {"noreply@shop.com", "no-reply@shop.com", "donotreply@shop.com",
                              "do-not-reply@shop.com", "postmaster-alerts@shop.com",
@@ -266,7 +266,7 @@ TEST_CASE("seed checklist: email from noreply@ is blocked") {
   CHECK(f.count("HD Ticket") == 0);
 }
 
-TEST_CASE("seed checklist: email with no subject works") {
+TEST_CASE("original checklist: email with no subject works") {
   RouterFixture f;
   RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, ""));
   CHECK(r.action == "create_ticket");
@@ -275,7 +275,7 @@ TEST_CASE("seed checklist: email with no subject works") {
   CHECK(f.store->get("Communication", r.communication)->text("subject") == "(no subject)");
 }
 
-TEST_CASE("seed checklist: email with 200-char subject is truncated") {
+TEST_CASE("original checklist: email with 200-char subject is truncated") {
   RouterFixture f;
   std::string subject(200, 's');
   RouteResult r = f.router.route(mail("m1@x.com", "ann@x.com", {kSupport}, subject));
@@ -286,21 +286,21 @@ TEST_CASE("seed checklist: email with 200-char subject is truncated") {
   CHECK(f.store->get("Communication", r.communication)->text("subject") == subject);
 }
 
-TEST_CASE("seed checklist: internal email is skipped") {
+TEST_CASE("original checklist: internal email is skipped") {
   RouterFixture f;
   for (const char* sender : {"sam@cozycornerpatios.com", "SAM@CozyCornerPatios.com",
                              "lee@zipcushions.com", "ops@mail.zipcushions.com", kSupport.c_str()}) {
     CAPTURE(sender);
     RouteResult r = f.router.route(mail(std::string("i-") + sender, sender, {kSupport}));
     CHECK(r.reason == "internal");
-    CHECK(r.log_category.empty());  // the seed logs nothing before Route: Start
+    CHECK(r.log_category.empty());  // the original scripts log nothing before Route: Start
   }
   // A look-alike domain is not internal.
   CHECK(f.router.plan(mail("i-2", "eve@notcozycornerpatios.com", {kSupport})).action == "create_ticket");
   CHECK(f.count("Error Log") == 0);
 }
 
-TEST_CASE("seed checklist: system-generated email is skipped") {
+TEST_CASE("original checklist: system-generated email is skipped") {
   RouterFixture f;
   auto m = mail("m1@x.com", "ann@x.com", {kSupport});
   m.email_account = "";
