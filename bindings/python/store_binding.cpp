@@ -595,6 +595,10 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
 
   store
       .def(py::init([](std::shared_ptr<StoreBackend> backend, bool seed_defaults) {
+             // Opening may wait on a database or on another store's transaction: without the
+             // GIL (a Python backend's trampolines retake it). Not a call_guard: registering
+             // the new instance afterwards needs the GIL.
+             py::gil_scoped_release release;
              return std::shared_ptr<Store>(open_store(std::move(backend), nullptr, seed_defaults));
            }),
            py::arg("backend").none(false), py::kw_only(), py::arg("seed_defaults") = false,

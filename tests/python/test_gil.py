@@ -41,6 +41,8 @@ CALLS = {
     "update_where": 'store.update_where("CRM Lead", {}, {"source": "y"})',
     "remove_where": 'store.remove_where("Comment", {})',
     "transaction": '__import__("contextlib").ExitStack().enter_context(store.transaction())',
+    # Opening a store on a backend (here a decorator that seeds through the held store).
+    "open": 'sb.Store(sb.ForwardingBackend(store), seed_defaults=True).count("CRM Lead")',
 }
 FACTORIES = {"sqlite": "sb.SqliteStore()", "memory": "sb.MemoryStore()", "python": "DictStore()"}
 
