@@ -25,10 +25,15 @@ _LOCAL_KEY = "switchboard_received_mail"
 _composed: dict[type, type] = {}
 
 
+def _overrides() -> list[str]:
+    """The installed apps' Email Account classes, in install order (Frappe uses the last)."""
+    return frappe.get_hooks("override_doctype_class").get("Email Account", [])
+
+
 def _site_class() -> type:
     """The Email Account class of the site without switchboard: the override of the last other
     app that has one, else Frappe's."""
-    paths = [p for p in frappe.get_hooks("override_doctype_class").get("Email Account", []) if p != OWN_PATH]
+    paths = [p for p in _overrides() if p != OWN_PATH]
     if paths:
         return frappe.get_attr(paths[-1])
     from frappe.email.doctype.email_account.email_account import EmailAccount
@@ -80,7 +85,7 @@ def __getattr__(name: str) -> Any:
 def class_in_use() -> str:
     """The Email Account class the site uses: the override of the app installed last, as Frappe
     picks it ("Frappe's" when no app has one)."""
-    paths = frappe.get_hooks("override_doctype_class").get("Email Account", [])
+    paths = _overrides()
     return paths[-1] if paths else "Frappe's"
 
 

@@ -265,7 +265,8 @@ def main(argv=None) -> int:
     try:
         r = run(a.workload, frappe, progress if sys.stderr.isatty() else None, per_mail=a.compare)
         if a.compare:
-            sqlite = E.evaluate(site_workload(frappe, E.Workload(a.workload)), per_mail=True)
+            lite_wl = site_workload(frappe, E.Workload(a.workload))
+            sqlite = E.evaluate(lite_wl, per_mail=True)
     finally:
         if a.commit:
             frappe.db.commit()
@@ -274,8 +275,7 @@ def main(argv=None) -> int:
     print(file=sys.stderr)
     print(E.markdown(r))
     if a.compare:
-        truth = E.Workload(a.workload).truth["mails"]
-        differ = compare(r, sqlite, truth)
+        differ = compare(r, sqlite, lite_wl.truth["mails"])
         print(f"\nMails decided otherwise than in SQLite: {len(differ)}\n")
         for i, t, site_, lite in differ:
             print(f"- mail {i} ({t['kind']}/{t['variant']}): site {site_}, SQLite {lite}")
