@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "store/sql_order.h"
+
 namespace switchboard::mariadb {
 namespace {
 
@@ -355,15 +357,8 @@ void append_where(std::string& sql, std::vector<const Value*>& params, std::vect
 }
 
 void append_order(std::string& sql, std::string_view order_by, const ColumnLookup& column) {
-  if (order_by.empty()) return;
-  bool first = true;
-  for (const auto& t : parse_order_by(order_by)) {
-    if (!column(t.field)) continue;  // an all-null column does not order anything
-    sql += first ? " ORDER BY " : ", ";
-    first = false;
-    append_ident(sql, t.field);
-    sql += t.descending ? " DESC" : " ASC";
-  }
+  store_detail::append_order_by(
+      sql, order_by, [&](std::string_view c) { return column(c) != nullptr; }, append_ident);
 }
 
 }  // namespace switchboard::mariadb

@@ -1,6 +1,7 @@
 #include "sqlite_sql.h"
 
 #include "core/json.h"
+#include "store/sql_order.h"
 
 namespace switchboard::sqlite {
 namespace {
@@ -221,15 +222,7 @@ void append_where(std::string& sql, std::vector<const Value*>& params, std::vect
 }
 
 void append_order(std::string& sql, std::string_view order_by, const HasColumn& has_column) {
-  if (order_by.empty()) return;
-  bool first = true;
-  for (const auto& t : parse_order_by(order_by)) {
-    if (!has_column(t.field)) continue;  // an all-null column does not order anything
-    sql += first ? " ORDER BY " : ", ";
-    first = false;
-    append_quoted(sql, t.field);
-    sql += t.descending ? " DESC" : " ASC";
-  }
+  store_detail::append_order_by(sql, order_by, has_column, append_quoted);
 }
 
 }  // namespace switchboard::sqlite
