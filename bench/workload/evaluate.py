@@ -186,11 +186,14 @@ def follow_up_of(store, result) -> str:
 
 def stored_fields(email):
     """The mail as a Frappe Communication keeps it (sender, To, Cc, subject, body, Message-ID and
-    the mail it answers; Helpdesk takes the last References id when In-Reply-To is missing):
-    what a Communication hook sees of a mail it did not receive itself."""
+    the mail it answers; Helpdesk takes the last References id when In-Reply-To is missing;
+    the sender is the Reply-To whenever there is one, with From's name): what a Communication
+    hook sees of a mail it did not receive itself."""
     answers = email.in_reply_to or (email.references[-1] if email.references else "")
+    reply_to = sb.parse_address_list(email.reply_to) if email.reply_to else []
     return sb.InboundEmail(
-        message_id=email.message_id, sender=email.sender, sender_full_name=email.sender_full_name,
+        message_id=email.message_id, sender=reply_to[0][1] if reply_to else email.sender,
+        sender_full_name=email.sender_full_name,
         to=", ".join(email.to), cc=", ".join(email.cc), subject=email.subject, in_reply_to=answers,
         email_account=email.email_account, content=email.content)
 

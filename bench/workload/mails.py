@@ -324,20 +324,22 @@ def dsn(rng: random.Random, recipient: str, original_id: str, original_subject: 
 
 
 SYSTEM_SENDERS = [
-    # (address, name, subject, headers): automated senders a support inbox receives
-    ("noreply@payments.example", "Payments", "Payout {o} completed", []),
-    ("no-reply@marketplace.example", "Marketplace", "New review for {p}", [("Auto-Submitted", "auto-generated")]),
-    ("notifications@shipping.example", "Shipping", "Shipment {o} delivered", []),
-    ("donotreply@carrier.example", "Carrier", "Delivery exception for {o}", []),
-    ("alerts@monitoring.example", "Monitoring", "Disk usage above 80% on shop", []),
-    ("notifications@reviews.example", "Reviews", "You have a new 5-star review", []),
-    ("autoresponder@supplier-b.example", "Supplier B", "Thanks for your order", []),
-    ("auto-reply@fabric-mill.example", "Fabric Mill", "Re: Order of outdoor fabric", []),
+    # (address, name, subject, headers, Reply-To): automated senders a support inbox receives;
+    # some notifications name a mailbox of their own organisation or a team's in Reply-To
+    ("noreply@payments.example", "Payments", "Payout {o} completed", [], "Payments Support <support@payments.example>"),
+    ("no-reply@marketplace.example", "Marketplace", "New review for {p}", [("Auto-Submitted", "auto-generated")], ""),
+    ("notifications@shipping.example", "Shipping", "Shipment {o} delivered", [],
+     "customer.service@shipping-help.example"),
+    ("donotreply@carrier.example", "Carrier", "Delivery exception for {o}", [], "claims.team@eu.carrier.example"),
+    ("alerts@monitoring.example", "Monitoring", "Disk usage above 80% on shop", [], ""),
+    ("notifications@reviews.example", "Reviews", "You have a new 5-star review", [], ""),
+    ("autoresponder@supplier-b.example", "Supplier B", "Thanks for your order", [], ""),
+    ("auto-reply@fabric-mill.example", "Fabric Mill", "Re: Order of outdoor fabric", [], ""),
     ("newsletter@trade-news.example", "Trade News", "This week in outdoor living",
      [("List-Id", "<weekly.trade-news.example>"), ("List-Unsubscribe", "<mailto:unsub@trade-news.example>"),
-      ("Precedence", "bulk")]),
+      ("Precedence", "bulk")], "editor@trade-news.example"),
     ("news@garden-expo.example", "Garden Expo", "Garden Expo 2025: early bird tickets",
-     [("List-Unsubscribe", "<https://garden-expo.example/unsub>")]),
+     [("List-Unsubscribe", "<https://garden-expo.example/unsub>")], ""),
 ]
 
 

@@ -253,6 +253,7 @@ from_json.)doc");
   SB_RULE(blocked_senders);
   SB_RULE(system_keywords);
   SB_RULE(system_prefixes);
+  SB_RULE(role_mailboxes);
   SB_RULE(generic_names);
   SB_RULE(open_statuses);
   SB_RULE(reply_window_days);

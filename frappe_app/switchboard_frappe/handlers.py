@@ -113,9 +113,15 @@ def _inbound_email(doc) -> sb.InboundEmail:
     if raw is not None:
         try:
             email = sb.InboundEmail.from_rfc822(raw, doc.email_account or "")
-            # as Frappe stored them (its sender prefers X-Original-From, as mailing lists set it)
             email.message_id = doc.message_id or email.message_id
-            if doc.sender:
+            # The author as written: Frappe's sender is the Reply-To whenever there is one, which
+            # made a shop's notification answered at its support@ a customer's ticket; the
+            # routing rules' `reply_to` decides (a web form's Reply-To is taken). Like Frappe,
+            # X-Original-From (set by mailing lists) before From.
+            original = next((v for n, v in email.headers if n.lower() == "x-original-from"), "")
+            if original:
+                email.sender, email.sender_full_name = original, ""
+            elif not email.sender and doc.sender:
                 email.sender, email.sender_full_name = doc.sender, doc.sender_full_name or ""
         except Exception:  # noqa: BLE001 - a message GMime cannot read is routed by its fields
             email = None

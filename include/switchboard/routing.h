@@ -52,7 +52,16 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   std::vector<std::string> system_prefixes{
       "noreply",      "no-reply",      "mailer-daemon", "postmaster", "bounce",
       "bounces",      "donotreply",    "do-not-reply",  "notification", "notifications",
-      "notify",       "alert",         "alerts"};
+      "notify",       "alert",         "alerts",      "wordpress"};
+  /// Mailboxes of a team rather than a person: a local part containing one of these as a word
+  /// (as system_prefixes). Under reply_to "web_forms" a system sender's Reply-To to one of them
+  /// (a shop's notification answered at its support@) does not make the mail a customer's.
+  std::vector<std::string> role_mailboxes{
+      "support",  "help",     "helpdesk",  "service",  "services", "customerservice",
+      "care",     "customercare", "info",  "contact",  "hello",    "sales",
+      "team",     "office",   "admin",     "billing",  "accounts", "orders",
+      "shop",     "store",    "enquiries", "inquiries", "feedback", "returns",
+      "reply",    "replies"};
   /// Generated names (lowercased) that become "Customer".
   std::vector<std::string> generic_names{"administrator", "admin", "noreply",
                                          "support",       "sales", "info"};
@@ -95,9 +104,13 @@ struct SWITCHBOARD_EXPORT RoutingRules {
   /// Automated mail (auto-replies, out-of-office, lists, bounces): "attach_no_reopen" (linked
   /// to the thread it answers, status untouched, never creates) | "drop" (always skipped).
   std::string automated_mail = "attach_no_reopen";
-  /// Whose address is the sender: "use_from" (the original scripts) | "use_reply_to" (Reply-To when it is
-  /// an outside address, with its name) | "reply_to_keep_from_name".
-  std::string reply_to = "use_from";
+  /// Whose address is the sender: "web_forms" (Reply-To, with its name, when a system sender
+  /// such as a form service or a site's mailer sends on behalf of a person: Reply-To is not a
+  /// system sender, is at another organisation than From, and is not a role mailbox unless the
+  /// mail's text repeats it) | "use_from" (the original scripts: such a form is skipped as
+  /// system mail) | "use_reply_to" (Reply-To whenever it is an outside address, with its name)
+  /// | "reply_to_keep_from_name". A Reply-To that is ours or internal is never used.
+  std::string reply_to = "web_forms";
 
   /// Loop breaker: a sender for whom at least loop_threshold tickets and leads were created
   /// in the last loop_window_minutes gets no new one (skip, reason "loop"): with 20, the 20th

@@ -18,13 +18,28 @@ DomainSet::DomainSet(const std::vector<std::string>& domains) {
   }
 }
 
+bool is_same_or_subdomain(std::string_view domain, std::string_view of) noexcept {
+  if (of.empty()) return false;
+  if (domain == of) return true;
+  return domain.size() > of.size() && domain.compare(domain.size() - of.size(), of.size(), of) == 0 &&
+         domain[domain.size() - of.size() - 1] == '.';
+}
+
+bool same_organisation(std::string_view a, std::string_view b) noexcept {
+  if (is_same_or_subdomain(a, b) || is_same_or_subdomain(b, a)) return true;
+  // The parents of two subdomains (a domain of three labels or more loses its first).
+  auto parent = [](std::string_view d) -> std::string_view {
+    std::size_t dot = d.find('.');
+    if (dot == std::string_view::npos || d.find('.', dot + 1) == std::string_view::npos) return {};
+    return d.substr(dot + 1);
+  };
+  std::string_view pa = parent(a), pb = parent(b);
+  return !pa.empty() && pa == pb;
+}
+
 bool DomainSet::contains(std::string_view domain) const noexcept {
-  for (const auto& d : domains_) {
-    if (domain == d) return true;
-    if (domain.size() > d.size() && domain.compare(domain.size() - d.size(), d.size(), d) == 0 &&
-        domain[domain.size() - d.size() - 1] == '.')
-      return true;
-  }
+  for (const auto& d : domains_)
+    if (is_same_or_subdomain(domain, d)) return true;
   return false;
 }
 

@@ -243,10 +243,11 @@ class Pass {
       auto boxes = mailboxes(e_.reply_to);
       if (!boxes.empty()) {
         EmailAddress rt = parse_email_address(boxes.front().address, rules_.plus_delimiter);
-        if (!rt.empty() && !c_.is_alias(rt) && !c_.internal.contains(rt) && rt.base() != sender_.base()) {
+        if (!rt.empty() && !c_.is_alias(rt) && !c_.internal.contains(rt) && rt.base() != sender_.base() &&
+            (rules_.reply_to != "web_forms" || sent_for_form(rt))) {
           sender_ = rt;
           reply_to_used = true;
-          if (rules_.reply_to == "use_reply_to") display_ = boxes.front().name;
+          if (rules_.reply_to != "reply_to_keep_from_name") display_ = boxes.front().name;
           set_policy("reply_to", rules_.reply_to);
         }
       }
@@ -259,6 +260,20 @@ class Pass {
     if (!written.empty() && written != sender_.address && !reply_to_used) spellings_.push_back(written);
     variants_.assign(spellings_.begin(), spellings_.end());
     new_sender_ = facts_ && facts_->senders && facts_->senders->unknown(spellings_);
+  }
+
+  // A web form's mail (reply_to "web_forms"): a system sender (a form service, a site's mailer)
+  // writing for the person in Reply-To, a mailbox that is no system sender, at another
+  // organisation than From's, and a person's rather than a team's unless the mail's text
+  // repeats it (a form echoing the submitter's info@). A shop's notification answered at its
+  // support@ stays system mail.
+  bool sent_for_form(const EmailAddress& reply_to) const {
+    if (!c_.is_system_sender(sender_) || c_.is_system_sender(reply_to) ||
+        email_detail::same_organisation(sender_.domain, reply_to.domain))
+      return false;
+    if (!c_.is_role_mailbox(reply_to)) return true;
+    const std::string& text = text::trim_view(e_.text_content).empty() ? e_.content : e_.text_content;
+    return lower_ascii(text).find(reply_to.address) != std::string::npos;
   }
 
   void generate_name() {
@@ -937,6 +952,7 @@ CompiledRules::CompiledRules(const RoutingRules& r, std::shared_ptr<const SiteCo
   }
   for (const auto& k : rules.system_keywords) keywords.insert(lower_ascii(trim(k)));
   for (const auto& p : rules.system_prefixes) prefixes.push_back(lower_ascii(trim(p)));
+  for (const auto& p : rules.role_mailboxes) roles.push_back(lower_ascii(trim(p)));
   for (const auto& g : rules.generic_names) generic_names.insert(casefold(trim(g)));
   for (const auto& a : rules.loop_allow) {
     std::string t = trim(a);
@@ -945,15 +961,28 @@ CompiledRules::CompiledRules(const RoutingRules& r, std::shared_ptr<const SiteCo
   }
 }
 
-bool CompiledRules::is_system_sender(const EmailAddress& a) const {
-  std::string local = lower_ascii(a.local);
-  if (keywords.count(local)) return true;
-  for (const auto& p : prefixes) {
-    if (p.empty()) continue;
-    for (std::size_t pos = local.find(p); pos != std::string::npos; pos = local.find(p, pos + 1))
-      if (email_detail::word_at(local, pos, p.size())) return true;
+namespace {
+
+// Whether one of `words` (lowercased) is a word of `local` (lowercased): not preceded or
+// followed by a letter.
+bool has_word(const std::string& local, const std::vector<std::string>& words) {
+  for (const auto& w : words) {
+    if (w.empty()) continue;
+    for (std::size_t pos = local.find(w); pos != std::string::npos; pos = local.find(w, pos + 1))
+      if (email_detail::word_at(local, pos, w.size())) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool CompiledRules::is_system_sender(const EmailAddress& a) const {
+  std::string local = lower_ascii(a.local);
+  return keywords.count(local) || has_word(local, prefixes);
+}
+
+bool CompiledRules::is_role_mailbox(const EmailAddress& a) const {
+  return has_word(lower_ascii(a.local), roles);
 }
 
 void route_pass(Store& store, const CompiledRules& rules, const InboundEmail& email, bool write,

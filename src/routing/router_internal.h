@@ -34,11 +34,14 @@ struct CompiledRules {
   std::unordered_set<std::string> blocked;        // normalized addresses
   std::unordered_set<std::string> keywords;       // lowercased
   std::vector<std::string> prefixes;              // lowercased
+  std::vector<std::string> roles;                 // role_mailboxes, lowercased
   std::unordered_set<std::string> generic_names;  // casefolded
   std::unordered_set<std::string> loop_allow;     // addresses and "@domain"
 
   bool is_alias(const EmailAddress& a) const { return aliases.count(a.base()) > 0; }
   bool is_system_sender(const EmailAddress& a) const;
+  /// A team's mailbox (support@, customer.service@): role_mailboxes as words of the local part.
+  bool is_role_mailbox(const EmailAddress& a) const;
 };
 
 /// The Message-IDs a mail's thread is looked up by, in order, each with the level it matches

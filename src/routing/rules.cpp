@@ -68,6 +68,7 @@ void for_each_field(Rules& r, Fn&& fn) {
   fn("blocked_senders", r.blocked_senders);
   fn("system_keywords", r.system_keywords);
   fn("system_prefixes", r.system_prefixes);
+  fn("role_mailboxes", r.role_mailboxes);
   fn("generic_names", r.generic_names);
   fn("open_statuses", r.open_statuses);
   fn("reply_window_days", r.reply_window_days);
@@ -119,7 +120,7 @@ void RoutingRules::validate() const {
     check_choice(key, value, {"follow_up", "reopen", "reopen_within_days", "new_ticket",
                               "new_ticket_after_days"});
   check_choice("automated_mail", automated_mail, {"attach_no_reopen", "drop"});
-  check_choice("reply_to", reply_to, {"use_from", "use_reply_to", "reply_to_keep_from_name"});
+  check_choice("reply_to", reply_to, {"web_forms", "use_from", "use_reply_to", "reply_to_keep_from_name"});
   check_choice("error_log", error_log, {"all", "outcome", "errors", "none"});
   check_choice("route_log", route_log, {"all", "outcome", "none"});
   auto non_negative = [](const char* key, long long v) {

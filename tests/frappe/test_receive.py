@@ -70,6 +70,29 @@ def test_automated_mail_told_only_by_its_headers_makes_no_record(site, mailbox, 
     assert not site.get_all("CRM Lead", filters={"email": automated.sender})
 
 
+def test_a_web_form_gets_its_lead_and_a_notification_answered_at_its_support_makes_nothing(site, mailbox):
+    """Frappe stores a mail's Reply-To as its sender; the router decides by the author as
+    written (reply_to = web_forms): a form service writing for a person gives that person a
+    lead, a shop's notification whose Reply-To is its own support@ stays system mail."""
+    form = raw(mail(sender="Website <noreply@forms.example>", to="sales@example-shop.com",
+                    subject="New enquiry from the website", message_id="f1@forms.example",
+                    body="Name: Kim Park\nMessage: 40 cushions for our cafe"),
+               "Reply-To: Kim Park <kim.park@cafe.example>")
+    notice = raw(mail(sender="Payments <noreply@payments.example>", to="support@example-shop.com",
+                      subject="Payout 4411 completed", message_id="p1@payments.example",
+                      body="Your payout was sent."),
+                 "Reply-To: Payments Support <support@payments.example>")
+    mailbox.messages = [form, notice]
+    stored_form, stored_notice = fetch(mailbox.accounts["Inbox"])
+    assert stored_form.reference_doctype == "CRM Lead"
+    assert site.db.get_value("CRM Lead", stored_form.reference_name, "email") == "kim.park@cafe.example"
+    stored_notice.reload()
+    assert stored_notice.sender == "support@payments.example"  # as Frappe stores it
+    assert (stored_notice.reference_doctype, stored_notice.reference_name) == (None, None)
+    assert tickets_of(site, "support@payments.example") == []
+    assert [(r.action, r.reason) for r in route_logs(site, stored_notice.name)] == [("skip", "automated_sender")]
+
+
 def test_a_mail_bcc_to_support_in_a_shared_inbox_is_a_ticket_by_its_delivered_to(site, mailbox):
     bcc = raw(mail(sender="Sam Buyer <sam@buyer.org>", to="Pat <pat@partner.example>",
                    subject="The chairs arrived broken", message_id="b1@buyer.org"),

@@ -76,7 +76,7 @@ def test_route_many_sample_mailbox_on_every_backend(make_store):
     got = [(name, r.action, r.doctype, r.reason) for (name, *_), r in zip(expected(), results)]
     assert got == [tuple(row) for row in expected()]
     inner = store.inner if isinstance(store, sb.FaultyStore) else store
-    assert inner.count("HD Ticket") == 9 and inner.count("CRM Lead") == 5
+    assert inner.count("HD Ticket") == 9 and inner.count("CRM Lead") == 6
 
 
 class Poisoned(sb.ForwardingBackend):

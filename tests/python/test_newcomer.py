@@ -35,9 +35,9 @@ def test_readme_steps_after_make_install(tmp_path):
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-4000:]
     assert f"{home}/.local/bin/frontdesk" in out.stdout  # the installed one ran
     for line in ("demo on a new SQLite file", "created crm.sqlite",
-                 "planned 26 mails (dry run: nothing written): 5 create_lead, 9 create_ticket, "
-                 "3 link_ticket, 9 skip",
-                 "routed 26 mails: 5 create_lead, 9 create_ticket, 3 link_ticket, 9 skip",
+                 "planned 26 mails (dry run: nothing written): 6 create_lead, 9 create_ticket, "
+                 "3 link_ticket, 8 skip",
+                 "routed 26 mails: 6 create_lead, 9 create_ticket, 3 link_ticket, 8 skip",
                  "10 events — 5 created, 4 updated, 0 duplicate, 0 skipped, 0 failed; "
                  "1 transcript stored",
                  "HD Ticket 0001: 3 email(s), oldest first"):

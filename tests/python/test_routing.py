@@ -65,7 +65,7 @@ def test_sample_mailbox_on_every_backend(make_store):
         assert (name, r.action, r.doctype, r.reason) == (name, action, doctype, reason)
     inner = store.inner if isinstance(store, sb.FaultyStore) else store
     assert inner.count("HD Ticket") == 9
-    assert inner.count("CRM Lead") == 5
+    assert inner.count("CRM Lead") == 6
     for row in inner.find("Error Log", fields=["error"]):
         assert "photos you asked" not in row["error"] and "möchten" not in row["error"]
 
@@ -239,7 +239,7 @@ def test_frontdesk_route_a_folder_prints_each_mail_and_a_summary(frontdesk_bin, 
     for (name, action, doctype, reason), line in zip(expected(), lines):
         assert line.split()[:2] == [name, action]
         assert doctype in line and reason in line
-    assert "routed 26 mails: 5 create_lead, 9 create_ticket, 3 link_ticket, 9 skip" in out.stdout
+    assert "routed 26 mails: 6 create_lead, 9 create_ticket, 3 link_ticket, 8 skip" in out.stdout
     assert "by reason: " in out.stdout and "1 duplicate" in out.stdout
     store = sb.SqliteStore(db)
     assert store.count("HD Ticket") == 9
@@ -278,9 +278,12 @@ def test_frontdesk_route_mbox_jsonl_dry_run_and_errors(frontdesk_bin, tmp_path):
 def test_frontdesk_route_with_rules_file(frontdesk_bin, tmp_path):
     db = new_db(frontdesk_bin, tmp_path / "r.sqlite")
     rules = tmp_path / "rules.json"
-    rules.write_text(json.dumps({"reply_to": "use_reply_to"}))
-    out = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", "--rules", str(rules),
-              os.path.join(MAILBOX, "14-web-form-reply-to.eml"))
+    form = os.path.join(MAILBOX, "14-web-form-reply-to.eml")
+    rules.write_text(json.dumps({"reply_to": "use_from"}))  # the original scripts: system mail
+    out = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", "--rules", str(rules), "--dry-run", form)
+    assert out.returncode == 0, out.stderr
+    assert "automated_sender" in out.stdout and "create_lead" not in out.stdout
+    out = run(frontdesk_bin, "--db", db, "--site", SITE_JSON, "route", form)  # the default: web_forms
     assert out.returncode == 0, out.stderr
     assert "create_lead" in out.stdout
     rules.write_text(json.dumps({"reply_to": "whoever"}))

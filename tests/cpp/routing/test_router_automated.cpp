@@ -5,6 +5,7 @@
 #include "routing/routing_test_support.h"
 
 using namespace switchboard;
+using routing_test::kInfo;
 using routing_test::kSales;
 using routing_test::kSupport;
 using routing_test::mail;
@@ -177,17 +178,22 @@ TEST_CASE("senders: notification and alert mailboxes are system senders by defau
 TEST_CASE("senders: the Reply-To policy (a web form sending from noreply@)") {
   RouterFixture f;
   InboundEmail form = sample("14-web-form-reply-to.eml");
-  CHECK(f.router.plan(form).reason == "automated_sender");  // use_from, the seed's behaviour
+  RoutingRules use_from;
+  use_from.reply_to = "use_from";
+  // The original scripts skipped every such enquiry as system mail.
+  CHECK(f.with(use_from).plan(form).reason == "automated_sender");
   RoutingRules keep;
   keep.reply_to = "reply_to_keep_from_name";
   CHECK(f.with(keep).plan(form).sender_name == "Website Contact Form");
   RoutingRules use_reply_to;
   use_reply_to.reply_to = "use_reply_to";
-  RouteResult r = f.with(use_reply_to).route(form);
+  CHECK(f.with(use_reply_to).plan(form).policy == "reply_to=use_reply_to");
+  // The default (web_forms) gives the person who filled in the form their lead.
+  RouteResult r = f.router.route(form);
   CHECK(r.action == "create_lead");
   CHECK(r.sender == "kim.park@example.com");
   CHECK(r.sender_name == "Kim Park");
-  CHECK(r.policy == "reply_to=use_reply_to");
+  CHECK(r.policy == "reply_to=web_forms");
   auto lead = f.store->get("CRM Lead", r.name);
   CHECK(lead->text("first_name") == "Kim");
   CHECK(lead->text("last_name") == "Park");
@@ -196,4 +202,60 @@ TEST_CASE("senders: the Reply-To policy (a web form sending from noreply@)") {
   auto ours = mail("r1@x.com", "ann@x.com", {kSupport});
   ours.reply_to = "Support <support@zipcushions.com>";
   CHECK(f.with(use_reply_to).plan(ours).sender == "ann@x.com");
+}
+
+TEST_CASE("senders: web_forms takes Reply-To for a form's mail, not for a notification's") {
+  RouterFixture f;
+  auto sent = [](const std::string& from, const std::string& reply_to, const std::string& text = "") {
+    static int n = 0;
+    auto e = mail("wf" + std::to_string(++n) + "@x", from, {kInfo}, "New enquiry from the website");
+    e.reply_to = reply_to;
+    e.text_content = text;
+    return e;
+  };
+  struct Case {
+    const char* from;
+    const char* reply_to;
+    const char* text;
+    const char* sender;  // the sender the router decides by; "" = skipped as system mail
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           // a form service, a person at their own domain
+           {"Website <noreply@forms.example>", "Jane Roe <jane.roe@mail.example>", "", "jane.roe@mail.example"},
+           // a domain under a shared suffix is not the form service's organisation
+           {"noreply@forms.example.co.uk", "jane@btinternet.co.uk", "", "jane@btinternet.co.uk"},
+           // the company's own WordPress site: internal, yet a form
+           {"WordPress <wordpress@zipcushions.com>", "ann@x.com", "", "ann@x.com"},
+           // a business writing from its info@: a form that repeats the address in its text
+           {"noreply@forms.example", "info@cafe-rosa.example", "Email: Info@Cafe-Rosa.example\nMessage: hi",
+            "info@cafe-rosa.example"},
+           // a shop's notification answered at its own support@ (same organisation)
+           {"noreply@shop.example", "support@shop.example", "", ""},
+           {"noreply@mail.shop.example", "jane@help.shop.example", "", ""},
+           // answered at a team's mailbox elsewhere (a hosted helpdesk), not in the text
+           {"notifications@shipping.example", "customer.service@shipping-help.example", "", ""},
+           // a Reply-To that is itself a system sender
+           {"noreply@forms.example", "no-reply@other.example", "", ""},
+       }) {
+    CAPTURE(c.from);
+    CAPTURE(c.reply_to);
+    RouteResult r = f.router.plan(sent(c.from, c.reply_to, c.text));
+    if (*c.sender) {
+      CHECK(r.action == "create_lead");
+      CHECK(r.sender == c.sender);
+      CHECK(r.policy == "reply_to=web_forms");
+    } else {
+      CHECK(r.reason == "automated_sender");
+      CHECK(r.policy.empty());
+    }
+  }
+  // A person's mail keeps its From whatever its Reply-To says.
+  CHECK(f.router.plan(sent("ann@x.com", "bob@y.example")).sender == "ann@x.com");
+  // Without a Reply-To, the company's WordPress mailer is internal mail.
+  CHECK(f.router.plan(sent("wordpress@zipcushions.com", "")).reason == "internal");
+  // role_mailboxes is a rule: with none, a hosted helpdesk's address counts as a person's.
+  RoutingRules no_roles;
+  no_roles.role_mailboxes = {};
+  CHECK(f.with(no_roles).plan(sent("notifications@shipping.example", "customer.service@shipping-help.example"))
+            .sender == "customer.service@shipping-help.example");
 }

@@ -19,7 +19,9 @@ TEST_CASE("rules: the defaults are the seed's behaviour; the site's facts come f
                                "donotreply", "do-not-reply", "automated"});
   CHECK(r.system_prefixes == V{"noreply", "no-reply", "mailer-daemon", "postmaster", "bounce",
                                "bounces", "donotreply", "do-not-reply", "notification",
-                               "notifications", "notify", "alert", "alerts"});
+                               "notifications", "notify", "alert", "alerts", "wordpress"});
+  CHECK(r.role_mailboxes.size() == 26);
+  CHECK(std::count(r.role_mailboxes.begin(), r.role_mailboxes.end(), "support") == 1);
   CHECK(r.generic_names == V{"administrator", "admin", "noreply", "support", "sales", "info"});
   CHECK(r.reply_window_days == 7);
   CHECK(r.subject_max_length == 140);
@@ -31,7 +33,7 @@ TEST_CASE("rules: the defaults are the seed's behaviour; the site's facts come f
   CHECK(r.sales_alias_open_ticket == "link_if_about_ticket");
   CHECK(r.mixed_aliases == "to_before_cc");
   CHECK(r.automated_mail == "attach_no_reopen");
-  CHECK(r.reply_to == "use_from");
+  CHECK(r.reply_to == "web_forms");  // the original scripts: use_from
   CHECK(r.loop_threshold == 20);
   CHECK(r.loop_window_minutes == 120);
   CHECK(r.ticket_status == "Open");
