@@ -120,14 +120,6 @@ std::string base_address(std::string_view address) {
   return a;
 }
 
-bool domain_within(std::string_view domain, const std::string& parent) {
-  std::string p = text::lower_ascii(text::trim(parent));
-  if (p.empty() || domain.size() < p.size()) return false;
-  if (domain == p) return true;
-  return domain.size() > p.size() && domain.substr(domain.size() - p.size()) == p &&
-         domain[domain.size() - p.size() - 1] == '.';
-}
-
 Strings unite(const Strings& flat, Strings Brand::*member, const std::vector<Brand>& brands) {
   Strings out = flat;
   for (const auto& b : brands)
@@ -241,7 +233,7 @@ const Brand* SiteConfig::brand_of(std::string_view address) const {
   if (domain.empty()) return nullptr;
   for (const auto& b : brands)
     for (const auto& d : b.domains)
-      if (domain_within(domain, d)) return &b;
+      if (text::domain_within(domain, text::lower_ascii(text::trim(d)))) return &b;
   return nullptr;
 }
 

@@ -98,6 +98,14 @@ bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept {
   return left && right;
 }
 
+bool domain_within(std::string_view domain, std::string_view parent) noexcept {
+  if (parent.empty()) return false;
+  if (domain == parent) return true;
+  return domain.size() > parent.size() &&
+         domain.compare(domain.size() - parent.size(), parent.size(), parent) == 0 &&
+         domain[domain.size() - parent.size() - 1] == '.';
+}
+
 bool is_valid_utf8(std::string_view s) noexcept {
   if (is_ascii(s)) return true;
   // GLib calls a NUL byte invalid when given a length: validate the pieces between NULs.

@@ -34,6 +34,9 @@ std::string upper_ascii(std::string_view s);
 bool iequals(std::string_view a, std::string_view b) noexcept;
 /// Whether s[pos, pos + len) is a whole word: no ASCII letter right before or after it.
 bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept;
+/// Whether the domain `domain` is `parent` or a subdomain of it (both already lowercased);
+/// false for an empty parent.
+bool domain_within(std::string_view domain, std::string_view parent) noexcept;
 
 /// Whether every byte of `s` is below 0x80.
 bool is_ascii(std::string_view s) noexcept;

@@ -18,15 +18,8 @@ DomainSet::DomainSet(const std::vector<std::string>& domains) {
   }
 }
 
-bool is_same_or_subdomain(std::string_view domain, std::string_view of) noexcept {
-  if (of.empty()) return false;
-  if (domain == of) return true;
-  return domain.size() > of.size() && domain.compare(domain.size() - of.size(), of.size(), of) == 0 &&
-         domain[domain.size() - of.size() - 1] == '.';
-}
-
 bool same_organisation(std::string_view a, std::string_view b) noexcept {
-  if (is_same_or_subdomain(a, b) || is_same_or_subdomain(b, a)) return true;
+  if (text::domain_within(a, b) || text::domain_within(b, a)) return true;
   // The parents of two subdomains (a domain of three labels or more loses its first).
   auto parent = [](std::string_view d) -> std::string_view {
     std::size_t dot = d.find('.');
@@ -39,7 +32,7 @@ bool same_organisation(std::string_view a, std::string_view b) noexcept {
 
 bool DomainSet::contains(std::string_view domain) const noexcept {
   for (const auto& d : domains_)
-    if (is_same_or_subdomain(domain, d)) return true;
+    if (text::domain_within(domain, d)) return true;
   return false;
 }
 

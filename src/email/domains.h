@@ -29,9 +29,6 @@ class DomainSet {
   std::vector<std::string> domains_;
 };
 
-/// Whether `domain` (normalized) is `of` or one of its subdomains.
-bool is_same_or_subdomain(std::string_view domain, std::string_view of) noexcept;
-
 /// Whether two normalized domains look like one organisation's: one is the other or a
 /// subdomain of it, or both are subdomains of the same parent (notify.shop.com and
 /// help.shop.com). Without a public-suffix list, two domains under a shared suffix such as

@@ -267,7 +267,7 @@ std::vector<Document> Directory::first_in_order(std::string_view doctype, Query 
   return rows;
 }
 
-void Directory::restrict_to(std::string field, std::function<bool(const Document&)> keep) {
+void Directory::restrict_to(std::string field, Keep keep) {
   restrict_field_ = std::move(field);
   restrict_ = std::move(keep);
 }
@@ -284,7 +284,7 @@ std::vector<Found> Directory::open_tickets(const Filters& by, std::size_t limit,
   for (const auto& f : fields) add_unique(wanted, f);
   if (restrict_) add_unique(wanted, restrict_field_);
   return newest(kTicket, by, limit, wanted, [&](const Document& t) {
-    return statuses.is_open(t.text("status")) && (!restrict_ || restrict_(t));
+    return statuses.is_open(t.text("status")) && (!restrict_ || restrict_(kTicket, t));
   });
 }
 
@@ -294,7 +294,7 @@ std::vector<Found> Directory::tickets(const Filters& by, std::size_t limit,
   for (const auto& f : fields) add_unique(wanted, f);
   if (restrict_) add_unique(wanted, restrict_field_);
   return newest(kTicket, by, limit, wanted,
-                [&](const Document& t) { return !restrict_ || restrict_(t); });
+                [&](const Document& t) { return !restrict_ || restrict_(kTicket, t); });
 }
 
 std::optional<Found> Directory::open_ticket(const Filters& by) {
@@ -316,7 +316,7 @@ std::vector<Found> Directory::leads(const Filters& by, bool open_only, std::size
   for (const auto& f : fields) add_unique(wanted, f);
   if (restrict_) add_unique(wanted, restrict_field_);
   return newest(kLead, by, limit, wanted, [&](const Document& l) {
-    return (!open_only || is_open_lead(l)) && (!restrict_ || restrict_(l));
+    return (!open_only || is_open_lead(l)) && (!restrict_ || restrict_(kLead, l));
   });
 }
 

@@ -142,8 +142,10 @@ class Directory {
   /// label. Read once per Directory.
   const std::vector<std::string>& ended_lead_statuses();
   /// From now on open_tickets, tickets and lead keep only records (survivors) for which
-  /// `keep` holds; their rows then also carry `field`. For one operation's view (a brand).
-  void restrict_to(std::string field, std::function<bool(const Document&)> keep);
+  /// `keep(doctype, row)` holds; their rows then also carry `field`. For one operation's view
+  /// (a brand).
+  using Keep = std::function<bool(std::string_view doctype, const Document& row)>;
+  void restrict_to(std::string field, Keep keep);
   /// Whether `doctype` declares `field` in the store's schema.
   bool has_field(std::string_view doctype, std::string_view field) const;
 
@@ -218,7 +220,7 @@ class Directory {
   std::optional<TicketStatuses> statuses_;
   std::optional<std::vector<std::string>> ended_lead_statuses_;
   std::string restrict_field_;
-  std::function<bool(const Document&)> restrict_;
+  Keep restrict_;
 };
 
 }  // namespace switchboard::model

@@ -19,6 +19,7 @@ namespace switchboard::routing_detail {
 namespace {
 
 constexpr std::size_t kSubjectLeads = 20;    // the sender's newest leads a subject is sought in
+constexpr std::int64_t kHistoryMails = 5;    // a record's mails read for its brand
 constexpr std::int64_t kSubjectMails = 500;  // at most this many of their mails read for it
 
 using email_detail::casefold;
@@ -349,18 +350,34 @@ class Pass {
   }
 
   // Mail written to one brand's alias sees only records of that brand (or of none) when the
-  // rules below look a record up by its customer; header threading is not limited.
+  // rules below look a record up by its customer; header threading is not limited. A record
+  // without a reply alias (kept from before brands or aliases were recorded) is of the brand
+  // its customer's mails were written to.
   void keep_to_brand() {
     if (written_to_.empty() || !ticket_alias_field_) return;
     const Brand* brand = c_.site->brand_of(written_to_);
     if (!brand) return;
-    const SiteConfig* site = c_.site.get();
-    dir_.restrict_to(model::kReplyAliasField, [site, brand](const Document& row) {
+    dir_.restrict_to(model::kReplyAliasField, [this, brand](std::string_view doctype, const Document& row) {
       const std::string alias = row.text(model::kReplyAliasField);
-      if (alias.empty()) return true;
-      const Brand* of = site->brand_of(alias);
+      const Brand* of = alias.empty() ? brand_of_mails(doctype, row.text("name")) : c_.site->brand_of(alias);
       return of == nullptr || of == brand;
     });
+  }
+
+  // The brand of the first of the aliases the record's received mails were written to (To,
+  // then Cc; oldest mails first, at most kHistoryMails), or null. Read once per record and mail.
+  const Brand* brand_of_mails(std::string_view doctype, const std::string& name) {
+    auto [it, fresh] = mail_brands_.try_emplace(std::string(doctype) + '\n' + name, nullptr);
+    if (!fresh) return it->second;
+    Query q{Filter("reference_doctype", Value(std::string(doctype))), Filter("reference_name", Value(name)),
+            Filter("sent_or_received", Value("Received"))};
+    for (const auto& mail : store_.find("Communication", q.select({"recipients", "cc", "creation"})
+                                                             .order("creation asc")
+                                                             .take(kHistoryMails)))
+      for (const char* field : {"recipients", "cc"})
+        for (const auto& box : mailboxes(mail.text(field)))
+          if (const Brand* b = c_.site->brand_of(box.address)) return it->second = b;
+    return nullptr;
   }
 
   // A mail from a record's customer to that record's reply alias continues it when the record
@@ -856,6 +873,7 @@ class Pass {
   bool has_alias_field(const std::string& doctype) const {
     return doctype == kTicket ? ticket_alias_field_ : lead_alias_field_;
   }
+  std::unordered_map<std::string, const Brand*> mail_brands_;  // brand_of_mails, by doctype and name
   // The reply alias, read with the records a mail may link to (fill_reply_alias).
   const std::vector<std::string> alias_field_{model::kReplyAliasField};
   const std::vector<std::string> no_fields_;

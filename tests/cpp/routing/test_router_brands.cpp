@@ -239,9 +239,38 @@ TEST_CASE("brands: mail to one brand's alias never lands on another brand's reco
   CHECK(lb.action == "create_lead");
   CHECK(lb.name != la.name);
   CHECK(router.plan(mail("l-3@x.com", "lee@x.com", {"sales@acme.test"}, "Quote")).name == la.name);
-  // Records without an alias (made before the field) belong to no brand: any brand finds them.
+  // Records without an alias (made before the field) and without mails belong to no brand:
+  // any brand finds them.
   std::string legacy = store->insert("HD Ticket", {{"subject", "Old"}, {"raised_by", "old@x.com"}, {"status", "Open"}});
   CHECK(router.plan(mail("o-1@x.com", "old@x.com", {"support@bolt.test"}, "Hi")).name == legacy);
+}
+
+TEST_CASE("brands: a record without a reply alias is of the brand its customer's mails went to") {
+  auto store = branded_store();
+  Router router(store);
+  // A lead kept from before aliases were recorded, its customer's mail written to Acme's sales.
+  std::string lead = store->insert("CRM Lead", {{"first_name", "Gen"}, {"email", "gen@x.com"}, {"status", "New"}});
+  store->insert("Communication", {{"message_id", "old-1@x.com"}, {"reference_doctype", "CRM Lead"},
+                                  {"reference_name", lead}, {"sent_or_received", "Received"},
+                                  {"sender", "gen@x.com"}, {"recipients", "Acme Sales <sales@acme.test>"},
+                                  {"subject", "Price list"}, {"communication_medium", "Email"}});
+  // A request to Bolt gets a Bolt lead and leaves the Acme one alone (before, it joined it and
+  // wrote Bolt's alias on it, so Acme's later answers went out from Bolt).
+  auto bolt = router.route(mail("b-1@x.com", "gen@x.com", {"info@bolt.test"}, "New enquiry"));
+  CHECK(bolt.action == "create_lead");
+  CHECK(bolt.name != lead);
+  CHECK(alias_of(*store, "CRM Lead", lead).empty());
+  // Acme's sales alias still finds it, and gives it its alias.
+  auto acme = router.route(mail("a-1@x.com", "gen@x.com", {"sales@acme.test"}, "Re: Price list"));
+  CHECK(acme.name == lead);
+  CHECK(alias_of(*store, "CRM Lead", lead) == "sales@acme.test");
+  // A ticket whose mails went only to an address of no brand stays visible to every brand.
+  std::string plain = store->insert("HD Ticket", {{"subject", "Old"}, {"raised_by", "pat@x.com"}, {"status", "Open"}});
+  store->insert("Communication", {{"message_id", "old-2@x.com"}, {"reference_doctype", "HD Ticket"},
+                                  {"reference_name", plain}, {"sent_or_received", "Received"},
+                                  {"sender", "pat@x.com"}, {"recipients", "someone@elsewhere.test"},
+                                  {"subject", "Old"}, {"communication_medium", "Email"}});
+  CHECK(router.plan(mail("p-1@x.com", "pat@x.com", {"support@bolt.test"}, "Hi")).name == plain);
 }
 
 TEST_CASE("brands: a site without brands links across aliases as before") {
