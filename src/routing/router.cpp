@@ -239,7 +239,7 @@ class Pass {
     const std::string& from_address = read ? read->address : own.address;
     display_ = trim(e_.sender_full_name).empty() && !from.empty() ? from.front().name : e_.sender_full_name;
     sender_ = read ? read->parsed : std::move(own.parsed);
-    bool reply_to_used = false;
+    std::string written = trim(from_address);  // the sender's address as the mail writes it
     if (rules_.reply_to != "use_from" && !trim(e_.reply_to).empty()) {
       auto boxes = mailboxes(e_.reply_to);
       if (!boxes.empty()) {
@@ -247,7 +247,7 @@ class Pass {
         if (!rt.empty() && !c_.is_alias(rt) && !c_.internal.contains(rt) && rt.base() != sender_.base() &&
             (rules_.reply_to != "web_forms" || sent_for_form(rt))) {
           sender_ = rt;
-          reply_to_used = true;
+          written = trim(boxes.front().address);
           if (rules_.reply_to != "reply_to_keep_from_name") display_ = boxes.front().name;
           set_policy("reply_to", rules_.reply_to);
         }
@@ -257,8 +257,7 @@ class Pass {
     spellings_ = {sender_.address};
     // Also the address as written: rows a site stored without normalizing still match (on
     // Frappe, MariaDB's case-insensitive collation matches any case anyway).
-    std::string written = trim(from_address);
-    if (!written.empty() && written != sender_.address && !reply_to_used) spellings_.push_back(written);
+    if (!written.empty() && written != sender_.address) spellings_.push_back(written);
     variants_.assign(spellings_.begin(), spellings_.end());
     new_sender_ = facts_ && facts_->senders && facts_->senders->unknown(spellings_);
   }
@@ -921,8 +920,10 @@ std::vector<std::string> sender_candidates(const InboundEmail& e, const Compiled
       out.push_back(sender.address);
       out.push_back(trim(f.address));
       if (reply_to)
-        if (auto boxes = mailboxes(e.reply_to); !boxes.empty())
+        if (auto boxes = mailboxes(e.reply_to); !boxes.empty()) {
           out.push_back(parse_email_address(boxes.front().address, c.rules.plus_delimiter).address);
+          out.push_back(trim(boxes.front().address));
+        }
     }
     if (from) *from = std::move(f);
   } catch (...) {  // the pass reads it again (and fails as it does)

@@ -249,6 +249,16 @@ TEST_CASE("senders: web_forms takes Reply-To for a form's mail, not for a notifi
       CHECK(r.policy.empty());
     }
   }
+  // The Reply-To as written finds a lead stored with the customer's capitals (SQLite compares
+  // case-sensitively), in route() and in route_many().
+  std::string lead = f.store->insert("CRM Lead", {{"first_name", "Gareth"}, {"email", "Gareth_taylor@post.example"}});
+  for (bool batch : {false, true}) {
+    CAPTURE(batch);
+    auto form = sent("noreply@forms.example", "Gareth_taylor@post.example");
+    RouteResult r = batch ? f.router.route_many({form}).front() : f.router.route(form);
+    CHECK(r.action == "link_lead");
+    CHECK(r.name == lead);
+  }
   // A person's mail keeps its From whatever its Reply-To says.
   CHECK(f.router.plan(sent("ann@x.com", "bob@y.example")).sender == "ann@x.com");
   // Without a Reply-To, the company's WordPress mailer is internal mail.
