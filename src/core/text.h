@@ -34,6 +34,17 @@ std::string upper_ascii(std::string_view s);
 bool iequals(std::string_view a, std::string_view b) noexcept;
 /// Whether s[pos, pos + len) is a whole word: no ASCII letter right before or after it.
 bool word_at(std::string_view s, std::size_t pos, std::size_t len) noexcept;
+/// Whether one of `words` occurs in `s` as a whole word (word_at); case-sensitive, so pass
+/// both lowercased. Empty words never match.
+template <typename Words>
+bool contains_word(std::string_view s, const Words& words) noexcept {
+  for (std::string_view w : words) {
+    if (w.empty()) continue;
+    for (std::size_t pos = s.find(w); pos != std::string_view::npos; pos = s.find(w, pos + 1))
+      if (word_at(s, pos, w.size())) return true;
+  }
+  return false;
+}
 /// Whether the domain `domain` is `parent` or a subdomain of it (both already lowercased);
 /// false for an empty parent.
 bool domain_within(std::string_view domain, std::string_view parent) noexcept;

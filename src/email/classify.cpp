@@ -4,6 +4,7 @@
 // for mail whose headers say nothing, what it says (email/automated.h).
 #include <gmime/gmime.h>
 
+#include <array>
 #include <string>
 
 #include "core/text.h"
@@ -75,14 +76,8 @@ MailKind classify_mail(const InboundEmail& e) {
     if (token == "junk" || token == "auto_reply") automated = true;
   }
   if (const std::string* v = e.header("X-Auto-Response-Suppress")) {
-    std::string s = lower_ascii(*v);
-    for (std::string_view word : {"all", "oof", "autoreply"}) {
-      std::size_t pos = 0;
-      while ((pos = s.find(word, pos)) != std::string::npos) {
-        if (text::word_at(s, pos, word.size())) automated = true;
-        pos += word.size();
-      }
-    }
+    static constexpr std::array<std::string_view, 3> kSuppressed{"all", "oof", "autoreply"};
+    if (text::contains_word(lower_ascii(*v), kSuppressed)) automated = true;
     // Exchange out-of-office: suppress header plus the inbox-rules loop marker.
     if (automated && has_header(e, "X-MS-Exchange-Inbox-Rules-Loop")) out_of_office = true;
   }

@@ -980,28 +980,13 @@ CompiledRules::CompiledRules(const RoutingRules& r, std::shared_ptr<const SiteCo
   }
 }
 
-namespace {
-
-// Whether one of `words` (lowercased) is a word of `local` (lowercased): not preceded or
-// followed by a letter.
-bool has_word(const std::string& local, const std::vector<std::string>& words) {
-  for (const auto& w : words) {
-    if (w.empty()) continue;
-    for (std::size_t pos = local.find(w); pos != std::string::npos; pos = local.find(w, pos + 1))
-      if (email_detail::word_at(local, pos, w.size())) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 bool CompiledRules::is_system_sender(const EmailAddress& a) const {
   std::string local = lower_ascii(a.local);
-  return keywords.count(local) || has_word(local, prefixes);
+  return keywords.count(local) || text::contains_word(local, prefixes);
 }
 
 bool CompiledRules::is_role_mailbox(const EmailAddress& a) const {
-  return has_word(lower_ascii(a.local), roles);
+  return text::contains_word(lower_ascii(a.local), roles);
 }
 
 void route_pass(Store& store, const CompiledRules& rules, const InboundEmail& email, bool write,
