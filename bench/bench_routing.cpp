@@ -225,7 +225,8 @@ std::string read_file(const fs::path& p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path dir = argc > 1 ? fs::path(argv[1]) : fs::temp_directory_path();
+  fs::path dir = argc > 1 ? fs::path(argv[1]) : fs::temp_directory_path() / "switchboard-bench-routing";
+  fs::create_directories(dir);
   if (const char* n = std::getenv("SWITCHBOARD_BENCH_MAILS")) kMails = std::max(100, std::atoi(n));
   Mix mix = generate(kMails);
   long rss_after_generate = peak_rss_kib();
