@@ -26,6 +26,11 @@ function(switchboard_target_sanitizers target)
     message(FATAL_ERROR "compiler does not accept ${flag}")
   endif()
   target_compile_options(${target} PRIVATE ${flag} -fno-omit-frame-pointer)
+  if(SWITCHBOARD_BUILD_FUZZERS)
+    # Coverage for libFuzzer in our own code too, not only in the harness: without it a fuzzer
+    # is blind to the library's branches. The sanitizer runtime supplies the hooks elsewhere.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   get_target_property(type ${target} TYPE)
   if(type STREQUAL "STATIC_LIBRARY")
     # Whoever links an instrumented static library needs the sanitizer runtime too.

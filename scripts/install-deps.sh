@@ -25,7 +25,7 @@ APT_PACKAGES=(
   debootstrap   # the wheel's test on a Debian 12 without -dev packages (make test, online)
 )
 if [ "${1:-}" = "fuzz" ]; then
-  APT_PACKAGES+=(clang)  # libFuzzer
+  APT_PACKAGES+=(clang libclang-rt-dev)  # the compiler and its libFuzzer and sanitizer runtimes
 fi
 
 # pip requirement -> python import check (module, minimum version or empty)

@@ -79,7 +79,8 @@ void read(const json::Json& v, const std::string& key, std::vector<Brand>& out) 
       read(*it, std::string("brand ") + k, member);
     });
     if (known != item.size())
-      for (const auto& [k, value] : item.items()) {
+      for (const auto& entry : item.items()) {
+        const std::string& k = entry.key();  // a named copy: lambdas may not capture bindings
         bool found = false;
         for_each_brand_field(b, [&](const char* name, const auto&) { found = found || k == name; });
         if (!found) throw ParseError("unknown brand setting '" + k + "'");
@@ -248,7 +249,8 @@ SiteConfig SiteConfig::from_json(std::string_view text) {
     read(*it, key, member);
   });
   if (known != j.size()) {
-    for (const auto& [key, value] : j.items()) {
+    for (const auto& entry : j.items()) {
+      const std::string& key = entry.key();  // a named copy: lambdas may not capture bindings
       bool found = false;
       for_each_field(site, [&](const char* k, const auto&) { found = found || key == k; });
       if (!found) throw ParseError("unknown site setting '" + key + "'");

@@ -273,7 +273,9 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
         fn(Filter(field, Op::kIn, std::move(chunk)));
       });
   };
-  for (const auto& [rule, rows] : plan.moves) {
+  for (const auto& move_rows : plan.moves) {
+    const auto& rule = move_rows.first;  // named, not bound: lambdas may not capture bindings
+    const auto& rows = move_rows.second;
     Document change;
     change.set(rule.name_field, target);
     auto move = [&](Filter f) {
@@ -285,10 +287,12 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
     if (rule.dedupe) by("name", rows, move);  // some of the links are removed instead
     else by(rule.name_field, sources, move);
   }
-  for (const auto& [doctype, rows] : plan.removals)
-    for_chunks(rows, [&](std::vector<Value> chunk) {
+  for (const auto& removal : plan.removals) {
+    const std::string& doctype = removal.first;
+    for_chunks(removal.second, [&](std::vector<Value> chunk) {
       store.remove_where(doctype, {Filter("name", Op::kIn, std::move(chunk))});
     });
+  }
   if (kind.doctype == "HD Ticket") {  // a follow-up merged with the ticket it continued
     store.update_where(kind.doctype,
                        {Filter("name", Value(target)), Filter("ticket_split_from", Value(target))},

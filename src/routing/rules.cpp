@@ -139,7 +139,9 @@ void RoutingRules::validate() const {
 RoutingRules RoutingRules::from_json(std::string_view text) {
   const json::Json j = json::parse_object(text, "routing rules");
   RoutingRules rules;
-  for (const auto& [name, value] : j.items()) {
+  for (const auto& entry : j.items()) {
+    const std::string& name = entry.key();  // named, not bound: lambdas may not capture bindings
+    const auto& value = entry.value();
     bool known = false;
     for_each_field(rules, [&](std::string_view key, auto& member) {
       if (key != name) return;

@@ -17,7 +17,6 @@
 namespace switchboard {
 namespace {
 
-constexpr const char* kDefaultUser = "Administrator";
 constexpr std::size_t kMaxNameLength = 140;
 constexpr int kHashRetries = 8;
 
@@ -795,7 +794,9 @@ std::int64_t Store::update_where_derived(const DocTypeDef& def, const Filters& f
     groups[it->second].second.push_back(row.get("name"));
   }
   std::int64_t n = 0;
-  for (auto& [c, names] : groups) {
+  for (auto& group : groups) {
+    const auto& c = group.first;  // named, not bound: lambdas may not capture bindings (C++17)
+    auto& names = group.second;
     for (std::size_t i = 0; i < names.size(); i += kNamesPerStatement) {
       std::vector<Value> chunk(names.begin() + static_cast<std::ptrdiff_t>(i),
                                names.begin() + static_cast<std::ptrdiff_t>(

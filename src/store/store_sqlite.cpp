@@ -727,8 +727,9 @@ class SqliteBackend final : public StoreBackend {
   // transaction: a rollback removes them again. Returns whether any was added.
   bool ensure_columns(TableInfo& t, const Document& doc) {
     bool added = false;
-    for (const auto& [k, v] : doc) {
-      if (t.has(k) || v.is_null()) continue;
+    for (const auto& field : doc) {
+      const std::string& k = field.first;  // named, not bound: lambdas may not capture bindings
+      if (t.has(k) || field.second.is_null()) continue;
       run("adding custom field", k, [&] {
         try {
           db_.exec("ALTER TABLE " + t.sql_name + " ADD COLUMN " + sqlite::quote(k));

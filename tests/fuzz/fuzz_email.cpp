@@ -16,7 +16,7 @@
 #include "switchboard/routing.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const switchboard::Router router(std::shared_ptr<switchboard::Store>(switchboard::make_memory_store()));
+  static const switchboard::Router router{std::shared_ptr<switchboard::Store>(switchboard::make_memory_store())};
   std::string_view raw(reinterpret_cast<const char*>(data), size);
   switchboard::InboundEmail mail;
   try {

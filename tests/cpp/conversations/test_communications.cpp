@@ -55,7 +55,9 @@ TEST_CASE_TEMPLATE("conversations: a copy keeps every field, the files and the t
   CHECK(copy != original);
   auto a = *s->get("Communication", original);
   auto b = *s->get("Communication", copy);
-  for (const auto& [field, value] : a) {
+  for (const auto& entry : a) {
+    const std::string& field = entry.first;  // named, not bound: CAPTURE is a lambda
+    const Value& value = entry.second;
     CAPTURE(field);
     if (field == "name" || field == "creation" || field == "modified" ||
         field == "reference_name" || field == "status" || field == "reference_owner")

@@ -152,8 +152,10 @@ TEST_CASE("writes: by default Error Log gets errors only; every step reaches the
 }
 
 TEST_CASE("writes: error_log outcome, errors and none write less") {
-  for (auto [policy, rows] : std::initializer_list<std::pair<const char*, int>>{
+  for (auto policy_rows : std::initializer_list<std::pair<const char*, int>>{
            {"all", 4}, {"outcome", 1}, {"errors", 0}, {"none", 0}}) {
+    const char* policy = policy_rows.first;  // named, not bound: CAPTURE is a lambda
+    int rows = policy_rows.second;
     CAPTURE(policy);
     RouterFixture f;
     RoutingRules rules;
@@ -185,8 +187,10 @@ TEST_CASE("writes: routine decisions go to the decision log, Error Log gets only
   CHECK(f.store->count(kRouteLogDoctype, {Filter("reason", "blocked")}) == 1);  // skips too
   for (const auto& row : f.store->find(kRouteLogDoctype))
     CHECK(row.text("message").find("never reach") == std::string::npos);
-  for (auto [policy, rows_per_mail] : std::initializer_list<std::pair<const char*, int>>{
+  for (auto policy_rows : std::initializer_list<std::pair<const char*, int>>{
            {"all", 4}, {"outcome", 1}, {"none", 0}}) {
+    const char* policy = policy_rows.first;  // named, not bound: CAPTURE is a lambda
+    int rows_per_mail = policy_rows.second;
     CAPTURE(policy);
     RouterFixture g;
     RoutingRules rules;

@@ -150,7 +150,9 @@ TEST_CASE("a doctype lists its columns by name and its insert defaults in order"
     REQUIRE(it != fill.end());
     CHECK(it->second.is_null());
   }
-  for (const auto& [field, value] : lead.defaults()) {
+  for (const auto& entry : lead.defaults()) {
+    const std::string& field = entry.first;  // named, not bound: lambdas may not capture bindings
+    const Value& value = entry.second;
     auto it = std::find_if(fill.begin(), fill.end(), [&](const auto& f) { return f.first == field; });
     REQUIRE(it != fill.end());
     CHECK(it->second == value);

@@ -147,7 +147,9 @@ TEST_CASE("out-of-range numbers, deep nesting and huge strings are ParseError, n
       {"invalid UTF-8", "{\"call_id\": \"\xff\xfe\", \"from_number\": \"+14155550100\"}"},
       {"NUL bytes", std::string("{\"call_id\": \"a\0b\"\0}", 19)},
   };
-  for (const auto& [name, body] : hostile) {
+  for (const auto& item : hostile) {
+    const auto& name = item.first;  // named, not bound: CAPTURE is a lambda
+    const auto& body = item.second;
     CAPTURE(name);
     try {
       parse_call_event(body);
