@@ -118,7 +118,7 @@ def _inbound_email(doc) -> sb.InboundEmail:
             # made a shop's notification answered at its support@ a customer's ticket; the
             # routing rules' `reply_to` decides (a web form's Reply-To is taken). Like Frappe,
             # X-Original-From (set by mailing lists) before From.
-            original = next((v for n, v in email.headers if n.lower() == "x-original-from"), "")
+            original = email.header("X-Original-From")
             if original:
                 email.sender, email.sender_full_name = original, ""
             elif not email.sender and doc.sender:
