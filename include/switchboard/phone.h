@@ -116,6 +116,8 @@ SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw, const SiteCon
 
 /// Version of the key format; stored beside the keys (kPhoneKeyVersionField). Bumped when
 /// normalization changes.
-inline constexpr int kPhoneKeyVersion = 2;  // 2: international prefixes, fallback regions
+/// 2: international prefixes, fallback regions; 3: a key is its own key (Mexico's old mobile
+/// "1" dropped from national spellings too).
+inline constexpr int kPhoneKeyVersion = 3;
 
 }  // namespace switchboard

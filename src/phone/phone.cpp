@@ -67,11 +67,32 @@ std::string resolve_region(std::string_view region) {
   return upper;
 }
 
+std::string settled_e164(PhoneNumber& number) {
+  const PhoneNumberUtil& u = util();
+  std::string e164;
+  u.Format(number, PhoneNumberUtil::E164, &e164);
+  // Read back by the international fast path where it answers (libphonenumber's answer, and
+  // most numbers), else by libphonenumber; validity, the costly test, only when they differ.
+  std::string again_e164;
+  switch (fast_international_key(e164, "ZZ", again_e164)) {
+    case FastAnswer::kKey: if (again_e164 == e164) return e164; break;
+    case FastAnswer::kNoKey: return e164;
+    case FastAnswer::kUnknown: break;
+  }
+  PhoneNumber again;
+  if (u.Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR) return e164;
+  u.Format(again, PhoneNumberUtil::E164, &again_e164);
+  if (again_e164 == e164 || !u.IsValidNumber(number) || !u.IsValidNumber(again)) return e164;
+  again.set_extension(number.extension());
+  number = std::move(again);
+  return again_e164;
+}
+
 bool key_parts_slow(std::string_view raw, const std::string& region, KeyParts& out) {
   PhoneNumber number;
   if (!parse(raw, region, number)) return false;
   if (util().IsPossibleNumberWithReason(number) != PhoneNumberUtil::IS_POSSIBLE) return false;
-  util().Format(number, PhoneNumberUtil::E164, &out.e164);
+  out.e164 = settled_e164(number);
   out.extension = number.extension();
   return true;
 }
@@ -260,7 +281,7 @@ bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out,
     return cached_key_parts(raw, context, out, [&](KeyParts& parts) {
       PhoneNumber number;
       if (!read_on_site(raw, site, number) || !is_possible(number)) return false;
-      util().Format(number, PhoneNumberUtil::E164, &parts.e164);
+      parts.e164 = settled_e164(number);
       parts.extension = number.extension();
       return true;
     });
@@ -275,10 +296,10 @@ bool site_key_parts(std::string_view raw, const SiteConfig& site, KeyParts& out,
 
 namespace {
 
-Phone phone_of(const PhoneNumber& number) {
+Phone phone_of(PhoneNumber& number) {
   const PhoneNumberUtil& u = phone_detail::util();
   Phone p;
-  u.Format(number, PhoneNumberUtil::E164, &p.e164);
+  p.e164 = phone_detail::settled_e164(number);
   p.extension = number.extension();
   p.possible = phone_detail::is_possible(number);
   p.valid = u.IsValidNumber(number);
@@ -353,10 +374,7 @@ PhoneMatch phone_match(std::string_view a, std::string_view b, std::string_view 
   };
   if (garbage(ra) || garbage(rb)) return PhoneMatch::kNone;  // "12" matches nothing
   const bool keyed = ra == PhoneNumberUtil::IS_POSSIBLE && rb == PhoneNumberUtil::IS_POSSIBLE;
-  if (keyed && na.country_code() == nb.country_code() &&
-      na.national_number() == nb.national_number() &&
-      na.italian_leading_zero() == nb.italian_leading_zero() &&
-      na.number_of_leading_zeros() == nb.number_of_leading_zeros() &&
+  if (keyed && phone_detail::settled_e164(na) == phone_detail::settled_e164(nb) &&
       same_line("+", na.extension(), "+", nb.extension(), extensions))
     return PhoneMatch::kExact;
   switch (u.IsNumberMatchWithTwoStrings(std::string(a), std::string(b))) {
@@ -371,7 +389,7 @@ namespace {
 
 // Click-to-call links for `number`, parsed (`parsed`) from `raw` read in `region`; throws
 // ValidationError saying why a number cannot be dialled.
-ClickToCall links_for(std::string_view raw, bool parsed, const PhoneNumber& number,
+ClickToCall links_for(std::string_view raw, bool parsed, PhoneNumber& number,
                       const std::string& region) {
   if (!parsed)
     throw ValidationError(quoted(raw) + " is not a phone number", ErrorCode::kInvalidArgument);
@@ -391,7 +409,7 @@ ClickToCall links_for(std::string_view raw, bool parsed, const PhoneNumber& numb
                             ErrorCode::kInvalidArgument);
   }
   ClickToCall out;
-  phone_detail::util().Format(number, PhoneNumberUtil::E164, &out.e164);
+  out.e164 = phone_detail::settled_e164(number);
   out.extension = number.extension();
   // RingCentral's links take the E.164 digits without "+" (nothing left to encode).
   const std::string digits = out.e164.substr(1);

@@ -34,6 +34,12 @@ struct KeyParts {
 /// the fast path (when enabled globally). Never throws for any input.
 bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, bool fast = true);
 
+/// libphonenumber's E.164 of `number`, made a fixed point: when a valid number's E.164 reads
+/// back as another valid number (Mexico's old mobile "1": +52 1 55… reads as +52 55…),
+/// `number` becomes the one read back, so every spelling of a line keys alike and a key is its
+/// own key. Keeps the extension.
+std::string settled_e164(i18n::phonenumbers::PhoneNumber& number);
+
 /// The number `raw` is on `site` (phone_key(raw, site) explains the reading): true with the
 /// number parsed (possible or not), and the region it was read in ("ZZ" for an international
 /// prefix written instead of "+"), when any reading parses. Throws ValidationError for

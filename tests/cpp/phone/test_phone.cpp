@@ -70,6 +70,38 @@ TEST_CASE("phone: extensions are split off and never part of the key") {
   }
 }
 
+TEST_CASE("phone: a key is its own key, Mexico's old mobile 1 included") {
+  // libphonenumber keeps the "1" Mexican mobiles were once dialled with when a trunk prefix
+  // comes before it ("01 1 …", "11 …"), and drops it from +52 1 … and from that key read back:
+  // both readings are valid numbers, and a caller ID arrives as +52 55…, so every spelling keys
+  // as the number without the 1.
+  const std::optional<std::string> key("+525512345678");
+  for (const char* raw : {"55 1234 5678", "1 55 1234 5678", "11 55 1234 5678", "01 1 55 1234 5678",
+                          "044 55 1234 5678", "+52 1 55 1234 5678", "+52 55 1234 5678", "+5215512345678"}) {
+    CAPTURE(raw);
+    CHECK(phone_key(raw, "MX") == key);
+    auto p = normalize_phone(raw, "MX");
+    REQUIRE(p);
+    CHECK(p->e164 == *key);
+    CHECK(p->valid);
+    CHECK(click_to_call(raw, "MX").e164 == *key);
+    CHECK(phone_match(raw, "+525512345678", "MX") == PhoneMatch::kExact);
+  }
+  CHECK(phone_key(*key, "MX") == key);
+  CHECK(phone_key("116378450 198", "MX") == phone_key("+52 637 845 0198", "MX"));
+  auto with_ext = normalize_phone("1 55 1234 5678 ext. 12", "MX");
+  REQUIRE(with_ext);
+  CHECK(with_ext->e164 == *key);
+  CHECK(with_ext->extension == "12");
+  SiteConfig site;
+  site.region = "US";
+  site.fallback_regions = {"MX"};
+  CHECK(phone_key("+52 1 55 1234 5678", site) == key);
+  site.region = "MX";
+  site.fallback_regions.clear();
+  CHECK(phone_key("1 55 1234 5678", site) == key);
+}
+
 TEST_CASE("phone: regions are an argument, never a process-wide setting") {
   CHECK(phone_key("98455 52671") == std::optional<std::string>("+19845552671"));  // "US"
   CHECK(phone_key("98455 52671", "in") == std::optional<std::string>("+919845552671"));

@@ -23,7 +23,9 @@ namespace pd = switchboard::phone_detail;
 const char* const kRegions[] = {"US", "CA", "GB", "IN", "DE", "FR", "IT", "BR", "AU", "NL",
                                 "RU", "MX", "JP", "ES", "CN", "ZA", "BJ", "NZ", "AR", "SG"};
 
-// The definition of a key, straight from libphonenumber.
+// The definition of a key, straight from libphonenumber: the E.164 of what it parses, read
+// back once when that is a valid number reading back as another valid one (Mexico's old
+// mobile "1", which libphonenumber keeps from a national spelling and drops from +52 1 …).
 bool oracle(const std::string& raw, const std::string& region, pd::KeyParts& out) {
   const PhoneNumberUtil& u = *PhoneNumberUtil::GetInstance();
   PhoneNumber n;
@@ -31,6 +33,10 @@ bool oracle(const std::string& raw, const std::string& region, pd::KeyParts& out
   if (u.IsPossibleNumberWithReason(n) != PhoneNumberUtil::IS_POSSIBLE) return false;
   u.Format(n, PhoneNumberUtil::E164, &out.e164);
   out.extension = n.extension();
+  PhoneNumber back;
+  if (u.IsValidNumber(n) && u.Parse(out.e164, "ZZ", &back) == PhoneNumberUtil::NO_PARSING_ERROR &&
+      u.IsValidNumber(back))
+    u.Format(back, PhoneNumberUtil::E164, &out.e164);
   return true;
 }
 
