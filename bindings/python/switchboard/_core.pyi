@@ -1680,7 +1680,7 @@ def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
 JOB_DOCTYPE: str = 'Switchboard Job'
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
-PHONE_KEY_VERSION: int = 2
+PHONE_KEY_VERSION: int = 3
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
 RINGCENTRAL_JOB_KINDS: dict = {'lookup': 'ringcentral.call_log_lookup', 'recording': 'ringcentral.recording', 'transcript': 'ringcentral.transcript', 'sync': 'ringcentral.sync', 'subscription': 'ringcentral.subscription'}
 ROUTE_LOG_DOCTYPE: str = 'Switchboard Route Log'
