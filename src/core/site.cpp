@@ -80,7 +80,7 @@ void read(const json::Json& v, const std::string& key, std::vector<Brand>& out) 
     });
     if (known != item.size())
       for (const auto& entry : item.items()) {
-        const std::string& k = entry.key();  // a named copy: lambdas may not capture bindings
+        const std::string& k = entry.key();  // named, not bound: lambdas may not capture bindings
         bool found = false;
         for_each_brand_field(b, [&](const char* name, const auto&) { found = found || k == name; });
         if (!found) throw ParseError("unknown brand setting '" + k + "'");
@@ -250,7 +250,7 @@ SiteConfig SiteConfig::from_json(std::string_view text) {
   });
   if (known != j.size()) {
     for (const auto& entry : j.items()) {
-      const std::string& key = entry.key();  // a named copy: lambdas may not capture bindings
+      const std::string& key = entry.key();  // named, not bound: lambdas may not capture bindings
       bool found = false;
       for_each_field(site, [&](const char* k, const auto&) { found = found || key == k; });
       if (!found) throw ParseError("unknown site setting '" + key + "'");

@@ -36,8 +36,8 @@ bool key_parts(std::string_view raw, const std::string& region, KeyParts& out, b
 
 /// libphonenumber's E.164 of `number`, made a fixed point: when a valid number's E.164 reads
 /// back as another valid number (Mexico's old mobile "1": +52 1 55… reads as +52 55…),
-/// `number` becomes the one read back, so every spelling of a line keys alike and a key is its
-/// own key. Keeps the extension.
+/// `number` becomes the one read back, so that a key is its own key and the spellings that
+/// read as either number key alike. Keeps the extension.
 std::string settled_e164(i18n::phonenumbers::PhoneNumber& number);
 
 /// The number `raw` is on `site` (phone_key(raw, site) explains the reading): true with the

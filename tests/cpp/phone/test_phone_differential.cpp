@@ -25,7 +25,7 @@ const char* const kRegions[] = {"US", "CA", "GB", "IN", "DE", "FR", "IT", "BR", 
 
 // The definition of a key, straight from libphonenumber: the E.164 of what it parses, read
 // back once when that is a valid number reading back as another valid one (Mexico's old
-// mobile "1", which libphonenumber keeps from a national spelling and drops from +52 1 …).
+// mobile "1", which libphonenumber keeps behind a trunk prefix and drops from +52 1 …).
 bool oracle(const std::string& raw, const std::string& region, pd::KeyParts& out) {
   const PhoneNumberUtil& u = *PhoneNumberUtil::GetInstance();
   PhoneNumber n;
