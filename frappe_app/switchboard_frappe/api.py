@@ -177,6 +177,20 @@ def bulk_merge(doctype: str, dry_run: int = 1) -> dict:
     return _run(lambda: handlers.merger(site).bulk_merge(doctype, dry_run=bool(int(dry_run))).to_dict())
 
 
+@frappe.whitelist(methods=["POST"])
+def rekey_phone_keys(now: int = 0) -> dict:
+    """Recomputes the stored phone keys of every keyed doctype (System Manager only): queued
+    on the long queue, or with `now`=1 run in this request, committing page by page, and
+    answered with what was read and rewritten per doctype."""
+    from . import jobs
+
+    _require_user()
+    frappe.only_for("System Manager")
+    if int(now):
+        return {"queued": False, "doctypes": _run(lambda: jobs.rekey_phone_keys(force=True))}
+    return {"queued": _run(lambda: jobs.queue_rekey(force=True)), "doctypes": {}}
+
+
 @frappe.whitelist(methods=["GET", "POST"])
 def click_to_call(phone_number: str) -> dict:
     """RingCentral app, web and tel: links for a number, in the site's region. Reads nothing;

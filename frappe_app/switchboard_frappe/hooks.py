@@ -61,4 +61,7 @@ scheduler_events = {
 		"switchboard_frappe.jobs.retry_failed_payloads",
 		"switchboard_frappe.jobs.ringcentral_subscription",
 	],
+	# Stored phone keys recomputed when they were computed with another key version or other
+	# phone regions than the site's now (a no-op check otherwise; also queued by migrate).
+	"hourly_long": ["switchboard_frappe.jobs.rekey_phone_keys"],
 }

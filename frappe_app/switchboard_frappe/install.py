@@ -15,14 +15,31 @@ OWN_SINGLE = "Switchboard Settings"
 
 def after_install() -> None:
     ensure_schema()
+    _queue_rekey()
 
 
 def after_migrate() -> None:
     ensure_schema()
+    _queue_rekey()
     from .email_account import WHOLE_MAIL_WARNING, class_in_use, receives_whole_mail
 
     if not receives_whole_mail():  # shown by `bench migrate`; Switchboard Settings says it too
         print("switchboard: " + WHOLE_MAIL_WARNING.format(class_in_use()))
+
+
+def _queue_rekey() -> None:
+    """Records saved before the app have no phone keys, and an upgrade may key numbers
+    differently: the keys are brought up to date in the background."""
+    from . import jobs
+
+    try:
+        queued = jobs.queue_rekey()
+    except Exception as e:  # noqa: BLE001 - no Redis: the hourly job does it later
+        print(f"switchboard: stored phone keys are not current; not queued now ({e}), "
+              "the hourly job will recompute them")
+        return
+    if queued:
+        print("switchboard: stored phone keys are recomputed in the background (long queue)")
 
 
 def ensure_schema() -> None:

@@ -67,3 +67,34 @@ def ringcentral_subscription(**options) -> int:
     """Hourly: the webhook subscription renewed ahead of expiry, re-created when gone."""
     from switchboard import worker
     return _ringcentral(worker.renew_subscription, **options)
+
+
+# -- stored phone keys ------------------------------------------------------------------------------
+REKEY_JOB = "switchboard_rekey_phone_keys"
+
+
+def rekey_phone_keys(force: bool = False) -> dict:
+    """Hourly (long queue), and queued after install, migrate and a change of the phone
+    regions: when the stored phone keys were computed with another key version or other
+    regions than the site's now (or never: records from before the app), every keyed doctype
+    is rekeyed, committing page by page. Does nothing while the keys are current, unless
+    `force`. Returns {doctype: {"scanned", "updated"}}, empty when nothing was to do."""
+    from . import phones
+
+    site = settings.phone_site()
+    if not force and phones.keys_are_current(site):
+        return {}
+    return phones.rekey_stored_keys(handlers.merger(settings.load()), site,
+                                    after_each_page=frappe.db.commit)
+
+
+def queue_rekey(force: bool = False) -> bool:
+    """Queues rekey_phone_keys (once: a queued or running one is not queued again) when the
+    stored keys are not current, or always with `force`. True when queued."""
+    from . import phones
+
+    if not force and phones.keys_are_current():
+        return False
+    frappe.enqueue("switchboard_frappe.jobs.rekey_phone_keys", queue="long", job_id=REKEY_JOB,
+                   deduplicate=True, enqueue_after_commit=True, force=force)
+    return True

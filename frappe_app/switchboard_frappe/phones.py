@@ -47,3 +47,74 @@ def set_phone_keys(doc, site: sb.SiteConfig | None = None) -> None:
             target.set(site_field(target.doctype, f["key"]), key)
             target.set(site_field(target.doctype, f["extension"]), ext)
         target.set("custom_phone_key_version", sb.PHONE_KEY_VERSION)
+
+
+# -- stored keys brought up to date --------------------------------------------------------------
+# Keys written before the app was installed do not exist, and keys written under another key
+# version or other phone regions are stale: a call from such a number finds nothing. The
+# settings remember what the stored keys were computed with; when that differs from what the
+# site and the library say now, every keyed doctype is rekeyed in the background.
+
+# Every doctype with stored phone keys, the Contact's phone rows included.
+KEYED_DOCTYPES = ("Contact Phone", "CRM Lead", "CRM Deal", "HD Ticket", "CRM Call Log",
+                  "Helpdesk Call Log")
+SIGNATURE_FIELD = "phone_keys_signature"
+STATUS_FIELD = "phone_keys_status"
+
+
+def keys_signature(site: sb.SiteConfig) -> str:
+    """What every stored key depends on: the library's key version and how the site reads
+    numbers (its region, then its fallback regions)."""
+    return f"v{sb.PHONE_KEY_VERSION} {site.region} {','.join(site.fallback_regions)}".rstrip()
+
+
+def stored_signature() -> str:
+    from .settings import DOCTYPE
+
+    return frappe.db.get_single_value(DOCTYPE, SIGNATURE_FIELD) or ""
+
+
+def keys_are_current(site: sb.SiteConfig | None = None) -> bool:
+    """True when the stored keys were computed as the site would compute them now."""
+    if site is None:
+        from .settings import phone_site
+
+        site = phone_site()
+    return stored_signature() == keys_signature(site)
+
+
+def keyed_doctypes() -> list[str]:
+    """The keyed doctypes of this site that carry the key fields (their apps installed)."""
+    out = []
+    for doctype in KEYED_DOCTYPES:
+        if not frappe.db.table_exists(doctype):
+            continue
+        key = sb.phone_key_fields(doctype)[0]["key"]
+        if frappe.get_meta(doctype).has_field(site_field(doctype, key)):
+            out.append(doctype)
+    return out
+
+
+def rekey_stored_keys(merger: sb.PhoneMerger, site: sb.SiteConfig, after_each_page=None) -> dict:
+    """Recomputes the stored keys of every keyed doctype and rewrites the rows whose keys
+    differ; then records what they were computed with. `after_each_page` runs after each
+    page of rows is written (the background job commits there, so a large table is never
+    one long transaction). Returns {doctype: {"scanned": n, "updated": n}}."""
+    from .settings import DOCTYPE
+
+    progress = (lambda done, total: after_each_page()) if after_each_page else None
+    reports = {}
+    for doctype in keyed_doctypes():
+        report = merger.rekey(doctype, progress=progress)
+        reports[doctype] = {"scanned": report.scanned, "updated": report.updated}
+    scanned = sum(r["scanned"] for r in reports.values())
+    updated = sum(r["updated"] for r in reports.values())
+    fallback = ", ".join(site.fallback_regions)
+    status = (f"Key version {sb.PHONE_KEY_VERSION}, region {site.region}"
+              + (f" (then {fallback})" if fallback else "")
+              + f". Brought up to date {frappe.utils.now()[:19]}: {scanned:,} rows read, "
+              f"{updated:,} rewritten.")
+    frappe.db.set_single_value(DOCTYPE, {SIGNATURE_FIELD: keys_signature(site), STATUS_FIELD: status},
+                               update_modified=False)  # an open settings form still saves
+    frappe.db.value_cache.pop(DOCTYPE, None)
+    return reports

@@ -66,6 +66,7 @@ def calls(w):
         "bulk_merge": dict(doctype="HD Ticket", dry_run=1),
         "click_to_call": dict(phone_number="(555) 010-2000"),
         "log_outgoing_call": dict(phone_number="(555) 010-2000", ticket=w.ticket),
+        "rekey_phone_keys": dict(now=0),
     }
 
 
@@ -75,18 +76,22 @@ EXPECTED = {
     # the user may do.
     "sysadmin": {"sync_order_history": 403, "transfer_ticket_to_lead": 403,
                  "transfer_lead_to_ticket": 200, "merge_call_logs": 403, "find_duplicates": 200,
-                 "bulk_merge": 200, "click_to_call": 200, "log_outgoing_call": 403},
+                 "bulk_merge": 200, "click_to_call": 200, "log_outgoing_call": 403,
+                 "rekey_phone_keys": 200},
     "manager": {m: 200 for m in ("sync_order_history", "transfer_ticket_to_lead",
                                  "transfer_lead_to_ticket", "merge_call_logs", "find_duplicates",
-                                 "bulk_merge", "click_to_call", "log_outgoing_call")},
+                                 "bulk_merge", "click_to_call", "log_outgoing_call",
+                                 "rekey_phone_keys")},
     # A Helpdesk agent works on tickets; CRM Leads and bulk merges are not theirs.
     "agent": {"sync_order_history": 200, "transfer_ticket_to_lead": 403,
               "transfer_lead_to_ticket": 403, "merge_call_logs": 200, "find_duplicates": 200,
-              "bulk_merge": 403, "click_to_call": 200, "log_outgoing_call": 200},
+              "bulk_merge": 403, "click_to_call": 200, "log_outgoing_call": 200,
+              "rekey_phone_keys": 403},
     # A portal customer may not see other people's tickets, nor any desk tool.
     "customer": {m: 403 for m in ("sync_order_history", "transfer_ticket_to_lead",
                                   "transfer_lead_to_ticket", "merge_call_logs", "find_duplicates",
-                                  "bulk_merge", "click_to_call", "log_outgoing_call")},
+                                  "bulk_merge", "click_to_call", "log_outgoing_call",
+                                  "rekey_phone_keys")},
 }
 
 
@@ -197,3 +202,18 @@ def test_webhook_checks_its_token_and_logs_the_call_once(world, site):
     logs = site.get_all("Helpdesk Call Log", filters={"call_id": "test-123"}, fields=["name", "ticket", "owner"])
     assert len(logs) == 1 and logs[0].ticket == world.ticket
     assert request("GET", WEBHOOK, body=b"", headers=ok).status in (403, 405)
+
+
+def test_rekey_now_brings_the_stored_phone_keys_up_to_date(world, site):
+    site.db.set_value("HD Ticket", world.ticket, {"custom_contact_mobile_key": None,
+                                                  "custom_phone_key_version": 0}, update_modified=False)
+    site.db.set_single_value("Switchboard Settings", "phone_keys_signature", "v1 US", update_modified=False)
+    site.db.commit()
+    reply = call(world.users["sysadmin"], "rekey_phone_keys", now=1)
+    assert reply.status == 200 and reply.message["queued"] is False, reply.body[:300]
+    assert reply.message["doctypes"]["HD Ticket"]["updated"] >= 1
+    site.db.rollback()  # read what the request committed
+    assert site.db.get_value("HD Ticket", world.ticket, "custom_contact_mobile_key") == "+15550102000"
+    assert site.db.get_single_value("Switchboard Settings", "phone_keys_signature").startswith("v")
+    from switchboard_frappe import phones
+    assert phones.keys_are_current()

@@ -15,7 +15,12 @@ LIST_FIELDS = ("fallback_regions", "company_domains", "internal_domains", "compa
 
 class SwitchboardSettings(Document):
 	def validate(self):
+		from switchboard_frappe.phones import SIGNATURE_FIELD, STATUS_FIELD
 		from switchboard_frappe.settings import lines, rules_json
+
+		# Written by the rekey job alone: a form opened before it ran does not take them back.
+		for fieldname in (SIGNATURE_FIELD, STATUS_FIELD):
+			self.set(fieldname, frappe.db.get_single_value(self.doctype, fieldname))
 
 		for fieldname in LIST_FIELDS:
 			if self.get(fieldname):
@@ -60,3 +65,10 @@ class SwitchboardSettings(Document):
 	def on_update(self):
 		# get_single_value(cache=True) keeps values per connection: this request reads the new ones.
 		frappe.db.value_cache.pop(self.doctype, None)
+		if self.has_value_changed("region") or self.has_value_changed("fallback_regions"):
+			from switchboard_frappe import jobs
+
+			try:  # numbers are read another way now: the stored keys are recomputed
+				jobs.queue_rekey()
+			except Exception:  # no Redis: the hourly job recomputes them
+				frappe.log_error(title="switchboard: phone keys rekey not queued")
