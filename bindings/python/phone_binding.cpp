@@ -374,6 +374,16 @@ void init_phone(py::module_& m) {
       .def_readonly("doctype", &RekeyReport::doctype)
       .def_readonly("scanned", &RekeyReport::scanned)
       .def_readonly("updated", &RekeyReport::updated);
+  m.def(
+      "rekey_all_phone_keys",
+      [](const std::shared_ptr<Store>& store, const py::object& progress) {
+        return with_progress(progress,
+                             [&](const MergeProgress& p) { return rekey_all_phone_keys(*store, p); });
+      },
+      py::arg("store").none(false), py::arg("progress") = py::none(),
+      "Rewrites the stored phone keys that differ from a fresh computation on the store's site, "
+      "in every keyed doctype of its schema (after an upgrade with another PHONE_KEY_VERSION); "
+      "`progress` is called with (done, total) within each doctype. One RekeyReport a doctype.");
 
   py::class_<PhoneMerger>(m, "PhoneMerger", R"doc(
 Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.

@@ -96,6 +96,28 @@ class ProgressBar {
   std::int64_t last_percent_ = -1;
 };
 
+// A progress bar created on the first report, when the total is known.
+class LazyBar {
+ public:
+  LazyBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
+  std::function<void(std::int64_t, std::int64_t)> callback() {
+    return [this](std::int64_t done, std::int64_t total) {
+      if (!bar_) bar_ = std::make_unique<ProgressBar>(label_, total, enabled_);
+      bar_->tick(done - done_);
+      done_ = done;
+    };
+  }
+  void finish() {
+    if (bar_) bar_->finish();
+  }
+
+ private:
+  std::string label_;
+  bool enabled_;
+  std::int64_t done_ = 0;
+  std::unique_ptr<ProgressBar> bar_;
+};
+
 /// The runner of the chosen subcommand, set by its callback.
 using Runner = std::function<int()>;
 

@@ -101,28 +101,6 @@ int run_normalize(Context& ctx, NormalizeArgs& args) {
   return all_keyed ? kOk : kFailed;
 }
 
-// A progress bar created on the first report, when the total is known.
-class LazyBar {
- public:
-  LazyBar(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
-  switchboard::MergeProgress callback() {
-    return [this](std::int64_t done, std::int64_t total) {
-      if (!bar_) bar_ = std::make_unique<ProgressBar>(label_, total, enabled_);
-      bar_->tick(done - done_);
-      done_ = done;
-    };
-  }
-  void finish() {
-    if (bar_) bar_->finish();
-  }
-
- private:
-  std::string label_;
-  bool enabled_;
-  std::int64_t done_ = 0;
-  std::unique_ptr<ProgressBar> bar_;
-};
-
 void print_merge(Context& ctx, const MergeReport& r) {
   std::vector<std::string> parts;
   for (const auto& step : r.steps) {

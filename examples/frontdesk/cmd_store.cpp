@@ -41,7 +41,8 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
   add_json_flag(init, ctx);
   set_help(init,
            "Creates the SQLite file with every doctype and Frappe's default statuses, or opens\n"
-           "an existing switchboard database and migrates it to this version. The only command\n"
+           "an existing switchboard database and migrates it to this version, its stored phone\n"
+           "keys included (rows keyed by an older version are keyed again). The only command\n"
            "that creates a database; a file that is not a switchboard database is left alone.",
            {"frontdesk init --db crm.sqlite", "FRONTDESK_DB=crm.sqlite frontdesk init"});
   on_run(init, ctx, run, Access::kCreate, [&ctx] {
@@ -53,7 +54,6 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
       j["created"] = !existed;
       j["schema_version"] = switchboard::sqlite_schema_version();
     }
-    if (ctx.as_json) ctx.print_json(j);
     if (sqlite)
       ctx.say(fmt::format("{} {} (schema version {}, {} doctypes)",
                           existed ? "opened and migrated" : "created", ctx.db,
@@ -61,6 +61,20 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
     else
       ctx.say(fmt::format("initialized {} ({} doctypes)", ctx.db_label(),
                           store.schema().doctypes().size()));
+    // Migrating includes the stored phone keys: rows keyed by an older version of the library
+    // (another key version) are keyed as this one keys them.
+    json rekeyed = json::object();
+    for (const auto& doctype : switchboard::keyed_doctypes()) {
+      if (!store.schema().find(doctype)) continue;
+      LazyBar bar("re-keying " + doctype, ctx.progress());
+      auto report = switchboard::rekey_phone_keys(store, doctype, bar.callback());
+      bar.finish();
+      rekeyed[doctype] = report.updated;
+      if (report.updated)
+        ctx.say(fmt::format("{}: {} stored phone keys refreshed", doctype, report.updated));
+    }
+    j["keys_refreshed"] = rekeyed;
+    if (ctx.as_json) ctx.print_json(j);
     return static_cast<int>(kOk);
   });
 

@@ -55,9 +55,6 @@ def set_phone_keys(doc, site: sb.SiteConfig | None = None) -> None:
 # settings remember what the stored keys were computed with; when that differs from what the
 # site and the library say now, every keyed doctype is rekeyed in the background.
 
-# Every doctype with stored phone keys, the Contact's phone rows included.
-KEYED_DOCTYPES = ("Contact Phone", "CRM Lead", "CRM Deal", "HD Ticket", "CRM Call Log",
-                  "Helpdesk Call Log")
 SIGNATURE_FIELD = "phone_keys_signature"
 STATUS_FIELD = "phone_keys_status"
 
@@ -86,7 +83,7 @@ def keys_are_current(site: sb.SiteConfig | None = None) -> bool:
 def keyed_doctypes() -> list[str]:
     """The keyed doctypes of this site that carry the key fields (their apps installed)."""
     out = []
-    for doctype in KEYED_DOCTYPES:
+    for doctype in sb.keyed_doctypes():
         if not frappe.db.table_exists(doctype):
             continue
         key = sb.phone_key_fields(doctype)[0]["key"]

@@ -14,6 +14,7 @@
 
 #include "switchboard/document.h"
 #include "switchboard/export.h"
+#include "switchboard/model.h"  // RekeyReport
 #include "switchboard/store.h"
 
 namespace switchboard {
@@ -149,13 +150,6 @@ struct SWITCHBOARD_EXPORT BulkMergeReport {
   friend bool operator==(const BulkMergeReport& a, const BulkMergeReport& b);
 };
 
-/// What rekey did.
-struct SWITCHBOARD_EXPORT RekeyReport {
-  std::string doctype;
-  std::int64_t scanned = 0;  ///< rows read
-  std::int64_t updated = 0;  ///< rows whose stored keys or key version were rewritten
-};
-
 /// Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.
 /// Thread-safe: it holds no mutable state, and every merge is one transaction on the store.
 /// Only equal keys merge (an extension matches the same one, or none when the number has no
@@ -194,9 +188,9 @@ class SWITCHBOARD_EXPORT PhoneMerger {
   /// transaction (or one per options().batch_size merges); progress after every 1,000 groups.
   BulkMergeReport bulk_merge(std::string_view doctype, bool dry_run = false,
                              const MergeProgress& progress = {});
-  /// Recomputes the stored keys of every row of a keyed doctype (see phone_key_fields) on the
-  /// store's site and rewrites the rows whose keys or key version differ: rows written by an
-  /// older version, before the site's region changed, or outside the library.
+  /// rekey_phone_keys (model.h) on this merger's store: recomputes the stored keys of every
+  /// row of a keyed doctype on the store's site and rewrites the rows whose keys or key
+  /// version differ.
   RekeyReport rekey(std::string_view doctype, const MergeProgress& progress = {});
 
   const MergeOptions& options() const noexcept { return options_; }

@@ -127,13 +127,6 @@ std::vector<GroupPlan> plan_groups(Store& store, const Kind& kind, const MergeOp
 void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
                 const GroupPlan& plan, std::string_view trigger);
 
-/// Values of a doctype's derived fields recomputed from `doc`'s sources; `stale` tells
-/// whether they differ from the stored ones.
-Document recompute_derived(const SiteConfig& site, const DocTypeDef& def, const Document& doc,
-                           bool& stale);
-/// The source fields of a doctype's derived fields, with their values in `doc`.
-Document derived_sources(const DocTypeDef& def, const Document& doc);
-
 /// Calls fn(chunk) on consecutive slices of `names` small enough for one IN filter.
 template <typename Fn>
 void for_chunks(const std::vector<std::string>& names, Fn&& fn) {

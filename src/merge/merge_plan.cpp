@@ -319,28 +319,4 @@ void apply_plan(Store& store, const Kind& kind, const MergeOptions& options,
   }
 }
 
-Document recompute_derived(const SiteConfig& site, const DocTypeDef& def, const Document& doc,
-                           bool& stale) {
-  Document out;
-  stale = false;
-  for (const auto& d : def.derived) {
-    Document sources, computed;
-    for (const auto& f : d.sources) sources.set(f, doc.get(f));
-    d.compute(site, sources, computed);
-    for (const auto& t : d.targets) {
-      Value v = computed.get(t);
-      if (doc.get(t) != v) stale = true;
-      out.set(t, std::move(v));
-    }
-  }
-  return out;
-}
-
-Document derived_sources(const DocTypeDef& def, const Document& doc) {
-  Document out;
-  for (const auto& d : def.derived)
-    for (const auto& f : d.sources) out.set(f, doc.get(f));
-  return out;
-}
-
 }  // namespace switchboard::merge_detail

@@ -7,6 +7,7 @@
 #include "merge_internal.h"
 #include "switchboard/phone.h"
 #include "model/directory.h"
+#include "model/stored_keys.h"
 #include "phone/phone_internal.h"
 
 namespace switchboard {
@@ -15,7 +16,6 @@ namespace {
 using merge_detail::GroupSpec;
 using merge_detail::Kind;
 
-constexpr std::int64_t kPage = 20000;  // rows read per query while scanning a table
 
 struct ByAge {
   bool operator()(const Document& a, const Document& b) const {
@@ -24,25 +24,6 @@ struct ByAge {
   }
 };
 
-// Every row of `doctype` matching `filters`, `fields` only, in pages ordered by name.
-template <typename Fn>
-void scan(Store& store, std::string_view doctype, const Filters& filters,
-          const std::vector<std::string>& fields, Fn&& on_page) {
-  std::string last;
-  bool first = true;
-  for (;;) {
-    Query q(filters);
-    if (!first) q.where(Filter("name", Op::kGt, Value(last)));
-    q.select(fields).order("name asc").take(kPage);
-    auto rows = store.find(doctype, q);
-    if (rows.empty()) return;
-    first = false;
-    last = rows.back().text("name");
-    const bool more = static_cast<std::int64_t>(rows.size()) == kPage;
-    on_page(rows);
-    if (!more) return;
-  }
-}
 
 // Unmerged records of `kind` holding `key` (any extension) in any keyed field, oldest first.
 std::vector<Document> holders(Store& store, const Kind& kind, const std::string& key) {
@@ -157,11 +138,11 @@ MergeReport PhoneMerger::merge_into(std::string_view doctype, std::string_view n
     // Keys written outside the library (a Frappe form) may be stale: recompute them.
     const DocTypeDef& def = store.schema().get(doctype);
     bool stale = false;
-    Document fresh = merge_detail::recompute_derived(*store.site(), def, *doc, stale);
+    Document fresh = model_detail::recompute_derived(*store.site(), def, *doc, stale);
     if (stale) {
       report.keys_refreshed = true;
       if (!dry_run)
-        store.update(doctype, name, merge_detail::derived_sources(def, *doc), false);
+        store.update(doctype, name, model_detail::derived_sources(def, *doc), false);
       doc->merge(fresh);
     }
     if (merge_detail::is_merged(kind, *doc)) {
@@ -326,7 +307,7 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
   // Only the name range is filtered in SQL: other conditions could make SQLite prefer another
   // index and sort the whole table for every page.
   const auto fields = merge_detail::record_fields(kind);
-  scan(store, kind.doctype, {}, fields, [&](std::vector<Document>& page) {
+  model_detail::scan_by_name(store, kind.doctype, {}, fields, [&](std::vector<Document>& page) {
     for (auto& d : page) {
       if (merge_detail::is_merged(kind, d)) continue;
       auto h = merge_detail::holder_of(kind, facts, d);
@@ -438,38 +419,7 @@ BulkMergeReport PhoneMerger::bulk_merge(std::string_view doctype, bool dry_run,
 }
 
 RekeyReport PhoneMerger::rekey(std::string_view doctype, const MergeProgress& progress) {
-  if (phone_key_fields(doctype).empty())
-    throw ValidationError("'" + std::string(doctype) + "' has no stored phone keys",
-                          ErrorCode::kInvalidArgument);
-  Store& store = *store_;
-  const DocTypeDef& def = store.schema().get(doctype);
-  RekeyReport report;
-  report.doctype = def.name;
-  std::vector<std::string> fields = {"name"};
-  for (const auto& d : def.derived) {
-    fields.insert(fields.end(), d.sources.begin(), d.sources.end());
-    fields.insert(fields.end(), d.targets.begin(), d.targets.end());
-  }
-  const std::int64_t total = store.count(doctype);
-  auto site = store.site();
-  scan(store, doctype, {}, fields, [&](std::vector<Document>& page) {
-    std::vector<std::pair<std::string, Document>> updates;
-    for (const auto& row : page) {
-      bool stale = false;
-      merge_detail::recompute_derived(*site, def, row, stale);
-      if (stale) updates.emplace_back(row.text("name"), merge_detail::derived_sources(def, row));
-    }
-    if (!updates.empty()) {  // one transaction per page read
-      in_transaction(store, [&] {
-        for (const auto& [name, sources] : updates)
-          store.update(doctype, name, sources, /*update_modified=*/false);
-      });
-    }
-    report.scanned += static_cast<std::int64_t>(page.size());
-    report.updated += static_cast<std::int64_t>(updates.size());
-    if (progress) progress(report.scanned, std::max(total, report.scanned));
-  });
-  return report;
+  return rekey_phone_keys(*store_, doctype, progress);
 }
 
 }  // namespace switchboard

@@ -79,15 +79,32 @@ void save_site_config(Store& store, const SiteConfig& site) {
     doc.set(field, Value(joined(list)));
   });
   doc.set("brands", Value(site.brands.empty() ? std::string() : site_detail::brands_to_json(site.brands)));
+  // Stored keys depend on how the site reads numbers: when that changes, they are recomputed.
+  auto reads_numbers_alike = [&](const SiteConfig& other) {
+    return other.region == site.region && other.fallback_regions == site.fallback_regions;
+  };
+  const std::shared_ptr<const SiteConfig> before = store.site();
   Transaction tx(store);
+  bool rekey = !reads_numbers_alike(*before);
+  try {
+    rekey = rekey || !reads_numbers_alike(load_site_config(store));
+  } catch (const ValidationError&) {
+    rekey = true;  // invalid stored facts being replaced: keys written under them are suspect
+  }
   if (store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype)) {
     store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, doc);
   } else {
     doc.set("name", Value(kSiteSettingsDoctype));
     store.insert(kSiteSettingsDoctype, doc);
   }
-  tx.commit();
-  store.set_site(site);
+  store.set_site(site);  // the keys below are computed on it
+  try {
+    if (rekey) rekey_all_phone_keys(store);
+    tx.commit();
+  } catch (...) {
+    store.set_site(*before);
+    throw;
+  }
 }
 
 }  // namespace switchboard

@@ -63,7 +63,7 @@ def test_records_from_before_the_app_get_their_keys_and_calls_find_them(site, se
     assert not before.get("ticket") and not before.get("lead"), before  # nothing holds the key
 
     reports = rekey(site)
-    assert set(reports) == set(phones.KEYED_DOCTYPES)
+    assert set(reports) == set(sb.keyed_doctypes())
     for doctype in ("HD Ticket", "CRM Lead", "Contact Phone"):
         assert reports[doctype]["updated"] >= 1 and reports[doctype]["scanned"] >= reports[doctype]["updated"]
     assert site.db.get_value("HD Ticket", ticket.name, ["custom_contact_mobile_key", "custom_phone_key_version"]) \
@@ -77,7 +77,7 @@ def test_records_from_before_the_app_get_their_keys_and_calls_find_them(site, se
     assert status.startswith(f"Key version {sb.PHONE_KEY_VERSION}, region US.") and "rewritten" in status
 
     # What the form hooks store and what the rekey computes agree: a second pass rewrites nothing.
-    assert {d: r["updated"] for d, r in rekey(site).items()} == {d: 0 for d in phones.KEYED_DOCTYPES}
+    assert {d: r["updated"] for d, r in rekey(site).items()} == {d: 0 for d in sb.keyed_doctypes()}
 
     after = call_from(site, NUMBER, "rekey-after")
     assert str(after.get("ticket")) == str(ticket.name) and after.get("lead") == lead.name, after

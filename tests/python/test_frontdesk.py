@@ -489,6 +489,45 @@ def test_site_on_a_command_that_only_reads_is_not_stored(frontdesk_bin, tmp_path
     assert json.loads(out.stdout)[0]["key"] == "+442079460958"
 
 
+def test_stored_phone_keys_follow_the_site_and_init_migrates_them(frontdesk_bin, tmp_path):
+    """Storing other regions (`frontdesk site FILE`, `store.save_site()`) rekeys what is
+    stored; `init` on an existing database rekeys rows an older version keyed."""
+    import sqlite3
+
+    db = init(frontdesk_bin, tmp_path / "keys.sqlite")
+    store = sb.SqliteStore(db)
+    ticket = store.insert("HD Ticket", {"subject": "London", "contact_mobile": "020 7946 0958"})
+    lead = store.insert("CRM Lead", {"first_name": "Ann", "mobile_no": "(555) 010-4242"})
+    del store
+    key = lambda: sb.SqliteStore(db).get("HD Ticket", ticket)["custom_contact_mobile_key"]  # noqa: E731
+    assert key() is None  # a US site cannot read a British national number
+    gb = tmp_path / "gb.json"
+    gb.write_text(json.dumps({**json.load(open(SITE_JSON)), "fallback_regions": ["GB"]}))
+    assert run(frontdesk_bin, "site", str(gb), "--db", db).returncode == 0
+    assert key() == "+442079460958"
+    store = sb.SqliteStore(db)
+    site = store.site
+    site.fallback_regions = []
+    store.site = site
+    store.save_site()
+    assert store.get("HD Ticket", ticket)["custom_contact_mobile_key"] is None
+    del store
+
+    # Rows keyed by an older version of the library (or written by another program).
+    with sqlite3.connect(db) as raw:
+        raw.execute('UPDATE "tabCRM Lead" SET custom_mobile_no_key = NULL, custom_phone_key_version = 1')
+    out = run(frontdesk_bin, "init", "--db", db, "--json")
+    assert out.returncode == 0, out.stderr
+    refreshed = json.loads(out.stdout)["keys_refreshed"]
+    assert refreshed["CRM Lead"] == 1 and refreshed["HD Ticket"] == 0 and set(refreshed) == set(sb.keyed_doctypes())
+    lead_row = sb.SqliteStore(db).get("CRM Lead", lead)
+    assert (lead_row["custom_mobile_no_key"], lead_row["custom_phone_key_version"]) == ("+15550104242", sb.PHONE_KEY_VERSION)
+    out = run(frontdesk_bin, "init", "--db", db)
+    assert out.returncode == 0 and "refreshed" not in out.stdout  # nothing left to do
+    reports = sb.rekey_all_phone_keys(sb.SqliteStore(db))
+    assert [r.doctype for r in reports] == sb.keyed_doctypes() and all(r.updated == 0 for r in reports)
+
+
 def test_demo_configures_its_own_site(frontdesk_bin, tmp_path):
     db = str(tmp_path / "demo.sqlite")
     assert run(frontdesk_bin, "--db", db, "demo").returncode == 0

@@ -143,3 +143,61 @@ TEST_CASE("site facts: a service follows a site changed after it was made") {
       std::string(R"({"call_id": "c1", "direction": "Inbound", "from_number": ")") + kLondon + "\"}"));
   CHECK(r.customer_key == kLondonKey);
 }
+
+TEST_CASE("site facts: saving other regions rekeys the stored keys in the same transaction") {
+  auto store = test_support::site_store("US");
+  save_site_config(*store, *store->site());
+  std::string ticket = store->insert("HD Ticket", {{"subject", "London"}, {"contact_mobile", kLondon}});
+  std::string lead = store->insert("CRM Lead", {{"first_name", "Ann"}, {"mobile_no", kLondon}});
+  std::string contact = store->insert("Contact", {{"full_name", "Ann Lee"}},
+                                      {{"phone_nos", {Document{{"phone", kLondon}}}}});
+  const std::string row = store->find("Contact Phone", Query{Filter("parent", Value(contact))})[0].text("name");
+  CHECK(store->get("HD Ticket", ticket)->get("custom_contact_mobile_key").is_null());  // not a US number
+
+  // Facts that read numbers alike (another alias) rewrite no key.
+  SiteConfig aliases = *store->site();
+  aliases.support_aliases.push_back("help@zipcushions.com");
+  save_site_config(*store, aliases);
+  for (const auto& r : rekey_all_phone_keys(*store)) CHECK(r.updated == 0);
+
+  // A British fallback: every keyed doctype is keyed again, as a fresh insert would be.
+  SiteConfig gb = aliases;
+  gb.fallback_regions = {"GB"};
+  const std::string untouched = store->get("HD Ticket", ticket)->text("modified");
+  save_site_config(*store, gb);
+  CHECK(store->get("HD Ticket", ticket)->text("custom_contact_mobile_key") == kLondonKey);
+  CHECK(store->get("HD Ticket", ticket)->text("modified") == untouched);  // not an edit
+  CHECK(store->get("CRM Lead", lead)->text("custom_mobile_no_key") == kLondonKey);
+  CHECK(store->get("Contact Phone", row)->text("custom_phone_key") == kLondonKey);
+  CHECK(load_site_config(*store).fallback_regions == std::vector<std::string>{"GB"});
+  for (const auto& r : rekey_all_phone_keys(*store)) CHECK(r.updated == 0);
+  CHECK(rekey_all_phone_keys(*store).size() == keyed_doctypes().size());
+  CHECK_THROWS_AS(rekey_phone_keys(*store, "Communication"), ValidationError);
+
+  // Assigned in memory first (Python's `store.site = ...; store.save_site()`): the stored
+  // facts still say how the keys were computed, so they are rekeyed all the same.
+  SiteConfig us = gb;
+  us.fallback_regions.clear();
+  store->set_site(us);
+  save_site_config(*store, *store->site());
+  CHECK(store->get("HD Ticket", ticket)->get("custom_contact_mobile_key").is_null());
+}
+
+TEST_CASE("site facts: a save that fails while rekeying leaves the facts and the keys as they were") {
+  auto inner = test_support::site_store("US");
+  save_site_config(*inner, *inner->site());
+  for (int i = 0; i < 3; ++i) inner->insert("CRM Lead", {{"first_name", "Ann"}, {"mobile_no", kLondon}});
+  auto store = make_faulty_store(inner);
+  const auto before = test_support::snapshot(*inner);
+  SiteConfig gb = *store->site();
+  gb.fallback_regions = {"GB"};
+  for (std::int64_t k = 1; k <= 4; ++k) {  // the settings row, then each lead
+    faults(*store).arm(FaultPlan{k});
+    CHECK_THROWS_AS(save_site_config(*store, gb), StoreError);
+    CHECK(test_support::snapshot(*inner) == before);
+    CHECK(store->site()->fallback_regions.empty());
+  }
+  faults(*store).arm(FaultPlan{});
+  save_site_config(*store, gb);
+  CHECK(store->find("CRM Lead", Query{Filter("custom_mobile_no_key", Value(kLondonKey))}).size() == 3);
+}
