@@ -128,3 +128,18 @@ def test_install_and_migrate_queue_the_rekey_only_when_keys_are_stale(site, stal
     queued.clear()
     install.after_migrate()
     assert queued == []
+
+
+def test_saving_other_regions_queues_the_rekey_and_other_settings_do_not(site, settings, monkeypatch):
+    from switchboard_frappe import jobs
+
+    settings(region="US", fallback_regions="")
+    rekey(site)
+    queued = []
+    monkeypatch.setattr(jobs.frappe, "enqueue", lambda method, **kw: queued.append(method))
+    settings(support_aliases="help@example-shop.com", company_numbers="+15550100999")
+    assert queued == []  # numbers are read as before: the keys stay current
+    settings(fallback_regions="GB\nDE")
+    assert queued == ["switchboard_frappe.jobs.rekey_phone_keys"]
+    settings(region="GB")
+    assert len(queued) == 2
