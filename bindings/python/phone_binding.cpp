@@ -375,6 +375,15 @@ void init_phone(py::module_& m) {
       .def_readonly("scanned", &RekeyReport::scanned)
       .def_readonly("updated", &RekeyReport::updated);
   m.def(
+      "rekey_phone_keys",
+      [](const std::shared_ptr<Store>& store, const std::string& doctype, const py::object& progress) {
+        return with_progress(progress,
+                             [&](const MergeProgress& p) { return rekey_phone_keys(*store, doctype, p); });
+      },
+      py::arg("store").none(false), py::arg("doctype"), py::arg("progress") = py::none(),
+      "Rewrites the stored phone keys of `doctype` that differ from a fresh computation on the "
+      "store's site; `progress` is called with (done, total) after each page of rows.");
+  m.def(
       "rekey_all_phone_keys",
       [](const std::shared_ptr<Store>& store, const py::object& progress) {
         return with_progress(progress,

@@ -84,8 +84,7 @@ def rekey_phone_keys(force: bool = False) -> dict:
     site = settings.phone_site()
     if not force and phones.keys_are_current(site):
         return {}
-    return phones.rekey_stored_keys(handlers.merger(settings.load()), site,
-                                    after_each_page=frappe.db.commit)
+    return phones.rekey_stored_keys(handlers.system_store(), site, after_each_page=frappe.db.commit)
 
 
 def queue_rekey(force: bool = False) -> bool:

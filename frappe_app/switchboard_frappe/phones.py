@@ -92,7 +92,7 @@ def keyed_doctypes() -> list[str]:
     return out
 
 
-def rekey_stored_keys(merger: sb.PhoneMerger, site: sb.SiteConfig, after_each_page=None) -> dict:
+def rekey_stored_keys(store: sb.Store, site: sb.SiteConfig, after_each_page=None) -> dict:
     """Recomputes the stored keys of every keyed doctype and rewrites the rows whose keys
     differ; then records what they were computed with. `after_each_page` runs after each
     page of rows is written (the background job commits there, so a large table is never
@@ -102,7 +102,7 @@ def rekey_stored_keys(merger: sb.PhoneMerger, site: sb.SiteConfig, after_each_pa
     progress = (lambda done, total: after_each_page()) if after_each_page else None
     reports = {}
     for doctype in keyed_doctypes():
-        report = merger.rekey(doctype, progress=progress)
+        report = sb.rekey_phone_keys(store, doctype, progress=progress)
         reports[doctype] = {"scanned": report.scanned, "updated": report.updated}
     scanned = sum(r["scanned"] for r in reports.values())
     updated = sum(r["updated"] for r in reports.values())

@@ -33,7 +33,7 @@ def call_from(site, number: str, call_id: str) -> dict:
 def rekey(site):
     from switchboard_frappe import handlers, phones, settings
 
-    return phones.rekey_stored_keys(handlers.merger(settings.load()), settings.phone_site())
+    return phones.rekey_stored_keys(handlers.system_store(), settings.phone_site())
 
 
 @pytest.fixture
