@@ -391,8 +391,25 @@ void init_phone(py::module_& m) {
       },
       py::arg("store").none(false), py::arg("progress") = py::none(),
       "Rewrites the stored phone keys that differ from a fresh computation on the store's site, "
-      "in every keyed doctype of its schema (after an upgrade with another PHONE_KEY_VERSION); "
-      "`progress` is called with (done, total) within each doctype. One RekeyReport a doctype.");
+      "in every keyed doctype of its schema, reading every row (rows written outside the library "
+      "included); `progress` is called with (done, total) within each doctype. One RekeyReport a "
+      "doctype.");
+  m.attr("PHONE_KEYS_SIGNATURE_FIELD") = kPhoneKeysSignatureField;
+  m.def("phone_keys_signature", &phone_keys_signature, py::arg("site"),
+        "What every stored phone key depends on: the key version and how `site` reads numbers "
+        "('v3 US', or 'v3 US GB,DE' with fallback regions).");
+  m.def(
+      "refresh_phone_keys",
+      [](const std::shared_ptr<Store>& store, const py::object& progress) {
+        return with_progress(progress,
+                             [&](const MergeProgress& p) { return refresh_phone_keys(*store, p); });
+      },
+      py::arg("store").none(false), py::arg("progress") = py::none(),
+      "Rekeys every keyed doctype and records the site's phone_keys_signature, in one "
+      "transaction, when the settings record that the stored keys were computed otherwise "
+      "(another key version, other regions, nothing recorded). Stores opened on their own "
+      "database for writing do it on open. Returns the RekeyReports, empty when they were "
+      "current.");
 
   py::class_<PhoneMerger>(m, "PhoneMerger", R"doc(
 Finds and merges duplicate CRM Leads and HD Tickets by their stored phone keys.

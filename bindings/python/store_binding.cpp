@@ -604,8 +604,9 @@ are not meant to be overridden. Thread-safe; the GIL is released while C++ works
            py::arg("backend").none(false), py::kw_only(), py::arg("seed_defaults") = false,
            "A store over `backend` with the standard schema and the site facts stored in it "
            "(a backend attached to a Frappe site: the site's doctypes and time zone; a decorator: "
-           "its inner store's); seed_defaults inserts Frappe's default statuses that are missing, "
-           "never on a Frappe site's own database.")
+           "its inner store's); seed_defaults (a database open for writing) inserts Frappe's default "
+           "statuses that are missing and recomputes stored phone keys another key version or "
+           "other regions computed (refresh_phone_keys), never on a Frappe site's own database.")
       .def_property_readonly("backend", &Store::backend)
       .def_property_readonly("schema", [](const Store& s) { return SchemaView{s.schema_ptr()}; })
       .def_property(

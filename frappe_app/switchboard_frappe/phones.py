@@ -55,14 +55,14 @@ def set_phone_keys(doc, site: sb.SiteConfig | None = None) -> None:
 # settings remember what the stored keys were computed with; when that differs from what the
 # site and the library say now, every keyed doctype is rekeyed in the background.
 
-SIGNATURE_FIELD = "phone_keys_signature"
+SIGNATURE_FIELD = sb.PHONE_KEYS_SIGNATURE_FIELD
 STATUS_FIELD = "phone_keys_status"
 
 
 def keys_signature(site: sb.SiteConfig) -> str:
     """What every stored key depends on: the library's key version and how the site reads
-    numbers (its region, then its fallback regions)."""
-    return f"v{sb.PHONE_KEY_VERSION} {site.region} {','.join(site.fallback_regions)}".rstrip()
+    numbers (its region, then its fallback regions), as the library records it too."""
+    return sb.phone_keys_signature(site)
 
 
 def stored_signature() -> str:

@@ -31,11 +31,12 @@ SWITCHBOARD_EXPORT void seed_standard_records(Store& store);
 SWITCHBOARD_EXPORT SiteConfig load_site_config(Store& store);
 
 /// Validates `site`, stores it as the settings document and makes it the store's site
-/// (Store::set_site), in one transaction. When the region or the fallback regions change, the
-/// stored phone keys are recomputed in that transaction too (rekey_all_phone_keys), so that
-/// every stored key reads numbers as the site does. Throws ValidationError, or NotFound when
-/// the schema lacks the settings doctype; on any error nothing is stored and the store's site
-/// stays as it was.
+/// (Store::set_site), in one transaction. When the region or the fallback regions change, or
+/// the settings do not say the stored phone keys were computed as `site` computes them
+/// (phone_keys_signature), the stored keys are recomputed in that transaction too
+/// (rekey_all_phone_keys), so that every stored key reads numbers as the site does. Throws
+/// ValidationError, or NotFound when the schema lacks the settings doctype; on any error
+/// nothing is stored and the store's site stays as it was.
 SWITCHBOARD_EXPORT void save_site_config(Store& store, const SiteConfig& site);
 
 /// What a rekey did to one doctype.
@@ -58,10 +59,28 @@ SWITCHBOARD_EXPORT RekeyReport rekey_phone_keys(Store& store, std::string_view d
                                                 const RekeyProgress& progress = {});
 
 /// rekey_phone_keys for every keyed doctype of the store's schema, in phone_fields.h's order
-/// (progress counts within each doctype). After upgrading to a version with another
-/// kPhoneKeyVersion, this (or `frontdesk init`) brings an existing database's keys up to date.
+/// (progress counts within each doctype). It reads every row, whatever the settings record:
+/// it also finds rows written outside the library with stale keys (an import, raw SQL).
 SWITCHBOARD_EXPORT std::vector<RekeyReport> rekey_all_phone_keys(Store& store,
                                                                  const RekeyProgress& progress = {});
+
+/// The settings field recording what the stored phone keys were computed with.
+inline constexpr const char* kPhoneKeysSignatureField = "phone_keys_signature";
+
+/// What every stored phone key depends on: the key version (kPhoneKeyVersion) and how `site`
+/// reads numbers — "v3 US", or "v3 US GB,DE" with fallback regions.
+SWITCHBOARD_EXPORT std::string phone_keys_signature(const SiteConfig& site);
+
+/// Brings the stored phone keys up to date when the settings do not record that they were
+/// computed as the store's site computes them now (phone_keys_signature): written by an older
+/// version of the library, under other regions, or never recorded. Then every keyed doctype
+/// is rekeyed (rekey_all_phone_keys) and the site's signature recorded, in one transaction.
+/// Keys recorded by a newer version are left as they are (a warning is logged), as are
+/// stores whose schema has no settings field to record in. Returns the reports, empty when
+/// nothing was rekeyed. Every store the library opens on its own database for writing calls
+/// it (open_store), so an upgrade that changes the key format is applied on first open.
+SWITCHBOARD_EXPORT std::vector<RekeyReport> refresh_phone_keys(Store& store,
+                                                               const RekeyProgress& progress = {});
 
 /// Splits a person's name into (first, last): "Doe, John" -> (John, Doe); middle names stay
 /// with the first name ("John Michael Doe" -> (John Michael, Doe)); surname particles and

@@ -22,8 +22,10 @@ SWITCHBOARD_EXPORT std::unique_ptr<Store> open_store(const std::string& database
 /// A Store over `backend`, set up as every store the library opens is. A backend attached to a
 /// Frappe site (frappe_site_schema) brings the site's doctypes and writes in the site's time
 /// zone, and its records are never seeded; any other backend gets `schema` (the standard schema
-/// when null) and, with `seed_defaults`, Frappe's default records that are missing. The store
-/// then holds the site facts stored in it (load_site_config). A decorator (ForwardingBackend)
+/// when null) and, with `seed_defaults` (a database open for writing), Frappe's default records
+/// that are missing. The store then holds the site facts stored in it (load_site_config); with
+/// `seed_defaults`, stored phone keys computed by another key version or under other regions
+/// are then recomputed once (refresh_phone_keys). A decorator (ForwardingBackend)
 /// shares its inner store's schema (unless `schema` is given), time zone and site facts.
 /// Throws ValidationError for a null backend, and what opening the backend throws.
 SWITCHBOARD_EXPORT std::unique_ptr<Store> open_store(std::shared_ptr<StoreBackend> backend,

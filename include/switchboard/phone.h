@@ -112,12 +112,7 @@ SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw,
 /// Click-to-call links for `raw` on `site`: the number its key names (phone_key(raw, site)).
 SWITCHBOARD_EXPORT ClickToCall click_to_call(std::string_view raw, const SiteConfig& site);
 
-// ---- stored phone keys (fields: phone_fields.h) -------------------------------------------
-
-/// Version of the key format; stored beside the keys (kPhoneKeyVersionField). Bumped when
-/// normalization changes.
-/// 2: international prefixes, fallback regions; 3: a key is its own key (Mexico's old mobile
-/// "1" dropped from national spellings too).
-inline constexpr int kPhoneKeyVersion = 3;
+// Stored phone keys: where they are stored and their version (kPhoneKeyVersion) are in
+// phone_fields.h.
 
 }  // namespace switchboard

@@ -12,6 +12,12 @@
 
 namespace switchboard {
 
+/// Version of the key format; stored beside the keys (kPhoneKeyVersionField). Bumped when
+/// normalization changes.
+/// 2: international prefixes, fallback regions; 3: a key is its own key (Mexico's old mobile
+/// "1" dropped from national spellings too).
+inline constexpr int kPhoneKeyVersion = 3;
+
 /// The Int field holding the key version on every keyed doctype.
 inline constexpr const char* kPhoneKeyVersionField = "custom_phone_key_version";
 

@@ -265,13 +265,14 @@ Schema frappe_schema() {
   s.add(wo);
 
   // ---- switchboard's own ------------------------------------------------------------------
-  // The site's facts (SiteConfig): lists are one entry per line, as a desk user edits them.
+  // The site's facts (SiteConfig): lists are one entry per line, as a desk user edits them;
+  // and what the stored phone keys were computed with (phone_keys_signature).
   s.add(parent(kSiteSettingsDoctype, NR::kSingle, "",
                {text("region"), text("fallback_regions"), text("company_domains"),
                 text("internal_domains"), text("support_aliases"), text("sales_aliases"),
                 text("info_aliases"), text("open_ticket_statuses"),
                 text("closed_ticket_statuses"), text("closed_lead_statuses"),
-                text("company_numbers"), text("brands")}));
+                text("company_numbers"), text("brands"), text(kPhoneKeysSignatureField)}));
   return s;
 }
 

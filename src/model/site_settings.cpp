@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/site_json.h"
+#include "model/stored_keys.h"
 #include "switchboard/error.h"
 #include "switchboard/model.h"
 #include "switchboard/schema.h"
@@ -79,13 +80,18 @@ void save_site_config(Store& store, const SiteConfig& site) {
     doc.set(field, Value(joined(list)));
   });
   doc.set("brands", Value(site.brands.empty() ? std::string() : site_detail::brands_to_json(site.brands)));
-  // Stored keys depend on how the site reads numbers: when that changes, they are recomputed.
+  // Stored keys depend on how the site reads numbers: when that changes, or the settings do
+  // not record that they were computed as `site` computes them, they are recomputed.
   auto reads_numbers_alike = [&](const SiteConfig& other) {
     return other.region == site.region && other.fallback_regions == site.fallback_regions;
   };
+  const std::string signature = phone_keys_signature(site);
+  const bool records_signature = model_detail::records_keys_signature(store);
+  if (records_signature) doc.set(kPhoneKeysSignatureField, Value(signature));
   const std::shared_ptr<const SiteConfig> before = store.site();
   Transaction tx(store);
-  bool rekey = !reads_numbers_alike(*before);
+  bool rekey = !reads_numbers_alike(*before) ||
+               (records_signature && model_detail::stored_keys_signature(store) != signature);
   try {
     rekey = rekey || !reads_numbers_alike(load_site_config(store));
   } catch (const ValidationError&) {

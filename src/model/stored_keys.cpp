@@ -1,11 +1,14 @@
-// Stored phone keys recomputed: a row at a time (recompute_derived) and a whole doctype
-// (rekey_phone_keys), as the store's site reads numbers now.
+// Stored phone keys recomputed: a row at a time (recompute_derived), a whole doctype
+// (rekey_phone_keys), and the whole store when the settings' signature says they are stale
+// (refresh_phone_keys), as the store's site reads numbers now.
 #include "model/stored_keys.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "switchboard/error.h"
+#include "switchboard/log.h"
 #include "switchboard/model.h"
 #include "switchboard/phone_fields.h"
 
@@ -35,6 +38,41 @@ Document derived_sources(const DocTypeDef& def, const Document& doc) {
     for (const auto& f : d.sources) out.set(f, doc.get(f));
   return out;
 }
+
+bool records_keys_signature(const Store& store) {
+  const DocTypeDef* settings = store.schema().find(kSiteSettingsDoctype);
+  return settings && settings->field(kPhoneKeysSignatureField);
+}
+
+std::string stored_keys_signature(Store& store) {
+  if (!records_keys_signature(store)) return "";
+  auto doc = store.get(kSiteSettingsDoctype, kSiteSettingsDoctype);
+  return doc ? doc->get(kPhoneKeysSignatureField).to_text() : "";
+}
+
+}  // namespace model_detail
+
+namespace {
+
+// The key version a signature names ("v3 US" -> 3); 0 when it names none.
+int signature_version(const std::string& signature) {
+  if (signature.size() < 2 || signature[0] != 'v') return 0;
+  return std::atoi(signature.c_str() + 1);
+}
+
+void record_keys_signature(Store& store, const std::string& signature) {
+  Document doc{{kPhoneKeysSignatureField, signature}};
+  if (store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype)) {
+    store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, doc, /*update_modified=*/false);
+  } else {
+    doc.set("name", Value(kSiteSettingsDoctype));
+    store.insert(kSiteSettingsDoctype, std::move(doc));
+  }
+}
+
+}  // namespace
+
+namespace model_detail {
 
 }  // namespace model_detail
 
@@ -76,6 +114,48 @@ std::vector<RekeyReport> rekey_all_phone_keys(Store& store, const RekeyProgress&
   std::vector<RekeyReport> reports;
   for (const auto& doctype : keyed_doctypes())
     if (store.schema().find(doctype)) reports.push_back(rekey_phone_keys(store, doctype, progress));
+  return reports;
+}
+
+std::string phone_keys_signature(const SiteConfig& site) {
+  std::string out = "v" + std::to_string(kPhoneKeyVersion) + " " + site.region;
+  for (std::size_t i = 0; i < site.fallback_regions.size(); ++i)
+    out += (i ? "," : " ") + site.fallback_regions[i];
+  return out;
+}
+
+std::vector<RekeyReport> refresh_phone_keys(Store& store, const RekeyProgress& progress) {
+  if (!model_detail::records_keys_signature(store)) return {};
+  const std::string wanted = phone_keys_signature(*store.site());
+  auto stale = [&](const std::string& stored) {
+    if (stored == wanted) return false;
+    if (signature_version(stored) > kPhoneKeyVersion) {
+      log(LogLevel::kWarning, "phone",
+          "the stored phone keys were computed by a newer version of switchboard ('" + stored +
+              "'); this one computes '" + wanted + "' and leaves them as they are");
+      return false;
+    }
+    return true;
+  };
+  if (!stale(model_detail::stored_keys_signature(store))) return {};
+  std::vector<RekeyReport> reports;
+  in_retrying_transaction(store, [&] {
+    reports.clear();
+    const std::string stored = model_detail::stored_keys_signature(store);
+    if (!stale(stored)) return;  // another process brought them up to date first
+    reports = rekey_all_phone_keys(store, progress);
+    record_keys_signature(store, wanted);
+    std::int64_t scanned = 0, updated = 0;
+    for (const auto& r : reports) {
+      scanned += r.scanned;
+      updated += r.updated;
+    }
+    if (scanned > 0)  // a new database has none: nothing to say
+      log(LogLevel::kInfo, "phone",
+          "stored phone keys computed as '" + (stored.empty() ? std::string("(unrecorded)") : stored) +
+              "' recomputed as '" + wanted + "': " + std::to_string(updated) + " of " +
+              std::to_string(scanned) + " rows rewritten");
+  });
   return reports;
 }
 

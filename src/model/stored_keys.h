@@ -43,4 +43,9 @@ Document recompute_derived(const SiteConfig& site, const DocTypeDef& def, const 
 /// The source fields of a doctype's derived fields, with their values in `doc`.
 Document derived_sources(const DocTypeDef& def, const Document& doc);
 
+/// Whether the store's settings doctype has a field for the keys' signature.
+bool records_keys_signature(const Store& store);
+/// The signature the settings record (phone_keys_signature), "" when none is.
+std::string stored_keys_signature(Store& store);
+
 }  // namespace switchboard::model_detail

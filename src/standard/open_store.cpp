@@ -26,11 +26,15 @@ std::unique_ptr<Store> open_store(std::shared_ptr<StoreBackend> backend,
     const std::string zone = frappe_site_time_zone(*backend);
     store = std::make_unique<Store>(std::move(backend), std::move(site));
     store->set_time_zone(zone);
-  } else {
-    store = std::make_unique<Store>(std::move(backend), std::move(schema));
-    if (seed_defaults) seed_standard_records(*store);
+    store->set_site(load_site_config(*store));
+    return store;
   }
+  store = std::make_unique<Store>(std::move(backend), std::move(schema));
+  if (seed_defaults) seed_standard_records(*store);
   store->set_site(load_site_config(*store));
+  // Its own database, open for writing: stored phone keys another version or other regions
+  // computed are brought up to date once (a no-op read of the settings when they are current).
+  if (seed_defaults) refresh_phone_keys(*store);
   return store;
 }
 

@@ -528,6 +528,30 @@ def test_stored_phone_keys_follow_the_site_and_init_migrates_them(frontdesk_bin,
     assert [r.doctype for r in reports] == sb.keyed_doctypes() and all(r.updated == 0 for r in reports)
 
 
+def test_an_older_versions_keys_are_recomputed_on_first_open(tmp_path):
+    """A database whose settings record keys of an older version (the signature) is rekeyed,
+    once, when a writable store opens it; a read-only open leaves it alone."""
+    import sqlite3
+
+    db = str(tmp_path / "old.sqlite")
+    store = sb.SqliteStore(db)
+    assert sb.phone_keys_signature(store.site) == f"v{sb.PHONE_KEY_VERSION} US"
+    assert store.get("Switchboard Settings", "Switchboard Settings")[sb.PHONE_KEYS_SIGNATURE_FIELD] == \
+        sb.phone_keys_signature(store.site)
+    lead = store.insert("CRM Lead", {"first_name": "Ann", "mobile_no": "(555) 010-4242"})
+    assert sb.refresh_phone_keys(store) == []
+    del store
+    with sqlite3.connect(db) as raw:  # what an older version left: its keys and its signature
+        raw.execute('UPDATE "tabCRM Lead" SET custom_mobile_no_key = NULL, custom_phone_key_version = 1')
+        raw.execute("UPDATE \"tabSwitchboard Settings\" SET phone_keys_signature = 'v1 US'")
+    row = lambda s: s.get("CRM Lead", lead)  # noqa: E731
+    assert row(sb.SqliteStore(db, read_only=True))["custom_mobile_no_key"] is None
+    store = sb.SqliteStore(db)
+    assert (row(store)["custom_mobile_no_key"], row(store)["custom_phone_key_version"]) == \
+        ("+15550104242", sb.PHONE_KEY_VERSION)
+    assert sb.refresh_phone_keys(store) == []
+
+
 def test_demo_configures_its_own_site(frontdesk_bin, tmp_path):
     db = str(tmp_path / "demo.sqlite")
     assert run(frontdesk_bin, "--db", db, "demo").returncode == 0

@@ -13,7 +13,7 @@ from switchboard._errors import ParseError
 from switchboard._errors import StoreError
 from switchboard._errors import ValidationError
 import typing
-__all__: list[str] = ['AuthError', 'BounceReport', 'Brand', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'ExtensionMatch', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_keys', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_transcript', 'rekey_all_phone_keys', 'rekey_phone_keys', 'reply_from_address', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'same_line', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
+__all__: list[str] = ['AuthError', 'BounceReport', 'Brand', 'BulkMergeReport', 'CallEvent', 'CallLogSync', 'CallLogger', 'DEAL_NEEDS_SALES_ORDER', 'EmailAddress', 'Error', 'ExtensionMatch', 'FaultyBackend', 'ForwardingBackend', 'HttpError', 'InboundEmail', 'IngestHook', 'JOB_DOCTYPE', 'Job', 'JobContext', 'JobOutcome', 'JobQueue', 'MERGE_LOG_DOCTYPE', 'MergeReport', 'MergeStep', 'NotFound', 'NotSupported', 'PHONE_KEYS_SIGNATURE_FIELD', 'PHONE_KEY_VERSION', 'PHONE_KEY_VERSION_FIELD', 'ParseError', 'Phone', 'PhoneMatch', 'PhoneMerger', 'RINGCENTRAL_JOB_KINDS', 'ROUTE_LOG_DOCTYPE', 'RekeyReport', 'RingCentralClient', 'RingCentralJobs', 'RouteResult', 'Router', 'RoutingRules', 'SITE_SETTINGS_DOCTYPE', 'SQLITE_SCHEMA_VERSION', 'Schema', 'SecretCodec', 'SharedNumber', 'SiteConfig', 'Store', 'StoreBackend', 'StoreError', 'Subscriptions', 'TELEPHONY_SESSIONS_FILTER', 'TranscriptSource', 'ValidationError', 'WebhookHandler', 'Worker', 'aes_gcm_codec', 'aggregate_production_status', 'classify_mail', 'clean_display_name', 'click_to_call', 'copy_communication', 'default_relink_rules', 'describe_database', 'digits_only', 'extract_customer_email', 'extract_recording_id', 'format_transcript', 'get_or_create_transcript', 'init_network', 'keyed_doctypes', 'list_communications', 'load_site_config', 'match_customers', 'merge_pointer_field', 'name_from_address', 'normalize_email', 'normalize_phone', 'normalize_subject', 'open_store', 'parse_address_list', 'parse_call_event', 'parse_email_address', 'parse_mbox', 'phone_key', 'phone_key_fields', 'phone_keys', 'phone_keys_signature', 'phone_match', 'process_crm_payload', 'recording_url', 'refresh_phone_keys', 'refresh_transcript', 'rekey_all_phone_keys', 'rekey_phone_keys', 'reply_from_address', 'resolve_survivor', 'ringcentral_ingest_hook', 'ringcentral_sync_status', 'same_line', 'save_site_config', 'secret_codec_from_environment', 'secret_matches', 'seed_standard_records', 'split_name', 'stored_verification_token', 'sync_order_history', 'synthetic_message_id', 'title_case', 'transfer_lead_to_ticket', 'transfer_ticket_to_lead', 'truncate_subject', 'unix_seconds', 'validate_deal']
 class Schema:
     """
     The doctypes a store knows: names, fields, naming, tables.
@@ -266,7 +266,7 @@ class Store:
         """
         __init__(self: switchboard._core.Store, backend: switchboard._core.StoreBackend, *, seed_defaults: bool = False) -> None
         
-        A store over `backend` with the standard schema and the site facts stored in it (a backend attached to a Frappe site: the site's doctypes and time zone; a decorator: its inner store's); seed_defaults inserts Frappe's default statuses that are missing, never on a Frappe site's own database.
+        A store over `backend` with the standard schema and the site facts stored in it (a backend attached to a Frappe site: the site's doctypes and time zone; a decorator: its inner store's); seed_defaults (a database open for writing) inserts Frappe's default statuses that are missing and recomputes stored phone keys another key version or other regions computed (refresh_phone_keys), never on a Frappe site's own database.
         """
     def begin(self) -> None:
         ...
@@ -1585,6 +1585,10 @@ def phone_keys(numbers: collections.abc.Sequence, site: SiteConfig) -> list[str 
     """
     phone_key(raw, site) of every item (str, or None for None), as a list.
     """
+def phone_keys_signature(site: SiteConfig) -> str:
+    """
+    What every stored phone key depends on: the key version and how `site` reads numbers ('v3 US', or 'v3 US GB,DE' with fallback regions).
+    """
 def phone_match(a: str, b: str, region: str = 'US', extensions: ExtensionMatch = ...) -> PhoneMatch:
     """
     EXACT when both have the same key in `region` and their extensions match (by default a missing extension matches any), else libphonenumber's verdict (NSN, SHORT_NSN, NONE); garbage matches nothing.
@@ -1597,13 +1601,17 @@ def recording_url(recording_id: str, account_id: str = '~', media_server: str = 
     """
     The recording's content URL on RingCentral's media host.
     """
+def refresh_phone_keys(store: Store, progress: typing.Any = None) -> list[RekeyReport]:
+    """
+    Rekeys every keyed doctype and records the site's phone_keys_signature, in one transaction, when the settings record that the stored keys were computed otherwise (another key version, other regions, nothing recorded). Stores opened on their own database for writing do it on open. Returns the RekeyReports, empty when they were current.
+    """
 def refresh_transcript(store: Store, doctype: str, call_log: str, source: TranscriptSource) -> dict:
     """
     Fetches the transcript again and replaces the stored one.
     """
 def rekey_all_phone_keys(store: Store, progress: typing.Any = None) -> list[RekeyReport]:
     """
-    Rewrites the stored phone keys that differ from a fresh computation on the store's site, in every keyed doctype of its schema (after an upgrade with another PHONE_KEY_VERSION); `progress` is called with (done, total) within each doctype. One RekeyReport a doctype.
+    Rewrites the stored phone keys that differ from a fresh computation on the store's site, in every keyed doctype of its schema, reading every row (rows written outside the library included); `progress` is called with (done, total) within each doctype. One RekeyReport a doctype.
     """
 def rekey_phone_keys(store: Store, doctype: str, progress: typing.Any = None) -> RekeyReport:
     """
@@ -1688,6 +1696,7 @@ def validate_deal(store: Store, deal: dict[str, typing.Any]) -> None:
 DEAL_NEEDS_SALES_ORDER: str = 'Please add at least one Sales Order before marking the deal as Won.'
 JOB_DOCTYPE: str = 'Switchboard Job'
 MERGE_LOG_DOCTYPE: str = 'Switchboard Merge Log'
+PHONE_KEYS_SIGNATURE_FIELD: str = 'phone_keys_signature'
 PHONE_KEY_VERSION: int = 3
 PHONE_KEY_VERSION_FIELD: str = 'custom_phone_key_version'
 RINGCENTRAL_JOB_KINDS: dict = {'lookup': 'ringcentral.call_log_lookup', 'recording': 'ringcentral.recording', 'transcript': 'ringcentral.transcript', 'sync': 'ringcentral.sync', 'subscription': 'ringcentral.subscription'}

@@ -201,3 +201,121 @@ TEST_CASE("site facts: a save that fails while rekeying leaves the facts and the
   save_site_config(*store, gb);
   CHECK(store->find("CRM Lead", Query{Filter("custom_mobile_no_key", Value(kLondonKey))}).size() == 3);
 }
+
+namespace {
+
+std::string recorded_signature(Store& store) {
+  return store.get(kSiteSettingsDoctype, kSiteSettingsDoctype)->get(kPhoneKeysSignatureField).to_text();
+}
+
+// A London ticket keyed as a US site keys it (no key), whatever the stored facts say: the
+// row a program without the British fallback wrote.
+std::string unkeyed_london_ticket(Store& store) {
+  const auto stored = store.site();
+  SiteConfig us = *stored;
+  us.fallback_regions.clear();
+  store.set_site(us);
+  std::string ticket = store.insert("HD Ticket", {{"subject", "London"}, {"contact_mobile", kLondon}});
+  store.set_site(*stored);
+  return ticket;
+}
+
+Value london_key(Store& store, const std::string& ticket) {
+  return store.get("HD Ticket", ticket)->get("custom_contact_mobile_key");
+}
+
+}  // namespace
+
+TEST_CASE("site facts: the keys' signature names the key version and how the site reads numbers") {
+  const std::string v = "v" + std::to_string(kPhoneKeyVersion);
+  SiteConfig site;
+  CHECK(phone_keys_signature(site) == v + " US");
+  site.region = "GB";
+  site.fallback_regions = {"US", "DE"};
+  CHECK(phone_keys_signature(site) == v + " GB US,DE");
+}
+
+TEST_CASE("site facts: opening a database for writing brings keys computed otherwise up to date") {
+  const std::string v = "v" + std::to_string(kPhoneKeyVersion);
+  test_support::TempDir dir;
+  const std::string path = dir.file("keys.sqlite");
+  std::string ticket;
+  {
+    auto store = make_sqlite_store(path);
+    CHECK(recorded_signature(*store) == v + " US");  // a new database records its keys' signature
+    CHECK(refresh_phone_keys(*store).empty());
+    ticket = store->insert("HD Ticket", {{"subject", "London"}, {"contact_mobile", kLondon}});
+    CHECK(london_key(*store, ticket).is_null());  // a US site cannot read a British national number
+    // The stored facts gain a British fallback behind the library's back (another program):
+    // the signature still says the keys were computed without it.
+    store->update(kSiteSettingsDoctype, kSiteSettingsDoctype, {{"fallback_regions", "GB"}});
+  }
+  {
+    test_support::LogCapture phone_log("phone");
+    auto store = make_sqlite_store(path);
+    CHECK(store->site()->fallback_regions == std::vector<std::string>{"GB"});
+    CHECK(london_key(*store, ticket) == Value(kLondonKey));
+    CHECK(recorded_signature(*store) == v + " US GB");
+    REQUIRE(phone_log.lines().size() == 1);
+    CHECK(phone_log.lines()[0] == "info stored phone keys computed as '" + v + " US' recomputed as '" + v +
+                                      " US GB': 1 of 1 rows rewritten");
+  }
+  std::string stale;
+  {
+    // The signature says the keys are current: opening trusts it and reads no row, so a row
+    // written behind its back keeps its stale key until a full rekey.
+    auto store = make_sqlite_store(path);
+    stale = unkeyed_london_ticket(*store);
+  }
+  {
+    auto store = make_sqlite_store(path);
+    CHECK(london_key(*store, stale).is_null());
+    CHECK(refresh_phone_keys(*store).empty());
+    // Keys of an older version: rekeyed on the next open.
+    store->update(kSiteSettingsDoctype, kSiteSettingsDoctype, {{kPhoneKeysSignatureField, "v1 US GB"}});
+  }
+  {
+    SqliteOptions read_only;
+    read_only.path = path;
+    read_only.read_only = true;
+    auto store = make_sqlite_store(read_only);  // never writes
+    CHECK(london_key(*store, stale).is_null());
+    CHECK(recorded_signature(*store) == "v1 US GB");
+  }
+  {
+    auto store = make_sqlite_store(path);
+    CHECK(london_key(*store, stale) == Value(kLondonKey));
+    CHECK(recorded_signature(*store) == v + " US GB");
+    // Keys a newer version computed are left as they are, with a warning.
+    stale = unkeyed_london_ticket(*store);
+    store->update(kSiteSettingsDoctype, kSiteSettingsDoctype, {{kPhoneKeysSignatureField, "v99 US GB"}});
+  }
+  {
+    test_support::LogCapture phone_log("phone");
+    auto store = make_sqlite_store(path);
+    CHECK(london_key(*store, stale).is_null());
+    CHECK(recorded_signature(*store) == "v99 US GB");
+    REQUIRE(phone_log.lines().size() == 1);
+    CHECK(phone_log.lines()[0].rfind("warning the stored phone keys were computed by a newer version", 0) == 0);
+    // Saving the facts is this version's word: the keys are computed as it computes them.
+    save_site_config(*store, *store->site());
+    CHECK(london_key(*store, stale) == Value(kLondonKey));
+    CHECK(recorded_signature(*store) == v + " US GB");
+  }
+}
+
+TEST_CASE("site facts: saving the same facts rekeys when the settings record other keys") {
+  auto store = test_support::site_store("US");
+  save_site_config(*store, *store->site());
+  CHECK(recorded_signature(*store) == phone_keys_signature(*store->site()));
+  SiteConfig gb = *store->site();
+  gb.fallback_regions = {"GB"};
+  save_site_config(*store, gb);
+  const std::string ticket = unkeyed_london_ticket(*store);
+  save_site_config(*store, gb);  // the same facts, the keys current: nothing rewritten
+  CHECK(london_key(*store, ticket).is_null());
+  store->update(kSiteSettingsDoctype, kSiteSettingsDoctype, {{kPhoneKeysSignatureField, ""}});
+  save_site_config(*store, gb);  // nothing recorded: every key is computed again
+  CHECK(london_key(*store, ticket) == Value(kLondonKey));
+  CHECK(recorded_signature(*store) == phone_keys_signature(gb));
+}
