@@ -67,7 +67,8 @@ bool is_switchboard_database(const std::string& path) {
   return std::filesystem::exists(path + "-wal") && opens_as_switchboard(path);
 }
 
-std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access) {
+std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access,
+                                                  bool refresh_keys) {
   switchboard::SqliteOptions options;
   options.path = db;
   const bool file = sqlite_path(db);
@@ -93,6 +94,12 @@ std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access 
   switchboard::log(switchboard::LogLevel::kInfo, "frontdesk",
                    "database '" + db + "'" + (options.read_only ? ", read-only" : "") +
                        (exists ? "" : ", created now"));
+  if (!refresh_keys && !options.read_only) {  // make_sqlite_store without refresh_phone_keys
+    auto store = switchboard::open_store(switchboard::make_sqlite_backend(options), nullptr,
+                                         /*seed_defaults=*/false);
+    switchboard::seed_standard_records(*store);
+    return store;
+  }
   return switchboard::make_sqlite_store(options);
 }
 
@@ -108,7 +115,7 @@ switchboard::Store& Context::store() { return *store_ptr(); }
 
 std::shared_ptr<switchboard::Store> Context::store_ptr() {
   if (store_) return store_;
-  store_ = open_database(db, access);
+  store_ = open_database(db, access, !command_refreshes_keys);
   if (!site_file.empty()) {
     switchboard::SiteConfig site = read_site_file(site_file);
     // A read-only database is not changed: the facts hold for this run only.

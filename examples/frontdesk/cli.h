@@ -47,6 +47,9 @@ struct Context {
   bool verbose = false;
   bool as_json = false;            // --json of the running subcommand
   Access access = Access::kWrite;  // set by the running subcommand (see on_run)
+  /// The running subcommand brings stale stored phone keys up to date itself (with progress):
+  /// opening an SQLite file leaves them (open_database's refresh_keys).
+  bool command_refreshes_keys = false;
   /// The database, opened on first use as `access` says (open_database), with its stored
   /// site facts or those of --site FILE; cached.
   switchboard::Store& store();
@@ -68,7 +71,10 @@ struct Context {
 /// read-only; kRead and kWrite fail (NotFound) when it does not exist and (StoreError schema)
 /// when it is not a switchboard database; only kCreate creates a file. A mariadb:// URL: the
 /// database must exist on the server; its tables are created when missing (open_store).
-std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access);
+/// Opening for writing brings stale stored phone keys up to date (refresh_phone_keys), except
+/// an SQLite file with `refresh_keys` false: the caller does it.
+std::shared_ptr<switchboard::Store> open_database(const std::string& db, Access access,
+                                                  bool refresh_keys = true);
 
 /// The SiteConfig JSON file of --site or `frontdesk site FILE` (NotFound when unreadable,
 /// ValidationError or ParseError when it is not a valid site).

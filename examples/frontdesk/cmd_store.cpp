@@ -46,6 +46,7 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
            "that creates a database; a file that is not a switchboard database is left alone.",
            {"frontdesk init --db crm.sqlite", "FRONTDESK_DB=crm.sqlite frontdesk init"});
   on_run(init, ctx, run, Access::kCreate, [&ctx] {
+    ctx.command_refreshes_keys = true;
     const bool sqlite = !switchboard::is_mariadb_url(ctx.db);
     bool existed = sqlite && std::filesystem::exists(ctx.db) && std::filesystem::file_size(ctx.db) > 0;
     auto& store = ctx.store();
@@ -61,17 +62,28 @@ void add_store_commands(CLI::App& app, Context& ctx, Runner& run) {
     else
       ctx.say(fmt::format("initialized {} ({} doctypes)", ctx.db_label(),
                           store.schema().doctypes().size()));
-    // Migrating includes the stored phone keys: rows keyed by an older version of the library
-    // (another key version) are keyed as this one keys them.
-    json rekeyed = json::object();
-    for (const auto& doctype : switchboard::keyed_doctypes()) {
-      if (!store.schema().find(doctype)) continue;
-      LazyBar bar("re-keying " + doctype, ctx.progress());
-      auto report = switchboard::rekey_phone_keys(store, doctype, bar.callback());
+    // Migrating includes the stored phone keys: when the settings record that another key
+    // version or other regions computed them, every keyed doctype is rekeyed (and the record
+    // renewed); otherwise every row is still read once, for rows written outside the library.
+    std::vector<switchboard::RekeyReport> reports;
+    {
+      LazyBar bar("re-keying stored phone keys", ctx.progress());
+      reports = switchboard::refresh_phone_keys(store, bar.callback());
       bar.finish();
-      rekeyed[doctype] = report.updated;
+    }
+    if (reports.empty()) {
+      for (const auto& doctype : switchboard::keyed_doctypes()) {
+        if (!store.schema().find(doctype)) continue;
+        LazyBar bar("re-keying " + doctype, ctx.progress());
+        reports.push_back(switchboard::rekey_phone_keys(store, doctype, bar.callback()));
+        bar.finish();
+      }
+    }
+    json rekeyed = json::object();
+    for (const auto& report : reports) {
+      rekeyed[report.doctype] = report.updated;
       if (report.updated)
-        ctx.say(fmt::format("{}: {} stored phone keys refreshed", doctype, report.updated));
+        ctx.say(fmt::format("{}: {} stored phone keys refreshed", report.doctype, report.updated));
     }
     j["keys_refreshed"] = rekeyed;
     if (ctx.as_json) ctx.print_json(j);

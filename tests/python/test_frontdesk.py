@@ -552,6 +552,28 @@ def test_an_older_versions_keys_are_recomputed_on_first_open(tmp_path):
     assert sb.refresh_phone_keys(store) == []
 
 
+def test_init_reports_the_keys_an_older_version_computed(frontdesk_bin, tmp_path):
+    """`frontdesk init` rekeys a database whose settings record an older version's keys
+    itself, and says how many it rewrote (the open leaves them to it)."""
+    import sqlite3
+
+    db = init(frontdesk_bin, tmp_path / "upgrade.sqlite")
+    store = sb.SqliteStore(db)
+    lead = store.insert("CRM Lead", {"first_name": "Ann", "mobile_no": "(555) 010-4242"})
+    del store
+    with sqlite3.connect(db) as raw:
+        raw.execute('UPDATE "tabCRM Lead" SET custom_mobile_no_key = NULL, custom_phone_key_version = 1')
+        raw.execute("UPDATE \"tabSwitchboard Settings\" SET phone_keys_signature = 'v1 US'")
+    out = run(frontdesk_bin, "init", "--db", db, "--json")
+    assert out.returncode == 0, out.stderr
+    refreshed = json.loads(out.stdout)["keys_refreshed"]
+    assert refreshed["CRM Lead"] == 1 and set(refreshed) == set(sb.keyed_doctypes())
+    store = sb.SqliteStore(db, read_only=True)
+    assert store.get("CRM Lead", lead)["custom_mobile_no_key"] == "+15550104242"
+    assert store.get("Switchboard Settings", "Switchboard Settings")["phone_keys_signature"] == \
+        sb.phone_keys_signature(store.site)
+
+
 def test_demo_configures_its_own_site(frontdesk_bin, tmp_path):
     db = str(tmp_path / "demo.sqlite")
     assert run(frontdesk_bin, "--db", db, "demo").returncode == 0
