@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "source_paths.h"
 #include "switchboard/switchboard.h"
 
 namespace {

@@ -4,7 +4,6 @@
 #include "model/stored_keys.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <utility>
 
 #include "switchboard/error.h"
@@ -55,9 +54,14 @@ std::string stored_keys_signature(Store& store) {
 namespace {
 
 // The key version a signature names ("v3 US" -> 3); 0 when it names none.
-int signature_version(const std::string& signature) {
-  if (signature.size() < 2 || signature[0] != 'v') return 0;
-  return std::atoi(signature.c_str() + 1);
+long signature_version(const std::string& signature) {
+  if (signature.empty() || signature[0] != 'v') return 0;
+  long version = 0;
+  for (std::size_t i = 1; i < signature.size() && i < 10; ++i) {  // at most 9 digits
+    if (signature[i] < '0' || signature[i] > '9') break;
+    version = version * 10 + (signature[i] - '0');
+  }
+  return version;
 }
 
 void record_keys_signature(Store& store, const std::string& signature) {
@@ -71,10 +75,6 @@ void record_keys_signature(Store& store, const std::string& signature) {
 }
 
 }  // namespace
-
-namespace model_detail {
-
-}  // namespace model_detail
 
 RekeyReport rekey_phone_keys(Store& store, std::string_view doctype, const RekeyProgress& progress) {
   if (phone_key_fields(doctype).empty())

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "source_paths.h"
 #include "switchboard/switchboard.h"
 
 namespace test_support {

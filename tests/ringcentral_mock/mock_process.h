@@ -1,7 +1,7 @@
 // The project's mock RingCentral (this folder, Python standard library) as a child process
 // for C++ tests and benchmarks: started on loopback with ephemeral ports, driven through its
 // control API, gone when this object dies (it exits when its stdin closes).
-// Needs SWITCHBOARD_SOURCE_DIR and SWITCHBOARD_PYTHON defined by the build.
+// Needs SWITCHBOARD_SOURCE_DIR and SWITCHBOARD_PYTHON defined by the build (source_paths.h).
 #pragma once
 
 #include <signal.h>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ringcentral/ringcentral_internal.h"
+#include "source_paths.h"
 
 extern char** environ;
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "source_paths.h"
+
 namespace phone_cases {
 
 struct Case {

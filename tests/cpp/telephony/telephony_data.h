@@ -5,6 +5,8 @@
 #include <iterator>
 #include <string>
 
+#include "source_paths.h"
+
 #ifndef SWITCHBOARD_SOURCE_DIR
 #error "SWITCHBOARD_SOURCE_DIR must be defined by the test build"
 #endif
