@@ -16,14 +16,12 @@ namespace {
 using merge_detail::GroupSpec;
 using merge_detail::Kind;
 
-
 struct ByAge {
   bool operator()(const Document& a, const Document& b) const {
     const std::string ca = a.text("creation"), cb = b.text("creation");
     return ca != cb ? ca < cb : a.text("name") < b.text("name");
   }
 };
-
 
 // Unmerged records of `kind` holding `key` (any extension) in any keyed field, oldest first.
 std::vector<Document> holders(Store& store, const Kind& kind, const std::string& key) {

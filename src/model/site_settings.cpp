@@ -1,5 +1,6 @@
 // SiteConfig <-> the "Switchboard Settings" document: one field per SiteConfig member, lists as
 // one entry per line; the brands as one JSON array (field "brands", "" for none).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,12 +55,9 @@ void for_each_list(Site& site, Fn&& fn) {
   fn("company_numbers", site.company_numbers);
 }
 
-}  // namespace
-
-SiteConfig load_site_config(Store& store) {
+// The SiteConfig a settings document holds (defaults when there is none).
+SiteConfig site_from_settings(const std::optional<Document>& doc) {
   SiteConfig site;
-  if (!store.schema().find(kSiteSettingsDoctype)) return site;
-  auto doc = store.get(kSiteSettingsDoctype, kSiteSettingsDoctype);
   if (!doc) return site;
   if (!doc->get("region").is_empty()) site.region = doc->get("region").to_text();
   // An unset field keeps its default; a field set to "" is an empty list.
@@ -70,6 +68,26 @@ SiteConfig load_site_config(Store& store) {
   if (!doc->get("brands").is_empty()) site.brands = site_detail::brands_from_json(doc->get("brands").to_text());
   site.validate();
   return site;
+}
+
+}  // namespace
+
+namespace model_detail {
+
+void write_settings(Store& store, Document changes, bool exists, bool update_modified) {
+  if (exists) {
+    store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, changes, update_modified);
+  } else {
+    changes.set("name", Value(kSiteSettingsDoctype));
+    store.insert(kSiteSettingsDoctype, std::move(changes));
+  }
+}
+
+}  // namespace model_detail
+
+SiteConfig load_site_config(Store& store) {
+  if (!store.schema().find(kSiteSettingsDoctype)) return SiteConfig{};
+  return site_from_settings(store.get(kSiteSettingsDoctype, kSiteSettingsDoctype));
 }
 
 void save_site_config(Store& store, const SiteConfig& site) {
@@ -90,19 +108,16 @@ void save_site_config(Store& store, const SiteConfig& site) {
   if (records_signature) doc.set(kPhoneKeysSignatureField, Value(signature));
   const std::shared_ptr<const SiteConfig> before = store.site();
   Transaction tx(store);
+  const auto stored = store.get(kSiteSettingsDoctype, kSiteSettingsDoctype);
   bool rekey = !reads_numbers_alike(*before) ||
-               (records_signature && model_detail::stored_keys_signature(store) != signature);
+               (records_signature &&
+                (stored ? stored->get(kPhoneKeysSignatureField).to_text() : "") != signature);
   try {
-    rekey = rekey || !reads_numbers_alike(load_site_config(store));
+    rekey = rekey || !reads_numbers_alike(site_from_settings(stored));
   } catch (const ValidationError&) {
     rekey = true;  // invalid stored facts being replaced: keys written under them are suspect
   }
-  if (store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype)) {
-    store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, doc);
-  } else {
-    doc.set("name", Value(kSiteSettingsDoctype));
-    store.insert(kSiteSettingsDoctype, doc);
-  }
+  model_detail::write_settings(store, std::move(doc), stored.has_value(), /*update_modified=*/true);
   store.set_site(site);  // the keys below are computed on it
   try {
     if (rekey) rekey_all_phone_keys(store);

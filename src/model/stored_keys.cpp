@@ -43,15 +43,15 @@ bool records_keys_signature(const Store& store) {
   return settings && settings->field(kPhoneKeysSignatureField);
 }
 
-std::string stored_keys_signature(Store& store) {
-  if (!records_keys_signature(store)) return "";
-  auto doc = store.get(kSiteSettingsDoctype, kSiteSettingsDoctype);
-  return doc ? doc->get(kPhoneKeysSignatureField).to_text() : "";
-}
-
 }  // namespace model_detail
 
 namespace {
+
+// The signature the settings record (phone_keys_signature), "" when none is.
+std::string stored_keys_signature(Store& store) {
+  auto doc = store.get(kSiteSettingsDoctype, kSiteSettingsDoctype);
+  return doc ? doc->get(kPhoneKeysSignatureField).to_text() : "";
+}
 
 // The key version a signature names ("v3 US" -> 3); 0 when it names none.
 long signature_version(const std::string& signature) {
@@ -62,16 +62,6 @@ long signature_version(const std::string& signature) {
     version = version * 10 + (signature[i] - '0');
   }
   return version;
-}
-
-void record_keys_signature(Store& store, const std::string& signature) {
-  Document doc{{kPhoneKeysSignatureField, signature}};
-  if (store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype)) {
-    store.update(kSiteSettingsDoctype, kSiteSettingsDoctype, doc, /*update_modified=*/false);
-  } else {
-    doc.set("name", Value(kSiteSettingsDoctype));
-    store.insert(kSiteSettingsDoctype, std::move(doc));
-  }
 }
 
 }  // namespace
@@ -137,14 +127,16 @@ std::vector<RekeyReport> refresh_phone_keys(Store& store, const RekeyProgress& p
     }
     return true;
   };
-  if (!stale(model_detail::stored_keys_signature(store))) return {};
+  if (!stale(stored_keys_signature(store))) return {};
   std::vector<RekeyReport> reports;
   in_retrying_transaction(store, [&] {
     reports.clear();
-    const std::string stored = model_detail::stored_keys_signature(store);
+    const std::string stored = stored_keys_signature(store);
     if (!stale(stored)) return;  // another process brought them up to date first
     reports = rekey_all_phone_keys(store, progress);
-    record_keys_signature(store, wanted);
+    model_detail::write_settings(store, {{kPhoneKeysSignatureField, wanted}},
+                                 store.exists(kSiteSettingsDoctype, kSiteSettingsDoctype),
+                                 /*update_modified=*/false);
     std::int64_t scanned = 0, updated = 0;
     for (const auto& r : reports) {
       scanned += r.scanned;

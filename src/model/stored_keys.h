@@ -45,7 +45,7 @@ Document derived_sources(const DocTypeDef& def, const Document& doc);
 
 /// Whether the store's settings doctype has a field for the keys' signature.
 bool records_keys_signature(const Store& store);
-/// The signature the settings record (phone_keys_signature), "" when none is.
-std::string stored_keys_signature(Store& store);
+/// Writes `changes` to the settings single (inserted when it does not `exist` yet).
+void write_settings(Store& store, Document changes, bool exists, bool update_modified);
 
 }  // namespace switchboard::model_detail
