@@ -59,12 +59,6 @@ SIGNATURE_FIELD = sb.PHONE_KEYS_SIGNATURE_FIELD
 STATUS_FIELD = "phone_keys_status"
 
 
-def keys_signature(site: sb.SiteConfig) -> str:
-    """What every stored key depends on: the library's key version and how the site reads
-    numbers (its region, then its fallback regions), as the library records it too."""
-    return sb.phone_keys_signature(site)
-
-
 def stored_signature() -> str:
     from .settings import DOCTYPE
 
@@ -77,7 +71,7 @@ def keys_are_current(site: sb.SiteConfig | None = None) -> bool:
         from .settings import phone_site
 
         site = phone_site()
-    return stored_signature() == keys_signature(site)
+    return stored_signature() == sb.phone_keys_signature(site)
 
 
 def keyed_doctypes() -> list[str]:
@@ -111,7 +105,7 @@ def rekey_stored_keys(store: sb.Store, site: sb.SiteConfig, after_each_page=None
               + (f" (then {fallback})" if fallback else "")
               + f". Brought up to date {frappe.utils.now()[:19]}: {scanned:,} rows read, "
               f"{updated:,} rewritten.")
-    frappe.db.set_single_value(DOCTYPE, {SIGNATURE_FIELD: keys_signature(site), STATUS_FIELD: status},
-                               update_modified=False)  # an open settings form still saves
+    record = {SIGNATURE_FIELD: sb.phone_keys_signature(site), STATUS_FIELD: status}
+    frappe.db.set_single_value(DOCTYPE, record, update_modified=False)  # an open form still saves
     frappe.db.value_cache.pop(DOCTYPE, None)
     return reports
