@@ -69,6 +69,9 @@ std::string immutable_uri(const std::string& path) {
 // A table's actual columns (schema fields plus custom ones found in the file).
 // A table's actual columns (schema fields plus custom ones found in the file), and the SQL
 // and statements that depend only on them.
+// Ends each field name in an INSERT's shape key (never part of a column name).
+constexpr char kShapeSeparator = '\x1f';
+
 struct TableInfo {
   const DocTypeDef* def = nullptr;
   std::string sql_name;                  // "tabX", quoted
@@ -80,10 +83,10 @@ struct TableInfo {
   std::string get_sql;                   // SELECT every column WHERE name = ?
   // INSERT statements by the list of fields they write (one per document shape).
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> inserts;
-  // The INSERT used last and the fields it writes: bulk inserts repeat one shape, so it is
-  // tried first, by comparing names, before building the shape key.
+  // The INSERT used last and its key in `inserts` (map nodes do not move): bulk inserts repeat
+  // one shape, so it is tried first, by comparing names, before building the shape key.
   SQLite::Statement* last_insert = nullptr;
-  std::vector<std::string> last_insert_fields;
+  const std::string* last_insert_shape = nullptr;
 
   // Asked for every filtered and ordered column of every query: declared fields by index.
   bool has(std::string_view c) const {
@@ -94,18 +97,21 @@ struct TableInfo {
   void forget_inserts() {
     inserts.clear();
     last_insert = nullptr;
-    last_insert_fields.clear();
+    last_insert_shape = nullptr;
   }
   // Whether `doc`'s non-null fields are exactly the last INSERT's, in order.
   bool is_last_insert_shape(const Document& doc) const {
     if (!last_insert) return false;
-    std::size_t i = 0;
+    const std::string& shape = *last_insert_shape;
+    std::size_t at = 0;
     for (const auto& [k, v] : doc) {
       if (v.is_null()) continue;
-      if (i == last_insert_fields.size() || last_insert_fields[i] != k) return false;
-      ++i;
+      if (shape.compare(at, k.size(), k) != 0 || at + k.size() >= shape.size() ||
+          shape[at + k.size()] != kShapeSeparator)
+        return false;
+      at += k.size() + 1;
     }
-    return i == last_insert_fields.size();
+    return at == shape.size();
   }
   void rebuild() {
     declared_present.clear();
@@ -428,7 +434,7 @@ class SqliteBackend final : public StoreBackend {
       for (const auto& [k, v] : doc) {
         if (v.is_null()) continue;
         shape += k;
-        shape += '\x1f';
+        shape += kShapeSeparator;
       }
       auto it = t.inserts.find(shape);
       if (it == t.inserts.end()) {
@@ -452,9 +458,7 @@ class SqliteBackend final : public StoreBackend {
       }
       stmt = it->second.get();
       t.last_insert = stmt;
-      t.last_insert_fields.clear();
-      for (const auto& [k, v] : doc)
-        if (!v.is_null()) t.last_insert_fields.push_back(k);
+      t.last_insert_shape = &it->first;
     }
     return run("insert into", doctype, [&] {
       Use use(*stmt);
