@@ -44,34 +44,38 @@ std::string immutable_uri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
-[[noreturn]] void throw_mapped(const SQLite::Exception& e, const std::string& context) {
-  int code = e.getErrorCode();
-  int ext = e.getExtendedErrorCode();
-  std::string msg = context + ": " + e.what();
-  switch (code) {
-    case SQLITE_CONSTRAINT:
-      if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
-        throw StoreError(ErrorCode::kDuplicate, msg);
-      throw ValidationError(msg);
+// Our code for an SQLite error other than a constraint failure.
+ErrorCode store_error_code(int sqlite_code) {
+  switch (sqlite_code) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: throw StoreError(ErrorCode::kBusy, msg);
+    case SQLITE_LOCKED: return ErrorCode::kBusy;
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
-    case SQLITE_PERM: throw StoreError(ErrorCode::kIo, msg);
+    case SQLITE_PERM: return ErrorCode::kIo;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: throw StoreError(ErrorCode::kCorrupt, msg);
-    default: throw StoreError(ErrorCode::kBackend, msg);
+    case SQLITE_NOTADB: return ErrorCode::kCorrupt;
+    default: return ErrorCode::kBackend;
   }
 }
 
-// A table's actual columns (schema fields plus custom ones found in the file).
-// A table's actual columns (schema fields plus custom ones found in the file), and the SQL
-// and statements that depend only on them.
+[[noreturn]] void throw_mapped(const SQLite::Exception& e, const std::string& context) {
+  std::string msg = context + ": " + e.what();
+  if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+    const int ext = e.getExtendedErrorCode();
+    if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+      throw StoreError(ErrorCode::kDuplicate, msg);
+    throw ValidationError(msg);
+  }
+  throw StoreError(store_error_code(e.getErrorCode()), msg);
+}
+
 // Ends each field name in an INSERT's shape key (never part of a column name).
 constexpr char kShapeSeparator = '\x1f';
 
+// A table's actual columns (schema fields plus custom ones found in the file), and the SQL
+// and statements that depend only on them.
 struct TableInfo {
   const DocTypeDef* def = nullptr;
   std::string sql_name;                  // "tabX", quoted
@@ -536,12 +540,7 @@ class SqliteBackend final : public StoreBackend {
   }
 
   void commit() override {
-    if (sqlite3_get_autocommit(db_.getHandle())) {
-      depth_ = 0;  // SQLite already rolled the whole transaction back after an error
-      series_counters_.clear();
-      throw StoreError(ErrorCode::kBackend,
-                       "commit: SQLite had already rolled this transaction back after an error");
-    }
+    check_transaction_alive("commit");
     if (depth_ == 1) {
       flush_series();
       run("commit", "transaction", [&] { retry_busy([&] { exec(*commit_); }); });
@@ -555,9 +554,16 @@ class SqliteBackend final : public StoreBackend {
   }
 
   void rollback() override {
-    if (sqlite3_get_autocommit(db_.getHandle())) {
-      depth_ = depth_ > 0 ? depth_ - 1 : 0;  // nothing left to undo
+    if (lost_ || sqlite3_get_autocommit(db_.getHandle())) {
+      // SQLite already undid the whole transaction: each level only closes, and the outermost
+      // one ends the loss (the file's columns are what they were before it began).
       series_counters_.clear();
+      if (depth_ > 0) --depth_;
+      if (depth_ == 0) {
+        lost_ = false;
+        if (columns_added_) load_tables();
+        columns_added_ = false;
+      }
       return;
     }
     if (depth_ == 1) {
@@ -624,13 +630,36 @@ class SqliteBackend final : public StoreBackend {
   }
 
   // Runs SQLite work; maps its exceptions (with `what subject` as context) to ours.
+  // Inside a transaction SQLite may have rolled back (a full disk, an I/O error): every
+  // statement then refuses to run until the outermost level is rolled back.
   template <typename Fn>
   auto run(const char* what, std::string_view subject, Fn&& fn) -> decltype(fn()) {
+    if (depth_ > 0) check_transaction_alive(what);
     try {
       return fn();
     } catch (const SQLite::Exception& e) {
-      throw_mapped(e, std::string(what) + " " + std::string(subject));
+      std::string context = std::string(what) + " " + std::string(subject);
+      if (depth_ > 0 && sqlite3_get_autocommit(db_.getHandle())) {
+        lost_ = true;
+        lost_code_ = store_error_code(e.getErrorCode());
+        lost_cause_ = context + ": " + e.what();
+      }
+      throw_mapped(e, context);
     }
+  }
+
+  // Throws when SQLite ended the open transaction by itself (the error that did it first, or
+  // this statement's view of it): without this, a savepoint would silently begin a new
+  // transaction and later writes would commit one at a time.
+  void check_transaction_alive(const char* what) {
+    if (!lost_ && !sqlite3_get_autocommit(db_.getHandle())) return;
+    if (!lost_) {
+      lost_ = true;
+      lost_code_ = ErrorCode::kBackend;
+      lost_cause_ = "an earlier error";
+    }
+    throw StoreError(lost_code_, std::string(what) + ": SQLite rolled the transaction back after " +
+                                     lost_cause_ + "; roll it back and run it again");
   }
 
   // Retries an operation that failed with SQLITE_BUSY (beyond what the busy handler covers,
@@ -929,6 +958,9 @@ class SqliteBackend final : public StoreBackend {
   int depth_ = 0;
   int known_schema_version_ = -1;
   bool columns_added_ = false;  // custom columns added in the open transaction
+  bool lost_ = false;           // SQLite rolled the open transaction back by itself
+  ErrorCode lost_code_ = ErrorCode::kBackend;
+  std::string lost_cause_;
 };
 
 }  // namespace

@@ -2,9 +2,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -385,4 +388,76 @@ TEST_CASE("sqlite: a process whose first SQLite connection is a store keeps no m
   for (int i = 0; i < 20; ++i) s->insert("Comment", {{"content", "note " + std::to_string(i)}});
   CHECK(s->count("Comment", {}) == 20);
   CHECK(sqlite3_memory_used() == 0);
+}
+
+namespace {
+
+// While it lives, files this process writes may not grow beyond `extra` bytes past the
+// largest file in `dir` (a full disk); writing past it fails with EFBIG instead of a signal.
+class DiskFull {
+ public:
+  DiskFull(const std::filesystem::path& dir, rlim_t extra) {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    previous_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlim_t largest = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir))
+      largest = std::max<rlim_t>(largest, static_cast<rlim_t>(f.file_size()));
+    rlimit limit{largest + extra, saved_.rlim_max};
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~DiskFull() { lift(); }
+  void lift() {
+    if (lifted_) return;
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, previous_);
+    lifted_ = true;
+  }
+
+ private:
+  rlimit saved_{};
+  void (*previous_)(int) = nullptr;
+  bool lifted_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("sqlite: after SQLite rolls a transaction back by itself, nothing more is written in it") {
+  // A full disk makes SQLite undo the whole open transaction. A savepoint opened after that
+  // would begin a new transaction of its own, and writes would commit one at a time.
+  TempDir dir;
+  std::string path = dir.file("full.sqlite");
+  SqliteOptions options;
+  options.path = path;
+  options.page_cache_kib = 64;  // pages spill into the WAL while the transaction runs
+  auto s = make_sqlite_store(options);
+  s->insert("CRM Lead", {{"first_name", "before"}});
+  const std::string big(20000, 'x');
+  {
+    DiskFull full(dir.path(), 300000);
+    s->begin();
+    ErrorCode failure = ErrorCode::kInternal;
+    try {
+      for (int i = 0; i < 1000; ++i)
+        s->insert("CRM Lead", {{"first_name", "big" + std::to_string(i)}, {"lead_name", big}});
+    } catch (const StoreError& e) {
+      failure = e.code();
+    }
+    full.lift();
+    CHECK(failure == ErrorCode::kIo);
+    CHECK(s->transaction_depth() == 1);
+    // Each of these would have been committed on its own.
+    CHECK_THROWS_AS(in_transaction(*s, [&] { s->insert("CRM Lead", {{"first_name", "in a savepoint"}}); }),
+                    StoreError);
+    CHECK_THROWS_WITH_AS(s->insert("CRM Lead", {{"first_name", "plain"}}),
+                         doctest::Contains("SQLite rolled the transaction back"), StoreError);
+    CHECK_THROWS_AS(s->find("CRM Lead", Query{}), StoreError);
+    CHECK_THROWS_AS(s->commit(), StoreError);
+  }
+  CHECK(s->transaction_depth() == 0);
+  auto other = make_sqlite_store(path);
+  CHECK(other->count("CRM Lead") == 1);
+  CHECK(other->count("CRM Lead", {Filter("first_name", "before")}) == 1);
+  // The store works again once the transaction is rolled back.
+  in_transaction(*s, [&] { s->insert("CRM Lead", {{"first_name", "after"}}); });
+  CHECK(other->count("CRM Lead") == 2);
 }
