@@ -83,7 +83,8 @@ class SWITCHBOARD_EXPORT Store final {
   /// field) unless `name` is given; fills standard columns, defaults and derived fields;
   /// coerces values to the field types; keeps fields the schema does not know (custom fields).
   /// Throws StoreError(duplicate) when the name or a unique field is taken, ValidationError
-  /// on bad field names or values.
+  /// on bad field names or values (NaN and infinity among them). Inside a caller's
+  /// transaction a failed series-named insert may leave its number unused, as Frappe does.
   std::string insert(std::string_view doctype, Document doc);
   /// Inserts a parent and its child rows in one transaction; stamps parent, parenttype,
   /// parentfield and idx on each row. Throws ValidationError for a parentfield that is not a

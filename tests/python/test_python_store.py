@@ -219,3 +219,47 @@ def test_a_stores_time_zone_is_the_zone_of_what_it_writes():
     outer = sb.Store(CountingDecorator(store))
     outer.freeze_time(1736193600)
     assert (store.time_zone, outer.time_zone, outer.now()) == ("Asia/Kolkata",) * 2 + ("2025-01-07 01:30:00.000000",)
+
+
+@pytest.mark.parametrize("operation", ["update_where", "remove_where"])
+def test_a_write_of_several_rows_that_fails_half_way_leaves_none_inside_a_transaction(operation):
+    # A backend may write the rows of update_where / remove_where one by one (Frappe's does). A
+    # caller that catches the error and commits its transaction must find none of them changed.
+    class FailsOnSecondRow(DictBackend):
+        rows_written = 0
+
+        def _count_row(self, doctype):
+            if doctype == "Comment":
+                self.rows_written += 1
+                if self.rows_written == 2:
+                    raise RuntimeError("backend failed on the second row")
+
+        def update(self, doctype, name, changes):
+            self._count_row(doctype)
+            return super().update(doctype, name, changes)
+
+        def remove(self, doctype, name):
+            self._count_row(doctype)
+            return super().remove(doctype, name)
+
+        def update_where(self, doctype, filters, changes):
+            rows = self.find(doctype, filters, ["name"], "", None, 0)
+            for row in rows:
+                self.update(doctype, row["name"], changes)
+            return len(rows)
+
+    backend = FailsOnSecondRow()
+    s = sb.Store(backend)
+    for i in range(3):
+        s.insert("Comment", {"name": f"C{i}", "comment_type": "Info", "content": "same"})
+    backend.rows_written = 0
+    with s.transaction():
+        with pytest.raises(sb.StoreError, match="second row"):
+            if operation == "update_where":
+                s.update_where("Comment", {"content": "same"}, {"comment_type": "Edit"})
+            else:
+                s.remove_where("Comment", {"content": "same"})
+        s.insert("Comment", {"name": "after", "comment_type": "Info", "content": "other"})
+    rows = s.find("Comment", fields=["name", "comment_type"], order_by="name")
+    assert [(r["name"], r["comment_type"]) for r in rows] == [
+        ("C0", "Info"), ("C1", "Info"), ("C2", "Info"), ("after", "Info")]

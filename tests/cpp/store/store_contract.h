@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
@@ -133,6 +134,16 @@ TEST_CASE_TEMPLATE_DEFINE("contract: values are coerced to the field types", F, 
   CHECK_THROWS_AS(s->insert("CRM Lead", {{"converted", "yes"}}), ValidationError);
   CHECK_THROWS_AS(s->insert("CRM Lead", {{"bad field", 1}}), ValidationError);
   CHECK_THROWS_AS(s->update("CRM Lead", name, {{"converted", 1.5}}), ValidationError);
+  // No backend stores NaN or infinity (SQLite would write NULL, a memory store NaN).
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(s->insert("CRM Lead", {{"annual_revenue", nan}}),
+                       doctest::Contains("annual_revenue"), ValidationError);
+  CHECK_THROWS_AS(s->insert("CRM Lead", {{"annual_revenue", "inf"}}), ValidationError);
+  CHECK_THROWS_AS(s->update("CRM Lead", name, {{"annual_revenue", -inf}}), ValidationError);
+  CHECK_THROWS_AS(s->insert("CRM Lead", {{"custom_ratio", nan}}), ValidationError);
+  CHECK_THROWS_AS(s->find("CRM Lead", {Filter("annual_revenue", nan)}), ValidationError);
+  CHECK(lead->get("annual_revenue") == Value(12.5));
   // Filter values are coerced too: "1" finds the integer 1.
   CHECK(s->find("CRM Lead", {Filter("converted", "1")}).size() == 1);
 }
