@@ -143,3 +143,28 @@ def test_the_site_config_is_read_from_switchboard_settings(site, settings):
 
     with pytest.raises(frappe.ValidationError, match="not a mail address"):
         settings(support_aliases="helpdesk")
+
+
+def test_a_deadlock_is_not_retried_inside_the_request(site, monkeypatch):
+    # InnoDB ends the request's whole transaction on a deadlock: rerunning only the library's
+    # part (its transactions are savepoints in the request's) would commit it without the
+    # request's earlier writes. A lock-wait timeout undoes one statement and may be retried.
+    store = FrappeStore(ignore_permissions=True)
+    calls = []
+
+    def fails_with(error):
+        def sql(*args, **kwargs):
+            calls.append(error)
+            raise error("simulated")
+        return sql
+
+    store.count("HD Ticket")  # the doctype's columns are read and kept
+    monkeypatch.setattr(site.db, "sql", fails_with(site.QueryDeadlockError))
+    with pytest.raises(sb.StoreError, match="request must run again") as err:
+        store.count("HD Ticket")
+    assert err.value.code == "backend"  # not "busy": nothing reruns it
+    monkeypatch.setattr(site.db, "sql", fails_with(site.QueryTimeoutError))
+    with pytest.raises(sb.StoreError) as err:
+        store.count("HD Ticket")
+    assert err.value.code == "busy"
+    assert len(calls) == 2

@@ -354,8 +354,13 @@ class FrappeBackend(_core.StoreBackend):
             return AuthError(text)
         if isinstance(e, f.ValidationError):  # mandatory, links, DoesNotExist, timestamps, ...
             return ValidationError(text)
-        if isinstance(e, (getattr(f, "QueryDeadlockError", ()), getattr(f, "QueryTimeoutError", ()))):
-            return StoreError(text, code="busy")
+        if isinstance(e, getattr(f, "QueryDeadlockError", ())):
+            # InnoDB ended the request's whole transaction, work before the library's included:
+            # not retryable here (a rerun of the library's part would commit it alone).
+            return StoreError(text + " (the database rolled back the request's transaction; "
+                              "the request must run again)", code="backend")
+        if isinstance(e, getattr(f, "QueryTimeoutError", ())):
+            return StoreError(text, code="busy")  # only the statement was undone
         return StoreError(text, code="backend")
 
     def _system_reads(self, site: _SiteDoctype) -> bool:
