@@ -126,7 +126,7 @@ class SWITCHBOARD_EXPORT CallLogger {
 struct PayloadOutcome {
   std::string status;   ///< "Processed", "Skipped", "Error" or "Missing"
   std::string message;
-  IngestResult result;
+  IngestResult result;  ///< empty unless the payload was processed or skipped
 };
 
 /// The original scripts' graceful payload processing: a missing document is a logged no-op ("Missing");

@@ -171,6 +171,7 @@ PayloadOutcome process_crm_payload(CallLogger& logger, std::string_view name) {
   } catch (const Error& e) {
     out.status = "Error";
     out.message = e.what();
+    out.result = IngestResult{};  // what ingest wrote was rolled back with the transaction
     try {  // only if the document still exists (it may be deleted while we worked)
       if (store.exists(kPayload, name))
         store.update(kPayload, name,

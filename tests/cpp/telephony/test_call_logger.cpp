@@ -626,6 +626,28 @@ TEST_CASE("process_crm_payload: graceful with missing documents and bad payloads
   CHECK(doc->text("error_message").size() <= 500 * 4);
 }
 
+TEST_CASE("process_crm_payload: a payload whose ingest fails reports no call log") {
+  // The status update after ingest fails: the call logs were rolled back with it, so the
+  // outcome must not name them.
+  auto inner = fresh_store();
+  std::string payload = inner->insert("RingCentral CRM Payload", {{"payload", telephony_fixture("seed_curl.json")}});
+  auto counting = make_faulty_store(inner);
+  CallLogger counter(counting, company());
+  CHECK(process_crm_payload(counter, payload).status == "Processed");
+  const std::int64_t writes = faults(*counting).writes();
+  REQUIRE(writes > 1);
+  auto again = fresh_store();
+  payload = again->insert("RingCentral CRM Payload", {{"payload", telephony_fixture("seed_curl.json")}});
+  auto faulty = make_faulty_store(again, FaultPlan{writes, 0, 0});  // the status update
+  CallLogger logger(faulty, company());
+  auto out = process_crm_payload(logger, payload);
+  CHECK(out.status == "Error");
+  CHECK(out.result.call_log.empty());
+  CHECK(out.result.crm_call_log.empty());
+  CHECK(again->count("Helpdesk Call Log") == 0);
+  CHECK(again->get("RingCentral CRM Payload", payload)->text("processing_status") == "Error");
+}
+
 TEST_CASE("transcripts: cached, fetched, refreshed, for both call-log doctypes") {
   auto s = fresh_store();
   CallLogger logger(s, company());
