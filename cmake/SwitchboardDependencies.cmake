@@ -1,5 +1,5 @@
 # Finds every dependency from the system (Debian packages or pip); nothing is downloaded at
-# configure time (R11). Included by the top-level CMakeLists.txt.
+# configure time. Included by the top-level CMakeLists.txt.
 #
 # Everything is looked for first, then one error names every Debian package that is missing,
 # so `pip install .` or a fresh checkout fails in seconds with one line to act on.

@@ -1,4 +1,4 @@
-# Per-target build settings (R10): warnings and sanitizers are applied to our own targets
+# Per-target build settings: warnings and sanitizers are applied to our own targets
 # only, after probing that the compiler accepts them. CMAKE_CXX_FLAGS is never touched.
 include(CheckCXXCompilerFlag)
 include(CheckLinkerFlag)

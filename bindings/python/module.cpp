@@ -1,4 +1,4 @@
-// The switchboard._core extension module: one init_<area> per area, in dependency order (R15).
+// The switchboard._core extension module: one init_<area> per area, in dependency order.
 #include <pybind11/pybind11.h>
 
 #include "errors.h"

@@ -1,5 +1,5 @@
 // Private GMime/GLib helpers for src/email: one-time initialization, RAII holders, and the
-// parser options every parse uses. Never included from include/ (R1).
+// parser options every parse uses. Never included from include/.
 #pragma once
 
 #include <gmime/gmime.h>

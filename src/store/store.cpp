@@ -1,5 +1,5 @@
 // The Store facade: validation, naming, defaults, timestamps, cascades, transactions and
-// error mapping shared by every backend (R2, R6).
+// error mapping shared by every backend.
 #include "switchboard/store.h"
 
 #include <algorithm>
@@ -20,7 +20,7 @@ namespace {
 constexpr std::size_t kMaxNameLength = 140;
 constexpr int kHashRetries = 8;
 
-// Runs a backend call, turning foreign exceptions into StoreError(backend) with context (R6).
+// Runs a backend call, turning foreign exceptions into StoreError(backend) with context.
 template <typename Fn>
 auto guarded(const char* op, std::string_view doctype, Fn&& fn) -> decltype(fn()) {
   try {

@@ -1,4 +1,4 @@
-// Replays fuzz corpora without libFuzzer (R14): `fuzz_<name> <file or dir>...` feeds every
+// Replays fuzz corpora without libFuzzer: `fuzz_<name> <file or dir>...` feeds every
 // file to LLVMFuzzerTestOneInput once. Built with gcc for ctest; the same targets link
 // against libFuzzer when SWITCHBOARD_BUILD_FUZZERS=ON (clang).
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The Store contract: one suite every backend must pass (R13). Each backend supplies a
+// The Store contract: one suite every backend must pass. Each backend supplies a
 // factory type with `static std::shared_ptr<Store> make()`; store_contract.cpp instantiates
 // every case for MemoryStore, SqliteStore (a real file) and FaultyStore (never failing).
 #pragma once
