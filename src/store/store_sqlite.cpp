@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <list>
 #include <map>
@@ -106,16 +107,15 @@ struct TableInfo {
   // Whether `doc`'s non-null fields are exactly the last INSERT's, in order.
   bool is_last_insert_shape(const Document& doc) const {
     if (!last_insert) return false;
-    const std::string& shape = *last_insert_shape;
-    std::size_t at = 0;
+    std::string_view rest = *last_insert_shape;
     for (const auto& [k, v] : doc) {
       if (v.is_null()) continue;
-      if (shape.compare(at, k.size(), k) != 0 || at + k.size() >= shape.size() ||
-          shape[at + k.size()] != kShapeSeparator)
+      if (rest.size() <= k.size() || rest[k.size()] != kShapeSeparator ||
+          std::memcmp(rest.data(), k.data(), k.size()) != 0)
         return false;
-      at += k.size() + 1;
+      rest.remove_prefix(k.size() + 1);
     }
-    return at == shape.size();
+    return rest.empty();
   }
   void rebuild() {
     declared_present.clear();
