@@ -209,12 +209,13 @@ bool is_forward_subject(std::string_view subject) {
       v.push_back(text::casefold(p));
     return v;
   }();
-  std::string s = trim(text::collapse_spaces(text::valid_utf8(subject)));
+  const std::string subject_text = trim(text::collapse_spaces(text::valid_utf8(subject)));
+  std::string_view s = subject_text;  // tags are skipped in place: linear in any number of them
   while (!s.empty() && s.front() == '[') {
     auto close = s.find(']');
-    if (close == std::string::npos) break;
+    if (close == std::string_view::npos) break;
     if (close + 1 == s.size()) return is_forward_subject(s.substr(1, close - 1));  // "[Fwd: ...]"
-    s = trim(std::string_view(s).substr(close + 1));
+    s = text::trim_view(s.substr(close + 1));
   }
   if (ends_with_ci(s, "(fwd)")) return true;
   std::size_t n = prefix_length(s);

@@ -360,3 +360,19 @@ TEST_CASE("phone: the keyed fields of each doctype") {
   CHECK(phone_key_fields("Helpdesk Call Log").size() == 2);
   CHECK(phone_key_fields("Communication").empty());
 }
+
+TEST_CASE("phone: input longer than 250 bytes is no number, as in libphonenumber's Java and Python") {
+  // libphonenumber's C++ regular expressions take quadratic time on long input, and a call
+  // payload's number is anyone's text: such input gets no key, whatever it pads.
+  const std::string padded = "+1 650 555 0100" + std::string(300, ' ');
+  CHECK(phone_key(std::string_view(padded).substr(0, 250), "US") == std::optional<std::string>("+16505550100"));
+  CHECK_FALSE(phone_key(padded, "US").has_value());
+  CHECK_FALSE(phone_key("(650) 555-0100" + std::string(300, ' '), "US").has_value());
+  CHECK_FALSE(phone_key(std::string(300, ' ') + "+44 20 7946 0958", "US").has_value());
+  SiteConfig site;
+  site.region = "US";
+  CHECK_FALSE(phone_key(padded, site).has_value());
+  CHECK_FALSE(normalize_phone(padded, "US").has_value());
+  CHECK(phone_match(padded, "+16505550100", "US") == PhoneMatch::kNone);
+  CHECK_FALSE(phone_key(std::string(40000, '1'), "US").has_value());  // and no 16-second parse
+}
