@@ -36,7 +36,8 @@ struct SWITCHBOARD_EXPORT MailLimits {
   /// Decoded body text kept across all parts (plain text, HTML, delivery status). A part that
   /// would go past it is left out whole. Default 25 MiB, the common mail-server limit.
   std::size_t max_bytes = 25u << 20;
-  /// MIME parts looked at; the parts after these are not read.
+  /// MIME parts looked at; the parts after these are not read, and the message is parsed only
+  /// up to its (4 * max_parts + 1000)-th line starting with "--" (where a part can begin).
   std::size_t max_parts = 100;
 };
 

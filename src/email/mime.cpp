@@ -348,11 +348,42 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
 
 }  // namespace
 
+namespace {
+
+// GMime builds every part of a message before any is looked at: a mail of millions of tiny
+// parts would take gigabytes, and glib aborts when an allocation fails. A part can only begin
+// at a line starting with "--", so the message is parsed up to the line past this many of
+// them; the parts that count (max_parts) and their nesting come well before it.
+std::size_t boundary_line_cap(const MailLimits& limits) { return 4 * limits.max_parts + 1000; }
+
+// `raw` up to its (cap + 1)-th line starting with "--", or all of it.
+std::string_view up_to_boundary_lines(std::string_view raw, std::size_t cap) {
+  std::size_t lines = 0;
+  for (std::size_t at = 0; at < raw.size();) {
+    if (raw.compare(at, 2, "--") == 0 && ++lines > cap) return raw.substr(0, at);
+    const std::size_t end = raw.find('\n', at);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  return raw;
+}
+
+}  // namespace
+
 InboundEmail InboundEmail::from_rfc822(std::string_view raw, std::string_view email_account,
                                        const MailLimits& limits) {
-  gmime::BorrowedMessage msg(raw);
+  const std::size_t cap = boundary_line_cap(limits);
+  const std::string_view parsed = up_to_boundary_lines(raw, cap);
+  gmime::BorrowedMessage msg(parsed);
   if (!msg.get()) throw ParseError("not an RFC 5322 message: no header fields", 0);
-  return convert(msg.get(), raw, email_account, limits);
+  InboundEmail e = convert(msg.get(), raw, email_account, limits);
+  if (parsed.size() < raw.size()) {
+    if (!e.omitted.empty()) e.omitted += '\n';
+    e.omitted += "the message after its first " + std::to_string(cap) +
+                 " lines starting with \"--\" left out (" + std::to_string(raw.size() - parsed.size()) +
+                 " bytes)";
+  }
+  return e;
 }
 
 std::vector<InboundEmail> parse_mbox(std::string_view mbox, std::string_view email_account) {
