@@ -2,6 +2,9 @@
 // in slices oldest first, every page of each slice followed and upserted before the next is
 // fetched; the cursor moves only after a whole slice, so a run cut short (a stop, a crash, a
 // throttling pause) repeats at most one slice, and the upserts make repeating harmless.
+#include <string>
+#include <unordered_set>
+
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/ringcentral_sync.h"
 #include "core/datetime.h"
@@ -13,6 +16,9 @@ namespace {
 
 constexpr const char* kSettings = "CRM RingCentral Settings";
 constexpr std::int64_t kMaxSlices = 32;
+// Pages followed in one slice: 10 million records at 1,000 a page. A server whose nextPage
+// never ends (or returns to a page already read) stops the run with an error instead.
+constexpr std::int64_t kMaxPagesPerSlice = 10000;
 
 // True when every call-log doctype the logger writes already holds this record as it is now
 // (same result, duration and recording): ingesting it again would change nothing.
@@ -86,11 +92,17 @@ SyncResult CallLogSync::run(std::int64_t since, const std::function<bool()>& sho
       q.date_from = dates::iso8601_utc(start);
       q.date_to = dates::iso8601_utc(end);
       std::string next;
+      std::unordered_set<std::string> pages_read;
       do {
         if (should_stop && should_stop()) {
           save(false);
           return r;
         }
+        if (!next.empty() && (!pages_read.insert(next).second ||
+                              static_cast<std::int64_t>(pages_read.size()) >= kMaxPagesPerSlice))
+          throw HttpError("RingCentral's call-log pages from " + q.date_from + " to " + q.date_to +
+                          " do not end (" + std::to_string(pages_read.size()) +
+                          " pages, the next one " + rc::strip_query(next) + ")");
         CallLogPage page = client_->call_log_page(q, next);
         ++r.pages;
         for (const std::string& record : page.records) {

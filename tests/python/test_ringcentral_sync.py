@@ -244,6 +244,34 @@ def test_sync_backfills_follows_pages_and_keeps_a_cursor(tmp_path):
         clock.close()
 
 
+def test_sync_stops_with_an_error_when_the_pages_never_end(tmp_path):
+    # A server whose last page points back to the first would hold the sync forever (the
+    # cursor moves only after a whole slice): a page read twice in one slice ends the run.
+    clock = SimClock(str(tmp_path / "clock"), start=T0)
+    with MockRingCentral(clock=clock.now) as rc:
+        rc.configure(rate_limits=False, call_log_pages_loop=True)
+        rc.state.call_log = []
+        for c in random_calls(random.Random(7), 30, T0 - 3600, 3000):
+            c.recorded = False
+            place(rc.state, None, c)
+        store = sb.SqliteStore(str(tmp_path / "s.sqlite"))
+        store.freeze_time(T0)
+        c = client(store, rc, clock)
+        c.save_configuration()
+        c.login_jwt(JWT)
+        sync = sb.CallLogSync(c, sb.CallLogger(store), backfill=3600, per_page=10, slice=3600)
+        with pytest.raises(sb.HttpError, match="do not end"):
+            sync.run()
+        st = settings(store)
+        assert "do not end" in st["sync_last_error"]
+        last = json.loads(st["sync_last_result"])
+        # pages 1-3, page 1 again by its own URI (unchanged records), then page 2 is a repeat
+        assert last["pages"] == 4 and last["unchanged"] == 10
+        assert last["created"] == store.count("Helpdesk Call Log") > 20
+        assert not last["complete"] and not st.get("sync_cursor")  # the slice never finished
+        clock.close()
+
+
 def test_sync_catches_up_after_downtime_within_rate_limits(tmp_path):
     """Two days of calls to catch up, 20 per page: the Heavy group allows 10 requests a
     minute. The worker never sends a request during a penalty; it defers and comes back."""

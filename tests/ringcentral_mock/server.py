@@ -360,6 +360,8 @@ class Handler(BaseHTTPRequestHandler):
         nav = {"firstPage": page_uri(1), "lastPage": page_uri(pages)}
         if page < pages:
             nav["nextPage"] = page_uri(page + 1)
+        elif self.state.config.call_log_pages_loop:
+            nav["nextPage"] = page_uri(1)
         if page > 1:
             nav["previousPage"] = page_uri(page - 1)
         self.send_json(200, {

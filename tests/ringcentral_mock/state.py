@@ -37,6 +37,7 @@ class Config:
     max_subscriptions: int = 30
     blacklist_after: float = 600.0    # seconds of failing deliveries before a subscription is blacklisted
     max_requests_logged: int = 200_000
+    call_log_pages_loop: bool = False  # a broken server: the last call-log page's nextPage is page 1
 
     def update(self, changes: dict) -> None:
         for key, value in changes.items():
