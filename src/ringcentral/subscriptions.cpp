@@ -2,6 +2,8 @@
 // sealed with the client's other secrets, checked and renewed ahead of expiry, re-created when
 // RingCentral blacklisted or forgot it, deleted on unsubscribe and on sign-out. The network
 // calls happen outside any store transaction; each result is stored in one short one.
+#include <algorithm>
+
 #include "ringcentral/ringcentral_internal.h"
 #include "switchboard/ringcentral_sync.h"
 #include "core/datetime.h"
@@ -55,13 +57,18 @@ void store_answer(Store& store, const Json& sub, const std::string& address,
   std::int64_t expires = 0;
   if (sub.contains("expirationTime") && sub["expirationTime"].is_string())
     expires = dates::unix_from_iso8601(sub["expirationTime"].get<std::string>()).value_or(0);
-  if (expires == 0 && sub.contains("expiresIn") && sub["expiresIn"].is_number())
-    expires = now + sub["expiresIn"].get<std::int64_t>();
+  if (expires == 0 && sub.contains("expiresIn") && sub["expiresIn"].is_number()) {
+    // Whatever the number (1e300, -5), an expiry between now and ten years from now.
+    const double in = std::clamp(sub["expiresIn"].get<double>(), 0.0, 10.0 * 365 * 86400);
+    expires = now + static_cast<std::int64_t>(in);
+  }
   std::string id = sub.contains("id") && sub["id"].is_string() ? sub["id"].get<std::string>()
                    : sub.contains("id") ? sub["id"].dump()
                                         : std::string();
   rc::write_settings(store, Document{{"subscription_id", Value(id)},
-                                     {"subscription_status", Value(sub.value("status", std::string("Active")))},
+                                     {"subscription_status", Value(sub.contains("status") && sub["status"].is_string()
+                                                                      ? sub["status"].get<std::string>()
+                                                                      : std::string("Active"))},
                                      {"subscription_expires_at", Value(expires)},
                                      {"webhook_address", Value(address)},
                                      {"subscription_event_filters", Value(joined(filters))},
