@@ -205,21 +205,27 @@ def test_records_minutes_late_recordings_later_transcripts_later_again(sim):
     assert not diffs, diffs
 
 
+def signed_in_with_calls(tmp_path, rc, clock, calls):
+    """`calls` placed on the mock (without recordings), and a store at T0 with a client
+    signed in to it: (store, client)."""
+    for call in calls:
+        call.recorded = False
+        place(rc.state, None, call)
+    store = sb.SqliteStore(str(tmp_path / "s.sqlite"))
+    store.freeze_time(T0)
+    c = client(store, rc, clock)
+    c.save_configuration()
+    c.login_jwt(JWT)
+    return store, c
+
+
 def test_sync_backfills_follows_pages_and_keeps_a_cursor(tmp_path):
     clock = SimClock(str(tmp_path / "clock"), start=T0)
     with MockRingCentral(clock=clock.now) as rc:
         rc.configure(rate_limits=False)  # (throttling: the next test)
         rc.state.call_log = []
-        rng = random.Random(5)
-        calls = random_calls(rng, 300, T0 - 2 * 86400, 2 * 86400 - 3600)
-        for c in calls:
-            c.recorded = False
-            place(rc.state, None, c)
-        store = sb.SqliteStore(str(tmp_path / "s.sqlite"))
-        store.freeze_time(T0)
-        c = client(store, rc, clock)
-        c.save_configuration()
-        c.login_jwt(JWT)
+        calls = random_calls(random.Random(5), 300, T0 - 2 * 86400, 2 * 86400 - 3600)
+        store, c = signed_in_with_calls(tmp_path, rc, clock, calls)
         logger = sb.CallLogger(store)
         sync = sb.CallLogSync(c, logger, backfill=86400, per_page=25, slice=6 * 3600)
         r = sync.run()
@@ -251,14 +257,8 @@ def test_sync_stops_with_an_error_when_the_pages_never_end(tmp_path):
     with MockRingCentral(clock=clock.now) as rc:
         rc.configure(rate_limits=False, call_log_pages_loop=True)
         rc.state.call_log = []
-        for c in random_calls(random.Random(7), 30, T0 - 3600, 3000):
-            c.recorded = False
-            place(rc.state, None, c)
-        store = sb.SqliteStore(str(tmp_path / "s.sqlite"))
-        store.freeze_time(T0)
-        c = client(store, rc, clock)
-        c.save_configuration()
-        c.login_jwt(JWT)
+        calls = random_calls(random.Random(7), 30, T0 - 3600, 3000)
+        store, c = signed_in_with_calls(tmp_path, rc, clock, calls)
         sync = sb.CallLogSync(c, sb.CallLogger(store), backfill=3600, per_page=10, slice=3600)
         with pytest.raises(sb.HttpError, match="do not end"):
             sync.run()
