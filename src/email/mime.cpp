@@ -346,10 +346,6 @@ InboundEmail convert(GMimeMessage* msg, std::string_view raw, std::string_view a
   return e;
 }
 
-}  // namespace
-
-namespace {
-
 // GMime builds every part of a message before any is looked at: a mail of millions of tiny
 // parts would take gigabytes, and glib aborts when an allocation fails. A part can only begin
 // at a line starting with "--", so the message is parsed up to the line past this many of

@@ -38,10 +38,10 @@ auto guarded(const char* op, std::string_view doctype, Fn&& fn) -> decltype(fn()
   }
 }
 
-[[noreturn]] void bad_value(const DocTypeDef& def, const FieldDef& f, const Value& v,
+[[noreturn]] void bad_value(const DocTypeDef& def, std::string_view field, const Value& v,
                             const char* expected) {
-  throw ValidationError("field '" + f.name + "' of " + def.name + " expects " + expected +
-                        ", got '" + v.to_text() + "'");
+  throw ValidationError("field '" + std::string(field) + "' of " + def.name + " expects " +
+                        expected + ", got '" + v.to_text() + "'");
 }
 
 // Converts a value in place to the storage class of its field, as Frappe's cint/flt/cstr
@@ -60,19 +60,19 @@ void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
           v = Value(static_cast<std::int64_t>(d));
           return;
         }
-        bad_value(def, f, v, "an integer");
+        bad_value(def, f.name, v, "an integer");
       }
       std::string s = text::trim(v.as_text());
       std::int64_t i = 0;
       auto r = std::from_chars(s.data(), s.data() + s.size(), i);
       if (s.empty()) v = Value(0);
       else if (r.ec == std::errc() && r.ptr == s.data() + s.size()) v = Value(i);
-      else bad_value(def, f, v, "an integer");
+      else bad_value(def, f.name, v, "an integer");
       return;
     }
     case FieldType::kReal: {
       if (v.is_real()) {
-        if (!std::isfinite(v.as_real())) bad_value(def, f, v, "a finite number");
+        if (!std::isfinite(v.as_real())) bad_value(def, f.name, v, "a finite number");
         return;
       }
       if (v.is_int()) {
@@ -88,7 +88,7 @@ void coerce(const DocTypeDef& def, const FieldDef& f, Value& v) {
       auto r = std::from_chars(s.data(), s.data() + s.size(), d);
       if (s.empty()) v = Value(0.0);
       else if (r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(d)) v = Value(d);
-      else bad_value(def, f, v, "a finite number");
+      else bad_value(def, f.name, v, "a finite number");
       return;
     }
     case FieldType::kText:
@@ -126,8 +126,7 @@ void coerce_document(const DocTypeDef& def, Document& doc) {
     }
     check_field_name(def, field);
     if (value.is_real() && !std::isfinite(value.as_real()))  // no backend stores NaN or infinity
-      throw ValidationError("field '" + field + "' of " + def.name + " expects a finite number, got '" +
-                            value.to_text() + "'");
+      bad_value(def, field, value, "a finite number");
   });
 }
 
